@@ -1,0 +1,1 @@
+"""Budget domain contracts, version 1."""

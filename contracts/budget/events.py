@@ -1,0 +1,83 @@
+"""Budget events, version 1: facts the budget service has stored."""
+
+from contracts.budget.fields import (
+    FrameChangeFields,
+    ManagerAppointment,
+    MonthFigures,
+    NarrativeFields,
+    NetInvestmentFields,
+    UnitClosing,
+    UnitMove,
+    UnitRegistration,
+    UnitRenaming,
+    YearFigures,
+)
+from contracts.envelope import Event
+
+
+class UnitRegistered(Event, UnitRegistration):
+    event_type = "UnitRegistered"
+
+
+class UnitRenamed(Event, UnitRenaming):
+    event_type = "UnitRenamed"
+
+
+class UnitMoved(Event, UnitMove):
+    event_type = "UnitMoved"
+
+
+class UnitClosed(Event, UnitClosing):
+    event_type = "UnitClosed"
+
+
+class ManagerAppointed(Event, ManagerAppointment):
+    event_type = "ManagerAppointed"
+
+
+class FiguresSet(Event, YearFigures):
+    """Budget, plan or closed-year actuals for a unit (any node of the tree) and year."""
+
+    event_type = "FiguresSet"
+
+
+class ActualsRecorded(Event, MonthFigures):
+    """Booked outcome for a month, as the ledger system reports it; replaces earlier ones."""
+
+    event_type = "ActualsRecorded"
+
+
+class ForecastMade(Event, MonthFigures):
+    """Expected full-year outcome, made in the month of ``period``."""
+
+    event_type = "ForecastMade"
+
+
+class FrameChanged(Event, FrameChangeFields):
+    event_type = "FrameChanged"
+
+
+class NetInvestmentSet(Event, NetInvestmentFields):
+    event_type = "NetInvestmentSet"
+
+
+class NarrativeWritten(Event, NarrativeFields):
+    event_type = "NarrativeWritten"
+
+
+BUDGET_EVENTS: dict[str, type[Event]] = {
+    cls.event_type: cls
+    for cls in (
+        UnitRegistered,
+        UnitRenamed,
+        UnitMoved,
+        UnitClosed,
+        ManagerAppointed,
+        FiguresSet,
+        ActualsRecorded,
+        ForecastMade,
+        FrameChanged,
+        NetInvestmentSet,
+        NarrativeWritten,
+    )
+}

@@ -1,0 +1,61 @@
+"""The envelope every event travels in, and the base classes for events and commands."""
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Envelope(BaseModel):
+    """Who, when, where from and in which trace an event happened."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: UUID
+    event_type: str
+    schema_version: int
+    stream_id: str
+    version: int = Field(ge=1, description="Position of the event in its stream, from 1")
+    occurred_at: datetime = Field(description="When it happened in the sending system")
+    recorded_at: datetime = Field(description="When the owning service stored it")
+    source_system: str
+    actor: str
+    correlation_id: UUID
+    causation_id: UUID
+    traceparent: str | None = Field(default=None, description="W3C trace context")
+    tracestate: str | None = None
+
+
+class EventMessage(BaseModel):
+    """An event as published on NATS: the envelope and the event's own fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    envelope: Envelope
+    payload: dict[str, Any]
+
+
+class Event(BaseModel):
+    """Base of every event payload: a fact, named in the past tense, never changed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_type: ClassVar[str]
+    schema_version: ClassVar[int] = 1
+
+
+class Command(BaseModel):
+    """Base of every command an administration's system or a controller sends.
+
+    ``message_id`` is chosen by the sender and identifies the message for good: the
+    same id sent twice is stored once, and the second copy is refused as a duplicate.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    command_name: ClassVar[str]
+
+    message_id: UUID = Field(default_factory=uuid4)
+    actor: str = Field(min_length=1, max_length=200, description="Person or account acting")
+    occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))

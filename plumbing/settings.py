@@ -1,0 +1,36 @@
+"""Typed settings, read from the environment once, at start-up, never at import."""
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """What one service process needs to run. Every variable starts with KOMMUNPLAN_."""
+
+    model_config = SettingsConfigDict(env_prefix="KOMMUNPLAN_", extra="ignore")
+
+    nats_url: str = Field(default="nats://127.0.0.1:4222", description="NATS server(s)")
+    database_url: str = Field(
+        default="postgresql://postgres@127.0.0.1:5432/postgres",
+        description="The service's own PostgreSQL database (asyncpg URI; host= for a socket)",
+    )
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    batch_size: int = Field(default=500, ge=1, le=5000)
+    ack_wait_seconds: float = Field(default=30.0, gt=0)
+
+
+class StackSettings(BaseSettings):
+    """What ``kommunplan up`` needs: existing servers if given, otherwise embedded ones."""
+
+    model_config = SettingsConfigDict(env_prefix="KOMMUNPLAN_", extra="ignore")
+
+    nats_url: str | None = Field(default=None, description="Use this NATS instead of starting one")
+    postgres_url: str | None = Field(
+        default=None, description="Use this PostgreSQL server instead of starting one"
+    )
+    data_dir: str = Field(default=".kommunplan", description="Where embedded servers keep data")
+    nats_port: int = 4222
+    budget_port: int = 8001
+    reporting_port: int = 8000
+    http_host: str = "127.0.0.1"
