@@ -1,0 +1,42 @@
+"""PostgreSQL connections: pools for a service, and creating a service's database."""
+
+import json
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    # jsonb travels as text both ways; the callers decide how to parse it.
+    await conn.set_type_codec("jsonb", encoder=str, decoder=str, schema="pg_catalog")
+
+
+async def create_pool(url: str, *, min_size: int = 1, max_size: int = 5) -> asyncpg.Pool:
+    pool = await asyncpg.create_pool(
+        url, min_size=min_size, max_size=max_size, init=_init_connection
+    )
+    assert pool is not None
+    return pool
+
+
+def with_database(url: str, database: str) -> str:
+    """The same server URL pointing at another database (works for the ?host= socket form)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
+
+
+async def ensure_database(server_url: str, database: str) -> str:
+    """Create ``database`` on the server if missing; return its URL."""
+    conn = await asyncpg.connect(server_url)
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database)
+        if not exists:
+            await conn.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        await conn.close()
+    return with_database(server_url, database)
+
+
+def dumps(value: object) -> str:
+    """JSON text for jsonb columns; Decimal and UUID values are expected already as str."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

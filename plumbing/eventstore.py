@@ -1,0 +1,58 @@
+"""The event store port: what a write service needs from storage, with no technology in it."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event decided by an aggregate, about to be appended at ``version`` of its stream."""
+
+    event_id: UUID
+    stream_id: str
+    version: int
+    event_type: str
+    schema_version: int
+    payload: dict[str, Any]
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StoredEvent(NewEvent):
+    position: int = 0
+    recorded_at: datetime | None = None
+
+
+class ConcurrencyError(Exception):
+    """Another writer appended to the stream first; reload and decide again."""
+
+    def __init__(self, stream_ids: Sequence[str]) -> None:
+        super().__init__(f"stream(s) changed concurrently: {', '.join(stream_ids)}")
+        self.stream_ids = list(stream_ids)
+
+
+class DuplicateMessageError(Exception):
+    """A message id has already been stored; its events must not be stored again."""
+
+
+class EventStore(Protocol):
+    async def append(
+        self, events: Sequence[NewEvent], message_ids: Sequence[UUID] = ()
+    ) -> list[StoredEvent]:
+        """Store all events and message ids in one transaction, or none of them.
+
+        Raises ConcurrencyError when a (stream, version) is taken and
+        DuplicateMessageError when a message id is already known.
+        """
+        ...
+
+    async def read_stream(self, stream_id: str, after_version: int = 0) -> list[StoredEvent]: ...
+
+    async def stream_versions(self, stream_ids: Sequence[str]) -> dict[str, int]:
+        """The current version of each stream that exists (absent streams are left out)."""
+        ...
+
+    async def known_messages(self, message_ids: Sequence[UUID]) -> set[UUID]: ...

@@ -1,0 +1,127 @@
+"""NATS JetStream: connecting, declaring streams, and the one batch pull loop every consumer uses."""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+import nats
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    name: str
+    subjects: Sequence[str]
+    max_age_seconds: float = 0.0  # 0 keeps messages for good
+    duplicate_window_seconds: float = 120.0
+
+
+async def connect(url: str, name: str) -> tuple[Client, JetStreamContext]:
+    nc = await nats.connect(
+        servers=url.split(","), name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5
+    )
+    return nc, nc.jetstream(timeout=10)
+
+
+async def ensure_streams(js: JetStreamContext, specs: Sequence[StreamSpec]) -> None:
+    for spec in specs:
+        config = StreamConfig(
+            name=spec.name,
+            subjects=list(spec.subjects),
+            storage=StorageType.FILE,
+            max_age=spec.max_age_seconds,
+            duplicate_window=spec.duplicate_window_seconds,
+        )
+        try:
+            await js.stream_info(spec.name)
+            await js.update_stream(config)
+        except NotFoundError:
+            await js.add_stream(config)
+
+
+async def wait_for_stream(js: JetStreamContext, name: str, stop: asyncio.Event) -> None:
+    """Wait until the owning service has declared ``name`` (it may start after us)."""
+    while not stop.is_set():
+        try:
+            await js.stream_info(name)
+            return
+        except NotFoundError:
+            log.info("waiting for stream %s", name)
+            await asyncio.sleep(0.5)
+
+
+class StopConsuming(Exception):
+    """Raised by a batch handler to end the pull loop without acknowledging the batch."""
+
+
+BatchHandler = Callable[[list[Msg]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class PullSettings:
+    stream: str
+    durable: str
+    subject: str
+    batch_size: int = 500
+    ack_wait_seconds: float = 30.0
+    fetch_timeout_seconds: float = 0.5
+
+
+async def pull_batches(
+    js: JetStreamContext,
+    settings: PullSettings,
+    handler: BatchHandler,
+    stop: asyncio.Event,
+    keep_going: Callable[[], Awaitable[bool]] | None = None,
+) -> None:
+    """Fetch batches from a durable pull consumer and hand each to ``handler``.
+
+    The consumer acknowledges with AckAll: when the handler returns, acking the last
+    message of the batch acknowledges the whole batch in one round trip. When the
+    handler raises, nothing is acknowledged and JetStream redelivers the batch after
+    ``ack_wait`` (FastStream's default policy would instead terminate such messages).
+    """
+    config = ConsumerConfig(
+        durable_name=settings.durable,
+        ack_policy=AckPolicy.ALL,
+        deliver_policy=DeliverPolicy.ALL,
+        ack_wait=settings.ack_wait_seconds,
+        max_ack_pending=max(settings.batch_size * 4, 1000),
+        max_deliver=-1,
+    )
+    sub = await js.pull_subscribe(
+        settings.subject, durable=settings.durable, stream=settings.stream, config=config
+    )
+    try:
+        while not stop.is_set():
+            if keep_going is not None and not await keep_going():
+                return
+            try:
+                msgs = await sub.fetch(settings.batch_size, timeout=settings.fetch_timeout_seconds)
+            except TimeoutError:  # nats' own TimeoutError derives from it
+                continue
+            try:
+                await handler(msgs)
+            except StopConsuming:
+                return
+            except Exception:
+                log.exception("batch of %d from %s failed; it will be redelivered",
+                              len(msgs), settings.durable)
+                await asyncio.sleep(1.0)
+                continue
+            await msgs[-1].ack()
+    finally:
+        await sub.unsubscribe()
+
+
+async def pending(js: JetStreamContext, stream: str, durable: str) -> int:
+    """Messages not yet delivered plus delivered but unacknowledged."""
+    info = await js.consumer_info(stream, durable)
+    return int(info.num_pending or 0) + int(info.num_ack_pending or 0)

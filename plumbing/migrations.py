@@ -1,0 +1,40 @@
+"""Apply numbered SQL files from packages, once each, in order."""
+
+from importlib import resources
+
+import asyncpg
+
+# Any constant works; it only has to be the same for every process migrating a database.
+_MIGRATION_LOCK = 4_832_011
+
+
+async def migrate(conn: asyncpg.Connection, packages: list[str]) -> list[str]:
+    """Apply the ``*.sql`` files of each package that this database has not seen yet.
+
+    An advisory lock makes concurrent start-ups wait for each other instead of racing.
+    Returns the names of the files applied now.
+    """
+    applied_now: list[str] = []
+    await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
+    try:
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        done = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")}
+        for package in packages:
+            files = sorted(
+                (f for f in resources.files(package).iterdir() if f.name.endswith(".sql")),
+                key=lambda f: f.name,
+            )
+            for file in files:
+                name = f"{package}/{file.name}"
+                if name in done:
+                    continue
+                async with conn.transaction():
+                    await conn.execute(file.read_text(encoding="utf-8"))
+                    await conn.execute("INSERT INTO schema_migrations (name) VALUES ($1)", name)
+                applied_now.append(name)
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
+    return applied_now
