@@ -16,7 +16,7 @@ MAX_DECIMALS = 2
 def parse_amount(value: Any) -> Decimal:
     if isinstance(value, bool) or isinstance(value, float):
         raise ValueError(
-            "beloppet är ett flyttal; ange det som sträng eller heltal i kronor, t.ex. \"1234.50\""
+            'beloppet är ett flyttal; ange det som sträng eller heltal i kronor, t.ex. "1234.50"'
         )
     if isinstance(value, int):
         return Decimal(value)
@@ -33,9 +33,7 @@ def parse_amount(value: Any) -> Decimal:
         raise ValueError(f"beloppet {value!r} är inte ett ändligt tal")
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_DECIMALS:
-        raise ValueError(
-            f"beloppet {value!r} har fler än två decimaler (öre); det ser avrundat ut"
-        )
+        raise ValueError(f"beloppet {value!r} har fler än två decimaler (öre); det ser avrundat ut")
     return amount
 
 

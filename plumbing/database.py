@@ -1,9 +1,14 @@
 """PostgreSQL connections: pools for a service, and creating a service's database."""
 
 import json
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+# A connection of its own or one lent by a pool: the same to every caller.
+Connection = asyncpg.Connection[Any] | PoolConnectionProxy[Any]
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:

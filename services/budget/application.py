@@ -1,0 +1,159 @@
+"""Command handling: load what the decision needs, decide, append with the expected versions."""
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from uuid import UUID, uuid4
+
+from opentelemetry import trace
+
+from contracts.budget.events import BUDGET_EVENTS
+from contracts.envelope import Command
+from contracts.rejection import Problem
+from plumbing import telemetry
+from plumbing.eventstore import ConcurrencyError, DuplicateMessageError, EventStore, NewEvent
+from services.budget.domain.decisions import decide, stream_for
+from services.budget.domain.organisation import ORGANISATION_STREAM, Organisation
+from services.budget.domain.refusal import Refused
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Request:
+    command: Command
+    source_system: str
+    trace_headers: Mapping[str, str] = field(default_factory=dict)
+    redelivered: bool = False  # JetStream delivered this very message before
+
+
+@dataclass(frozen=True)
+class Accepted:
+    event_ids: list[UUID]
+
+
+@dataclass(frozen=True)
+class Rejected:
+    problems: list[Problem]
+
+
+@dataclass(frozen=True)
+class AlreadyStored:
+    """A redelivery of a message this service stored before acknowledging it."""
+
+
+Outcome = Accepted | Rejected | AlreadyStored
+
+DUPLICATE = "meddelandet med detta message_id har redan tagits emot; det lagras inte igen"
+
+
+class BudgetService:
+    """The only writer of budget events.
+
+    It keeps the organisation tree and the version of each stream it has written in
+    memory; both are caught up from the store, and a concurrent writer elsewhere shows
+    up as a ConcurrencyError, after which the caches are dropped and the batch decided again.
+    """
+
+    def __init__(self, store: EventStore) -> None:
+        self._store = store
+        self._organisation = Organisation()
+        self._versions: dict[str, int] = {}
+        self._lock = asyncio.Lock()
+        self._tracer = telemetry.tracer("services.budget")
+
+    async def organisation(self) -> Organisation:
+        async with self._lock:
+            await self._catch_up_organisation()
+            return self._organisation.copy()
+
+    async def handle(self, requests: Sequence[Request]) -> list[Outcome]:
+        async with self._lock:
+            for attempt in range(1, MAX_ATTEMPTS + 1):
+                try:
+                    return await self._handle_once(requests)
+                except (ConcurrencyError, DuplicateMessageError) as error:
+                    log.info("attempt %d: %s; deciding again", attempt, error)
+                    self._organisation = Organisation()
+                    self._versions.clear()
+            raise RuntimeError(f"gave up after {MAX_ATTEMPTS} concurrent conflicts")
+
+    async def _catch_up_organisation(self) -> None:
+        for stored in await self._store.read_stream(
+            ORGANISATION_STREAM, after_version=self._organisation.version
+        ):
+            self._organisation.apply(
+                BUDGET_EVENTS[stored.event_type].model_validate(stored.payload)
+            )
+
+    async def _handle_once(self, requests: Sequence[Request]) -> list[Outcome]:
+        await self._catch_up_organisation()
+        known = await self._store.known_messages([r.command.message_id for r in requests])
+        organisation = self._organisation.copy()
+        versions = dict(self._versions)
+        versions[ORGANISATION_STREAM] = organisation.version
+        outcomes: list[Outcome] = []
+        decided: list[tuple[Request, NewEvent]] = []
+        seen: set[UUID] = set()
+        spans = []
+        for request in requests:
+            message_id = request.command.message_id
+            if message_id in known:
+                outcomes.append(
+                    AlreadyStored()
+                    if request.redelivered
+                    else Rejected([Problem(field="message_id", message=DUPLICATE)])
+                )
+                continue
+            if message_id in seen:
+                outcomes.append(Rejected([Problem(field="message_id", message=DUPLICATE)]))
+                continue
+            span = self._tracer.start_span(
+                f"budget {request.command.command_name}",
+                context=telemetry.extract(request.trace_headers),
+            )
+            spans.append(span)
+            try:
+                event = decide(organisation, request.command)
+            except Refused as refusal:
+                span.set_attribute("refused", True)
+                outcomes.append(Rejected(refusal.problems))
+                continue
+            seen.add(message_id)
+            stream_id = stream_for(event)
+            if stream_id not in versions:
+                versions.update(await self._store.stream_versions([stream_id]))
+            version = versions.get(stream_id, 0) + 1
+            versions[stream_id] = version
+            metadata = {
+                "occurred_at": request.command.occurred_at.isoformat(),
+                "source_system": request.source_system,
+                "actor": request.command.actor,
+                "correlation_id": str(message_id),
+                "causation_id": str(message_id),
+            }
+            metadata.update(telemetry.current_trace_headers(trace.set_span_in_context(span)))
+            new_event = NewEvent(
+                event_id=uuid4(),
+                stream_id=stream_id,
+                version=version,
+                event_type=event.event_type,
+                schema_version=event.schema_version,
+                payload=event.model_dump(mode="json"),
+                metadata=metadata,
+            )
+            decided.append((request, new_event))
+            outcomes.append(Accepted([new_event.event_id]))
+        try:
+            await self._store.append(
+                [e for _, e in decided], [r.command.message_id for r, _ in decided]
+            )
+        finally:
+            for span in spans:
+                span.end()
+        self._organisation = organisation
+        self._versions = versions
+        return outcomes

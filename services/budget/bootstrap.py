@@ -1,0 +1,91 @@
+"""Wires the budget service: settings in, a running process out."""
+
+from dataclasses import dataclass
+
+import asyncpg
+from fastapi import FastAPI
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from contracts import subjects
+from plumbing import telemetry
+from plumbing.database import create_pool
+from plumbing.jetstream import StreamSpec, connect, ensure_streams
+from plumbing.migrations import migrate
+from plumbing.outbox import OutboxRelay
+from plumbing.postgres_eventstore import PostgresEventStore
+from plumbing.service import serve
+from plumbing.settings import ServiceSettings
+from services.budget.application import BudgetService
+from services.budget.entrypoints.http import create_app
+from services.budget.entrypoints.inbound import InboundConsumer
+
+DAY = 24 * 3600.0
+
+STREAMS = (
+    # The event log on NATS: kept for good, so read models can always be rebuilt from it.
+    StreamSpec(
+        subjects.BUDGET_EVENTS_STREAM,
+        [subjects.BUDGET_EVENTS_SUBJECTS],
+        duplicate_window_seconds=3600.0,
+    ),
+    StreamSpec(
+        subjects.BUDGET_INBOUND_STREAM,
+        [subjects.BUDGET_INBOUND_SUBJECTS],
+        max_age_seconds=30 * DAY,
+        duplicate_window_seconds=600.0,
+    ),
+    StreamSpec(
+        subjects.BUDGET_REJECTED_STREAM,
+        [subjects.BUDGET_REJECTED_SUBJECTS],
+        max_age_seconds=90 * DAY,
+    ),
+)
+MIGRATIONS = ["plumbing.sql.eventstore"]
+
+
+@dataclass
+class BudgetProcess:
+    pool: asyncpg.Pool
+    nc: Client
+    js: JetStreamContext
+    service: BudgetService
+    relay: OutboxRelay
+    inbound: InboundConsumer
+    app: FastAPI
+
+    async def close(self) -> None:
+        await self.nc.drain()
+        await self.pool.close()
+
+
+async def build(settings: ServiceSettings) -> BudgetProcess:
+    pool = await create_pool(settings.database_url, max_size=6)
+    async with pool.acquire() as conn:
+        await migrate(conn, MIGRATIONS)
+    nc, js = await connect(settings.nats_url, "budget")
+    await ensure_streams(js, STREAMS)
+    service = BudgetService(PostgresEventStore(pool))
+    return BudgetProcess(
+        pool=pool,
+        nc=nc,
+        js=js,
+        service=service,
+        relay=OutboxRelay(pool, js, subjects.budget_event, batch_size=settings.batch_size),
+        inbound=InboundConsumer(js, service, settings.batch_size, settings.ack_wait_seconds),
+        app=create_app(service),
+    )
+
+
+async def run(settings: ServiceSettings) -> None:
+    telemetry.setup_tracing("budget")
+    process = await build(settings)
+    try:
+        await serve(
+            process.app,
+            settings.http_host,
+            settings.http_port,
+            [process.relay.run, process.inbound.run],
+        )
+    finally:
+        await process.close()

@@ -1,0 +1,134 @@
+"""Commands from administrations' systems on ``budget.inbound.<system>.<command>``.
+
+Every message ends either stored or on ``budget.rejected.<system>`` with its reasons;
+none is dropped silently.
+"""
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from pydantic import ValidationError
+
+from contracts import subjects
+from contracts.budget.commands import BUDGET_COMMANDS
+from contracts.rejection import Problem, Rejection
+from plumbing.jetstream import PullSettings, pull_batches
+from plumbing.validation import problems_from
+from services.budget.application import BudgetService, Rejected, Request
+
+DURABLE = "budget-inbound"
+
+
+def _message_id(data: bytes) -> str | None:
+    try:
+        value = json.loads(data).get("message_id")
+    except (ValueError, AttributeError):
+        return None
+    return str(value) if value is not None else None
+
+
+class InboundConsumer:
+    def __init__(
+        self,
+        js: JetStreamContext,
+        service: BudgetService,
+        batch_size: int = 500,
+        ack_wait_seconds: float = 30.0,
+    ) -> None:
+        self._js = js
+        self._service = service
+        self._pull = PullSettings(
+            stream=subjects.BUDGET_INBOUND_STREAM,
+            durable=DURABLE,
+            subject=subjects.BUDGET_INBOUND_SUBJECTS,
+            batch_size=batch_size,
+            ack_wait_seconds=ack_wait_seconds,
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await pull_batches(self._js, self._pull, self.handle_batch, stop)
+
+    async def handle_batch(self, msgs: list[Msg]) -> None:
+        requests: list[tuple[Msg, Request]] = []
+        rejections: list[tuple[Msg, list[Problem]]] = []
+        for msg in msgs:
+            request_or_problems = self._parse(msg)
+            if isinstance(request_or_problems, Request):
+                requests.append((msg, request_or_problems))
+            else:
+                rejections.append((msg, request_or_problems))
+        outcomes = await self._service.handle([r for _, r in requests])
+        for (msg, _), outcome in zip(requests, outcomes, strict=True):
+            if isinstance(outcome, Rejected):
+                rejections.append((msg, outcome.problems))
+        await self._reject(rejections)
+
+    def _parse(self, msg: Msg) -> Request | list[Problem]:
+        tokens = msg.subject.split(".")
+        if len(tokens) != 4:
+            return [
+                Problem(
+                    field="",
+                    message=(
+                        f"ämnet ska vara budget.inbound.<system>.<kommando>, inte {msg.subject}"
+                    ),
+                )
+            ]
+        source_system, command_name = tokens[2], tokens[3]
+        command_type = BUDGET_COMMANDS.get(command_name)
+        if command_type is None:
+            return [
+                Problem(
+                    field="",
+                    message=(
+                        f"okänt kommando {command_name!r}; kända: "
+                        + ", ".join(sorted(BUDGET_COMMANDS))
+                    ),
+                )
+            ]
+        try:
+            command = command_type.model_validate_json(msg.data)
+        except ValidationError as error:
+            return problems_from(error.errors())
+        if "message_id" not in command.model_fields_set:
+            return [
+                Problem(
+                    field="message_id",
+                    message=(
+                        "fältet saknas; varje meddelande behöver ett eget UUID "
+                        "så att det bara lagras en gång"
+                    ),
+                )
+            ]
+        return Request(
+            command=command,
+            source_system=source_system,
+            trace_headers=dict(msg.headers or {}),
+            redelivered=msg.metadata.num_delivered > 1,
+        )
+
+    async def _reject(self, rejections: list[tuple[Msg, list[Problem]]]) -> None:
+        acks = []
+        for msg, problems in rejections:
+            source_system = msg.subject.split(".")[2] if msg.subject.count(".") >= 2 else "okänd"
+            rejection = Rejection(
+                message_id=_message_id(msg.data),
+                subject=msg.subject,
+                source_system=source_system,
+                problems=problems,
+                original=msg.data.decode("utf-8", errors="replace"),
+                rejected_at=datetime.now(UTC),
+            )
+            # Keyed by the inbound sequence: a redelivered batch does not reject twice.
+            headers = {"Nats-Msg-Id": f"rejected-{msg.metadata.sequence.stream}"}
+            acks.append(
+                await self._js.publish_async(
+                    subjects.budget_rejected(source_system),
+                    rejection.model_dump_json().encode(),
+                    headers=headers,
+                )
+            )
+        await asyncio.gather(*acks)
