@@ -1,14 +1,18 @@
 """PostgreSQL connections: pools for a service, and creating a service's database."""
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-from asyncpg.pool import PoolConnectionProxy
 
-# A connection of its own or one lent by a pool: the same to every caller.
-Connection = asyncpg.Connection[Any] | PoolConnectionProxy[Any]
+if TYPE_CHECKING:
+    from asyncpg.pool import PoolConnectionProxy
+
+    # A connection of its own or one lent by a pool: the same to every caller.
+    Connection: TypeAlias = asyncpg.Connection[Any] | PoolConnectionProxy[Any]
+else:
+    Connection = asyncpg.Connection
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:

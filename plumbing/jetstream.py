@@ -107,6 +107,8 @@ async def pull_batches(
                 msgs = await sub.fetch(settings.batch_size, timeout=settings.fetch_timeout_seconds)
             except TimeoutError:  # nats' own TimeoutError derives from it
                 continue
+            if not msgs:
+                continue
             try:
                 await handler(msgs)
             except StopConsuming:

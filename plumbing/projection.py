@@ -23,7 +23,13 @@ from nats.js import JetStreamContext
 from contracts.envelope import EventMessage
 from plumbing import telemetry
 from plumbing.database import Connection
-from plumbing.jetstream import PullSettings, StopConsuming, pending, pull_batches
+from plumbing.jetstream import (
+    PullSettings,
+    StopConsuming,
+    pending,
+    pull_batches,
+    wait_for_stream,
+)
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +107,7 @@ class ProjectionRunner:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Keep the active generation up to date; follow it when a rebuild switches."""
+        await wait_for_stream(self._js, self._source.stream, stop)
         while not stop.is_set():
             generation = await self._ensure_active_generation()
             log.info("projecting %s into generation %d", self._projection.name, generation)
@@ -113,6 +120,7 @@ class ProjectionRunner:
 
     async def rebuild(self, stop: asyncio.Event) -> int:
         """Replay the whole stream into a new generation, switch the views to it, drop the old."""
+        await wait_for_stream(self._js, self._source.stream, stop)
         async with self._pool.acquire() as conn:
             old = await active_generation(conn, self._projection.name)
             new = await self._create_generation(conn)

@@ -1,0 +1,3 @@
+from kommunplan.cli import main
+
+main()

@@ -1,0 +1,40 @@
+"""Command line entry point."""
+
+import argparse
+import asyncio
+import logging
+
+from plumbing.settings import ServiceSettings, StackSettings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kommunplan", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("up", help="start everything (embedded NATS and PostgreSQL) with the demo")
+    serve = commands.add_parser("serve", help="run one service (settings from KOMMUNPLAN_*)")
+    serve.add_argument("service", choices=["budget", "reporting"])
+    commands.add_parser(
+        "rebuild", help="replay the budget stream into fresh reporting read models, then switch"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if args.command == "up":
+        from kommunplan.stack import up
+
+        logging.getLogger().setLevel(logging.WARNING)
+        up(StackSettings())
+    elif args.command == "serve":
+        if args.service == "budget":
+            from services.budget.bootstrap import run
+        else:
+            from services.reporting.bootstrap import run
+        asyncio.run(run(ServiceSettings()))
+    elif args.command == "rebuild":
+        from services.reporting.bootstrap import rebuild
+
+        generation = asyncio.run(rebuild(ServiceSettings()))
+        print(f"Rapportmodellerna är ombyggda; generation {generation} används nu.")

@@ -1,0 +1,162 @@
+"""``kommunplan up``: servers, migrations, one process per service, the demo, the URLs."""
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from plumbing.database import ensure_database
+from plumbing.embedded import EmbeddedNats, EmbeddedPostgres
+from plumbing.settings import StackSettings
+
+log = logging.getLogger(__name__)
+
+SERVICES = ("budget", "reporting")
+
+
+def http_get_json(url: str) -> object | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return json.loads(response.read())
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def wait_until(check: "callable[[], bool]", timeout: float, what: str) -> None:  # type: ignore[valid-type]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+@dataclass
+class Stack:
+    settings: StackSettings
+    nats: EmbeddedNats | None = None
+    postgres: EmbeddedPostgres | None = None
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.settings.data_dir).resolve()
+
+    def port(self, service: str) -> int:
+        return self.settings.budget_port if service == "budget" else self.settings.reporting_port
+
+    def url(self, service: str) -> str:
+        return f"http://{self.settings.http_host}:{self.port(service)}"
+
+    def start_servers(self) -> tuple[str, str]:
+        nats_url = self.settings.nats_url
+        if nats_url is None:
+            self.nats = EmbeddedNats(self.data_dir / "nats", self.settings.nats_port)
+            nats_url = self.nats.start()
+        postgres_url = self.settings.postgres_url
+        if postgres_url is None:
+            self.postgres = EmbeddedPostgres(self.data_dir / "postgres")
+            postgres_url = self.postgres.start()
+        return nats_url, postgres_url
+
+    def start_service(self, service: str, nats_url: str, database_url: str) -> None:
+        logs = self.data_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ)
+        env.update({
+            "KOMMUNPLAN_NATS_URL": nats_url,
+            "KOMMUNPLAN_DATABASE_URL": database_url,
+            "KOMMUNPLAN_HTTP_HOST": self.settings.http_host,
+            "KOMMUNPLAN_HTTP_PORT": str(self.port(service)),
+        })
+        output = (logs / f"{service}.log").open("ab")
+        self.processes[service] = subprocess.Popen(
+            [sys.executable, "-m", "kommunplan", "serve", service],
+            env=env, stdout=output, stderr=subprocess.STDOUT,
+            # Own process group: Ctrl-C reaches us once, and we stop the services in order.
+            start_new_session=True,
+        )
+
+    def check_alive(self) -> None:
+        for service, process in self.processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"{service} exited with code {process.returncode}; "
+                    f"see {self.data_dir / 'logs' / (service + '.log')}"
+                )
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if self.nats is not None:
+            self.nats.stop()
+        if self.postgres is not None:
+            self.postgres.stop()
+
+
+def _plan_complete(stack: Stack, units: int) -> bool:
+    stack.check_alive()
+    plan = http_get_json(f"{stack.url('reporting')}/api/plan/KS/2011")
+    return isinstance(plan, dict) and len(plan.get("nodes", [])) >= units
+
+
+def up(settings: StackSettings) -> None:
+    from kommunplan.demo import demo_unit_count, load_demo
+
+    stack = Stack(settings)
+    stopping = False
+
+    def on_signal(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        print("Startar NATS och PostgreSQL …", flush=True)
+        nats_url, postgres_url = stack.start_servers()
+        for service in SERVICES:
+            database_url = asyncio.run(ensure_database(postgres_url, service))
+            stack.start_service(service, nats_url, database_url)
+        for service in SERVICES:
+            wait_until(lambda s=service: (stack.check_alive() or True)  # type: ignore[misc]
+                       and http_get_json(f"{stack.url(s)}/health") is not None,
+                       60, f"{service} to answer")
+        units = http_get_json(f"{stack.url('budget')}/api/units")
+        if isinstance(units, list) and any(u.get("code") == "KS" for u in units):
+            print("Demodata finns redan; laddas inte igen.", flush=True)
+        else:
+            sent = asyncio.run(load_demo(nats_url))
+            print(f"Demodata: {sent} kommandon skickade över NATS.", flush=True)
+        unit_count = demo_unit_count()
+        wait_until(lambda: _plan_complete(stack, unit_count), 120, "the plan to be projected")
+        print(
+            "\nKommunplan är igång:\n"
+            f"  Planen (HTML):      {stack.url('reporting')}/plan/KS/2011\n"
+            f"  Planen (JSON):      {stack.url('reporting')}/api/plan/KS/2011\n"
+            f"  Budget-API:         {stack.url('budget')}/docs\n"
+            f"  NATS:               {nats_url}\n"
+            f"  Loggar:             {stack.data_dir / 'logs'}\n"
+            "Avsluta med Ctrl-C.",
+            flush=True,
+        )
+        while not stopping:
+            stack.check_alive()
+            time.sleep(0.5)
+    finally:
+        print("Stoppar …", flush=True)
+        stack.stop()

@@ -1,0 +1,65 @@
+"""Wires the reporting service: the projection runner and the views, over one pool."""
+
+import asyncio
+from dataclasses import dataclass
+
+import asyncpg
+from fastapi import FastAPI
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from contracts import subjects
+from plumbing import telemetry
+from plumbing.database import create_pool
+from plumbing.jetstream import connect
+from plumbing.migrations import migrate
+from plumbing.projection import ProjectionRunner, Source
+from plumbing.service import serve
+from plumbing.settings import ServiceSettings
+from services.reporting.http import create_app
+from services.reporting.projection import BudgetProjection
+
+MIGRATIONS = ["plumbing.sql.projections"]
+BUDGET_EVENTS = Source(subjects.BUDGET_EVENTS_STREAM, subjects.BUDGET_EVENTS_SUBJECTS)
+
+
+@dataclass
+class ReportingProcess:
+    pool: asyncpg.Pool
+    nc: Client
+    js: JetStreamContext
+    runner: ProjectionRunner
+    app: FastAPI
+
+    async def close(self) -> None:
+        await self.nc.drain()
+        await self.pool.close()
+
+
+async def build(settings: ServiceSettings) -> ReportingProcess:
+    pool = await create_pool(settings.database_url, max_size=6)
+    async with pool.acquire() as conn:
+        await migrate(conn, MIGRATIONS)
+    nc, js = await connect(settings.nats_url, "reporting")
+    runner = ProjectionRunner(
+        pool, js, BudgetProjection(), BUDGET_EVENTS, settings.batch_size, settings.ack_wait_seconds
+    )
+    return ReportingProcess(pool=pool, nc=nc, js=js, runner=runner, app=create_app(pool))
+
+
+async def run(settings: ServiceSettings) -> None:
+    telemetry.setup_tracing("reporting")
+    process = await build(settings)
+    try:
+        await serve(process.app, settings.http_host, settings.http_port, [process.runner.run])
+    finally:
+        await process.close()
+
+
+async def rebuild(settings: ServiceSettings) -> int:
+    """Rebuild the read models from the budget stream while the views keep serving."""
+    process = await build(settings)
+    try:
+        return await process.runner.rebuild(asyncio.Event())
+    finally:
+        await process.close()

@@ -1,0 +1,43 @@
+"""The views controllers and politicians read, in Swedish."""
+
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import FastAPI, HTTPException, Path
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from services.reporting.plan import UnknownUnit, build_plan, plan_to_json
+from services.reporting.plan_html import render_plan_html
+from services.reporting.queries import NotReady, plan_input
+
+Year = Annotated[int, Path(ge=1990, le=2100, description="Budgetår")]
+
+
+def create_app(pool: asyncpg.Pool, home: str = "/plan/KS/2011") -> FastAPI:
+    app = FastAPI(title="Rapportering", description="Planering med budget och uppföljning")
+
+    async def plan(unit_code: str, year: int) -> Any:
+        try:
+            return build_plan(await plan_input(pool, year), unit_code, year)
+        except UnknownUnit:
+            raise HTTPException(404, f"Enheten {unit_code} finns inte") from None
+        except NotReady:
+            raise HTTPException(503, "Rapporterna byggs fortfarande; försök igen strax") from None
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> RedirectResponse:
+        return RedirectResponse(home)
+
+    @app.get("/plan/{unit_code}/{year}", response_class=HTMLResponse)
+    async def plan_html(unit_code: str, year: Year) -> HTMLResponse:
+        return HTMLResponse(render_plan_html(await plan(unit_code, year)))
+
+    @app.get("/api/plan/{unit_code}/{year}")
+    async def plan_json(unit_code: str, year: Year) -> dict[str, Any]:
+        return plan_to_json(await plan(unit_code, year))
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

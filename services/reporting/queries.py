@@ -1,0 +1,71 @@
+"""Reading the active generation of the read models."""
+
+import asyncpg
+
+from plumbing.projection import active_generation, schema_name
+from services.reporting.plan import (
+    FigureRow,
+    FrameChangeRow,
+    NarrativeRow,
+    NetInvestmentRow,
+    PlanInput,
+    UnitRow,
+)
+from services.reporting.projection import BudgetProjection
+
+
+class NotReady(Exception):
+    """No read model has been built yet."""
+
+
+async def plan_input(pool: asyncpg.Pool, year: int) -> PlanInput:
+    """Everything the plan for ``year`` shows, read in one consistent snapshot."""
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
+        generation = await active_generation(conn, BudgetProjection.name)
+        if generation is None:
+            raise NotReady
+        schema = schema_name(BudgetProjection.name, generation)
+        await conn.execute(f"SET LOCAL search_path TO {schema}")
+        years = [year - 1, year + 2]
+        units = await conn.fetch(
+            "SELECT code, name, kind, parent_code, manager_title, manager_name, closed_on, ord"
+            " FROM units ORDER BY ord"
+        )
+        figures = await conn.fetch(
+            "SELECT unit_code, year, kind, status, revenue, costs, decision FROM figures"
+            " WHERE year BETWEEN $1 AND $2",
+            *years,
+        )
+        frame_changes = await conn.fetch(
+            "SELECT unit_code, year, amount, reasons, decision, ord FROM frame_changes"
+            " WHERE year = $1 ORDER BY ord",
+            year,
+        )
+        investments = await conn.fetch(
+            "SELECT unit_code, year, kind, amount FROM net_investments"
+            " WHERE year BETWEEN $1 AND $2",
+            *years,
+        )
+        narratives = await conn.fetch(
+            "SELECT unit_code, year, section, text FROM narratives WHERE year = $1", year
+        )
+    return PlanInput(
+        units=[
+            UnitRow(
+                code=r["code"], name=r["name"], kind=r["kind"], parent_code=r["parent_code"],
+                manager_title=r["manager_title"], manager_name=r["manager_name"],
+                closed_on=r["closed_on"], order=r["ord"],
+            )
+            for r in units
+        ],
+        figures=[FigureRow(**dict(r)) for r in figures],
+        frame_changes=[
+            FrameChangeRow(
+                unit_code=r["unit_code"], year=r["year"], amount=r["amount"],
+                reasons=r["reasons"], decision=r["decision"], order=r["ord"],
+            )
+            for r in frame_changes
+        ],
+        net_investments=[NetInvestmentRow(**dict(r)) for r in investments],
+        narratives=[NarrativeRow(**dict(r)) for r in narratives],
+    )
