@@ -1,6 +1,7 @@
 """``kommunplan up``: servers, migrations, one process per service, the demo, the URLs."""
 
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -10,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,12 +27,13 @@ SERVICES = ("budget", "reporting")
 def http_get_json(url: str) -> object | None:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
-            return json.loads(response.read())
+            value: object = json.loads(response.read())
+            return value
     except (urllib.error.URLError, OSError, ValueError):
         return None
 
 
-def wait_until(check: "callable[[], bool]", timeout: float, what: str) -> None:  # type: ignore[valid-type]
+def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
@@ -93,6 +96,10 @@ class Stack:
                     f"see {self.data_dir / 'logs' / (service + '.log')}"
                 )
 
+    def answers(self, service: str) -> bool:
+        self.check_alive()
+        return http_get_json(f"{self.url(service)}/health") is not None
+
     def stop(self) -> None:
         for process in self.processes.values():
             if process.poll() is None:
@@ -133,9 +140,7 @@ def up(settings: StackSettings) -> None:
             database_url = asyncio.run(ensure_database(postgres_url, service))
             stack.start_service(service, nats_url, database_url)
         for service in SERVICES:
-            wait_until(lambda s=service: (stack.check_alive() or True)  # type: ignore[misc]
-                       and http_get_json(f"{stack.url(s)}/health") is not None,
-                       60, f"{service} to answer")
+            wait_until(functools.partial(stack.answers, service), 60, f"{service} to answer")
         units = http_get_json(f"{stack.url('budget')}/api/units")
         if isinstance(units, list) and any(u.get("code") == "KS" for u in units):
             print("Demodata finns redan; laddas inte igen.", flush=True)
