@@ -1,0 +1,86 @@
+"""The PostgreSQL event store against a real server."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+
+from plumbing.database import create_pool
+from plumbing.eventstore import ConcurrencyError, DuplicateMessageError, NewEvent
+from plumbing.migrations import migrate
+from plumbing.postgres_eventstore import PostgresEventStore
+from tests.conftest import count
+
+
+def event(stream: str, version: int) -> NewEvent:
+    return NewEvent(uuid.uuid4(), stream, version, "Happened", 1, {"n": str(version)}, {})
+
+
+@pytest.fixture
+async def store(budget_database: str) -> AsyncIterator[PostgresEventStore]:
+    pool = await create_pool(budget_database)
+    async with pool.acquire() as conn:
+        await migrate(conn, ["plumbing.sql.eventstore"])
+    yield PostgresEventStore(pool)
+    await pool.close()
+
+
+async def test_events_are_read_back_in_version_order_with_positions(
+    store: PostgresEventStore,
+) -> None:
+    await store.append([event("a", 1), event("a", 2)])
+    await store.append([event("a", 3)])
+    stored = await store.read_stream("a")
+    assert [e.version for e in stored] == [1, 2, 3]
+    assert [e.payload["n"] for e in stored] == ["1", "2", "3"]
+    assert stored[0].position < stored[1].position < stored[2].position
+    assert await store.stream_versions(["a", "b"]) == {"a": 3}
+    assert [e.version for e in await store.read_stream("a", after_version=2)] == [3]
+
+
+async def test_two_writers_of_the_same_version_one_gets_a_conflict_and_nothing_is_lost(
+    store: PostgresEventStore, budget_database: str
+) -> None:
+    await store.append([event("s", 1)])
+    results = await asyncio.gather(
+        store.append([event("s", 2)]), store.append([event("s", 2)]), return_exceptions=True
+    )
+    assert sum(isinstance(r, ConcurrencyError) for r in results) == 1
+    assert sum(isinstance(r, list) for r in results) == 1
+    assert await count(budget_database, "SELECT count(*) FROM events WHERE stream_id = 's'") == 2
+
+
+async def test_a_conflicting_batch_stores_none_of_its_events(
+    store: PostgresEventStore, budget_database: str
+) -> None:
+    await store.append([event("x", 1)])
+    with pytest.raises(ConcurrencyError):
+        await store.append([event("y", 1), event("x", 1)], [uuid.uuid4()])
+    assert await store.stream_versions(["x", "y"]) == {"x": 1}
+    assert await count(budget_database, "SELECT count(*) FROM inbound_messages") == 0
+    assert await count(budget_database, "SELECT count(*) FROM outbox") == 1
+
+
+async def test_a_message_id_is_stored_once_and_a_second_append_with_it_stores_nothing(
+    store: PostgresEventStore, budget_database: str
+) -> None:
+    message_id = uuid.uuid4()
+    await store.append([event("m", 1)], [message_id])
+    with pytest.raises(DuplicateMessageError):
+        await store.append([event("m", 2)], [message_id])
+    assert await store.known_messages([message_id, uuid.uuid4()]) == {message_id}
+    assert await count(budget_database, "SELECT count(*) FROM events") == 1
+
+
+async def test_every_stored_event_waits_in_the_outbox(
+    store: PostgresEventStore, budget_database: str
+) -> None:
+    stored = await store.append([event("o", 1), event("o", 2)])
+    conn = await asyncpg.connect(budget_database)
+    try:
+        positions = [r["position"] for r in await conn.fetch("SELECT position FROM outbox")]
+    finally:
+        await conn.close()
+    assert sorted(positions) == [e.position for e in stored]

@@ -1,0 +1,51 @@
+"""The services running inside the test's event loop, on real NATS and PostgreSQL."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+from plumbing.settings import ServiceSettings
+from services.budget import bootstrap as budget
+from services.reporting import bootstrap as reporting
+
+
+def settings(nats_url: str, database_url: str) -> ServiceSettings:
+    return ServiceSettings(
+        nats_url=nats_url, database_url=database_url, batch_size=200, ack_wait_seconds=2.0
+    )
+
+
+@contextlib.asynccontextmanager
+async def _running(
+    workers: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]],
+) -> AsyncIterator[asyncio.Event]:
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(worker(stop)) for worker in workers]
+    try:
+        yield stop
+    finally:
+        stop.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=15)
+
+
+@contextlib.asynccontextmanager
+async def running_budget(nats_url: str, database_url: str) -> AsyncIterator[budget.BudgetProcess]:
+    process = await budget.build(settings(nats_url, database_url))
+    try:
+        async with _running([process.relay.run, process.inbound.run]):
+            yield process
+    finally:
+        await process.close()
+
+
+@contextlib.asynccontextmanager
+async def running_reporting(
+    nats_url: str, database_url: str
+) -> AsyncIterator[reporting.ReportingProcess]:
+    process = await reporting.build(settings(nats_url, database_url))
+    try:
+        async with _running([process.runner.run]):
+            yield process
+    finally:
+        await process.close()
