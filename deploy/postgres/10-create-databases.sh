@@ -1,0 +1,22 @@
+#!/bin/sh
+# Run by the postgres image once, when the data directory is empty (later password or role
+# changes need SQL by hand). Sourced rather than executed if the file loses its exec bit,
+# so it sets no shell options that would leak into the image's entrypoint.
+#
+# One role and one database per service: each service owns its database, and a role that
+# cannot connect to another service's database cannot read its tables by mistake.
+
+: "${BUDGET_DB_PASSWORD:?BUDGET_DB_PASSWORD must be set}"
+: "${REPORTING_DB_PASSWORD:?REPORTING_DB_PASSWORD must be set}"
+
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
+    --set=budget_password="$BUDGET_DB_PASSWORD" \
+    --set=reporting_password="$REPORTING_DB_PASSWORD" <<'SQL'
+CREATE ROLE budget LOGIN PASSWORD :'budget_password';
+CREATE DATABASE budget OWNER budget;
+REVOKE ALL ON DATABASE budget FROM PUBLIC;
+
+CREATE ROLE reporting LOGIN PASSWORD :'reporting_password';
+CREATE DATABASE reporting OWNER reporting;
+REVOKE ALL ON DATABASE reporting FROM PUBLIC;
+SQL
