@@ -107,6 +107,10 @@ async def pull_batches(
                 msgs = await sub.fetch(settings.batch_size, timeout=settings.fetch_timeout_seconds)
             except TimeoutError:  # nats' own TimeoutError derives from it
                 continue
+            except Exception as error:  # e.g. reconnecting, or the consumer was removed
+                log.warning("fetch from %s failed: %r", settings.durable, error)
+                await asyncio.sleep(0.5)
+                continue
             if not msgs:
                 continue
             try:

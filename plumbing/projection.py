@@ -116,6 +116,7 @@ class ProjectionRunner:
                 self._pull(generation),
                 functools.partial(self._apply_batch, generation=generation, must_be_active=True),
                 stop,
+                keep_going=functools.partial(self._is_active, generation),
             )
 
     async def rebuild(self, stop: asyncio.Event) -> int:
@@ -149,6 +150,10 @@ class ProjectionRunner:
             if old is not None:
                 await self._drop_generation(conn, old)
         return new
+
+    async def _is_active(self, generation: int) -> bool:
+        async with self._pool.acquire() as conn:
+            return await active_generation(conn, self._projection.name) == generation
 
     async def _ensure_active_generation(self) -> int:
         async with self._pool.acquire() as conn:

@@ -1,0 +1,309 @@
+"""The production shape (docker-compose.yml, deploy/) agrees with the code it runs.
+
+No Docker engine is needed: the files are read as data and checked against the settings,
+the command line and the packaging they rely on.
+"""
+
+import importlib
+import json
+import re
+import shlex
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from kommunplan.cli import build_parser
+from plumbing.settings import ServiceSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+
+# What a service cannot do without in a container: the defaults point at 127.0.0.1.
+REQUIRED_IN_CONTAINERS = {
+    "KOMMUNPLAN_NATS_URL",
+    "KOMMUNPLAN_DATABASE_URL",
+    "KOMMUNPLAN_HTTP_HOST",
+}
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+INIT_DIR = "/docker-entrypoint-initdb.d"
+
+
+@cache
+def compose() -> dict[str, Any]:
+    loaded = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict), "docker-compose.yml is not a mapping"
+    return loaded
+
+
+def services() -> dict[str, dict[str, Any]]:
+    found = compose().get("services")
+    assert isinstance(found, dict) and found, "docker-compose.yml defines no services"
+    return found
+
+
+def application_services() -> dict[str, dict[str, Any]]:
+    """The services built from this repository (the others run upstream images)."""
+    built = {name: spec for name, spec in services().items() if "build" in spec}
+    assert built, "no service is built from this repository"
+    return built
+
+
+def services_of_image(repository: str) -> dict[str, dict[str, Any]]:
+    return {
+        name: spec
+        for name, spec in services().items()
+        if str(spec.get("image", "")).split(":")[0].split("/")[-1] == repository
+    }
+
+
+def environment(spec: dict[str, Any]) -> dict[str, str]:
+    env = spec.get("environment") or {}
+    if isinstance(env, list):
+        return dict(item.split("=", 1) for item in env)
+    return {key: str(value) for key, value in env.items()}
+
+
+def interpolated(value: str) -> str:
+    """``value`` with each ``${VAR...}`` replaced by a stand-in, as compose would fill it."""
+    return re.sub(r"\$\{[^}]*\}", "x", value)
+
+
+def command(spec: dict[str, Any]) -> list[str]:
+    value = spec.get("command", [])
+    return shlex.split(value) if isinstance(value, str) else [str(part) for part in value]
+
+
+def mounts(spec: dict[str, Any]) -> dict[str, str]:
+    """Container path → source (a named volume or a path relative to the repository)."""
+    found = {}
+    for volume in spec.get("volumes", []):
+        if isinstance(volume, dict):
+            found[volume["target"]] = volume["source"]
+        else:
+            source, target, *_ = volume.split(":")
+            found[target] = source
+    return found
+
+
+def published_container_ports(spec: dict[str, Any]) -> set[int]:
+    ports = set()
+    for port in spec.get("ports", []):
+        if isinstance(port, dict):
+            ports.add(int(port["target"]))
+        else:
+            ports.add(int(str(port).split(":")[-1].split("/")[0]))
+    return ports
+
+
+def nats_flags(spec: dict[str, Any]) -> dict[str, str]:
+    """nats-server's flags, by long name, whether written ``--flag=v``, ``--flag v`` or ``-js``."""
+    aliases = {"js": "jetstream", "sd": "store_dir", "n": "server_name", "name": "server_name"}
+    aliases |= {"r": "routes", "cluster_listen": "cluster"}
+    parts = command(spec)
+    flags: dict[str, str] = {}
+    for index, part in enumerate(parts):
+        if not part.startswith("-"):
+            continue
+        name, _, value = part.lstrip("-").partition("=")
+        following = parts[index + 1] if index + 1 < len(parts) else "-"
+        if not value and not following.startswith("-"):
+            value = following
+        flags[aliases.get(name, name)] = value or "true"
+    return flags
+
+
+def dockerfile_instructions(path: Path) -> list[tuple[str, str]]:
+    text = re.sub(r"\\\n", " ", path.read_text(encoding="utf-8"))
+    found = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            instruction, _, arguments = line.partition(" ")
+            found.append((instruction.upper(), arguments.strip()))
+    return found
+
+
+def dockerfile_of(spec: dict[str, Any]) -> Path:
+    build = spec["build"]
+    if isinstance(build, str):
+        return ROOT / build / "Dockerfile"
+    return ROOT / str(build.get("context", ".")) / str(build.get("dockerfile", "Dockerfile"))
+
+
+def exec_form(arguments: str) -> list[str]:
+    try:
+        parsed = json.loads(arguments)
+    except json.JSONDecodeError:
+        pytest.fail(f"{arguments!r} is in shell form; signals would go to /bin/sh, not the app")
+    assert isinstance(parsed, list)
+    return [str(part) for part in parsed]
+
+
+def created_databases(spec: dict[str, Any]) -> set[str]:
+    source = mounts(spec).get(INIT_DIR)
+    assert source is not None, f"nothing is mounted at {INIT_DIR}"
+    scripts = [p for p in (ROOT / source).iterdir() if p.suffix in {".sh", ".sql"}]
+    assert scripts, f"{source} holds no init script"
+    pattern = re.compile(r"CREATE\s+DATABASE\s+\"?(\w+)\"?", re.IGNORECASE)
+    return {name for script in scripts for name in pattern.findall(script.read_text("utf-8"))}
+
+
+def test_the_compose_file_parses_and_declares_every_named_volume_it_mounts() -> None:
+    declared = set(compose().get("volumes") or {})
+    for name, spec in services().items():
+        for source in mounts(spec).values():
+            if not source.startswith((".", "/")):
+                assert source in declared, f"{name} mounts undeclared volume {source}"
+            else:
+                assert (ROOT / source).exists(), f"{name} mounts missing path {source}"
+
+
+def test_every_kommunplan_variable_set_on_a_service_is_a_setting_the_code_reads() -> None:
+    read = {f"KOMMUNPLAN_{field.upper()}" for field in ServiceSettings.model_fields}
+    for name, spec in services().items():
+        unknown = {key for key in environment(spec) if key.startswith("KOMMUNPLAN_")} - read
+        assert not unknown, f"{name} sets {sorted(unknown)}, which no setting reads"
+
+
+def test_every_service_sets_the_settings_whose_defaults_fail_in_a_container() -> None:
+    for name, spec in application_services().items():
+        env = environment(spec)
+        missing = REQUIRED_IN_CONTAINERS - set(env)
+        assert not missing, f"{name} leaves {sorted(missing)} at a loopback default"
+        assert env["KOMMUNPLAN_HTTP_HOST"] not in LOOPBACK, f"{name} is unreachable from outside"
+        for url in (env["KOMMUNPLAN_DATABASE_URL"], *env["KOMMUNPLAN_NATS_URL"].split(",")):
+            assert urlsplit(interpolated(url)).hostname not in LOOPBACK, f"{name}: {url}"
+
+
+def test_each_service_command_is_accepted_by_the_cli_and_names_a_real_service() -> None:
+    for name, spec in application_services().items():
+        try:
+            args = build_parser().parse_args(command(spec))
+        except SystemExit:
+            pytest.fail(f"kommunplan rejects the command of {name}: {command(spec)}")
+        assert args.command == "serve", f"{name} does not serve anything: {command(spec)}"
+        bootstrap = importlib.import_module(f"services.{args.service}.bootstrap")
+        assert callable(getattr(bootstrap, "run", None)), f"{args.service} has no run()"
+
+
+def test_the_image_the_services_build_runs_the_kommunplan_console_script() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    scripts = pyproject["project"]["scripts"]
+    for name, spec in application_services().items():
+        dockerfile = dockerfile_of(spec)
+        assert dockerfile.is_file(), f"{name} builds from missing {dockerfile}"
+        entrypoints = [
+            args for op, args in dockerfile_instructions(dockerfile) if op == "ENTRYPOINT"
+        ]
+        assert entrypoints, f"{dockerfile} sets no ENTRYPOINT"
+        entrypoint = exec_form(entrypoints[-1])
+        assert entrypoint == ["kommunplan"], entrypoint
+        assert "kommunplan" in scripts, "pyproject.toml declares no kommunplan console script"
+
+
+def test_the_image_runs_as_a_user_other_than_root() -> None:
+    for spec in application_services().values():
+        users = [args for op, args in dockerfile_instructions(dockerfile_of(spec)) if op == "USER"]
+        assert users, "the image runs as root"
+        assert users[-1].split(":")[0] not in {"root", "0"}
+
+
+def test_the_reporting_service_runs_more_than_one_replica() -> None:
+    replicas = services()["reporting"].get("deploy", {}).get("replicas", 1)
+    assert replicas > 1
+
+
+def test_each_service_publishes_the_port_it_listens_on_and_probes_its_health() -> None:
+    for name, spec in application_services().items():
+        port = int(environment(spec).get("KOMMUNPLAN_HTTP_PORT", ServiceSettings().http_port))
+        assert port in published_container_ports(spec), f"{name} listens on {port} unpublished"
+        probe = " ".join(spec.get("healthcheck", {}).get("test", []))
+        assert "/health" in probe, f"{name} has no healthcheck on /health"
+        # A fixed host port cannot be shared by several replicas of one service.
+        if spec.get("deploy", {}).get("replicas", 1) > 1:
+            assert all(":" not in str(p) for p in spec.get("ports", [])), f"{name} pins a host port"
+
+
+def test_the_nats_nodes_form_a_jetstream_cluster_of_at_least_three() -> None:
+    nodes = {name: nats_flags(spec) for name, spec in services_of_image("nats").items()}
+    assert len(nodes) >= 3, f"only {sorted(nodes)}"
+    assert all(flags.get("jetstream") == "true" for flags in nodes.values())
+    assert len({flags.get("cluster_name") for flags in nodes.values()}) == 1
+    assert all(flags.get("cluster_name") and flags.get("cluster") for flags in nodes.values())
+    names = [flags.get("server_name") for flags in nodes.values()]
+    assert None not in names and len(set(names)) == len(names), names
+
+    links: dict[str, set[str]] = {name: set() for name in nodes}
+    for name, flags in nodes.items():
+        for route in flags.get("routes", "").split(","):
+            peer = urlsplit(route).hostname
+            assert peer in nodes, f"{name} routes to {route}, not a NATS node"
+            links[name].add(peer)
+            links[peer].add(name)
+    reached: set[str] = set()
+    frontier = [next(iter(nodes))]
+    while frontier:
+        node = frontier.pop()
+        if node not in reached:
+            reached.add(node)
+            frontier.extend(links[node])
+    assert reached == set(nodes), f"routes leave {sorted(set(nodes) - reached)} outside"
+
+    declared = set(compose().get("volumes") or {})
+    for name, flags in nodes.items():
+        store = mounts(services()[name]).get(flags.get("store_dir", ""))
+        assert store in declared, f"{name} keeps JetStream data outside a named volume"
+
+
+def test_each_application_service_knows_every_nats_node() -> None:
+    nodes = set(services_of_image("nats"))
+    for name, spec in application_services().items():
+        urls = environment(spec)["KOMMUNPLAN_NATS_URL"].split(",")
+        assert {urlsplit(url).hostname for url in urls} == nodes, f"{name}: {urls}"
+
+
+def test_each_application_service_uses_its_own_database_created_by_the_init_script() -> None:
+    postgres = services_of_image("postgres")
+    assert len(postgres) == 1, f"expected one postgres service, found {sorted(postgres)}"
+    ((host, spec),) = postgres.items()
+    assert int(str(spec["image"]).split(":")[1].split(".")[0]) >= 16
+    created = created_databases(spec)
+    used: dict[str, str] = {}
+    for name, app in application_services().items():
+        url = urlsplit(interpolated(environment(app)["KOMMUNPLAN_DATABASE_URL"]))
+        database = url.path.lstrip("/")
+        assert url.hostname == host, f"{name} connects to {url.hostname}, not {host}"
+        assert database in created, f"{name} uses {database!r}; the init script makes {created}"
+        assert database not in used, f"{name} shares {database!r} with {used.get(database)}"
+        used[database] = name
+
+
+def test_the_otlp_endpoint_is_the_http_receiver_of_a_collector_in_the_file() -> None:
+    for name, spec in application_services().items():
+        endpoint = urlsplit(environment(spec)["OTEL_EXPORTER_OTLP_ENDPOINT"])
+        assert endpoint.hostname in services(), f"{name} exports to unknown {endpoint.hostname}"
+        collector = services()[endpoint.hostname]
+        configs = [ROOT / src for src in mounts(collector).values() if src.endswith(".yaml")]
+        assert configs, f"{endpoint.hostname} has no mounted config"
+        config = yaml.safe_load(configs[0].read_text(encoding="utf-8"))
+        # The Python exporter speaks OTLP over HTTP, so it must hit the http receiver's port.
+        http = config["receivers"]["otlp"]["protocols"]["http"]["endpoint"]
+        assert http.rsplit(":", 1)[1] == str(endpoint.port), f"{name} → {endpoint.port}, {http}"
+        assert "otlp" in config["service"]["pipelines"]["traces"]["receivers"]
+
+
+def test_the_collector_exports_traces_to_a_service_in_the_file() -> None:
+    (collector,) = services_of_image("opentelemetry-collector-contrib").values()
+    configs = [ROOT / src for src in mounts(collector).values() if src.endswith(".yaml")]
+    config = yaml.safe_load(configs[0].read_text(encoding="utf-8"))
+    exporters = config["service"]["pipelines"]["traces"]["exporters"]
+    assert exporters
+    for exporter in exporters:
+        target = config["exporters"][exporter]["endpoint"]
+        host = urlsplit(target if "//" in target else f"//{target}").hostname
+        assert host in services(), f"{exporter} sends to {host}, which the file does not define"
