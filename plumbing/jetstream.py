@@ -72,6 +72,64 @@ class PullSettings:
     batch_size: int = 500
     ack_wait_seconds: float = 30.0
     fetch_timeout_seconds: float = 0.5
+    # When set, the consumer is created afresh to deliver from this stream sequence on:
+    # for consumers whose true position is kept elsewhere (a projection's checkpoint).
+    start_sequence: int | None = None
+
+
+def _consumer_config(settings: PullSettings) -> ConsumerConfig:
+    config = ConsumerConfig(
+        durable_name=settings.durable,
+        ack_policy=AckPolicy.EXPLICIT,
+        deliver_policy=DeliverPolicy.ALL,
+        ack_wait=settings.ack_wait_seconds,
+        max_ack_pending=max(settings.batch_size * 4, 1000),
+        max_deliver=-1,
+    )
+    if settings.start_sequence is not None:
+        config.deliver_policy = DeliverPolicy.BY_START_SEQUENCE
+        config.opt_start_seq = settings.start_sequence
+    return config
+
+
+async def _subscribe(
+    js: JetStreamContext, settings: PullSettings
+) -> JetStreamContext.PullSubscription:
+    if settings.start_sequence is not None:
+        try:
+            await js.delete_consumer(settings.stream, settings.durable)
+        except NotFoundError:
+            pass
+    return await js.pull_subscribe(
+        settings.subject,
+        durable=settings.durable,
+        stream=settings.stream,
+        config=_consumer_config(settings),
+    )
+
+
+async def _handle_until_done(
+    msgs: list[Msg], handler: BatchHandler, settings: PullSettings, stop: asyncio.Event
+) -> bool:
+    """Run ``handler`` on the batch until it succeeds; False when told to stop first.
+
+    A failed batch is retried in place rather than skipped: fetching on would deliver
+    later messages before the failed ones, and the order of events matters.
+    """
+    delay = 0.2
+    while True:
+        try:
+            await handler(msgs)
+            return True
+        except StopConsuming:
+            return False
+        except Exception:
+            log.exception("batch of %d from %s failed; retrying", len(msgs), settings.durable)
+        if stop.is_set():
+            return False
+        await asyncio.gather(*(m.in_progress() for m in msgs), return_exceptions=True)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 5.0)
 
 
 async def pull_batches(
@@ -83,22 +141,13 @@ async def pull_batches(
 ) -> None:
     """Fetch batches from a durable pull consumer and hand each to ``handler``.
 
-    The consumer acknowledges with AckAll: when the handler returns, acking the last
-    message of the batch acknowledges the whole batch in one round trip. When the
-    handler raises, nothing is acknowledged and JetStream redelivers the batch after
-    ``ack_wait`` (FastStream's default policy would instead terminate such messages).
+    Every message is acknowledged on its own once the handler has returned (explicit
+    acks: an "ack all" policy would let a later batch acknowledge an earlier one that a
+    crashed process never finished). A message not acknowledged is redelivered after
+    ``ack_wait``. FastStream's default policy would instead terminate a message whose
+    handler raised.
     """
-    config = ConsumerConfig(
-        durable_name=settings.durable,
-        ack_policy=AckPolicy.ALL,
-        deliver_policy=DeliverPolicy.ALL,
-        ack_wait=settings.ack_wait_seconds,
-        max_ack_pending=max(settings.batch_size * 4, 1000),
-        max_deliver=-1,
-    )
-    sub = await js.pull_subscribe(
-        settings.subject, durable=settings.durable, stream=settings.stream, config=config
-    )
+    sub = await _subscribe(js, settings)
     try:
         while not stop.is_set():
             if keep_going is not None and not await keep_going():
@@ -113,19 +162,9 @@ async def pull_batches(
                 continue
             if not msgs:
                 continue
-            try:
-                await handler(msgs)
-            except StopConsuming:
+            if not await _handle_until_done(msgs, handler, settings, stop):
                 return
-            except Exception:
-                log.exception(
-                    "batch of %d from %s failed; it will be redelivered",
-                    len(msgs),
-                    settings.durable,
-                )
-                await asyncio.sleep(1.0)
-                continue
-            await msgs[-1].ack()
+            await asyncio.gather(*(m.ack() for m in msgs))
     finally:
         await sub.unsubscribe()
 

@@ -10,9 +10,10 @@ start of the stream while the views keep reading the active one, then switches.
 """
 
 import asyncio
+import contextlib
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -96,28 +97,64 @@ class ProjectionRunner:
         self._ack_wait = ack_wait_seconds
         self._tracer = telemetry.tracer("plumbing.projection")
 
-    def _pull(self, generation: int) -> PullSettings:
+    async def _pull(self, generation: int) -> PullSettings:
+        """Where to consume from: the stream sequence after this generation's checkpoint.
+
+        The checkpoint in PostgreSQL is the true position, so the consumer is created
+        afresh from it each time: messages a crashed process had fetched but not applied
+        come first again, before any later ones.
+        """
+        schema = schema_name(self._projection.name, generation)
+        async with self._pool.acquire() as conn:
+            checkpoint = await conn.fetchval(
+                f"SELECT sequence FROM {schema}.tracking WHERE stream = $1", self._source.stream
+            )
         return PullSettings(
             stream=self._source.stream,
-            durable=schema_name(self._projection.name, generation),
+            durable=schema,
             subject=self._source.subject,
             batch_size=self._batch_size,
             ack_wait_seconds=self._ack_wait,
+            start_sequence=(checkpoint or 0) + 1,
         )
+
+    @contextlib.asynccontextmanager
+    async def _sole_writer(self, generation: int, stop: asyncio.Event) -> AsyncIterator[bool]:
+        """Hold the right to write ``generation``; other replicas wait, serving views only.
+
+        One writer keeps the batches in stream order; two would interleave them, and the
+        checkpoint guard would then skip the batch that committed second.
+        """
+        key = schema_name(self._projection.name, generation)
+        async with self._pool.acquire() as conn:
+            while not await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", key):
+                if stop.is_set() or not await self._is_active(generation):
+                    yield False
+                    return
+                await asyncio.sleep(1.0)
+            try:
+                yield True
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", key)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Keep the active generation up to date; follow it when a rebuild switches."""
         await wait_for_stream(self._js, self._source.stream, stop)
         while not stop.is_set():
             generation = await self._ensure_active_generation()
-            log.info("projecting %s into generation %d", self._projection.name, generation)
-            await pull_batches(
-                self._js,
-                self._pull(generation),
-                functools.partial(self._apply_batch, generation=generation, must_be_active=True),
-                stop,
-                keep_going=functools.partial(self._is_active, generation),
-            )
+            async with self._sole_writer(generation, stop) as writer:
+                if not writer:
+                    continue
+                log.info("projecting %s into generation %d", self._projection.name, generation)
+                await pull_batches(
+                    self._js,
+                    await self._pull(generation),
+                    functools.partial(
+                        self._apply_batch, generation=generation, must_be_active=True
+                    ),
+                    stop,
+                    keep_going=functools.partial(self._is_active, generation),
+                )
 
     async def rebuild(self, stop: asyncio.Event) -> int:
         """Replay the whole stream into a new generation, switch the views to it, drop the old."""
@@ -125,21 +162,23 @@ class ProjectionRunner:
         async with self._pool.acquire() as conn:
             old = await active_generation(conn, self._projection.name)
             new = await self._create_generation(conn)
-        pull = self._pull(new)
+        async with self._sole_writer(new, stop):
+            pull = await self._pull(new)
 
-        async def not_caught_up() -> bool:
-            try:
+            async def not_caught_up() -> bool:
                 return await pending(self._js, pull.stream, pull.durable) > 0
-            except Exception:  # the consumer is created on the first fetch
-                return True
 
-        await pull_batches(
-            self._js,
-            pull,
-            functools.partial(self._apply_batch, generation=new, must_be_active=False),
-            stop,
-            keep_going=not_caught_up,
-        )
+            await pull_batches(
+                self._js,
+                pull,
+                functools.partial(self._apply_batch, generation=new, must_be_active=False),
+                stop,
+                keep_going=not_caught_up,
+            )
+            await self._activate(new, old)
+        return new
+
+    async def _activate(self, new: int, old: int | None) -> None:
         async with self._pool.acquire() as conn:
             await conn.execute(
                 "INSERT INTO projection_active (projection, generation) VALUES ($1, $2)"
@@ -149,7 +188,6 @@ class ProjectionRunner:
             )
             if old is not None:
                 await self._drop_generation(conn, old)
-        return new
 
     async def _is_active(self, generation: int) -> bool:
         async with self._pool.acquire() as conn:

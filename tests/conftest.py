@@ -69,10 +69,10 @@ async def count(database_url: str, sql: str, *args: object) -> int:
 async def eventually(
     check: Callable[[], Any],
     until: Callable[[Any], bool] = bool,
-    timeout: float = 20.0,
+    within: float = 20.0,
 ) -> Any:
     """Call ``check()`` (sync or async) until ``until`` holds for its result; return it."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         result = check()
         if inspect.isawaitable(result):
@@ -80,5 +80,5 @@ async def eventually(
         if until(result):
             return result
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s; last value: {result!r}")
+            raise AssertionError(f"condition not met within {within}s; last value: {result!r}")
         await asyncio.sleep(0.05)

@@ -33,9 +33,10 @@ def _containers() -> Iterator[Servers]:
     from testcontainers.core.waiting_utils import wait_for_logs
     from testcontainers.postgres import PostgresContainer
 
-    with PostgresContainer("postgres:16", driver=None) as postgres, DockerContainer(
-        "nats:2.10"
-    ).with_command("--jetstream").with_exposed_ports(4222) as nats:
+    with (
+        PostgresContainer("postgres:16", driver=None) as postgres,
+        DockerContainer("nats:2.10").with_command("--jetstream").with_exposed_ports(4222) as nats,
+    ):
         wait_for_logs(nats, "Server is ready")
         nats_url = f"nats://{nats.get_container_host_ip()}:{nats.get_exposed_port(4222)}"
         yield Servers(nats_url, postgres.get_connection_url(), "testcontainers")

@@ -21,24 +21,33 @@ async def client(budget_database: str) -> AsyncIterator[httpx.AsyncClient]:
     async with pool.acquire() as conn:
         await migrate(conn, MIGRATIONS)
     app = create_app(BudgetService(PostgresEventStore(pool)))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://budget") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://budget"
+    ) as http:
         for body in (
             {"unit_code": "KS", "name": "Kommunstyrelsen", "kind": "board"},
             {"unit_code": "IT", "name": "IT-kontor", "kind": "unit", "parent_code": "KS"},
         ):
-            response = await http.post("/api/register-unit",
-                                       json={**body, "actor": "controller",
-                                             "effective_on": "2011-01-01"})
+            response = await http.post(
+                "/api/register-unit",
+                json={**body, "actor": "controller", "effective_on": "2011-01-01"},
+            )
             assert response.status_code == 201, response.text
         yield http
     await pool.close()
 
 
 def figures(**fields: object) -> dict[str, object]:
-    body: dict[str, object] = {"actor": "controller", "unit_code": "IT", "year": 2011,
-                               "kind": "budget", "status": "adopted", "revenue": "36130000",
-                               "costs": "-36130000", "decision": "KS 2010-11-24 § 228"}
+    body: dict[str, object] = {
+        "actor": "controller",
+        "unit_code": "IT",
+        "year": 2011,
+        "kind": "budget",
+        "status": "adopted",
+        "revenue": "36130000",
+        "costs": "-36130000",
+        "decision": "KS 2010-11-24 § 228",
+    }
     body.update(fields)
     return body
 
@@ -49,8 +58,10 @@ async def test_figures_are_stored_and_the_event_id_returned(
     response = await client.post("/api/set-figures", json=figures())
     assert response.status_code == 201
     assert len(response.json()["event_ids"]) == 1
-    assert await count(budget_database,
-                       "SELECT count(*) FROM events WHERE event_type = 'FiguresSet'") == 1
+    assert (
+        await count(budget_database, "SELECT count(*) FROM events WHERE event_type = 'FiguresSet'")
+        == 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -65,7 +76,10 @@ async def test_figures_are_stored_and_the_event_id_returned(
     ],
 )
 async def test_bad_input_gets_422_naming_the_field_in_swedish_and_stores_nothing(
-    client: httpx.AsyncClient, budget_database: str, body: dict[str, object], field: str,
+    client: httpx.AsyncClient,
+    budget_database: str,
+    body: dict[str, object],
+    field: str,
     words: str,
 ) -> None:
     response = await client.post("/api/set-figures", json=body)
@@ -73,8 +87,10 @@ async def test_bad_input_gets_422_naming_the_field_in_swedish_and_stores_nothing
     problems = response.json()["problems"]
     assert [p["field"] for p in problems] == [field]
     assert words in problems[0]["message"]
-    assert await count(budget_database,
-                       "SELECT count(*) FROM events WHERE event_type = 'FiguresSet'") == 0
+    assert (
+        await count(budget_database, "SELECT count(*) FROM events WHERE event_type = 'FiguresSet'")
+        == 0
+    )
 
 
 async def test_the_same_message_id_twice_is_refused_the_second_time(
@@ -85,26 +101,47 @@ async def test_the_same_message_id_twice_is_refused_the_second_time(
     second = await client.post("/api/set-figures", json=body)
     assert second.status_code == 422
     assert second.json()["problems"][0]["field"] == "message_id"
-    assert await count(budget_database,
-                       "SELECT count(*) FROM events WHERE event_type = 'FiguresSet'") == 1
+    assert (
+        await count(budget_database, "SELECT count(*) FROM events WHERE event_type = 'FiguresSet'")
+        == 1
+    )
 
 
 async def test_moving_a_unit_under_its_own_child_is_refused(client: httpx.AsyncClient) -> None:
-    await client.post("/api/register-unit", json={
-        "actor": "c", "unit_code": "SUB", "name": "Under IT", "kind": "unit",
-        "parent_code": "IT", "effective_on": "2011-01-01"})
-    response = await client.post("/api/move-unit", json={
-        "actor": "c", "unit_code": "IT", "parent_code": "SUB", "effective_on": "2011-06-01"})
+    await client.post(
+        "/api/register-unit",
+        json={
+            "actor": "c",
+            "unit_code": "SUB",
+            "name": "Under IT",
+            "kind": "unit",
+            "parent_code": "IT",
+            "effective_on": "2011-01-01",
+        },
+    )
+    response = await client.post(
+        "/api/move-unit",
+        json={"actor": "c", "unit_code": "IT", "parent_code": "SUB", "effective_on": "2011-06-01"},
+    )
     assert response.status_code == 422
     assert "sig själv" in response.json()["problems"][0]["message"]
 
 
 async def test_the_tree_lists_renames_and_managers(client: httpx.AsyncClient) -> None:
-    await client.post("/api/rename-unit", json={
-        "actor": "c", "unit_code": "IT", "name": "IT-kontoret", "effective_on": "2011-02-01"})
-    await client.post("/api/appoint-manager", json={
-        "actor": "c", "unit_code": "IT", "manager_title": "Kontorschef",
-        "manager_name": "Hans Haglund", "effective_on": "2011-02-01"})
+    await client.post(
+        "/api/rename-unit",
+        json={"actor": "c", "unit_code": "IT", "name": "IT-kontoret", "effective_on": "2011-02-01"},
+    )
+    await client.post(
+        "/api/appoint-manager",
+        json={
+            "actor": "c",
+            "unit_code": "IT",
+            "manager_title": "Kontorschef",
+            "manager_name": "Hans Haglund",
+            "effective_on": "2011-02-01",
+        },
+    )
     units = {u["code"]: u for u in (await client.get("/api/units")).json()}
     assert units["IT"]["name"] == "IT-kontoret"
     assert units["IT"]["manager_name"] == "Hans Haglund"

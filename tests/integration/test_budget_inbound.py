@@ -18,25 +18,45 @@ from tests.system import running_budget
 
 SYSTEM = "ekonomisystem"
 TREE = [
-    RegisterUnit(actor="t", unit_code="KS", name="Kommunstyrelsen", kind="board",
-                 effective_on="2011-01-01"),
-    RegisterUnit(actor="t", unit_code="IT", name="IT-kontor", kind="unit", parent_code="KS",
-                 effective_on="2011-01-01"),
-    RegisterUnit(actor="t", unit_code="OLD", name="Lönekontoret", kind="unit", parent_code="KS",
-                 effective_on="2010-01-01"),
+    RegisterUnit(
+        actor="t", unit_code="KS", name="Kommunstyrelsen", kind="board", effective_on="2011-01-01"
+    ),
+    RegisterUnit(
+        actor="t",
+        unit_code="IT",
+        name="IT-kontor",
+        kind="unit",
+        parent_code="KS",
+        effective_on="2011-01-01",
+    ),
+    RegisterUnit(
+        actor="t",
+        unit_code="OLD",
+        name="Lönekontoret",
+        kind="unit",
+        parent_code="KS",
+        effective_on="2010-01-01",
+    ),
     CloseUnit(actor="t", unit_code="OLD", effective_on="2010-12-31"),
 ]
 
 
 def actuals(**fields: Any) -> dict[str, Any]:
-    message = {"message_id": str(uuid.uuid4()), "actor": "ledger", "unit_code": "IT",
-               "period": "2011-03", "revenue": "1000.50", "costs": "-2000"}
+    message = {
+        "message_id": str(uuid.uuid4()),
+        "actor": "ledger",
+        "unit_code": "IT",
+        "period": "2011-03",
+        "revenue": "1000.50",
+        "costs": "-2000",
+    }
     message.update(fields)
     return message
 
 
-async def send(js: JetStreamContext, command_name: str, body: dict[str, Any] | bytes,
-               msg_id: str | None = None) -> None:
+async def send(
+    js: JetStreamContext, command_name: str, body: dict[str, Any] | bytes, msg_id: str | None = None
+) -> None:
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
     headers = {"Nats-Msg-Id": msg_id} if msg_id else None
     await js.publish(subjects.budget_inbound(SYSTEM, command_name), data, headers=headers)
@@ -60,8 +80,9 @@ async def budget(
         _, js = nats_client
         for command in TREE:
             await send(js, command.command_name, json.loads(command.model_dump_json()))
-        await eventually(lambda: count(budget_database, "SELECT count(*) FROM events"),
-                         until=lambda n: n >= 4)
+        await eventually(
+            lambda: count(budget_database, "SELECT count(*) FROM events"), until=lambda n: n >= 4
+        )
         yield process
 
 
@@ -80,18 +101,29 @@ async def stored_actuals(database: str) -> int:
         (actuals(unit_code="OLD", period="2011-02"), "unit_code", "stängdes 2010-12-31"),
         ({k: v for k, v in actuals().items() if k != "message_id"}, "message_id", "saknas"),
     ],
-    ids=["unknown-unit", "month-13", "non-numeric", "float", "rounded", "closed-unit",
-         "no-message-id"],
+    ids=[
+        "unknown-unit",
+        "month-13",
+        "non-numeric",
+        "float",
+        "rounded",
+        "closed-unit",
+        "no-message-id",
+    ],
 )
 async def test_a_bad_message_is_refused_with_its_reason_and_nothing_is_stored(
-    budget: BudgetProcess, nats_client: tuple[Client, JetStreamContext], budget_database: str,
-    body: dict[str, Any], field: str, words: str,
+    budget: BudgetProcess,
+    nats_client: tuple[Client, JetStreamContext],
+    budget_database: str,
+    body: dict[str, Any],
+    field: str,
+    words: str,
 ) -> None:
     _, js = nats_client
     await send(js, "record-actuals", body)
     refused = await eventually(lambda: rejections(js))
     assert len(refused) == 1
-    problem, = refused[0]["problems"]
+    (problem,) = refused[0]["problems"]
     assert problem["field"] == field
     assert words in problem["message"]
     assert refused[0]["source_system"] == SYSTEM
@@ -116,8 +148,9 @@ async def test_a_good_message_is_stored_once_and_published_as_an_event(
 
 async def _published(js: JetStreamContext, event_type: str) -> Any:
     try:
-        return await js.get_last_msg(subjects.BUDGET_EVENTS_STREAM,
-                                     subjects.budget_event(event_type))
+        return await js.get_last_msg(
+            subjects.BUDGET_EVENTS_STREAM, subjects.budget_event(event_type)
+        )
     except Exception:
         return None
 
@@ -142,10 +175,16 @@ async def test_a_duplicate_publish_within_the_window_is_ignored_by_jetstream(
 ) -> None:
     _, js = nats_client
     body = actuals()
-    first = await js.publish(subjects.budget_inbound(SYSTEM, "record-actuals"),
-                             json.dumps(body).encode(), headers={"Nats-Msg-Id": body["message_id"]})
-    second = await js.publish(subjects.budget_inbound(SYSTEM, "record-actuals"),
-                              json.dumps(body).encode(), headers={"Nats-Msg-Id": body["message_id"]})
+    first = await js.publish(
+        subjects.budget_inbound(SYSTEM, "record-actuals"),
+        json.dumps(body).encode(),
+        headers={"Nats-Msg-Id": body["message_id"]},
+    )
+    second = await js.publish(
+        subjects.budget_inbound(SYSTEM, "record-actuals"),
+        json.dumps(body).encode(),
+        headers={"Nats-Msg-Id": body["message_id"]},
+    )
     assert second.duplicate and second.seq == first.seq
     await eventually(lambda: stored_actuals(budget_database))
     assert await stored_actuals(budget_database) == 1

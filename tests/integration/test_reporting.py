@@ -22,8 +22,15 @@ from tests.conftest import count, eventually
 from tests.servers import Servers
 from tests.system import running_budget, running_reporting
 
-TABLES = ("units", "figures", "frame_changes", "net_investments", "narratives", "actuals",
-          "forecasts")
+TABLES = (
+    "units",
+    "figures",
+    "frame_changes",
+    "net_investments",
+    "narratives",
+    "actuals",
+    "forecasts",
+)
 
 
 async def snapshot(database: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -34,7 +41,10 @@ async def snapshot(database: str) -> dict[str, list[tuple[Any, ...]]]:
         assert generation is not None
         schema = schema_name(BudgetProjection.name, generation)
         return {
-            table: [tuple(r) for r in await conn.fetch(f"SELECT * FROM {schema}.{table} ORDER BY 1, 2, 3")]
+            table: [
+                tuple(r)
+                for r in await conn.fetch(f"SELECT * FROM {schema}.{table} ORDER BY 1, 2, 3")
+            ]
             for table in TABLES
         }
     finally:
@@ -48,28 +58,35 @@ async def projected_events(database: str) -> int:
         if generation is None:
             return 0
         schema = schema_name(BudgetProjection.name, generation)
-        return int(await conn.fetchval(f"SELECT coalesce(sum(version), 0) FROM {schema}.stream_versions"))
+        return int(
+            await conn.fetchval(f"SELECT coalesce(sum(version), 0) FROM {schema}.stream_versions")
+        )
     finally:
         await conn.close()
 
 
 @pytest.fixture
 async def reporting(
-    servers: Servers, nats_client: tuple[Client, JetStreamContext], budget_database: str,
+    servers: Servers,
+    nats_client: tuple[Client, JetStreamContext],
+    budget_database: str,
     reporting_database: str,
 ) -> AsyncIterator[ReportingProcess]:
-    async with running_budget(servers.nats_url, budget_database), running_reporting(
-        servers.nats_url, reporting_database
-    ) as process:
+    async with (
+        running_budget(servers.nats_url, budget_database),
+        running_reporting(servers.nats_url, reporting_database) as process,
+    ):
         sent = await load_demo(servers.nats_url)
-        await eventually(lambda: projected_events(reporting_database), until=lambda n: n == sent,
-                         timeout=60)
+        await eventually(
+            lambda: projected_events(reporting_database), until=lambda n: n == sent, within=60
+        )
         yield process
 
 
 async def plan(process: ReportingProcess, unit: str = "KS", year: int = 2011) -> dict[str, Any]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=process.app),
-                                 base_url="http://reporting") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=process.app), base_url="http://reporting"
+    ) as http:
         response = await http.get(f"/api/plan/{unit}/{year}")
         assert response.status_code == 200, response.text
         return dict(response.json())
@@ -88,7 +105,10 @@ async def test_the_board_shows_its_own_budget_and_the_unallocated_klc_frame(
     ks = node(await plan(reporting), "KS")
     budget = ks["figures"][BUDGET_Y]
     assert (budget["tkr"]["revenue"], budget["tkr"]["costs"], budget["tkr"]["net"]) == (
-        "188 724", "-298 274", "-109 550")
+        "188 724",
+        "-298 274",
+        "-109 550",
+    )
     assert budget["source"] == "own"
     # KLC is in the board's frame but has no table: 1 118 tkr not allocated below KS.
     assert budget["difference"]["tkr"]["net"] == "-1 118"
@@ -98,8 +118,11 @@ async def test_the_board_shows_its_own_budget_and_the_unallocated_klc_frame(
 
 async def test_plan_years_exist_only_for_the_whole_board(reporting: ReportingProcess) -> None:
     view = await plan(reporting)
-    assert all(n["figures"][3] is None and n["figures"][4] is None
-               for n in view["nodes"] if n["code"] != "KS")
+    assert all(
+        n["figures"][3] is None and n["figures"][4] is None
+        for n in view["nodes"]
+        if n["code"] != "KS"
+    )
 
 
 async def test_net_is_computed_from_revenue_and_costs_and_differences_show_upward(
@@ -120,7 +143,16 @@ async def test_a_subtree_plan_shows_the_unit_and_the_units_under_it(
 ) -> None:
     view = await plan(reporting, "KLF")
     assert [n["code"] for n in view["nodes"]] == [
-        "KLF", "KLFL", "EKO", "IT", "INFO", "KSEK", "STAB", "PERS", "PROJ"]
+        "KLF",
+        "KLFL",
+        "EKO",
+        "IT",
+        "INFO",
+        "KSEK",
+        "STAB",
+        "PERS",
+        "PROJ",
+    ]
     assert node(view, "EKO")["name"] == "Ekonomi- och upphandlingskontoret"
     info = node(view, "INFO")
     assert info["frame_changes"][0]["tkr"] == "+1 340"
@@ -131,8 +163,9 @@ async def test_a_subtree_plan_shows_the_unit_and_the_units_under_it(
 async def test_the_html_plan_is_in_swedish_with_the_seeds_numbers(
     reporting: ReportingProcess,
 ) -> None:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=reporting.app),
-                                 base_url="http://reporting") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=reporting.app), base_url="http://reporting"
+    ) as http:
         page = await http.get("/plan/KS/2011")
         missing = await http.get("/plan/NOPE/2011")
     assert page.status_code == 200
@@ -142,17 +175,27 @@ async def test_the_html_plan_is_in_swedish_with_the_seeds_numbers(
 
 
 async def test_a_redelivered_or_republished_event_changes_nothing(
-    reporting: ReportingProcess, servers: Servers, nats_client: tuple[Client, JetStreamContext],
+    reporting: ReportingProcess,
+    servers: Servers,
+    nats_client: tuple[Client, JetStreamContext],
     reporting_database: str,
 ) -> None:
     _, js = nats_client
     first = await js.get_msg(subjects.BUDGET_EVENTS_STREAM, 1)
     old_it_budget = await _figures_event(js, "IT", 2011, "budget")
-    revised = SetFigures(actor="controller", unit_code="IT", year=2011, kind="budget",
-                         status="revised", revenue="40000000", costs="-40000000")
+    revised = SetFigures(
+        actor="controller",
+        unit_code="IT",
+        year=2011,
+        kind="budget",
+        status="revised",
+        revenue="40000000",
+        costs="-40000000",
+    )
     await publish_commands(servers.nats_url, [revised], "ekonomisystem")
-    await eventually(lambda: projected_events(reporting_database),
-                     until=lambda n: n == len(demo_commands()) + 1)
+    await eventually(
+        lambda: projected_events(reporting_database), until=lambda n: n == len(demo_commands()) + 1
+    )
     before = await snapshot(reporting_database)
     # The same messages again under new sequence numbers: an older budget of IT that would
     # undo the revision, and the board's registration that would violate the primary key.
@@ -172,7 +215,10 @@ async def _figures_event(js: JetStreamContext, unit: str, year: int, kind: str) 
         message = await js.get_msg(subjects.BUDGET_EVENTS_STREAM, seq)
         payload = json.loads(message.data)["payload"]
         if (payload.get("unit_code"), payload.get("year"), payload.get("kind")) == (
-                unit, year, kind) and message.subject.endswith("FiguresSet"):
+            unit,
+            year,
+            kind,
+        ) and message.subject.endswith("FiguresSet"):
             return message
     raise AssertionError("no such event")
 
@@ -188,7 +234,9 @@ async def _checkpoint(database: str) -> int:
 
 
 async def test_a_rebuild_gives_the_same_read_model_while_the_views_keep_serving(
-    reporting: ReportingProcess, reporting_database: str, servers: Servers,
+    reporting: ReportingProcess,
+    reporting_database: str,
+    servers: Servers,
 ) -> None:
     before = await snapshot(reporting_database)
     rebuild = asyncio.create_task(reporting.runner.rebuild(asyncio.Event()))
@@ -201,13 +249,25 @@ async def test_a_rebuild_gives_the_same_read_model_while_the_views_keep_serving(
     assert await rebuild == 2
     assert served > 0
     assert await snapshot(reporting_database) == before
-    assert await count(reporting_database,
-                       "SELECT count(*) FROM information_schema.schemata"
-                       " WHERE schema_name = 'reporting_g1'") == 0
+    assert (
+        await count(
+            reporting_database,
+            "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'reporting_g1'",
+        )
+        == 0
+    )
     # The live runner follows the switch: new events land in the new generation.
-    revised = SetFigures(actor="controller", unit_code="KS", year=2011, kind="budget",
-                         status="revised", revenue="188724000", costs="-299000000")
+    revised = SetFigures(
+        actor="controller",
+        unit_code="KS",
+        year=2011,
+        kind="budget",
+        status="revised",
+        revenue="188724000",
+        costs="-299000000",
+    )
     await publish_commands(servers.nats_url, [revised], "ekonomisystem")
-    await eventually(lambda: plan(reporting),
-                     until=lambda view: view["nodes"][0]["figures"][BUDGET_Y]["tkr"]["net"]
-                     == "-110 276")
+    await eventually(
+        lambda: plan(reporting),
+        until=lambda view: view["nodes"][0]["figures"][BUDGET_Y]["tkr"]["net"] == "-110 276",
+    )
