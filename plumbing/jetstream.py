@@ -21,6 +21,7 @@ class StreamSpec:
     subjects: Sequence[str]
     max_age_seconds: float = 0.0  # 0 keeps messages for good
     duplicate_window_seconds: float = 120.0
+    replicas: int = 1
 
 
 async def connect(url: str, name: str) -> tuple[Client, JetStreamContext]:
@@ -38,6 +39,7 @@ async def ensure_streams(js: JetStreamContext, specs: Sequence[StreamSpec]) -> N
             storage=StorageType.FILE,
             max_age=spec.max_age_seconds,
             duplicate_window=spec.duplicate_window_seconds,
+            num_replicas=spec.replicas,
         )
         try:
             await js.stream_info(spec.name)

@@ -1,5 +1,6 @@
 """Wires the budget service: settings in, a running process out."""
 
+import dataclasses
 from dataclasses import dataclass
 
 import asyncpg
@@ -64,7 +65,9 @@ async def build(settings: ServiceSettings) -> BudgetProcess:
     async with pool.acquire() as conn:
         await migrate(conn, MIGRATIONS)
     nc, js = await connect(settings.nats_url, "budget")
-    await ensure_streams(js, STREAMS)
+    await ensure_streams(
+        js, [dataclasses.replace(s, replicas=settings.stream_replicas) for s in STREAMS]
+    )
     service = BudgetService(PostgresEventStore(pool))
     return BudgetProcess(
         pool=pool,
