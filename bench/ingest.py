@@ -23,8 +23,10 @@ import bisect
 import json
 import logging
 import math
+import os
 import random
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -40,7 +42,6 @@ import asyncpg
 import nats
 import psutil  # type: ignore[import-untyped, unused-ignore]
 from nats.aio.client import Client
-from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import (
     AckPolicy,
@@ -57,7 +58,6 @@ from kommunplan.demo import DEMO_SYSTEM, demo_unit_count, load_demo
 from kommunplan.stack import SERVICES, Stack, http_get_json, wait_until
 from plumbing.database import ensure_database
 from plumbing.embedded import free_port
-from plumbing.jetstream import PullSettings, pull_batches
 from plumbing.settings import ServiceSettings, StackSettings
 
 log = logging.getLogger("bench.ingest")
@@ -69,6 +69,7 @@ PERIODS = tuple(f"{year}-{month:02d}" for year in (2011, 2012) for month in rang
 
 RAW_STREAM = "BENCH_RAW"
 RAW_SUBJECT = f"bench.raw.{SOURCE_SYSTEM}.{RecordActuals.command_name}"  # as long as the real one
+RAW_FILTER = f"bench.raw.{SOURCE_SYSTEM}.>"
 
 TARGETS = {"end_to_end_eps": 5000, "ratio": 0.3, "p99_ms": 500, "rss_mb": 300}
 
@@ -169,6 +170,37 @@ async def publish_all(
     for command in commands:
         await publish_one(js, subject, command, tally)
     await asyncio.wait_for(js.publish_async_completed(), ACK_TIMEOUT_SECONDS)
+
+
+async def consume_all(js: JetStreamContext, count: int, batch_size: int) -> None:
+    """Pull ``count`` messages back from the raw stream in batches, acking each message.
+
+    Deliberately not plumbing.jetstream.pull_batches: the baseline is JetStream and its
+    Python client alone, and must not change when the services' pull loop does. The
+    consumer is configured like the services' (explicit acks, the same ack-pending bound).
+    """
+    sub = await js.pull_subscribe(
+        RAW_FILTER,
+        durable="bench-raw",
+        stream=RAW_STREAM,
+        config=ConsumerConfig(
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=30.0,
+            max_ack_pending=max(batch_size * 4, 1000),
+        ),
+    )
+    received = 0
+    try:
+        while received < count:
+            try:
+                msgs = await sub.fetch(batch_size, timeout=0.5)
+            except TimeoutError:  # nats' own TimeoutError derives from it
+                continue
+            for msg in msgs:
+                await msg.ack()
+            received += len(msgs)
+    finally:
+        await sub.unsubscribe()
 
 
 # --- Observing the system ---------------------------------------------------------------------
@@ -449,6 +481,7 @@ class Bench:
         read_model: ReadModel,
         units: list[str],
     ) -> dict[str, Any]:
+        load_before = os.getloadavg()
         rng = random.Random(self.args.seed)
         n = self.args.events
         log.info("generating %d RecordActuals commands", n)
@@ -496,6 +529,9 @@ class Bench:
                 "batch_size": self.args.batch_size or ServiceSettings().batch_size,
                 "max_in_flight": self.args.max_in_flight,
                 "cpu_count": psutil.cpu_count(),
+                # The machine is shared: load averages (1, 5, 15 min) before and after.
+                "load_average": {"before": load_before, "after": os.getloadavg()},
+                "git": git_state(),
                 "raw": raw,
                 "throughput": throughput,
             },
@@ -509,7 +545,7 @@ class Bench:
         await js.add_stream(
             StreamConfig(
                 name=RAW_STREAM,
-                subjects=[f"bench.raw.{SOURCE_SYSTEM}.>"],
+                subjects=[RAW_FILTER],
                 storage=StorageType.FILE,
                 duplicate_window=600.0,  # as the inbound stream
             )
@@ -524,30 +560,13 @@ class Bench:
             if tally.acked != n:
                 self.problem(f"raw baseline: {tally} for {n} publishes")
 
-            # The same pull loop (fetch a batch, ack its last message) as the services use.
             log.info("raw baseline: consuming them back")
-            received = 0
-            done = asyncio.Event()
-
-            async def count(msgs: list[Msg]) -> None:
-                nonlocal received
-                received += len(msgs)
-                if received >= n:
-                    done.set()
-
-            pull = PullSettings(
-                stream=RAW_STREAM,
-                durable="bench-raw",
-                subject=f"bench.raw.{SOURCE_SYSTEM}.>",
-                batch_size=self.args.batch_size or ServiceSettings().batch_size,
-            )
             started = time.perf_counter()
-            consumer = asyncio.create_task(pull_batches(js, pull, count, done))
-            try:
-                await asyncio.wait_for(done.wait(), ACK_TIMEOUT_SECONDS)
-            finally:
-                consume_seconds = time.perf_counter() - started
-                await consumer
+            await asyncio.wait_for(
+                consume_all(js, n, self.args.batch_size or ServiceSettings().batch_size),
+                ACK_TIMEOUT_SECONDS,
+            )
+            consume_seconds = time.perf_counter() - started
             cpu = cpu_used(
                 cpu_before, self.monitor.cpu_seconds(), publish_seconds + consume_seconds
             )
@@ -670,17 +689,20 @@ class Bench:
         publisher running late cannot hide latency (no coordinated omission).
         """
         rate, n = self.args.rate, len(commands)
-        first_seq = (await stream_state(js, subjects.BUDGET_EVENTS_STREAM))[1] + 1
-        expected_messages = (await stream_state(js, subjects.BUDGET_EVENTS_STREAM))[0] + n
+        messages, last_seq = await stream_state(js, subjects.BUDGET_EVENTS_STREAM)
+        first_seq, expected_messages = last_seq + 1, messages + n
         poll = self.args.poll_ms / 1000
         polls: list[tuple[float, int]] = [(time.perf_counter(), await read_model.tracking())]
-        publishing = True
+        stop_polling = asyncio.Event()
+        poll_until: list[int] = []  # the stream's last sequence, once everything is in
 
         async def poll_tracking() -> None:
-            while publishing or polls[-1][1] < first_seq + n - 1:
+            while not stop_polling.is_set():
                 sequence = await read_model.tracking()
                 if sequence != polls[-1][1]:
                     polls.append((time.perf_counter(), sequence))
+                if poll_until and sequence >= poll_until[0]:
+                    return
                 await asyncio.sleep(poll)
 
         log.info("latency: %d commands at %g/s", n, rate)
@@ -710,10 +732,12 @@ class Bench:
                 self.args.stall_seconds,
                 label="latency",
             )
+            if visible.complete:
+                # The poller sees what wait_until_visible saw within one interval.
+                poll_until.append(visible.last_seq)
+                await asyncio.wait_for(poller, 5.0)
         finally:
-            publishing = False
-            if not poller.done():
-                poller.cancel()
+            stop_polling.set()
             await asyncio.gather(poller, return_exceptions=True)
         cpu = cpu_used(cpu_before, self.monitor.cpu_seconds(), visible.elapsed)
         if not visible.complete:
@@ -817,6 +841,24 @@ def start_stack(stack: Stack) -> tuple[str, dict[str, str]]:
     return nats_url, database_urls
 
 
+def git_state() -> dict[str, Any]:
+    """Which code was measured: the commit, and whether tracked files differ from it."""
+    here = Path(__file__).resolve().parent
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=here, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    try:
+        return {
+            "commit": git("rev-parse", "--short", "HEAD"),
+            "modified_files": git("status", "--porcelain", "--untracked-files=no").splitlines(),
+        }
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+
+
 def _terminate(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -848,8 +890,6 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     if args.batch_size is not None:
         # The services read their settings from the environment they inherit.
-        import os
-
         os.environ["KOMMUNPLAN_BATCH_SIZE"] = str(args.batch_size)
 
     with tempfile.TemporaryDirectory(prefix="kommunplan-bench-") as tmp:

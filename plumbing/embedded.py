@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,10 @@ class EmbeddedPostgres:
 
         self._data_dir.parent.mkdir(parents=True, exist_ok=True)
         # cleanup_mode=None: we stop it ourselves, so Ctrl-C and tests decide when.
-        server = get_server(self._data_dir.resolve(), cleanup_mode=None)
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset and then falls back to /tmp.
+            warnings.simplefilter("ignore", UserWarning)
+            server = get_server(self._data_dir.resolve(), cleanup_mode=None)
         self._server = server
         return str(server.get_uri())
 
