@@ -12,6 +12,24 @@ from plumbing.projection import ReceivedEvent
 
 Row = tuple[Any, ...]
 
+
+def _month_upsert(table: str) -> tuple[str, int, Callable[[ReceivedEvent], Row]]:
+    """Actuals and forecasts alike: one row per unit and month, the latest replacing."""
+    return (
+        f"INSERT INTO {table} (unit_code, period, revenue, costs)"
+        " SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[])"
+        " ON CONFLICT (unit_code, period) DO UPDATE SET revenue = EXCLUDED.revenue,"
+        " costs = EXCLUDED.costs",
+        2,
+        lambda e: (
+            e.payload["unit_code"],
+            e.payload["period"],
+            Decimal(e.payload["revenue"]),
+            Decimal(e.payload["costs"]),
+        ),
+    )
+
+
 # Upserts keyed by the table's primary key; within one statement a key may appear only
 # once, so a run of events is reduced to the last row per key first (the last one wins,
 # as it would applied one by one).
@@ -33,32 +51,8 @@ _UPSERTS: dict[str, tuple[str, int, Callable[[ReceivedEvent], Row]]] = {
             e.payload["decision"],
         ),
     ),
-    "ActualsRecorded": (
-        "INSERT INTO actuals (unit_code, period, revenue, costs)"
-        " SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[])"
-        " ON CONFLICT (unit_code, period) DO UPDATE SET revenue = EXCLUDED.revenue,"
-        " costs = EXCLUDED.costs",
-        2,
-        lambda e: (
-            e.payload["unit_code"],
-            e.payload["period"],
-            Decimal(e.payload["revenue"]),
-            Decimal(e.payload["costs"]),
-        ),
-    ),
-    "ForecastMade": (
-        "INSERT INTO forecasts (unit_code, period, revenue, costs)"
-        " SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[])"
-        " ON CONFLICT (unit_code, period) DO UPDATE SET revenue = EXCLUDED.revenue,"
-        " costs = EXCLUDED.costs",
-        2,
-        lambda e: (
-            e.payload["unit_code"],
-            e.payload["period"],
-            Decimal(e.payload["revenue"]),
-            Decimal(e.payload["costs"]),
-        ),
-    ),
+    "ActualsRecorded": _month_upsert("actuals"),
+    "ForecastMade": _month_upsert("forecasts"),
     "NetInvestmentSet": (
         "INSERT INTO net_investments (unit_code, year, kind, amount)"
         " SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::numeric[])"

@@ -14,10 +14,11 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from contracts import subjects
-from contracts.budget.commands import RecordActuals, RegisterUnit
+from contracts.budget.commands import RecordActuals
 from kommunplan.demo import publish_commands
 from plumbing.embedded import free_port
 from tests.conftest import count, eventually
+from tests.fixtures import SMALL_TREE
 from tests.servers import Servers
 
 N = 4000
@@ -62,23 +63,6 @@ async def test_killing_the_budget_service_mid_batch_loses_nothing_and_stores_not
 ) -> None:
     _, js = nats_client
     first = start_budget()  # type: ignore[operator]
-    tree = [
-        RegisterUnit(
-            actor="t",
-            unit_code="KS",
-            name="Kommunstyrelsen",
-            kind="board",
-            effective_on="2011-01-01",
-        ),
-        RegisterUnit(
-            actor="t",
-            unit_code="IT",
-            name="IT-kontor",
-            kind="unit",
-            parent_code="KS",
-            effective_on="2011-01-01",
-        ),
-    ]
     ledger = [
         RecordActuals(
             message_id=uuid.uuid4(),
@@ -91,7 +75,7 @@ async def test_killing_the_budget_service_mid_batch_loses_nothing_and_stores_not
         for i in range(N)
     ]
     await eventually(lambda: _stream_exists(js, subjects.BUDGET_INBOUND_STREAM), within=30)
-    await publish_commands(servers.nats_url, [*tree, *ledger], "ekonomisystem")
+    await publish_commands(servers.nats_url, [*SMALL_TREE, *ledger], "ekonomisystem")
     stored = "SELECT count(*) FROM events WHERE event_type = 'ActualsRecorded'"
     await eventually(lambda: count(budget_database, stored), until=lambda n: n > 0, within=60)
     first.send_signal(signal.SIGKILL)

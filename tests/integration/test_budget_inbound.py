@@ -10,35 +10,14 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from contracts import subjects
-from contracts.budget.commands import CloseUnit, RegisterUnit
 from services.budget.bootstrap import BudgetProcess
 from tests.conftest import count, eventually
+from tests.fixtures import CLOSED_UNIT, SMALL_TREE
 from tests.servers import Servers
 from tests.system import running_budget
 
 SYSTEM = "ekonomisystem"
-TREE = [
-    RegisterUnit(
-        actor="t", unit_code="KS", name="Kommunstyrelsen", kind="board", effective_on="2011-01-01"
-    ),
-    RegisterUnit(
-        actor="t",
-        unit_code="IT",
-        name="IT-kontor",
-        kind="unit",
-        parent_code="KS",
-        effective_on="2011-01-01",
-    ),
-    RegisterUnit(
-        actor="t",
-        unit_code="OLD",
-        name="Lönekontoret",
-        kind="unit",
-        parent_code="KS",
-        effective_on="2010-01-01",
-    ),
-    CloseUnit(actor="t", unit_code="OLD", effective_on="2010-12-31"),
-]
+TREE = [*SMALL_TREE, *CLOSED_UNIT]
 
 
 def actuals(**fields: Any) -> dict[str, Any]:
