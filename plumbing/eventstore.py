@@ -26,6 +26,14 @@ class StoredEvent(NewEvent):
     recorded_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class Position:
+    """A consumer's place in a JetStream stream: the last sequence it has fully handled."""
+
+    consumer: str
+    sequence: int
+
+
 class ConcurrencyError(Exception):
     """Another writer appended to the stream first; reload and decide again."""
 
@@ -40,9 +48,12 @@ class DuplicateMessageError(Exception):
 
 class EventStore(Protocol):
     async def append(
-        self, events: Sequence[NewEvent], message_ids: Sequence[UUID] = ()
+        self,
+        events: Sequence[NewEvent],
+        message_ids: Sequence[UUID] = (),
+        position: Position | None = None,
     ) -> list[StoredEvent]:
-        """Store all events and message ids in one transaction, or none of them.
+        """Store all events, message ids and the consumer position in one transaction, or none.
 
         Raises ConcurrencyError when a (stream, version) is taken and
         DuplicateMessageError when a message id is already known.
@@ -56,3 +67,7 @@ class EventStore(Protocol):
         ...
 
     async def known_messages(self, message_ids: Sequence[UUID]) -> set[UUID]: ...
+
+    async def position(self, consumer: str) -> int:
+        """The last stream sequence stored for ``consumer``; 0 before the first."""
+        ...

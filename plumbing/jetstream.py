@@ -71,42 +71,32 @@ class PullSettings:
     stream: str
     durable: str
     subject: str
+    start_sequence: int  # the first stream sequence not yet handled, from the caller's store
     batch_size: int = 500
     ack_wait_seconds: float = 30.0
     fetch_timeout_seconds: float = 0.5
-    # When set, the consumer is created afresh to deliver from this stream sequence on:
-    # for consumers whose true position is kept elsewhere (a projection's checkpoint).
-    start_sequence: int | None = None
-
-
-def _consumer_config(settings: PullSettings) -> ConsumerConfig:
-    config = ConsumerConfig(
-        durable_name=settings.durable,
-        ack_policy=AckPolicy.EXPLICIT,
-        deliver_policy=DeliverPolicy.ALL,
-        ack_wait=settings.ack_wait_seconds,
-        max_ack_pending=max(settings.batch_size * 4, 1000),
-        max_deliver=-1,
-    )
-    if settings.start_sequence is not None:
-        config.deliver_policy = DeliverPolicy.BY_START_SEQUENCE
-        config.opt_start_seq = settings.start_sequence
-    return config
 
 
 async def _subscribe(
     js: JetStreamContext, settings: PullSettings
 ) -> JetStreamContext.PullSubscription:
-    if settings.start_sequence is not None:
-        try:
-            await js.delete_consumer(settings.stream, settings.durable)
-        except NotFoundError:
-            pass
+    # Created afresh at the caller's position each time: its store, not JetStream's ack
+    # floor, says what has been handled.
+    try:
+        await js.delete_consumer(settings.stream, settings.durable)
+    except NotFoundError:
+        pass
+    config = ConsumerConfig(
+        durable_name=settings.durable,
+        ack_policy=AckPolicy.ALL,
+        deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
+        opt_start_seq=settings.start_sequence,
+        ack_wait=settings.ack_wait_seconds,
+        max_ack_pending=max(settings.batch_size * 4, 1000),
+        max_deliver=-1,
+    )
     return await js.pull_subscribe(
-        settings.subject,
-        durable=settings.durable,
-        stream=settings.stream,
-        config=_consumer_config(settings),
+        settings.subject, durable=settings.durable, stream=settings.stream, config=config
     )
 
 
@@ -141,13 +131,15 @@ async def pull_batches(
     stop: asyncio.Event,
     keep_going: Callable[[], Awaitable[bool]] | None = None,
 ) -> None:
-    """Fetch batches from a durable pull consumer and hand each to ``handler``.
+    """Fetch batches from a durable pull consumer and hand each to ``handler``, in order.
 
-    Every message is acknowledged on its own once the handler has returned (explicit
-    acks: an "ack all" policy would let a later batch acknowledge an earlier one that a
-    crashed process never finished). A message not acknowledged is redelivered after
-    ``ack_wait``. FastStream's default policy would instead terminate a message whose
-    handler raised.
+    This is for consumers that keep their position in their own store, written in the
+    same transaction as the batch's effects (``start_sequence`` comes from there). That
+    makes one acknowledgement per batch safe (AckAll on its last message): a failed batch
+    is retried in place before anything later is fetched, and after a crash the consumer
+    is recreated at the stored position, so nothing unhandled is ever acknowledged. Only
+    one process may consume at a time (see plumbing.locks.sole_worker). FastStream's
+    default policy would instead terminate a message whose handler raised.
     """
     sub = await _subscribe(js, settings)
     try:
@@ -166,7 +158,7 @@ async def pull_batches(
                 continue
             if not await _handle_until_done(msgs, handler, settings, stop):
                 return
-            await asyncio.gather(*(m.ack() for m in msgs))
+            await msgs[-1].ack()
     finally:
         await sub.unsubscribe()
 

@@ -10,13 +10,13 @@ import asyncpg
 from nats.js import JetStreamContext
 
 from plumbing import telemetry
+from plumbing.locks import sole_worker
 
 log = logging.getLogger(__name__)
 
 # One relay per database publishes; others stand by. Publishing in position order is what
 # keeps each stream's events in version order on NATS (a stream's version n+1 is only
 # written after version n has committed, so it always has the higher position).
-_RELAY_LOCK = 7_201_113
 
 _SELECT_BATCH = """
 SELECT e.position, e.event_id, e.stream_id, e.version, e.event_type, e.schema_version,
@@ -68,23 +68,16 @@ class OutboxRelay:
         self._tracer = telemetry.tracer("plumbing.outbox")
 
     async def run(self, stop: asyncio.Event) -> None:
-        async with self._pool.acquire() as lock_conn:
-            while not await lock_conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK):
-                if stop.is_set():
-                    return
-                await asyncio.sleep(1.0)
-            try:
-                while not stop.is_set():
-                    try:
-                        relayed = await self.relay_once()
-                    except Exception:
-                        log.exception("outbox relay failed; retrying")
-                        await asyncio.sleep(1.0)
-                        continue
-                    if relayed == 0:
-                        await asyncio.sleep(self._idle_sleep)
-            finally:
-                await lock_conn.execute("SELECT pg_advisory_unlock($1)", _RELAY_LOCK)
+        async with sole_worker(self._pool, "outbox-relay", stop) as relaying:
+            while relaying and not stop.is_set():
+                try:
+                    relayed = await self.relay_once()
+                except Exception:
+                    log.exception("outbox relay failed; retrying")
+                    await asyncio.sleep(1.0)
+                    continue
+                if relayed == 0:
+                    await asyncio.sleep(self._idle_sleep)
 
     async def relay_once(self) -> int:
         """Publish one batch and remove it from the outbox once JetStream acknowledged all."""

@@ -7,7 +7,13 @@ from uuid import UUID
 import asyncpg
 
 from plumbing.database import dumps
-from plumbing.eventstore import ConcurrencyError, DuplicateMessageError, NewEvent, StoredEvent
+from plumbing.eventstore import (
+    ConcurrencyError,
+    DuplicateMessageError,
+    NewEvent,
+    Position,
+    StoredEvent,
+)
 
 _INSERT_EVENTS = """
 INSERT INTO events (event_id, stream_id, version, event_type, schema_version, payload, metadata)
@@ -20,6 +26,13 @@ RETURNING position, recorded_at
 """
 
 
+_SAVE_POSITION = """
+INSERT INTO consumer_positions (consumer, sequence) VALUES ($1, $2)
+ON CONFLICT (consumer) DO UPDATE SET sequence = EXCLUDED.sequence
+WHERE consumer_positions.sequence < EXCLUDED.sequence
+"""
+
+
 class PostgresEventStore:
     """Events, the outbox and inbound message ids, written in one transaction."""
 
@@ -27,9 +40,12 @@ class PostgresEventStore:
         self._pool = pool
 
     async def append(
-        self, events: Sequence[NewEvent], message_ids: Sequence[UUID] = ()
+        self,
+        events: Sequence[NewEvent],
+        message_ids: Sequence[UUID] = (),
+        position: Position | None = None,
     ) -> list[StoredEvent]:
-        if not events and not message_ids:
+        if not events and not message_ids and position is None:
             return []
         async with self._pool.acquire() as conn, conn.transaction():
             try:
@@ -56,6 +72,8 @@ class PostgresEventStore:
             await conn.execute(
                 "INSERT INTO outbox (position) SELECT unnest($1::bigint[])", positions
             )
+            if position is not None:
+                await conn.execute(_SAVE_POSITION, position.consumer, position.sequence)
         return [
             StoredEvent(
                 event_id=e.event_id,
@@ -106,3 +124,9 @@ class PostgresEventStore:
             list(message_ids),
         )
         return {r["message_id"] for r in rows}
+
+    async def position(self, consumer: str) -> int:
+        value = await self._pool.fetchval(
+            "SELECT sequence FROM consumer_positions WHERE consumer = $1", consumer
+        )
+        return int(value or 0)

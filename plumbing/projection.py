@@ -10,10 +10,9 @@ start of the stream while the views keep reading the active one, then switches.
 """
 
 import asyncio
-import contextlib
 import functools
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -31,6 +30,7 @@ from plumbing.jetstream import (
     pull_batches,
     wait_for_stream,
 )
+from plumbing.locks import sole_worker
 
 log = logging.getLogger(__name__)
 
@@ -118,24 +118,18 @@ class ProjectionRunner:
             start_sequence=(checkpoint or 0) + 1,
         )
 
-    @contextlib.asynccontextmanager
-    async def _sole_writer(self, generation: int, stop: asyncio.Event) -> AsyncIterator[bool]:
-        """Hold the right to write ``generation``; other replicas wait, serving views only.
+    def _sole_writer(self, generation: int, stop: asyncio.Event) -> Any:
+        """Only one replica writes a generation; the others wait, serving views only.
 
         One writer keeps the batches in stream order; two would interleave them, and the
         checkpoint guard would then skip the batch that committed second.
         """
-        key = schema_name(self._projection.name, generation)
-        async with self._pool.acquire() as conn:
-            while not await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", key):
-                if stop.is_set() or not await self._is_active(generation):
-                    yield False
-                    return
-                await asyncio.sleep(1.0)
-            try:
-                yield True
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", key)
+        return sole_worker(
+            self._pool,
+            schema_name(self._projection.name, generation),
+            stop,
+            still_wanted=functools.partial(self._is_active, generation),
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Keep the active generation up to date; follow it when a rebuild switches."""

@@ -2,7 +2,7 @@
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from uuid import UUID, uuid4
 
@@ -12,7 +12,13 @@ from contracts.budget.events import BUDGET_EVENTS
 from contracts.envelope import Command
 from contracts.rejection import Problem
 from plumbing import telemetry
-from plumbing.eventstore import ConcurrencyError, DuplicateMessageError, EventStore, NewEvent
+from plumbing.eventstore import (
+    ConcurrencyError,
+    DuplicateMessageError,
+    EventStore,
+    NewEvent,
+    Position,
+)
 from services.budget.domain.decisions import decide, stream_for
 from services.budget.domain.organisation import ORGANISATION_STREAM, Organisation
 from services.budget.domain.refusal import Refused
@@ -27,7 +33,6 @@ class Request:
     command: Command
     source_system: str
     trace_headers: Mapping[str, str] = field(default_factory=dict)
-    redelivered: bool = False  # JetStream delivered this very message before
 
 
 @dataclass(frozen=True)
@@ -40,12 +45,8 @@ class Rejected:
     problems: list[Problem]
 
 
-@dataclass(frozen=True)
-class AlreadyStored:
-    """A redelivery of a message this service stored before acknowledging it."""
-
-
-Outcome = Accepted | Rejected | AlreadyStored
+Outcome = Accepted | Rejected
+BeforeCommit = Callable[[list[Outcome]], Awaitable[None]]
 
 DUPLICATE = "meddelandet med detta message_id har redan tagits emot; det lagras inte igen"
 
@@ -70,11 +71,24 @@ class BudgetService:
             await self._catch_up_organisation()
             return self._organisation.copy()
 
-    async def handle(self, requests: Sequence[Request]) -> list[Outcome]:
+    async def position(self, consumer: str) -> int:
+        return await self._store.position(consumer)
+
+    async def handle(
+        self,
+        requests: Sequence[Request],
+        position: Position | None = None,
+        before_commit: BeforeCommit | None = None,
+    ) -> list[Outcome]:
+        """Decide every request and store the accepted ones (with ``position``) at once.
+
+        ``before_commit`` sees the outcomes before they are stored: what it publishes about
+        them is then never missing for a batch that was stored.
+        """
         async with self._lock:
             for attempt in range(1, MAX_ATTEMPTS + 1):
                 try:
-                    return await self._handle_once(requests)
+                    return await self._handle_once(requests, position, before_commit)
                 except (ConcurrencyError, DuplicateMessageError) as error:
                     log.info("attempt %d: %s; deciding again", attempt, error)
                     self._organisation = Organisation()
@@ -89,7 +103,12 @@ class BudgetService:
                 BUDGET_EVENTS[stored.event_type].model_validate(stored.payload)
             )
 
-    async def _handle_once(self, requests: Sequence[Request]) -> list[Outcome]:
+    async def _handle_once(
+        self,
+        requests: Sequence[Request],
+        position: Position | None,
+        before_commit: BeforeCommit | None,
+    ) -> list[Outcome]:
         await self._catch_up_organisation()
         known = await self._store.known_messages([r.command.message_id for r in requests])
         organisation = self._organisation.copy()
@@ -101,14 +120,7 @@ class BudgetService:
         spans = []
         for request in requests:
             message_id = request.command.message_id
-            if message_id in known:
-                outcomes.append(
-                    AlreadyStored()
-                    if request.redelivered
-                    else Rejected([Problem(field="message_id", message=DUPLICATE)])
-                )
-                continue
-            if message_id in seen:
+            if message_id in known or message_id in seen:
                 outcomes.append(Rejected([Problem(field="message_id", message=DUPLICATE)]))
                 continue
             span = self._tracer.start_span(
@@ -148,8 +160,10 @@ class BudgetService:
             decided.append((request, new_event))
             outcomes.append(Accepted([new_event.event_id]))
         try:
+            if before_commit is not None:
+                await before_commit(outcomes)
             await self._store.append(
-                [e for _, e in decided], [r.command.message_id for r, _ in decided]
+                [e for _, e in decided], [r.command.message_id for r, _ in decided], position
             )
         finally:
             for span in spans:

@@ -75,7 +75,7 @@ async def build(settings: ServiceSettings) -> BudgetProcess:
         js=js,
         service=service,
         relay=OutboxRelay(pool, js, subjects.budget_event, batch_size=settings.batch_size),
-        inbound=InboundConsumer(js, service, settings.batch_size, settings.ack_wait_seconds),
+        inbound=InboundConsumer(pool, js, service, settings.batch_size, settings.ack_wait_seconds),
         app=create_app(service),
     )
 

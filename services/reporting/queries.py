@@ -52,17 +52,26 @@ async def plan_input(pool: asyncpg.Pool, year: int) -> PlanInput:
     return PlanInput(
         units=[
             UnitRow(
-                code=r["code"], name=r["name"], kind=r["kind"], parent_code=r["parent_code"],
-                manager_title=r["manager_title"], manager_name=r["manager_name"],
-                closed_on=r["closed_on"], order=r["ord"],
+                code=r["code"],
+                name=r["name"],
+                kind=r["kind"],
+                parent_code=r["parent_code"],
+                manager_title=r["manager_title"],
+                manager_name=r["manager_name"],
+                closed_on=r["closed_on"],
+                order=r["ord"],
             )
             for r in units
         ],
         figures=[FigureRow(**dict(r)) for r in figures],
         frame_changes=[
             FrameChangeRow(
-                unit_code=r["unit_code"], year=r["year"], amount=r["amount"],
-                reasons=r["reasons"], decision=r["decision"], order=r["ord"],
+                unit_code=r["unit_code"],
+                year=r["year"],
+                amount=r["amount"],
+                reasons=r["reasons"],
+                decision=r["decision"],
+                order=r["ord"],
             )
             for r in frame_changes
         ],

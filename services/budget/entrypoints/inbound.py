@@ -8,6 +8,7 @@ import asyncio
 import json
 from datetime import UTC, datetime
 
+import asyncpg
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from pydantic import ValidationError
@@ -15,9 +16,11 @@ from pydantic import ValidationError
 from contracts import subjects
 from contracts.budget.commands import BUDGET_COMMANDS
 from contracts.rejection import Problem, Rejection
-from plumbing.jetstream import PullSettings, pull_batches
+from plumbing.eventstore import Position
+from plumbing.jetstream import PullSettings, pull_batches, wait_for_stream
+from plumbing.locks import sole_worker
 from plumbing.validation import problems_from
-from services.budget.application import BudgetService, Rejected, Request
+from services.budget.application import BudgetService, Outcome, Rejected, Request
 
 DURABLE = "budget-inbound"
 
@@ -33,38 +36,59 @@ def _message_id(data: bytes) -> str | None:
 class InboundConsumer:
     def __init__(
         self,
+        pool: asyncpg.Pool,
         js: JetStreamContext,
         service: BudgetService,
         batch_size: int = 500,
         ack_wait_seconds: float = 30.0,
     ) -> None:
+        self._pool = pool
         self._js = js
         self._service = service
-        self._pull = PullSettings(
-            stream=subjects.BUDGET_INBOUND_STREAM,
-            durable=DURABLE,
-            subject=subjects.BUDGET_INBOUND_SUBJECTS,
-            batch_size=batch_size,
-            ack_wait_seconds=ack_wait_seconds,
-        )
+        self._batch_size = batch_size
+        self._ack_wait = ack_wait_seconds
 
     async def run(self, stop: asyncio.Event) -> None:
-        await pull_batches(self._js, self._pull, self.handle_batch, stop)
+        """Consume from just after the last stored batch; one budget process at a time."""
+        await wait_for_stream(self._js, subjects.BUDGET_INBOUND_STREAM, stop)
+        async with sole_worker(self._pool, DURABLE, stop) as consuming:
+            if not consuming:
+                return
+            pull = PullSettings(
+                stream=subjects.BUDGET_INBOUND_STREAM,
+                durable=DURABLE,
+                subject=subjects.BUDGET_INBOUND_SUBJECTS,
+                start_sequence=await self._service.position(DURABLE) + 1,
+                batch_size=self._batch_size,
+                ack_wait_seconds=self._ack_wait,
+            )
+            await pull_batches(self._js, pull, self.handle_batch, stop)
 
     async def handle_batch(self, msgs: list[Msg]) -> None:
         requests: list[tuple[Msg, Request]] = []
-        rejections: list[tuple[Msg, list[Problem]]] = []
+        unreadable: list[tuple[Msg, list[Problem]]] = []
         for msg in msgs:
             request_or_problems = self._parse(msg)
             if isinstance(request_or_problems, Request):
                 requests.append((msg, request_or_problems))
             else:
-                rejections.append((msg, request_or_problems))
-        outcomes = await self._service.handle([r for _, r in requests])
-        for (msg, _), outcome in zip(requests, outcomes, strict=True):
-            if isinstance(outcome, Rejected):
-                rejections.append((msg, outcome.problems))
-        await self._reject(rejections)
+                unreadable.append((msg, request_or_problems))
+
+        async def reject(outcomes: list[Outcome]) -> None:
+            # Published before the batch is stored: once its position is stored, the batch
+            # is never seen again, so its rejections must already be out.
+            refused = [
+                (msg, outcome.problems)
+                for (msg, _), outcome in zip(requests, outcomes, strict=True)
+                if isinstance(outcome, Rejected)
+            ]
+            await self._reject([*unreadable, *refused])
+
+        await self._service.handle(
+            [r for _, r in requests],
+            position=Position(DURABLE, msgs[-1].metadata.sequence.stream),
+            before_commit=reject,
+        )
 
     def _parse(self, msg: Msg) -> Request | list[Problem]:
         tokens = msg.subject.split(".")
@@ -107,7 +131,6 @@ class InboundConsumer:
             command=command,
             source_system=source_system,
             trace_headers=dict(msg.headers or {}),
-            redelivered=msg.metadata.num_delivered > 1,
         )
 
     async def _reject(self, rejections: list[tuple[Msg, list[Problem]]]) -> None:
@@ -122,7 +145,7 @@ class InboundConsumer:
                 original=msg.data.decode("utf-8", errors="replace"),
                 rejected_at=datetime.now(UTC),
             )
-            # Keyed by the inbound sequence: a redelivered batch does not reject twice.
+            # Keyed by the inbound sequence: a batch handled again does not reject twice.
             headers = {"Nats-Msg-Id": f"rejected-{msg.metadata.sequence.stream}"}
             acks.append(
                 await self._js.publish_async(
