@@ -15,21 +15,32 @@ from plumbing.eventstore import (
     StoredEvent,
 )
 
-_INSERT_EVENTS = """
-INSERT INTO events (event_id, stream_id, version, event_type, schema_version, payload, metadata)
-SELECT e.event_id, e.stream_id, e.version, e.event_type, e.schema_version, e.payload, e.metadata
-FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])
-     WITH ORDINALITY
-     AS e(event_id, stream_id, version, event_type, schema_version, payload, metadata, ord)
-ORDER BY e.ord
-RETURNING position, recorded_at
-"""
-
-
-_SAVE_POSITION = """
-INSERT INTO consumer_positions (consumer, sequence) VALUES ($1, $2)
-ON CONFLICT (consumer) DO UPDATE SET sequence = EXCLUDED.sequence
-WHERE consumer_positions.sequence < EXCLUDED.sequence
+# One statement, so one round trip, writes everything a batch stores: the message ids, the
+# events, their outbox entries and the consumer's position. Each part runs even though
+# only the events are returned.
+_APPEND = """
+WITH messages AS (
+    INSERT INTO inbound_messages (message_id) SELECT unnest($8::uuid[])
+),
+stored AS (
+    INSERT INTO events (event_id, stream_id, version, event_type, schema_version, payload, metadata)
+    SELECT e.event_id, e.stream_id, e.version, e.event_type, e.schema_version, e.payload, e.metadata
+    FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])
+         WITH ORDINALITY
+         AS e(event_id, stream_id, version, event_type, schema_version, payload, metadata, ord)
+    ORDER BY e.ord
+    RETURNING position, recorded_at
+),
+queued AS (
+    INSERT INTO outbox (position) SELECT position FROM stored
+),
+consumed AS (
+    INSERT INTO consumer_positions (consumer, sequence)
+    SELECT $9::text, $10::bigint WHERE $9::text IS NOT NULL
+    ON CONFLICT (consumer) DO UPDATE SET sequence = EXCLUDED.sequence
+    WHERE consumer_positions.sequence < EXCLUDED.sequence
+)
+SELECT position, recorded_at FROM stored ORDER BY position
 """
 
 
@@ -47,33 +58,24 @@ class PostgresEventStore:
     ) -> list[StoredEvent]:
         if not events and not message_ids and position is None:
             return []
-        async with self._pool.acquire() as conn, conn.transaction():
-            try:
-                if message_ids:
-                    await conn.execute(
-                        "INSERT INTO inbound_messages (message_id) SELECT unnest($1::uuid[])",
-                        list(message_ids),
-                    )
-                rows = await conn.fetch(
-                    _INSERT_EVENTS,
-                    [e.event_id for e in events],
-                    [e.stream_id for e in events],
-                    [e.version for e in events],
-                    [e.event_type for e in events],
-                    [e.schema_version for e in events],
-                    [dumps(e.payload) for e in events],
-                    [dumps(e.metadata) for e in events],
-                )
-            except asyncpg.UniqueViolationError as error:
-                if error.constraint_name == "inbound_messages_pkey":
-                    raise DuplicateMessageError(str(error)) from error
-                raise ConcurrencyError(sorted({e.stream_id for e in events})) from error
-            positions = [r["position"] for r in rows]
-            await conn.execute(
-                "INSERT INTO outbox (position) SELECT unnest($1::bigint[])", positions
+        try:
+            rows = await self._pool.fetch(
+                _APPEND,
+                [e.event_id for e in events],
+                [e.stream_id for e in events],
+                [e.version for e in events],
+                [e.event_type for e in events],
+                [e.schema_version for e in events],
+                [dumps(e.payload) for e in events],
+                [dumps(e.metadata) for e in events],
+                list(message_ids),
+                position.consumer if position else None,
+                position.sequence if position else None,
             )
-            if position is not None:
-                await conn.execute(_SAVE_POSITION, position.consumer, position.sequence)
+        except asyncpg.UniqueViolationError as error:
+            if error.constraint_name == "inbound_messages_pkey":
+                raise DuplicateMessageError(str(error)) from error
+            raise ConcurrencyError(sorted({e.stream_id for e in events})) from error
         return [
             StoredEvent(
                 event_id=e.event_id,

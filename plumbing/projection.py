@@ -249,16 +249,19 @@ class ProjectionRunner:
                 if checkpoint is None or m.metadata.sequence.stream > checkpoint
             ]
             fresh = await self._not_yet_applied(conn, received)
-            with self._tracer.start_as_current_span(f"project batch into {schema}"):
-                for event, msg in _with_messages(fresh, msgs):
-                    # One span per event, child of the publish span that sent it.
-                    span = self._tracer.start_span(
-                        f"project {event.event_type}", context=telemetry.extract(msg.headers)
-                    )
-                    span.set_attribute("event.id", str(event.message.envelope.event_id))
-                    span.end()
-                await self._projection.apply(conn, fresh)
+            if telemetry.enabled():
+                self._trace(fresh, msgs)
+            await self._projection.apply(conn, fresh)
             await self._record_positions(conn, fresh, msgs[-1].metadata.sequence.stream)
+
+    def _trace(self, events: list[ReceivedEvent], msgs: list[Msg]) -> None:
+        """One span per applied event, child of the publish span that sent it."""
+        for event, msg in _with_messages(events, msgs):
+            span = self._tracer.start_span(
+                f"project {event.event_type}", context=telemetry.extract(msg.headers)
+            )
+            span.set_attribute("event.id", str(event.message.envelope.event_id))
+            span.end()
 
     async def _not_yet_applied(
         self, conn: Connection, received: list[ReceivedEvent]

@@ -31,6 +31,11 @@ def setup_tracing(service_name: str, exporter: SpanExporter | None = None) -> No
     trace.set_tracer_provider(provider)
 
 
+def enabled() -> bool:
+    """Whether spans are recorded anywhere (a tracer provider has been installed)."""
+    return not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider)
+
+
 def tracer(name: str) -> trace.Tracer:
     return trace.get_tracer(name)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from uuid import UUID, uuid4
 
 from opentelemetry import trace
+from opentelemetry.trace import Span
 
 from contracts.budget.events import BUDGET_EVENTS
 from contracts.envelope import Command
@@ -86,10 +87,15 @@ class BudgetService:
         them is then never missing for a batch that was stored.
         """
         async with self._lock:
+            # Duplicates are rare: the first attempt lets the store's unique message ids
+            # find them, and only then are the known ids looked up, saving a round trip.
+            look_up_known = False
             for attempt in range(1, MAX_ATTEMPTS + 1):
                 try:
-                    return await self._handle_once(requests, position, before_commit)
-                except (ConcurrencyError, DuplicateMessageError) as error:
+                    return await self._handle_once(requests, position, before_commit, look_up_known)
+                except DuplicateMessageError:
+                    look_up_known = True
+                except ConcurrencyError as error:
                     log.info("attempt %d: %s; deciding again", attempt, error)
                     self._organisation = Organisation()
                     self._versions.clear()
@@ -108,30 +114,37 @@ class BudgetService:
         requests: Sequence[Request],
         position: Position | None,
         before_commit: BeforeCommit | None,
+        look_up_known: bool,
     ) -> list[Outcome]:
         await self._catch_up_organisation()
-        known = await self._store.known_messages([r.command.message_id for r in requests])
+        known = (
+            await self._store.known_messages([r.command.message_id for r in requests])
+            if look_up_known
+            else set()
+        )
         organisation = self._organisation.copy()
         versions = dict(self._versions)
         versions[ORGANISATION_STREAM] = organisation.version
         outcomes: list[Outcome] = []
         decided: list[tuple[Request, NewEvent]] = []
         seen: set[UUID] = set()
-        spans = []
+        spans: list[Span] = []
+        tracing = telemetry.enabled()
         for request in requests:
             message_id = request.command.message_id
             if message_id in known or message_id in seen:
                 outcomes.append(Rejected([Problem(field="message_id", message=DUPLICATE)]))
                 continue
-            span = self._tracer.start_span(
-                f"budget {request.command.command_name}",
-                context=telemetry.extract(request.trace_headers),
-            )
-            spans.append(span)
+            span = None
+            if tracing:
+                span = self._tracer.start_span(
+                    f"budget {request.command.command_name}",
+                    context=telemetry.extract(request.trace_headers),
+                )
+                spans.append(span)
             try:
                 event = decide(organisation, request.command)
             except Refused as refusal:
-                span.set_attribute("refused", True)
                 outcomes.append(Rejected(refusal.problems))
                 continue
             seen.add(message_id)
@@ -147,7 +160,7 @@ class BudgetService:
                 "correlation_id": str(message_id),
                 "causation_id": str(message_id),
             }
-            metadata.update(telemetry.current_trace_headers(trace.set_span_in_context(span)))
+            metadata.update(_trace_metadata(request, span))
             new_event = NewEvent(
                 event_id=uuid4(),
                 stream_id=stream_id,
@@ -171,3 +184,11 @@ class BudgetService:
         self._organisation = organisation
         self._versions = versions
         return outcomes
+
+
+def _trace_metadata(request: Request, span: Span | None) -> dict[str, str]:
+    """The trace context to store with the event: the command's span, or when nothing
+    records spans, the sender's own context passed on unchanged."""
+    if span is None:
+        return {k: v for k in ("traceparent", "tracestate") if (v := request.trace_headers.get(k))}
+    return telemetry.current_trace_headers(trace.set_span_in_context(span))
