@@ -1,6 +1,7 @@
 """NATS JetStream: connecting, declaring streams, and the one batch pull loop of every consumer."""
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 import nats
 from nats.aio.client import Client
 from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
@@ -77,27 +79,86 @@ class PullSettings:
     fetch_timeout_seconds: float = 0.5
 
 
-async def _subscribe(
-    js: JetStreamContext, settings: PullSettings
-) -> JetStreamContext.PullSubscription:
+async def _create_consumer(js: JetStreamContext, settings: PullSettings) -> None:
     # Created afresh at the caller's position each time: its store, not JetStream's ack
     # floor, says what has been handled.
     try:
         await js.delete_consumer(settings.stream, settings.durable)
     except NotFoundError:
         pass
-    config = ConsumerConfig(
-        durable_name=settings.durable,
-        ack_policy=AckPolicy.ALL,
-        deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
-        opt_start_seq=settings.start_sequence,
-        ack_wait=settings.ack_wait_seconds,
-        max_ack_pending=max(settings.batch_size * 4, 1000),
-        max_deliver=-1,
+    await js.add_consumer(
+        settings.stream,
+        ConsumerConfig(
+            durable_name=settings.durable,
+            filter_subject=settings.subject,
+            ack_policy=AckPolicy.ALL,
+            deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
+            opt_start_seq=settings.start_sequence,
+            ack_wait=settings.ack_wait_seconds,
+            max_ack_pending=max(settings.batch_size * 4, 1000),
+            max_deliver=-1,
+        ),
     )
-    return await js.pull_subscribe(
-        settings.subject, durable=settings.durable, stream=settings.stream, config=config
-    )
+
+
+class PullError(Exception):
+    """JetStream ended a pull request with an error status (e.g. the consumer was deleted)."""
+
+
+class _Puller:
+    """Pulls batches from a durable consumer with plain NATS pull requests.
+
+    nats-py's ``fetch`` waits for every single message with a timeout of its own, which
+    here cost more than handling the message. This keeps one pull request open at a
+    time, hands over whatever has arrived as soon as anything has, and lets the rest of
+    the request's messages wait in the queue for the next call, in stream order.
+    """
+
+    def __init__(self, nc: Client, stream: str, durable: str) -> None:
+        self._nc = nc
+        self._request_subject = f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{durable}"
+        self._inbox = nc.new_inbox()
+        self._queue: asyncio.Queue[Msg] = asyncio.Queue()
+        self._owed = 0  # messages the open pull request may still deliver
+        self._subscription: Subscription | None = None
+
+    async def __aenter__(self) -> "_Puller":
+        self._subscription = await self._nc.subscribe(self._inbox, cb=self._arrived)
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        if self._subscription is not None:
+            await self._subscription.unsubscribe()
+
+    async def _arrived(self, msg: Msg) -> None:
+        self._queue.put_nowait(msg)
+
+    async def fetch(self, batch: int, wait: float) -> list[Msg]:
+        if self._owed <= 0:
+            request = {"batch": batch, "expires": int(wait * 1_000_000_000)}
+            await self._nc.publish(
+                self._request_subject, json.dumps(request).encode(), reply=self._inbox
+            )
+            self._owed = batch
+        try:
+            item = await asyncio.wait_for(self._queue.get(), wait + 1.0)
+        except TimeoutError:
+            self._owed = 0  # the request expired without a word; ask anew
+            return []
+        msgs: list[Msg] = []
+        while True:
+            status = item.headers.get("Status") if item.headers else None
+            if status is None:
+                msgs.append(item)
+                self._owed -= 1  # a full batch ends the request without a status
+            elif status in ("404", "408"):  # no messages now / request expired
+                self._owed = 0
+            elif status != "100":  # 100 is a heartbeat
+                self._owed = 0
+                raise PullError(f"{status} {item.headers.get('Description', '')}")  # type: ignore[union-attr]
+            if len(msgs) >= batch or self._queue.empty():
+                return msgs
+            item = self._queue.get_nowait()
 
 
 async def _handle_until_done(
@@ -125,7 +186,7 @@ async def _handle_until_done(
 
 
 async def pull_batches(
-    js: JetStreamContext,
+    nc: Client,
     settings: PullSettings,
     handler: BatchHandler,
     stop: asyncio.Event,
@@ -141,15 +202,13 @@ async def pull_batches(
     one process may consume at a time (see plumbing.locks.sole_worker). FastStream's
     default policy would instead terminate a message whose handler raised.
     """
-    sub = await _subscribe(js, settings)
-    try:
+    await _create_consumer(nc.jetstream(), settings)
+    async with _Puller(nc, settings.stream, settings.durable) as puller:
         while not stop.is_set():
             if keep_going is not None and not await keep_going():
                 return
             try:
-                msgs = await sub.fetch(settings.batch_size, timeout=settings.fetch_timeout_seconds)
-            except TimeoutError:  # nats' own TimeoutError derives from it
-                continue
+                msgs = await puller.fetch(settings.batch_size, settings.fetch_timeout_seconds)
             except Exception as error:  # e.g. reconnecting, or the consumer was removed
                 log.warning("fetch from %s failed: %r", settings.durable, error)
                 await asyncio.sleep(0.5)
@@ -159,11 +218,75 @@ async def pull_batches(
             if not await _handle_until_done(msgs, handler, settings, stop):
                 return
             await msgs[-1].ack()
-    finally:
-        await sub.unsubscribe()
 
 
 async def pending(js: JetStreamContext, stream: str, durable: str) -> int:
     """Messages not yet delivered plus delivered but unacknowledged."""
     info = await js.consumer_info(stream, durable)
     return int(info.num_pending or 0) + int(info.num_ack_pending or 0)
+
+
+class PublishError(Exception):
+    """JetStream did not store every message of a batch; the batch should be sent again."""
+
+
+@dataclass
+class _Batch:
+    left: int
+    done: asyncio.Event
+    errors: list[str]
+
+
+class Publisher:
+    """Publishes batches to JetStream and waits until every message is acknowledged.
+
+    All acknowledgements come to one inbox, told apart by their reply subject, which is
+    about twice as fast as nats-py's per-message futures. Messages go out in the order
+    given; send a batch again after a PublishError (Nats-Msg-Id keeps it stored once).
+    """
+
+    def __init__(self, nc: Client, timeout_seconds: float = 10.0) -> None:
+        self._nc = nc
+        self._timeout = timeout_seconds
+        self._inbox = nc.new_inbox()
+        self._batches: dict[int, _Batch] = {}
+        self._next_id = 0
+        self._subscription: Subscription | None = None
+
+    async def _acknowledged(self, msg: Msg) -> None:
+        batch = self._batches.get(int(msg.subject.split(".")[-2]))
+        if batch is None:
+            return  # a late answer for a batch given up on
+        status = msg.headers.get("Status") if msg.headers else None
+        if status is not None:  # 503: no stream takes this subject
+            batch.errors.append(f"{status} {msg.headers.get('Description', '')}")  # type: ignore[union-attr]
+        elif b'"error"' in msg.data:
+            batch.errors.append(json.loads(msg.data)["error"].get("description", "error"))
+        batch.left -= 1
+        if batch.left == 0:
+            batch.done.set()
+
+    async def publish(self, messages: Sequence[tuple[str, bytes, dict[str, str]]]) -> None:
+        if not messages:
+            return
+        if self._subscription is None:
+            self._subscription = await self._nc.subscribe(
+                f"{self._inbox}.*.*", cb=self._acknowledged
+            )
+        self._next_id += 1
+        batch_id = self._next_id
+        batch = _Batch(left=len(messages), done=asyncio.Event(), errors=[])
+        self._batches[batch_id] = batch
+        try:
+            for i, (subject, body, headers) in enumerate(messages):
+                await self._nc.publish(
+                    subject, body, reply=f"{self._inbox}.{batch_id}.{i}", headers=headers
+                )
+            try:
+                await asyncio.wait_for(batch.done.wait(), self._timeout)
+            except TimeoutError:
+                raise PublishError(f"{batch.left} of {len(messages)} not acknowledged") from None
+        finally:
+            del self._batches[batch_id]
+        if batch.errors:
+            raise PublishError(f"{len(batch.errors)} refused, first: {batch.errors[0]}")

@@ -5,9 +5,10 @@ import logging
 from collections.abc import Callable
 
 import asyncpg
-from nats.js import JetStreamContext
+from nats.aio.client import Client
 
 from plumbing import telemetry
+from plumbing.jetstream import Publisher
 from plumbing.locks import sole_worker
 
 log = logging.getLogger(__name__)
@@ -50,13 +51,13 @@ class OutboxRelay:
     def __init__(
         self,
         pool: asyncpg.Pool,
-        js: JetStreamContext,
+        nc: Client,
         subject_for: Callable[[str], str],
         batch_size: int = 500,
         idle_sleep_seconds: float = 0.02,
     ) -> None:
         self._pool = pool
-        self._js = js
+        self._publisher = Publisher(nc)
         self._subject_for = subject_for
         self._batch_size = batch_size
         self._idle_sleep = idle_sleep_seconds
@@ -80,28 +81,22 @@ class OutboxRelay:
         if not rows:
             return 0
         tracing = telemetry.enabled()
-        acks = []
+        messages = []
         for row in rows:
             headers = {"Nats-Msg-Id": row["event_id"]}
             stored_context = {
                 key: row[key] for key in ("traceparent", "tracestate") if row[key] is not None
             }
-            subject = self._subject_for(row["event_type"])
             if tracing:
                 with self._tracer.start_as_current_span(
                     f"publish {row['event_type']}", context=telemetry.extract(stored_context)
                 ):
                     telemetry.inject(headers)
-                    acks.append(
-                        await self._js.publish_async(subject, row["body"].encode(), headers=headers)
-                    )
             else:
                 # Nothing records spans here; pass the stored context on unchanged.
                 headers.update(stored_context)
-                acks.append(
-                    await self._js.publish_async(subject, row["body"].encode(), headers=headers)
-                )
-        await asyncio.gather(*acks)
+            messages.append((self._subject_for(row["event_type"]), row["body"].encode(), headers))
+        await self._publisher.publish(messages)
         await self._pool.execute(
             "DELETE FROM outbox WHERE position = ANY($1::bigint[])",
             [r["position"] for r in rows],

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import asyncpg
+from nats.aio.client import Client
 from nats.aio.msg import Msg
-from nats.js import JetStreamContext
 
 from contracts.envelope import EventMessage
 from plumbing import telemetry
@@ -83,14 +83,15 @@ class ProjectionRunner:
     def __init__(
         self,
         pool: asyncpg.Pool,
-        js: JetStreamContext,
+        nc: Client,
         projection: Projection,
         source: Source,
         batch_size: int = 500,
         ack_wait_seconds: float = 30.0,
     ) -> None:
         self._pool = pool
-        self._js = js
+        self._nc = nc
+        self._js = nc.jetstream()
         self._projection = projection
         self._source = source
         self._batch_size = batch_size
@@ -141,7 +142,7 @@ class ProjectionRunner:
                     continue
                 log.info("projecting %s into generation %d", self._projection.name, generation)
                 await pull_batches(
-                    self._js,
+                    self._nc,
                     await self._pull(generation),
                     functools.partial(
                         self._apply_batch, generation=generation, must_be_active=True
@@ -163,7 +164,7 @@ class ProjectionRunner:
                 return await pending(self._js, pull.stream, pull.durable) > 0
 
             await pull_batches(
-                self._js,
+                self._nc,
                 pull,
                 functools.partial(self._apply_batch, generation=new, must_be_active=False),
                 stop,

@@ -74,8 +74,8 @@ async def build(settings: ServiceSettings) -> BudgetProcess:
         nc=nc,
         js=js,
         service=service,
-        relay=OutboxRelay(pool, js, subjects.budget_event, batch_size=settings.batch_size),
-        inbound=InboundConsumer(pool, js, service, settings.batch_size, settings.ack_wait_seconds),
+        relay=OutboxRelay(pool, nc, subjects.budget_event, batch_size=settings.batch_size),
+        inbound=InboundConsumer(pool, nc, service, settings.batch_size, settings.ack_wait_seconds),
         app=create_app(service),
     )
 

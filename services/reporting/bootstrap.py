@@ -42,7 +42,7 @@ async def build(settings: ServiceSettings) -> ReportingProcess:
         await migrate(conn, MIGRATIONS)
     nc, js = await connect(settings.nats_url, "reporting")
     runner = ProjectionRunner(
-        pool, js, BudgetProjection(), BUDGET_EVENTS, settings.batch_size, settings.ack_wait_seconds
+        pool, nc, BudgetProjection(), BUDGET_EVENTS, settings.batch_size, settings.ack_wait_seconds
     )
     return ReportingProcess(pool=pool, nc=nc, js=js, runner=runner, app=create_app(pool))
 

@@ -9,15 +9,15 @@ import json
 from datetime import UTC, datetime
 
 import asyncpg
+from nats.aio.client import Client
 from nats.aio.msg import Msg
-from nats.js import JetStreamContext
 from pydantic import ValidationError
 
 from contracts import subjects
 from contracts.budget.commands import BUDGET_COMMANDS
 from contracts.rejection import Problem, Rejection
 from plumbing.eventstore import Position
-from plumbing.jetstream import PullSettings, pull_batches, wait_for_stream
+from plumbing.jetstream import Publisher, PullSettings, pull_batches, wait_for_stream
 from plumbing.locks import sole_worker
 from plumbing.validation import problems_from
 from services.budget.application import BudgetService, Outcome, Rejected, Request
@@ -37,13 +37,15 @@ class InboundConsumer:
     def __init__(
         self,
         pool: asyncpg.Pool,
-        js: JetStreamContext,
+        nc: Client,
         service: BudgetService,
         batch_size: int = 500,
         ack_wait_seconds: float = 30.0,
     ) -> None:
         self._pool = pool
-        self._js = js
+        self._nc = nc
+        self._js = nc.jetstream()
+        self._publisher = Publisher(nc)
         self._service = service
         self._batch_size = batch_size
         self._ack_wait = ack_wait_seconds
@@ -62,7 +64,7 @@ class InboundConsumer:
                 batch_size=self._batch_size,
                 ack_wait_seconds=self._ack_wait,
             )
-            await pull_batches(self._js, pull, self.handle_batch, stop)
+            await pull_batches(self._nc, pull, self.handle_batch, stop)
 
     async def handle_batch(self, msgs: list[Msg]) -> None:
         requests: list[tuple[Msg, Request]] = []
@@ -134,7 +136,7 @@ class InboundConsumer:
         )
 
     async def _reject(self, rejections: list[tuple[Msg, list[Problem]]]) -> None:
-        acks = []
+        messages = []
         for msg, problems in rejections:
             source_system = msg.subject.split(".")[2] if msg.subject.count(".") >= 2 else "okänd"
             rejection = Rejection(
@@ -147,11 +149,11 @@ class InboundConsumer:
             )
             # Keyed by the inbound sequence: a batch handled again does not reject twice.
             headers = {"Nats-Msg-Id": f"rejected-{msg.metadata.sequence.stream}"}
-            acks.append(
-                await self._js.publish_async(
+            messages.append(
+                (
                     subjects.budget_rejected(source_system),
                     rejection.model_dump_json().encode(),
-                    headers=headers,
+                    headers,
                 )
             )
-        await asyncio.gather(*acks)
+        await self._publisher.publish(messages)
