@@ -135,11 +135,12 @@ class _Puller:
 
     async def fetch(self, batch: int, wait: float) -> list[Msg]:
         if self._owed <= 0:
-            request = {"batch": batch, "expires": int(wait * 1_000_000_000)}
+            # Twice a batch: the next batch arrives while this one is being handled.
+            request = {"batch": 2 * batch, "expires": int(wait * 1_000_000_000)}
             await self._nc.publish(
                 self._request_subject, json.dumps(request).encode(), reply=self._inbox
             )
-            self._owed = batch
+            self._owed = 2 * batch
         try:
             item = await asyncio.wait_for(self._queue.get(), wait + 1.0)
         except TimeoutError:

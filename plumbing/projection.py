@@ -241,6 +241,10 @@ class ProjectionRunner:
             if must_be_active and active != generation:
                 raise StopConsuming
             await conn.execute(f"SET LOCAL search_path TO {schema}, public")
+            # Read models can be rebuilt from the stream, and the checkpoint commits with
+            # them: a commit lost in a crash is replayed from the earlier checkpoint. So
+            # the batch need not wait for its WAL to reach the disk.
+            await conn.execute("SET LOCAL synchronous_commit TO off")
             checkpoint = await conn.fetchval(
                 "SELECT sequence FROM tracking WHERE stream = $1 FOR UPDATE", self._source.stream
             )
