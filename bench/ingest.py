@@ -41,7 +41,6 @@ from uuid import uuid4
 import asyncpg
 import nats
 import psutil  # type: ignore[import-untyped, unused-ignore]
-from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import (
     AckPolicy,
@@ -431,7 +430,7 @@ class Bench:
             units = await self.load_demo(js)
             read_model = await ReadModel.open(self.database_urls["reporting"])
             try:
-                return await self.measure(nc, js, budget_db, read_model, units)
+                return await self.measure(js, budget_db, read_model, units)
             finally:
                 await read_model.close()
         finally:
@@ -475,7 +474,6 @@ class Bench:
 
     async def measure(
         self,
-        nc: Client,
         js: JetStreamContext,
         budget_db: asyncpg.Connection,
         read_model: ReadModel,
@@ -692,13 +690,16 @@ class Bench:
         messages, last_seq = await stream_state(js, subjects.BUDGET_EVENTS_STREAM)
         first_seq, expected_messages = last_seq + 1, messages + n
         poll = self.args.poll_ms / 1000
-        polls: list[tuple[float, int]] = [(time.perf_counter(), await read_model.tracking())]
+        # A connection of its own: asyncpg runs one query at a time per connection, and
+        # wait_until_visible queries the read model meanwhile.
+        poll_model = await ReadModel.open(self.database_urls["reporting"])
+        polls: list[tuple[float, int]] = [(time.perf_counter(), await poll_model.tracking())]
         stop_polling = asyncio.Event()
         poll_until: list[int] = []  # the stream's last sequence, once everything is in
 
         async def poll_tracking() -> None:
             while not stop_polling.is_set():
-                sequence = await read_model.tracking()
+                sequence = await poll_model.tracking()
                 if sequence != polls[-1][1]:
                     polls.append((time.perf_counter(), sequence))
                 if poll_until and sequence >= poll_until[0]:
@@ -739,6 +740,7 @@ class Bench:
         finally:
             stop_polling.set()
             await asyncio.gather(poller, return_exceptions=True)
+            await poll_model.close()
         cpu = cpu_used(cpu_before, self.monitor.cpu_seconds(), visible.elapsed)
         if not visible.complete:
             self.problem(
