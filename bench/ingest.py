@@ -53,9 +53,9 @@ from nats.js.api import (
 
 from contracts import subjects
 from contracts.budget.commands import RecordActuals
+from kommunplan.cli import SERVICES
 from kommunplan.demo import DEMO_SYSTEM, demo_unit_count, load_demo
-from kommunplan.stack import SERVICES, Stack, http_get_json, wait_until
-from plumbing.database import ensure_database
+from kommunplan.stack import Stack, http_get_json
 from plumbing.embedded import free_port
 from plumbing.settings import ServiceSettings, StackSettings
 
@@ -503,7 +503,7 @@ class Bench:
         e2e = throughput["end_to_end_events_per_second"]
         ratio = e2e / raw["raw_combined_per_second"]
         p99 = latency["p99"]
-        service_rss = max(rss_mb["budget"], rss_mb["reporting"])
+        service_rss = max(rss_mb[service] for service in SERVICES)
         return {
             "events": n,
             "elapsed_seconds": throughput["elapsed_seconds"],
@@ -826,19 +826,7 @@ async def read_events(js: JetStreamContext, first: int, last: int) -> list[tuple
 def start_stack(stack: Stack) -> tuple[str, dict[str, str]]:
     """Servers, databases and service processes, as ``kommunplan up`` starts them."""
     log.info("starting NATS and PostgreSQL in %s", stack.data_dir)
-    nats_url, postgres_url = stack.start_servers()
-    database_urls = {}
-    for service in SERVICES:
-        database_urls[service] = asyncio.run(ensure_database(postgres_url, service))
-        stack.start_service(service, nats_url, database_urls[service])
-    for service in SERVICES:
-        url = f"{stack.url(service)}/health"
-
-        def answers(url: str = url) -> bool:
-            stack.check_alive()
-            return http_get_json(url) is not None
-
-        wait_until(answers, 60, f"{service} to answer")
+    nats_url, database_urls = stack.start(wait_seconds=60)
     log.info("services are up: %s", ", ".join(stack.url(s) for s in SERVICES))
     return nats_url, database_urls
 
@@ -902,6 +890,7 @@ def main(argv: list[str] | None = None) -> int:
                 postgres_url=None,
                 nats_port=free_port(),
                 budget_port=free_port(),
+                relay_port=free_port(),
                 reporting_port=free_port(),
                 http_host="127.0.0.1",
             )

@@ -3,12 +3,34 @@
 import argparse
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from plumbing.settings import ServiceSettings, StackSettings
 
 T = TypeVar("T")
+
+
+def _budget() -> Callable[[ServiceSettings], Coroutine[Any, Any, None]]:
+    from services.budget.bootstrap import run
+
+    return run
+
+
+def _budget_relay() -> Callable[[ServiceSettings], Coroutine[Any, Any, None]]:
+    from services.budget.bootstrap import run_relay
+
+    return run_relay
+
+
+def _reporting() -> Callable[[ServiceSettings], Coroutine[Any, Any, None]]:
+    from services.reporting.bootstrap import run
+
+    return run
+
+
+# Each process `kommunplan up` starts, and what it runs; imported only when chosen.
+SERVICES = {"budget": _budget, "budget-relay": _budget_relay, "reporting": _reporting}
 
 
 def run_loop(main: Coroutine[Any, Any, T]) -> T:
@@ -25,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("up", help="start everything (embedded NATS and PostgreSQL) with the demo")
     serve = commands.add_parser("serve", help="run one service (settings from KOMMUNPLAN_*)")
-    serve.add_argument("service", choices=["budget", "reporting"])
+    serve.add_argument("service", choices=list(SERVICES))
     commands.add_parser(
         "rebuild", help="replay the budget stream into fresh reporting read models, then switch"
     )
@@ -41,11 +63,7 @@ def main(argv: list[str] | None = None) -> None:
         logging.getLogger().setLevel(logging.WARNING)
         up(StackSettings())
     elif args.command == "serve":
-        if args.service == "budget":
-            from services.budget.bootstrap import run
-        else:
-            from services.reporting.bootstrap import run
-        run_loop(run(ServiceSettings()))
+        run_loop(SERVICES[args.service]()(ServiceSettings()))
     elif args.command == "rebuild":
         from services.reporting.bootstrap import rebuild
 

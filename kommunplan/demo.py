@@ -20,11 +20,13 @@ async def publish_commands(nats_url: str, commands: list[Command], system: str) 
         js = nc.jetstream()
         acks = []
         for command in commands:
-            acks.append(await js.publish_async(
-                subjects.budget_inbound(system, command.command_name),
-                command.model_dump_json().encode(),
-                headers={"Nats-Msg-Id": str(command.message_id)},
-            ))
+            acks.append(
+                await js.publish_async(
+                    subjects.budget_inbound(system, command.command_name),
+                    command.model_dump_json().encode(),
+                    headers={"Nats-Msg-Id": str(command.message_id)},
+                )
+            )
         await asyncio.gather(*acks)
     finally:
         await nc.drain()

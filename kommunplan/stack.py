@@ -15,13 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kommunplan.cli import SERVICES
 from plumbing.database import ensure_database
 from plumbing.embedded import EmbeddedNats, EmbeddedPostgres
 from plumbing.settings import StackSettings
 
 log = logging.getLogger(__name__)
 
-SERVICES = ("budget", "reporting")
+# The relay is the budget service's second process: it reads the budget database.
+DATABASES = {"budget": "budget", "budget-relay": "budget", "reporting": "reporting"}
 
 
 def http_get_json(url: str) -> object | None:
@@ -54,7 +56,12 @@ class Stack:
         return Path(self.settings.data_dir).resolve()
 
     def port(self, service: str) -> int:
-        return self.settings.budget_port if service == "budget" else self.settings.reporting_port
+        ports = {
+            "budget": self.settings.budget_port,
+            "budget-relay": self.settings.relay_port,
+            "reporting": self.settings.reporting_port,
+        }
+        return ports[service]
 
     def url(self, service: str) -> str:
         return f"http://{self.settings.http_host}:{self.port(service)}"
@@ -74,16 +81,20 @@ class Stack:
         logs = self.data_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
-        env.update({
-            "KOMMUNPLAN_NATS_URL": nats_url,
-            "KOMMUNPLAN_DATABASE_URL": database_url,
-            "KOMMUNPLAN_HTTP_HOST": self.settings.http_host,
-            "KOMMUNPLAN_HTTP_PORT": str(self.port(service)),
-        })
+        env.update(
+            {
+                "KOMMUNPLAN_NATS_URL": nats_url,
+                "KOMMUNPLAN_DATABASE_URL": database_url,
+                "KOMMUNPLAN_HTTP_HOST": self.settings.http_host,
+                "KOMMUNPLAN_HTTP_PORT": str(self.port(service)),
+            }
+        )
         output = (logs / f"{service}.log").open("ab")
         self.processes[service] = subprocess.Popen(
             [sys.executable, "-m", "kommunplan", "serve", service],
-            env=env, stdout=output, stderr=subprocess.STDOUT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
             # Own process group: Ctrl-C reaches us once, and we stop the services in order.
             start_new_session=True,
         )
@@ -95,6 +106,22 @@ class Stack:
                     f"{service} exited with code {process.returncode}; "
                     f"see {self.data_dir / 'logs' / (service + '.log')}"
                 )
+
+    def start(self, wait_seconds: float) -> tuple[str, dict[str, str]]:
+        """Servers, a database per service, and every service process, answering.
+
+        Returns the NATS URL and each service's database URL.
+        """
+        nats_url, postgres_url = self.start_servers()
+        database_urls = {}
+        for service in SERVICES:
+            database_urls[service] = asyncio.run(ensure_database(postgres_url, DATABASES[service]))
+            self.start_service(service, nats_url, database_urls[service])
+        for service in SERVICES:
+            wait_until(
+                functools.partial(self.answers, service), wait_seconds, f"{service} to answer"
+            )
+        return nats_url, database_urls
 
     def answers(self, service: str) -> bool:
         self.check_alive()
@@ -135,12 +162,7 @@ def up(settings: StackSettings) -> None:
     signal.signal(signal.SIGTERM, on_signal)
     try:
         print("Startar NATS och PostgreSQL …", flush=True)
-        nats_url, postgres_url = stack.start_servers()
-        for service in SERVICES:
-            database_url = asyncio.run(ensure_database(postgres_url, service))
-            stack.start_service(service, nats_url, database_url)
-        for service in SERVICES:
-            wait_until(functools.partial(stack.answers, service), 60, f"{service} to answer")
+        nats_url, _ = stack.start(wait_seconds=60)
         units = http_get_json(f"{stack.url('budget')}/api/units")
         if isinstance(units, list) and any(u.get("code") == "KS" for u in units):
             print("Demodata finns redan; laddas inte igen.", flush=True)

@@ -35,5 +35,6 @@ class StackSettings(BaseSettings):
     data_dir: str = Field(default=".kommunplan", description="Where embedded servers keep data")
     nats_port: int = 4222
     budget_port: int = 8001
+    relay_port: int = 8002
     reporting_port: int = 8000
     http_host: str = "127.0.0.1"

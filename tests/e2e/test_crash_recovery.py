@@ -28,7 +28,7 @@ N = 4000
 def start_budget(servers: Servers, budget_database: str) -> Iterator[object]:
     processes: list[subprocess.Popen[bytes]] = []
 
-    def start() -> subprocess.Popen[bytes]:
+    def start(service: str = "budget") -> subprocess.Popen[bytes]:
         env = dict(os.environ)
         env.update(
             {
@@ -40,7 +40,7 @@ def start_budget(servers: Servers, budget_database: str) -> Iterator[object]:
             }
         )
         process = subprocess.Popen(
-            [sys.executable, "-m", "kommunplan", "serve", "budget"],
+            [sys.executable, "-m", "kommunplan", "serve", service],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -62,6 +62,7 @@ async def test_killing_the_budget_service_mid_batch_loses_nothing_and_stores_not
     start_budget: object,
 ) -> None:
     _, js = nats_client
+    start_budget("budget-relay")  # type: ignore[operator]
     first = start_budget()  # type: ignore[operator]
     ledger = [
         RecordActuals(

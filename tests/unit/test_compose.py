@@ -4,7 +4,6 @@ No Docker engine is needed: the files are read as data and checked against the s
 the command line and the packaging they rely on.
 """
 
-import importlib
 import json
 import re
 import shlex
@@ -17,7 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from kommunplan.cli import build_parser
+from kommunplan.cli import SERVICES, build_parser
+from kommunplan.stack import DATABASES
 from plumbing.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,8 +187,7 @@ def test_each_service_command_is_accepted_by_the_cli_and_names_a_real_service() 
         except SystemExit:
             pytest.fail(f"kommunplan rejects the command of {name}: {command(spec)}")
         assert args.command == "serve", f"{name} does not serve anything: {command(spec)}"
-        bootstrap = importlib.import_module(f"services.{args.service}.bootstrap")
-        assert callable(getattr(bootstrap, "run", None)), f"{args.service} has no run()"
+        assert callable(SERVICES[args.service]()), f"{args.service} has nothing to run"
 
 
 def test_the_image_the_services_build_runs_the_kommunplan_console_script() -> None:
@@ -273,14 +272,16 @@ def test_each_application_service_uses_its_own_database_created_by_the_init_scri
     ((host, spec),) = postgres.items()
     assert int(str(spec["image"]).split(":")[1].split(".")[0]) >= 16
     created = created_databases(spec)
-    used: dict[str, str] = {}
+    # A service's processes share its database (the relay reads the budget's); no service
+    # reads another's.
+    assert DATABASES["budget"] != DATABASES["reporting"]
     for name, app in application_services().items():
         url = urlsplit(interpolated(environment(app)["KOMMUNPLAN_DATABASE_URL"]))
         database = url.path.lstrip("/")
+        process = build_parser().parse_args(command(app)).service
         assert url.hostname == host, f"{name} connects to {url.hostname}, not {host}"
         assert database in created, f"{name} uses {database!r}; the init script makes {created}"
-        assert database not in used, f"{name} shares {database!r} with {used.get(database)}"
-        used[database] = name
+        assert database == DATABASES[process], f"{name} uses {database!r}, not its service's"
 
 
 def test_the_otlp_endpoint_is_the_http_receiver_of_a_collector_in_the_file() -> None:
