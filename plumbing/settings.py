@@ -16,7 +16,7 @@ class ServiceSettings(BaseSettings):
     )
     http_host: str = "127.0.0.1"
     http_port: int = 8000
-    batch_size: int = Field(default=500, ge=1, le=5000)
+    batch_size: int = Field(default=2000, ge=1, le=5000)
     ack_wait_seconds: float = Field(default=30.0, gt=0)
     stream_replicas: int = Field(
         default=1, ge=1, le=5, description="Copies of each JetStream stream in a NATS cluster"
