@@ -2,7 +2,6 @@
 commands on its own inbound subjects, through the public contracts only."""
 
 import asyncio
-import json
 
 import nats
 
@@ -41,7 +40,3 @@ async def load_demo(nats_url: str) -> int:
 def demo_unit_count() -> int:
     return sum(isinstance(c, RegisterUnit) for c in demo_commands())
 
-
-def rejections_summary(data: bytes) -> str:
-    rejection = json.loads(data)
-    return "; ".join(f"{p['field']}: {p['message']}" for p in rejection["problems"])
