@@ -10,7 +10,7 @@ from opentelemetry import trace
 from opentelemetry.trace import Span
 
 from contracts.budget.events import BUDGET_EVENTS
-from contracts.envelope import Command
+from contracts.envelope import Command, Event
 from contracts.rejection import Problem
 from plumbing import telemetry
 from plumbing.eventstore import (
@@ -151,25 +151,8 @@ class BudgetService:
             stream_id = stream_for(event)
             if stream_id not in versions:
                 versions.update(await self._store.stream_versions([stream_id]))
-            version = versions.get(stream_id, 0) + 1
-            versions[stream_id] = version
-            metadata = {
-                "occurred_at": request.command.occurred_at.isoformat(),
-                "source_system": request.source_system,
-                "actor": request.command.actor,
-                "correlation_id": str(message_id),
-                "causation_id": str(message_id),
-            }
-            metadata.update(_trace_metadata(request, span))
-            new_event = NewEvent(
-                event_id=uuid4(),
-                stream_id=stream_id,
-                version=version,
-                event_type=event.event_type,
-                schema_version=event.schema_version,
-                payload=event.model_dump(mode="json"),
-                metadata=metadata,
-            )
+            versions[stream_id] = versions.get(stream_id, 0) + 1
+            new_event = _to_store(request, event, stream_id, versions[stream_id], span)
             decided.append((request, new_event))
             outcomes.append(Accepted([new_event.event_id]))
         try:
@@ -184,6 +167,30 @@ class BudgetService:
         self._organisation = organisation
         self._versions = versions
         return outcomes
+
+
+def _to_store(
+    request: Request, event: Event, stream_id: str, version: int, span: Span | None
+) -> NewEvent:
+    """The event as the store keeps it, with who sent it, when, and in which trace."""
+    message_id = str(request.command.message_id)
+    metadata = {
+        "occurred_at": request.command.occurred_at.isoformat(),
+        "source_system": request.source_system,
+        "actor": request.command.actor,
+        "correlation_id": message_id,
+        "causation_id": message_id,
+        **_trace_metadata(request, span),
+    }
+    return NewEvent(
+        event_id=uuid4(),
+        stream_id=stream_id,
+        version=version,
+        event_type=event.event_type,
+        schema_version=event.schema_version,
+        payload=event.model_dump(mode="json"),
+        metadata=metadata,
+    )
 
 
 def _trace_metadata(request: Request, span: Span | None) -> dict[str, str]:
