@@ -33,36 +33,54 @@ TABLES = (
 )
 
 
-async def snapshot(database: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every read model row of the active generation, in a stable order."""
-    conn = await asyncpg.connect(database)
-    try:
-        generation = await active_generation(conn, BudgetProjection.name)
-        assert generation is not None
-        schema = schema_name(BudgetProjection.name, generation)
-        return {
-            table: [
-                tuple(r)
-                for r in await conn.fetch(f"SELECT * FROM {schema}.{table} ORDER BY 1, 2, 3")
-            ]
-            for table in TABLES
-        }
-    finally:
-        await conn.close()
-
-
-async def projected_events(database: str) -> int:
+async def _in_active_schema(database: str, sql: str) -> list[asyncpg.Record]:
+    """Run ``sql`` with ``{schema}`` standing for the active generation's schema."""
     conn = await asyncpg.connect(database)
     try:
         generation = await active_generation(conn, BudgetProjection.name)
         if generation is None:
-            return 0
+            return []
         schema = schema_name(BudgetProjection.name, generation)
-        return int(
-            await conn.fetchval(f"SELECT coalesce(sum(version), 0) FROM {schema}.stream_versions")
-        )
+        return list(await conn.fetch(sql.format(schema=schema)))
     finally:
         await conn.close()
+
+
+async def snapshot(database: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every read model row of the active generation, in a stable order."""
+    return {
+        table: [
+            tuple(r)
+            for r in await _in_active_schema(
+                database, f"SELECT * FROM {{schema}}.{table} ORDER BY 1, 2, 3"
+            )
+        ]
+        for table in TABLES
+    }
+
+
+async def projected_events(database: str) -> int:
+    rows = await _in_active_schema(
+        database, "SELECT coalesce(sum(version), 0) AS n FROM {schema}.stream_versions"
+    )
+    return int(rows[0]["n"]) if rows else 0
+
+
+async def _checkpoint(database: str) -> int:
+    rows = await _in_active_schema(database, "SELECT sequence FROM {schema}.tracking")
+    return int(rows[0]["sequence"])
+
+
+def revised_budget_2011(unit: str, revenue: str, costs: str) -> SetFigures:
+    return SetFigures(
+        actor="controller",
+        unit_code=unit,
+        year=2011,
+        kind="budget",
+        status="revised",
+        revenue=revenue,
+        costs=costs,
+    )
 
 
 @pytest.fixture
@@ -183,15 +201,7 @@ async def test_a_redelivered_or_republished_event_changes_nothing(
     _, js = nats_client
     first = await js.get_msg(subjects.BUDGET_EVENTS_STREAM, 1)
     old_it_budget = await _figures_event(js, "IT", 2011, "budget")
-    revised = SetFigures(
-        actor="controller",
-        unit_code="IT",
-        year=2011,
-        kind="budget",
-        status="revised",
-        revenue="40000000",
-        costs="-40000000",
-    )
+    revised = revised_budget_2011("IT", "40000000", "-40000000")
     await publish_commands(servers.nats_url, [revised], "ekonomisystem")
     await eventually(
         lambda: projected_events(reporting_database), until=lambda n: n == len(demo_commands()) + 1
@@ -223,16 +233,6 @@ async def _figures_event(js: JetStreamContext, unit: str, year: int, kind: str) 
     raise AssertionError("no such event")
 
 
-async def _checkpoint(database: str) -> int:
-    conn = await asyncpg.connect(database)
-    try:
-        generation = await active_generation(conn, BudgetProjection.name)
-        schema = schema_name(BudgetProjection.name, generation or 0)
-        return int(await conn.fetchval(f"SELECT sequence FROM {schema}.tracking"))
-    finally:
-        await conn.close()
-
-
 async def test_a_rebuild_gives_the_same_read_model_while_the_views_keep_serving(
     reporting: ReportingProcess,
     reporting_database: str,
@@ -257,15 +257,7 @@ async def test_a_rebuild_gives_the_same_read_model_while_the_views_keep_serving(
         == 0
     )
     # The live runner follows the switch: new events land in the new generation.
-    revised = SetFigures(
-        actor="controller",
-        unit_code="KS",
-        year=2011,
-        kind="budget",
-        status="revised",
-        revenue="188724000",
-        costs="-299000000",
-    )
+    revised = revised_budget_2011("KS", "188724000", "-299000000")
     await publish_commands(servers.nats_url, [revised], "ekonomisystem")
     await eventually(
         lambda: plan(reporting),
