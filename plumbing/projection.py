@@ -19,18 +19,13 @@ from typing import Any, Protocol
 import asyncpg
 from nats.aio.client import Client
 from nats.aio.msg import Msg
+from nats.js.errors import NotFoundError
 
 from contracts.envelope import EventMessage
 from plumbing import telemetry
+from plumbing.consumer import Consumer, consume_from_position
 from plumbing.database import Connection
-from plumbing.jetstream import (
-    PullSettings,
-    StopConsuming,
-    pending,
-    pull_batches,
-    wait_for_stream,
-)
-from plumbing.locks import sole_worker
+from plumbing.jetstream import StopConsuming, pending, wait_for_stream
 
 log = logging.getLogger(__name__)
 
@@ -98,58 +93,38 @@ class ProjectionRunner:
         self._ack_wait = ack_wait_seconds
         self._tracer = telemetry.tracer("plumbing.projection")
 
-    async def _pull(self, generation: int) -> PullSettings:
-        """Where to consume from: the stream sequence after this generation's checkpoint.
+    def _consumer(self, generation: int) -> Consumer:
+        return Consumer(
+            stream=self._source.stream,
+            subject=self._source.subject,
+            durable=schema_name(self._projection.name, generation),
+            batch_size=self._batch_size,
+            ack_wait_seconds=self._ack_wait,
+        )
 
-        The checkpoint in PostgreSQL is the true position, so the consumer is created
-        afresh from it each time: messages a crashed process had fetched but not applied
-        come first again, before any later ones.
-        """
+    async def _checkpoint(self, generation: int) -> int:
         schema = schema_name(self._projection.name, generation)
         async with self._pool.acquire() as conn:
             checkpoint = await conn.fetchval(
                 f"SELECT sequence FROM {schema}.tracking WHERE stream = $1", self._source.stream
             )
-        return PullSettings(
-            stream=self._source.stream,
-            durable=schema,
-            subject=self._source.subject,
-            batch_size=self._batch_size,
-            ack_wait_seconds=self._ack_wait,
-            start_sequence=(checkpoint or 0) + 1,
-        )
-
-    def _sole_writer(self, generation: int, stop: asyncio.Event) -> Any:
-        """Only one replica writes a generation; the others wait, serving views only.
-
-        One writer keeps the batches in stream order; two would interleave them, and the
-        checkpoint guard would then skip the batch that committed second.
-        """
-        return sole_worker(
-            self._pool,
-            schema_name(self._projection.name, generation),
-            stop,
-            still_wanted=functools.partial(self._is_active, generation),
-        )
+        return int(checkpoint or 0)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Keep the active generation up to date; follow it when a rebuild switches."""
         await wait_for_stream(self._js, self._source.stream, stop)
         while not stop.is_set():
             generation = await self._ensure_active_generation()
-            async with self._sole_writer(generation, stop) as writer:
-                if not writer:
-                    continue
-                log.info("projecting %s into generation %d", self._projection.name, generation)
-                await pull_batches(
-                    self._nc,
-                    await self._pull(generation),
-                    functools.partial(
-                        self._apply_batch, generation=generation, must_be_active=True
-                    ),
-                    stop,
-                    keep_going=functools.partial(self._is_active, generation),
-                )
+            log.info("projecting %s into generation %d", self._projection.name, generation)
+            await consume_from_position(
+                self._pool,
+                self._nc,
+                self._consumer(generation),
+                functools.partial(self._checkpoint, generation),
+                functools.partial(self._apply_batch, generation=generation, must_be_active=True),
+                stop,
+                keep_going=functools.partial(self._is_active, generation),
+            )
 
     async def rebuild(self, stop: asyncio.Event) -> int:
         """Replay the whole stream into a new generation, switch the views to it, drop the old."""
@@ -157,20 +132,24 @@ class ProjectionRunner:
         async with self._pool.acquire() as conn:
             old = await active_generation(conn, self._projection.name)
             new = await self._create_generation(conn)
-        async with self._sole_writer(new, stop):
-            pull = await self._pull(new)
+        consumer = self._consumer(new)
 
-            async def not_caught_up() -> bool:
-                return await pending(self._js, pull.stream, pull.durable) > 0
+        async def not_caught_up() -> bool:
+            try:
+                return await pending(self._js, consumer.stream, consumer.durable) > 0
+            except NotFoundError:  # not created yet
+                return True
 
-            await pull_batches(
-                self._nc,
-                pull,
-                functools.partial(self._apply_batch, generation=new, must_be_active=False),
-                stop,
-                keep_going=not_caught_up,
-            )
-            await self._activate(new, old)
+        await consume_from_position(
+            self._pool,
+            self._nc,
+            consumer,
+            functools.partial(self._checkpoint, new),
+            functools.partial(self._apply_batch, generation=new, must_be_active=False),
+            stop,
+            keep_going=not_caught_up,
+        )
+        await self._activate(new, old)
         return new
 
     async def _activate(self, new: int, old: int | None) -> None:

@@ -28,8 +28,8 @@ async def plan_input(pool: asyncpg.Pool, year: int) -> PlanInput:
         await conn.execute(f"SET LOCAL search_path TO {schema}")
         years = [year - 1, year + 2]
         units = await conn.fetch(
-            "SELECT code, name, kind, parent_code, manager_title, manager_name, closed_on, ord"
-            " FROM units ORDER BY ord"
+            "SELECT code, name, kind, parent_code, manager_title, manager_name, closed_on,"
+            ' ord AS "order" FROM units ORDER BY ord'
         )
         figures = await conn.fetch(
             "SELECT unit_code, year, kind, status, revenue, costs, decision FROM figures"
@@ -37,8 +37,8 @@ async def plan_input(pool: asyncpg.Pool, year: int) -> PlanInput:
             *years,
         )
         frame_changes = await conn.fetch(
-            "SELECT unit_code, year, amount, reasons, decision, ord FROM frame_changes"
-            " WHERE year = $1 ORDER BY ord",
+            'SELECT unit_code, year, amount, reasons, decision, ord AS "order"'
+            " FROM frame_changes WHERE year = $1 ORDER BY ord",
             year,
         )
         investments = await conn.fetch(
@@ -50,31 +50,9 @@ async def plan_input(pool: asyncpg.Pool, year: int) -> PlanInput:
             "SELECT unit_code, year, section, text FROM narratives WHERE year = $1", year
         )
     return PlanInput(
-        units=[
-            UnitRow(
-                code=r["code"],
-                name=r["name"],
-                kind=r["kind"],
-                parent_code=r["parent_code"],
-                manager_title=r["manager_title"],
-                manager_name=r["manager_name"],
-                closed_on=r["closed_on"],
-                order=r["ord"],
-            )
-            for r in units
-        ],
+        units=[UnitRow(**dict(r)) for r in units],
         figures=[FigureRow(**dict(r)) for r in figures],
-        frame_changes=[
-            FrameChangeRow(
-                unit_code=r["unit_code"],
-                year=r["year"],
-                amount=r["amount"],
-                reasons=r["reasons"],
-                decision=r["decision"],
-                order=r["ord"],
-            )
-            for r in frame_changes
-        ],
+        frame_changes=[FrameChangeRow(**dict(r)) for r in frame_changes],
         net_investments=[NetInvestmentRow(**dict(r)) for r in investments],
         narratives=[NarrativeRow(**dict(r)) for r in narratives],
     )

@@ -5,6 +5,7 @@ none is dropped silently.
 """
 
 import asyncio
+import functools
 import json
 from datetime import UTC, datetime
 
@@ -16,9 +17,9 @@ from pydantic import ValidationError
 from contracts import subjects
 from contracts.budget.commands import BUDGET_COMMANDS
 from contracts.rejection import Problem, Rejection
+from plumbing.consumer import Consumer, consume_from_position
 from plumbing.eventstore import Position
-from plumbing.jetstream import Publisher, PullSettings, pull_batches, wait_for_stream
-from plumbing.locks import sole_worker
+from plumbing.jetstream import Publisher
 from plumbing.validation import problems_from
 from services.budget.application import BudgetService, Outcome, Rejected, Request
 
@@ -44,27 +45,26 @@ class InboundConsumer:
     ) -> None:
         self._pool = pool
         self._nc = nc
-        self._js = nc.jetstream()
         self._publisher = Publisher(nc)
         self._service = service
-        self._batch_size = batch_size
-        self._ack_wait = ack_wait_seconds
+        self._consumer = Consumer(
+            stream=subjects.BUDGET_INBOUND_STREAM,
+            subject=subjects.BUDGET_INBOUND_SUBJECTS,
+            durable=DURABLE,
+            batch_size=batch_size,
+            ack_wait_seconds=ack_wait_seconds,
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume from just after the last stored batch; one budget process at a time."""
-        await wait_for_stream(self._js, subjects.BUDGET_INBOUND_STREAM, stop)
-        async with sole_worker(self._pool, DURABLE, stop) as consuming:
-            if not consuming:
-                return
-            pull = PullSettings(
-                stream=subjects.BUDGET_INBOUND_STREAM,
-                durable=DURABLE,
-                subject=subjects.BUDGET_INBOUND_SUBJECTS,
-                start_sequence=await self._service.position(DURABLE) + 1,
-                batch_size=self._batch_size,
-                ack_wait_seconds=self._ack_wait,
-            )
-            await pull_batches(self._nc, pull, self.handle_batch, stop)
+        await consume_from_position(
+            self._pool,
+            self._nc,
+            self._consumer,
+            functools.partial(self._service.position, DURABLE),
+            self.handle_batch,
+            stop,
+        )
 
     async def handle_batch(self, msgs: list[Msg]) -> None:
         requests: list[tuple[Msg, Request]] = []
