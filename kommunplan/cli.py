@@ -3,34 +3,13 @@
 import argparse
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+from kommunplan.processes import SERVICES
 from plumbing.settings import ServiceSettings, StackSettings
 
 T = TypeVar("T")
-
-
-def _budget() -> Callable[[ServiceSettings], Coroutine[Any, Any, None]]:
-    from services.budget.bootstrap import run
-
-    return run
-
-
-def _budget_relay() -> Callable[[ServiceSettings], Coroutine[Any, Any, None]]:
-    from services.budget.bootstrap import run_relay
-
-    return run_relay
-
-
-def _reporting() -> Callable[[ServiceSettings], Coroutine[Any, Any, None]]:
-    from services.reporting.bootstrap import run
-
-    return run
-
-
-# Each process `kommunplan up` starts, and what it runs; imported only when chosen.
-SERVICES = {"budget": _budget, "budget-relay": _budget_relay, "reporting": _reporting}
 
 
 def run_loop(main: Coroutine[Any, Any, T]) -> T:

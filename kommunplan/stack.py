@@ -15,15 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kommunplan.cli import SERVICES
+from kommunplan.processes import DATABASES, SERVICES
+from kommunplan.readiness import ReadinessWatch, probe
+from kommunplan.supervision import Process, SupervisedProcess
 from plumbing.database import ensure_database
 from plumbing.embedded import EmbeddedNats, EmbeddedPostgres
 from plumbing.settings import StackSettings
 
 log = logging.getLogger(__name__)
 
-# The relay is the budget service's second process: it reads the budget database.
-DATABASES = {"budget": "budget", "budget-relay": "budget", "reporting": "reporting"}
+READINESS_EVERY = 2.0
+# A process that has just been started is not expected to answer HTTP yet.
+STARTUP_GRACE = 30.0
 
 
 def http_get_json(url: str) -> object | None:
@@ -49,11 +52,16 @@ class Stack:
     settings: StackSettings
     nats: EmbeddedNats | None = None
     postgres: EmbeddedPostgres | None = None
-    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    services: dict[str, SupervisedProcess] = field(default_factory=dict)
 
     @property
     def data_dir(self) -> Path:
         return Path(self.settings.data_dir).resolve()
+
+    @property
+    def processes(self) -> dict[str, Process]:
+        """Each service's current process."""
+        return {name: s.process for name, s in self.services.items() if s.process is not None}
 
     def port(self, service: str) -> int:
         ports = {
@@ -66,6 +74,9 @@ class Stack:
     def url(self, service: str) -> str:
         return f"http://{self.settings.http_host}:{self.port(service)}"
 
+    def log_path(self, service: str) -> Path:
+        return self.data_dir / "logs" / f"{service}.log"
+
     def start_servers(self) -> tuple[str, str]:
         nats_url = self.settings.nats_url
         if nats_url is None:
@@ -77,9 +88,8 @@ class Stack:
             postgres_url = self.postgres.start()
         return nats_url, postgres_url
 
-    def start_service(self, service: str, nats_url: str, database_url: str) -> None:
-        logs = self.data_dir / "logs"
-        logs.mkdir(parents=True, exist_ok=True)
+    def launch(self, service: str, nats_url: str, database_url: str) -> Process:
+        self.log_path(service).parent.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
         env.update(
             {
@@ -89,22 +99,22 @@ class Stack:
                 "KOMMUNPLAN_HTTP_PORT": str(self.port(service)),
             }
         )
-        output = (logs / f"{service}.log").open("ab")
-        self.processes[service] = subprocess.Popen(
-            [sys.executable, "-m", "kommunplan", "serve", service],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            # Own process group: Ctrl-C reaches us once, and we stop the services in order.
-            start_new_session=True,
-        )
+        with self.log_path(service).open("ab") as output:
+            return subprocess.Popen(
+                [sys.executable, "-m", "kommunplan", "serve", service],
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                # Own process group: Ctrl-C reaches us once, and we stop the services in order.
+                start_new_session=True,
+            )
 
     def check_alive(self) -> None:
-        for service, process in self.processes.items():
-            if process.poll() is not None:
+        for service in self.services.values():
+            code = service.exit_code()
+            if code is not None:
                 raise RuntimeError(
-                    f"{service} exited with code {process.returncode}; "
-                    f"see {self.data_dir / 'logs' / (service + '.log')}"
+                    f"{service.name} exited with code {code}; see {service.log_path}"
                 )
 
     def start(self, wait_seconds: float) -> tuple[str, dict[str, str]]:
@@ -116,7 +126,10 @@ class Stack:
         database_urls = {}
         for service in SERVICES:
             database_urls[service] = asyncio.run(ensure_database(postgres_url, DATABASES[service]))
-            self.start_service(service, nats_url, database_urls[service])
+            launch = functools.partial(self.launch, service, nats_url, database_urls[service])
+            supervised = SupervisedProcess(service, launch, self.log_path(service))
+            supervised.start(time.monotonic())
+            self.services[service] = supervised
         for service in SERVICES:
             wait_until(
                 functools.partial(self.answers, service), wait_seconds, f"{service} to answer"
@@ -128,18 +141,53 @@ class Stack:
         return http_get_json(f"{self.url(service)}/health") is not None
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes.values():
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        for service in self.services.values():
+            service.terminate()
+        for service in self.services.values():
+            service.wait(15)
         if self.nats is not None:
             self.nats.stop()
         if self.postgres is not None:
             self.postgres.stop()
+
+
+def keep_running(stack: Stack, stopping: Callable[[], bool]) -> None:
+    """Restart the services that exit, and say when one stops or starts being ready."""
+    watches = {name: ReadinessWatch(name) for name in stack.services}
+    next_probe = 0.0
+    while not stopping():
+        now = time.monotonic()
+        for name, service in stack.services.items():
+            if (line := service.tick(now)) is not None:
+                print(line, flush=True)
+                watches[name].restarted()
+        if now >= next_probe:
+            next_probe = now + READINESS_EVERY
+            for name, service in stack.services.items():
+                _probe(stack, service, watches[name], now)
+        time.sleep(0.2)
+
+
+def _probe(stack: Stack, service: SupervisedProcess, watch: ReadinessWatch, now: float) -> None:
+    if service.restart_at is not None:
+        return
+    readiness = probe(stack.url(service.name))
+    if not readiness.answered and now - service.started_at < STARTUP_GRACE:
+        return
+    if (line := watch.observe(readiness)) is not None:
+        log.info("%s", line)
+        print(line, flush=True)
+
+
+def _log_to(path: Path) -> None:
+    """Supervision's own record, apart from the lines printed for the operator."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    package = logging.getLogger("kommunplan")
+    package.addHandler(handler)
+    package.setLevel(logging.INFO)
+    package.propagate = False
 
 
 def _plan_complete(stack: Stack, units: int) -> bool:
@@ -152,6 +200,7 @@ def up(settings: StackSettings) -> None:
     from kommunplan.demo import demo_unit_count, load_demo
 
     stack = Stack(settings)
+    _log_to(stack.data_dir / "logs" / "up.log")
     stopping = False
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -181,9 +230,7 @@ def up(settings: StackSettings) -> None:
             "Avsluta med Ctrl-C.",
             flush=True,
         )
-        while not stopping:
-            stack.check_alive()
-            time.sleep(0.5)
+        keep_running(stack, lambda: stopping)
     finally:
         print("Stoppar …", flush=True)
         stack.stop()
