@@ -15,7 +15,13 @@ class Problem(BaseModel):
 
 
 class Rejection(BaseModel):
-    """A refused inbound message, published to ``budget.rejected.<source_system>``."""
+    """A refused inbound message, published to ``budget.rejected.<source_system>``.
+
+    It fits within the server's payload limit: a message too large to carry whole is carried
+    as its beginning (``original_truncated``), with its size and digest so the sender can
+    tell which message it was; a long list of problems ends with one saying how many more
+    there were.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -23,5 +29,20 @@ class Rejection(BaseModel):
     subject: str
     source_system: str
     problems: list[Problem]
-    original: str = Field(description="The message exactly as received")
+    original: str = Field(
+        description=(
+            "The message as received, decoded as UTF-8 (bytes that are not UTF-8 shown as "
+            "U+FFFD); only its beginning when original_truncated is true"
+        )
+    )
     rejected_at: datetime
+    original_truncated: bool = Field(
+        default=False,
+        description="True when the message was too large to carry and original is its beginning",
+    )
+    original_bytes: int | None = Field(
+        default=None, description="Size of the message as received, in bytes"
+    )
+    original_sha256: str | None = Field(
+        default=None, description="SHA-256 of the message as received, in hexadecimal"
+    )

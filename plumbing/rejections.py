@@ -1,0 +1,154 @@
+"""Rejections encoded to fit the server's payload limit, whatever the refused message held.
+
+A rejection carries the original, and escaping can make it six times larger (a NUL byte
+becomes ``\\u0000``): a rejection built naively from a large or hostile message is refused
+by the server, and a consumer that cannot publish its rejections cannot go on. From the
+inbound consumer::
+
+    data = encode_rejection(
+        msg.data,
+        problems,
+        subject=msg.subject,
+        source_system=source_system,
+        message_id=message_id_of(msg.data),
+        max_bytes=nc.max_payload - PAYLOAD_HEADROOM,
+    )
+"""
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+
+from contracts.rejection import Problem, Rejection
+from plumbing.screening import is_parseable
+
+PAYLOAD_HEADROOM = 8 * 1024
+"""Room left under the server's max_payload for the headers published with a rejection."""
+
+MIN_REJECTION_BYTES = 16 * 1024
+"""Any ``max_bytes`` from this size up fits a rejection, whatever the message and problems."""
+
+EXCERPT_BYTES = 4 * 1024
+"""How much of an original too large to carry whole is carried: its first bytes."""
+
+MAX_PROBLEMS = 20
+MAX_FIELD_CHARS = 200
+MAX_PROBLEM_CHARS = 1000
+MAX_NAME_CHARS = 200
+"""Longest message id, subject or source system carried."""
+
+
+def encode_rejection(
+    original: bytes,
+    problems: Sequence[Problem],
+    *,
+    subject: str,
+    source_system: str,
+    message_id: str | None,
+    max_bytes: int,
+    rejected_at: datetime | None = None,
+) -> bytes:
+    """The JSON of a ``Rejection`` of ``original``, at most ``max_bytes`` long.
+
+    Carries the whole original (decoded as UTF-8, bytes that are not shown as U+FFFD) when
+    it fits, otherwise its first ``EXCERPT_BYTES`` (or fewer, when even those do not fit)
+    cut between characters, with ``original_truncated`` set; its size and SHA-256 always.
+    Problems after the first ``MAX_PROBLEMS`` are summed up in one more; long fields,
+    messages and names are cut. Pass the server's max payload minus ``PAYLOAD_HEADROOM``.
+    Raises ValueError only for a ``max_bytes`` below ``MIN_REJECTION_BYTES`` that cannot
+    hold even a rejection without its original.
+    """
+    rejection = Rejection(
+        message_id=None if message_id is None else _displayable(message_id, MAX_NAME_CHARS),
+        subject=_displayable(subject, MAX_NAME_CHARS),
+        source_system=_displayable(source_system, MAX_NAME_CHARS),
+        problems=_capped(problems),
+        original="",
+        rejected_at=rejected_at or datetime.now(UTC),
+        original_bytes=len(original),
+        original_sha256=hashlib.sha256(original).hexdigest(),
+    )
+    for candidate in _shrinking(rejection, original, max_bytes, len(problems)):
+        encoded = candidate.model_dump_json().encode()
+        if len(encoded) <= max_bytes:
+            return encoded
+    raise ValueError(f"a rejection does not fit in {max_bytes} bytes even without the original")
+
+
+def message_id_of(body: bytes) -> str | None:
+    """The ``message_id`` of a JSON object body, or None when it has none or cannot be read.
+
+    Safe for any body: one too large or too deeply nested for ``json.loads`` is not parsed.
+    """
+    if not is_parseable(body):
+        return None
+    try:
+        value = json.loads(body).get("message_id")
+    except (ValueError, AttributeError):
+        return None
+    return None if value is None else str(value)
+
+
+def _shrinking(
+    rejection: Rejection, original: bytes, max_bytes: int, problem_count: int
+) -> Iterator[Rejection]:
+    """Ever smaller versions of ``rejection``, the first with the whole original."""
+    # Escaping never makes the original shorter, so a whole original over the limit is not
+    # worth encoding; each excerpt after the first is half the one before.
+    if len(original) <= max_bytes:
+        yield rejection.model_copy(update={"original": _decoded(original)})
+    size = EXCERPT_BYTES
+    while True:
+        cut = _character_boundary(original, min(size, len(original)))
+        yield rejection.model_copy(
+            update={"original": _decoded(original[:cut]), "original_truncated": cut < len(original)}
+        )
+        if cut == 0:
+            break
+        size = cut // 2
+    yield rejection.model_copy(
+        update={"problems": [_too_many(problem_count)], "original_truncated": bool(original)}
+    )
+
+
+def _character_boundary(data: bytes, at: int) -> int:
+    # A UTF-8 character is at most four bytes: step back over at most three continuation
+    # bytes (10xxxxxx) so the cut does not split one.
+    for back in range(min(3, at) + 1):
+        if at - back == len(data) or data[at - back] & 0xC0 != 0x80:
+            return at - back
+    return at
+
+
+def _decoded(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+def _capped(problems: Sequence[Problem]) -> list[Problem]:
+    shown = [
+        Problem(
+            field=_displayable(p.field, MAX_FIELD_CHARS),
+            message=_displayable(p.message, MAX_PROBLEM_CHARS),
+        )
+        for p in problems[:MAX_PROBLEMS]
+    ]
+    if len(problems) > MAX_PROBLEMS:
+        shown.append(
+            Problem(
+                field="", message=f"ytterligare {len(problems) - MAX_PROBLEMS} problem visas inte"
+            )
+        )
+    return shown
+
+
+def _too_many(count: int) -> Problem:
+    return Problem(
+        field="", message=f"meddelandet har {count} problem, för många för att visas här"
+    )
+
+
+def _displayable(text: str, max_chars: int) -> str:
+    # Lone surrogates (from a JSON escape in the message) cannot be encoded as UTF-8.
+    text = text.encode("utf-8", errors="replace").decode("utf-8")
+    return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
