@@ -43,11 +43,12 @@ _BRACKET_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 _NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
 
 
-def too_large(size: int, max_bytes: int = MAX_MESSAGE_BYTES) -> Problem:
-    """The problem of a body of ``size`` bytes over ``max_bytes``."""
+def too_large(size: int | None, max_bytes: int = MAX_MESSAGE_BYTES) -> Problem:
+    """The problem of a body of ``size`` bytes over ``max_bytes``; ``size`` None when the
+    body was only read until it passed the limit."""
+    amount = f"{size} byte" if size is not None else f"mer än {max_bytes} byte"
     return Problem(
-        field="",
-        message=f"meddelandet är för stort: {size} byte, högst {max_bytes} byte tas emot",
+        field="", message=f"meddelandet är för stort: {amount}, högst {max_bytes} byte tas emot"
     )
 
 

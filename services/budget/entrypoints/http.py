@@ -9,21 +9,12 @@ from fastapi.responses import JSONResponse
 
 from contracts.budget.commands import BUDGET_COMMANDS
 from contracts.envelope import Command
+from plumbing.http_screening import refusal, screen_request_bodies
 from plumbing.validation import problems_from
 from services.budget.application import Accepted, BudgetService, Rejected
 from services.budget.application import Request as CommandRequest
 
 HTTP_SOURCE = "http"
-
-
-def _refused(problems: list[Any]) -> JSONResponse:
-    return JSONResponse(
-        status_code=422,
-        content={
-            "fel": "Begäran kunde inte tas emot",
-            "problems": [p.model_dump() for p in problems],
-        },
-    )
 
 
 def _route(service: BudgetService, command_type: type[Command]) -> Callable[..., Awaitable[Any]]:
@@ -32,7 +23,7 @@ def _route(service: BudgetService, command_type: type[Command]) -> Callable[...,
             [CommandRequest(command, HTTP_SOURCE, trace_headers=dict(request.headers))]
         )
         if isinstance(outcome, Rejected):
-            return _refused(outcome.problems)
+            return refusal(outcome.problems)
         assert isinstance(outcome, Accepted)
         return JSONResponse(
             status_code=201,
@@ -50,10 +41,11 @@ def _route(service: BudgetService, command_type: type[Command]) -> Callable[...,
 
 def create_app(service: BudgetService) -> FastAPI:
     app = FastAPI(title="Budget", description="Budget, plan och utfall per enhet och år")
+    screen_request_bodies(app)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:
-        return _refused(problems_from(error.errors()))
+        return refusal(problems_from(error.errors()))
 
     for name, command_type in BUDGET_COMMANDS.items():
         app.post(f"/api/{name}", status_code=201, name=name)(_route(service, command_type))
