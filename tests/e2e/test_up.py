@@ -73,8 +73,13 @@ def _up(env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
         yield process
     finally:
         if process.poll() is None:
-            process.kill()
-            process.wait()
+            # Asked, `up` stops its services; killed, it would leave them running.
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def _plan(reporting_port: int) -> object:
