@@ -3,26 +3,47 @@
 Amounts are stored in exact kronor; only the display rounds. Rounding is half away from
 zero on the absolute value, so -500 kr and +500 kr both become 1 tkr in size and a table
 never shows "-0".
+
+Printing never fails, whatever the Decimal: amounts stored before the contracts bounded
+them may be far larger than any budget, and a view must still answer.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 
 _WHOLE = Decimal(1)
 
-
-def _whole_tkr(amount: Decimal) -> int:
-    """Size of the amount in whole tkr, rounded half away from zero."""
-    # scaleb shifts the exponent exactly; dividing could round at the context precision.
-    return int(abs(amount).scaleb(-3).quantize(_WHOLE, rounding=ROUND_HALF_UP))
+MAX_GROUPED_DIGITS = 60
+"""Longest size in tkr printed digit by digit; a larger one is printed as "1.000E+97"."""
 
 
-def _group(size: int) -> str:
+def _whole_tkr(amount: Decimal) -> Decimal:
+    """Size of a finite amount in whole tkr, rounded half away from zero."""
+    digits = len(amount.as_tuple().digits)
+    # Exact at any size: the precision covers every digit the amount has, and the exponent
+    # range every exponent a Decimal can have, so neither shifting nor rounding can trap.
+    context = Context(prec=max(digits, MAX_GROUPED_DIGITS) + 2, Emax=MAX_EMAX, Emin=MIN_EMIN)
+    size = context.scaleb(amount.copy_abs(), Decimal(-3))
+    if _too_long_to_group(size):
+        return size
+    return size.quantize(_WHOLE, rounding=ROUND_HALF_UP, context=context)
+
+
+def _too_long_to_group(size: Decimal) -> bool:
+    # A zero can carry any exponent ("0E+999"), yet it is printed "0".
+    return not size.is_zero() and size.adjusted() >= MAX_GROUPED_DIGITS
+
+
+def _group(size: Decimal) -> str:
+    if _too_long_to_group(size):
+        return f"{size:.3E}"
     # An ordinary space as the seed prints it; the HTML keeps cells from wrapping instead.
-    return f"{size:,}".replace(",", " ")
+    return f"{size:,f}".replace(",", " ")
 
 
 def format_tkr(amount: Decimal) -> str:
     """Kronor as tkr: -109550000 → "-109 550", 1118000 → "1 118", 0 → "0"."""
+    if not amount.is_finite():
+        return str(amount)
     size = _whole_tkr(amount)
     sign = "-" if amount < 0 and size else ""
     return sign + _group(size)
@@ -30,6 +51,8 @@ def format_tkr(amount: Decimal) -> str:
 
 def format_signed_tkr(amount: Decimal) -> str:
     """A frame change as tkr with its direction: "+1 340", "-158", "±0"."""
+    if not amount.is_finite():
+        return str(amount)
     size = _whole_tkr(amount)
     if size == 0:
         # The seed writes an unchanged frame as "+/- 0tkr"; ± is its typeset form.

@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import Decimal, Inexact, localcontext
 
 import pytest
 
@@ -63,3 +63,50 @@ def test_format_tkr_accepts_amounts_in_scientific_notation() -> None:
 )
 def test_format_signed_tkr_shows_the_direction_of_a_frame_change(kronor: str, printed: str) -> None:
     assert format_signed_tkr(Decimal(kronor)) == printed
+
+
+@pytest.mark.parametrize(
+    ("kronor", "printed"),
+    [
+        ("1E+40", "10 000 000 000 000 000 000 000 000 000 000 000 000"),
+        (
+            "-1234567890123456789012345678901234567890",
+            "-1 234 567 890 123 456 789 012 345 678 901 234 568",
+        ),
+        ("1" * 40, "1 111 111 111 111 111 111 111 111 111 111 111 111"),
+        (
+            "99999999999999999999999999999999999999999.49",
+            "100 000 000 000 000 000 000 000 000 000 000 000 000",
+        ),
+        ("0E+1000000", "0"),
+        ("1E-999999", "0"),
+    ],
+)
+def test_format_tkr_prints_amounts_larger_than_the_contracts_allow_exactly(
+    kronor: str, printed: str
+) -> None:
+    # Stored before the contracts bounded amounts; the view must answer, not fail.
+    assert format_tkr(Decimal(kronor)) == printed
+
+
+@pytest.mark.parametrize(
+    ("kronor", "printed", "signed"),
+    [
+        ("1E+1000000", "1.000E+999997", "+1.000E+999997"),
+        ("-9E+999999999999999999", "-9.000E+999999999999999996", "-9.000E+999999999999999996"),
+        ("NaN", "NaN", "NaN"),
+        ("sNaN", "sNaN", "sNaN"),
+        ("-Infinity", "-Infinity", "-Infinity"),
+    ],
+)
+def test_formatting_never_fails_for_any_decimal(kronor: str, printed: str, signed: str) -> None:
+    assert format_tkr(Decimal(kronor)) == printed
+    assert format_signed_tkr(Decimal(kronor)) == signed
+
+
+def test_formatting_does_not_depend_on_the_threads_decimal_context() -> None:
+    with localcontext() as context:
+        context.prec = 3
+        context.traps[Inexact] = True
+        assert format_tkr(Decimal("-1234567890")) == "-1 234 568"
+        assert format_signed_tkr(Decimal("1234567890")) == "+1 234 568"
