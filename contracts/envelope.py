@@ -1,10 +1,23 @@
 """The envelope every event travels in, and the base classes for events and commands."""
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.text import SINGLE_LINE, Name
+
+# Generous for what the services write today (a class name, "unit-<code>-<year>", a subject
+# token or "http"): the projection reads every envelope back, so a bound here must never be
+# narrower than what a writer can store.
+EventType = Annotated[str, Field(min_length=1, max_length=100), SINGLE_LINE]
+StreamId = Annotated[str, Field(min_length=1, max_length=200), SINGLE_LINE]
+SourceSystem = Annotated[str, Field(min_length=1, max_length=100), SINGLE_LINE]
+# W3C trace context: a version-00 traceparent has 55 characters, and vendors are asked to
+# pass on at least 512 characters of tracestate; both leave room beyond that.
+TraceParent = Annotated[str, Field(max_length=256), SINGLE_LINE]
+TraceState = Annotated[str, Field(max_length=1024), SINGLE_LINE]
 
 
 class Envelope(BaseModel):
@@ -13,18 +26,18 @@ class Envelope(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     event_id: UUID
-    event_type: str
+    event_type: EventType
     schema_version: int
-    stream_id: str
+    stream_id: StreamId
     version: int = Field(ge=1, description="Position of the event in its stream, from 1")
     occurred_at: datetime = Field(description="When it happened in the sending system")
     recorded_at: datetime = Field(description="When the owning service stored it")
-    source_system: str
-    actor: str
+    source_system: SourceSystem
+    actor: Name
     correlation_id: UUID
     causation_id: UUID
-    traceparent: str | None = Field(default=None, description="W3C trace context")
-    tracestate: str | None = None
+    traceparent: TraceParent | None = Field(default=None, description="W3C trace context")
+    tracestate: TraceState | None = None
 
 
 class EventMessage(BaseModel):
@@ -57,5 +70,5 @@ class Command(BaseModel):
     command_name: ClassVar[str]
 
     message_id: UUID = Field(default_factory=uuid4)
-    actor: str = Field(min_length=1, max_length=200, description="Person or account acting")
+    actor: Name = Field(description="Person or account acting")
     occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))

@@ -1,34 +1,78 @@
 """Validation errors as Problems a Swedish-speaking reader understands."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from contracts.rejection import Problem
+
+_OBJECT = "ska vara ett JSON-objekt"
+_INTEGER = "ska vara ett heltal"
+_UUID = "ska vara ett UUID"
+_DATE = "ska vara ett datum ÅÅÅÅ-MM-DD"
+_DATETIME = "ska vara en tidpunkt enligt ISO 8601"
 
 _MESSAGES: dict[str, str] = {
     "missing": "fältet saknas",
     "extra_forbidden": "fältet är okänt",
     "string_type": "ska vara en textsträng",
-    "string_too_short": "får inte vara tom",
-    "string_too_long": "är för lång",
+    "string_unicode": "är inte giltig Unicode (t.ex. ett ensamt surrogattecken)",
     "string_pattern_mismatch": "har fel format (versaler, siffror, - eller _, högst 20 tecken)",
-    "int_type": "ska vara ett heltal",
-    "int_parsing": "ska vara ett heltal",
-    "int_from_float": "ska vara ett heltal",
-    "greater_than_equal": "är för litet",
-    "less_than_equal": "är för stort",
+    "int_type": _INTEGER,
+    "int_parsing": _INTEGER,
+    "int_from_float": _INTEGER,
+    "int_parsing_size": "är ett för stort tal",
     "enum": "har ett värde som inte är tillåtet",
-    "uuid_parsing": "ska vara ett UUID",
-    "uuid_type": "ska vara ett UUID",
-    "date_parsing": "ska vara ett datum ÅÅÅÅ-MM-DD",
-    "date_from_datetime_parsing": "ska vara ett datum ÅÅÅÅ-MM-DD",
-    "datetime_parsing": "ska vara en tidpunkt enligt ISO 8601",
-    "datetime_from_date_parsing": "ska vara en tidpunkt enligt ISO 8601",
+    "uuid_parsing": _UUID,
+    "uuid_type": _UUID,
+    "uuid_version": _UUID,
+    "date_type": _DATE,
+    "date_parsing": _DATE,
+    "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": "ska vara ett datum utan klockslag",
+    "datetime_type": _DATETIME,
+    "datetime_parsing": _DATETIME,
+    "datetime_from_date_parsing": _DATETIME,
+    "datetime_object_invalid": _DATETIME,
     "json_invalid": "meddelandet är inte giltig JSON",
-    "model_type": "ska vara ett JSON-objekt",
-    "model_attributes_type": "ska vara ett JSON-objekt",
-    "dict_type": "ska vara ett JSON-objekt",
+    "json_type": "meddelandet är inte giltig JSON",
+    "model_type": _OBJECT,
+    "model_attributes_type": _OBJECT,
+    "dict_type": _OBJECT,
 }
+
+
+def _too_short(ctx: Mapping[str, Any]) -> str:
+    if ctx.get("min_length") == 1:
+        return "får inte vara tom"
+    return f"är för kort (minst {ctx.get('min_length')} tecken)"
+
+
+def _too_long(ctx: Mapping[str, Any]) -> str:
+    return f"är för lång (högst {ctx.get('max_length')} tecken)"
+
+
+def _own(error: Mapping[str, Any]) -> str:
+    # Our own validators already speak Swedish; drop pydantic's English prefix.
+    return str(error.get("msg", "")).removeprefix("Value error, ")
+
+
+_FROM_CONTEXT: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "string_too_short": _too_short,
+    "string_too_long": _too_long,
+    "greater_than_equal": lambda ctx: f"är för litet (minst {ctx.get('ge')})",
+    "less_than_equal": lambda ctx: f"är för stort (högst {ctx.get('le')})",
+    "enum": lambda ctx: f"{_MESSAGES['enum']}; tillåtna värden: {ctx.get('expected', '')}",
+}
+
+
+def message_for(error: Mapping[str, Any]) -> str:
+    """The Swedish message for one of pydantic's errors; never pydantic's English text."""
+    kind = str(error.get("type", ""))
+    if kind == "value_error":
+        return _own(error)
+    if kind in _FROM_CONTEXT:
+        return _FROM_CONTEXT[kind](error.get("ctx") or {})
+    return _MESSAGES.get(kind, f"ogiltigt värde (felkod {kind})")
 
 
 def _field(location: Sequence[int | str]) -> str:
@@ -38,16 +82,6 @@ def _field(location: Sequence[int | str]) -> str:
 
 def problems_from(errors: Sequence[Any]) -> list[Problem]:
     """Translate pydantic's error list (``ValidationError.errors()``) into Problems."""
-    problems = []
-    for error in errors:
-        kind = str(error.get("type", ""))
-        if kind == "value_error":
-            # Our own validators already speak Swedish; drop pydantic's English prefix.
-            message = str(error.get("msg", "")).removeprefix("Value error, ")
-        elif kind == "enum":
-            allowed = error.get("ctx", {}).get("expected", "")
-            message = f"{_MESSAGES['enum']}; tillåtna värden: {allowed}"
-        else:
-            message = _MESSAGES.get(kind, f"ogiltigt värde ({error.get('msg', kind)})")
-        problems.append(Problem(field=_field(error.get("loc", ())), message=message))
-    return problems
+    return [
+        Problem(field=_field(error.get("loc", ())), message=message_for(error)) for error in errors
+    ]

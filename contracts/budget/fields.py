@@ -8,39 +8,75 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from contracts.money import Amount
+from contracts.text import MULTI_LINE, SINGLE_LINE, Name, excerpt
 
 UNIT_CODE_PATTERN = r"^[A-ZÅÄÖ0-9][A-ZÅÄÖ0-9_-]{0,19}$"
+UNIT_CODE_LENGTH = 20
 
 UnitCode = Annotated[
     str,
     Field(
+        max_length=UNIT_CODE_LENGTH,
         pattern=UNIT_CODE_PATTERN,
         description="Unit code, upper case, as the organisation uses it: KS, KLF, NÄT",
         examples=["KLF"],
     ),
 ]
-Year = Annotated[int, Field(ge=1990, le=2100, description="Fiscal (calendar) year")]
+FIRST_YEAR = 1990
+LAST_YEAR = 2100
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Fiscal (calendar) year")]
 
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+PERIOD_PATTERN = r"^(199[0-9]|20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
+"""A month of a year in the Year range, as the schema publishes it."""
+
+# ASCII digits only: \d would also take "２０１１" and other Unicode digits.
+_PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})")
+_PERIOD_LENGTH = len("2011-03")
 
 
 def check_period(value: str) -> str:
-    match = _PERIOD.match(value)
+    match = _PERIOD.fullmatch(value)
     if match is None:
-        raise ValueError(f"perioden {value!r} ska skrivas ÅÅÅÅ-MM, t.ex. 2011-03")
+        raise ValueError(
+            f"perioden {excerpt(value)} ska skrivas ÅÅÅÅ-MM med siffrorna 0–9, t.ex. 2011-03"
+        )
     year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12:
         raise ValueError(f"månad {month} finns inte; perioden ska ha månad 01–12")
-    if not 1990 <= year <= 2100:
-        raise ValueError(f"året {year} ligger utanför 1990–2100")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"året {year} ligger utanför {FIRST_YEAR}–{LAST_YEAR}")
     return value
 
 
 Period = Annotated[
     str,
     AfterValidator(check_period),
-    Field(description="Month as YYYY-MM", examples=["2011-03"]),
+    Field(
+        description="Month as YYYY-MM",
+        examples=["2011-03"],
+        json_schema_extra={
+            "pattern": PERIOD_PATTERN,
+            "minLength": _PERIOD_LENGTH,
+            "maxLength": _PERIOD_LENGTH,
+        },
+    ),
 ]
+
+ManagerTitle = Annotated[
+    str, Field(min_length=1, max_length=100, examples=["Kontorschef"]), SINGLE_LINE
+]
+DecisionReference = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        description="Where it was decided",
+        examples=["KS 2010-11-24 § 228"],
+    ),
+    SINGLE_LINE,
+]
+Reasons = Annotated[str, Field(min_length=1, max_length=5000), MULTI_LINE]
+NarrativeText = Annotated[str, Field(min_length=1, max_length=50000), MULTI_LINE]
 
 
 class UnitKind(StrEnum):
@@ -72,17 +108,17 @@ class _Fields(BaseModel):
 
 class UnitRegistration(_Fields):
     unit_code: UnitCode
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     kind: UnitKind
     parent_code: UnitCode | None = Field(default=None, description="None for a board")
-    manager_title: str | None = Field(default=None, max_length=100, examples=["Kontorschef"])
-    manager_name: str | None = Field(default=None, max_length=200)
+    manager_title: ManagerTitle | None = None
+    manager_name: Name | None = None
     effective_on: date
 
 
 class UnitRenaming(_Fields):
     unit_code: UnitCode
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     effective_on: date
 
 
@@ -99,8 +135,8 @@ class UnitClosing(_Fields):
 
 class ManagerAppointment(_Fields):
     unit_code: UnitCode
-    manager_title: str | None = Field(default=None, max_length=100)
-    manager_name: str = Field(min_length=1, max_length=200)
+    manager_title: ManagerTitle | None = None
+    manager_name: Name
     effective_on: date
 
 
@@ -113,7 +149,7 @@ class YearFigures(_Fields):
     status: FigureStatus
     revenue: Amount
     costs: Amount
-    decision: str | None = Field(default=None, max_length=200, examples=["KS 2010-11-24 § 228"])
+    decision: DecisionReference | None = None
 
 
 class MonthFigures(_Fields):
@@ -131,8 +167,8 @@ class FrameChangeFields(_Fields):
     unit_code: UnitCode
     year: Year
     amount: Amount
-    reasons: str = Field(min_length=1, max_length=5000)
-    decision: str | None = Field(default=None, max_length=200)
+    reasons: Reasons
+    decision: DecisionReference | None = None
 
 
 class NetInvestmentFields(_Fields):
@@ -146,4 +182,4 @@ class NarrativeFields(_Fields):
     unit_code: UnitCode
     year: Year
     section: NarrativeSection
-    text: str = Field(min_length=1, max_length=50000)
+    text: NarrativeText
