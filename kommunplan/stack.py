@@ -16,18 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kommunplan.processes import DATABASES, SERVICES
-from kommunplan.readiness import ReadinessWatch, probe
 from kommunplan.supervision import Process, SupervisedProcess
+from kommunplan.watch import keep_running
 from plumbing.database import ensure_database
 from plumbing.embedded import EmbeddedNats, EmbeddedPostgres
 from plumbing.settings import StackSettings
-
-log = logging.getLogger(__name__)
-
-READINESS_EVERY = 2.0
-# A process that has just been started is not expected to answer HTTP yet.
-STARTUP_GRACE = 30.0
-
 
 def http_get_json(url: str) -> object | None:
     try:
@@ -114,7 +107,7 @@ class Stack:
             code = service.exit_code()
             if code is not None:
                 raise RuntimeError(
-                    f"{service.name} exited with code {code}; see {service.log_path}"
+                    f"{service.name} avslutades med kod {code}; se {service.log_path}"
                 )
 
     def start(self, wait_seconds: float) -> tuple[str, dict[str, str]]:
@@ -151,34 +144,6 @@ class Stack:
             self.postgres.stop()
 
 
-def keep_running(stack: Stack, stopping: Callable[[], bool]) -> None:
-    """Restart the services that exit, and say when one stops or starts being ready."""
-    watches = {name: ReadinessWatch(name) for name in stack.services}
-    next_probe = 0.0
-    while not stopping():
-        now = time.monotonic()
-        for name, service in stack.services.items():
-            if (line := service.tick(now)) is not None:
-                print(line, flush=True)
-                watches[name].restarted()
-        if now >= next_probe:
-            next_probe = now + READINESS_EVERY
-            for name, service in stack.services.items():
-                _probe(stack, service, watches[name], now)
-        time.sleep(0.2)
-
-
-def _probe(stack: Stack, service: SupervisedProcess, watch: ReadinessWatch, now: float) -> None:
-    if service.restart_at is not None:
-        return
-    readiness = probe(stack.url(service.name))
-    if not readiness.answered and now - service.started_at < STARTUP_GRACE:
-        return
-    if (line := watch.observe(readiness)) is not None:
-        log.info("%s", line)
-        print(line, flush=True)
-
-
 def _log_to(path: Path) -> None:
     """Supervision's own record, apart from the lines printed for the operator."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -197,8 +162,6 @@ def _plan_complete(stack: Stack, units: int) -> bool:
 
 
 def up(settings: StackSettings) -> None:
-    from kommunplan.demo import demo_unit_count, load_demo
-
     stack = Stack(settings)
     _log_to(stack.data_dir / "logs" / "up.log")
     stopping = False
@@ -210,27 +173,43 @@ def up(settings: StackSettings) -> None:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        print("Startar NATS och PostgreSQL …", flush=True)
-        nats_url, _ = stack.start(wait_seconds=60)
-        units = http_get_json(f"{stack.url('budget')}/api/units")
-        if isinstance(units, list) and any(u.get("code") == "KS" for u in units):
-            print("Demodata finns redan; laddas inte igen.", flush=True)
-        else:
-            sent = asyncio.run(load_demo(nats_url))
-            print(f"Demodata: {sent} kommandon skickade över NATS.", flush=True)
-        unit_count = demo_unit_count()
-        wait_until(lambda: _plan_complete(stack, unit_count), 120, "the plan to be projected")
-        print(
-            "\nKommunplan är igång:\n"
-            f"  Planen (HTML):      {stack.url('reporting')}/plan/KS/2011\n"
-            f"  Planen (JSON):      {stack.url('reporting')}/api/plan/KS/2011\n"
-            f"  Budget-API:         {stack.url('budget')}/docs\n"
-            f"  NATS:               {nats_url}\n"
-            f"  Loggar:             {stack.data_dir / 'logs'}\n"
-            "Avsluta med Ctrl-C.",
-            flush=True,
-        )
-        keep_running(stack, lambda: stopping)
+        nats_url = _start_with_demo(stack)
+        _print_urls(stack, nats_url)
+        keep_running(stack.services, stack.url, lambda: stopping)
+    except RuntimeError as error:
+        # Before the stack has come up there is nothing to keep running: say why and stop.
+        print(f"Kommunplan kunde inte starta: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(1) from None
     finally:
         print("Stoppar …", flush=True)
         stack.stop()
+
+
+def _start_with_demo(stack: Stack) -> str:
+    """Start everything, load the demo unless it is there, wait for its plan; the NATS URL."""
+    from kommunplan.demo import demo_unit_count, load_demo
+
+    print("Startar NATS och PostgreSQL …", flush=True)
+    nats_url, _ = stack.start(wait_seconds=60)
+    units = http_get_json(f"{stack.url('budget')}/api/units")
+    if isinstance(units, list) and any(u.get("code") == "KS" for u in units):
+        print("Demodata finns redan; laddas inte igen.", flush=True)
+    else:
+        sent = asyncio.run(load_demo(nats_url))
+        print(f"Demodata: {sent} kommandon skickade över NATS.", flush=True)
+    unit_count = demo_unit_count()
+    wait_until(lambda: _plan_complete(stack, unit_count), 120, "the plan to be projected")
+    return nats_url
+
+
+def _print_urls(stack: Stack, nats_url: str) -> None:
+    print(
+        "\nKommunplan är igång:\n"
+        f"  Planen (HTML):      {stack.url('reporting')}/plan/KS/2011\n"
+        f"  Planen (JSON):      {stack.url('reporting')}/api/plan/KS/2011\n"
+        f"  Budget-API:         {stack.url('budget')}/docs\n"
+        f"  NATS:               {nats_url}\n"
+        f"  Loggar:             {stack.data_dir / 'logs'}\n"
+        "Avsluta med Ctrl-C.",
+        flush=True,
+    )
