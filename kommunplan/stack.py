@@ -22,6 +22,7 @@ from plumbing.database import ensure_database
 from plumbing.embedded import EmbeddedNats, EmbeddedPostgres
 from plumbing.settings import StackSettings
 
+
 def http_get_json(url: str) -> object | None:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
