@@ -6,9 +6,15 @@ from dataclasses import dataclass
 
 import asyncpg
 from nats.aio.client import Client
+from nats.aio.msg import Msg
 
-from plumbing.jetstream import BatchHandler, PullSettings, pull_batches, wait_for_stream
-from plumbing.locks import sole_worker
+from plumbing.jetstream import PullSettings, pull_batches, wait_for_stream
+from plumbing.locks import Lease, sole_worker
+from plumbing.readiness import WorkerStatus
+
+# Stores a batch's effects together with the batch's last sequence, checking the lease
+# (plumbing.locks.fenced) in the same transaction.
+FencedBatchHandler = Callable[[list[Msg], Lease], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -25,8 +31,9 @@ async def consume_from_position(
     nc: Client,
     consumer: Consumer,
     position: Callable[[], Awaitable[int]],
-    handler: BatchHandler,
+    handler: FencedBatchHandler,
     stop: asyncio.Event,
+    status: WorkerStatus,
     keep_going: Callable[[], Awaitable[bool]] | None = None,
 ) -> bool:
     """Consume ``consumer`` from just after ``position()`` until stopped or not wanted.
@@ -34,19 +41,31 @@ async def consume_from_position(
     ``handler`` stores each batch's effects together with the batch's last sequence, so
     that ``position()`` is the truth. Only one process consumes at a time (the others
     wait on a lock named after the durable consumer): two would interleave batches.
-    Returns False when it stopped before it got to consume.
+    Returns False when it stopped before it got to consume. Raises LeaseLost when the
+    lock was lost, and infrastructure errors as they come: the caller starts again.
     """
     await wait_for_stream(nc.jetstream(), consumer.stream, stop)
-    async with sole_worker(pool, consumer.durable, stop, still_wanted=keep_going) as mine:
-        if not mine:
+    status.standby()
+    async with sole_worker(pool, consumer.durable, stop, still_wanted=keep_going) as lease:
+        if lease is None:
             return False
+        status.working()
+        # Read only now: the lease's epoch was raised after the previous holder's last
+        # write committed, so this is where that holder stopped.
+        start = await position() + 1
         pull = PullSettings(
             stream=consumer.stream,
             durable=consumer.durable,
             subject=consumer.subject,
-            start_sequence=await position() + 1,
+            start_sequence=start,
+            epoch=lease.epoch,
             batch_size=consumer.batch_size,
             ack_wait_seconds=consumer.ack_wait_seconds,
         )
-        await pull_batches(nc, pull, handler, stop, keep_going)
+        held: Lease = lease
+
+        async def handle(msgs: list[Msg]) -> None:
+            await handler(msgs, held)
+
+        await pull_batches(nc, pull, handle, stop, lease, status, keep_going)
         return True

@@ -28,10 +28,23 @@ class StoredEvent(NewEvent):
 
 @dataclass(frozen=True)
 class Position:
-    """A consumer's place in a JetStream stream: the last sequence it has fully handled."""
+    """A consumer's place in a JetStream stream: the last sequence it has fully handled.
+
+    ``epoch`` is the fencing epoch of the consumer's lock (plumbing.locks.Lease): the
+    position and everything stored with it are refused unless that epoch still holds.
+    """
 
     consumer: str
     sequence: int
+    epoch: int
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """A sender's message id, and the inbound stream sequence it came with (None over HTTP)."""
+
+    message_id: UUID
+    sequence: int | None = None
 
 
 class ConcurrencyError(Exception):
@@ -46,17 +59,22 @@ class DuplicateMessageError(Exception):
     """A message id has already been stored; its events must not be stored again."""
 
 
+class FencedOut(Exception):
+    """The consumer's lock is held by another worker now; nothing was stored."""
+
+
 class EventStore(Protocol):
     async def append(
         self,
         events: Sequence[NewEvent],
-        message_ids: Sequence[UUID] = (),
+        messages: Sequence[InboundMessage] = (),
         position: Position | None = None,
     ) -> list[StoredEvent]:
         """Store all events, message ids and the consumer position in one transaction, or none.
 
-        Raises ConcurrencyError when a (stream, version) is taken and
-        DuplicateMessageError when a message id is already known.
+        Raises ConcurrencyError when a (stream, version) is taken, DuplicateMessageError
+        when a message id is already known, and FencedOut when ``position``'s epoch no
+        longer holds.
         """
         ...
 
@@ -66,7 +84,9 @@ class EventStore(Protocol):
         """The current version of each stream that exists (absent streams are left out)."""
         ...
 
-    async def known_messages(self, message_ids: Sequence[UUID]) -> set[UUID]: ...
+    async def known_messages(self, message_ids: Sequence[UUID]) -> dict[UUID, int | None]:
+        """Each of ``message_ids`` already stored, with the inbound sequence it came with."""
+        ...
 
     async def position(self, consumer: str) -> int:
         """The last stream sequence stored for ``consumer``; 0 before the first."""

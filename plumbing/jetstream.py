@@ -1,6 +1,7 @@
 """NATS JetStream: connecting, declaring streams, and the one batch pull loop of every consumer."""
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -13,6 +14,11 @@ from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
+
+from plumbing.errors import InfrastructureError
+from plumbing.eventstore import FencedOut
+from plumbing.locks import Lease, LeaseLost
+from plumbing.readiness import WorkerStatus
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +67,10 @@ async def wait_for_stream(js: JetStreamContext, name: str, stop: asyncio.Event) 
             await asyncio.sleep(0.5)
 
 
+# A consumer left behind by a process that died goes away by itself after this long.
+INACTIVE_CONSUMER_SECONDS = 3600.0
+
+
 class StopConsuming(Exception):
     """Raised by a batch handler to end the pull loop without acknowledging the batch."""
 
@@ -74,22 +84,38 @@ class PullSettings:
     durable: str
     subject: str
     start_sequence: int  # the first stream sequence not yet handled, from the caller's store
+    epoch: int = 0  # the fencing epoch of the lock holder (plumbing.locks.Lease)
     batch_size: int = 500
     ack_wait_seconds: float = 30.0
     fetch_timeout_seconds: float = 0.5
 
+    @property
+    def consumer_name(self) -> str:
+        return f"{self.durable}-e{self.epoch}"
+
+
+async def delete_consumers(js: JetStreamContext, stream: str, durable: str) -> None:
+    """Remove every consumer of ``durable``: its current name and those of earlier holders."""
+    for info in await js.consumers_info(stream):
+        name = info.name or ""
+        if name == durable or name.startswith(f"{durable}-e"):
+            try:
+                await js.delete_consumer(stream, name)
+            except NotFoundError:
+                pass
+
 
 async def _create_consumer(js: JetStreamContext, settings: PullSettings) -> None:
     # Created afresh at the caller's position each time: its store, not JetStream's ack
-    # floor, says what has been handled.
-    try:
-        await js.delete_consumer(settings.stream, settings.durable)
-    except NotFoundError:
-        pass
+    # floor, says what has been handled. Each holder of the worker's lock gets a consumer
+    # of its own name: a former holder that has not yet noticed it lost the lock can then
+    # never take messages from the new holder's consumer (an acknowledgement of a later
+    # message would acknowledge them too, and they would never be handled).
+    await delete_consumers(js, settings.stream, settings.durable)
     await js.add_consumer(
         settings.stream,
         ConsumerConfig(
-            durable_name=settings.durable,
+            durable_name=settings.consumer_name,
             filter_subject=settings.subject,
             ack_policy=AckPolicy.ALL,
             deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
@@ -97,11 +123,12 @@ async def _create_consumer(js: JetStreamContext, settings: PullSettings) -> None
             ack_wait=settings.ack_wait_seconds,
             max_ack_pending=max(settings.batch_size * 4, 1000),
             max_deliver=-1,
+            inactive_threshold=INACTIVE_CONSUMER_SECONDS,
         ),
     )
 
 
-class PullError(Exception):
+class PullError(InfrastructureError):
     """JetStream ended a pull request with an error status (e.g. the consumer was deleted)."""
 
 
@@ -128,7 +155,8 @@ class _Puller:
 
     async def __aexit__(self, *_: object) -> None:
         if self._subscription is not None:
-            await self._subscription.unsubscribe()
+            with contextlib.suppress(Exception):  # the connection may be gone already
+                await self._subscription.unsubscribe()
 
     async def _arrived(self, msg: Msg) -> None:
         self._queue.put_nowait(msg)
@@ -163,22 +191,37 @@ class _Puller:
 
 
 async def _handle_until_done(
-    msgs: list[Msg], handler: BatchHandler, settings: PullSettings, stop: asyncio.Event
+    msgs: list[Msg],
+    handler: BatchHandler,
+    settings: PullSettings,
+    stop: asyncio.Event,
+    lease: Lease,
+    status: WorkerStatus,
 ) -> bool:
     """Run ``handler`` on the batch until it succeeds; False when told to stop first.
 
     A failed batch is retried in place rather than skipped: fetching on would deliver
-    later messages before the failed ones, and the order of events matters.
+    later messages before the failed ones, and the order of events matters. Handlers
+    refuse or park what is wrong with a message themselves, so what fails here is the
+    infrastructure, which comes back. A lost lock ends the loop (LeaseLost).
     """
     delay = 0.2
     while True:
+        lease.check()
         try:
             await handler(msgs)
+            status.working()
             return True
         except StopConsuming:
             return False
-        except Exception:
-            log.exception("batch of %d from %s failed; retrying", len(msgs), settings.durable)
+        except LeaseLost:
+            raise
+        except FencedOut as error:
+            lease.lost.set()
+            raise LeaseLost(str(error)) from error
+        except Exception as error:
+            status.retrying(error)
+            log.warning("batch from %s failed; retrying: %r", settings.durable, error)
         if stop.is_set():
             return False
         await asyncio.gather(*(m.in_progress() for m in msgs), return_exceptions=True)
@@ -186,11 +229,22 @@ async def _handle_until_done(
         delay = min(delay * 2, 5.0)
 
 
+async def _acknowledge(msg: Msg, durable: str) -> None:
+    # The position stored with the batch is the truth; a lost acknowledgement only means
+    # a redelivery, which is recognised by its sequence and acknowledged then.
+    try:
+        await msg.ack()
+    except Exception as error:
+        log.info("acknowledgement to %s failed: %r", durable, error)
+
+
 async def pull_batches(
     nc: Client,
     settings: PullSettings,
     handler: BatchHandler,
     stop: asyncio.Event,
+    lease: Lease,
+    status: WorkerStatus,
     keep_going: Callable[[], Awaitable[bool]] | None = None,
 ) -> None:
     """Fetch batches from a durable pull consumer and hand each to ``handler``, in order.
@@ -199,26 +253,40 @@ async def pull_batches(
     same transaction as the batch's effects (``start_sequence`` comes from there). That
     makes one acknowledgement per batch safe (AckAll on its last message): a failed batch
     is retried in place before anything later is fetched, and after a crash the consumer
-    is recreated at the stored position, so nothing unhandled is ever acknowledged. Only
-    one process may consume at a time (see plumbing.locks.sole_worker). FastStream's
-    default policy would instead terminate a message whose handler raised.
+    is recreated at the stored position, so nothing unhandled is ever acknowledged.
+    Messages redelivered after they were handled (an acknowledgement lost when NATS
+    restarted) are acknowledged again without reaching the handler. Only one process may
+    consume at a time (``lease``, see plumbing.locks). FastStream's default policy would
+    instead terminate a message whose handler raised.
+
+    Returns when stopped or no longer wanted; raises LeaseLost when the lock is gone and
+    PullError when the consumer disappeared (the caller starts again from its store).
     """
     await _create_consumer(nc.jetstream(), settings)
-    async with _Puller(nc, settings.stream, settings.durable) as puller:
+    handled = settings.start_sequence - 1
+    async with _Puller(nc, settings.stream, settings.consumer_name) as puller:
         while not stop.is_set():
+            lease.check()
             if keep_going is not None and not await keep_going():
                 return
             try:
                 msgs = await puller.fetch(settings.batch_size, settings.fetch_timeout_seconds)
-            except Exception as error:  # e.g. reconnecting, or the consumer was removed
+            except PullError:
+                raise
+            except Exception as error:  # e.g. reconnecting after NATS restarted
+                status.retrying(error)
                 log.warning("fetch from %s failed: %r", settings.durable, error)
                 await asyncio.sleep(0.5)
                 continue
-            if not msgs:
-                continue
-            if not await _handle_until_done(msgs, handler, settings, stop):
+            fresh = [m for m in msgs if m.metadata.sequence.stream > handled]
+            if fresh and not await _handle_until_done(
+                fresh, handler, settings, stop, lease, status
+            ):
                 return
-            await msgs[-1].ack()
+            if msgs:
+                handled = max(handled, msgs[-1].metadata.sequence.stream)
+                await _acknowledge(msgs[-1], settings.durable)
+            status.working()
 
 
 async def pending(js: JetStreamContext, stream: str, durable: str) -> int:
@@ -227,7 +295,7 @@ async def pending(js: JetStreamContext, stream: str, durable: str) -> int:
     return int(info.num_pending or 0) + int(info.num_ack_pending or 0)
 
 
-class PublishError(Exception):
+class PublishError(InfrastructureError):
     """JetStream did not store every message of a batch; the batch should be sent again."""
 
 

@@ -1,10 +1,80 @@
-"""PostgreSQL advisory locks: one process at a time does a piece of work, others stand by."""
+"""One worker at a time: a PostgreSQL advisory lock plus a fencing token.
+
+The advisory lock lives with one connection. When that connection breaks (PostgreSQL
+restarted, the network failed) the lock is gone, and a standby may take it at once,
+while the old holder may not yet know. Two things keep the old holder from doing harm:
+it watches its lock connection and stops as soon as it breaks (``Lease.lost``), and
+each time the lock is taken the worker's epoch in ``worker_leases`` is raised, and every
+write of the worker checks its epoch in the same transaction (see ``FENCE_SQL``). The
+watch stops it early; the epoch makes it impossible for it to write, however late it
+notices.
+"""
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
 
 import asyncpg
+
+from plumbing.database import Connection
+from plumbing.errors import is_infrastructure
+
+log = logging.getLogger(__name__)
+
+# Used inside a worker's write: true only while ``$name`` is still held at ``$epoch``.
+# FOR SHARE makes a new holder's epoch raise wait until this write has committed, so the
+# new holder reads the position this write left.
+FENCE_SQL = "SELECT 1 FROM worker_leases WHERE name = {name} AND epoch = {epoch} FOR SHARE"
+
+
+class LeaseLost(Exception):
+    """This worker no longer holds its lock; whatever it was about to store is refused."""
+
+
+@dataclass
+class Lease:
+    """Proof that this process is the one worker named ``name``, at ``epoch``."""
+
+    name: str
+    epoch: int
+    lost: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def check(self) -> None:
+        if self.lost.is_set():
+            raise LeaseLost(f"{self.name}: lock lost at epoch {self.epoch}")
+
+
+async def fenced(conn: Connection, lease: Lease) -> None:
+    """Raise LeaseLost unless ``lease`` still holds; call inside the write's transaction."""
+    lease.check()
+    held = await conn.fetchval(FENCE_SQL.format(name="$1", epoch="$2"), lease.name, lease.epoch)
+    if held is None:
+        lease.lost.set()
+        raise LeaseLost(f"{lease.name}: another worker took over after epoch {lease.epoch}")
+
+
+async def _raise_epoch(conn: Connection, name: str) -> int:
+    return int(
+        await conn.fetchval(
+            "INSERT INTO worker_leases (name, epoch) VALUES ($1, 1)"
+            " ON CONFLICT (name) DO UPDATE SET epoch = worker_leases.epoch + 1,"
+            " acquired_at = now() RETURNING epoch",
+            name,
+        )
+    )
+
+
+async def _watch(conn: Connection, lease: Lease, interval: float) -> None:
+    """Set ``lease.lost`` as soon as the lock's connection stops answering."""
+    while not lease.lost.is_set():
+        await asyncio.sleep(interval)
+        try:
+            await asyncio.wait_for(conn.fetchval("SELECT 1"), timeout=max(interval, 2.0))
+        except Exception as error:
+            log.warning("lock %s lost: %r", lease.name, error)
+            lease.lost.set()
 
 
 @contextlib.asynccontextmanager
@@ -14,20 +84,39 @@ async def sole_worker(
     stop: asyncio.Event,
     still_wanted: Callable[[], Awaitable[bool]] | None = None,
     poll_seconds: float = 1.0,
-) -> AsyncIterator[bool]:
-    """Yield True once this process holds the lock named ``key``, False if it gave up.
+    watch_seconds: float = 1.0,
+) -> AsyncIterator[Lease | None]:
+    """Yield a Lease once this process holds the lock named ``key``, None if it gave up.
 
     It gives up when ``stop`` is set or ``still_wanted`` says the work is no longer needed.
-    The lock lives with its connection: if the process dies, PostgreSQL releases it and a
-    standby takes over.
+    If the process dies, PostgreSQL releases the lock and a standby takes over.
     """
     async with pool.acquire() as conn:
         while not await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", key):
             if stop.is_set() or (still_wanted is not None and not await still_wanted()):
-                yield False
+                yield None
                 return
             await asyncio.sleep(poll_seconds)
+        lease = Lease(key, await _raise_epoch(conn, key))
+        log.info("holding %s at epoch %d", key, lease.epoch)
+        watch = asyncio.create_task(_watch(conn, lease, watch_seconds), name=f"watch {key}")
         try:
-            yield True
+            yield lease
         finally:
-            await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", key)
+            watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watch
+            await _unlock(conn, key)
+
+
+async def _unlock(conn: Connection, key: str) -> None:
+    try:
+        await asyncio.wait_for(
+            conn.execute("SELECT pg_advisory_unlock(hashtext($1))", key), timeout=2.0
+        )
+    except Exception as error:
+        if not is_infrastructure(error):
+            raise
+        # Closing the connection is what surely ends a session lock; the pool replaces it.
+        log.info("lock %s went with its connection: %r", key, error)
+        conn.terminate()

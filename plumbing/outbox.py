@@ -9,7 +9,8 @@ from nats.aio.client import Client
 
 from plumbing import telemetry
 from plumbing.jetstream import Publisher
-from plumbing.locks import sole_worker
+from plumbing.locks import FENCE_SQL, Lease, sole_worker
+from plumbing.readiness import WorkerStatus
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +43,18 @@ SELECT o.position,
                'tracestate', e.metadata->'tracestate'),
            'payload', e.payload)::text AS body
 FROM outbox o JOIN events e USING (position)
+WHERE EXISTS ({fence})
 ORDER BY o.position
 LIMIT $1
-"""
+""".format(fence=FENCE_SQL.format(name="$2", epoch="$3"))
+
+_DELETE_RELAYED = (
+    "DELETE FROM outbox WHERE position = ANY($1::bigint[]) AND EXISTS ({fence})".format(
+        fence=FENCE_SQL.format(name="$2", epoch="$3")
+    )
+)
+
+LEASE = "outbox-relay"
 
 
 class OutboxRelay:
@@ -62,22 +72,36 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._idle_sleep = idle_sleep_seconds
         self._tracer = telemetry.tracer("plumbing.outbox")
+        self.status = WorkerStatus("utkorg")
 
     async def run(self, stop: asyncio.Event) -> None:
-        async with sole_worker(self._pool, "outbox-relay", stop) as relaying:
-            while relaying and not stop.is_set():
+        """Relay while this process holds the relay's lock; LeaseLost when it loses it."""
+        self.status.standby()
+        async with sole_worker(self._pool, LEASE, stop) as lease:
+            if lease is None:
+                return
+            self.status.working()
+            while not stop.is_set():
+                lease.check()
                 try:
-                    relayed = await self.relay_once()
-                except Exception:
-                    log.exception("outbox relay failed; retrying")
+                    relayed = await self.relay_once(lease)
+                except Exception as error:
+                    self.status.retrying(error)
+                    log.warning("outbox relay failed; retrying: %r", error)
                     await asyncio.sleep(1.0)
                     continue
+                self.status.working()
                 if relayed == 0:
                     await asyncio.sleep(self._idle_sleep)
 
-    async def relay_once(self) -> int:
-        """Publish one batch and remove it from the outbox once JetStream acknowledged all."""
-        rows = await self._pool.fetch(_SELECT_BATCH, self._batch_size)
+    async def relay_once(self, lease: Lease) -> int:
+        """Publish one batch and remove it from the outbox once JetStream acknowledged all.
+
+        Only rows read while ``lease`` holds are published: a relay that lost its lock
+        reads nothing. (One that loses it between reading and publishing sends what the
+        new holder sends too; Nats-Msg-Id keeps those stored once, in the same order.)
+        """
+        rows = await self._pool.fetch(_SELECT_BATCH, self._batch_size, lease.name, lease.epoch)
         if not rows:
             return 0
         tracing = telemetry.enabled()
@@ -96,9 +120,9 @@ class OutboxRelay:
                 # Nothing records spans here; pass the stored context on unchanged.
                 headers.update(stored_context)
             messages.append((self._subject_for(row["event_type"]), row["body"].encode(), headers))
+        lease.check()
         await self._publisher.publish(messages)
         await self._pool.execute(
-            "DELETE FROM outbox WHERE position = ANY($1::bigint[])",
-            [r["position"] for r in rows],
+            _DELETE_RELAYED, [r["position"] for r in rows], lease.name, lease.epoch
         )
         return len(rows)

@@ -10,17 +10,29 @@ from plumbing.database import dumps
 from plumbing.eventstore import (
     ConcurrencyError,
     DuplicateMessageError,
+    FencedOut,
+    InboundMessage,
     NewEvent,
     Position,
     StoredEvent,
 )
+from plumbing.locks import FENCE_SQL
 
 # One statement, so one round trip, writes everything a batch stores: the message ids, the
 # events, their outbox entries and the consumer's position. Each part runs even though
-# only the events are returned.
-_APPEND = """
-WITH messages AS (
-    INSERT INTO inbound_messages (message_id) SELECT unnest($8::uuid[])
+# only the events are returned. A consumer's batch is stored only while its lock's epoch
+# holds (the fence); otherwise nothing is, and ``allowed`` says so.
+_APPEND = f"""
+WITH fence AS (
+    {FENCE_SQL.format(name="$10::text", epoch="$12::bigint")}
+),
+allowed AS (
+    SELECT $10::text IS NULL OR EXISTS (SELECT 1 FROM fence) AS ok
+),
+messages AS (
+    INSERT INTO inbound_messages (message_id, sequence)
+    SELECT m.message_id, m.sequence FROM unnest($8::uuid[], $9::bigint[]) AS m(message_id, sequence)
+    WHERE (SELECT ok FROM allowed)
 ),
 stored AS (
     INSERT INTO events (event_id, stream_id, version, event_type, schema_version, payload, metadata)
@@ -28,6 +40,7 @@ stored AS (
     FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])
          WITH ORDINALITY
          AS e(event_id, stream_id, version, event_type, schema_version, payload, metadata, ord)
+    WHERE (SELECT ok FROM allowed)
     ORDER BY e.ord
     RETURNING position, recorded_at
 ),
@@ -36,12 +49,18 @@ queued AS (
 ),
 consumed AS (
     INSERT INTO consumer_positions (consumer, sequence)
-    SELECT $9::text, $10::bigint WHERE $9::text IS NOT NULL
+    SELECT $10::text, $11::bigint WHERE $10::text IS NOT NULL AND (SELECT ok FROM allowed)
     ON CONFLICT (consumer) DO UPDATE SET sequence = EXCLUDED.sequence
     WHERE consumer_positions.sequence < EXCLUDED.sequence
 )
-SELECT position, recorded_at FROM stored ORDER BY position
+SELECT a.ok, s.position, s.recorded_at
+FROM allowed a LEFT JOIN stored s ON true
+ORDER BY s.position
 """
+
+
+# What a database needs before this store can use it, in order.
+MIGRATIONS = ["plumbing.sql.leases", "plumbing.sql.eventstore"]
 
 
 class PostgresEventStore:
@@ -53,10 +72,10 @@ class PostgresEventStore:
     async def append(
         self,
         events: Sequence[NewEvent],
-        message_ids: Sequence[UUID] = (),
+        messages: Sequence[InboundMessage] = (),
         position: Position | None = None,
     ) -> list[StoredEvent]:
-        if not events and not message_ids and position is None:
+        if not events and not messages and position is None:
             return []
         try:
             rows = await self._pool.fetch(
@@ -68,14 +87,19 @@ class PostgresEventStore:
                 [e.schema_version for e in events],
                 [dumps(e.payload) for e in events],
                 [dumps(e.metadata) for e in events],
-                list(message_ids),
+                [m.message_id for m in messages],
+                [m.sequence for m in messages],
                 position.consumer if position else None,
                 position.sequence if position else None,
+                position.epoch if position else None,
             )
         except asyncpg.UniqueViolationError as error:
             if error.constraint_name == "inbound_messages_pkey":
                 raise DuplicateMessageError(str(error)) from error
             raise ConcurrencyError(sorted({e.stream_id for e in events})) from error
+        if not rows[0]["ok"]:
+            assert position is not None
+            raise FencedOut(f"{position.consumer}: epoch {position.epoch} no longer holds")
         return [
             StoredEvent(
                 event_id=e.event_id,
@@ -88,7 +112,7 @@ class PostgresEventStore:
                 position=r["position"],
                 recorded_at=r["recorded_at"],
             )
-            for e, r in zip(events, rows, strict=True)
+            for e, r in zip(events, rows if events else [], strict=True)
         ]
 
     async def read_stream(self, stream_id: str, after_version: int = 0) -> list[StoredEvent]:
@@ -120,12 +144,12 @@ class PostgresEventStore:
         )
         return {r["stream_id"]: r["version"] for r in rows}
 
-    async def known_messages(self, message_ids: Sequence[UUID]) -> set[UUID]:
+    async def known_messages(self, message_ids: Sequence[UUID]) -> dict[UUID, int | None]:
         rows = await self._pool.fetch(
-            "SELECT message_id FROM inbound_messages WHERE message_id = ANY($1::uuid[])",
+            "SELECT message_id, sequence FROM inbound_messages WHERE message_id = ANY($1::uuid[])",
             list(message_ids),
         )
-        return {r["message_id"] for r in rows}
+        return {r["message_id"]: r["sequence"] for r in rows}
 
     async def position(self, consumer: str) -> int:
         value = await self._pool.fetchval(

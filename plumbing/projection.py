@@ -5,6 +5,10 @@ batch is either wholly applied with its checkpoint or not at all. Redelivered me
 are skipped by two guards: the stream sequence checkpoint, and each event stream's last
 applied version (which also catches an event republished under a new sequence).
 
+Per event stream, version n+1 is applied after n. What cannot be applied in that order,
+or at all, is parked with its reason (plumbing.parking) and the runner goes on: no event
+can stop a projection, and an operator replays the parked ones after a fix.
+
 Read models live in a schema per generation. A rebuild fills a new generation from the
 start of the stream while the views keep reading the active one, then switches.
 """
@@ -12,20 +16,23 @@ start of the stream while the views keep reading the active one, then switches.
 import asyncio
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import asyncpg
 from nats.aio.client import Client
 from nats.aio.msg import Msg
-from nats.js.errors import NotFoundError
 
 from contracts.envelope import EventMessage
-from plumbing import telemetry
+from plumbing import parking, telemetry
 from plumbing.consumer import Consumer, consume_from_position
 from plumbing.database import Connection
-from plumbing.jetstream import StopConsuming, pending, wait_for_stream
+from plumbing.errors import is_infrastructure
+from plumbing.jetstream import StopConsuming, delete_consumers, wait_for_stream
+from plumbing.locks import Lease, fenced
+from plumbing.parking import PARKED_SQL, Parked, ParkedKind
+from plumbing.readiness import WorkerStatus
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +68,23 @@ def schema_name(projection: str, generation: int) -> str:
     return f"{projection}_g{generation}"
 
 
-_TRACKING_SQL = """
-CREATE TABLE tracking (stream text PRIMARY KEY, sequence bigint NOT NULL);
-CREATE TABLE stream_versions (stream_id text PRIMARY KEY, version integer NOT NULL);
+# What a database needs before projections can run in it, in order.
+MIGRATIONS = ["plumbing.sql.leases", "plumbing.sql.projections"]
+
+_TRACKING_SQL = (
+    """
+CREATE TABLE IF NOT EXISTS tracking (stream text PRIMARY KEY, sequence bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS stream_versions (stream_id text PRIMARY KEY, version integer NOT NULL);
 """
+    + PARKED_SQL
+)
+
+# A message as the projection reads it: its stream sequence and its bytes.
+Delivery = tuple[int, bytes]
+
+
+class _CarefulAgain(Exception):
+    """A batch failed to apply as a whole; it is applied again one event at a time."""
 
 
 async def active_generation(conn: Connection, projection: str) -> int | None:
@@ -92,6 +112,7 @@ class ProjectionRunner:
         self._batch_size = batch_size
         self._ack_wait = ack_wait_seconds
         self._tracer = telemetry.tracer("plumbing.projection")
+        self.status = WorkerStatus("projektion")
 
     def _consumer(self, generation: int) -> Consumer:
         return Consumer(
@@ -116,39 +137,53 @@ class ProjectionRunner:
         while not stop.is_set():
             generation = await self._ensure_active_generation()
             log.info("projecting %s into generation %d", self._projection.name, generation)
-            await consume_from_position(
-                self._pool,
-                self._nc,
-                self._consumer(generation),
-                functools.partial(self._checkpoint, generation),
-                functools.partial(self._apply_batch, generation=generation, must_be_active=True),
-                stop,
-                keep_going=functools.partial(self._is_active, generation),
+            await self._consume(
+                generation, stop, functools.partial(self._is_active, generation), live=True
             )
 
+    async def _consume(
+        self,
+        generation: int,
+        stop: asyncio.Event,
+        keep_going: Callable[[], Awaitable[bool]],
+        *,
+        live: bool,
+    ) -> None:
+        """Project into ``generation`` from its checkpoint; ``live``: only while it is active."""
+        await consume_from_position(
+            self._pool,
+            self._nc,
+            self._consumer(generation),
+            functools.partial(self._checkpoint, generation),
+            functools.partial(self._apply_batch, generation=generation, must_be_active=live),
+            stop,
+            self.status,
+            keep_going=keep_going,
+        )
+
     async def rebuild(self, stop: asyncio.Event) -> int:
-        """Replay the whole stream into a new generation, switch the views to it, drop the old."""
+        """Replay the whole stream into a new generation, switch the views to it, drop the old.
+
+        Events that cannot be applied are parked in the new generation, as they are live.
+        """
         await wait_for_stream(self._js, self._source.stream, stop)
         async with self._pool.acquire() as conn:
             old = await active_generation(conn, self._projection.name)
             new = await self._create_generation(conn)
-        consumer = self._consumer(new)
 
         async def not_caught_up() -> bool:
-            try:
-                return await pending(self._js, consumer.stream, consumer.durable) > 0
-            except NotFoundError:  # not created yet
-                return True
+            info = await self._js.stream_info(self._source.stream)
+            return int(info.state.last_seq or 0) > await self._checkpoint(new)
 
-        await consume_from_position(
-            self._pool,
-            self._nc,
-            consumer,
-            functools.partial(self._checkpoint, new),
-            functools.partial(self._apply_batch, generation=new, must_be_active=False),
-            stop,
-            keep_going=not_caught_up,
-        )
+        while not stop.is_set():
+            try:
+                if not await not_caught_up():
+                    break
+                await self._consume(new, stop, not_caught_up, live=False)
+            except Exception as error:  # NATS or PostgreSQL restarting: go on where it was
+                self.status.retrying(error)
+                log.warning("rebuild interrupted; going on: %r", error)
+                await asyncio.sleep(1.0)
         await self._activate(new, old)
         return new
 
@@ -171,6 +206,12 @@ class ProjectionRunner:
         async with self._pool.acquire() as conn:
             generation = await active_generation(conn, self._projection.name)
             if generation is not None:
+                # A generation made before parking existed gets its table now.
+                async with conn.transaction():
+                    await conn.execute(
+                        f"SET LOCAL search_path TO {schema_name(self._projection.name, generation)}"
+                    )
+                    await conn.execute(_TRACKING_SQL)
                 return generation
             generation = await self._create_generation(conn)
             await conn.execute(
@@ -203,13 +244,37 @@ class ProjectionRunner:
     async def _drop_generation(self, conn: Connection, generation: int) -> None:
         schema = schema_name(self._projection.name, generation)
         try:
-            await self._js.delete_consumer(self._source.stream, schema)
+            await delete_consumers(self._js, self._source.stream, schema)
         except Exception:
-            log.info("consumer %s was already gone", schema)
+            log.info("consumers of %s were already gone", schema)
         # Waits for a live batch still writing the old generation to finish.
         await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
-    async def _apply_batch(self, msgs: list[Msg], generation: int, *, must_be_active: bool) -> None:
+    async def _apply_batch(
+        self, msgs: list[Msg], lease: Lease, generation: int, *, must_be_active: bool
+    ) -> None:
+        deliveries = [(m.metadata.sequence.stream, m.data) for m in msgs]
+        try:
+            applied = await self._store_batch(deliveries, lease, generation, must_be_active, False)
+        except _CarefulAgain:
+            applied = await self._store_batch(deliveries, lease, generation, must_be_active, True)
+        if telemetry.enabled():
+            self._trace(applied, msgs)
+
+    async def _store_batch(
+        self,
+        deliveries: list[Delivery],
+        lease: Lease,
+        generation: int,
+        must_be_active: bool,
+        careful: bool,
+    ) -> list[ReceivedEvent]:
+        """Apply the deliveries and store the checkpoint in one transaction.
+
+        Not ``careful``, the batch is applied as a whole, which is fast, and raises
+        _CarefulAgain if that fails for a reason of the events; ``careful``, each event
+        is applied on its own and those that fail are parked.
+        """
         schema = schema_name(self._projection.name, generation)
         async with self._pool.acquire() as conn, conn.transaction():
             # FOR SHARE: a rebuild's switch waits for this batch, and this batch sees a switch.
@@ -219,6 +284,7 @@ class ProjectionRunner:
             )
             if must_be_active and active != generation:
                 raise StopConsuming
+            await fenced(conn, lease)
             await conn.execute(f"SET LOCAL search_path TO {schema}, public")
             # Read models can be rebuilt from the stream, and the checkpoint commits with
             # them: a commit lost in a crash is replayed from the earlier checkpoint. So
@@ -227,16 +293,60 @@ class ProjectionRunner:
             checkpoint = await conn.fetchval(
                 "SELECT sequence FROM tracking WHERE stream = $1 FOR UPDATE", self._source.stream
             )
-            received = [
-                ReceivedEvent(EventMessage.model_validate_json(m.data), m.metadata.sequence.stream)
-                for m in msgs
-                if checkpoint is None or m.metadata.sequence.stream > checkpoint
-            ]
-            fresh = await self._not_yet_applied(conn, received)
-            if telemetry.enabled():
-                self._trace(fresh, msgs)
-            await self._projection.apply(conn, fresh)
-            await self._record_positions(conn, fresh, msgs[-1].metadata.sequence.stream)
+            fresh = [d for d in deliveries if checkpoint is None or d[0] > checkpoint]
+            applied = await self._apply(conn, fresh, careful)
+            await self._record_checkpoint(conn, deliveries[-1][0])
+        return applied
+
+    async def _apply(
+        self, conn: Connection, deliveries: list[Delivery], careful: bool
+    ) -> list[ReceivedEvent]:
+        """Apply what may be applied, in stream order, park the rest; return the applied."""
+        received, parked = _read(deliveries)
+        streams = sorted({e.message.envelope.stream_id for e in received})
+        rows = await conn.fetch(
+            "SELECT stream_id, version FROM stream_versions WHERE stream_id = ANY($1::text[])",
+            streams,
+        )
+        versions = {r["stream_id"]: r["version"] for r in rows}
+        blocked = await parking.blocked_streams(conn, streams)
+        in_order = _in_order(received, versions, blocked, parked)
+        if careful:
+            applied = await self._apply_one_by_one(conn, in_order, parked)
+        else:
+            try:
+                await self._projection.apply(conn, in_order)
+            except Exception as error:
+                if is_infrastructure(error):
+                    raise
+                log.warning("batch failed to apply (%r); applying one event at a time", error)
+                raise _CarefulAgain from error
+            applied = in_order
+        await parking.park(conn, parked)
+        await self._record_versions(conn, applied)
+        return applied
+
+    async def _apply_one_by_one(
+        self, conn: Connection, events: list[ReceivedEvent], parked: list[Parked]
+    ) -> list[ReceivedEvent]:
+        applied: list[ReceivedEvent] = []
+        waiting: dict[str, int] = {}  # stream → version of the event it waits behind
+        for event in events:
+            envelope = event.message.envelope
+            if envelope.stream_id in waiting:
+                parked.append(_held(event, waiting[envelope.stream_id]))
+                continue
+            try:
+                async with conn.transaction():
+                    await self._projection.apply(conn, [event])
+            except Exception as error:
+                if is_infrastructure(error):
+                    raise
+                waiting[envelope.stream_id] = envelope.version
+                parked.append(_parked(event, ParkedKind.FAILED, parking.describe(error)))
+                continue
+            applied.append(event)
+        return applied
 
     def _trace(self, events: list[ReceivedEvent], msgs: list[Msg]) -> None:
         """One span per applied event, child of the publish span that sent it."""
@@ -247,30 +357,9 @@ class ProjectionRunner:
             span.set_attribute("event.id", str(event.message.envelope.event_id))
             span.end()
 
-    async def _not_yet_applied(
-        self, conn: Connection, received: list[ReceivedEvent]
-    ) -> list[ReceivedEvent]:
-        if not received:
-            return []
-        streams = sorted({e.message.envelope.stream_id for e in received})
-        rows = await conn.fetch(
-            "SELECT stream_id, version FROM stream_versions WHERE stream_id = ANY($1::text[])",
-            streams,
-        )
-        applied = {r["stream_id"]: r["version"] for r in rows}
-        fresh = []
-        for event in received:
-            envelope = event.message.envelope
-            if envelope.version > applied.get(envelope.stream_id, 0):
-                applied[envelope.stream_id] = envelope.version
-                fresh.append(event)
-        return fresh
-
-    async def _record_positions(
-        self, conn: Connection, fresh: list[ReceivedEvent], last_sequence: int
-    ) -> None:
+    async def _record_versions(self, conn: Connection, applied: list[ReceivedEvent]) -> None:
         latest: dict[str, int] = {}
-        for event in fresh:
+        for event in applied:
             latest[event.message.envelope.stream_id] = event.message.envelope.version
         if latest:
             await conn.execute(
@@ -280,6 +369,8 @@ class ProjectionRunner:
                 list(latest),
                 list(latest.values()),
             )
+
+    async def _record_checkpoint(self, conn: Connection, last_sequence: int) -> None:
         await conn.execute(
             "INSERT INTO tracking (stream, sequence) VALUES ($1, $2)"
             " ON CONFLICT (stream) DO UPDATE SET sequence = EXCLUDED.sequence"
@@ -287,6 +378,89 @@ class ProjectionRunner:
             self._source.stream,
             last_sequence,
         )
+
+    # -- for operators -------------------------------------------------------------------
+
+    async def replay_parked(self) -> tuple[int, int]:
+        """Apply the parked events of the active generation again, after a fix.
+
+        Returns how many were applied and how many are still parked. Runs beside the live
+        runner: both lock the checkpoint row, so they take turns.
+        """
+        async with self._pool.acquire() as conn, conn.transaction():
+            generation = await active_generation(conn, self._projection.name)
+            if generation is None:
+                return 0, 0
+            await conn.execute(
+                f"SET LOCAL search_path TO {schema_name(self._projection.name, generation)}"
+            )
+            await conn.execute(
+                "SELECT sequence FROM tracking WHERE stream = $1 FOR UPDATE", self._source.stream
+            )
+            applied = await self._apply(conn, await parking.take_all(conn), careful=True)
+            still, _ = await parking.counts(conn)
+        return len(applied), still
+
+
+def _read(deliveries: list[Delivery]) -> tuple[list[ReceivedEvent], list[Parked]]:
+    """The deliveries as events; those that are not events at all, parked as unreadable."""
+    received: list[ReceivedEvent] = []
+    parked: list[Parked] = []
+    for sequence, body in deliveries:
+        try:
+            received.append(ReceivedEvent(EventMessage.model_validate_json(body), sequence))
+        except ValueError as error:
+            parked.append(Parked(sequence, ParkedKind.UNREADABLE, parking.describe(error), body))
+    return received, parked
+
+
+def _in_order(
+    received: list[ReceivedEvent],
+    versions: dict[str, int],
+    blocked: set[str],
+    parked: list[Parked],
+) -> list[ReceivedEvent]:
+    """The events that come next in their streams; the others go to ``parked``.
+
+    Versions already applied are skipped (a redelivery, or the same event published
+    again); a version beyond the next one is a gap; a stream waiting behind a parked
+    event holds everything after it.
+    """
+    ready: list[ReceivedEvent] = []
+    for event in received:
+        stream, version = event.message.envelope.stream_id, event.message.envelope.version
+        applied = versions.get(stream, 0)
+        if stream in blocked:
+            parked.append(_held(event, None))
+        elif version <= applied:
+            continue
+        elif version > applied + 1:
+            reason = f"version {version} kom, men nästa i strömmen är {applied + 1}"
+            parked.append(_parked(event, ParkedKind.GAP, reason))
+        else:
+            versions[stream] = version
+            ready.append(event)
+    return ready
+
+
+def _parked(event: ReceivedEvent, kind: ParkedKind, reason: str) -> Parked:
+    envelope = event.message.envelope
+    return Parked(
+        sequence=event.sequence,
+        kind=kind,
+        reason=reason,
+        body=event.message.model_dump_json().encode(),
+        stream_id=envelope.stream_id,
+        version=envelope.version,
+        event_type=envelope.event_type,
+    )
+
+
+def _held(event: ReceivedEvent, behind: int | None) -> Parked:
+    reason = "väntar bakom en parkerad händelse i samma ström" + (
+        f" (version {behind})" if behind is not None else ""
+    )
+    return _parked(event, ParkedKind.HELD, reason)
 
 
 def _with_messages(events: list[ReceivedEvent], msgs: list[Msg]) -> list[tuple[ReceivedEvent, Msg]]:

@@ -1,6 +1,7 @@
-"""Running one service process: its HTTP app and its background loops, until told to stop."""
+"""Running one service process: its HTTP app and its background workers, until told to stop."""
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
@@ -8,16 +9,51 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
+from plumbing.readiness import WorkerStatus
+
 log = logging.getLogger(__name__)
 
-Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+Worker = Callable[[asyncio.Event], Coroutine[Any, Any, Any]]
+
+MAX_RESTART_DELAY_SECONDS = 10.0
+
+
+async def _sleep_unless_stopped(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+def resilient(work: Worker, status: WorkerStatus) -> Worker:
+    """``work`` run again whenever it ends or fails before ``stop``, with backoff.
+
+    NATS or PostgreSQL restarting, a lost lock or a vanished consumer end a worker's
+    run; it then starts again from its stored position instead of taking the process
+    down. ``status`` shows an operator (/ready) while it keeps failing.
+    """
+
+    async def run(stop: asyncio.Event) -> None:
+        delay = 0.5
+        while not stop.is_set():
+            try:
+                await work(stop)
+                delay = 0.5
+            except Exception as error:
+                status.retrying(error)
+                log.warning("%s failed; starting again in %.1f s: %r", status.name, delay, error)
+                await _sleep_unless_stopped(stop, delay)
+                delay = min(delay * 2, MAX_RESTART_DELAY_SECONDS)
+                continue
+            if not stop.is_set():
+                await _sleep_unless_stopped(stop, delay)
+
+    return run
 
 
 async def serve(app: FastAPI, host: str, port: int, workers: Sequence[Worker]) -> None:
     """Serve ``app`` and run ``workers``; SIGINT/SIGTERM stop them all, then this returns.
 
-    A worker that crashes stops the process too, so a supervisor restarts it whole
-    instead of leaving it half-working.
+    Workers are expected to be ``resilient``; one that still crashes stops the process,
+    so a supervisor restarts it whole instead of leaving it half-working.
     """
     stop = asyncio.Event()
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))

@@ -21,6 +21,15 @@ class ServiceSettings(BaseSettings):
     stream_replicas: int = Field(
         default=1, ge=1, le=5, description="Copies of each JetStream stream in a NATS cluster"
     )
+    systems: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description=(
+            "The register of systems that may send commands over NATS, as JSON: each system's"
+            ' name and the unit codes (with everything under them) it may write for, "*" for'
+            ' every unit, e.g. {"ekonomisystem": ["*"], "lonesystem": ["KLF"]}. A system not'
+            " in it is refused. Empty by default: nothing is taken in over NATS until set."
+        ),
+    )
 
 
 class StackSettings(BaseSettings):

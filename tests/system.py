@@ -5,14 +5,22 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
+from plumbing.service import resilient
 from plumbing.settings import ServiceSettings
 from services.budget import bootstrap as budget
 from services.reporting import bootstrap as reporting
 
+# The ledger may write for every unit; the payroll system only under KLF.
+KNOWN_SYSTEMS = {"ekonomisystem": ["*"], "lonesystem": ["KLF"]}
+
 
 def settings(nats_url: str, database_url: str) -> ServiceSettings:
     return ServiceSettings(
-        nats_url=nats_url, database_url=database_url, batch_size=200, ack_wait_seconds=2.0
+        nats_url=nats_url,
+        database_url=database_url,
+        batch_size=200,
+        ack_wait_seconds=2.0,
+        systems=KNOWN_SYSTEMS,
     )
 
 
@@ -33,7 +41,12 @@ async def _running(
 async def running_budget(nats_url: str, database_url: str) -> AsyncIterator[budget.BudgetProcess]:
     process = await budget.build(settings(nats_url, database_url))
     try:
-        async with _running([process.relay.run, process.inbound.run]):
+        async with _running(
+            [
+                resilient(process.relay.run, process.relay.status),
+                resilient(process.inbound.run, process.inbound.status),
+            ]
+        ):
             yield process
     finally:
         await process.close()
@@ -45,7 +58,7 @@ async def running_reporting(
 ) -> AsyncIterator[reporting.ReportingProcess]:
     process = await reporting.build(settings(nats_url, database_url))
     try:
-        async with _running([process.runner.run]):
+        async with _running([resilient(process.runner.run, process.runner.status)]):
             yield process
     finally:
         await process.close()

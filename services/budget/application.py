@@ -1,6 +1,7 @@
 """Command handling: load what the decision needs, decide, append with the expected versions."""
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -13,20 +14,28 @@ from contracts.budget.events import BUDGET_EVENTS
 from contracts.envelope import Command, Event
 from contracts.rejection import Problem
 from plumbing import telemetry
+from plumbing.errors import is_infrastructure
 from plumbing.eventstore import (
     ConcurrencyError,
     DuplicateMessageError,
     EventStore,
+    FencedOut,
+    InboundMessage,
     NewEvent,
     Position,
 )
 from services.budget.domain.decisions import decide, stream_for
 from services.budget.domain.organisation import ORGANISATION_STREAM, Organisation
 from services.budget.domain.refusal import Refused
+from services.budget.domain.scope import Scope
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+
+
+class TooManyConflicts(Exception):
+    """Other writers kept changing the same streams; the batch is tried again later."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,8 @@ class Request:
     command: Command
     source_system: str
     trace_headers: Mapping[str, str] = field(default_factory=dict)
+    sequence: int | None = None  # the inbound stream sequence; None over HTTP
+    scope: Scope | None = None  # the units the sender may write for; None: any
 
 
 @dataclass(frozen=True)
@@ -46,10 +57,19 @@ class Rejected:
     problems: list[Problem]
 
 
-Outcome = Accepted | Rejected
+@dataclass(frozen=True)
+class AlreadyStored:
+    """The very message that was stored before, delivered again: nothing to do or say."""
+
+
+Outcome = Accepted | Rejected | AlreadyStored
 BeforeCommit = Callable[[list[Outcome]], Awaitable[None]]
 
 DUPLICATE = "meddelandet med detta message_id har redan tagits emot; det lagras inte igen"
+UNSTORABLE = (
+    "meddelandet kunde inte lagras ({error}); det har inte sparats. "
+    "Kontrollera fälten och skicka det igen."
+)
 
 
 class BudgetService:
@@ -87,19 +107,68 @@ class BudgetService:
         them is then never missing for a batch that was stored.
         """
         async with self._lock:
-            # Duplicates are rare: the first attempt lets the store's unique message ids
-            # find them, and only then are the known ids looked up, saving a round trip.
-            look_up_known = False
-            for attempt in range(1, MAX_ATTEMPTS + 1):
-                try:
-                    return await self._handle_once(requests, position, before_commit, look_up_known)
-                except DuplicateMessageError:
-                    look_up_known = True
-                except ConcurrencyError as error:
-                    log.info("attempt %d: %s; deciding again", attempt, error)
-                    self._organisation = Organisation()
-                    self._versions.clear()
-            raise RuntimeError(f"gave up after {MAX_ATTEMPTS} concurrent conflicts")
+            try:
+                return await self._decide_and_store(requests, position, before_commit)
+            except Exception as error:
+                if is_infrastructure(error) or isinstance(error, FencedOut | TooManyConflicts):
+                    raise
+                # Something in the batch cannot be stored (a value the database refuses):
+                # find which, refuse it, and store the rest, rather than fail for ever.
+                log.warning("batch could not be stored (%r); storing one by one", error)
+                return await self._one_by_one(requests, position, before_commit)
+
+    async def _decide_and_store(
+        self,
+        requests: Sequence[Request],
+        position: Position | None,
+        before_commit: BeforeCommit | None,
+    ) -> list[Outcome]:
+        # Duplicates are rare: the first attempt lets the store's unique message ids
+        # find them, and only then are the known ids looked up, saving a round trip.
+        look_up_known = False
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return await self._handle_once(requests, position, before_commit, look_up_known)
+            except DuplicateMessageError:
+                look_up_known = True
+            except ConcurrencyError as error:
+                log.info("attempt %d: %s; deciding again", attempt, error)
+                self._forget()
+        raise TooManyConflicts(f"gave up after {MAX_ATTEMPTS} concurrent conflicts")
+
+    def _forget(self) -> None:
+        self._organisation = Organisation()
+        self._versions.clear()
+
+    async def _one_by_one(
+        self,
+        requests: Sequence[Request],
+        position: Position | None,
+        before_commit: BeforeCommit | None,
+    ) -> list[Outcome]:
+        """Each request stored on its own; the one the database refuses is refused.
+
+        A crash half-way is safe: the requests stored so far carry their inbound
+        sequence, so when the batch comes again they are recognised as already stored.
+        """
+        outcomes: list[Outcome] = []
+        # Fenced like the batch, without moving the position (it only ever grows).
+        fence_only = dataclasses.replace(position, sequence=0) if position else None
+        for request in requests:
+            try:
+                (outcome,) = await self._decide_and_store([request], fence_only, None)
+            except Exception as error:
+                if is_infrastructure(error) or isinstance(error, FencedOut | TooManyConflicts):
+                    raise
+                self._forget()  # what was decided for it was never stored
+                problem = Problem(field="", message=UNSTORABLE.format(error=type(error).__name__))
+                outcome = Rejected([problem])
+            outcomes.append(outcome)
+        if before_commit is not None:
+            await before_commit(outcomes)
+        if position is not None:
+            await self._store.append([], [], position)
+        return outcomes
 
     async def _catch_up_organisation(self) -> None:
         for stored in await self._store.read_stream(
@@ -120,7 +189,7 @@ class BudgetService:
         known = (
             await self._store.known_messages([r.command.message_id for r in requests])
             if look_up_known
-            else set()
+            else {}
         )
         organisation = self._organisation.copy()
         versions = dict(self._versions)
@@ -132,6 +201,9 @@ class BudgetService:
         tracing = telemetry.enabled()
         for request in requests:
             message_id = request.command.message_id
+            if message_id in known and _same_delivery(request, known[message_id]):
+                outcomes.append(AlreadyStored())
+                continue
             if message_id in known or message_id in seen:
                 outcomes.append(Rejected([Problem(field="message_id", message=DUPLICATE)]))
                 continue
@@ -143,7 +215,7 @@ class BudgetService:
                 )
                 spans.append(span)
             try:
-                event = decide(organisation, request.command)
+                event = decide(organisation, request.command, request.scope)
             except Refused as refusal:
                 outcomes.append(Rejected(refusal.problems))
                 continue
@@ -159,7 +231,9 @@ class BudgetService:
             if before_commit is not None:
                 await before_commit(outcomes)
             await self._store.append(
-                [e for _, e in decided], [r.command.message_id for r, _ in decided], position
+                [e for _, e in decided],
+                [InboundMessage(r.command.message_id, r.sequence) for r, _ in decided],
+                position,
             )
         finally:
             for span in spans:
@@ -167,6 +241,11 @@ class BudgetService:
         self._organisation = organisation
         self._versions = versions
         return outcomes
+
+
+def _same_delivery(request: Request, stored_sequence: int | None) -> bool:
+    """Whether the stored message id came from this very inbound message (a redelivery)."""
+    return request.sequence is not None and request.sequence == stored_sequence
 
 
 def _to_store(

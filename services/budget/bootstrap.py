@@ -14,10 +14,12 @@ from plumbing.database import create_pool
 from plumbing.jetstream import StreamSpec, connect, ensure_streams
 from plumbing.migrations import migrate
 from plumbing.outbox import OutboxRelay
-from plumbing.postgres_eventstore import PostgresEventStore
-from plumbing.service import serve
+from plumbing.postgres_eventstore import MIGRATIONS, PostgresEventStore
+from plumbing.readiness import add_health_routes
+from plumbing.service import resilient, serve
 from plumbing.settings import ServiceSettings
 from services.budget.application import BudgetService
+from services.budget.domain.scope import Scope
 from services.budget.entrypoints.http import create_app
 from services.budget.entrypoints.inbound import InboundConsumer
 
@@ -42,7 +44,6 @@ STREAMS = (
         max_age_seconds=90 * DAY,
     ),
 )
-MIGRATIONS = ["plumbing.sql.eventstore"]
 
 
 @dataclass
@@ -75,17 +76,35 @@ async def build(settings: ServiceSettings) -> BudgetProcess:
         js=js,
         service=service,
         relay=OutboxRelay(pool, nc, subjects.budget_event, batch_size=settings.batch_size),
-        inbound=InboundConsumer(pool, nc, service, settings.batch_size, settings.ack_wait_seconds),
+        inbound=InboundConsumer(
+            pool,
+            nc,
+            service,
+            known_systems(settings),
+            settings.batch_size,
+            settings.ack_wait_seconds,
+        ),
         app=create_app(service),
     )
+
+
+def known_systems(settings: ServiceSettings) -> dict[str, Scope]:
+    return {name: Scope(frozenset(units)) for name, units in settings.systems.items()}
 
 
 async def run(settings: ServiceSettings) -> None:
     """The budget service: controllers' HTTP routes and the inbound consumer."""
     telemetry.setup_tracing("budget")
     process = await build(settings)
+    inbound = process.inbound
+    add_health_routes(process.app, process.nc, process.pool, [inbound.status])
     try:
-        await serve(process.app, settings.http_host, settings.http_port, [process.inbound.run])
+        await serve(
+            process.app,
+            settings.http_host,
+            settings.http_port,
+            [resilient(inbound.run, inbound.status)],
+        )
     finally:
         await process.close()
 
@@ -100,12 +119,11 @@ async def run_relay(settings: ServiceSettings) -> None:
     telemetry.setup_tracing("budget-relay")
     process = await build(settings)
     health = FastAPI(title="Budget outbox relay")
-
-    @health.get("/health")
-    async def healthy() -> dict[str, str]:
-        return {"status": "ok"}
-
+    relay = process.relay
+    add_health_routes(health, process.nc, process.pool, [relay.status])
     try:
-        await serve(health, settings.http_host, settings.http_port, [process.relay.run])
+        await serve(
+            health, settings.http_host, settings.http_port, [resilient(relay.run, relay.status)]
+        )
     finally:
         await process.close()

@@ -1,6 +1,7 @@
 """Wires the reporting service: the projection runner and the views, over one pool."""
 
 import asyncio
+import functools
 from dataclasses import dataclass
 
 import asyncpg
@@ -13,13 +14,14 @@ from plumbing import telemetry
 from plumbing.database import create_pool
 from plumbing.jetstream import connect
 from plumbing.migrations import migrate
-from plumbing.projection import ProjectionRunner, Source
-from plumbing.service import serve
+from plumbing.projection import MIGRATIONS, ProjectionRunner, Source
+from plumbing.readiness import add_health_routes
+from plumbing.service import resilient, serve
 from plumbing.settings import ServiceSettings
 from services.reporting.http import create_app
 from services.reporting.projection import BudgetProjection
+from services.reporting.queries import parked_counts
 
-MIGRATIONS = ["plumbing.sql.projections"]
 BUDGET_EVENTS = Source(subjects.BUDGET_EVENTS_STREAM, subjects.BUDGET_EVENTS_SUBJECTS)
 
 
@@ -47,11 +49,34 @@ async def build(settings: ServiceSettings) -> ReportingProcess:
     return ReportingProcess(pool=pool, nc=nc, js=js, runner=runner, app=create_app(pool))
 
 
+async def _nothing_parked_unseen(pool: asyncpg.Pool) -> str | None:
+    parked, unseen = await parked_counts(pool)
+    if unseen:
+        return (
+            f"{unseen} av {parked} parkerade händelser har ingen sett; "
+            "se kommunplan parked (och --seen när de är omhändertagna)"
+        )
+    return None
+
+
 async def run(settings: ServiceSettings) -> None:
     telemetry.setup_tracing("reporting")
     process = await build(settings)
+    runner = process.runner
+    add_health_routes(
+        process.app,
+        process.nc,
+        process.pool,
+        [runner.status],
+        {"parkerade": functools.partial(_nothing_parked_unseen, process.pool)},
+    )
     try:
-        await serve(process.app, settings.http_host, settings.http_port, [process.runner.run])
+        await serve(
+            process.app,
+            settings.http_host,
+            settings.http_port,
+            [resilient(runner.run, runner.status)],
+        )
     finally:
         await process.close()
 
@@ -61,5 +86,14 @@ async def rebuild(settings: ServiceSettings) -> int:
     process = await build(settings)
     try:
         return await process.runner.rebuild(asyncio.Event())
+    finally:
+        await process.close()
+
+
+async def replay_parked(settings: ServiceSettings) -> tuple[int, int]:
+    """Apply the parked events again; how many were applied, how many are still parked."""
+    process = await build(settings)
+    try:
+        return await process.runner.replay_parked()
     finally:
         await process.close()

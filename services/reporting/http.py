@@ -6,9 +6,12 @@ import asyncpg
 from fastapi import FastAPI, HTTPException, Path
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from plumbing.parking import ParkedRow
 from services.reporting.plan import UnknownUnit, build_plan, plan_to_json
 from services.reporting.plan_html import render_plan_html
-from services.reporting.queries import NotReady, plan_input
+from services.reporting.queries import NotReady, parked_events, plan_input
+
+PARKED_EXCERPT_BYTES = 2000
 
 Year = Annotated[int, Path(ge=1990, le=2100, description="Budgetår")]
 
@@ -36,8 +39,28 @@ def create_app(pool: asyncpg.Pool, home: str = "/plan/KS/2011") -> FastAPI:
     async def plan_json(unit_code: str, year: Year) -> dict[str, Any]:
         return plan_to_json(await plan(unit_code, year))
 
-    @app.get("/health")
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
+    @app.get("/api/drift/parkerade", tags=["drift"])
+    async def parked() -> list[dict[str, Any]]:
+        """Events the read models could not take in, with the reason, oldest first."""
+        try:
+            rows = await parked_events(pool)
+        except NotReady:
+            return []
+        return [_parked_json(row) for row in rows]
 
     return app
+
+
+def _parked_json(row: ParkedRow) -> dict[str, Any]:
+    return {
+        "sequence": row.sequence,
+        "kind": row.kind.value,
+        "reason": row.reason,
+        "stream_id": row.stream_id,
+        "version": row.version,
+        "event_type": row.event_type,
+        "parked_at": row.parked_at.isoformat() if row.parked_at else None,
+        "seen_at": row.seen_at.isoformat() if row.seen_at else None,
+        "size": len(row.body),
+        "excerpt": row.body[:PARKED_EXCERPT_BYTES].decode("utf-8", errors="replace"),
+    }

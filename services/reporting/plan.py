@@ -76,6 +76,7 @@ class PlanInput:
     frame_changes: Sequence[FrameChangeRow]
     net_investments: Sequence[NetInvestmentRow]
     narratives: Sequence[NarrativeRow]
+    parked: int = 0  # events the read models could not take in; the figures may lack them
 
 
 class UnknownUnit(Exception):
@@ -178,6 +179,7 @@ class PlanView:
     year: int  # the budget year Y
     columns: tuple[Column, ...]
     nodes: tuple[NodeView, ...]  # the requested node first, then depth-first
+    parked: int = 0
 
     @property
     def root(self) -> NodeView:
@@ -332,7 +334,7 @@ def build_plan(data: PlanInput, unit_code: str, year: int) -> PlanView:
     walk = _Walk(index, year)
     walk.visit(unit, depth=0, is_root=True)
     nodes = tuple(node for node in walk.nodes if node is not None)
-    return PlanView(year=year, columns=walk.columns, nodes=nodes)
+    return PlanView(year=year, columns=walk.columns, nodes=nodes, parked=data.parked)
 
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -414,4 +416,5 @@ def plan_to_json(view: PlanView) -> dict[str, Any]:
             for column in view.columns
         ],
         "nodes": [_node_json(node) for node in view.nodes],
+        "parked_events": view.parked,
     }

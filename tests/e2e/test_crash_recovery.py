@@ -20,6 +20,7 @@ from plumbing.embedded import free_port
 from tests.conftest import count, eventually
 from tests.fixtures import SMALL_TREE
 from tests.servers import Servers
+from tests.system import KNOWN_SYSTEMS
 
 N = 4000
 
@@ -37,6 +38,7 @@ def start_budget(servers: Servers, budget_database: str) -> Iterator[object]:
                 "KOMMUNPLAN_HTTP_PORT": str(free_port()),
                 "KOMMUNPLAN_BATCH_SIZE": "100",
                 "KOMMUNPLAN_ACK_WAIT_SECONDS": "2",
+                "KOMMUNPLAN_SYSTEMS": json.dumps(KNOWN_SYSTEMS),
             }
         )
         process = subprocess.Popen(
@@ -101,7 +103,8 @@ async def test_killing_the_budget_service_mid_batch_loses_nothing_and_stores_not
     assert info.state.messages == N + 2, "each stored event is published exactly once"
     rejected = await js.stream_info(subjects.BUDGET_REJECTED_STREAM)
     assert rejected.state.messages == 0, "a redelivered, already stored message is not refused"
-    consumer = await js.consumer_info(subjects.BUDGET_INBOUND_STREAM, "budget-inbound")
+    (consumer,) = await js.consumers_info(subjects.BUDGET_INBOUND_STREAM)
+    assert consumer.name.startswith("budget-inbound-e"), "the holder's own consumer"
     assert consumer.num_pending == 0
     last = await js.get_msg(subjects.BUDGET_EVENTS_STREAM, info.state.last_seq)
     assert json.loads(last.data)["envelope"]["version"] >= 1

@@ -8,9 +8,16 @@ import asyncpg
 import pytest
 
 from plumbing.database import create_pool
-from plumbing.eventstore import ConcurrencyError, DuplicateMessageError, NewEvent
+from plumbing.eventstore import (
+    ConcurrencyError,
+    DuplicateMessageError,
+    FencedOut,
+    InboundMessage,
+    NewEvent,
+    Position,
+)
 from plumbing.migrations import migrate
-from plumbing.postgres_eventstore import PostgresEventStore
+from plumbing.postgres_eventstore import MIGRATIONS, PostgresEventStore
 from tests.conftest import count
 
 
@@ -22,7 +29,7 @@ def event(stream: str, version: int) -> NewEvent:
 async def store(budget_database: str) -> AsyncIterator[PostgresEventStore]:
     pool = await create_pool(budget_database)
     async with pool.acquire() as conn:
-        await migrate(conn, ["plumbing.sql.eventstore"])
+        await migrate(conn, MIGRATIONS)
     yield PostgresEventStore(pool)
     await pool.close()
 
@@ -57,7 +64,7 @@ async def test_a_conflicting_batch_stores_none_of_its_events(
 ) -> None:
     await store.append([event("x", 1)])
     with pytest.raises(ConcurrencyError):
-        await store.append([event("y", 1), event("x", 1)], [uuid.uuid4()])
+        await store.append([event("y", 1), event("x", 1)], [InboundMessage(uuid.uuid4())])
     assert await store.stream_versions(["x", "y"]) == {"x": 1}
     assert await count(budget_database, "SELECT count(*) FROM inbound_messages") == 0
     assert await count(budget_database, "SELECT count(*) FROM outbox") == 1
@@ -67,11 +74,54 @@ async def test_a_message_id_is_stored_once_and_a_second_append_with_it_stores_no
     store: PostgresEventStore, budget_database: str
 ) -> None:
     message_id = uuid.uuid4()
-    await store.append([event("m", 1)], [message_id])
+    await store.append([event("m", 1)], [InboundMessage(message_id, sequence=7)])
     with pytest.raises(DuplicateMessageError):
-        await store.append([event("m", 2)], [message_id])
-    assert await store.known_messages([message_id, uuid.uuid4()]) == {message_id}
+        await store.append([event("m", 2)], [InboundMessage(message_id)])
+    assert await store.known_messages([message_id, uuid.uuid4()]) == {message_id: 7}
     assert await count(budget_database, "SELECT count(*) FROM events") == 1
+
+
+async def _take_lease(database_url: str, name: str) -> int:
+    conn = await asyncpg.connect(database_url)
+    try:
+        return int(
+            await conn.fetchval(
+                "INSERT INTO worker_leases (name, epoch) VALUES ($1, 1) ON CONFLICT (name)"
+                " DO UPDATE SET epoch = worker_leases.epoch + 1 RETURNING epoch",
+                name,
+            )
+        )
+    finally:
+        await conn.close()
+
+
+async def test_a_consumer_whose_lock_was_taken_over_stores_nothing(
+    store: PostgresEventStore, budget_database: str
+) -> None:
+    first = await _take_lease(budget_database, "inbound")
+    await store.append(
+        [event("f", 1)], [InboundMessage(uuid.uuid4(), 1)], Position("inbound", 1, first)
+    )
+    second = await _take_lease(budget_database, "inbound")
+    with pytest.raises(FencedOut):
+        await store.append(
+            [event("f", 2)], [InboundMessage(uuid.uuid4(), 2)], Position("inbound", 2, first)
+        )
+    with pytest.raises(FencedOut):
+        await store.append([], [], Position("inbound", 3, first))
+    assert await store.position("inbound") == 1
+    assert await store.stream_versions(["f"]) == {"f": 1}
+    assert await count(budget_database, "SELECT count(*) FROM inbound_messages") == 1
+    await store.append([event("f", 2)], [], Position("inbound", 2, second))
+    assert await store.position("inbound") == 2
+
+
+async def test_a_position_never_moves_back(store: PostgresEventStore, budget_database: str) -> None:
+    epoch = await _take_lease(budget_database, "inbound")
+    await store.append([], [], Position("inbound", 10, epoch))
+    await store.append([event("p", 1)], [], Position("inbound", 0, epoch))
+    assert await store.position("inbound") == 10
+    assert await store.stream_versions(["p"]) == {"p": 1}
 
 
 async def test_every_stored_event_waits_in_the_outbox(

@@ -27,6 +27,7 @@ from contracts.budget.events import (
 from contracts.envelope import Command, Event
 from services.budget.domain.organisation import ORGANISATION_STREAM, Organisation
 from services.budget.domain.refusal import refuse
+from services.budget.domain.scope import Scope, check_scope
 from services.budget.domain.translate import event_from
 
 
@@ -93,11 +94,16 @@ DECISIONS: dict[type[Command], Callable[[Organisation, Command], Event]] = {
 }
 
 
-def decide(org: Organisation, command: Command) -> Event:
-    """The event ``command`` leads to; raises Refused with the reasons when it may not happen."""
+def decide(org: Organisation, command: Command, scope: Scope | None = None) -> Event:
+    """The event ``command`` leads to; raises Refused with the reasons when it may not happen.
+
+    ``scope`` limits the units a sender may write for; None means no limit.
+    """
     decision = DECISIONS.get(type(command))
     if decision is None:
         raise refuse("", f"okänt kommando {type(command).__name__}")
+    if scope is not None:
+        check_scope(org, command, scope)
     return decision(org, command)
 
 

@@ -90,6 +90,18 @@ class Organisation:
             )
         return unit
 
+    def within(self, code: str, roots: frozenset[str]) -> bool:
+        """Whether ``code`` is one of ``roots`` or lies under one of them."""
+        seen: set[str] = set()
+        current: str | None = code
+        while current is not None and current not in seen:
+            if current in roots:
+                return True
+            seen.add(current)
+            unit = self.units.get(current)
+            current = unit.parent_code if unit is not None else None
+        return False
+
     def _descendants(self, code: str) -> set[str]:
         found: set[str] = set()
         frontier = [code]

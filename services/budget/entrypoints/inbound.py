@@ -1,12 +1,16 @@
 """Commands from administrations' systems on ``budget.inbound.<system>.<command>``.
 
 Every message ends either stored or on ``budget.rejected.<system>`` with its reasons;
-none is dropped silently.
+none is dropped silently, and none can stop the consumer: what is wrong with a message
+is refused, and only the infrastructure failing makes a batch wait and try again.
+A message is screened before it is parsed (size, UTF-8, nesting, control characters)
+and its system must be in the register of known systems.
 """
 
 import asyncio
 import functools
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import asyncpg
@@ -20,18 +24,28 @@ from contracts.rejection import Problem, Rejection
 from plumbing.consumer import Consumer, consume_from_position
 from plumbing.eventstore import Position
 from plumbing.jetstream import Publisher
+from plumbing.locks import Lease
+from plumbing.readiness import WorkerStatus
+from plumbing.screening import is_parseable, screen
 from plumbing.validation import problems_from
 from services.budget.application import BudgetService, Outcome, Rejected, Request
+from services.budget.domain.scope import Scope
 
 DURABLE = "budget-inbound"
+UNKNOWN_SYSTEM = (
+    "systemet {system!r} är inte känt av budgettjänsten; bara system i registret över "
+    "avsändare (inställningen KOMMUNPLAN_SYSTEMS) får skicka"
+)
 
 
 def _message_id(data: bytes) -> str | None:
+    if not is_parseable(data):
+        return None
     try:
         value = json.loads(data).get("message_id")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return None
-    return str(value) if value is not None else None
+    return str(value)[:100] if value is not None else None
 
 
 class InboundConsumer:
@@ -40,6 +54,7 @@ class InboundConsumer:
         pool: asyncpg.Pool,
         nc: Client,
         service: BudgetService,
+        systems: Mapping[str, Scope],
         batch_size: int = 500,
         ack_wait_seconds: float = 30.0,
     ) -> None:
@@ -47,6 +62,8 @@ class InboundConsumer:
         self._nc = nc
         self._publisher = Publisher(nc)
         self._service = service
+        self._systems = dict(systems)
+        self.status = WorkerStatus("inkommande")
         self._consumer = Consumer(
             stream=subjects.BUDGET_INBOUND_STREAM,
             subject=subjects.BUDGET_INBOUND_SUBJECTS,
@@ -64,9 +81,10 @@ class InboundConsumer:
             functools.partial(self._service.position, DURABLE),
             self.handle_batch,
             stop,
+            self.status,
         )
 
-    async def handle_batch(self, msgs: list[Msg]) -> None:
+    async def handle_batch(self, msgs: list[Msg], lease: Lease) -> None:
         requests: list[tuple[Msg, Request]] = []
         unreadable: list[tuple[Msg, list[Problem]]] = []
         for msg in msgs:
@@ -88,11 +106,14 @@ class InboundConsumer:
 
         await self._service.handle(
             [r for _, r in requests],
-            position=Position(DURABLE, msgs[-1].metadata.sequence.stream),
+            position=Position(DURABLE, msgs[-1].metadata.sequence.stream, lease.epoch),
             before_commit=reject,
         )
 
     def _parse(self, msg: Msg) -> Request | list[Problem]:
+        problems = screen(msg.data)
+        if problems:
+            return problems
         tokens = msg.subject.split(".")
         if len(tokens) != 4:
             return [
@@ -104,6 +125,9 @@ class InboundConsumer:
                 )
             ]
         source_system, command_name = tokens[2], tokens[3]
+        scope = self._systems.get(source_system)
+        if scope is None:
+            return [Problem(field="", message=UNKNOWN_SYSTEM.format(system=source_system))]
         command_type = BUDGET_COMMANDS.get(command_name)
         if command_type is None:
             return [
@@ -133,6 +157,8 @@ class InboundConsumer:
             command=command,
             source_system=source_system,
             trace_headers=dict(msg.headers or {}),
+            sequence=msg.metadata.sequence.stream,
+            scope=scope,
         )
 
     async def _reject(self, rejections: list[tuple[Msg, list[Problem]]]) -> None:

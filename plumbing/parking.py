@@ -1,0 +1,138 @@
+"""Parked events: what a projection could not apply, kept with the reason instead of stopping.
+
+Per event stream a projection applies version n+1 after n. An event that breaks that
+order or cannot be applied is parked in the generation's ``parked`` table:
+- unreadable: the message is not an event at all (forged, or a format no one reads yet);
+- gap: a version beyond the next one (an event is missing, or the version is forged);
+  the stream goes on, and the missing event is applied when it comes;
+- failed: applying it failed; its stream waits behind it, since a later event of the
+  same stream applied first could be overwritten by it later;
+- held: a later event of a stream that waits behind a failed one.
+An operator sees them (``kommunplan parked``, the views say how many) and replays them
+after a fix; a replay runs them through the same rules, in their stream order.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from plumbing.database import Connection
+
+
+class ParkedKind(StrEnum):
+    UNREADABLE = "unreadable"
+    GAP = "gap"
+    FAILED = "failed"
+    HELD = "held"
+
+    @property
+    def blocks_stream(self) -> bool:
+        return self in (ParkedKind.FAILED, ParkedKind.HELD)
+
+
+@dataclass(frozen=True)
+class Parked:
+    sequence: int
+    kind: ParkedKind
+    reason: str
+    body: bytes
+    stream_id: str | None = None
+    version: int | None = None
+    event_type: str | None = None
+
+
+@dataclass(frozen=True)
+class ParkedRow(Parked):
+    parked_at: datetime | None = None
+    seen_at: datetime | None = None
+
+
+PARKED_SQL = """
+CREATE TABLE IF NOT EXISTS parked (
+    sequence   bigint PRIMARY KEY,
+    kind       text        NOT NULL,
+    reason     text        NOT NULL,
+    body       bytea       NOT NULL,
+    stream_id  text,
+    version    integer,
+    event_type text,
+    parked_at  timestamptz NOT NULL DEFAULT now(),
+    seen_at    timestamptz
+);
+CREATE INDEX IF NOT EXISTS parked_stream ON parked (stream_id) WHERE kind IN ('failed', 'held');
+"""
+
+MAX_REASON_CHARACTERS = 2000
+
+
+def describe(error: BaseException) -> str:
+    """An error as the reason an operator reads, kept short."""
+    return f"{type(error).__name__}: {error}"[:MAX_REASON_CHARACTERS]
+
+
+async def blocked_streams(conn: Connection, stream_ids: Sequence[str]) -> set[str]:
+    """Those of ``stream_ids`` that wait behind a parked event."""
+    if not stream_ids:
+        return set()
+    rows = await conn.fetch(
+        "SELECT DISTINCT stream_id FROM parked"
+        " WHERE kind IN ('failed', 'held') AND stream_id = ANY($1::text[])",
+        list(stream_ids),
+    )
+    return {r["stream_id"] for r in rows}
+
+
+async def park(conn: Connection, parked: Sequence[Parked]) -> None:
+    if not parked:
+        return
+    await conn.executemany(
+        "INSERT INTO parked (sequence, kind, reason, body, stream_id, version, event_type)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        " ON CONFLICT (sequence) DO UPDATE SET kind = EXCLUDED.kind, reason = EXCLUDED.reason",
+        [
+            (p.sequence, p.kind.value, p.reason, p.body, p.stream_id, p.version, p.event_type)
+            for p in parked
+        ],
+    )
+
+
+async def take_all(conn: Connection) -> list[tuple[int, bytes]]:
+    """Remove every parked event, returning (sequence, body) in stream order, to replay."""
+    rows = await conn.fetch("DELETE FROM parked RETURNING sequence, body")
+    return sorted((r["sequence"], bytes(r["body"])) for r in rows)
+
+
+async def listing(conn: Connection) -> list[ParkedRow]:
+    rows = await conn.fetch(
+        "SELECT sequence, kind, reason, body, stream_id, version, event_type, parked_at, seen_at"
+        " FROM parked ORDER BY sequence"
+    )
+    return [
+        ParkedRow(
+            sequence=r["sequence"],
+            kind=ParkedKind(r["kind"]),
+            reason=r["reason"],
+            body=bytes(r["body"]),
+            stream_id=r["stream_id"],
+            version=r["version"],
+            event_type=r["event_type"],
+            parked_at=r["parked_at"],
+            seen_at=r["seen_at"],
+        )
+        for r in rows
+    ]
+
+
+async def counts(conn: Connection) -> tuple[int, int]:
+    """How many events are parked, and how many of them no operator has seen yet."""
+    row = await conn.fetchrow(
+        "SELECT count(*) AS parked, count(*) - count(seen_at) AS unseen FROM parked"
+    )
+    assert row is not None
+    return int(row["parked"]), int(row["unseen"])
+
+
+async def mark_seen(conn: Connection) -> int:
+    result = await conn.execute("UPDATE parked SET seen_at = now() WHERE seen_at IS NULL")
+    return int(result.split()[-1])

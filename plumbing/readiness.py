@@ -1,0 +1,118 @@
+"""What a process tells an operator: /health (it lives) and /ready (it can do its work).
+
+Each background worker keeps a WorkerStatus; /ready also asks NATS and PostgreSQL
+themselves, so a worker that is idle but cut off still shows as not ready.
+"""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import asyncpg
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from nats.aio.client import Client
+
+# A batch retried for longer than this means the worker is stuck, not just unlucky.
+STALLED_AFTER_SECONDS = 30.0
+
+
+class WorkerState(StrEnum):
+    STARTING = "startar"
+    STANDBY = "i reserv"
+    WORKING = "arbetar"
+    RETRYING = "försöker igen"
+
+
+@dataclass
+class WorkerStatus:
+    """The state of one background worker, as it last reported it."""
+
+    name: str
+    state: WorkerState = WorkerState.STARTING
+    problem: str | None = None
+    since: float = field(default_factory=time.monotonic)
+
+    def _set(self, state: WorkerState, problem: str | None = None) -> None:
+        if state is not self.state:
+            self.since = time.monotonic()
+        self.state = state
+        self.problem = problem
+
+    def standby(self) -> None:
+        self._set(WorkerState.STANDBY)
+
+    def working(self) -> None:
+        self._set(WorkerState.WORKING)
+
+    def retrying(self, error: BaseException) -> None:
+        self._set(WorkerState.RETRYING, f"{type(error).__name__}: {error}"[:500])
+
+    def trouble(self, now: float | None = None) -> str | None:
+        """What is wrong, in Swedish, or None when the worker is doing fine."""
+        if self.state is not WorkerState.RETRYING:
+            return None
+        waited = (now if now is not None else time.monotonic()) - self.since
+        if waited < STALLED_AFTER_SECONDS:
+            return None
+        return f"har försökt igen i {waited:.0f} s: {self.problem}"
+
+
+# An extra check of a service's own: None when fine, otherwise what is wrong, in Swedish.
+Check = Callable[[], Awaitable[str | None]]
+
+
+async def _database_trouble(pool: asyncpg.Pool) -> str | None:
+    try:
+        await asyncio.wait_for(pool.fetchval("SELECT 1"), timeout=2.0)
+    except Exception as error:
+        return f"PostgreSQL svarar inte: {type(error).__name__}"
+    return None
+
+
+def _nats_trouble(nc: Client) -> str | None:
+    return None if nc.is_connected else "förbindelsen med NATS är bruten"
+
+
+async def readiness(
+    nc: Client, pool: asyncpg.Pool, workers: Sequence[WorkerStatus], checks: dict[str, Check]
+) -> dict[str, str]:
+    """Every check by name: "ok" or what is wrong."""
+    results: dict[str, str | None] = {
+        "nats": _nats_trouble(nc),
+        "postgresql": await _database_trouble(pool),
+    }
+    for worker in workers:
+        results[worker.name] = worker.trouble()
+    for name, check in checks.items():
+        try:
+            results[name] = await asyncio.wait_for(check(), timeout=2.0)
+        except Exception as error:
+            results[name] = f"kontrollen misslyckades: {type(error).__name__}"
+    return {name: problem or "ok" for name, problem in results.items()}
+
+
+def add_health_routes(
+    app: FastAPI,
+    nc: Client,
+    pool: asyncpg.Pool,
+    workers: Sequence[WorkerStatus] = (),
+    checks: dict[str, Check] | None = None,
+) -> None:
+    """GET /health: 200 while the process lives. GET /ready: 200 or 503 with each check."""
+
+    @app.get("/health", tags=["drift"])
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/ready", tags=["drift"])
+    async def ready() -> JSONResponse:
+        results = await readiness(nc, pool, workers, checks or {})
+        is_ready = all(value == "ok" for value in results.values())
+        states = {w.name: w.state.value for w in workers}
+        return JSONResponse(
+            status_code=200 if is_ready else 503,
+            content={"ready": is_ready, "checks": results, "workers": states},
+        )
