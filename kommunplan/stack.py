@@ -91,6 +91,7 @@ class Stack:
                 "KOMMUNPLAN_DATABASE_URL": database_url,
                 "KOMMUNPLAN_HTTP_HOST": self.settings.http_host,
                 "KOMMUNPLAN_HTTP_PORT": str(self.port(service)),
+                "KOMMUNPLAN_SYSTEMS": json.dumps(self.settings.systems),
             }
         )
         with self.log_path(service).open("ab") as output:

@@ -47,3 +47,10 @@ class StackSettings(BaseSettings):
     relay_port: int = 8002
     reporting_port: int = 8000
     http_host: str = "127.0.0.1"
+    systems: dict[str, list[str]] = Field(
+        default_factory=lambda: {"ekonomisystem": ["*"]},
+        description=(
+            "The register of known sending systems given to the services (see ServiceSettings);"
+            " by default the ledger that loads the demo, for every unit"
+        ),
+    )
