@@ -149,6 +149,7 @@ def _too_many(count: int) -> Problem:
 
 
 def _displayable(text: str, max_chars: int) -> str:
+    if len(text) > max_chars:
+        text = text[: max_chars - 1] + "…"
     # Lone surrogates (from a JSON escape in the message) cannot be encoded as UTF-8.
-    text = text.encode("utf-8", errors="replace").decode("utf-8")
-    return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
+    return text.encode("utf-8", errors="replace").decode("utf-8")
