@@ -30,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "rebuild", help="replay the budget stream into fresh reporting read models, then switch"
     )
+    parked = commands.add_parser(
+        "parked", help="list the events reporting could not apply (settings from KOMMUNPLAN_*)"
+    )
+    parked.add_argument("--replay", action="store_true", help="apply them again, after a fix")
+    parked.add_argument("--seen", action="store_true", help="mark them as seen by an operator")
     return parser
 
 
@@ -48,3 +53,9 @@ def main(argv: list[str] | None = None) -> None:
 
         generation = asyncio.run(rebuild(ServiceSettings()))
         print(f"Rapportmodellerna är ombyggda; generation {generation} används nu.")
+    elif args.command == "parked":
+        from services.reporting.bootstrap import parked
+
+        logging.getLogger().setLevel(logging.WARNING)
+        for line in asyncio.run(parked(ServiceSettings(), replay=args.replay, seen=args.seen)):
+            print(line)

@@ -123,8 +123,9 @@ class BudgetService:
         position: Position | None,
         before_commit: BeforeCommit | None,
     ) -> list[Outcome]:
-        # Duplicates are rare: the first attempt lets the store's unique message ids
-        # find them, and only then are the known ids looked up, saving a round trip.
+        # Duplicates are rare: the first attempt lets the store's unique message ids find
+        # them (or a refusal that may be one, see _refused_but_known), and only then are
+        # all the known ids looked up, saving a round trip.
         look_up_known = False
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
@@ -135,6 +136,21 @@ class BudgetService:
                 log.info("attempt %d: %s; deciding again", attempt, error)
                 self._forget()
         raise TooManyConflicts(f"gave up after {MAX_ATTEMPTS} concurrent conflicts")
+
+    async def _refused_but_known(
+        self, requests: Sequence[Request], outcomes: Sequence[Outcome]
+    ) -> bool:
+        """Whether a request refused by the domain was in fact stored before.
+
+        A message stored once and delivered again may be refused by the domain (its unit
+        now exists); it must be recognised as already stored instead.
+        """
+        refused = [
+            r.command.message_id
+            for r, o in zip(requests, outcomes, strict=True)
+            if isinstance(o, Rejected)
+        ]
+        return bool(refused) and bool(await self._store.known_messages(refused))
 
     def _forget(self) -> None:
         self._organisation = Organisation()
@@ -227,6 +243,8 @@ class BudgetService:
             new_event = _to_store(request, event, stream_id, versions[stream_id], span)
             decided.append((request, new_event))
             outcomes.append(Accepted([new_event.event_id]))
+        if not look_up_known and await self._refused_but_known(requests, outcomes):
+            raise DuplicateMessageError("a refused message was stored before")
         try:
             if before_commit is not None:
                 await before_commit(outcomes)

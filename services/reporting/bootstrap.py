@@ -10,7 +10,7 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from contracts import subjects
-from plumbing import telemetry
+from plumbing import parking, telemetry
 from plumbing.database import create_pool
 from plumbing.jetstream import connect
 from plumbing.migrations import migrate
@@ -20,7 +20,7 @@ from plumbing.service import resilient, serve
 from plumbing.settings import ServiceSettings
 from services.reporting.http import create_app
 from services.reporting.projection import BudgetProjection
-from services.reporting.queries import parked_counts
+from services.reporting.queries import in_active_generation, parked_counts, parked_events
 
 BUDGET_EVENTS = Source(subjects.BUDGET_EVENTS_STREAM, subjects.BUDGET_EVENTS_SUBJECTS)
 
@@ -59,17 +59,22 @@ async def _nothing_parked_unseen(pool: asyncpg.Pool) -> str | None:
     return None
 
 
-async def run(settings: ServiceSettings) -> None:
-    telemetry.setup_tracing("reporting")
-    process = await build(settings)
-    runner = process.runner
+def add_operations_routes(process: ReportingProcess) -> None:
+    """/health and /ready, which also says when parked events wait unseen."""
     add_health_routes(
         process.app,
         process.nc,
         process.pool,
-        [runner.status],
+        [process.runner.status],
         {"parkerade": functools.partial(_nothing_parked_unseen, process.pool)},
     )
+
+
+async def run(settings: ServiceSettings) -> None:
+    telemetry.setup_tracing("reporting")
+    process = await build(settings)
+    runner = process.runner
+    add_operations_routes(process)
     try:
         await serve(
             process.app,
@@ -90,10 +95,29 @@ async def rebuild(settings: ServiceSettings) -> int:
         await process.close()
 
 
-async def replay_parked(settings: ServiceSettings) -> tuple[int, int]:
-    """Apply the parked events again; how many were applied, how many are still parked."""
+async def parked(settings: ServiceSettings, *, replay: bool, seen: bool) -> list[str]:
+    """For an operator: replay the parked events (after a fix), mark them seen, list them.
+
+    Returns the lines to print, in Swedish.
+    """
     process = await build(settings)
     try:
-        return await process.runner.replay_parked()
+        lines = []
+        if replay:
+            applied, still = await process.runner.replay_parked()
+            lines.append(f"Omspelning: {applied} händelser inlästa, {still} fortfarande parkerade.")
+        if seen:
+            marked = await in_active_generation(process.pool, parking.mark_seen)
+            lines.append(f"{marked} parkerade händelser markerade som sedda.")
+        rows = await parked_events(process.pool)
+        lines.extend(_parked_line(row) for row in rows)
+        lines.append(f"{len(rows)} parkerade händelser.")
+        return lines
     finally:
         await process.close()
+
+
+def _parked_line(row: parking.ParkedRow) -> str:
+    where = f"{row.stream_id} v{row.version} {row.event_type}" if row.stream_id else "oläsbar"
+    seen = "sedd" if row.seen_at else "ny"
+    return f"#{row.sequence} [{row.kind.value}, {seen}] {where}: {row.reason}"

@@ -34,11 +34,15 @@ def actuals(**fields: Any) -> dict[str, Any]:
 
 
 async def send(
-    js: JetStreamContext, command_name: str, body: dict[str, Any] | bytes, msg_id: str | None = None
+    js: JetStreamContext,
+    command_name: str,
+    body: dict[str, Any] | bytes,
+    msg_id: str | None = None,
+    system: str = SYSTEM,
 ) -> None:
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
     headers = {"Nats-Msg-Id": msg_id} if msg_id else None
-    await js.publish(subjects.budget_inbound(SYSTEM, command_name), data, headers=headers)
+    await js.publish(subjects.budget_inbound(system, command_name), data, headers=headers)
 
 
 async def rejections(js: JetStreamContext) -> list[dict[str, Any]]:
@@ -191,3 +195,47 @@ async def test_a_batch_with_good_and_bad_messages_stores_the_good_ones(
     await eventually(lambda: stored_actuals(budget_database), until=lambda n: n == 12)
     refused = await eventually(lambda: rejections(js), until=lambda found: len(found) >= 2)
     assert sorted(r["problems"][0]["field"] for r in refused) == ["period", "unit_code"]
+
+
+async def test_a_message_from_a_system_nobody_knows_is_refused_and_stores_nothing(
+    budget: BudgetProcess, nats_client: tuple[Client, JetStreamContext], budget_database: str
+) -> None:
+    _, js = nats_client
+    await send(js, "record-actuals", actuals(), system="okantsystem")
+    refused = await eventually(lambda: rejections(js))
+    assert refused[0]["source_system"] == "okantsystem"
+    assert "inte känt" in refused[0]["problems"][0]["message"]
+    assert await stored_actuals(budget_database) == 0
+    # The consumer goes on: the next message from a known system is stored.
+    await send(js, "record-actuals", actuals())
+    await eventually(lambda: stored_actuals(budget_database), until=lambda n: n == 1)
+
+
+async def test_a_system_may_write_only_for_the_units_it_was_given(
+    budget: BudgetProcess, nats_client: tuple[Client, JetStreamContext], budget_database: str
+) -> None:
+    _, js = nats_client
+    # The payroll system may write under KLF only; IT sits directly under KS here.
+    await send(js, "record-actuals", actuals(), system="lonesystem")
+    refused = await eventually(lambda: rejections(js))
+    (problem,) = refused[0]["problems"]
+    assert problem["field"] == "unit_code"
+    assert "får inte skriva för enheten IT" in problem["message"]
+    assert await stored_actuals(budget_database) == 0
+
+
+async def test_a_message_redelivered_after_it_was_stored_is_not_refused(
+    budget: BudgetProcess, nats_client: tuple[Client, JetStreamContext], budget_database: str
+) -> None:
+    _, js = nats_client
+    await send(js, "record-actuals", actuals())
+    await eventually(lambda: stored_actuals(budget_database))
+    # As if JetStream lost the acknowledgement and delivered the stored batch again.
+    await budget.pool.execute("UPDATE consumer_positions SET sequence = 0")
+    await js.delete_consumer(
+        subjects.BUDGET_INBOUND_STREAM,
+        (await js.consumers_info(subjects.BUDGET_INBOUND_STREAM))[0].name,
+    )
+    await send(js, "record-actuals", actuals(period="2011-04"))
+    await eventually(lambda: stored_actuals(budget_database), until=lambda n: n == 2)
+    assert await rejections(js) == []

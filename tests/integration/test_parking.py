@@ -1,0 +1,183 @@
+"""Events reporting cannot apply are parked with their reason; the projection goes on."""
+
+import asyncio
+import contextlib
+import json
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import httpx
+import pytest
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from contracts import subjects
+from contracts.budget.commands import RecordActuals
+from kommunplan.demo import publish_commands
+from plumbing.database import Connection
+from plumbing.projection import ProjectionRunner, ReceivedEvent
+from plumbing.service import resilient
+from services.reporting import bootstrap as reporting
+from services.reporting.projection import BudgetProjection
+from tests.conftest import eventually
+from tests.fixtures import SMALL_TREE
+from tests.servers import Servers
+from tests.system import running_budget, settings
+
+
+def ledger(period: str, revenue: str) -> RecordActuals:
+    return RecordActuals(actor="ledger", unit_code="IT", period=period, revenue=revenue, costs="-1")
+
+
+class BreakableProjection(BudgetProjection):
+    """The budget projection, failing on events for a unit while ``broken`` holds it."""
+
+    def __init__(self) -> None:
+        self.broken: set[str] = set()
+
+    async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
+        for event in events:
+            if event.payload.get("unit_code") in self.broken:
+                raise ValueError(f"cannot project {event.payload['unit_code']} yet")
+        await super().apply(conn, events)
+
+
+@contextlib.asynccontextmanager
+async def _reporting(
+    servers: Servers, database: str, projection: BudgetProjection
+) -> AsyncIterator[reporting.ReportingProcess]:
+    process = await reporting.build(settings(servers.nats_url, database))
+    process.runner = ProjectionRunner(
+        process.pool, process.nc, projection, reporting.BUDGET_EVENTS, 200, 2.0
+    )
+    reporting.add_operations_routes(process)
+    stop = asyncio.Event()
+    task = asyncio.create_task(resilient(process.runner.run, process.runner.status)(stop))
+    try:
+        yield process
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=15)
+        await process.close()
+
+
+@pytest.fixture
+async def projection() -> BreakableProjection:
+    return BreakableProjection()
+
+
+@pytest.fixture
+async def stack(
+    servers: Servers,
+    nats_client: tuple[Client, JetStreamContext],
+    budget_database: str,
+    reporting_database: str,
+    projection: BreakableProjection,
+) -> AsyncIterator[reporting.ReportingProcess]:
+    async with (
+        running_budget(servers.nats_url, budget_database),
+        _reporting(servers, reporting_database, projection) as process,
+    ):
+        await publish_commands(servers.nats_url, [*SMALL_TREE], "ekonomisystem")
+        await eventually(lambda: _actuals(process), until=lambda rows: rows == {})
+        yield process
+
+
+async def _get(process: reporting.ReportingProcess, path: str) -> httpx.Response:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=process.app), base_url="http://reporting"
+    ) as http:
+        return await http.get(path)
+
+
+async def _actuals(process: reporting.ReportingProcess) -> dict[str, str] | None:
+    from services.reporting.queries import NotReady, in_active_generation
+
+    async def read(conn: Connection) -> dict[str, str]:
+        rows = await conn.fetch("SELECT period, revenue FROM actuals")
+        return {r["period"]: str(r["revenue"]) for r in rows}
+
+    try:
+        units = await in_active_generation(
+            process.pool, lambda conn: conn.fetchval("SELECT count(*) FROM units")
+        )
+        if units < len(SMALL_TREE):
+            return None
+        return await in_active_generation(process.pool, read)
+    except NotReady:
+        return None
+
+
+async def _parked(process: reporting.ReportingProcess) -> list[dict[str, Any]]:
+    response = await _get(process, "/api/drift/parkerade")
+    assert response.status_code == 200
+    return list(response.json())
+
+
+async def test_a_forged_event_far_ahead_in_its_stream_is_parked_and_later_events_still_show(
+    stack: reporting.ReportingProcess,
+    servers: Servers,
+    nats_client: tuple[Client, JetStreamContext],
+) -> None:
+    _, js = nats_client
+    await publish_commands(servers.nats_url, [ledger("2011-01", "100")], "ekonomisystem")
+    await eventually(lambda: _actuals(stack), until=lambda rows: rows == {"2011-01": "100"})
+    forged = await js.get_last_msg(
+        subjects.BUDGET_EVENTS_STREAM, subjects.budget_event("ActualsRecorded")
+    )
+    message = json.loads(forged.data)
+    message["envelope"].update(event_id=str(uuid.uuid4()), version=2147483647)
+    message["payload"]["revenue"] = "999999"
+    await js.publish(subjects.budget_event("ActualsRecorded"), json.dumps(message).encode())
+    await publish_commands(servers.nats_url, [ledger("2011-01", "200")], "ekonomisystem")
+
+    await eventually(lambda: _actuals(stack), until=lambda rows: rows == {"2011-01": "200"})
+    (parked,) = await eventually(lambda: _parked(stack))
+    assert parked["kind"] == "gap"
+    assert parked["version"] == 2147483647
+    assert "nästa i strömmen är 2" in parked["reason"]
+    plan = (await _get(stack, "/api/plan/KS/2011")).json()
+    assert plan["parked_events"] == 1
+    assert "kunde inte läsas in" in (await _get(stack, "/plan/KS/2011")).text
+
+
+async def test_a_message_that_is_no_event_at_all_is_parked_and_the_projection_goes_on(
+    stack: reporting.ReportingProcess,
+    servers: Servers,
+    nats_client: tuple[Client, JetStreamContext],
+) -> None:
+    _, js = nats_client
+    await js.publish(subjects.budget_event("FiguresSet"), b"\x00" * 1000)
+    await js.publish(subjects.budget_event("FiguresSet"), b'{"envelope": {}, "payload": 1}')
+    await publish_commands(servers.nats_url, [ledger("2011-02", "7")], "ekonomisystem")
+    await eventually(lambda: _actuals(stack), until=lambda rows: rows == {"2011-02": "7"})
+    parked = await _parked(stack)
+    assert [p["kind"] for p in parked] == ["unreadable", "unreadable"]
+    assert parked[0]["size"] == 1000
+
+
+async def test_an_event_that_fails_holds_its_stream_until_replayed_after_a_fix(
+    stack: reporting.ReportingProcess,
+    servers: Servers,
+    projection: BreakableProjection,
+    budget_database: str,
+) -> None:
+    projection.broken.add("IT")
+    await publish_commands(
+        servers.nats_url,
+        [ledger("2011-03", "1"), ledger("2011-03", "2"), ledger("2011-04", "3")],
+        "ekonomisystem",
+    )
+    parked = await eventually(lambda: _parked(stack), until=lambda found: len(found) == 3)
+    assert [p["kind"] for p in parked] == ["failed", "held", "held"]
+    assert "cannot project IT yet" in parked[0]["reason"]
+    ready = await _get(stack, "/ready")
+    assert ready.status_code == 503
+    assert "ingen sett" in ready.json()["checks"]["parkerade"]
+
+    projection.broken.clear()  # the fix
+    applied, still = await stack.runner.replay_parked()
+    assert (applied, still) == (3, 0)
+    assert await _actuals(stack) == {"2011-03": "2", "2011-04": "3"}
+    assert (await _get(stack, "/ready")).status_code == 200
