@@ -73,17 +73,17 @@ def _clip(text: str, width: int) -> str:
 
 def table(rows: Sequence[Outcome]) -> str:
     lines = [
-        f"{'kind':<9}  {'case':<46}  {'what was done':<62}  {'checks':>6}  result",
-        "-" * 140,
+        f"{'kind':<9}  {'case':<46}  {'what was done':<72}  {'checks':>6}  result",
+        "-" * 150,
     ]
     for row in rows:
         held = sum(c.held for c in row.checks)
         result = "held" if row.held else "FAILED: " + ", ".join(c.name for c in failed(row.checks))
         lines.append(
-            f"{row.group:<9}  {_clip(row.name, 46):<46}  {_clip(row.done, 62):<62}"
+            f"{row.group:<9}  {_clip(row.name, 46):<46}  {_clip(row.done, 72):<72}"
             f"  {held:>2}/{len(row.checks):<3}  {result}"
         )
-    lines.append("-" * 140)
+    lines.append("-" * 150)
     for group in ("fault", "hostile", "generated"):
         mine = [r for r in rows if r.group == group]
         if mine:

@@ -75,9 +75,17 @@ def figures(command: RecordActuals) -> tuple[Decimal, Decimal]:
     return command.revenue, command.costs
 
 
+async def _expected_while_servers_restart(error: Exception) -> None:
+    """Connection errors are what the faults cause; the properties judge the outcome."""
+
+
 async def connect(nats_url: str) -> Client:
     return await nats.connect(
-        nats_url, max_reconnect_attempts=-1, reconnect_time_wait=0.2, connect_timeout=2
+        nats_url,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.2,
+        connect_timeout=2,
+        error_cb=_expected_while_servers_restart,
     )
 
 

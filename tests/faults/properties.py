@@ -22,6 +22,11 @@ from tests.faults.stack import FaultStack
 
 T = TypeVar("T")
 
+# How /ready names the inbound consumer among a budget process's workers, and its state
+# while it consumes.
+INBOUND_WORKER = ("inkommande", "inbound")
+WORKING = "arbetar"
+
 
 @dataclass(frozen=True)
 class Check:
@@ -162,11 +167,24 @@ class HttpWatch:
 
     stack: FaultStack
     answers: list[tuple[str, str, int]] = field(default_factory=list)
+    # Per round, the inbound worker's state as each budget process reported it on /ready.
+    inbound_states: list[dict[str, str]] = field(default_factory=list)
 
     def record(self, service: str, path: str, status: int) -> None:
         self.answers.append((service, path, status))
 
+    def _note_workers(self, service: str, response: httpx.Response, states: dict[str, str]) -> None:
+        try:
+            workers = response.json().get("workers") or {}
+        except (ValueError, AttributeError):
+            return
+        for worker, state in workers.items():
+            if any(word in worker.lower() for word in INBOUND_WORKER):
+                states[service] = str(state)
+
     async def _round(self, client: httpx.AsyncClient) -> None:
+        states: dict[str, str] = {}
+        self.inbound_states.append(states)
         for service in list(self.stack.services.values()):
             paths = ["/health", "/ready"]
             if service.kind == "reporting":
@@ -179,6 +197,8 @@ class HttpWatch:
                 except httpx.HTTPError:
                     continue  # killed or starting: no answer is not a wrong answer
                 self.record(service.name, path, response.status_code)
+                if path == "/ready" and service.kind == "budget":
+                    self._note_workers(service.name, response, states)
 
     @contextlib.asynccontextmanager
     async def running(self, every: float = 0.5) -> AsyncIterator["HttpWatch"]:
@@ -199,6 +219,24 @@ class HttpWatch:
     def server_errors(self) -> list[tuple[str, str, int]]:
         # 503 is how /ready and the views say "not yet"; any other 5xx is a fault.
         return [a for a in self.answers if a[2] >= 500 and a[2] != 503]
+
+
+def one_inbound_consumer_at_a_time(watch: HttpWatch) -> Check:
+    """Seen on /ready: never two budget processes consuming at once, and the others seen
+    standing by (an operator must be able to tell which one works)."""
+    rounds = [r for r in watch.inbound_states if r]
+    crowded = [r for r in rounds if sum(s == WORKING for s in r.values()) > 1]
+    standing_by = [r for r in rounds if sum(s == WORKING for s in r.values()) == 1 and len(r) > 1]
+    detail = f"{len(rounds)} rounds of /ready, {len(crowded)} with two or more consuming"
+    if crowded:
+        detail += f", e.g. {crowded[0]}"
+    if not standing_by:
+        detail += "; never seen one consuming while another stood by"
+    return Check(
+        "one budget process consumes, the others stand by",
+        bool(standing_by) and not crowded,
+        detail,
+    )
 
 
 def no_server_errors(watch: HttpWatch) -> Check:
@@ -360,6 +398,7 @@ async def still_moving(stack: FaultStack, nc: Client, value: int = 999_999_999) 
 async def every_property(
     stack: FaultStack, nc: Client, sent: Sequence[RecordActuals], watch: HttpWatch
 ) -> list[Check]:
+    """The properties of the scenarios, in the order the table shows them."""
     await settle(stack, sent)
     checks = [
         *await latest_values(stack, sent),

@@ -15,6 +15,7 @@ from tests.faults.properties import (
     HttpWatch,
     Outcome,
     every_property,
+    one_inbound_consumer_at_a_time,
     stored_actuals_count,
     wait_for,
 )
@@ -28,6 +29,10 @@ class Scenario:
     name: str
     fault: Fault
     services: tuple[tuple[str, str], ...] = tuple(ONE_OF_EACH)
+
+    @property
+    def standbys(self) -> bool:
+        return sum(kind == "budget" for _, kind in self.services) > 1
 
 
 async def _kill_and_start(stack: FaultStack, name: str) -> str:
@@ -128,7 +133,9 @@ async def _ingest(stack: FaultStack, nc: Client, scenario: Scenario, messages: i
             Check("the fault landed mid-ingest", 0 < at < messages, f"at {at} of {messages}"),
             *await every_property(stack, nc, sent, watch),
         ]
-    return Outcome("fault", scenario.name, f"{done}; at {at}/{messages} stored", checks)
+        if scenario.standbys:
+            checks.append(one_inbound_consumer_at_a_time(watch))
+    return Outcome("fault", scenario.name, f"at {at}/{messages} stored: {done}", checks)
 
 
 async def run_scenario(scenario: Scenario, messages: int) -> Outcome:

@@ -230,6 +230,7 @@ class FaultStack:
         return [s.name for s in self.services.values() if not s.alive()]
 
     def stop(self, keep: bool = False) -> None:
+        """Stop everything; ``keep`` leaves the logs in place."""
         for service in self.services.values():
             if service.alive():
                 service.process.send_signal(signal.SIGTERM)
@@ -244,5 +245,6 @@ class FaultStack:
             self.stop_postgres()
         except subprocess.CalledProcessError:
             self.kill_postgres()
-        if not keep:
-            shutil.rmtree(self.root, ignore_errors=True)
+        # Only the logs are worth keeping for a failure; the servers' data is large.
+        for data in [self._pgdata, self.root / "nats"] if keep else [self.root]:
+            shutil.rmtree(data, ignore_errors=True)
