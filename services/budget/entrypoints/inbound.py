@@ -9,9 +9,7 @@ and its system must be in the register of known systems.
 
 import asyncio
 import functools
-import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
 
 import asyncpg
 from nats.aio.client import Client
@@ -20,13 +18,14 @@ from pydantic import ValidationError
 
 from contracts import subjects
 from contracts.budget.commands import BUDGET_COMMANDS
-from contracts.rejection import Problem, Rejection
+from contracts.rejection import Problem
 from plumbing.consumer import Consumer, consume_from_position
 from plumbing.eventstore import Position
 from plumbing.jetstream import Publisher
 from plumbing.locks import Lease
 from plumbing.readiness import WorkerStatus
-from plumbing.screening import is_parseable, screen
+from plumbing.rejections import PAYLOAD_HEADROOM, encode_rejection, message_id_of
+from plumbing.screening import screen
 from plumbing.validation import problems_from
 from services.budget.application import BudgetService, Outcome, Rejected, Request
 from services.budget.domain.scope import Scope
@@ -36,16 +35,6 @@ UNKNOWN_SYSTEM = (
     "systemet {system!r} är inte känt av budgettjänsten; bara system i registret över "
     "avsändare (inställningen KOMMUNPLAN_SYSTEMS) får skicka"
 )
-
-
-def _message_id(data: bytes) -> str | None:
-    if not is_parseable(data):
-        return None
-    try:
-        value = json.loads(data).get("message_id")
-    except (ValueError, AttributeError, RecursionError):
-        return None
-    return str(value)[:100] if value is not None else None
 
 
 class InboundConsumer:
@@ -165,21 +154,15 @@ class InboundConsumer:
         messages = []
         for msg, problems in rejections:
             source_system = msg.subject.split(".")[2] if msg.subject.count(".") >= 2 else "okänd"
-            rejection = Rejection(
-                message_id=_message_id(msg.data),
+            rejection = encode_rejection(
+                msg.data,
+                problems,
                 subject=msg.subject,
                 source_system=source_system,
-                problems=problems,
-                original=msg.data.decode("utf-8", errors="replace"),
-                rejected_at=datetime.now(UTC),
+                message_id=message_id_of(msg.data),
+                max_bytes=self._nc.max_payload - PAYLOAD_HEADROOM,
             )
             # Keyed by the inbound sequence: a batch handled again does not reject twice.
             headers = {"Nats-Msg-Id": f"rejected-{msg.metadata.sequence.stream}"}
-            messages.append(
-                (
-                    subjects.budget_rejected(source_system),
-                    rejection.model_dump_json().encode(),
-                    headers,
-                )
-            )
+            messages.append((subjects.budget_rejected(source_system), rejection, headers))
         await self._publisher.publish(messages)
