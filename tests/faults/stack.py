@@ -7,6 +7,7 @@ killed under it could not be started again from the same process.
 """
 
 import asyncio
+import ctypes
 import json
 import os
 import shutil
@@ -38,6 +39,8 @@ _POSTGRES_STOP = (
 
 ONE_OF_EACH = [("budget", "budget"), ("budget-relay", "budget-relay"), ("reporting", "reporting")]
 
+PR_SET_PDEATHSIG = 1
+
 DATABASE_OF = {"budget": "budget", "budget-relay": "budget", "reporting": "reporting"}
 
 
@@ -54,6 +57,13 @@ class Service:
 
     def alive(self) -> bool:
         return self.process.poll() is None
+
+
+def _die_with_the_suite() -> None:
+    """In the child before exec: SIGKILL it when the suite's process dies, however it
+    dies, so an interrupted run leaves no services behind (Linux only)."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _python(*args: str) -> str:
@@ -184,6 +194,7 @@ class FaultStack:
             cwd=Path(__file__).resolve().parents[2],
             # A group of its own: a Ctrl-C meant for the suite does not reach it first.
             start_new_session=True,
+            preexec_fn=_die_with_the_suite,
         )
         output.close()
         self.services[name] = Service(name, kind, port, process)
