@@ -15,6 +15,8 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from nats.aio.client import Client
 
+from plumbing.http_failures import answer_failures
+
 # A batch retried for longer than this means the worker is stuck, not just unlucky.
 STALLED_AFTER_SECONDS = 30.0
 
@@ -101,7 +103,11 @@ def add_health_routes(
     workers: Sequence[WorkerStatus] = (),
     checks: dict[str, Check] | None = None,
 ) -> None:
-    """GET /health: 200 while the process lives. GET /ready: 200 or 503 with each check."""
+    """GET /health: 200 while the process lives. GET /ready: 200 or 503 with each check.
+
+    Also answers a request that fails for NATS or PostgreSQL with 503 (plumbing.http_failures).
+    """
+    answer_failures(app)
 
     @app.get("/health", tags=["drift"])
     async def health() -> dict[str, str]:
