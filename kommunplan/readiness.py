@@ -41,9 +41,13 @@ def _json(body: bytes) -> object:
 
 def _problems(body: object, status: int) -> dict[str, str]:
     checks = body.get("checks") if isinstance(body, dict) else None
-    if isinstance(checks, dict) and checks:
-        return {str(check): str(problem) for check, problem in checks.items()}
-    return {"status": f"svarade {status}"}
+    # A service lists its passing checks too, as "ok"; only the others say what is wrong.
+    failing = {
+        str(check): str(problem)
+        for check, problem in (checks.items() if isinstance(checks, dict) else ())
+        if problem != "ok"
+    }
+    return failing or {"status": f"svarade {status}"}
 
 
 def probe(base_url: str, timeout: float = 1.0) -> Readiness:

@@ -3,13 +3,17 @@
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
-from kommunplan.readiness import ReadinessWatch, probe
+from kommunplan.readiness import Readiness, ReadinessWatch, probe
 from kommunplan.supervision import SupervisedProcess
 
 log = logging.getLogger(__name__)
 
 READINESS_EVERY = 2.0
+# Longer than a service's own checks take to give up (2 s each, one after another), so
+# that we hear why it is not ready rather than only that it did not answer.
+PROBE_TIMEOUT = 10.0
 # A process that has just been started is not expected to answer HTTP yet.
 STARTUP_GRACE = 30.0
 
@@ -19,24 +23,44 @@ def keep_running(
 ) -> None:
     """Restart the services that exit, and say when one stops or starts being ready."""
     watches = {name: ReadinessWatch(name) for name in services}
+    # A service's own checks may take seconds to time out: ask in the background, so a slow
+    # answer neither hides its reasons behind our timeout nor delays noticing an exit.
+    pool = ThreadPoolExecutor(max_workers=len(services))
+    asking: dict[str, Future[Readiness]] = {}
     next_probe = 0.0
-    while not stopping():
-        now = time.monotonic()
-        for name, service in services.items():
-            if (line := service.tick(now)) is not None:
-                print(line, flush=True)
-                watches[name].restarted()
-        if now >= next_probe:
-            next_probe = now + READINESS_EVERY
-            for name, service in services.items():
-                _probe(url(name), service, watches[name], now)
-        time.sleep(0.2)
+    try:
+        while not stopping():
+            now = time.monotonic()
+            _restart_exited(services, watches, now)
+            for name, answer in list(asking.items()):
+                if answer.done():
+                    del asking[name]
+                    _report(services[name], watches[name], answer.result(), now)
+            if now >= next_probe:
+                next_probe = now + READINESS_EVERY
+                for name, service in services.items():
+                    if name not in asking and service.restart_at is None:
+                        asking[name] = pool.submit(probe, url(name), PROBE_TIMEOUT)
+            time.sleep(0.2)
+    finally:
+        # An answer still on its way is not worth delaying Ctrl-C for.
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _probe(url: str, service: SupervisedProcess, watch: ReadinessWatch, now: float) -> None:
+def _restart_exited(
+    services: dict[str, SupervisedProcess], watches: dict[str, ReadinessWatch], now: float
+) -> None:
+    for name, service in services.items():
+        if (line := service.tick(now)) is not None:
+            print(line, flush=True)
+            watches[name].restarted()
+
+
+def _report(
+    service: SupervisedProcess, watch: ReadinessWatch, readiness: Readiness, now: float
+) -> None:
     if service.restart_at is not None:
-        return
-    readiness = probe(url)
+        return  # the exit has been reported; this answer is about the process that ended
     if not readiness.answered and now - service.started_at < STARTUP_GRACE:
         return
     if (line := watch.observe(readiness)) is not None:

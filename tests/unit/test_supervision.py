@@ -164,7 +164,7 @@ def _service(answers: dict[str, tuple[int, object]]) -> Iterator[str]:
 
 
 def test_probe_reads_the_failing_checks_of_a_503() -> None:
-    unready = {"ready": False, "checks": {"nats": "ingen anslutning"}}
+    unready = {"ready": False, "checks": {"nats": "ingen anslutning", "postgres": "ok"}}
     with _service({"/ready": (503, unready), "/health": (200, {})}) as url:
         assert probe(url) == Readiness(False, {"nats": "ingen anslutning"})
 
