@@ -1,6 +1,7 @@
 """Tracing: one W3C trace context carried through HTTP, the event store, NATS and projections."""
 
 import os
+import re
 from collections.abc import Mapping, MutableMapping
 
 from opentelemetry import trace
@@ -38,6 +39,26 @@ def enabled() -> bool:
 
 def tracer(name: str) -> trace.Tracer:
     return trace.get_tracer(name)
+
+
+_TRACEPARENT = re.compile(r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+_TRACESTATE = re.compile(r"[\x20-\x7e]{1,512}")
+
+
+def well_formed(headers: Mapping[str, str]) -> dict[str, str]:
+    """The sender's W3C trace context, if it is well formed, to pass on unchanged.
+
+    Headers come from outside: anything else (too long, control characters) is dropped
+    here rather than stored with an event.
+    """
+    context: dict[str, str] = {}
+    parent = headers.get("traceparent")
+    if parent is not None and _TRACEPARENT.fullmatch(parent):
+        context["traceparent"] = parent
+        state = headers.get("tracestate")
+        if state is not None and _TRACESTATE.fullmatch(state):
+            context["tracestate"] = state
+    return context
 
 
 def extract(carrier: Mapping[str, str] | None) -> Context:

@@ -294,5 +294,5 @@ def _trace_metadata(request: Request, span: Span | None) -> dict[str, str]:
     """The trace context to store with the event: the command's span, or when nothing
     records spans, the sender's own context passed on unchanged."""
     if span is None:
-        return {k: v for k in ("traceparent", "tracestate") if (v := request.trace_headers.get(k))}
+        return telemetry.well_formed(request.trace_headers)
     return telemetry.current_trace_headers(trace.set_span_in_context(span))
