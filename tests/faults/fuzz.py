@@ -106,8 +106,8 @@ async def every_message_accounted_for(
             ids,
         )
         refused: dict[str, list[str]] = {}
-        for _, data in await rejections(nc, after=marker):
-            rejection = json.loads(data)
+        for found in await rejections(nc, after=marker):
+            rejection = json.loads(found.data)
             refused[str(rejection.get("message_id"))] = [
                 str(p.get("message", "")) for p in rejection.get("problems", [])
             ]

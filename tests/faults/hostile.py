@@ -7,7 +7,7 @@ import json
 import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 import httpx
@@ -25,6 +25,7 @@ from tests.faults.ledger import (
 )
 from tests.faults.properties import (
     Check,
+    Rejected,
     last_rejection_sequence,
     projected,
     query,
@@ -154,23 +155,19 @@ class HostileBench:
     stack: FaultStack | None = None
     nc: Client | None = None
     good_sent: int = 0
-    statuses: list[int] = field(default_factory=list)
 
     async def ready(self) -> tuple[FaultStack, Client]:
-        if self.stack is None or self.nc is None:
-            self.stack = FaultStack()
-            await self.stack.start(list(ONE_OF_EACH))
-            self.nc = await connect(self.stack.nats_url)
-            await wait_for(
-                lambda: stream_exists(self.nc.jetstream(), subjects.BUDGET_INBOUND_STREAM),  # type: ignore[union-attr]
-                bool,
-                within=60,
-            )
-            tree = organisation()
-            await Sender(self.nc).send_all(tree)
-            stack = self.stack
-            await wait_for(lambda: self._event_count(stack), lambda n: n >= len(tree), quiet=60)
-        return self.stack, self.nc
+        if self.stack is not None and self.nc is not None:
+            return self.stack, self.nc
+        stack = self.stack = FaultStack()
+        await stack.start(list(ONE_OF_EACH))
+        nc = self.nc = await connect(stack.nats_url)
+        js = nc.jetstream()
+        await wait_for(lambda: stream_exists(js, subjects.BUDGET_INBOUND_STREAM), bool, within=60)
+        tree = organisation()
+        await Sender(nc).send_all(tree)
+        await wait_for(lambda: self._event_count(stack), lambda n: n >= len(tree), quiet=60)
+        return stack, nc
 
     async def close(self, keep: bool = False) -> None:
         if self.nc is not None:
@@ -220,33 +217,38 @@ class HostileBench:
         checks.extend(self._judge_rejections(case, await rejections(nc, after=marker), nc))
         if case.http:
             checks.append(await self._over_http(stack, case))
-        of_it = await self._event_count(stack) - before - good_stored
+        of_it = await self._event_count(stack) - before - int(good_stored)
         checks.append(Check("nothing of it was stored", of_it == 0, f"{of_it} events of it stored"))
         if not checks[0].held:
             await self.close(keep=True)
         return checks
 
     def _judge_rejections(
-        self, case: Hostile, found: Sequence[tuple[int, bytes]], nc: Client
+        self, case: Hostile, found: Sequence[Rejected], nc: Client
     ) -> list[Check]:
         limit = nc.max_payload
-        too_big = [seq for seq, data in found if len(data) > limit]
+        too_big = [r.sequence for r in found if len(r.data) > limit]
+        rejected_on = subjects.budget_rejected(case.system)
         mine = []
-        for _, data in found:
+        for found_one in found:
             try:
-                rejection = json.loads(data)
+                rejection = json.loads(found_one.data)
             except ValueError:
                 continue
-            if isinstance(rejection, dict) and rejection.get("subject") == case.subject:
+            if (
+                isinstance(rejection, dict)
+                and rejection.get("subject") == case.subject
+                and found_one.subject == rejected_on
+            ):
                 mine.append(rejection)
         problems = [p for r in mine for p in r.get("problems") or []]
         messages = [str(p.get("message", "")) for p in problems if isinstance(p, dict)]
         reasons = "; ".join(messages)[:160]
         return [
             Check(
-                f"refused on {subjects.budget_rejected(case.system)}",
+                f"refused on {rejected_on}",
                 len(mine) == 1,
-                f"{len(mine)} rejections for {case.subject}",
+                f"{len(mine)} of {len(found)} rejections there for {case.subject}",
             ),
             Check(
                 "with a reason in Swedish",
@@ -256,7 +258,7 @@ class HostileBench:
             Check(
                 "the rejection fits NATS's payload limit",
                 bool(mine) and not too_big,
-                f"largest {max((len(d) for _, d in found), default=0)} of {limit} bytes",
+                f"largest {max((len(r.data) for r in found), default=0)} of {limit} bytes",
             ),
         ]
 
@@ -269,7 +271,6 @@ class HostileBench:
                 )
         except httpx.HTTPError as error:
             return Check("HTTP refuses it", False, repr(error))
-        self.statuses.append(response.status_code)
         wanted = "/".join(str(s) for s in sorted(case.http))
         return Check(
             f"HTTP answers {wanted}",

@@ -133,8 +133,15 @@ async def projected(stack: FaultStack) -> dict[Key, tuple[Decimal, Decimal]]:
     return {(r["unit_code"], r["period"]): (r["revenue"], r["costs"]) for r in rows}
 
 
-async def rejections(nc: Client, after: int = 0) -> list[tuple[int, bytes]]:
-    """Every message on the rejection stream after sequence ``after``, with its size."""
+@dataclass(frozen=True)
+class Rejected:
+    sequence: int
+    subject: str
+    data: bytes
+
+
+async def rejections(nc: Client, after: int = 0) -> list[Rejected]:
+    """Every message on the rejection stream after sequence ``after``."""
     js = nc.jetstream()
     try:
         info = await js.stream_info(subjects.BUDGET_REJECTED_STREAM)
@@ -146,7 +153,7 @@ async def rejections(nc: Client, after: int = 0) -> list[tuple[int, bytes]]:
             message = await js.get_msg(subjects.BUDGET_REJECTED_STREAM, sequence)
         except Exception:
             continue  # deleted or expired
-        found.append((sequence, message.data or b""))
+        found.append(Rejected(sequence, message.subject or "", message.data or b""))
     return found
 
 
@@ -350,9 +357,9 @@ async def stored_never_rejected(
     stored_ids = {str(c.message_id) for c in sent if c.revenue in stored_revenues}
     rejected: list[str] = []
     unreadable = 0
-    for _, data in await rejections(nc):
+    for found in await rejections(nc):
         try:
-            rejected.append(str(json.loads(data).get("message_id")))
+            rejected.append(str(json.loads(found.data).get("message_id")))
         except (ValueError, AttributeError):
             unreadable += 1
     both = stored_ids & set(rejected)
