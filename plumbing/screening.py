@@ -25,6 +25,10 @@ is at most 300 KB even with every character sent as a ``\\uXXXX`` escape."""
 MAX_NESTING = 32
 """Deepest nesting of JSON objects and arrays taken in; commands use two or three levels."""
 
+MAX_NUMBER_DIGITS = 100
+"""Longest run of digits in a JSON number: far beyond any amount, and far below the 4,300
+digits at which Python's ``json.loads`` gives up with an error of its own."""
+
 _ONLY_WHITESPACE = "andra styrtecken än tabb och radbrytning tas inte emot"
 
 _RAW_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
@@ -40,6 +44,8 @@ _SUSPECT_ESCAPE = re.compile(
 
 # A JSON string, or the rest of the body after an unterminated one (invalid JSON anyway).
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
+_TOO_MANY_DIGITS = b"0" * (MAX_NUMBER_DIGITS + 1)
 # Opening brackets become +1 and closing ones -1 (as signed bytes); all else is deleted.
 _BRACKET_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 _NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
@@ -60,11 +66,12 @@ def screen(
     """What is wrong with ``body`` as a JSON message, before parsing it; [] when nothing.
 
     Refuses a body over ``max_bytes`` (without looking further), one that is not UTF-8,
-    JSON nested deeper than ``max_nesting``, raw control characters (tab, newline and
-    carriage return are allowed), and escapes PostgreSQL cannot store or a reader cannot
-    see: ``\\u0000``–``\\u001f`` except tab, newline and carriage return, ``\\u007f``, and
-    surrogates that do not form a pair. Every Problem has field "". Costs a few
-    microseconds for an ordinary message and never recurses.
+    JSON nested deeper than ``max_nesting``, a number of more than ``MAX_NUMBER_DIGITS``
+    digits, raw control characters (tab, newline and carriage return are allowed), and
+    escapes PostgreSQL cannot store or a reader cannot see: ``\\u0000``–``\\u001f`` except
+    tab, newline and carriage return, ``\\u007f``, and surrogates that do not form a pair.
+    Every Problem has field "". Costs a few microseconds for an ordinary message and never
+    recurses.
     """
     if len(body) > max_bytes:
         return [too_large(len(body), max_bytes)]
@@ -72,6 +79,7 @@ def screen(
         *_utf8_problems(body),
         *_nesting_problems(body, max_nesting),
         *_raw_control_problems(body),
+        *_number_problems(body),
     ]
     # Text with Swedish letters from an ASCII-only encoder is full of escapes (\u00e4);
     # a simpler pattern rules nearly all of them out.
@@ -119,6 +127,16 @@ def _too_deep(body: bytes, max_nesting: int) -> bool:
     # hostile body of half a megabyte of brackets costs milliseconds, not recursion.
     steps = _STRING.sub(b"", body).translate(_BRACKET_STEPS, _NOT_BRACKETS)
     return max(accumulate(array("b", steps)), default=0) > max_nesting
+
+
+def _number_problems(body: bytes) -> list[Problem]:
+    if _TOO_MANY_DIGITS not in body.translate(_DIGITS_AS_ZERO):
+        return []
+    # Long numbers in text (an account list, say) are fine: look again without the strings.
+    outside_strings = _STRING.sub(b" ", body)
+    if _TOO_MANY_DIGITS not in outside_strings.translate(_DIGITS_AS_ZERO):
+        return []
+    return _whole(f"meddelandet innehåller ett tal med fler än {MAX_NUMBER_DIGITS} siffror")
 
 
 def _raw_control_problems(body: bytes) -> list[Problem]:

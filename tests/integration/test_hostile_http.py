@@ -57,8 +57,18 @@ async def refused(response: httpx.Response, status: int, words: str) -> None:
         (b'{"\\u0000": 1}', "\\u0000"),
         (with_raw(b"Verksamhet\\ud800"), "surrogatkod"),
         (with_raw(b"Verksamhet \xc3\x28"), "UTF-8"),
+        (b'{"year": 1' + b"0" * 4999 + b"}", "siffror"),
     ],
-    ids=["deep", "raw-nul", "nul-bytes", "escaped-nul", "nul-key", "lone-surrogate", "utf8"],
+    ids=[
+        "deep",
+        "raw-nul",
+        "nul-bytes",
+        "escaped-nul",
+        "nul-key",
+        "lone-surrogate",
+        "utf8",
+        "5000-digits",
+    ],
 )
 async def test_hostile_text_is_refused_with_422_and_nothing_stored(
     budget_client: httpx.AsyncClient,

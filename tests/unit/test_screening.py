@@ -6,7 +6,13 @@ import uuid
 
 import pytest
 
-from plumbing.screening import MAX_MESSAGE_BYTES, MAX_NESTING, is_parseable, screen
+from plumbing.screening import (
+    MAX_MESSAGE_BYTES,
+    MAX_NESTING,
+    MAX_NUMBER_DIGITS,
+    is_parseable,
+    screen,
+)
 
 
 def actuals(**fields: object) -> bytes:
@@ -143,3 +149,12 @@ def test_the_largest_valid_narrative_fits_the_default_limit() -> None:
     body = actuals(text="ö" * 50_000, section="verksamhet")
     assert len(body) < MAX_MESSAGE_BYTES
     assert screen(body) == []
+
+
+def test_a_number_of_thousands_of_digits_is_refused_but_long_digits_in_text_are_not() -> None:
+    assert messages(b'{"revenue": 1' + b"0" * 4999 + b"}") == [
+        f"meddelandet innehåller ett tal med fler än {MAX_NUMBER_DIGITS} siffror"
+    ]
+    assert screen(b'{"revenue": 1' + b"0" * MAX_NUMBER_DIGITS + b"}") != []
+    assert screen(b'{"revenue": 1' + b"0" * (MAX_NUMBER_DIGITS - 1) + b"}") == []
+    assert screen(json.dumps({"text": "1" * 5000}).encode()) == []
