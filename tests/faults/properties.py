@@ -402,6 +402,21 @@ async def still_moving(stack: FaultStack, nc: Client, value: int = 999_999_999) 
     return Check("the consumers still move afterwards", stored and shown, detail)
 
 
+async def nothing_parked(stack: FaultStack) -> Check:
+    """Every event sent was valid, so reporting has none it could not apply."""
+    url = f"{stack.services['reporting'].url}/api/drift/parkerade"
+    try:
+        async with httpx.AsyncClient(timeout=30) as client:
+            response = await client.get(url)
+        parked = response.json() if response.status_code == 200 else None
+    except (httpx.HTTPError, ValueError) as error:
+        return Check("reporting parked no event", False, repr(error))
+    if not isinstance(parked, list):
+        return Check("reporting parked no event", False, f"{response.status_code} from {url}")
+    reasons = "; ".join(str(p.get("reason")) for p in parked[:3] if isinstance(p, dict))
+    return Check("reporting parked no event", not parked, f"{len(parked)} parked {reasons}")
+
+
 async def every_property(
     stack: FaultStack, nc: Client, sent: Sequence[RecordActuals], watch: HttpWatch
 ) -> list[Check]:
@@ -412,6 +427,7 @@ async def every_property(
         await store_order(stack, sent),
         await one_event_per_command(stack, sent),
         await stored_never_rejected(stack, nc, sent),
+        await nothing_parked(stack),
     ]
     checks.append(await still_moving(stack, nc))
     checks.append(no_server_errors(watch))
