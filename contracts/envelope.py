@@ -1,12 +1,13 @@
 """The envelope every event travels in, and the base classes for events and commands."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from contracts.text import SINGLE_LINE, Name
+from contracts.text import SINGLE_LINE, Name, check_single_line
 
 # Generous for what the services write today (a class name, "unit-<code>-<year>", a subject
 # token or "http"): the projection reads every envelope back, so a bound here must never be
@@ -16,8 +17,29 @@ StreamId = Annotated[str, Field(min_length=1, max_length=200), SINGLE_LINE]
 SourceSystem = Annotated[str, Field(min_length=1, max_length=100), SINGLE_LINE]
 # W3C trace context: a version-00 traceparent has 55 characters, and vendors are asked to
 # pass on at least 512 characters of tracestate; both leave room beyond that.
-TraceParent = Annotated[str, Field(max_length=256), SINGLE_LINE]
-TraceState = Annotated[str, Field(max_length=1024), SINGLE_LINE]
+TRACEPARENT_LENGTH = 256
+TRACESTATE_LENGTH = 1024
+TraceParent = Annotated[str, Field(max_length=TRACEPARENT_LENGTH), SINGLE_LINE]
+TraceState = Annotated[str, Field(max_length=TRACESTATE_LENGTH), SINGLE_LINE]
+
+
+def _unusable_as_none(max_length: int) -> Callable[[Any], Any]:
+    """Reads a trace context that breaks the bounds as none at all.
+
+    The trace context comes from the sender's headers and decides nothing: an event whose
+    context cannot be used is still the event, so it is read without one (as W3C asks of
+    a context that cannot be parsed) rather than refused.
+    """
+
+    def usable(value: Any) -> Any:
+        if not isinstance(value, str) or len(value) > max_length:
+            return None if isinstance(value, str) else value
+        try:
+            return check_single_line(value)
+        except ValueError:
+            return None
+
+    return usable
 
 
 class Envelope(BaseModel):
@@ -36,8 +58,12 @@ class Envelope(BaseModel):
     actor: Name
     correlation_id: UUID
     causation_id: UUID
-    traceparent: TraceParent | None = Field(default=None, description="W3C trace context")
-    tracestate: TraceState | None = None
+    traceparent: Annotated[
+        TraceParent | None, BeforeValidator(_unusable_as_none(TRACEPARENT_LENGTH))
+    ] = Field(default=None, description="W3C trace context")
+    tracestate: Annotated[
+        TraceState | None, BeforeValidator(_unusable_as_none(TRACESTATE_LENGTH))
+    ] = None
 
 
 class EventMessage(BaseModel):

@@ -41,6 +41,20 @@ UNIT = {
     "effective_on": "2011-01-01",
 }
 
+ENVELOPE = {
+    "event_id": "5f0c8a52-8c1c-4f4e-9a53-3f1a1d2f6b11",
+    "event_type": "ActualsRecorded",
+    "schema_version": 1,
+    "stream_id": "unit-IT-2011",
+    "version": 1,
+    "occurred_at": "2011-03-31T12:00:00+00:00",
+    "recorded_at": "2011-03-31T12:00:01+00:00",
+    "source_system": "ekonomisystem",
+    "actor": "ekonomisystem",
+    "correlation_id": "5f0c8a52-8c1c-4f4e-9a53-3f1a1d2f6b11",
+    "causation_id": "5f0c8a52-8c1c-4f4e-9a53-3f1a1d2f6b11",
+}
+
 
 def refusal(command: type[Command], data: dict[str, Any]) -> dict[str, str]:
     """Field → Swedish message, for a message that must be refused."""
@@ -212,28 +226,23 @@ def test_an_empty_name_or_title_is_refused() -> None:
 
 
 def test_the_envelope_bounds_its_strings() -> None:
-    envelope = {
-        "event_id": "5f0c8a52-8c1c-4f4e-9a53-3f1a1d2f6b11",
-        "event_type": "ActualsRecorded",
-        "schema_version": 1,
-        "stream_id": "unit-IT-2011",
-        "version": 1,
-        "occurred_at": "2011-03-31T12:00:00+00:00",
-        "recorded_at": "2011-03-31T12:00:01+00:00",
-        "source_system": "ekonomisystem",
-        "actor": "ekonomisystem",
-        "correlation_id": "5f0c8a52-8c1c-4f4e-9a53-3f1a1d2f6b11",
-        "causation_id": "5f0c8a52-8c1c-4f4e-9a53-3f1a1d2f6b11",
-    }
-    EventMessage.model_validate({"envelope": envelope, "payload": {}})
+    EventMessage.model_validate({"envelope": ENVELOPE, "payload": {}})
     for field, value in [
         ("source_system", "x" * 101),
         ("stream_id", "x" * 201),
         ("event_type", "Actuals\u0000"),
         ("actor", "a\nb"),
-        ("tracestate", "x" * 1025),
     ]:
         with pytest.raises(ValidationError) as caught:
-            EventMessage.model_validate({"envelope": {**envelope, field: value}, "payload": {}})
+            EventMessage.model_validate({"envelope": {**ENVELOPE, field: value}, "payload": {}})
         (problem,) = problems_from(caught.value.errors())
         assert problem.field == f"envelope.{field}"
+
+
+def test_an_unusable_trace_context_is_read_as_none_and_the_event_kept() -> None:
+    traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    for unusable in ["x" * 1025, "a\u0000b", "rad\nrad"]:
+        envelope = {**ENVELOPE, "traceparent": traceparent, "tracestate": unusable}
+        message = EventMessage.model_validate({"envelope": envelope, "payload": {}})
+        assert message.envelope.tracestate is None
+        assert message.envelope.traceparent == traceparent
