@@ -74,8 +74,15 @@ async def _database_trouble(pool: asyncpg.Pool) -> str | None:
     return None
 
 
-def _nats_trouble(nc: Client) -> str | None:
-    return None if nc.is_connected else "förbindelsen med NATS är bruten"
+async def _nats_trouble(nc: Client) -> str | None:
+    if not nc.is_connected:
+        return "förbindelsen med NATS är bruten"
+    try:
+        # A round trip: a server that hangs still looks connected until pings time out.
+        await nc.flush(timeout=2)
+    except Exception as error:
+        return f"NATS svarar inte: {type(error).__name__}"
+    return None
 
 
 async def readiness(
@@ -83,7 +90,7 @@ async def readiness(
 ) -> dict[str, str]:
     """Every check by name: "ok" or what is wrong."""
     results: dict[str, str | None] = {
-        "nats": _nats_trouble(nc),
+        "nats": await _nats_trouble(nc),
         "postgresql": await _database_trouble(pool),
     }
     for worker in workers:
