@@ -59,7 +59,7 @@ def _describe(character: str, position: int) -> str:
 def check_single_line(value: str) -> str:
     found = _SINGLE_LINE_FORBIDDEN.search(value)
     if found is not None:
-        raise ValueError(_describe(found.group()[0], found.start()) + "; texten ska vara en rad")
+        raise ValueError(_describe(found.group(), found.start()) + "; texten ska vara en rad")
     return value
 
 

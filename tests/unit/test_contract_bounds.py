@@ -16,6 +16,7 @@ from contracts.budget.commands import (
 )
 from contracts.envelope import Command, EventMessage
 from contracts.money import AMOUNT_LIMIT, MAX_AMOUNT_TEXT
+from contracts.text import check_multi_line, check_single_line
 from plumbing.validation import problems_from
 
 ACTUALS = {
@@ -173,6 +174,12 @@ def test_a_lone_surrogate_is_refused() -> None:
     assert [(p.field, p.message) for p in problems] == [
         ("actor", "är inte giltig Unicode (t.ex. ett ensamt surrogattecken)")
     ]
+
+
+def test_a_surrogate_that_reaches_the_text_check_is_named() -> None:
+    for check in (check_single_line, check_multi_line):
+        with pytest.raises(ValueError, match=r"ensamt surrogattecken \(U\+DC00\) på plats 2"):
+            check("a\udc00")
 
 
 def _errors(command: type[Command], data: dict[str, Any]) -> list[Any]:
