@@ -89,6 +89,8 @@ def table(rows: Sequence[Outcome]) -> str:
         if mine:
             lines.append(f"{group}: {len(mine)} tried, {sum(r.held for r in mine)} held")
     lines.append(f"total: {len(rows)} tried, {sum(r.held for r in rows)} held")
+    checks = [c for r in rows for c in r.checks]
+    lines.append(f"checks: {len(checks)} made, {sum(c.held for c in checks)} held")
     return "\n".join(lines)
 
 
