@@ -66,8 +66,4 @@ def create_app(service: BudgetService) -> FastAPI:
             for u in organisation.units.values()
         ]
 
-    @app.get("/health")
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
-
     return app
