@@ -94,11 +94,12 @@ def table(rows: Sequence[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def details(rows: Sequence[Outcome]) -> str:
+def details(rows: Sequence[Outcome], every_check: bool = False) -> str:
     lines = []
     for row in rows:
-        for check in failed(row.checks):
-            lines.append(f"- {row.name}: {check.name}: {check.detail}")
+        for check in row.checks if every_check else failed(row.checks):
+            mark = "" if check.held else "FAILED "
+            lines.append(f"- {row.name}: {mark}{check.name}: {check.detail}")
         if not row.held and row.logs:
             lines.append(f"  logs kept in {row.logs}")
     return "\n".join(lines)
@@ -115,7 +116,10 @@ async def main(args: argparse.Namespace) -> int:
         rows += await generated_inputs(args.bodies, args.examples)
     print()
     print(table(rows))
-    if any(not r.held for r in rows):
+    if args.details:
+        print("\nEvery check:")
+        print(details(rows, every_check=True))
+    elif any(not r.held for r in rows):
         print("\nWhat failed:")
         print(details(rows))
     print(f"\n{time.monotonic() - started:.0f} s")
@@ -133,6 +137,7 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=["faults", "hostile", "generated"],
         choices=["faults", "hostile", "generated"],
     )
+    parser.add_argument("--details", action="store_true", help="print every check's figures")
     parser.add_argument("--only", nargs="*", default=[], help="scenarios whose name contains")
     return parser.parse_args(argv)
 

@@ -44,35 +44,55 @@ def generated(strategy: st.SearchStrategy[T], count: int) -> list[T]:
     return drawn
 
 
-def _amount() -> st.SearchStrategy[object]:
+def _sensible_amount() -> st.SearchStrategy[object]:
+    return st.one_of(
+        st.integers(min_value=-(10**12), max_value=10**12),
+        st.decimals(min_value=-(10**12), max_value=10**12, places=2).map(str),
+    )
+
+
+def _sensible_fields() -> dict[str, st.SearchStrategy[object]]:
+    return {
+        "actor": st.one_of(st.just("ekonomisystem"), st.text(min_size=1, max_size=200)),
+        "unit_code": st.sampled_from(UNITS),
+        "period": st.sampled_from(PERIODS),
+        "revenue": _sensible_amount(),
+        "costs": _sensible_amount(),
+    }
+
+
+def _junk() -> st.SearchStrategy[object]:
     return st.one_of(
         st.integers(),
         st.decimals(allow_nan=True, allow_infinity=True).map(str),
         st.floats(),
         st.text(max_size=30),
         st.from_regex(r"\A-?[0-9]{1,60}(\.[0-9]{0,4})?\Z"),
+        st.from_regex(r"\A[0-9]{4}-[0-9]{2}\Z"),
         st.none(),
         st.booleans(),
+        st.lists(st.integers(), max_size=3),
+        st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
     )
+
+
+def _spoil(body: dict[str, object], field: str, value: object) -> dict[str, object]:
+    spoiled = dict(body)
+    if isinstance(value, bool) and value and field in spoiled:
+        del spoiled[field]  # a field left out is one way of getting it wrong
+    else:
+        spoiled[field] = value
+    return spoiled
 
 
 def actuals_bodies() -> st.SearchStrategy[dict[str, object]]:
-    """Record-actuals with every field either sensible or not; the message id is always
-    a fresh UUID, so each message can be traced to where it ended up."""
-    return st.fixed_dictionaries(
-        {
-            "actor": st.one_of(st.just("ekonomisystem"), st.text(max_size=250)),
-            "unit_code": st.one_of(st.sampled_from(UNITS), st.text(max_size=25)),
-            "period": st.one_of(
-                st.sampled_from(PERIODS),
-                st.from_regex(r"\A[0-9]{4}-[0-9]{2}\Z"),
-                st.text(max_size=12),
-            ),
-            "revenue": _amount(),
-            "costs": _amount(),
-        },
-        optional={"comment": st.text(max_size=20), "occurred_at": st.text(max_size=30)},
-    )
+    """Record-actuals, about half sensible and half with one field spoiled (or an extra
+    one added); the message id is always a fresh UUID, so each message can be traced to
+    where it ended up."""
+    sensible = st.fixed_dictionaries(_sensible_fields())
+    names = [*_sensible_fields(), "occurred_at", "comment"]
+    spoiled = st.builds(_spoil, sensible, st.sampled_from(names), _junk())
+    return st.one_of(sensible, spoiled)
 
 
 def _encode(body: dict[str, object]) -> bytes:

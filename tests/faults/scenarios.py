@@ -55,10 +55,12 @@ def server_fault(
     down_for: float = 0.0,
 ) -> Fault:
     async def fault(stack: FaultStack) -> str:
-        stop(stack)
+        # In threads: starting and stopping the servers blocks, and the HTTP watch and
+        # the sender must go on meanwhile.
+        await asyncio.to_thread(stop, stack)
         # Down long enough for every client to notice it is gone, where that matters.
         await asyncio.sleep(down_for)
-        start(stack)
+        await asyncio.to_thread(start, stack)
         return done
 
     return fault
