@@ -26,7 +26,8 @@ def is_infrastructure(error: BaseException) -> bool:
         return False  # the message is too large, and will stay so
     if isinstance(error, OSError | TimeoutError | nats.errors.Error | InfrastructureError):
         return True
-    if isinstance(error, asyncpg.InterfaceError):
+    if isinstance(error, asyncpg.InterfaceError | asyncpg.exceptions.InternalClientError):
+        # The client side of a connection that broke mid-statement (the server went away).
         return True
     if isinstance(error, asyncpg.PostgresError):
         state = str(getattr(error, "sqlstate", "") or "")

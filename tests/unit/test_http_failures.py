@@ -35,3 +35,8 @@ async def test_a_fault_of_the_code_answers_500_without_a_traceback() -> None:
     response = await _get(_app(KeyError("unit_code")))
     assert response.status_code == 500
     assert response.json() == {"fel": "Ett internt fel inträffade"}
+
+
+async def test_a_connection_left_in_a_broken_state_answers_503() -> None:
+    error = asyncpg.exceptions.InternalClientError("cannot switch to state 15")
+    assert (await _get(_app(error))).status_code == 503
