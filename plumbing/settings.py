@@ -31,6 +31,43 @@ class ServiceSettings(BaseSettings):
         ),
     )
 
+    # Who may call over HTTP: signed OpenID Connect tokens from the municipality's provider.
+    # With neither a JWKS URL nor a public key, every write is refused (secure by default).
+    identity_issuer: str | None = Field(
+        default=None, description="The identity provider's issuer (the tokens' iss)"
+    )
+    identity_audience: str | None = Field(
+        default=None, description="This system's client id at the provider (the tokens' aud)"
+    )
+    identity_jwks_url: str | None = Field(
+        default=None, description="Where the provider publishes its signing keys (JWKS)"
+    )
+    identity_public_key: str | None = Field(
+        default=None,
+        description="The provider's public key instead of a JWKS URL: PEM text or a file path",
+    )
+    identity_algorithms: list[str] = Field(
+        default_factory=lambda: ["RS256", "ES256"],
+        description="Signature algorithms accepted; only asymmetric ones are allowed",
+    )
+    identity_subject_claim: str = "sub"
+    identity_name_claim: str = "name"
+    identity_roles_claim: str = Field(
+        default="roles",
+        description="Claim with the roles, a list of strings; dots reach into objects",
+    )
+    identity_units_claim: str = Field(
+        default="units",
+        description='Claim with the unit codes (each with its subtree, "*" for all)',
+    )
+    open_views: bool = Field(
+        default=True,
+        description=(
+            "Whether the plan views may be read without a token (an adopted plan is a public"
+            " document); drafts are shown only to a token with a role either way"
+        ),
+    )
+
 
 class StackSettings(BaseSettings):
     """What ``kommunplan up`` needs: existing servers if given, otherwise embedded ones."""
