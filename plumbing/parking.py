@@ -7,7 +7,9 @@ order or cannot be applied is parked in the generation's ``parked`` table:
   the stream goes on, and the missing event is applied when it comes;
 - failed: applying it failed; its stream waits behind it, since a later event of the
   same stream applied first could be overwritten by it later;
-- held: a later event of a stream that waits behind a failed one.
+- held: a later event of a stream that waits behind a failed one;
+- repeat: a version already applied, but another event or other content than the one
+  applied (forged or corrupted); the stream goes on, and a replay refuses it again.
 An operator sees them (``kommunplan parked``, the views say how many) and replays them
 after a fix; a replay runs them through the same rules, in their stream order.
 """
@@ -25,6 +27,7 @@ class ParkedKind(StrEnum):
     GAP = "gap"
     FAILED = "failed"
     HELD = "held"
+    REPEAT = "repeat"
 
     @property
     def blocks_stream(self) -> bool:

@@ -3,7 +3,9 @@
 Each batch is applied and its position stored in the same PostgreSQL transaction, so a
 batch is either wholly applied with its checkpoint or not at all. Redelivered messages
 are skipped by two guards: the stream sequence checkpoint, and each event stream's last
-applied version (which also catches an event republished under a new sequence).
+applied version (which also catches an event republished under a new sequence). An
+applied version arriving again as another event, or with other content, is no redelivery:
+it is parked as a repeat (plumbing.stream_order).
 
 Per event stream, version n+1 is applied after n. What cannot be applied in that order,
 or at all, is parked with its reason (plumbing.parking) and the runner goes on: no event
@@ -18,14 +20,13 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import asyncpg
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 
-from contracts.envelope import EventMessage
-from plumbing import parking, telemetry
+from plumbing import parking, stream_order, telemetry
 from plumbing.consumer import Consumer, consume_from_position
 from plumbing.database import Connection
 from plumbing.errors import is_infrastructure
@@ -33,22 +34,10 @@ from plumbing.jetstream import StopConsuming, delete_consumers, wait_for_stream
 from plumbing.locks import Lease, fenced
 from plumbing.parking import PARKED_SQL, Parked, ParkedKind
 from plumbing.readiness import WorkerStatus
+from plumbing.stream_order import STREAM_ORDER_SQL, Delivery, StreamPositions
+from plumbing.stream_order import ReceivedEvent as ReceivedEvent  # projections import it here
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ReceivedEvent:
-    message: EventMessage
-    sequence: int
-
-    @property
-    def event_type(self) -> str:
-        return self.message.envelope.event_type
-
-    @property
-    def payload(self) -> dict[str, Any]:
-        return self.message.payload
 
 
 class Projection(Protocol):
@@ -72,15 +61,10 @@ def schema_name(projection: str, generation: int) -> str:
 MIGRATIONS = ["plumbing.sql.leases", "plumbing.sql.projections"]
 
 _TRACKING_SQL = (
-    """
-CREATE TABLE IF NOT EXISTS tracking (stream text PRIMARY KEY, sequence bigint NOT NULL);
-CREATE TABLE IF NOT EXISTS stream_versions (stream_id text PRIMARY KEY, version integer NOT NULL);
-"""
+    "CREATE TABLE IF NOT EXISTS tracking (stream text PRIMARY KEY, sequence bigint NOT NULL);"
+    + STREAM_ORDER_SQL
     + PARKED_SQL
 )
-
-# A message as the projection reads it: its stream sequence and its bytes.
-Delivery = tuple[int, bytes]
 
 
 class _CarefulAgain(Exception):
@@ -206,7 +190,7 @@ class ProjectionRunner:
         async with self._pool.acquire() as conn:
             generation = await active_generation(conn, self._projection.name)
             if generation is not None:
-                # A generation made before parking existed gets its table now.
+                # A generation made before parking or fingerprints existed gets their tables.
                 async with conn.transaction():
                     await conn.execute(
                         f"SET LOCAL search_path TO {schema_name(self._projection.name, generation)}"
@@ -302,15 +286,9 @@ class ProjectionRunner:
         self, conn: Connection, deliveries: list[Delivery], careful: bool
     ) -> list[ReceivedEvent]:
         """Apply what may be applied, in stream order, park the rest; return the applied."""
-        received, parked = _read(deliveries)
-        streams = sorted({e.message.envelope.stream_id for e in received})
-        rows = await conn.fetch(
-            "SELECT stream_id, version FROM stream_versions WHERE stream_id = ANY($1::text[])",
-            streams,
-        )
-        versions = {r["stream_id"]: r["version"] for r in rows}
-        blocked = await parking.blocked_streams(conn, streams)
-        in_order = _in_order(received, versions, blocked, parked)
+        received, parked = stream_order.read(deliveries)
+        positions = await StreamPositions.load(conn, received)
+        in_order = stream_order.in_order(received, positions, parked)
         if careful:
             applied = await self._apply_one_by_one(conn, in_order, parked)
         else:
@@ -323,7 +301,7 @@ class ProjectionRunner:
                 raise _CarefulAgain from error
             applied = in_order
         await parking.park(conn, parked)
-        await self._record_versions(conn, applied)
+        await stream_order.record_applied(conn, applied)
         return applied
 
     async def _apply_one_by_one(
@@ -334,7 +312,7 @@ class ProjectionRunner:
         for event in events:
             envelope = event.message.envelope
             if envelope.stream_id in waiting:
-                parked.append(_held(event, waiting[envelope.stream_id]))
+                parked.append(stream_order.held(event, waiting[envelope.stream_id]))
                 continue
             try:
                 async with conn.transaction():
@@ -343,7 +321,8 @@ class ProjectionRunner:
                 if is_infrastructure(error):
                     raise
                 waiting[envelope.stream_id] = envelope.version
-                parked.append(_parked(event, ParkedKind.FAILED, parking.describe(error)))
+                reason = parking.describe(error)
+                parked.append(stream_order.parked_event(event, ParkedKind.FAILED, reason))
                 continue
             applied.append(event)
         return applied
@@ -356,19 +335,6 @@ class ProjectionRunner:
             )
             span.set_attribute("event.id", str(event.message.envelope.event_id))
             span.end()
-
-    async def _record_versions(self, conn: Connection, applied: list[ReceivedEvent]) -> None:
-        latest: dict[str, int] = {}
-        for event in applied:
-            latest[event.message.envelope.stream_id] = event.message.envelope.version
-        if latest:
-            await conn.execute(
-                "INSERT INTO stream_versions (stream_id, version)"
-                " SELECT * FROM unnest($1::text[], $2::int[])"
-                " ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version",
-                list(latest),
-                list(latest.values()),
-            )
 
     async def _record_checkpoint(self, conn: Connection, last_sequence: int) -> None:
         await conn.execute(
@@ -400,67 +366,6 @@ class ProjectionRunner:
             applied = await self._apply(conn, await parking.take_all(conn), careful=True)
             still, _ = await parking.counts(conn)
         return len(applied), still
-
-
-def _read(deliveries: list[Delivery]) -> tuple[list[ReceivedEvent], list[Parked]]:
-    """The deliveries as events; those that are not events at all, parked as unreadable."""
-    received: list[ReceivedEvent] = []
-    parked: list[Parked] = []
-    for sequence, body in deliveries:
-        try:
-            received.append(ReceivedEvent(EventMessage.model_validate_json(body), sequence))
-        except ValueError as error:
-            parked.append(Parked(sequence, ParkedKind.UNREADABLE, parking.describe(error), body))
-    return received, parked
-
-
-def _in_order(
-    received: list[ReceivedEvent],
-    versions: dict[str, int],
-    blocked: set[str],
-    parked: list[Parked],
-) -> list[ReceivedEvent]:
-    """The events that come next in their streams; the others go to ``parked``.
-
-    Versions already applied are skipped (a redelivery, or the same event published
-    again); a version beyond the next one is a gap; a stream waiting behind a parked
-    event holds everything after it.
-    """
-    ready: list[ReceivedEvent] = []
-    for event in received:
-        stream, version = event.message.envelope.stream_id, event.message.envelope.version
-        applied = versions.get(stream, 0)
-        if stream in blocked:
-            parked.append(_held(event, None))
-        elif version <= applied:
-            continue
-        elif version > applied + 1:
-            reason = f"version {version} kom, men nästa i strömmen är {applied + 1}"
-            parked.append(_parked(event, ParkedKind.GAP, reason))
-        else:
-            versions[stream] = version
-            ready.append(event)
-    return ready
-
-
-def _parked(event: ReceivedEvent, kind: ParkedKind, reason: str) -> Parked:
-    envelope = event.message.envelope
-    return Parked(
-        sequence=event.sequence,
-        kind=kind,
-        reason=reason,
-        body=event.message.model_dump_json().encode(),
-        stream_id=envelope.stream_id,
-        version=envelope.version,
-        event_type=envelope.event_type,
-    )
-
-
-def _held(event: ReceivedEvent, behind: int | None) -> Parked:
-    reason = "väntar bakom en parkerad händelse i samma ström" + (
-        f" (version {behind})" if behind is not None else ""
-    )
-    return _parked(event, ParkedKind.HELD, reason)
 
 
 def _with_messages(events: list[ReceivedEvent], msgs: list[Msg]) -> list[tuple[ReceivedEvent, Msg]]:

@@ -109,6 +109,14 @@ async def _actuals(process: reporting.ReportingProcess) -> dict[str, str] | None
         return None
 
 
+async def _record(
+    process: reporting.ReportingProcess, servers: Servers, period: str, revenue: str
+) -> None:
+    """The ledger's actuals for ``period``, sent and waited for until the plan has them."""
+    await publish_commands(servers.nats_url, [ledger(period, revenue)], "ekonomisystem")
+    await eventually(lambda: _actuals(process), until=lambda rows: rows.get(period) == revenue)
+
+
 async def _parked(process: reporting.ReportingProcess) -> list[dict[str, Any]]:
     response = await _get(process, "/api/drift/parkerade")
     assert response.status_code == 200
@@ -121,8 +129,7 @@ async def test_a_forged_event_far_ahead_in_its_stream_is_parked_and_later_events
     nats_client: tuple[Client, JetStreamContext],
 ) -> None:
     _, js = nats_client
-    await publish_commands(servers.nats_url, [ledger("2011-01", "100")], "ekonomisystem")
-    await eventually(lambda: _actuals(stack), until=lambda rows: rows == {"2011-01": "100"})
+    await _record(stack, servers, "2011-01", "100")
     forged = await js.get_last_msg(
         subjects.BUDGET_EVENTS_STREAM, subjects.budget_event("ActualsRecorded")
     )
@@ -181,3 +188,71 @@ async def test_an_event_that_fails_holds_its_stream_until_replayed_after_a_fix(
     assert (applied, still) == (3, 0)
     assert await _actuals(stack) == {"2011-03": "2", "2011-04": "3"}
     assert (await _get(stack, "/ready")).status_code == 200
+
+
+async def _last_actuals_message(js: JetStreamContext) -> dict[str, Any]:
+    last = await js.get_last_msg(
+        subjects.BUDGET_EVENTS_STREAM, subjects.budget_event("ActualsRecorded")
+    )
+    return dict(json.loads(last.data))
+
+
+async def _checkpoint_reaches_the_end(
+    stack: reporting.ReportingProcess, js: JetStreamContext
+) -> None:
+    from services.reporting.queries import in_active_generation
+
+    last = (await js.stream_info(subjects.BUDGET_EVENTS_STREAM)).state.last_seq
+    await eventually(
+        lambda: in_active_generation(
+            stack.pool, lambda conn: conn.fetchval("SELECT max(sequence) FROM tracking")
+        ),
+        until=lambda sequence: sequence == last,
+    )
+
+
+async def test_the_same_event_again_under_a_new_sequence_is_skipped_silently(
+    stack: reporting.ReportingProcess,
+    servers: Servers,
+    nats_client: tuple[Client, JetStreamContext],
+) -> None:
+    _, js = nats_client
+    await _record(stack, servers, "2011-05", "5")
+    again = await _last_actuals_message(js)
+    # Keys in another order and the trace context dropped: still the very same event.
+    again = {"payload": again["payload"], "envelope": {**again["envelope"], "traceparent": None}}
+    await js.publish(subjects.budget_event("ActualsRecorded"), json.dumps(again).encode())
+    await _checkpoint_reaches_the_end(stack, js)
+    assert await _parked(stack) == []
+    assert await _actuals(stack) == {"2011-05": "5"}
+
+
+@pytest.mark.parametrize("spoil", ["event_id", "payload"])
+async def test_a_repeat_with_other_content_is_parked_and_replay_still_refuses_it(
+    stack: reporting.ReportingProcess,
+    servers: Servers,
+    nats_client: tuple[Client, JetStreamContext],
+    spoil: str,
+) -> None:
+    _, js = nats_client
+    await _record(stack, servers, "2011-06", "6")
+    forged = await _last_actuals_message(js)
+    if spoil == "event_id":
+        forged["envelope"]["event_id"] = str(uuid.uuid4())
+    forged["payload"]["revenue"] = "999999"
+    await js.publish(subjects.budget_event("ActualsRecorded"), json.dumps(forged).encode())
+
+    (parked,) = await eventually(lambda: _parked(stack))
+    assert parked["kind"] == "repeat"
+    assert parked["version"] == forged["envelope"]["version"]
+    assert "redan inläst" in parked["reason"]
+    expected = "denna har id" if spoil == "event_id" else "annat innehåll"
+    assert expected in parked["reason"]
+    assert await _actuals(stack) == {"2011-06": "6"}
+    # The stream goes on behind it.
+    await _record(stack, servers, "2011-07", "7")
+
+    applied, still = await stack.runner.replay_parked()  # as after a "fix"
+    assert (applied, still) == (0, 1)
+    assert [p["kind"] for p in await _parked(stack)] == ["repeat"]
+    assert await _actuals(stack) == {"2011-06": "6", "2011-07": "7"}

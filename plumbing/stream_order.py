@@ -1,0 +1,227 @@
+"""Per event stream, version n+1 after n: which delivered events come next, and which not.
+
+A delivery is an event when it reads as one; the events of a batch then sort into those
+that come next in their streams (applied), those already applied (skipped when they are
+the same event again, parked as repeats when the content differs), gaps, and those held
+behind a stream's parked event.
+
+To tell a redelivery from a forged or corrupted repeat, the event id and a digest of the
+content of every applied (stream, version) are kept in ``applied_events``, written in the
+same transaction as the read models.
+"""
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+from uuid import UUID
+
+from contracts.envelope import EventMessage
+from plumbing import parking
+from plumbing.database import Connection
+from plumbing.parking import Parked, ParkedKind
+
+STREAM_ORDER_SQL = """
+CREATE TABLE IF NOT EXISTS stream_versions (stream_id text PRIMARY KEY, version integer NOT NULL);
+CREATE TABLE IF NOT EXISTS applied_events (
+    stream_id text    NOT NULL,
+    version   integer NOT NULL,
+    event_id  uuid    NOT NULL,
+    digest    bytea   NOT NULL,
+    PRIMARY KEY (stream_id, version)
+);
+"""
+
+# A message as the projection reads it: its stream sequence and its bytes.
+Delivery = tuple[int, bytes]
+StreamVersion = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What identifies an applied event: its id and a digest of what it says."""
+
+    event_id: UUID
+    digest: bytes
+
+
+@dataclass(frozen=True)
+class ReceivedEvent:
+    message: EventMessage
+    sequence: int
+
+    @property
+    def event_type(self) -> str:
+        return self.message.envelope.event_type
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return self.message.payload
+
+    @property
+    def position(self) -> StreamVersion:
+        return self.message.envelope.stream_id, self.message.envelope.version
+
+    @cached_property
+    def fingerprint(self) -> Fingerprint:
+        # The digest covers what the read models take from the event, written canonically,
+        # so the same event published again by another writer or serialiser still matches,
+        # and trace context or an envelope field added later never makes it a "repeat".
+        envelope = self.message.envelope
+        content = json.dumps(
+            [envelope.event_type, envelope.schema_version, self.payload],
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        return Fingerprint(envelope.event_id, hashlib.sha256(content.encode()).digest())
+
+
+def read(deliveries: Sequence[Delivery]) -> tuple[list[ReceivedEvent], list[Parked]]:
+    """The deliveries as events; those that are not events at all, parked as unreadable."""
+    received: list[ReceivedEvent] = []
+    parked: list[Parked] = []
+    for sequence, body in deliveries:
+        try:
+            received.append(ReceivedEvent(EventMessage.model_validate_json(body), sequence))
+        except ValueError as error:
+            parked.append(Parked(sequence, ParkedKind.UNREADABLE, parking.describe(error), body))
+    return received, parked
+
+
+@dataclass
+class StreamPositions:
+    """What the generation has applied of the streams a batch touches."""
+
+    versions: dict[str, int]  # stream → last applied version
+    blocked: set[str]  # streams waiting behind a parked event
+    applied: dict[StreamVersion, Fingerprint]  # of the batch's repeats, and its own events
+
+    @classmethod
+    async def load(cls, conn: Connection, received: Sequence[ReceivedEvent]) -> "StreamPositions":
+        streams = sorted({e.message.envelope.stream_id for e in received})
+        rows = await conn.fetch(
+            "SELECT stream_id, version FROM stream_versions WHERE stream_id = ANY($1::text[])",
+            streams,
+        )
+        versions = {r["stream_id"]: r["version"] for r in rows}
+        repeats = [e.position for e in received if e.position[1] <= versions.get(e.position[0], 0)]
+        return cls(
+            versions=versions,
+            blocked=await parking.blocked_streams(conn, streams),
+            applied=await _fingerprints(conn, repeats),
+        )
+
+
+async def _fingerprints(
+    conn: Connection, positions: Sequence[StreamVersion]
+) -> dict[StreamVersion, Fingerprint]:
+    # Only repeats are looked up, so a batch of new events costs no query here at all.
+    if not positions:
+        return {}
+    rows = await conn.fetch(
+        "SELECT a.stream_id, a.version, a.event_id, a.digest FROM applied_events a"
+        " JOIN unnest($1::text[], $2::int[]) AS p(stream_id, version)"
+        " USING (stream_id, version)",
+        [stream for stream, _ in positions],
+        [version for _, version in positions],
+    )
+    return {
+        (r["stream_id"], r["version"]): Fingerprint(r["event_id"], bytes(r["digest"])) for r in rows
+    }
+
+
+def in_order(
+    received: Sequence[ReceivedEvent], positions: StreamPositions, parked: list[Parked]
+) -> list[ReceivedEvent]:
+    """The events that come next in their streams; the others go to ``parked``.
+
+    A version already applied is skipped when it is the same event again (a redelivery,
+    or the event published again) and parked as a repeat when it is not; a version
+    beyond the next one is a gap; a stream waiting behind a parked event holds
+    everything after it.
+    """
+    ready: list[ReceivedEvent] = []
+    for event in received:
+        stream, version = event.position
+        applied = positions.versions.get(stream, 0)
+        if stream in positions.blocked:
+            parked.append(held(event, None))
+        elif version <= applied:
+            reason = _differs(event, positions.applied.get(event.position))
+            if reason is not None:
+                parked.append(parked_event(event, ParkedKind.REPEAT, reason))
+        elif version > applied + 1:
+            reason = f"version {version} kom, men nästa i strömmen är {applied + 1}"
+            parked.append(parked_event(event, ParkedKind.GAP, reason))
+        else:
+            positions.versions[stream] = version
+            positions.applied[event.position] = event.fingerprint
+            ready.append(event)
+    return ready
+
+
+def _differs(event: ReceivedEvent, applied: Fingerprint | None) -> str | None:
+    """Why ``event`` is not the applied event of its version again, or None when it is.
+
+    A version applied before its fingerprint was kept cannot be compared; it is taken
+    as the redelivery it almost always is, as it was before fingerprints existed.
+    """
+    if applied is None:
+        return None
+    stream, version = event.position
+    where = f"version {version} av {stream} är redan inläst"
+    fingerprint = event.fingerprint
+    if fingerprint.event_id != applied.event_id:
+        return f"{where} som händelse {applied.event_id}; denna har id {fingerprint.event_id}"
+    if fingerprint.digest != applied.digest:
+        return f"{where} med samma händelse-id men annat innehåll"
+    return None
+
+
+async def record_applied(conn: Connection, applied: Sequence[ReceivedEvent]) -> None:
+    """Each stream's last applied version, and every applied event's fingerprint."""
+    if not applied:
+        return
+    latest: dict[str, int] = {}
+    for event in applied:
+        latest[event.position[0]] = event.position[1]
+    await conn.execute(
+        "INSERT INTO stream_versions (stream_id, version)"
+        " SELECT * FROM unnest($1::text[], $2::int[])"
+        " ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version",
+        list(latest),
+        list(latest.values()),
+    )
+    fingerprints = [e.fingerprint for e in applied]
+    await conn.execute(
+        "INSERT INTO applied_events (stream_id, version, event_id, digest)"
+        " SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::bytea[])"
+        " ON CONFLICT (stream_id, version) DO NOTHING",
+        [e.position[0] for e in applied],
+        [e.position[1] for e in applied],
+        [f.event_id for f in fingerprints],
+        [f.digest for f in fingerprints],
+    )
+
+
+def parked_event(event: ReceivedEvent, kind: ParkedKind, reason: str) -> Parked:
+    envelope = event.message.envelope
+    return Parked(
+        sequence=event.sequence,
+        kind=kind,
+        reason=reason,
+        body=event.message.model_dump_json().encode(),
+        stream_id=envelope.stream_id,
+        version=envelope.version,
+        event_type=envelope.event_type,
+    )
+
+
+def held(event: ReceivedEvent, behind: int | None) -> Parked:
+    reason = "väntar bakom en parkerad händelse i samma ström" + (
+        f" (version {behind})" if behind is not None else ""
+    )
+    return parked_event(event, ParkedKind.HELD, reason)
