@@ -43,11 +43,16 @@ def nats_server_binary() -> str:
 
 
 class EmbeddedNats:
-    """nats-server with JetStream on, keeping its data in ``data_dir``."""
+    """nats-server with JetStream on, keeping its data in ``data_dir``.
 
-    def __init__(self, data_dir: Path, port: int) -> None:
+    ``config_file`` (e.g. its users, plumbing.nats_users) is read first; the address, port
+    and JetStream flags given here win over anything it says about them.
+    """
+
+    def __init__(self, data_dir: Path, port: int, config_file: Path | None = None) -> None:
         self._data_dir = data_dir
         self._port = port
+        self._config_file = config_file
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -57,9 +62,11 @@ class EmbeddedNats:
     def start(self) -> str:
         self._data_dir.mkdir(parents=True, exist_ok=True)
         log_file = (self._data_dir / "nats.log").open("ab")
+        config = [] if self._config_file is None else ["--config", str(self._config_file)]
         self._process = subprocess.Popen(
             [
                 nats_server_binary(),
+                *config,
                 "--jetstream",
                 "--store_dir",
                 str(self._data_dir),

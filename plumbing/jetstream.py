@@ -4,8 +4,10 @@ import asyncio
 import contextlib
 import json
 import logging
+import ssl
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import nats
 from nats.aio.client import Client
@@ -14,10 +16,12 @@ from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
+from pydantic import SecretStr
 
 from plumbing.errors import InfrastructureError
 from plumbing.eventstore import FencedOut
 from plumbing.locks import Lease, LeaseLost
+from plumbing.nats_users import inbox_prefix
 from plumbing.readiness import WorkerStatus
 
 log = logging.getLogger(__name__)
@@ -32,9 +36,26 @@ class StreamSpec:
     replicas: int = 1
 
 
-async def connect(url: str, name: str) -> tuple[Client, JetStreamContext]:
+async def connect(
+    url: str,
+    name: str,
+    user: str | None = None,
+    password: SecretStr | None = None,
+    ca_file: str | None = None,
+) -> tuple[Client, JetStreamContext]:
+    """Connect as ``user`` (none for a server without users), verifying TLS with ``ca_file``."""
+    options: dict[str, Any] = {}
+    if user is not None:
+        secret = password.get_secret_value() if password is not None else ""
+        options.update(user=user, password=secret, inbox_prefix=inbox_prefix(user))
+    if ca_file is not None:
+        options["tls"] = ssl.create_default_context(cafile=ca_file)
     nc = await nats.connect(
-        servers=url.split(","), name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5
+        servers=url.split(","),
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+        **options,
     )
     return nc, nc.jetstream(timeout=10)
 

@@ -1,6 +1,6 @@
 """Typed settings, read from the environment once, at start-up, never at import."""
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -29,6 +29,15 @@ class ServiceSettings(BaseSettings):
             ' every unit, e.g. {"ekonomisystem": ["*"], "lonesystem": ["KLF"]}. A system not'
             " in it is refused. Empty by default: nothing is taken in over NATS until set."
         ),
+    )
+    # The process's own NATS user (plumbing.nats_users says what each may do).
+    nats_user: str | None = Field(
+        default=None, description="NATS user; none for a server that asks for no credentials"
+    )
+    nats_password: SecretStr | None = Field(default=None, description="The NATS user's password")
+    nats_ca_file: str | None = Field(
+        default=None,
+        description="CA certificate that signed the NATS servers' (for tls:// URLs)",
     )
 
     # Who may call over HTTP: signed OpenID Connect tokens from the municipality's provider.
@@ -91,3 +100,6 @@ class StackSettings(BaseSettings):
             " by default the ledger that loads the demo, for every unit"
         ),
     )
+    # With nats_url set: the password of the demo system's NATS user, if the server has
+    # users (the services take KOMMUNPLAN_<SERVICE>_NATS_USER and _PASSWORD).
+    demo_nats_password: SecretStr | None = None

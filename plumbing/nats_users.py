@@ -1,0 +1,179 @@
+"""NATS users and what each may do: one per service, one per administration's system.
+
+Everything not allowed here is refused by nats-server, including anonymous connections
+(there is no ``no_auth_user``). The subjects follow contracts.subjects and the JetStream
+API subjects the services and nats-py send.
+"""
+
+import json
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from contracts import subjects
+
+SERVICE_USERS = ("budget", "budget-relay", "reporting")
+
+# A system's name is a token of its subjects and of its inbox and consumer names.
+_SYSTEM_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+_STREAMS = (
+    subjects.BUDGET_EVENTS_STREAM,
+    subjects.BUDGET_INBOUND_STREAM,
+    subjects.BUDGET_REJECTED_STREAM,
+)
+
+
+@dataclass(frozen=True)
+class Permissions:
+    publish: tuple[str, ...]
+    subscribe: tuple[str, ...]
+
+
+def inbox_prefix(user: str) -> str:
+    """Where the user's replies (JetStream acknowledgements, API answers) arrive.
+
+    Each user subscribes only under its own prefix, so no one can listen to another's
+    replies, which carry its rejections and acknowledgements.
+    """
+    return f"_INBOX.{user}"
+
+
+def check_system_name(system: str) -> None:
+    if not _SYSTEM_NAME.fullmatch(system):
+        raise ValueError(
+            f"systemnamnet {system!r} duger inte som NATS-användare; "
+            "använd bokstäver a–z, siffror, - och _ (högst 64 tecken)"
+        )
+    if system in SERVICE_USERS:
+        raise ValueError(f"systemnamnet {system!r} är upptaget av en tjänst; välj ett annat")
+
+
+def _declares_streams() -> tuple[str, ...]:
+    return tuple(
+        f"$JS.API.STREAM.{verb}.{stream}"
+        for stream in _STREAMS
+        for verb in ("INFO", "CREATE", "UPDATE")
+    )
+
+
+def _consumes(stream: str) -> tuple[str, ...]:
+    """What plumbing.jetstream's pull loop sends for ``stream``."""
+    return (
+        f"$JS.API.STREAM.INFO.{stream}",
+        # Lists and deletes consumers left by earlier holders of the worker's lock.
+        f"$JS.API.CONSUMER.LIST.{stream}",
+        f"$JS.API.CONSUMER.DELETE.{stream}.*",
+        f"$JS.API.CONSUMER.DURABLE.CREATE.{stream}.*",
+        f"$JS.API.CONSUMER.INFO.{stream}.*",
+        f"$JS.API.CONSUMER.MSG.NEXT.{stream}.*",
+        f"$JS.ACK.{stream}.>",
+    )
+
+
+def service_permissions(service: str) -> Permissions:
+    replies = (f"{inbox_prefix(service)}.>",)
+    if service == "budget":
+        publish = (
+            *_declares_streams(),
+            *_consumes(subjects.BUDGET_INBOUND_STREAM),
+            subjects.BUDGET_REJECTED_SUBJECTS,
+        )
+    elif service == "budget-relay":
+        # The relay process declares the streams at start-up too (it may start first).
+        publish = (*_declares_streams(), subjects.BUDGET_EVENTS_SUBJECTS)
+    elif service == "reporting":
+        publish = _consumes(subjects.BUDGET_EVENTS_STREAM)
+    else:
+        raise ValueError(f"okänd tjänst {service!r}")
+    return Permissions(publish=publish, subscribe=replies)
+
+
+def system_permissions(system: str) -> Permissions:
+    """Send on its own inbound subjects; read its own rejections, nothing else.
+
+    Its consumer on BUDGET_REJECTED carries the system's name and is created with the
+    filtered form of the API subject, so the server itself holds the filter to the
+    system's own subject. A consumer of any other name is out of reach: through one,
+    the system could read what another had filtered for itself.
+    """
+    check_system_name(system)
+    stream = subjects.BUDGET_REJECTED_STREAM
+    own = subjects.budget_rejected(system)
+    return Permissions(
+        publish=(
+            f"budget.inbound.{system}.>",
+            f"$JS.API.CONSUMER.CREATE.{stream}.{system}.{own}",
+            f"$JS.API.CONSUMER.INFO.{stream}.{system}",
+            f"$JS.API.CONSUMER.DELETE.{stream}.{system}",
+            f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{system}",
+            f"$JS.ACK.{stream}.{system}.>",
+        ),
+        subscribe=(f"{inbox_prefix(system)}.>",),
+    )
+
+
+def all_permissions(systems: Iterable[str]) -> dict[str, Permissions]:
+    """Every service's user and each system's, by user name."""
+    users = {service: service_permissions(service) for service in SERVICE_USERS}
+    users.update({system: system_permissions(system) for system in systems})
+    return users
+
+
+def literal(text: str) -> str:
+    """A quoted string in nats-server's configuration (a bcrypt hash, a subject)."""
+    return json.dumps(text)
+
+
+def variable(name: str) -> str:
+    """A reference nats-server fills from its environment when it reads the file."""
+    return f"${name}"
+
+
+def password_variable(user: str) -> str:
+    return f"{user.upper().replace('-', '_')}_NATS_PASSWORD"
+
+
+def _listed(items: Iterable[str]) -> str:
+    return "[" + ", ".join(literal(item) for item in items) + "]"
+
+
+def _user_entry(user: str, password: str, permissions: Permissions) -> str:
+    return (
+        f"    {{\n      user: {literal(user)}\n      password: {password}\n"
+        f"      permissions: {{\n"
+        f"        publish: {{ allow: {_listed(permissions.publish)} }}\n"
+        f"        subscribe: {{ allow: {_listed(permissions.subscribe)} }}\n"
+        f"      }}\n    }}"
+    )
+
+
+def authorization(passwords: Mapping[str, str], users: Mapping[str, Permissions]) -> str:
+    """nats-server's ``authorization`` block for ``users``.
+
+    ``passwords`` holds each user's password as written in the file: ``literal`` of a
+    bcrypt hash, or ``variable`` naming where the server finds it.
+    """
+    entries = ",\n".join(
+        _user_entry(user, passwords[user], permissions) for user, permissions in users.items()
+    )
+    return f"authorization {{\n  users: [\n{entries}\n  ]\n}}\n"
+
+
+DEPLOY_HEADER = """\
+# The NATS users of docker-compose.yml: generated by `python -m plumbing.nats_users
+# <system> ...` (one argument per system in KOMMUNPLAN_SYSTEMS); a test keeps it in step
+# with plumbing/nats_users.py. Each password is read from the server's environment, which
+# deploy/with-secrets.sh fills from the secret files; none is written here.
+"""
+
+
+def deploy_users(systems: Iterable[str]) -> str:
+    users = all_permissions(systems)
+    passwords = {user: variable(password_variable(user)) for user in users}
+    return DEPLOY_HEADER + authorization(passwords, users)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(deploy_users(sys.argv[1:]))
