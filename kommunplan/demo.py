@@ -3,20 +3,23 @@ commands on its own inbound subjects, through the public contracts only."""
 
 import asyncio
 
-import nats
+from pydantic import SecretStr
 
 from contracts import subjects
 from contracts.budget.commands import RegisterUnit
 from contracts.envelope import Command
+from plumbing.jetstream import connect
 from services.budget.demo_data import demo_commands
 
 DEMO_SYSTEM = "ekonomisystem"
 
 
-async def publish_commands(nats_url: str, commands: list[Command], system: str) -> None:
-    nc = await nats.connect(nats_url)
+async def publish_commands(
+    nats_url: str, commands: list[Command], system: str, password: SecretStr | None = None
+) -> None:
+    """Send as ``system``'s NATS user when given its password; otherwise without a user."""
+    nc, js = await connect(nats_url, system, system if password is not None else None, password)
     try:
-        js = nc.jetstream()
         acks = []
         for command in commands:
             acks.append(
@@ -31,12 +34,11 @@ async def publish_commands(nats_url: str, commands: list[Command], system: str) 
         await nc.drain()
 
 
-async def load_demo(nats_url: str) -> int:
+async def load_demo(nats_url: str, password: SecretStr | None = None) -> int:
     commands = demo_commands()
-    await publish_commands(nats_url, commands, DEMO_SYSTEM)
+    await publish_commands(nats_url, commands, DEMO_SYSTEM, password)
     return len(commands)
 
 
 def demo_unit_count() -> int:
     return sum(isinstance(c, RegisterUnit) for c in demo_commands())
-
