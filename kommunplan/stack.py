@@ -15,6 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import SecretStr
+
+from kommunplan import nats_access
 from kommunplan.processes import DATABASES, SERVICES
 from kommunplan.supervision import Process, SupervisedProcess
 from kommunplan.watch import keep_running
@@ -46,6 +49,7 @@ class Stack:
     settings: StackSettings
     nats: EmbeddedNats | None = None
     postgres: EmbeddedPostgres | None = None
+    nats_access: nats_access.NatsAccess | None = None
     services: dict[str, SupervisedProcess] = field(default_factory=dict)
 
     @property
@@ -74,7 +78,9 @@ class Stack:
     def start_servers(self) -> tuple[str, str]:
         nats_url = self.settings.nats_url
         if nats_url is None:
-            self.nats = EmbeddedNats(self.data_dir / "nats", self.settings.nats_port)
+            self.nats_access = nats_access.prepare(self.data_dir, self.settings.systems)
+            config = self.nats_access.config_file
+            self.nats = EmbeddedNats(self.data_dir / "nats", self.settings.nats_port, config)
             nats_url = self.nats.start()
         postgres_url = self.settings.postgres_url
         if postgres_url is None:
@@ -94,6 +100,7 @@ class Stack:
                 "KOMMUNPLAN_SYSTEMS": json.dumps(self.settings.systems),
             }
         )
+        env.update(self.nats_user(service))
         with self.log_path(service).open("ab") as output:
             return subprocess.Popen(
                 [sys.executable, "-m", "kommunplan", "serve", service],
@@ -103,6 +110,18 @@ class Stack:
                 # Own process group: Ctrl-C reaches us once, and we stop the services in order.
                 start_new_session=True,
             )
+
+    def nats_user(self, service: str) -> dict[str, str]:
+        """The service's NATS user: generated for our own server, else from the environment."""
+        if self.nats_access is not None:
+            return self.nats_access.environment(service)
+        return nats_access.passed_on(service, os.environ)
+
+    def system_password(self, system: str) -> SecretStr | None:
+        """What the demo loads as: the system's generated password, else the given one."""
+        if self.nats_access is not None:
+            return SecretStr(self.nats_access.passwords[system])
+        return self.settings.demo_nats_password
 
     def check_alive(self) -> None:
         for service in self.services.values():
@@ -189,7 +208,7 @@ def up(settings: StackSettings) -> None:
 
 def _start_with_demo(stack: Stack) -> str:
     """Start everything, load the demo unless it is there, wait for its plan; the NATS URL."""
-    from kommunplan.demo import demo_unit_count, load_demo
+    from kommunplan.demo import DEMO_SYSTEM, demo_unit_count, load_demo
 
     print("Startar NATS och PostgreSQL …", flush=True)
     nats_url, _ = stack.start(wait_seconds=60)
@@ -197,7 +216,7 @@ def _start_with_demo(stack: Stack) -> str:
     if isinstance(units, list) and any(u.get("code") == "KS" for u in units):
         print("Demodata finns redan; laddas inte igen.", flush=True)
     else:
-        sent = asyncio.run(load_demo(nats_url))
+        sent = asyncio.run(load_demo(nats_url, stack.system_password(DEMO_SYSTEM)))
         print(f"Demodata: {sent} kommandon skickade över NATS.", flush=True)
     unit_count = demo_unit_count()
     wait_until(lambda: _plan_complete(stack, unit_count), 120, "the plan to be projected")

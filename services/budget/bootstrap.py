@@ -65,7 +65,13 @@ async def build(settings: ServiceSettings) -> BudgetProcess:
     pool = await create_pool(settings.database_url, max_size=6)
     async with pool.acquire() as conn:
         await migrate(conn, MIGRATIONS)
-    nc, js = await connect(settings.nats_url, "budget")
+    nc, js = await connect(
+        settings.nats_url,
+        "budget",
+        settings.nats_user,
+        settings.nats_password,
+        settings.nats_ca_file,
+    )
     await ensure_streams(
         js, [dataclasses.replace(s, replicas=settings.stream_replicas) for s in STREAMS]
     )

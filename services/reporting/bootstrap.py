@@ -42,7 +42,13 @@ async def build(settings: ServiceSettings) -> ReportingProcess:
     pool = await create_pool(settings.database_url, max_size=6)
     async with pool.acquire() as conn:
         await migrate(conn, MIGRATIONS)
-    nc, js = await connect(settings.nats_url, "reporting")
+    nc, js = await connect(
+        settings.nats_url,
+        "reporting",
+        settings.nats_user,
+        settings.nats_password,
+        settings.nats_ca_file,
+    )
     runner = ProjectionRunner(
         pool, nc, BudgetProjection(), BUDGET_EVENTS, settings.batch_size, settings.ack_wait_seconds
     )
