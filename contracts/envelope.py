@@ -56,6 +56,9 @@ class Envelope(BaseModel):
     recorded_at: datetime = Field(description="When the owning service stored it")
     source_system: SourceSystem
     actor: Name
+    actor_name: Name | None = Field(
+        default=None, description="The actor's display name, when its identity gives one"
+    )
     correlation_id: UUID
     causation_id: UUID
     traceparent: Annotated[

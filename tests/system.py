@@ -9,6 +9,7 @@ from plumbing.service import resilient
 from plumbing.settings import ServiceSettings
 from services.budget import bootstrap as budget
 from services.reporting import bootstrap as reporting
+from tests.tokens import identity_settings
 
 # The ledger may write for every unit; the payroll system only under KLF.
 KNOWN_SYSTEMS = {"ekonomisystem": ["*"], "lonesystem": ["KLF"]}
@@ -21,6 +22,7 @@ def settings(nats_url: str, database_url: str) -> ServiceSettings:
         batch_size=200,
         ack_wait_seconds=2.0,
         systems=KNOWN_SYSTEMS,
+        **identity_settings(),
     )
 
 

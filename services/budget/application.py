@@ -26,7 +26,7 @@ from plumbing.eventstore import (
 )
 from services.budget.domain.decisions import decide, stream_for
 from services.budget.domain.organisation import ORGANISATION_STREAM, Organisation
-from services.budget.domain.refusal import Refused
+from services.budget.domain.refusal import NotPermitted, Refused
 from services.budget.domain.scope import Scope
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ class Request:
     trace_headers: Mapping[str, str] = field(default_factory=dict)
     sequence: int | None = None  # the inbound stream sequence; None over HTTP
     scope: Scope | None = None  # the units the sender may write for; None: any
+    actor_name: str | None = None  # the actor's display name, as its identity gives it
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Accepted:
 @dataclass(frozen=True)
 class Rejected:
     problems: list[Problem]
+    not_permitted: bool = False  # refused for who sent it rather than for what it says
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,7 @@ class BudgetService:
             try:
                 event = decide(organisation, request.command, request.scope)
             except Refused as refusal:
-                outcomes.append(Rejected(refusal.problems))
+                outcomes.append(Rejected(refusal.problems, isinstance(refusal, NotPermitted)))
                 continue
             seen.add(message_id)
             stream_id = stream_for(event)
@@ -275,6 +277,7 @@ def _to_store(
         "occurred_at": request.command.occurred_at.isoformat(),
         "source_system": request.source_system,
         "actor": request.command.actor,
+        **({"actor_name": request.actor_name} if request.actor_name else {}),
         "correlation_id": message_id,
         "causation_id": message_id,
         **_trace_metadata(request, span),

@@ -11,6 +11,7 @@ from nats.js import JetStreamContext
 from contracts import subjects
 from plumbing import telemetry
 from plumbing.database import create_pool
+from plumbing.http_identity import Access
 from plumbing.jetstream import StreamSpec, connect, ensure_streams
 from plumbing.migrations import migrate
 from plumbing.outbox import OutboxRelay
@@ -90,7 +91,7 @@ async def build(settings: ServiceSettings) -> BudgetProcess:
             settings.batch_size,
             settings.ack_wait_seconds,
         ),
-        app=create_app(service),
+        app=create_app(service, Access.from_settings(settings)),
     )
 
 

@@ -12,6 +12,7 @@ from nats.js import JetStreamContext
 from contracts import subjects
 from plumbing import parking, telemetry
 from plumbing.database import create_pool
+from plumbing.http_identity import Access
 from plumbing.jetstream import connect
 from plumbing.migrations import migrate
 from plumbing.projection import MIGRATIONS, ProjectionRunner, Source
@@ -52,7 +53,8 @@ async def build(settings: ServiceSettings) -> ReportingProcess:
     runner = ProjectionRunner(
         pool, nc, BudgetProjection(), BUDGET_EVENTS, settings.batch_size, settings.ack_wait_seconds
     )
-    return ReportingProcess(pool=pool, nc=nc, js=js, runner=runner, app=create_app(pool))
+    app = create_app(pool, Access.from_settings(settings))
+    return ReportingProcess(pool=pool, nc=nc, js=js, runner=runner, app=app)
 
 
 async def _nothing_parked_unseen(pool: asyncpg.Pool) -> str | None:

@@ -3,11 +3,14 @@
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import FastAPI, HTTPException, Path
+from fastapi import Depends, FastAPI, HTTPException, Path
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from plumbing.http_headers import add_security_headers
+from plumbing.http_identity import Access, answer_identity_refusals, sees_drafts
+from plumbing.identity import Principal, Role
 from plumbing.parking import ParkedRow
-from services.reporting.plan import UnknownUnit, build_plan, plan_to_json
+from services.reporting.plan import UnknownUnit, build_plan, plan_to_json, without_drafts
 from services.reporting.plan_html import render_plan_html
 from services.reporting.queries import NotReady, parked_events, plan_input
 
@@ -16,12 +19,18 @@ PARKED_EXCERPT_BYTES = 2000
 Year = Annotated[int, Path(ge=1990, le=2100, description="Budgetår")]
 
 
-def create_app(pool: asyncpg.Pool, home: str = "/plan/KS/2011") -> FastAPI:
+def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") -> FastAPI:
     app = FastAPI(title="Rapportering", description="Planering med budget och uppföljning")
+    add_security_headers(app)
+    answer_identity_refusals(app)
+    Viewer = Annotated[Principal | None, Depends(access.viewer())]
 
-    async def plan(unit_code: str, year: int) -> Any:
+    async def plan(unit_code: str, year: int, viewer: Principal | None) -> Any:
         try:
-            return build_plan(await plan_input(pool, year), unit_code, year)
+            data = await plan_input(pool, year)
+            if not sees_drafts(viewer):
+                data = without_drafts(data)
+            return build_plan(data, unit_code, year)
         except UnknownUnit:
             raise HTTPException(404, f"Enheten {unit_code} finns inte") from None
         except NotReady:
@@ -32,14 +41,16 @@ def create_app(pool: asyncpg.Pool, home: str = "/plan/KS/2011") -> FastAPI:
         return RedirectResponse(home)
 
     @app.get("/plan/{unit_code}/{year}", response_class=HTMLResponse)
-    async def plan_html(unit_code: str, year: Year) -> HTMLResponse:
-        return HTMLResponse(render_plan_html(await plan(unit_code, year)))
+    async def plan_html(unit_code: str, year: Year, viewer: Viewer) -> HTMLResponse:
+        return HTMLResponse(render_plan_html(await plan(unit_code, year, viewer)))
 
     @app.get("/api/plan/{unit_code}/{year}")
-    async def plan_json(unit_code: str, year: Year) -> dict[str, Any]:
-        return plan_to_json(await plan(unit_code, year))
+    async def plan_json(unit_code: str, year: Year, viewer: Viewer) -> dict[str, Any]:
+        return plan_to_json(await plan(unit_code, year, viewer))
 
-    @app.get("/api/drift/parkerade", tags=["drift"])
+    operator = Depends(access.with_role(Role.OPERATOR))
+
+    @app.get("/api/drift/parkerade", tags=["drift"], dependencies=[operator])
     async def parked() -> list[dict[str, Any]]:
         """Events the read models could not take in, with the reason, oldest first."""
         try:

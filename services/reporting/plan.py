@@ -9,6 +9,7 @@ administrations: the logistics centre, which has no section of its own).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -77,6 +78,14 @@ class PlanInput:
     net_investments: Sequence[NetInvestmentRow]
     narratives: Sequence[NarrativeRow]
     parked: int = 0  # events the read models could not take in; the figures may lack them
+
+
+DRAFT = "proposed"
+
+
+def without_drafts(data: PlanInput) -> PlanInput:
+    """``data`` as the public may see it: no proposed figure, so none is rolled up either."""
+    return dataclasses.replace(data, figures=[f for f in data.figures if f.status != DRAFT])
 
 
 class UnknownUnit(Exception):

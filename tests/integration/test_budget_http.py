@@ -1,4 +1,7 @@
-"""Controllers over HTTP: 201 with the stored event, or 422 naming the field, in Swedish."""
+"""Controllers over HTTP: 201 with the stored event, or 422 naming the field, in Swedish.
+
+The client carries a planner's token for every unit; what a token allows is tested in
+test_budget_identity."""
 
 import uuid
 from collections.abc import AsyncIterator
@@ -7,12 +10,19 @@ import httpx
 import pytest
 
 from plumbing.database import create_pool
+from plumbing.http_identity import Access
 from plumbing.migrations import migrate
 from plumbing.postgres_eventstore import PostgresEventStore
+from plumbing.settings import ServiceSettings
 from services.budget.application import BudgetService
 from services.budget.bootstrap import MIGRATIONS
 from services.budget.entrypoints.http import create_app
 from tests.conftest import count
+from tests.tokens import bearer, identity_settings
+
+
+def access() -> Access:
+    return Access.from_settings(ServiceSettings(**identity_settings()))
 
 
 @pytest.fixture
@@ -20,9 +30,9 @@ async def client(budget_database: str) -> AsyncIterator[httpx.AsyncClient]:
     pool = await create_pool(budget_database)
     async with pool.acquire() as conn:
         await migrate(conn, MIGRATIONS)
-    app = create_app(BudgetService(PostgresEventStore(pool)))
+    app = create_app(BudgetService(PostgresEventStore(pool)), access())
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://budget"
+        transport=httpx.ASGITransport(app=app), base_url="http://budget", headers=bearer("planner")
     ) as http:
         for body in (
             {"unit_code": "KS", "name": "Kommunstyrelsen", "kind": "board"},
@@ -72,7 +82,7 @@ async def test_figures_are_stored_and_the_event_id_returned(
         (figures(costs=-1.1), "costs", "flyttal"),
         (figures(kind="wish"), "kind", "tillåtna värden"),
         (figures(year=20111), "year", "för stort"),
-        ({k: v for k, v in figures().items() if k != "actor"}, "actor", "saknas"),
+        ({k: v for k, v in figures().items() if k != "unit_code"}, "unit_code", "saknas"),
     ],
 )
 async def test_bad_input_gets_422_naming_the_field_in_swedish_and_stores_nothing(

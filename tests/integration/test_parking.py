@@ -24,6 +24,7 @@ from tests.conftest import eventually
 from tests.fixtures import SMALL_TREE
 from tests.servers import Servers
 from tests.system import running_budget, settings
+from tests.tokens import bearer
 
 
 def ledger(period: str, revenue: str) -> RecordActuals:
@@ -86,7 +87,9 @@ async def stack(
 
 async def _get(process: reporting.ReportingProcess, path: str) -> httpx.Response:
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=process.app), base_url="http://reporting"
+        transport=httpx.ASGITransport(app=process.app),
+        base_url="http://reporting",
+        headers=bearer("operator"),
     ) as http:
         return await http.get(path)
 

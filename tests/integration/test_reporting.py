@@ -21,6 +21,7 @@ from services.reporting.queries import plan_input
 from tests.conftest import count, eventually
 from tests.servers import Servers
 from tests.system import running_budget, running_reporting
+from tests.tokens import bearer
 
 TABLES = (
     "units",
@@ -105,7 +106,8 @@ async def plan(process: ReportingProcess, unit: str = "KS", year: int = 2011) ->
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=process.app), base_url="http://reporting"
     ) as http:
-        response = await http.get(f"/api/plan/{unit}/{year}")
+        # A reader sees the proposed plan years too.
+        response = await http.get(f"/api/plan/{unit}/{year}", headers=bearer("reader"))
         assert response.status_code == 200, response.text
         return dict(response.json())
 

@@ -9,6 +9,7 @@ from plumbing import telemetry
 from tests.conftest import SPANS, eventually
 from tests.servers import Servers
 from tests.system import running_budget, running_reporting
+from tests.tokens import bearer
 
 
 async def test_the_trace_context_is_carried_from_http_through_the_store_and_nats_to_the_projection(
@@ -29,7 +30,7 @@ async def test_the_trace_context_is_carried_from_http_through_the_store_and_nats
             ) as http:
                 response = await http.post(
                     "/api/register-unit",
-                    headers=headers,
+                    headers={**headers, **bearer("planner")},
                     json={
                         "actor": "controller",
                         "unit_code": "KS",

@@ -9,5 +9,13 @@ class Refused(Exception):
         self.problems = list(problems)
 
 
+class NotPermitted(Refused):
+    """Refused for who sent it, not for what it says: the sender may not do this."""
+
+
 def refuse(field: str, message: str) -> Refused:
     return Refused(Problem(field=field, message=message))
+
+
+def not_permitted(field: str, message: str) -> NotPermitted:
+    return NotPermitted(Problem(field=field, message=message))

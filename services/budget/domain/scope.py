@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from contracts.budget.commands import MoveUnit, RegisterUnit
 from contracts.envelope import Command
 from services.budget.domain.organisation import Organisation
-from services.budget.domain.refusal import refuse
+from services.budget.domain.refusal import not_permitted
 
 EVERY_UNIT = "*"
 
@@ -45,7 +45,7 @@ def check_scope(org: Organisation, command: Command, scope: Scope) -> None:
         return
     for field, code in _units_written(command):
         if code is None or (code in org.units and not org.within(code, scope.roots)):
-            raise refuse(
+            raise not_permitted(
                 field,
                 f"avsändaren får inte skriva för enheten {code or '(ny nämnd)'}; "
                 f"den får skriva för {scope.describe()} med underliggande enheter",

@@ -1,0 +1,118 @@
+"""The caller of an HTTP route, as FastAPI dependencies, and how a refusal of it is answered.
+
+401 (with ``WWW-Authenticate: Bearer``) when there is no token or it cannot be trusted, 403
+when the caller is known but lacks the role; both in the shape of ``refusal``.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from contracts.rejection import Problem
+from plumbing.http_screening import refusal
+from plumbing.identity import NO_PROVIDER, NO_TOKEN, NotAuthenticated, Principal, Role, Verifier
+from plumbing.settings import ServiceSettings
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="En token från kommunens identitetsleverantör (OpenID Connect)",
+)
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+class Forbidden(Exception):
+    """A known caller without the right; the message says which, in Swedish."""
+
+
+def forbidden(message: str) -> JSONResponse:
+    return refusal([Problem(field="", message=message)], 403)
+
+
+def not_authenticated(message: str) -> JSONResponse:
+    response = refusal([Problem(field="", message=message)], 401)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="kommunplan"'
+    return response
+
+
+def answer_identity_refusals(app: FastAPI) -> None:
+    @app.exception_handler(NotAuthenticated)
+    async def unknown(_: Request, error: NotAuthenticated) -> JSONResponse:
+        return not_authenticated(str(error))
+
+    @app.exception_handler(Forbidden)
+    async def refused(_: Request, error: Forbidden) -> JSONResponse:
+        return forbidden(str(error))
+
+
+def lacks(role: Role) -> str:
+    return f"inloggningen saknar rollen {role.value}, som krävs här"
+
+
+class Access:
+    """Who may call which routes of one app: writers, readers of views, operators."""
+
+    def __init__(self, verifier: Verifier, open_views: bool) -> None:
+        self._verifier = verifier
+        self._open_views = open_views
+
+    @classmethod
+    def from_settings(cls, settings: ServiceSettings) -> "Access":
+        return cls(Verifier.from_settings(settings), settings.open_views)
+
+    async def _caller(self, credentials: HTTPAuthorizationCredentials | None) -> Principal | None:
+        if credentials is None:
+            return None
+        # Off the event loop: with a JWKS URL, an unseen key is fetched over HTTP.
+        return await asyncio.to_thread(self._verifier.verify, credentials.credentials)
+
+    def authenticated(self) -> Callable[..., Awaitable[Principal]]:
+        """A dependency: the caller, who must show a valid token."""
+
+        async def caller(credentials: Credentials) -> Principal:
+            if not self._verifier.configured:
+                raise NotAuthenticated(NO_PROVIDER)
+            principal = await self._caller(credentials)
+            if principal is None:
+                raise NotAuthenticated(NO_TOKEN)
+            return principal
+
+        return caller
+
+    def with_role(self, role: Role) -> Callable[..., Awaitable[Principal]]:
+        """A dependency: the caller, who must have ``role``."""
+        authenticated = self.authenticated()
+
+        async def caller(principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
+            if not principal.has(role):
+                raise Forbidden(lacks(role))
+            return principal
+
+        return caller
+
+    def viewer(self) -> Callable[..., Awaitable[Principal | None]]:
+        """A dependency for read views: the caller, or None for an anonymous reader while
+        views are open. Whoever it returns may read; only a principal with a role sees
+        drafts (see ``sees_drafts``)."""
+
+        async def caller(credentials: Credentials) -> Principal | None:
+            if credentials is None and self._open_views:
+                return None
+            if not self._verifier.configured:
+                raise NotAuthenticated(NO_PROVIDER)
+            principal = await self._caller(credentials)
+            if principal is None:
+                raise NotAuthenticated(NO_TOKEN)
+            if not principal.reads and not self._open_views:
+                raise Forbidden(lacks(Role.READER))
+            return principal
+
+        return caller
+
+
+def sees_drafts(principal: Principal | None) -> bool:
+    """Drafts are the organisation's own work in progress: only for a caller with a role."""
+    return principal is not None and principal.reads
