@@ -4,9 +4,11 @@ import argparse
 import asyncio
 import logging
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 from kommunplan.processes import SERVICES
+from plumbing.identity import Role
 from plumbing.settings import ServiceSettings, StackSettings
 
 T = TypeVar("T")
@@ -35,7 +37,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parked.add_argument("--replay", action="store_true", help="apply them again, after a fix")
     parked.add_argument("--seen", action="store_true", help="mark them as seen by an operator")
+    _add_token_command(commands)
     return parser
+
+
+def _add_token_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    token = commands.add_parser(
+        "token", help="print a token signed by the local stack's key, for trying the API"
+    )
+    token.add_argument(
+        "--role", action="append", required=True, choices=[r.value for r in Role], dest="roles"
+    )
+    token.add_argument(
+        "--units",
+        action="append",
+        default=[],
+        help='unit codes, each with everything under it; comma-separated or repeated; "*" for all',
+    )
+    token.add_argument("--subject", default="lokal-anvandare", help="the stored actor")
+    token.add_argument("--name", default=None, help="the actor's display name")
+    token.add_argument("--hours", type=float, default=8.0, help="how long the token is valid")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -59,3 +80,19 @@ def main(argv: list[str] | None = None) -> None:
         logging.getLogger().setLevel(logging.WARNING)
         for line in asyncio.run(parked(ServiceSettings(), replay=args.replay, seen=args.seen)):
             print(line)
+    elif args.command == "token":
+        print(_token(args))
+
+
+def _token(args: argparse.Namespace) -> str:
+    from kommunplan.local_identity import issue_token
+
+    units = [code.strip() for given in args.units for code in given.split(",") if code.strip()]
+    return issue_token(
+        Path(StackSettings().data_dir).resolve(),
+        args.roles,
+        units,
+        args.subject,
+        args.name,
+        args.hours,
+    )

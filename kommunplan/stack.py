@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from kommunplan import nats_access
+from kommunplan import local_identity, nats_access
 from kommunplan.processes import DATABASES, SERVICES
 from kommunplan.supervision import Process, SupervisedProcess
 from kommunplan.watch import keep_running
@@ -26,9 +26,12 @@ from plumbing.embedded import EmbeddedNats, EmbeddedPostgres
 from plumbing.settings import StackSettings
 
 
-def http_get_json(url: str) -> object | None:
+def http_get_json(url: str, token: str | None = None) -> object | None:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, headers=headers), timeout=2
+        ) as response:
             value: object = json.loads(response.read())
             return value
     except (urllib.error.URLError, OSError, ValueError):
@@ -98,6 +101,7 @@ class Stack:
                 "KOMMUNPLAN_HTTP_HOST": self.settings.http_host,
                 "KOMMUNPLAN_HTTP_PORT": str(self.port(service)),
                 "KOMMUNPLAN_SYSTEMS": json.dumps(self.settings.systems),
+                **local_identity.service_environment(self.data_dir),
             }
         )
         env.update(self.nats_user(service))
@@ -150,6 +154,10 @@ class Stack:
             )
         return nats_url, database_urls
 
+    def reader_token(self) -> str:
+        """For `up`'s own look at the views, which may be closed to anonymous readers."""
+        return local_identity.issue_token(self.data_dir, ["reader"], [], "kommunplan-up", hours=1)
+
     def answers(self, service: str) -> bool:
         self.check_alive()
         return http_get_json(f"{self.url(service)}/health") is not None
@@ -178,7 +186,7 @@ def _log_to(path: Path) -> None:
 
 def _plan_complete(stack: Stack, units: int) -> bool:
     stack.check_alive()
-    plan = http_get_json(f"{stack.url('reporting')}/api/plan/KS/2011")
+    plan = http_get_json(f"{stack.url('reporting')}/api/plan/KS/2011", stack.reader_token())
     return isinstance(plan, dict) and len(plan.get("nodes", [])) >= units
 
 
@@ -212,7 +220,7 @@ def _start_with_demo(stack: Stack) -> str:
 
     print("Startar NATS och PostgreSQL …", flush=True)
     nats_url, _ = stack.start(wait_seconds=60)
-    units = http_get_json(f"{stack.url('budget')}/api/units")
+    units = http_get_json(f"{stack.url('budget')}/api/units", stack.reader_token())
     if isinstance(units, list) and any(u.get("code") == "KS" for u in units):
         print("Demodata finns redan; laddas inte igen.", flush=True)
     else:
@@ -229,6 +237,7 @@ def _print_urls(stack: Stack, nats_url: str) -> None:
         f"  Planen (HTML):      {stack.url('reporting')}/plan/KS/2011\n"
         f"  Planen (JSON):      {stack.url('reporting')}/api/plan/KS/2011\n"
         f"  Budget-API:         {stack.url('budget')}/docs\n"
+        "  Token för API:t:    python3 run.py token --role controller --units IT\n"
         f"  NATS:               {nats_url}\n"
         f"  Loggar:             {stack.data_dir / 'logs'}\n"
         "Avsluta med Ctrl-C.",
