@@ -42,7 +42,10 @@ log = logging.getLogger(__name__)
 
 class Projection(Protocol):
     name: str
-    tables_sql: str  # DDL of the read model tables, run inside a fresh generation's schema
+    # DDL of the read model tables, run inside a fresh generation's schema and again in the
+    # active one at start, so it must be idempotent (IF NOT EXISTS): a table added later
+    # then reaches generations made before it.
+    tables_sql: str
 
     async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None: ...
 
@@ -190,12 +193,13 @@ class ProjectionRunner:
         async with self._pool.acquire() as conn:
             generation = await active_generation(conn, self._projection.name)
             if generation is not None:
-                # A generation made before parking or fingerprints existed gets their tables.
+                # A generation made before a table existed gets it now.
                 async with conn.transaction():
                     await conn.execute(
                         f"SET LOCAL search_path TO {schema_name(self._projection.name, generation)}"
                     )
                     await conn.execute(_TRACKING_SQL)
+                    await conn.execute(self._projection.tables_sql)
                 return generation
             generation = await self._create_generation(conn)
             await conn.execute(

@@ -1,6 +1,8 @@
 """Budget events into the reporting read models."""
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from importlib import resources
@@ -9,17 +11,95 @@ from typing import Any
 
 from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
+from services.reporting.history_record import Value, history_rows
+from services.reporting.history_record import record as record_history
 
 Row = tuple[Any, ...]
 
 
-def _month_upsert(table: str) -> tuple[str, int, Callable[[ReceivedEvent], Row]]:
+@dataclass(frozen=True)
+class Upsert:
+    """A read model written by one event type: a row per key, the latest replacing.
+
+    ``shown`` names, per field of the history's Value, the column it comes from; its
+    old value is read from the table before the upsert.
+    """
+
+    table: str
+    columns: tuple[tuple[str, str], ...]  # (name, PostgreSQL type), keys first
+    key_length: int
+    to_row: Callable[[ReceivedEvent], Row]
+    shown: Mapping[str, str]
+    replaces: bool = True  # False: a new row per event (keyed by event id), none replaced
+
+    def _names(self, columns: Sequence[tuple[str, str]]) -> str:
+        return ", ".join(name for name, _ in columns)
+
+    def _unnest(self, columns: Sequence[tuple[str, str]]) -> str:
+        arrays = ", ".join(f"${i}::{kind}[]" for i, (_, kind) in enumerate(columns, start=1))
+        return f"unnest({arrays})"
+
+    @functools.cached_property
+    def sql(self) -> str:
+        keys = self._names(self.columns[: self.key_length])
+        updates = ", ".join(
+            f"{name} = EXCLUDED.{name}" for name, _ in self.columns[self.key_length :]
+        )
+        conflict = f"DO UPDATE SET {updates}" if self.replaces else "DO NOTHING"
+        return (
+            f"INSERT INTO {self.table} ({self._names(self.columns)})"
+            f" SELECT * FROM {self._unnest(self.columns)} ON CONFLICT ({keys}) {conflict}"
+        )
+
+    @functools.cached_property
+    def _lookup_sql(self) -> str:
+        keys = self.columns[: self.key_length]
+        shown = ", ".join(f"t.{column}" for column in self.shown.values())
+        return (
+            f"SELECT {', '.join(f't.{name}' for name, _ in keys)}, {shown} FROM {self.table} t"
+            f" JOIN {self._unnest(keys)} AS k({self._names(keys)}) USING ({self._names(keys)})"
+        )
+
+    @functools.cached_property
+    def _positions(self) -> dict[str, int]:
+        names = [name for name, _ in self.columns]
+        return {field: names.index(column) for field, column in self.shown.items()}
+
+    def value(self, row: Row) -> Value:
+        return Value(**{field: row[i] for field, i in self._positions.items()})
+
+    async def current(self, conn: Connection, keys: Sequence[Row]) -> dict[Hashable, Value]:
+        """The values the read model holds for ``keys`` now, before the batch writes them."""
+        if not self.replaces or not keys:
+            return {}
+        found = await conn.fetch(self._lookup_sql, *map(list, zip(*keys, strict=True)))
+        return {
+            tuple(r)[: self.key_length]: Value(
+                **dict(zip(self.shown, tuple(r)[self.key_length :], strict=True))
+            )
+            for r in found
+        }
+
+    async def write(self, conn: Connection, events: Sequence[ReceivedEvent]) -> list[Row]:
+        """Upsert the events' rows; return their history rows."""
+        rows = [self.to_row(e) for e in events]
+        # Within one statement a key may appear only once: the last row per key wins,
+        # as it would applied one by one.
+        latest = {row[: self.key_length]: row for row in rows}
+        before = await self.current(conn, list(latest))
+        await conn.execute(self.sql, *map(list, zip(*latest.values(), strict=True)))
+        changes = [
+            (e, row[: self.key_length], self.value(row))
+            for e, row in zip(events, rows, strict=True)
+        ]
+        return history_rows(changes, before)
+
+
+def _month_upsert(table: str) -> Upsert:
     """Actuals and forecasts alike: one row per unit and month, the latest replacing."""
-    return (
-        f"INSERT INTO {table} (unit_code, period, revenue, costs)"
-        " SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[])"
-        " ON CONFLICT (unit_code, period) DO UPDATE SET revenue = EXCLUDED.revenue,"
-        " costs = EXCLUDED.costs",
+    return Upsert(
+        table,
+        (("unit_code", "text"), ("period", "text"), ("revenue", "numeric"), ("costs", "numeric")),
         2,
         lambda e: (
             e.payload["unit_code"],
@@ -27,19 +107,22 @@ def _month_upsert(table: str) -> tuple[str, int, Callable[[ReceivedEvent], Row]]
             Decimal(e.payload["revenue"]),
             Decimal(e.payload["costs"]),
         ),
+        {"revenue": "revenue", "costs": "costs"},
     )
 
 
-# Upserts keyed by the table's primary key; within one statement a key may appear only
-# once, so a run of events is reduced to the last row per key first (the last one wins,
-# as it would applied one by one).
-_UPSERTS: dict[str, tuple[str, int, Callable[[ReceivedEvent], Row]]] = {
-    "FiguresSet": (
-        "INSERT INTO figures (unit_code, year, kind, status, revenue, costs, decision)"
-        " SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::numeric[],"
-        " $6::numeric[], $7::text[])"
-        " ON CONFLICT (unit_code, year, kind) DO UPDATE SET status = EXCLUDED.status,"
-        " revenue = EXCLUDED.revenue, costs = EXCLUDED.costs, decision = EXCLUDED.decision",
+_UPSERTS: dict[str, Upsert] = {
+    "FiguresSet": Upsert(
+        "figures",
+        (
+            ("unit_code", "text"),
+            ("year", "int"),
+            ("kind", "text"),
+            ("status", "text"),
+            ("revenue", "numeric"),
+            ("costs", "numeric"),
+            ("decision", "text"),
+        ),
         3,
         lambda e: (
             e.payload["unit_code"],
@@ -50,13 +133,13 @@ _UPSERTS: dict[str, tuple[str, int, Callable[[ReceivedEvent], Row]]] = {
             Decimal(e.payload["costs"]),
             e.payload["decision"],
         ),
+        {"status": "status", "revenue": "revenue", "costs": "costs"},
     ),
     "ActualsRecorded": _month_upsert("actuals"),
     "ForecastMade": _month_upsert("forecasts"),
-    "NetInvestmentSet": (
-        "INSERT INTO net_investments (unit_code, year, kind, amount)"
-        " SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::numeric[])"
-        " ON CONFLICT (unit_code, year, kind) DO UPDATE SET amount = EXCLUDED.amount",
+    "NetInvestmentSet": Upsert(
+        "net_investments",
+        (("unit_code", "text"), ("year", "int"), ("kind", "text"), ("amount", "numeric")),
         3,
         lambda e: (
             e.payload["unit_code"],
@@ -64,11 +147,11 @@ _UPSERTS: dict[str, tuple[str, int, Callable[[ReceivedEvent], Row]]] = {
             e.payload["kind"],
             Decimal(e.payload["amount"]),
         ),
+        {"amount": "amount"},
     ),
-    "NarrativeWritten": (
-        "INSERT INTO narratives (unit_code, year, section, text)"
-        " SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[])"
-        " ON CONFLICT (unit_code, year, section) DO UPDATE SET text = EXCLUDED.text",
+    "NarrativeWritten": Upsert(
+        "narratives",
+        (("unit_code", "text"), ("year", "int"), ("section", "text"), ("text", "text")),
         3,
         lambda e: (
             e.payload["unit_code"],
@@ -76,11 +159,19 @@ _UPSERTS: dict[str, tuple[str, int, Callable[[ReceivedEvent], Row]]] = {
             e.payload["section"],
             e.payload["text"],
         ),
+        {"text": "text"},
     ),
-    "FrameChanged": (
-        "INSERT INTO frame_changes (event_id, unit_code, year, amount, reasons, decision, ord)"
-        " SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::numeric[], $5::text[],"
-        " $6::text[], $7::bigint[]) ON CONFLICT (event_id) DO NOTHING",
+    "FrameChanged": Upsert(
+        "frame_changes",
+        (
+            ("event_id", "uuid"),
+            ("unit_code", "text"),
+            ("year", "int"),
+            ("amount", "numeric"),
+            ("reasons", "text"),
+            ("decision", "text"),
+            ("ord", "bigint"),
+        ),
         1,
         lambda e: (
             e.message.envelope.event_id,
@@ -91,6 +182,8 @@ _UPSERTS: dict[str, tuple[str, int, Callable[[ReceivedEvent], Row]]] = {
             e.payload["decision"],
             e.sequence,
         ),
+        {"amount": "amount", "text": "reasons"},
+        replaces=False,
     ),
 }
 
@@ -137,13 +230,13 @@ class BudgetProjection:
     tables_sql = resources.files("services.reporting").joinpath("tables.sql").read_text("utf-8")
 
     async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
+        history: list[Row] = []
         for event_type, run in groupby(events, key=lambda e: e.event_type):
             batch = list(run)
             if event_type in _UPSERTS:
-                sql, key_length, to_row = _UPSERTS[event_type]
-                rows = list({row[:key_length]: row for row in map(to_row, batch)}.values())
-                await conn.execute(sql, *map(list, zip(*rows, strict=True)))
+                history.extend(await _UPSERTS[event_type].write(conn, batch))
             elif event_type in _TREE:
                 sql, to_args = _TREE[event_type]
                 await conn.executemany(sql, [to_args(e) for e in batch])
             # Event types this projection does not read are skipped on purpose.
+        await record_history(conn, history)

@@ -1,5 +1,6 @@
--- Read models of the budget events, created inside each generation's schema.
-CREATE TABLE units (
+-- Read models of the budget events, created inside each generation's schema; run again in
+-- the active generation when the service starts, so a table added later reaches it too.
+CREATE TABLE IF NOT EXISTS units (
     code          text PRIMARY KEY,
     name          text    NOT NULL,
     kind          text    NOT NULL,
@@ -9,7 +10,7 @@ CREATE TABLE units (
     closed_on     date,
     ord           bigint  NOT NULL
 );
-CREATE TABLE figures (
+CREATE TABLE IF NOT EXISTS figures (
     unit_code text    NOT NULL,
     year      integer NOT NULL,
     kind      text    NOT NULL,
@@ -19,7 +20,7 @@ CREATE TABLE figures (
     decision  text,
     PRIMARY KEY (unit_code, year, kind)
 );
-CREATE TABLE frame_changes (
+CREATE TABLE IF NOT EXISTS frame_changes (
     event_id  uuid PRIMARY KEY,
     unit_code text    NOT NULL,
     year      integer NOT NULL,
@@ -28,31 +29,57 @@ CREATE TABLE frame_changes (
     decision  text,
     ord       bigint  NOT NULL
 );
-CREATE TABLE net_investments (
+CREATE TABLE IF NOT EXISTS net_investments (
     unit_code text    NOT NULL,
     year      integer NOT NULL,
     kind      text    NOT NULL,
     amount    numeric NOT NULL,
     PRIMARY KEY (unit_code, year, kind)
 );
-CREATE TABLE narratives (
+CREATE TABLE IF NOT EXISTS narratives (
     unit_code text    NOT NULL,
     year      integer NOT NULL,
     section   text    NOT NULL,
     text      text    NOT NULL,
     PRIMARY KEY (unit_code, year, section)
 );
-CREATE TABLE actuals (
+CREATE TABLE IF NOT EXISTS actuals (
     unit_code text    NOT NULL,
     period    text    NOT NULL,
     revenue   numeric NOT NULL,
     costs     numeric NOT NULL,
     PRIMARY KEY (unit_code, period)
 );
-CREATE TABLE forecasts (
+CREATE TABLE IF NOT EXISTS forecasts (
     unit_code text    NOT NULL,
     period    text    NOT NULL,
     revenue   numeric NOT NULL,
     costs     numeric NOT NULL,
     PRIMARY KEY (unit_code, period)
 );
+-- Every change of the tables above, oldest first: the value before and after each event.
+CREATE TABLE IF NOT EXISTS history (
+    sequence       bigint      NOT NULL,
+    event_id       uuid        NOT NULL,
+    event_type     text        NOT NULL,
+    unit_code      text        NOT NULL,
+    year           integer     NOT NULL,
+    item           text,
+    decision       text,
+    recorded_at    timestamptz NOT NULL,
+    actor          text        NOT NULL,
+    actor_name     text,
+    source_system  text        NOT NULL,
+    correlation_id uuid        NOT NULL,
+    old_status     text,
+    old_revenue    numeric,
+    old_costs      numeric,
+    old_amount     numeric,
+    old_text       text,
+    new_status     text,
+    new_revenue    numeric,
+    new_costs      numeric,
+    new_amount     numeric,
+    new_text       text
+);
+CREATE INDEX IF NOT EXISTS history_unit_year ON history (unit_code, year);

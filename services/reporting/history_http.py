@@ -1,0 +1,39 @@
+"""The history routes: /historik/{unit}/{year} (HTML) and /api/historik/{unit}/{year} (JSON)."""
+
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import APIRouter, HTTPException, Path
+from fastapi.responses import HTMLResponse
+
+from services.reporting.history import HistoryView, history_to_json
+from services.reporting.history_html import render_history_html
+from services.reporting.history_queries import unit_history
+from services.reporting.plan import UnknownUnit
+from services.reporting.queries import NotReady
+
+Year = Annotated[int, Path(ge=1990, le=2100, description="Budgetår")]
+
+
+def history_router(pool: asyncpg.Pool) -> APIRouter:
+    router = APIRouter(tags=["historik"])
+
+    async def history(unit_code: str, year: int, drafts: bool) -> HistoryView:
+        try:
+            return await unit_history(pool, unit_code, year, drafts)
+        except UnknownUnit:
+            raise HTTPException(404, f"Enheten {unit_code} finns inte") from None
+        except NotReady:
+            raise HTTPException(503, "Rapporterna byggs fortfarande; försök igen strax") from None
+
+    @router.get("/historik/{unit_code}/{year}", response_class=HTMLResponse)
+    async def history_html(unit_code: str, year: Year) -> HTMLResponse:
+        """Every change of the unit's figures for the year, oldest first, in Swedish."""
+        return HTMLResponse(render_history_html(await history(unit_code, year, drafts=True)))
+
+    @router.get("/api/historik/{unit_code}/{year}")
+    async def history_json(unit_code: str, year: Year) -> dict[str, Any]:
+        """Every change of the unit's figures for the year: when, who, from where, old and new."""
+        return history_to_json(await history(unit_code, year, drafts=True))
+
+    return router

@@ -1,0 +1,121 @@
+"""The history of every figure, written by the projection beside the read models.
+
+Each event that changes a read model becomes one row of ``history``: who, when, from which
+system and under which message, with the value the read model held before the event and
+the value after. Written in the same transaction as the read models, from the same
+events, so the history cannot disagree with the figures.
+"""
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Any
+
+from plumbing.database import Connection
+from plumbing.projection import ReceivedEvent
+
+
+@dataclass(frozen=True)
+class Value:
+    """What a read model row says, as far as the history shows it."""
+
+    status: str | None = None
+    revenue: Decimal | None = None
+    costs: Decimal | None = None
+    amount: Decimal | None = None
+    text: str | None = None
+
+
+VALUE_FIELDS = tuple(f.name for f in fields(Value))
+_AMOUNTS = ("revenue", "costs", "amount")
+
+
+def _value_columns(prefix: str) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (f"{prefix}_{name}", "numeric" if name in _AMOUNTS else "text") for name in VALUE_FIELDS
+    )
+
+
+# (column, PostgreSQL type) of ``history``, in the order rows are built.
+_COLUMNS = (
+    ("sequence", "bigint"),
+    ("event_id", "uuid"),
+    ("event_type", "text"),
+    ("unit_code", "text"),
+    ("year", "int"),
+    ("item", "text"),
+    ("decision", "text"),
+    ("recorded_at", "timestamptz"),
+    ("actor", "text"),
+    ("actor_name", "text"),
+    ("source_system", "text"),
+    ("correlation_id", "uuid"),
+    *_value_columns("old"),
+    *_value_columns("new"),
+)
+
+_INSERT = (
+    f"INSERT INTO history ({', '.join(name for name, _ in _COLUMNS)})"
+    " SELECT * FROM unnest("
+    + ", ".join(f"${i}::{kind}[]" for i, (_, kind) in enumerate(_COLUMNS, start=1))
+    + ")"
+)
+
+Change = tuple[ReceivedEvent, Hashable, Value]
+"""An event, the key of the read model row it writes, and the value it writes there."""
+
+
+def _item(payload: Mapping[str, Any]) -> str | None:
+    # What within the unit and year the event is about: a figure's kind, a month, a section.
+    for name in ("kind", "period", "section"):
+        if name in payload:
+            return str(payload[name])
+    return None
+
+
+def _year(payload: Mapping[str, Any]) -> int:
+    return int(payload["year"]) if "year" in payload else int(str(payload["period"])[:4])
+
+
+def _values(value: Value | None) -> tuple[Any, ...]:
+    return tuple(None if value is None else getattr(value, name) for name in VALUE_FIELDS)
+
+
+def history_rows(
+    changes: Sequence[Change], before: Mapping[Hashable, Value]
+) -> list[tuple[Any, ...]]:
+    """A history row per change; the old value is the row's value just before it.
+
+    ``before`` holds the rows as they were before the first change, and a later change of
+    the same key in the same run sees the value the earlier one wrote.
+    """
+    current = dict(before)
+    rows: list[tuple[Any, ...]] = []
+    for event, key, new in changes:
+        envelope, payload = event.message.envelope, event.payload
+        rows.append(
+            (
+                event.sequence,
+                envelope.event_id,
+                envelope.event_type,
+                payload["unit_code"],
+                _year(payload),
+                _item(payload),
+                payload.get("decision"),
+                envelope.recorded_at,
+                envelope.actor,
+                # Read when the envelope carries the person's name; older ones do not.
+                getattr(envelope, "actor_name", None),
+                envelope.source_system,
+                envelope.correlation_id,
+                *_values(current.get(key)),
+                *_values(new),
+            )
+        )
+        current[key] = new
+    return rows
+
+
+async def record(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    if rows:
+        await conn.execute(_INSERT, *map(list, zip(*rows, strict=True)))
