@@ -10,6 +10,7 @@ from plumbing.http_headers import add_security_headers
 from plumbing.http_identity import Access, answer_identity_refusals, sees_drafts
 from plumbing.identity import Principal, Role
 from plumbing.parking import ParkedRow
+from services.reporting.history_http import history_router
 from services.reporting.plan import UnknownUnit, build_plan, plan_to_json, without_drafts
 from services.reporting.plan_html import render_plan_html
 from services.reporting.queries import NotReady, parked_events, plan_input
@@ -59,6 +60,7 @@ def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") 
             return []
         return [_parked_json(row) for row in rows]
 
+    app.include_router(history_router(pool))
     return app
 
 
