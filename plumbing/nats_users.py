@@ -87,7 +87,7 @@ def service_permissions(service: str) -> Permissions:
         publish = _consumes(subjects.BUDGET_EVENTS_STREAM)
     else:
         raise ValueError(f"okänd tjänst {service!r}")
-    return Permissions(publish=publish, subscribe=replies)
+    return Permissions(publish=tuple(dict.fromkeys(publish)), subscribe=replies)
 
 
 def system_permissions(system: str) -> Permissions:

@@ -1,0 +1,155 @@
+"""Each NATS user may do what plumbing.nats_users allows and nothing else, on a real server
+configured the way `kommunplan up` configures its own."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import nats
+import pytest
+from nats.errors import Error as NatsError
+
+from contracts import subjects
+from plumbing.jetstream import ensure_streams
+from services.budget.bootstrap import STREAMS
+from tests.conftest import eventually
+from tests.locked_nats import LockedNats, Session, locked_nats, session
+
+A, B = "ekonomisystem", "lonesystem"
+SYSTEMS = {A: ["*"], B: ["KLF"]}
+REJECTED = subjects.BUDGET_REJECTED_STREAM
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LockedNats]:
+    with locked_nats(Path(tmp_path_factory.mktemp("locked-nats")), SYSTEMS) as found:
+        yield found
+
+
+@pytest.fixture(scope="module")
+async def declared(server: LockedNats) -> LockedNats:
+    """The streams, declared by the budget service's user, and a rejection for each system."""
+    async with session(server, "budget") as budget:
+        await ensure_streams(budget.js, STREAMS)
+        for system in (A, B):
+            rejection = f"refused for {system}".encode()
+            await budget.js.publish(subjects.budget_rejected(system), rejection)
+    return server
+
+
+async def _refusal(user: Session, subject: str) -> None:
+    # The server's refusal may come after its answer to a flush: wait for it.
+    await eventually(lambda: user.violated(subject))
+
+
+async def refused(user: Session, subject: str, payload: bytes = b"{}") -> None:
+    """Publish on ``subject`` (as a request, with a reply inbox) and see the server refuse it."""
+    await user.nc.publish(subject, payload, reply=user.nc.new_inbox())
+    await _refusal(user, subject)
+
+
+async def refused_subscription(user: Session, subject: str) -> None:
+    await user.nc.subscribe(subject)
+    await _refusal(user, subject)
+
+
+async def stored(server: LockedNats, stream: str, subject: str) -> int:
+    """Messages ``stream`` holds on ``subject``, as the budget service sees them."""
+    async with session(server, "budget") as budget:
+        info = await budget.js.stream_info(stream, subjects_filter=subject)
+        return int((info.state.subjects or {}).get(subject, 0))
+
+
+async def test_anonymous_connections_and_wrong_passwords_are_refused(server: LockedNats) -> None:
+    with pytest.raises(NatsError, match="Authorization Violation"):
+        await nats.connect(server.url, allow_reconnect=False)
+    with pytest.raises(NatsError, match="Authorization Violation"):
+        await nats.connect(server.url, user=B, password=server.passwords[A], allow_reconnect=False)
+
+
+async def test_a_system_sends_on_its_own_inbound_subjects_and_not_on_anothers(
+    declared: LockedNats,
+) -> None:
+    forged = subjects.budget_inbound(A, "record-actuals")
+    async with session(declared, B) as payroll:
+        await refused(payroll, forged)
+    async with session(declared, A) as ledger:
+        ack = await ledger.js.publish(forged, b"{}")
+        assert ack.stream == subjects.BUDGET_INBOUND_STREAM
+        assert ledger.errors == []
+    assert await stored(declared, subjects.BUDGET_INBOUND_STREAM, forged) == 1
+
+
+@pytest.mark.parametrize("user", [A, B, "budget", "reporting"])
+async def test_only_the_relay_publishes_events(declared: LockedNats, user: str) -> None:
+    async with session(declared, user) as forger:
+        await refused(forger, subjects.budget_event("FiguresSet"))
+    assert await stored(declared, subjects.BUDGET_EVENTS_STREAM, "budget.events.FiguresSet") == 0
+
+
+async def test_the_relay_publishes_events(declared: LockedNats) -> None:
+    async with session(declared, "budget-relay") as relay:
+        ack = await relay.js.publish(subjects.budget_event("Relayed"), b"{}")
+        assert ack.stream == subjects.BUDGET_EVENTS_STREAM
+
+
+async def _read_own_rejections(server: LockedNats, system: str) -> list[bytes]:
+    """The system's consumer on its own rejections, as a system would make it with nats-py."""
+    async with session(server, system) as own:
+        subscription = await own.js.pull_subscribe(
+            subjects.budget_rejected(system), durable=system, stream=REJECTED
+        )
+        messages = await subscription.fetch(10, timeout=10)
+        for message in messages:
+            await message.ack()
+
+        async def unacknowledged() -> int:
+            return int((await own.js.consumer_info(REJECTED, system)).num_ack_pending)
+
+        await eventually(unacknowledged, until=lambda n: n == 0)
+        assert own.errors == []
+        return [m.data for m in messages]
+
+
+async def test_a_system_reads_its_own_rejections_and_no_one_elses(declared: LockedNats) -> None:
+    assert await _read_own_rejections(declared, A) == [b"refused for ekonomisystem"]
+    theirs = subjects.budget_rejected(A)
+    api = "$JS.API"
+    async with session(declared, B) as payroll:
+        # A consumer filtered to A's subject, under B's name, A's name, no name or the old form.
+        await refused(payroll, f"{api}.CONSUMER.CREATE.{REJECTED}.{B}.{theirs}")
+        await refused(payroll, f"{api}.CONSUMER.CREATE.{REJECTED}.{A}.{theirs}")
+        await refused(payroll, f"{api}.CONSUMER.CREATE.{REJECTED}")
+        await refused(payroll, f"{api}.CONSUMER.DURABLE.CREATE.{REJECTED}.{B}")
+        # A's own consumer, and the stream's messages by sequence or subject.
+        await refused(payroll, f"{api}.CONSUMER.MSG.NEXT.{REJECTED}.{A}")
+        await refused(payroll, f"{api}.CONSUMER.INFO.{REJECTED}.{A}")
+        await refused(payroll, f"{api}.STREAM.MSG.GET.{REJECTED}")
+        await refused(payroll, f"{api}.DIRECT.GET.{REJECTED}.{theirs}")
+        await refused(payroll, f"{api}.STREAM.INFO.{REJECTED}")
+        # Listening in: on the subject itself, or on A's replies.
+        await refused_subscription(payroll, theirs)
+        await refused_subscription(payroll, f"_INBOX.{A}.>")
+        await refused_subscription(payroll, "_INBOX.>")
+        # The subject allowed, a different filter in the request: the server refuses it.
+        config = {"name": B, "durable_name": B, "filter_subject": theirs, "ack_policy": "explicit"}
+        answer = await payroll.nc.request(
+            f"{api}.CONSUMER.CREATE.{REJECTED}.{B}.{subjects.budget_rejected(B)}",
+            json.dumps({"stream_name": REJECTED, "config": config}).encode(),
+            timeout=10,
+        )
+        assert "error" in json.loads(answer.data), answer.data
+    assert await _read_own_rejections(declared, B) == [b"refused for lonesystem"]
+
+
+@pytest.mark.parametrize("user", [A, B, "reporting"])
+async def test_streams_are_not_purged_deleted_or_changed_but_by_the_services(
+    declared: LockedNats, user: str
+) -> None:
+    async with session(declared, user) as outsider:
+        for stream in (REJECTED, subjects.BUDGET_EVENTS_STREAM, subjects.BUDGET_INBOUND_STREAM):
+            for verb in ("PURGE", "DELETE", "UPDATE", "CREATE"):
+                await refused(outsider, f"$JS.API.STREAM.{verb}.{stream}")
+        await refused(outsider, f"$JS.API.STREAM.MSG.DELETE.{REJECTED}")
+    for system in (A, B):
+        assert await stored(declared, REJECTED, subjects.budget_rejected(system)) == 1
