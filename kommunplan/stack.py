@@ -52,7 +52,7 @@ class Stack:
     settings: StackSettings
     nats: EmbeddedNats | None = None
     postgres: EmbeddedPostgres | None = None
-    nats_access: nats_access.NatsAccess | None = None
+    nats_users: nats_access.NatsAccess | None = None
     services: dict[str, SupervisedProcess] = field(default_factory=dict)
 
     @property
@@ -81,8 +81,8 @@ class Stack:
     def start_servers(self) -> tuple[str, str]:
         nats_url = self.settings.nats_url
         if nats_url is None:
-            self.nats_access = nats_access.prepare(self.data_dir, self.settings.systems)
-            config = self.nats_access.config_file
+            self.nats_users = nats_access.prepare(self.data_dir, self.settings.systems)
+            config = self.nats_users.config_file
             self.nats = EmbeddedNats(self.data_dir / "nats", self.settings.nats_port, config)
             nats_url = self.nats.start()
         postgres_url = self.settings.postgres_url
@@ -117,14 +117,14 @@ class Stack:
 
     def nats_user(self, service: str) -> dict[str, str]:
         """The service's NATS user: generated for our own server, else from the environment."""
-        if self.nats_access is not None:
-            return self.nats_access.environment(service)
+        if self.nats_users is not None:
+            return self.nats_users.environment(service)
         return nats_access.passed_on(service, os.environ)
 
     def system_password(self, system: str) -> SecretStr | None:
         """What the demo loads as: the system's generated password, else the given one."""
-        if self.nats_access is not None:
-            return SecretStr(self.nats_access.passwords[system])
+        if self.nats_users is not None:
+            return SecretStr(self.nats_users.passwords[system])
         return self.settings.demo_nats_password
 
     def check_alive(self) -> None:
