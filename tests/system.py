@@ -64,3 +64,15 @@ async def running_reporting(
             yield process
     finally:
         await process.close()
+
+
+@contextlib.asynccontextmanager
+async def running_budget_and_reporting(
+    nats_url: str, budget_database: str, reporting_database: str
+) -> AsyncIterator[reporting.ReportingProcess]:
+    """Both services, as a reader of the views sees them: the reporting process."""
+    async with (
+        running_budget(nats_url, budget_database),
+        running_reporting(nats_url, reporting_database) as process,
+    ):
+        yield process

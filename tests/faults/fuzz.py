@@ -18,6 +18,7 @@ from contracts import subjects
 from tests.faults.hostile import looks_swedish
 from tests.faults.ledger import PERIODS, SYSTEM, UNITS, Sender
 from tests.faults.properties import Check, last_rejection_sequence, query, rejections, wait_for
+from tests.tokens import bearer
 
 T = TypeVar("T")
 
@@ -165,8 +166,11 @@ class ApiFuzz:
     calls: int = 0
     errors: list[str] = field(default_factory=list)
     not_generated: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
 
     def run(self) -> Check:
+        # Every role for every unit, valid for longer than a run: the cases reach the handlers.
+        self.headers = bearer("planner", "operator", seconds=3 * 3600)
         document = httpx.get(f"{self.base_url}/openapi.json", timeout=30).json()
         schema = schemathesis.openapi.from_dict(document)
         for result in schema.get_all_operations():
@@ -202,7 +206,7 @@ class ApiFuzz:
         def call(case: Any) -> None:
             self.calls += 1
             try:
-                response = case.call(base_url=self.base_url, timeout=60)
+                response = case.call(base_url=self.base_url, headers=self.headers, timeout=60)
             except requests.RequestException as error:
                 self.errors.append(f"{operation.label} → no answer ({type(error).__name__})")
                 return

@@ -34,6 +34,7 @@ from tests.faults.properties import (
     wait_for,
 )
 from tests.faults.stack import ONE_OF_EACH, FaultStack
+from tests.tokens import bearer
 
 REFUSED_OVER_HTTP = frozenset({413, 422})
 NO_SUCH_ROUTE = frozenset({404, 405})
@@ -267,7 +268,9 @@ class HostileBench:
         try:
             async with httpx.AsyncClient(timeout=60) as client:
                 response = await client.post(
-                    url, content=case.body, headers={"content-type": "application/json"}
+                    url,
+                    content=case.body,
+                    headers={"content-type": "application/json", **bearer("controller")},
                 )
         except httpx.HTTPError as error:
             return Check("HTTP refuses it", False, repr(error))

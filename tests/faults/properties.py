@@ -19,6 +19,7 @@ from contracts import subjects
 from contracts.budget.commands import RecordActuals
 from tests.faults.ledger import SPARE_PERIOD, Key, Sender, figures, key_of, stream_of
 from tests.faults.stack import FaultStack, Service
+from tests.tokens import bearer
 
 T = TypeVar("T")
 
@@ -414,7 +415,7 @@ async def nothing_parked(stack: FaultStack) -> Check:
     """Every event sent was valid, so reporting has none it could not apply."""
     url = f"{stack.services['reporting'].url}/api/drift/parkerade"
     try:
-        async with httpx.AsyncClient(timeout=30) as client:
+        async with httpx.AsyncClient(timeout=30, headers=bearer("operator")) as client:
             response = await client.get(url)
         parked = response.json() if response.status_code == 200 else None
     except (httpx.HTTPError, ValueError) as error:

@@ -23,6 +23,7 @@ import psutil
 
 from plumbing.database import ensure_database
 from plumbing.embedded import EmbeddedNats, free_port
+from tests.tokens import identity_environment
 
 # Every process gets the register of sending systems; the hostile inputs use the second
 # system to write outside the units it is registered for.
@@ -182,6 +183,7 @@ class FaultStack:
                 "KOMMUNPLAN_BATCH_SIZE": str(self.batch_size),
                 "KOMMUNPLAN_ACK_WAIT_SECONDS": str(self.ack_wait_seconds),
                 "KOMMUNPLAN_SYSTEMS": json.dumps(SYSTEMS),
+                **identity_environment(),
             }
         )
         env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)

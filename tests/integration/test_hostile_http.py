@@ -155,3 +155,16 @@ async def test_requests_without_a_body_pass_untouched(
     budget_client: httpx.AsyncClient,
 ) -> None:
     assert (await budget_client.get("/api/units")).status_code == 200
+
+
+async def test_screening_answers_before_the_caller_is_asked_who_it_is(
+    budget_client: httpx.AsyncClient,
+) -> None:
+    del budget_client.headers["Authorization"]
+    hostile = await budget_client.post(
+        NARRATIVE, content=with_raw(b"Verksamhet\x00"), headers={"content-type": "application/json"}
+    )
+    await refused(hostile, 422, "U+0000")
+    too_large = await budget_client.post(NARRATIVE, content=encoded("x" * MAX_MESSAGE_BYTES))
+    await refused(too_large, 413, "för stort")
+    assert (await budget_client.post(NARRATIVE, content=encoded("ok"))).status_code == 401
