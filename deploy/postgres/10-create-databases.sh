@@ -6,12 +6,13 @@
 # One role and one database per service: each service owns its database, and a role that
 # cannot connect to another service's database cannot read its tables by mistake.
 
-: "${BUDGET_DB_PASSWORD:?BUDGET_DB_PASSWORD must be set}"
-: "${REPORTING_DB_PASSWORD:?REPORTING_DB_PASSWORD must be set}"
+# The passwords come from Docker secrets, as files: never in the environment or this file.
+: "${BUDGET_DB_PASSWORD_FILE:?BUDGET_DB_PASSWORD_FILE must be set}"
+: "${REPORTING_DB_PASSWORD_FILE:?REPORTING_DB_PASSWORD_FILE must be set}"
 
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
-    --set=budget_password="$BUDGET_DB_PASSWORD" \
-    --set=reporting_password="$REPORTING_DB_PASSWORD" <<'SQL'
+    --set=budget_password="$(cat "$BUDGET_DB_PASSWORD_FILE")" \
+    --set=reporting_password="$(cat "$REPORTING_DB_PASSWORD_FILE")" <<'SQL'
 CREATE ROLE budget LOGIN PASSWORD :'budget_password';
 CREATE DATABASE budget OWNER budget;
 REVOKE ALL ON DATABASE budget FROM PUBLIC;

@@ -7,6 +7,7 @@ the command line and the packaging they rely on.
 import json
 import re
 import shlex
+import textwrap
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -18,6 +19,7 @@ import yaml
 
 from kommunplan.cli import SERVICES, build_parser
 from kommunplan.stack import DATABASES
+from plumbing.nats_users import SERVICE_USERS, deploy_users, password_variable
 from plumbing.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +33,10 @@ REQUIRED_IN_CONTAINERS = {
 }
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 INIT_DIR = "/docker-entrypoint-initdb.d"
+SECRETS_SCRIPT = ROOT / "deploy" / "with-secrets.sh"
+NATS_CONFIG = "/etc/nats/nats.conf"
+# The one port meant for people: the reporting views.
+PUBLISHED = {"reporting": 8000}
 
 
 @cache
@@ -159,6 +165,9 @@ def test_the_compose_file_parses_and_declares_every_named_volume_it_mounts() -> 
         for source in mounts(spec).values():
             if not source.startswith((".", "/")):
                 assert source in declared, f"{name} mounts undeclared volume {source}"
+            elif Path(source).parent == Path("deploy/tls"):
+                # Certificates are made by the operator, as deploy/tls/README.md says.
+                assert (ROOT / "deploy/tls/README.md").exists(), f"{name}: how to make {source}?"
             else:
                 assert (ROOT / source).exists(), f"{name} mounts missing path {source}"
 
@@ -166,7 +175,9 @@ def test_the_compose_file_parses_and_declares_every_named_volume_it_mounts() -> 
 def test_every_kommunplan_variable_set_on_a_service_is_a_setting_the_code_reads() -> None:
     read = {f"KOMMUNPLAN_{field.upper()}" for field in ServiceSettings.model_fields}
     for name, spec in services().items():
-        unknown = {key for key in environment(spec) if key.startswith("KOMMUNPLAN_")} - read
+        # deploy/with-secrets.sh reads NAME_FILE into NAME.
+        given = {key if key in read else key.removesuffix("_FILE") for key in environment(spec)}
+        unknown = {key for key in given if key.startswith("KOMMUNPLAN_")} - read
         assert not unknown, f"{name} sets {sorted(unknown)}, which no setting reads"
 
 
@@ -201,15 +212,23 @@ def test_the_image_the_services_build_runs_the_kommunplan_console_script() -> No
         ]
         assert entrypoints, f"{dockerfile} sets no ENTRYPOINT"
         entrypoint = exec_form(entrypoints[-1])
-        assert entrypoint == ["kommunplan"], entrypoint
+        assert entrypoint == ["with-secrets", "kommunplan"], entrypoint
+        copies = [args for op, args in dockerfile_instructions(dockerfile) if op == "COPY"]
+        assert any(c.endswith("deploy/with-secrets.sh /usr/local/bin/with-secrets") for c in copies)
         assert "kommunplan" in scripts, "pyproject.toml declares no kommunplan console script"
 
 
 def test_the_image_runs_as_a_user_other_than_root() -> None:
-    for spec in application_services().values():
+    for name, spec in application_services().items():
         users = [args for op, args in dockerfile_instructions(dockerfile_of(spec)) if op == "USER"]
         assert users, "the image runs as root"
         assert users[-1].split(":")[0] not in {"root", "0"}
+        assert str(spec.get("user", users[-1])).split(":")[0] not in {"root", "0"}, name
+
+
+def test_the_secrets_script_hands_over_to_its_command_in_its_place() -> None:
+    lines = [line.strip() for line in SECRETS_SCRIPT.read_text(encoding="utf-8").splitlines()]
+    assert lines[0] == "#!/bin/sh" and lines[-1] == 'exec "$@"'
 
 
 def test_the_reporting_service_runs_more_than_one_replica() -> None:
@@ -217,10 +236,24 @@ def test_the_reporting_service_runs_more_than_one_replica() -> None:
     assert replicas > 1
 
 
-def test_each_service_publishes_the_port_it_listens_on_and_probes_its_health() -> None:
+def test_no_port_is_published_but_the_reporting_views() -> None:
+    for name, spec in services().items():
+        expected = {PUBLISHED[name]} if name in PUBLISHED else set()
+        assert published_container_ports(spec) == expected, f"{name} publishes {spec['ports']}"
+        port = environment(spec).get("KOMMUNPLAN_HTTP_PORT")
+        assert name not in PUBLISHED or port == str(PUBLISHED[name]), f"{name} listens on {port}"
+
+
+def test_only_the_published_service_has_a_network_with_a_way_out() -> None:
+    networks = compose()["networks"]
+    for name, spec in services().items():
+        joined = spec.get("networks") or ["default"]
+        outside = [n for n in joined if not (networks.get(n) or {}).get("internal")]
+        assert not outside or name in PUBLISHED, f"{name} is on {outside}, not internal"
+
+
+def test_each_service_probes_its_health() -> None:
     for name, spec in application_services().items():
-        port = int(environment(spec).get("KOMMUNPLAN_HTTP_PORT", ServiceSettings().http_port))
-        assert port in published_container_ports(spec), f"{name} listens on {port} unpublished"
         probe = " ".join(spec.get("healthcheck", {}).get("test", []))
         assert "/health" in probe, f"{name} has no healthcheck on /health"
         # A fixed host port cannot be shared by several replicas of one service.
@@ -308,3 +341,87 @@ def test_the_collector_exports_traces_to_a_service_in_the_file() -> None:
         target = config["exporters"][exporter]["endpoint"]
         host = urlsplit(target if "//" in target else f"//{target}").hostname
         assert host in services(), f"{exporter} sends to {host}, which the file does not define"
+
+
+def conf_block(text: str, name: str) -> str:
+    """The body of nats-server configuration block ``name`` at the top level of ``text``."""
+    match = re.search(rf"^{name}\s*\{{", text, re.MULTILINE)
+    assert match, f"no {name} block"
+    depth, start = 1, match.end()
+    for index in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[index], 0)
+        if depth == 0:
+            return text[start:index]
+    pytest.fail(f"{name} block never closes")
+
+
+def nats_config_dir() -> Path:
+    folders = {mounts(spec).get("/etc/nats") for spec in services_of_image("nats").values()}
+    assert len(folders) == 1 and None not in folders, f"nodes mount {folders} at /etc/nats"
+    return ROOT / str(folders.pop())
+
+
+def secret_of(spec: dict[str, Any], variable: str) -> str:
+    """The secret a ``*_FILE`` variable names, checked to be the service's and on disk."""
+    path = environment(spec)[variable]
+    assert path.startswith("/run/secrets/"), f"{variable} reads {path}, not a secret"
+    secret = path.removeprefix("/run/secrets/")
+    assert secret in spec.get("secrets", []), f"{secret} is not given to the service"
+    declared = compose()["secrets"][secret]
+    assert Path(declared["file"]).parent == Path("deploy/secrets"), declared
+    return secret
+
+
+def test_every_password_comes_from_a_secret_file() -> None:
+    for name, spec in services().items():
+        for variable, value in environment(spec).items():
+            if "PASSWORD" in variable:
+                assert variable.endswith("_FILE"), f"{name} sets {variable} in the clear"
+                secret_of(spec, variable)
+            assert "${" not in value or "PASSWORD" not in value, f"{name}: {variable}={value}"
+        url = environment(spec).get("KOMMUNPLAN_DATABASE_URL")
+        if url is not None:
+            assert urlsplit(url).password is None, f"{name} has a password in its database URL"
+            secret_of(spec, "PGPASSWORD_FILE")
+    (postgres,) = services_of_image("postgres").values()
+    secret_of(postgres, "POSTGRES_PASSWORD_FILE")
+    script = next(iter(nats_config_dir().parent.glob("postgres/*.sh"))).read_text("utf-8")
+    assert "_DB_PASSWORD_FILE" in script
+
+
+def test_every_nats_client_connects_as_its_own_user_over_verified_tls() -> None:
+    for name, spec in application_services().items():
+        env = environment(spec)
+        service = build_parser().parse_args(command(spec)).service
+        assert env.get("KOMMUNPLAN_NATS_USER") == service, f"{name} connects as no user of its own"
+        secret_of(spec, "KOMMUNPLAN_NATS_PASSWORD_FILE")
+        urls = env["KOMMUNPLAN_NATS_URL"].split(",")
+        assert all(urlsplit(url).scheme == "tls" for url in urls), f"{name}: {urls}"
+        ca = env.get("KOMMUNPLAN_NATS_CA_FILE")
+        assert ca is not None and mounts(spec).get(ca) == "./deploy/tls/ca.pem", f"{name}: {ca}"
+
+
+def test_the_nats_nodes_ask_every_client_for_a_user_and_speak_tls() -> None:
+    folder = nats_config_dir()
+    config = (folder / "nats.conf").read_text(encoding="utf-8")
+    users = (folder / "users.conf").read_text(encoding="utf-8")
+    assert "no_auth_user" not in config + users, "anonymous clients would be let in"
+    assert re.search(r"^include users\.conf$", config, re.MULTILINE)
+    # The users are the code's, for the services and the example systems.
+    named = re.findall(r'user: "([^"]+)"', conf_block(users, "authorization"))
+    systems = [user for user in named if user not in SERVICE_USERS]
+    assert set(SERVICE_USERS) <= set(named) and users == deploy_users(systems)
+    client_tls = conf_block(config, "tls")
+    assert "cert_file" in client_tls and "key_file" in client_tls
+    for name, spec in services_of_image("nats").items():
+        assert nats_flags(spec).get("config") == NATS_CONFIG, f"{name} reads no configuration"
+        assert mounts(spec).get("/etc/nats-tls") == "./deploy/tls", name
+        for user in named:
+            secret_of(spec, password_variable(user) + "_FILE")
+
+
+def test_the_cluster_routes_take_only_the_deployments_certificate() -> None:
+    cluster = conf_block((nats_config_dir() / "nats.conf").read_text(encoding="utf-8"), "cluster")
+    route_tls = conf_block(textwrap.dedent(cluster), "tls")
+    assert re.search(r"^\s*verify:\s*true$", route_tls, re.MULTILINE), "routes need no certificate"
+    assert "ca_file" in route_tls
