@@ -3,9 +3,11 @@
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, Depends, HTTPException, Path
 from fastapi.responses import HTMLResponse
 
+from plumbing.http_identity import Access, sees_drafts
+from plumbing.identity import Principal
 from services.reporting.history import HistoryView, history_to_json
 from services.reporting.history_html import render_history_html
 from services.reporting.history_queries import unit_history
@@ -15,8 +17,9 @@ from services.reporting.queries import NotReady
 Year = Annotated[int, Path(ge=1990, le=2100, description="Budgetår")]
 
 
-def history_router(pool: asyncpg.Pool) -> APIRouter:
+def history_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
     router = APIRouter(tags=["historik"])
+    Viewer = Annotated[Principal | None, Depends(access.viewer())]
 
     async def history(unit_code: str, year: int, drafts: bool) -> HistoryView:
         try:
@@ -27,13 +30,14 @@ def history_router(pool: asyncpg.Pool) -> APIRouter:
             raise HTTPException(503, "Rapporterna byggs fortfarande; försök igen strax") from None
 
     @router.get("/historik/{unit_code}/{year}", response_class=HTMLResponse)
-    async def history_html(unit_code: str, year: Year) -> HTMLResponse:
+    async def history_html(unit_code: str, year: Year, viewer: Viewer) -> HTMLResponse:
         """Every change of the unit's figures for the year, oldest first, in Swedish."""
-        return HTMLResponse(render_history_html(await history(unit_code, year, drafts=True)))
+        view = await history(unit_code, year, sees_drafts(viewer))
+        return HTMLResponse(render_history_html(view))
 
     @router.get("/api/historik/{unit_code}/{year}")
-    async def history_json(unit_code: str, year: Year) -> dict[str, Any]:
+    async def history_json(unit_code: str, year: Year, viewer: Viewer) -> dict[str, Any]:
         """Every change of the unit's figures for the year: when, who, from where, old and new."""
-        return history_to_json(await history(unit_code, year, drafts=True))
+        return history_to_json(await history(unit_code, year, sees_drafts(viewer)))
 
     return router

@@ -60,7 +60,7 @@ def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") 
             return []
         return [_parked_json(row) for row in rows]
 
-    app.include_router(history_router(pool))
+    app.include_router(history_router(pool, access))
     return app
 
 

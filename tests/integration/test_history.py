@@ -21,6 +21,7 @@ from tests.conftest import eventually
 from tests.fixtures import SMALL_TREE
 from tests.servers import Servers
 from tests.system import running_budget, running_reporting
+from tests.tokens import bearer
 
 SYSTEM = "ekonomisystem"
 
@@ -59,8 +60,11 @@ async def reporting(
 
 
 async def _get(process: ReportingProcess, path: str) -> httpx.Response:
+    """As a reader, who sees drafts too (tests/integration/test_reporting_access)."""
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=process.app), base_url="http://reporting"
+        transport=httpx.ASGITransport(app=process.app),
+        base_url="http://reporting",
+        headers=bearer("reader"),
     ) as http:
         return await http.get(path)
 

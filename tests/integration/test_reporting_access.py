@@ -138,3 +138,14 @@ async def test_html_views_forbid_scripts_and_framing(reporting: ReportingProcess
     assert "style-src 'unsafe-inline'" in policy and "frame-ancestors 'none'" in policy
     assert page.headers["x-content-type-options"] == "nosniff"
     assert page.headers["referrer-policy"] == "no-referrer"
+
+
+async def test_the_history_hides_drafts_from_an_anonymous_reader(
+    reporting: ReportingProcess,
+) -> None:
+    async with _client(reporting) as http:
+        public = (await http.get("/api/historik/IT/2012")).json()["entries"]
+        shown = (await http.get("/api/historik/IT/2012", headers=bearer("reader"))).json()
+        page = await http.get("/historik/IT/2012")
+    assert public == [] and [e["status"] for e in shown["entries"]] == ["proposed"]
+    assert page.status_code == 200 and "content-security-policy" in page.headers
