@@ -11,7 +11,7 @@ from typing import Any
 
 from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
-from services.reporting.history_record import Value, history_rows
+from services.reporting.history_record import VALUE_FIELDS, Value, history_rows
 from services.reporting.history_record import record as record_history
 
 Row = tuple[Any, ...]
@@ -61,12 +61,16 @@ class Upsert:
         )
 
     @functools.cached_property
-    def _positions(self) -> dict[str, int]:
+    def _slots(self) -> tuple[int | None, ...]:
+        # Per field of Value, the row's index holding it (None: not shown for this table).
         names = [name for name, _ in self.columns]
-        return {field: names.index(column) for field, column in self.shown.items()}
+        return tuple(
+            names.index(self.shown[field]) if field in self.shown else None
+            for field in VALUE_FIELDS
+        )
 
     def value(self, row: Row) -> Value:
-        return Value(**{field: row[i] for field, i in self._positions.items()})
+        return Value._make([None if i is None else row[i] for i in self._slots])
 
     async def current(self, conn: Connection, keys: Sequence[Row]) -> dict[Hashable, Value]:
         """The values the read model holds for ``keys`` now, before the batch writes them."""
