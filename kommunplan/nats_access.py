@@ -51,7 +51,11 @@ def _bcrypt(password: str) -> str:
 def prepare(data_dir: Path, systems: Iterable[str]) -> NatsAccess:
     """Each service's and each system's password in ``data_dir/nats-users/<user>`` (0600),
     and ``data_dir/nats.conf`` for the server with their hashes and permissions."""
-    users = all_permissions(systems)
+    try:
+        users = all_permissions(systems)
+    except ValueError as error:
+        # What `up` reports as the reason it cannot start.
+        raise RuntimeError(str(error)) from None
     folder = data_dir / PASSWORD_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)

@@ -43,9 +43,11 @@ def test_the_server_configuration_holds_hashes_not_passwords(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("name", ["budget", "reporting", "löne", "a.b", "a*", ""])
-def test_a_system_name_that_cannot_be_its_own_user_is_refused(name: str) -> None:
+def test_a_system_name_that_cannot_be_its_own_user_is_refused(name: str, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="systemnamnet"):
         all_permissions([name])
+    with pytest.raises(RuntimeError, match="systemnamnet"):
+        prepare(tmp_path, {name: ["*"]})
 
 
 def test_with_servers_of_ones_own_each_service_takes_its_own_variables() -> None:
