@@ -26,11 +26,12 @@ STAMP = VENV / ".kommunplan-pyproject"
 
 
 def say(text: str) -> None:
-    print(f"run.py: {text}", flush=True)
+    # To stderr, like the installer's own output: stdout is the command's, e.g. a token.
+    print(f"run.py: {text}", file=sys.stderr, flush=True)
 
 
 def run(*command: str | Path) -> bool:
-    return subprocess.call([str(part) for part in command]) == 0
+    return subprocess.call([str(part) for part in command], stdout=sys.stderr) == 0
 
 
 def succeeds(*command: str | Path) -> bool:
