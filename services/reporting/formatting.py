@@ -58,3 +58,8 @@ def format_signed_tkr(amount: Decimal) -> str:
         # The seed writes an unchanged frame as "+/- 0tkr"; ± is its typeset form.
         return "±0"
     return ("+" if amount > 0 else "-") + _group(size)
+
+
+def format_kronor(amount: Decimal) -> str:
+    """Exact kronor as a string, for JSON: plain notation (never "1E+3") and no "-0"."""
+    return format(abs(amount) if amount.is_zero() else amount, "f")

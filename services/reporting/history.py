@@ -13,9 +13,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from services.reporting.formatting import format_signed_tkr, format_tkr
+from services.reporting.formatting import format_kronor, format_signed_tkr, format_tkr
 from services.reporting.history_record import Value
-from services.reporting.plan import _exact  # exact kronor written as the plan writes them
 
 DRAFT = "proposed"
 SHORT_TEXT = 200
@@ -141,7 +140,7 @@ def value_json(value: Value | None, event_type: str) -> dict[str, Any] | None:
     amounts = {"revenue": value.revenue, "costs": value.costs, "net": net(value)}
     amounts["amount"] = value.amount
     present = {name: amount for name, amount in amounts.items() if amount is not None}
-    result.update({name: _exact(amount) for name, amount in present.items()})
+    result.update({name: format_kronor(amount) for name, amount in present.items()})
     if present:
         signed = event_type == "FrameChanged"
         result["tkr"] = {

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Generic, Literal, TypeVar
 
-from services.reporting.formatting import format_signed_tkr, format_tkr
+from services.reporting.formatting import format_kronor, format_signed_tkr, format_tkr
 
 # --- input rows, filled from the read models by another module ---------------------------
 
@@ -349,15 +349,10 @@ def build_plan(data: PlanInput, unit_code: str, year: int) -> PlanView:
 # --- JSON ---------------------------------------------------------------------------------
 
 
-def _exact(amount: Decimal) -> str:
-    # Plain notation (never "1E+3") and no "-0": exact kronor as a string.
-    return format(abs(amount) if amount.is_zero() else amount, "f")
-
-
 def _amounts_json(amounts: Amounts) -> dict[str, Any]:
     parts = {"revenue": amounts.revenue, "costs": amounts.costs, "net": amounts.net}
     return {
-        **{name: _exact(value) for name, value in parts.items()},
+        **{name: format_kronor(value) for name, value in parts.items()},
         "tkr": {name: format_tkr(value) for name, value in parts.items()},
     }
 
@@ -375,7 +370,7 @@ def _figure_json(cell: Cell[Amounts] | None) -> dict[str, Any] | None:
 
 
 def _amount_json(amount: Decimal) -> dict[str, str]:
-    return {"amount": _exact(amount), "tkr": format_tkr(amount)}
+    return {"amount": format_kronor(amount), "tkr": format_tkr(amount)}
 
 
 def _investment_json(cell: Cell[Decimal] | None) -> dict[str, Any] | None:
@@ -402,7 +397,7 @@ def _node_json(node: NodeView) -> dict[str, Any]:
         "net_investments": [_investment_json(cell) for cell in node.net_investments],
         "frame_changes": [
             {
-                "amount": _exact(change.amount),
+                "amount": format_kronor(change.amount),
                 "tkr": format_signed_tkr(change.amount),
                 "reasons": change.reasons,
                 "decision": change.decision,
