@@ -25,6 +25,7 @@ import logging
 import math
 import os
 import random
+import secrets
 import signal
 import subprocess
 import sys
@@ -39,6 +40,7 @@ from typing import Any
 from uuid import uuid4
 
 import asyncpg
+import bcrypt
 import nats
 import psutil  # type: ignore[import-untyped, unused-ignore]
 from nats.js import JetStreamContext
@@ -50,13 +52,22 @@ from nats.js.api import (
     StorageType,
     StreamConfig,
 )
+from pydantic import SecretStr
 
 from contracts import subjects
 from contracts.budget.commands import RecordActuals
-from kommunplan.cli import SERVICES
 from kommunplan.demo import DEMO_SYSTEM, demo_unit_count, load_demo
+from kommunplan.processes import SERVICES
 from kommunplan.stack import Stack, http_get_json
-from plumbing.embedded import free_port
+from plumbing.embedded import EmbeddedNats, free_port
+from plumbing.nats_users import (
+    SERVICE_USERS,
+    Permissions,
+    all_permissions,
+    authorization,
+    inbox_prefix,
+    literal,
+)
 from plumbing.settings import ServiceSettings, StackSettings
 
 log = logging.getLogger("bench.ingest")
@@ -406,6 +417,47 @@ def cpu_used(before: dict[str, float], after: dict[str, float], wall: float) -> 
     }
 
 
+# The benchmark's own user on its NATS: it declares and reads the raw baseline's stream,
+# which no user of the system may. The system's users are those `kommunplan up` makes.
+BENCH_USER = "bench"
+
+
+@dataclass(frozen=True)
+class NatsUsers:
+    passwords: dict[str, str]
+
+    def connect_options(self, user: str) -> dict[str, Any]:
+        return {
+            "user": user,
+            "password": self.passwords[user],
+            "inbox_prefix": inbox_prefix(user),
+        }
+
+
+def start_nats(data_dir: Path, port: int) -> tuple[EmbeddedNats, NatsUsers]:
+    """NATS with the system's users and permissions, plus the benchmark's own user.
+
+    The services get their users as for servers of one's own
+    (KOMMUNPLAN_<SERVICE>_NATS_USER and _PASSWORD in the environment they inherit).
+    """
+    users = all_permissions([SOURCE_SYSTEM])
+    users[BENCH_USER] = Permissions(publish=(">",), subscribe=(">",))
+    passwords = {user: secrets.token_urlsafe(24) for user in users}
+    hashes = {
+        user: literal(bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=4)).decode())
+        for user, password in passwords.items()
+    }
+    config = data_dir / "nats.conf"
+    config.write_text(authorization(hashes, users), encoding="utf-8")
+    for service in SERVICE_USERS:
+        prefix = f"KOMMUNPLAN_{service.upper().replace('-', '_')}_NATS_"
+        os.environ[prefix + "USER"] = service
+        os.environ[prefix + "PASSWORD"] = passwords[service]
+    server = EmbeddedNats(data_dir / "nats", port, config)
+    server.start()
+    return server, NatsUsers(passwords)
+
+
 # --- The benchmark ---------------------------------------------------------------------------
 
 
@@ -416,6 +468,7 @@ class Bench:
     nats_url: str
     database_urls: dict[str, str]
     monitor: ProcessMonitor
+    users: NatsUsers
     problems: list[str] = field(default_factory=list)
 
     def problem(self, text: str) -> None:
@@ -423,7 +476,11 @@ class Bench:
         self.problems.append(text)
 
     async def run(self) -> dict[str, Any]:
-        nc = await nats.connect(self.nats_url, name="bench")
+        # One user for the commands on the ledger's subjects, the stream checks and the raw
+        # baseline alike, so both sides of the ratio pay the same permission checks.
+        nc = await nats.connect(
+            self.nats_url, name="bench", **self.users.connect_options(BENCH_USER)
+        )
         js = nc.jetstream(timeout=10, publish_async_max_pending=self.args.max_in_flight)
         budget_db = await asyncpg.connect(self.database_urls["budget"])
         try:
@@ -438,7 +495,7 @@ class Bench:
             await nc.drain()
 
     async def load_demo(self, js: JetStreamContext) -> list[str]:
-        sent = await load_demo(self.nats_url)
+        sent = await load_demo(self.nats_url, SecretStr(self.users.passwords[SOURCE_SYSTEM]))
         log.info("demo: %d commands sent; waiting for them to be projected", sent)
         deadline = time.monotonic() + 120
         while True:
@@ -883,12 +940,12 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["KOMMUNPLAN_BATCH_SIZE"] = str(args.batch_size)
 
     with tempfile.TemporaryDirectory(prefix="kommunplan-bench-") as tmp:
+        nats_server, users = start_nats(Path(tmp), free_port())
         stack = Stack(
             StackSettings(
                 data_dir=tmp,
-                nats_url=None,
+                nats_url=nats_server.url,
                 postgres_url=None,
-                nats_port=free_port(),
                 budget_port=free_port(),
                 relay_port=free_port(),
                 reporting_port=free_port(),
@@ -902,7 +959,7 @@ def main(argv: list[str] | None = None) -> int:
             pids["nats_server"] = _nats_server_pid()
             monitor = ProcessMonitor(pids, _postmaster_pid(stack.data_dir))
             monitor.start()
-            bench = Bench(args, stack, nats_url, database_urls, monitor)
+            bench = Bench(args, stack, nats_url, database_urls, monitor, users)
             report = asyncio.run(bench.run())
         except KeyboardInterrupt:
             log.error("interrupted; stopping everything")
@@ -912,6 +969,7 @@ def main(argv: list[str] | None = None) -> int:
                 monitor.stop()
             log.info("stopping the stack")
             stack.stop()
+            nats_server.stop()
     print(json.dumps(report, indent=2))
     return 1 if report["problems"] else 0
 
