@@ -60,6 +60,9 @@ def schema_name(projection: str, generation: int) -> str:
     return f"{projection}_g{generation}"
 
 
+# How often dropping a replaced generation gives way to readers before leaving it.
+DROP_ATTEMPTS = 300
+
 # What a database needs before projections can run in it, in order.
 MIGRATIONS = ["plumbing.sql.leases", "plumbing.sql.projections"]
 
@@ -155,7 +158,6 @@ class ProjectionRunner:
         """
         await wait_for_stream(self._js, self._source.stream, stop)
         async with self._pool.acquire() as conn:
-            old = await active_generation(conn, self._projection.name)
             new = await self._create_generation(conn)
 
         async def not_caught_up() -> bool:
@@ -171,10 +173,11 @@ class ProjectionRunner:
                 self.status.retrying(error)
                 log.warning("rebuild interrupted; going on: %r", error)
                 await asyncio.sleep(1.0)
-        await self._activate(new, old)
+        await self._activate(new)
         return new
 
-    async def _activate(self, new: int, old: int | None) -> None:
+    async def _activate(self, new: int) -> None:
+        """Switch the views to ``new`` and drop the generations before it."""
         async with self._pool.acquire() as conn:
             await conn.execute(
                 "INSERT INTO projection_active (projection, generation) VALUES ($1, $2)"
@@ -182,8 +185,15 @@ class ProjectionRunner:
                 self._projection.name,
                 new,
             )
-            if old is not None:
-                await self._drop_generation(conn, old)
+            # Every earlier one, not only the last: one left in use by a rebuild before goes too.
+            replaced = await conn.fetch(
+                "SELECT generation FROM projection_generations"
+                " WHERE projection = $1 AND generation < $2 ORDER BY generation",
+                self._projection.name,
+                new,
+            )
+            for row in replaced:
+                await self._drop_generation(conn, int(row["generation"]))
 
     async def _is_active(self, generation: int) -> bool:
         async with self._pool.acquire() as conn:
@@ -235,8 +245,19 @@ class ProjectionRunner:
             await delete_consumers(self._js, self._source.stream, schema)
         except Exception:
             log.info("consumers of %s were already gone", schema)
-        # Waits for a live batch still writing the old generation to finish.
-        await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        # A view or a batch that began before the switch may still read the old tables,
+        # taking their locks one by one while the drop takes them all: waiting on each
+        # other would deadlock. So the drop gives way (a short lock timeout) and tries
+        # again, and those readers never wait on it for long.
+        for _ in range(DROP_ATTEMPTS):
+            try:
+                async with conn.transaction():
+                    await conn.execute("SET LOCAL lock_timeout = '200ms'")
+                    await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+                return
+            except (asyncpg.LockNotAvailableError, asyncpg.DeadlockDetectedError):
+                await asyncio.sleep(0.1)
+        log.warning("%s is still in use; the next rebuild drops it", schema)
 
     async def _apply_batch(
         self, msgs: list[Msg], lease: Lease, generation: int, *, must_be_active: bool

@@ -265,3 +265,28 @@ async def test_a_rebuild_gives_the_same_read_model_while_the_views_keep_serving(
         lambda: plan(reporting),
         until=lambda view: view["nodes"][0]["figures"][BUDGET_Y]["tkr"]["net"] == "-110 276",
     )
+
+
+async def test_a_rebuild_gives_way_to_a_view_still_reading_the_old_generation(
+    reporting: ReportingProcess, reporting_database: str
+) -> None:
+    # A view that began before the switch holds one old table and then wants another:
+    # dropping the old generation at once would deadlock with it.
+    reader = await asyncpg.connect(reporting_database)
+    try:
+        async with reader.transaction(isolation="repeatable_read"):
+            units = await reader.fetchval("SELECT count(*) FROM reporting_g1.units")
+            rebuild = asyncio.create_task(reporting.runner.rebuild(asyncio.Event()))
+            await eventually(
+                lambda: count(reporting_database, "SELECT generation FROM projection_active"),
+                until=lambda generation: generation == 2,
+            )
+            await asyncio.sleep(0.5)  # the drop is waiting for this reader now
+            # As the plan view does last: a table made before the read models.
+            parked = await reader.fetchval("SELECT count(*) FROM reporting_g1.parked")
+        assert (units, parked) == (17, 0)
+        assert await asyncio.wait_for(rebuild, timeout=30) == 2
+    finally:
+        await reader.close()
+    schemas = "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'reporting_g1'"
+    assert await count(reporting_database, schemas) == 0
