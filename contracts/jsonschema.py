@@ -10,10 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from contracts.budget.commands import BUDGET_COMMANDS
-from contracts.budget.events import BUDGET_EVENTS
 from contracts.envelope import EventMessage
 from contracts.rejection import Rejection
+from contracts.write_services import WRITE_SERVICES
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
@@ -28,14 +27,14 @@ def _schema(model: type[BaseModel], title: str, description: str) -> dict[str, A
 def all_schemas() -> dict[str, dict[str, Any]]:
     """File name → schema, for every event, command and the shared wrappers."""
     schemas: dict[str, dict[str, Any]] = {}
-    for event_type, event in BUDGET_EVENTS.items():
-        schemas[f"budget/events/{event_type}.v{event.schema_version}.json"] = _schema(
-            event, event_type, (event.__doc__ or event_type).strip()
-        )
-    for name, command in BUDGET_COMMANDS.items():
-        schemas[f"budget/commands/{name}.json"] = _schema(
-            command, command.__name__, (command.__doc__ or name).strip()
-        )
+    for service in WRITE_SERVICES:
+        for event_type, event in service.events.items():
+            path = f"{service.name}/events/{event_type}.v{event.schema_version}.json"
+            schemas[path] = _schema(event, event_type, (event.__doc__ or event_type).strip())
+        for name, command in service.commands.items():
+            schemas[f"{service.name}/commands/{name}.json"] = _schema(
+                command, command.__name__, (command.__doc__ or name).strip()
+            )
     schemas["event-message.json"] = _schema(
         EventMessage, "EventMessage", "An event on NATS: envelope and payload"
     )

@@ -1,31 +1,21 @@
-"""Every NATS subject and JetStream stream name, in one place."""
+"""Every NATS subject and JetStream stream name, in one place.
+
+The budget service's names are derived from its declaration (contracts.budget.service).
+"""
 
 from typing import Final
 
-BUDGET_EVENTS_STREAM: Final = "BUDGET_EVENTS"
-BUDGET_EVENTS_SUBJECTS: Final = "budget.events.>"
+from contracts.budget.service import BUDGET
 
-BUDGET_INBOUND_STREAM: Final = "BUDGET_INBOUND"
-BUDGET_INBOUND_SUBJECTS: Final = "budget.inbound.>"
+BUDGET_EVENTS_STREAM: Final = BUDGET.events_stream
+BUDGET_EVENTS_SUBJECTS: Final = BUDGET.events_subjects
 
-BUDGET_REJECTED_STREAM: Final = "BUDGET_REJECTED"
-BUDGET_REJECTED_SUBJECTS: Final = "budget.rejected.>"
+BUDGET_INBOUND_STREAM: Final = BUDGET.inbound_stream
+BUDGET_INBOUND_SUBJECTS: Final = BUDGET.inbound_subjects
 
+BUDGET_REJECTED_STREAM: Final = BUDGET.rejected_stream
+BUDGET_REJECTED_SUBJECTS: Final = BUDGET.rejected_subjects
 
-def budget_event(event_type: str) -> str:
-    """Subject on which the budget service publishes a stored event."""
-    return f"budget.events.{event_type}"
-
-
-def budget_inbound(source_system: str, command_name: str) -> str:
-    """Subject on which an administration's system sends a command.
-
-    Each system has its own subtree (``budget.inbound.<system>.>``), so its
-    permissions and its rejections can be kept apart from other systems'.
-    """
-    return f"budget.inbound.{source_system}.{command_name}"
-
-
-def budget_rejected(source_system: str) -> str:
-    """Subject where the budget service puts a system's refused messages, with the reason."""
-    return f"budget.rejected.{source_system}"
+budget_event = BUDGET.event_subject
+budget_inbound = BUDGET.inbound_subject
+budget_rejected = BUDGET.rejected_subject

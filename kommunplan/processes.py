@@ -4,37 +4,45 @@ Its own module so that the command line and the launcher both read it without im
 each other; a service's code is imported only when that process is chosen.
 """
 
+import importlib
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from contracts.write_services import WRITE_SERVICES
 from plumbing.settings import ServiceSettings
 
 Run = Callable[[ServiceSettings], Coroutine[Any, Any, None]]
 
 
-def _budget() -> Run:
-    from services.budget.bootstrap import run
+def _from_bootstrap(service: str, function: str) -> Callable[[], Run]:
+    """``function`` of ``services.<service>.bootstrap``, imported when it is asked for."""
 
-    return run
+    def load() -> Run:
+        run: Run = getattr(importlib.import_module(f"services.{service}.bootstrap"), function)
+        return run
 
-
-def _budget_relay() -> Run:
-    from services.budget.bootstrap import run_relay
-
-    return run_relay
+    return load
 
 
-def _reporting() -> Run:
-    from services.reporting.bootstrap import run
-
-    return run
-
-
+# Each write service runs as two processes: the service, and its outbox relay, which reads
+# the same database.
 SERVICES: dict[str, Callable[[], Run]] = {
-    "budget": _budget,
-    "budget-relay": _budget_relay,
-    "reporting": _reporting,
+    **{
+        name: loader
+        for service in WRITE_SERVICES
+        for name, loader in (
+            (service.name, _from_bootstrap(service.name, "run")),
+            (f"{service.name}-relay", _from_bootstrap(service.name, "run_relay")),
+        )
+    },
+    "reporting": _from_bootstrap("reporting", "run"),
 }
 
-# The relay is the budget service's second process: it reads the budget database.
-DATABASES = {"budget": "budget", "budget-relay": "budget", "reporting": "reporting"}
+DATABASES = {
+    **{
+        name: service.name
+        for service in WRITE_SERVICES
+        for name in (service.name, f"{service.name}-relay")
+    },
+    "reporting": "reporting",
+}

@@ -1,0 +1,56 @@
+"""A write service's contract: its name, commands and events, and the subjects derived from them.
+
+Everything a service publishes or takes in is named after it, so a declaration is all the kit
+needs to derive subjects, streams, schemas, routes and the launcher's processes.
+"""
+
+from dataclasses import dataclass
+
+from contracts.envelope import Command, Event
+
+
+@dataclass(frozen=True)
+class WriteService:
+    name: str
+    commands: dict[str, type[Command]]
+    events: dict[str, type[Event]]
+
+    @property
+    def events_stream(self) -> str:
+        return f"{self.name.upper()}_EVENTS"
+
+    @property
+    def events_subjects(self) -> str:
+        return f"{self.name}.events.>"
+
+    @property
+    def inbound_stream(self) -> str:
+        return f"{self.name.upper()}_INBOUND"
+
+    @property
+    def inbound_subjects(self) -> str:
+        return f"{self.name}.inbound.>"
+
+    @property
+    def rejected_stream(self) -> str:
+        return f"{self.name.upper()}_REJECTED"
+
+    @property
+    def rejected_subjects(self) -> str:
+        return f"{self.name}.rejected.>"
+
+    def event_subject(self, event_type: str) -> str:
+        """Subject on which the service publishes a stored event."""
+        return f"{self.name}.events.{event_type}"
+
+    def inbound_subject(self, source_system: str, command_name: str) -> str:
+        """Subject on which an administration's system sends a command.
+
+        Each system has its own subtree (``<name>.inbound.<system>.>``), so its
+        permissions and its rejections can be kept apart from other systems'.
+        """
+        return f"{self.name}.inbound.{source_system}.{command_name}"
+
+    def rejected_subject(self, source_system: str) -> str:
+        """Subject where the service puts a system's refused messages, with the reason."""
+        return f"{self.name}.rejected.{source_system}"

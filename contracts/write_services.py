@@ -1,0 +1,6 @@
+"""Every write service's contract; schemas and the launcher's processes are derived from these."""
+
+from contracts.budget.service import BUDGET
+from contracts.service import WriteService
+
+WRITE_SERVICES: tuple[WriteService, ...] = (BUDGET,)
