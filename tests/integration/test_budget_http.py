@@ -12,10 +12,9 @@ import pytest
 from plumbing.database import create_pool
 from plumbing.http_identity import Access
 from plumbing.migrations import migrate
-from plumbing.postgres_eventstore import PostgresEventStore
+from plumbing.postgres_eventstore import MIGRATIONS, PostgresEventStore
 from plumbing.settings import ServiceSettings
 from services.budget.application import BudgetService
-from services.budget.bootstrap import MIGRATIONS
 from services.budget.entrypoints.http import create_app
 from tests.conftest import count
 from tests.tokens import bearer, identity_settings

@@ -21,10 +21,9 @@ from plumbing.database import create_pool
 from plumbing.http_identity import Access
 from plumbing.identity import Verifier
 from plumbing.migrations import migrate
-from plumbing.postgres_eventstore import PostgresEventStore
+from plumbing.postgres_eventstore import MIGRATIONS, PostgresEventStore
 from plumbing.settings import ServiceSettings
 from services.budget.application import BudgetService
-from services.budget.bootstrap import MIGRATIONS
 from services.budget.entrypoints.http import create_app
 from tests.conftest import count, eventually
 from tests.servers import Servers

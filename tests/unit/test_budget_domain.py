@@ -15,9 +15,9 @@ from contracts.budget.commands import (
     WriteNarrative,
 )
 from contracts.budget.events import ActualsRecorded, FiguresSet, UnitMoved, UnitRegistered
+from contracts.refusal import Refused
 from services.budget.domain.decisions import decide, stream_for
 from services.budget.domain.organisation import ORGANISATION_STREAM, Organisation
-from services.budget.domain.refusal import Refused
 
 
 def register(code: str, parent: str | None, kind: str = "unit") -> RegisterUnit:

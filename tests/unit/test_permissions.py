@@ -4,11 +4,11 @@ import pytest
 
 from contracts.budget.commands import RecordActuals, RegisterUnit, RenameUnit, WriteNarrative
 from contracts.envelope import Command
+from contracts.refusal import NotPermitted, Refused
+from contracts.scope import Scope
 from services.budget.domain.decisions import decide
 from services.budget.domain.organisation import Organisation
 from services.budget.domain.permissions import check_permission
-from services.budget.domain.refusal import NotPermitted, Refused
-from services.budget.domain.scope import Scope
 from tests.unit.test_budget_domain import register, tree  # noqa: F401 (a fixture)
 
 ACTUALS = RecordActuals(actor="t", unit_code="IT", period="2011-03", revenue=1, costs=-1)

@@ -25,9 +25,10 @@ from contracts.budget.events import (
     NetInvestmentSet,
 )
 from contracts.envelope import Command, Event
+from contracts.refusal import refuse
+from contracts.scope import Scope
 from services.budget.domain.organisation import ORGANISATION_STREAM, Organisation
-from services.budget.domain.refusal import refuse
-from services.budget.domain.scope import Scope, check_scope
+from services.budget.domain.scope import check_scope
 from services.budget.domain.translate import event_from
 
 

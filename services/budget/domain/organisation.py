@@ -20,7 +20,7 @@ from contracts.budget.events import (
 )
 from contracts.budget.fields import UnitKind
 from contracts.envelope import Event
-from services.budget.domain.refusal import refuse
+from contracts.refusal import refuse
 from services.budget.domain.translate import event_from
 
 ORGANISATION_STREAM = "organisation"

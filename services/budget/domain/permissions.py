@@ -8,7 +8,7 @@ from collections.abc import Collection
 
 from contracts.budget import commands
 from contracts.envelope import Command
-from services.budget.domain.refusal import not_permitted
+from contracts.refusal import not_permitted
 
 CONTROLLER = "controller"
 PLANNER = "planner"

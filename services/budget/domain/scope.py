@@ -1,27 +1,11 @@
-"""Which units a sender may write for: the units it was given and everything under them."""
-
-from dataclasses import dataclass
+"""Whether a budget command writes within its sender's scope (the units it was given and
+everything under them)."""
 
 from contracts.budget.commands import MoveUnit, RegisterUnit
 from contracts.envelope import Command
+from contracts.refusal import not_permitted
+from contracts.scope import Scope
 from services.budget.domain.organisation import Organisation
-from services.budget.domain.refusal import not_permitted
-
-EVERY_UNIT = "*"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The roots of the subtrees a sender may write for; ``*`` among them means all."""
-
-    roots: frozenset[str]
-
-    @property
-    def everything(self) -> bool:
-        return EVERY_UNIT in self.roots
-
-    def describe(self) -> str:
-        return ", ".join(sorted(self.roots)) or "inga enheter"
 
 
 def _units_written(command: Command) -> list[tuple[str, str | None]]:

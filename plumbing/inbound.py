@@ -1,6 +1,6 @@
-"""Commands from administrations' systems on ``budget.inbound.<system>.<command>``.
+"""Commands from administrations' systems on ``<service>.inbound.<system>.<command>``.
 
-Every message ends either stored or on ``budget.rejected.<system>`` with its reasons;
+Every message ends either stored or on ``<service>.rejected.<system>`` with its reasons;
 none is dropped silently, and none can stop the consumer: what is wrong with a message
 is refused, and only the infrastructure failing makes a batch wait and try again.
 A message is screened before it is parsed (size, UTF-8, nesting, control characters)
@@ -10,15 +10,17 @@ and its system must be in the register of known systems.
 import asyncio
 import functools
 from collections.abc import Mapping
+from typing import Any
 
 import asyncpg
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from pydantic import ValidationError
 
-from contracts import subjects
-from contracts.budget.commands import BUDGET_COMMANDS
 from contracts.rejection import Problem
+from contracts.scope import Scope
+from contracts.service import WriteService
+from plumbing.command_handler import CommandHandler, Outcome, Rejected, Request
 from plumbing.consumer import Consumer, consume_from_position
 from plumbing.eventstore import Position
 from plumbing.jetstream import Publisher
@@ -26,27 +28,32 @@ from plumbing.locks import Lease
 from plumbing.readiness import WorkerStatus
 from plumbing.rejections import PAYLOAD_HEADROOM, encode_rejection, message_id_of
 from plumbing.screening import screen
+from plumbing.settings import ServiceSettings
 from plumbing.validation import problems_from
-from services.budget.application import BudgetService, Outcome, Rejected, Request
-from services.budget.domain.scope import Scope
 
-DURABLE = "budget-inbound"
 UNKNOWN_SYSTEM = (
-    "systemet {system!r} är inte känt av budgettjänsten; bara system i registret över "
+    "systemet {system!r} är inte känt av {service}tjänsten; bara system i registret över "
     "avsändare (inställningen KOMMUNPLAN_SYSTEMS) får skicka"
 )
+
+
+def known_systems(settings: ServiceSettings) -> dict[str, Scope]:
+    return {name: Scope(frozenset(units)) for name, units in settings.systems.items()}
 
 
 class InboundConsumer:
     def __init__(
         self,
+        declaration: WriteService,
         pool: asyncpg.Pool,
         nc: Client,
-        service: BudgetService,
+        service: CommandHandler[Any],
         systems: Mapping[str, Scope],
         batch_size: int = 500,
         ack_wait_seconds: float = 30.0,
     ) -> None:
+        self._declaration = declaration
+        self._durable = f"{declaration.name}-inbound"
         self._pool = pool
         self._nc = nc
         self._publisher = Publisher(nc)
@@ -54,20 +61,20 @@ class InboundConsumer:
         self._systems = dict(systems)
         self.status = WorkerStatus("inkommande")
         self._consumer = Consumer(
-            stream=subjects.BUDGET_INBOUND_STREAM,
-            subject=subjects.BUDGET_INBOUND_SUBJECTS,
-            durable=DURABLE,
+            stream=declaration.inbound_stream,
+            subject=declaration.inbound_subjects,
+            durable=self._durable,
             batch_size=batch_size,
             ack_wait_seconds=ack_wait_seconds,
         )
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Consume from just after the last stored batch; one budget process at a time."""
+        """Consume from just after the last stored batch; one service process at a time."""
         await consume_from_position(
             self._pool,
             self._nc,
             self._consumer,
-            functools.partial(self._service.position, DURABLE),
+            functools.partial(self._service.position, self._durable),
             self.handle_batch,
             stop,
             self.status,
@@ -95,7 +102,7 @@ class InboundConsumer:
 
         await self._service.handle(
             [r for _, r in requests],
-            position=Position(DURABLE, msgs[-1].metadata.sequence.stream, lease.epoch),
+            position=Position(self._durable, msgs[-1].metadata.sequence.stream, lease.epoch),
             before_commit=reject,
         )
 
@@ -104,27 +111,30 @@ class InboundConsumer:
         if problems:
             return problems
         tokens = msg.subject.split(".")
+        name = self._declaration.name
         if len(tokens) != 4:
             return [
                 Problem(
                     field="",
                     message=(
-                        f"ämnet ska vara budget.inbound.<system>.<kommando>, inte {msg.subject}"
+                        f"ämnet ska vara {name}.inbound.<system>.<kommando>, inte {msg.subject}"
                     ),
                 )
             ]
         source_system, command_name = tokens[2], tokens[3]
         scope = self._systems.get(source_system)
         if scope is None:
-            return [Problem(field="", message=UNKNOWN_SYSTEM.format(system=source_system))]
-        command_type = BUDGET_COMMANDS.get(command_name)
+            return [
+                Problem(field="", message=UNKNOWN_SYSTEM.format(system=source_system, service=name))
+            ]
+        commands = self._declaration.commands
+        command_type = commands.get(command_name)
         if command_type is None:
             return [
                 Problem(
                     field="",
                     message=(
-                        f"okänt kommando {command_name!r}; kända: "
-                        + ", ".join(sorted(BUDGET_COMMANDS))
+                        f"okänt kommando {command_name!r}; kända: " + ", ".join(sorted(commands))
                     ),
                 )
             ]
@@ -164,5 +174,5 @@ class InboundConsumer:
             )
             # Keyed by the inbound sequence: a batch handled again does not reject twice.
             headers = {"Nats-Msg-Id": f"rejected-{msg.metadata.sequence.stream}"}
-            messages.append((subjects.budget_rejected(source_system), rejection, headers))
+            messages.append((self._declaration.rejected_subject(source_system), rejection, headers))
         await self._publisher.publish(messages)

@@ -1,3 +1,7 @@
+"""A command a service will not carry out, and why: what every decision may answer instead of
+an event. Over HTTP a refusal is a 422, or a 403 when it is NotPermitted; over NATS it goes to
+the sender's rejection subject."""
+
 from contracts.rejection import Problem
 
 

@@ -1,0 +1,295 @@
+"""Command handling: load what the decision needs, decide, append with the expected versions."""
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Generic
+from uuid import UUID, uuid4
+
+from opentelemetry import trace
+from opentelemetry.trace import Span
+
+from contracts.envelope import Command, Event
+from contracts.refusal import NotPermitted, Refused
+from contracts.rejection import Problem
+from contracts.scope import Scope
+from plumbing import telemetry
+from plumbing.decider import Decider, State
+from plumbing.errors import is_infrastructure
+from plumbing.eventstore import (
+    ConcurrencyError,
+    DuplicateMessageError,
+    EventStore,
+    FencedOut,
+    InboundMessage,
+    NewEvent,
+    Position,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+class TooManyConflicts(Exception):
+    """Other writers kept changing the same streams; the batch is tried again later."""
+
+
+@dataclass(frozen=True)
+class Request:
+    command: Command
+    source_system: str
+    trace_headers: Mapping[str, str] = field(default_factory=dict)
+    sequence: int | None = None  # the inbound stream sequence; None over HTTP
+    scope: Scope | None = None  # the units the sender may write for; None: any
+    actor_name: str | None = None  # the actor's display name, as its identity gives it
+
+
+@dataclass(frozen=True)
+class Accepted:
+    event_ids: list[UUID]
+
+
+@dataclass(frozen=True)
+class Rejected:
+    problems: list[Problem]
+    not_permitted: bool = False  # refused for who sent it rather than for what it says
+
+
+@dataclass(frozen=True)
+class AlreadyStored:
+    """The very message that was stored before, delivered again: nothing to do or say."""
+
+
+Outcome = Accepted | Rejected | AlreadyStored
+BeforeCommit = Callable[[list[Outcome]], Awaitable[None]]
+
+DUPLICATE = "meddelandet med detta message_id har redan tagits emot; det lagras inte igen"
+UNSTORABLE = (
+    "meddelandet kunde inte lagras ({error}); det har inte sparats. "
+    "Kontrollera fälten och skicka det igen."
+)
+
+
+class CommandHandler(Generic[State]):
+    """The only writer of a service's events.
+
+    It keeps the state its decisions read and the version of each stream it has written in
+    memory; both are caught up from the store, and a concurrent writer elsewhere shows
+    up as a ConcurrencyError, after which the caches are dropped and the batch decided again.
+    """
+
+    def __init__(self, name: str, store: EventStore, decider: Decider[State]) -> None:
+        self._name = name
+        self._store = store
+        self._decider = decider
+        self._state = decider.empty()
+        self._versions: dict[str, int] = {}
+        self._lock = asyncio.Lock()
+        self._tracer = telemetry.tracer(f"services.{name}")
+
+    async def state(self) -> State:
+        """What the decisions read, caught up with the store: a copy to read from."""
+        async with self._lock:
+            await self._decider.catch_up(self._state, self._store)
+            return self._decider.copy(self._state)
+
+    async def position(self, consumer: str) -> int:
+        return await self._store.position(consumer)
+
+    async def handle(
+        self,
+        requests: Sequence[Request],
+        position: Position | None = None,
+        before_commit: BeforeCommit | None = None,
+    ) -> list[Outcome]:
+        """Decide every request and store the accepted ones (with ``position``) at once.
+
+        ``before_commit`` sees the outcomes before they are stored: what it publishes about
+        them is then never missing for a batch that was stored.
+        """
+        async with self._lock:
+            try:
+                return await self._decide_and_store(requests, position, before_commit)
+            except Exception as error:
+                if is_infrastructure(error) or isinstance(error, FencedOut | TooManyConflicts):
+                    raise
+                # Something in the batch cannot be stored (a value the database refuses):
+                # find which, refuse it, and store the rest, rather than fail for ever.
+                log.warning("batch could not be stored (%r); storing one by one", error)
+                return await self._one_by_one(requests, position, before_commit)
+
+    async def _decide_and_store(
+        self,
+        requests: Sequence[Request],
+        position: Position | None,
+        before_commit: BeforeCommit | None,
+    ) -> list[Outcome]:
+        # Duplicates are rare: the first attempt lets the store's unique message ids find
+        # them (or a refusal that may be one, see _refused_but_known), and only then are
+        # all the known ids looked up, saving a round trip.
+        look_up_known = False
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return await self._handle_once(requests, position, before_commit, look_up_known)
+            except DuplicateMessageError:
+                look_up_known = True
+            except ConcurrencyError as error:
+                log.info("attempt %d: %s; deciding again", attempt, error)
+                self._forget()
+        raise TooManyConflicts(f"gave up after {MAX_ATTEMPTS} concurrent conflicts")
+
+    async def _refused_but_known(
+        self, requests: Sequence[Request], outcomes: Sequence[Outcome]
+    ) -> bool:
+        """Whether a request refused by the domain was in fact stored before.
+
+        A message stored once and delivered again may be refused by the domain (its unit
+        now exists); it must be recognised as already stored instead.
+        """
+        refused = [
+            r.command.message_id
+            for r, o in zip(requests, outcomes, strict=True)
+            if isinstance(o, Rejected)
+        ]
+        return bool(refused) and bool(await self._store.known_messages(refused))
+
+    def _forget(self) -> None:
+        self._state = self._decider.empty()
+        self._versions.clear()
+
+    async def _one_by_one(
+        self,
+        requests: Sequence[Request],
+        position: Position | None,
+        before_commit: BeforeCommit | None,
+    ) -> list[Outcome]:
+        """Each request stored on its own; the one the database refuses is refused.
+
+        A crash half-way is safe: the requests stored so far carry their inbound
+        sequence, so when the batch comes again they are recognised as already stored.
+        """
+        outcomes: list[Outcome] = []
+        # Fenced like the batch, without moving the position (it only ever grows).
+        fence_only = dataclasses.replace(position, sequence=0) if position else None
+        for request in requests:
+            try:
+                (outcome,) = await self._decide_and_store([request], fence_only, None)
+            except Exception as error:
+                if is_infrastructure(error) or isinstance(error, FencedOut | TooManyConflicts):
+                    raise
+                self._forget()  # what was decided for it was never stored
+                problem = Problem(field="", message=UNSTORABLE.format(error=type(error).__name__))
+                outcome = Rejected([problem])
+            outcomes.append(outcome)
+        if before_commit is not None:
+            await before_commit(outcomes)
+        if position is not None:
+            await self._store.append([], [], position)
+        return outcomes
+
+    async def _handle_once(
+        self,
+        requests: Sequence[Request],
+        position: Position | None,
+        before_commit: BeforeCommit | None,
+        look_up_known: bool,
+    ) -> list[Outcome]:
+        await self._decider.catch_up(self._state, self._store)
+        known = (
+            await self._store.known_messages([r.command.message_id for r in requests])
+            if look_up_known
+            else {}
+        )
+        state = self._decider.copy(self._state)
+        versions = dict(self._versions)
+        versions.update(self._decider.versions(state))
+        outcomes: list[Outcome] = []
+        decided: list[tuple[Request, NewEvent]] = []
+        seen: set[UUID] = set()
+        spans: list[Span] = []
+        tracing = telemetry.enabled()
+        for request in requests:
+            message_id = request.command.message_id
+            if message_id in known and _same_delivery(request, known[message_id]):
+                outcomes.append(AlreadyStored())
+                continue
+            if message_id in known or message_id in seen:
+                outcomes.append(Rejected([Problem(field="message_id", message=DUPLICATE)]))
+                continue
+            span = None
+            if tracing:
+                span = self._tracer.start_span(
+                    f"{self._name} {request.command.command_name}",
+                    context=telemetry.extract(request.trace_headers),
+                )
+                spans.append(span)
+            try:
+                event = self._decider.decide(state, request.command, request.scope)
+            except Refused as refusal:
+                outcomes.append(Rejected(refusal.problems, isinstance(refusal, NotPermitted)))
+                continue
+            seen.add(message_id)
+            stream_id = self._decider.stream_for(event)
+            if stream_id not in versions:
+                versions.update(await self._store.stream_versions([stream_id]))
+            versions[stream_id] = versions.get(stream_id, 0) + 1
+            new_event = _to_store(request, event, stream_id, versions[stream_id], span)
+            decided.append((request, new_event))
+            outcomes.append(Accepted([new_event.event_id]))
+        if not look_up_known and await self._refused_but_known(requests, outcomes):
+            raise DuplicateMessageError("a refused message was stored before")
+        try:
+            if before_commit is not None:
+                await before_commit(outcomes)
+            await self._store.append(
+                [e for _, e in decided],
+                [InboundMessage(r.command.message_id, r.sequence) for r, _ in decided],
+                position,
+            )
+        finally:
+            for span in spans:
+                span.end()
+        self._state = state
+        self._versions = versions
+        return outcomes
+
+
+def _same_delivery(request: Request, stored_sequence: int | None) -> bool:
+    """Whether the stored message id came from this very inbound message (a redelivery)."""
+    return request.sequence is not None and request.sequence == stored_sequence
+
+
+def _to_store(
+    request: Request, event: Event, stream_id: str, version: int, span: Span | None
+) -> NewEvent:
+    """The event as the store keeps it, with who sent it, when, and in which trace."""
+    message_id = str(request.command.message_id)
+    metadata = {
+        "occurred_at": request.command.occurred_at.isoformat(),
+        "source_system": request.source_system,
+        "actor": request.command.actor,
+        **({"actor_name": request.actor_name} if request.actor_name else {}),
+        "correlation_id": message_id,
+        "causation_id": message_id,
+        **_trace_metadata(request, span),
+    }
+    return NewEvent(
+        event_id=uuid4(),
+        stream_id=stream_id,
+        version=version,
+        event_type=event.event_type,
+        schema_version=event.schema_version,
+        payload=event.model_dump(mode="json"),
+        metadata=metadata,
+    )
+
+
+def _trace_metadata(request: Request, span: Span | None) -> dict[str, str]:
+    """The trace context to store with the event: the command's span, or when nothing
+    records spans, the sender's own context passed on unchanged."""
+    if span is None:
+        return telemetry.well_formed(request.trace_headers)
+    return telemetry.current_trace_headers(trace.set_span_in_context(span))

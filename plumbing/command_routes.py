@@ -1,0 +1,118 @@
+"""A write service's HTTP app: one POST per command of its declaration.
+
+Every write carries the caller's token: the role decides which commands it may send, its
+units where, and its subject is the actor stored with the event, whatever the body says.
+"""
+
+from collections.abc import Awaitable, Callable, Collection
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import Field, create_model
+
+from contracts.envelope import Command
+from contracts.refusal import NotPermitted
+from contracts.scope import Scope
+from contracts.service import WriteService
+from contracts.text import Name
+from plumbing.command_handler import Accepted, CommandHandler, Rejected
+from plumbing.command_handler import Request as CommandRequest
+from plumbing.http_headers import add_security_headers
+from plumbing.http_identity import Access, answer_identity_refusals
+from plumbing.http_screening import refusal, screen_request_bodies
+from plumbing.identity import Principal
+from plumbing.validation import problems_from
+
+HTTP_SOURCE = "http"
+
+# Raises NotPermitted unless one of the roles may send the command.
+CheckPermission = Callable[[Collection[str], Command], None]
+
+
+def _http_body(command_type: type[Command]) -> type[Command]:
+    """The command as an HTTP caller sends it: the actor may be left out, since the
+    token names it (systems over NATS still name themselves)."""
+    return create_model(
+        command_type.__name__,
+        __base__=command_type,
+        __doc__=command_type.__doc__,
+        actor=(
+            Name | None,
+            Field(default=None, description="Används inte: den som agerar är tokens subjekt"),
+        ),
+    )
+
+
+def _as_sent_by(body: Command, command_type: type[Command], principal: Principal) -> Command:
+    return command_type.model_validate({**body.model_dump(), "actor": principal.subject})
+
+
+def _route(
+    service: CommandHandler[Any],
+    command_type: type[Command],
+    access: Access,
+    check_permission: CheckPermission,
+) -> Callable[..., Awaitable[Any]]:
+    authenticated = access.authenticated()
+
+    async def handle(
+        body: Any,
+        request: Request,
+        principal: Annotated[Principal, Depends(authenticated)],
+    ) -> Any:
+        command = _as_sent_by(body, command_type, principal)
+        try:
+            check_permission(principal.roles, command)
+        except NotPermitted as refused:
+            return refusal(refused.problems, 403)
+        (outcome,) = await service.handle(
+            [
+                CommandRequest(
+                    command,
+                    HTTP_SOURCE,
+                    trace_headers=dict(request.headers),
+                    scope=Scope(principal.units),
+                    actor_name=principal.name,
+                )
+            ]
+        )
+        if isinstance(outcome, Rejected):
+            return refusal(outcome.problems, 403 if outcome.not_permitted else 422)
+        assert isinstance(outcome, Accepted)
+        return JSONResponse(
+            status_code=201,
+            content={
+                "message_id": str(command.message_id),
+                "event_ids": [str(e) for e in outcome.event_ids],
+            },
+        )
+
+    handle.__annotations__["body"] = _http_body(command_type)
+    handle.__name__ = command_type.__name__
+    handle.__doc__ = command_type.__doc__
+    return handle
+
+
+def create_app(
+    declaration: WriteService,
+    service: CommandHandler[Any],
+    access: Access,
+    check_permission: CheckPermission,
+    title: str,
+    description: str,
+) -> FastAPI:
+    app = FastAPI(title=title, description=description)
+    screen_request_bodies(app)
+    add_security_headers(app)
+    answer_identity_refusals(app)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        return refusal(problems_from(error.errors()))
+
+    for name, command_type in declaration.commands.items():
+        route = _route(service, command_type, access, check_permission)
+        app.post(f"/api/{name}", status_code=201, name=name)(route)
+    return app

@@ -1,0 +1,156 @@
+"""Wires a write service's processes from its declaration: settings in, a running process out.
+
+The service hands over how to make its command handler (its decisions) and its HTTP app
+(the kit's command routes and any views of its own); everything else is the same for all.
+"""
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import asyncpg
+from fastapi import FastAPI
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from contracts.service import WriteService
+from plumbing import telemetry
+from plumbing.command_handler import CommandHandler
+from plumbing.database import create_pool
+from plumbing.eventstore import EventStore
+from plumbing.http_identity import Access
+from plumbing.inbound import InboundConsumer, known_systems
+from plumbing.jetstream import StreamSpec, connect, ensure_streams
+from plumbing.migrations import migrate
+from plumbing.outbox import OutboxRelay
+from plumbing.postgres_eventstore import MIGRATIONS, PostgresEventStore
+from plumbing.readiness import add_health_routes
+from plumbing.service import resilient, serve
+from plumbing.settings import ServiceSettings
+
+DAY = 24 * 3600.0
+
+Handler = TypeVar("Handler", bound=CommandHandler[Any])
+
+
+def streams(declaration: WriteService) -> tuple[StreamSpec, ...]:
+    return (
+        # The event log on NATS: kept for good, so read models can always be rebuilt from it.
+        StreamSpec(
+            declaration.events_stream,
+            [declaration.events_subjects],
+            duplicate_window_seconds=3600.0,
+        ),
+        StreamSpec(
+            declaration.inbound_stream,
+            [declaration.inbound_subjects],
+            max_age_seconds=30 * DAY,
+            duplicate_window_seconds=600.0,
+        ),
+        StreamSpec(
+            declaration.rejected_stream,
+            [declaration.rejected_subjects],
+            max_age_seconds=90 * DAY,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class WriteServiceParts(Generic[Handler]):
+    """What a write service gives the kit besides its declaration."""
+
+    declaration: WriteService
+    handler: Callable[[EventStore], Handler]
+    app: Callable[[Handler, Access], FastAPI]
+
+
+@dataclass
+class WriteProcess(Generic[Handler]):
+    pool: asyncpg.Pool
+    nc: Client
+    js: JetStreamContext
+    service: Handler
+    relay: OutboxRelay
+    inbound: InboundConsumer
+    app: FastAPI
+
+    async def close(self) -> None:
+        await self.nc.drain()
+        await self.pool.close()
+
+
+async def build(
+    parts: WriteServiceParts[Handler], settings: ServiceSettings
+) -> WriteProcess[Handler]:
+    declaration = parts.declaration
+    pool = await create_pool(settings.database_url, max_size=6)
+    async with pool.acquire() as conn:
+        await migrate(conn, MIGRATIONS)
+    nc, js = await connect(
+        settings.nats_url,
+        declaration.name,
+        settings.nats_user,
+        settings.nats_password,
+        settings.nats_ca_file,
+    )
+    await ensure_streams(
+        js,
+        [dataclasses.replace(s, replicas=settings.stream_replicas) for s in streams(declaration)],
+    )
+    service = parts.handler(PostgresEventStore(pool))
+    return WriteProcess(
+        pool=pool,
+        nc=nc,
+        js=js,
+        service=service,
+        relay=OutboxRelay(pool, nc, declaration.event_subject, batch_size=settings.batch_size),
+        inbound=InboundConsumer(
+            declaration,
+            pool,
+            nc,
+            service,
+            known_systems(settings),
+            settings.batch_size,
+            settings.ack_wait_seconds,
+        ),
+        app=parts.app(service, Access.from_settings(settings)),
+    )
+
+
+async def run(parts: WriteServiceParts[Any], settings: ServiceSettings) -> None:
+    """The service's HTTP routes and its inbound consumer."""
+    telemetry.setup_tracing(parts.declaration.name)
+    process = await build(parts, settings)
+    inbound = process.inbound
+    add_health_routes(process.app, process.nc, process.pool, [inbound.status])
+    try:
+        await serve(
+            process.app,
+            settings.http_host,
+            settings.http_port,
+            [resilient(inbound.run, inbound.status)],
+        )
+    finally:
+        await process.close()
+
+
+async def run_relay(parts: WriteServiceParts[Any], settings: ServiceSettings) -> None:
+    """The service's outbox relay, in a process of its own.
+
+    Apart, deciding and publishing each get a core instead of sharing one event loop
+    (budget's ingest went from about 5,400 to 6,700 events/s on two cores). More than one
+    may run: one relays, the others stand by (plumbing.locks.sole_worker).
+    """
+    name = parts.declaration.name
+    telemetry.setup_tracing(f"{name}-relay")
+    process = await build(parts, settings)
+    health = FastAPI(title=f"{name.capitalize()} outbox relay")
+    relay = process.relay
+    add_health_routes(health, process.nc, process.pool, [relay.status])
+    try:
+        await serve(
+            health, settings.http_host, settings.http_port, [resilient(relay.run, relay.status)]
+        )
+    finally:
+        await process.close()
