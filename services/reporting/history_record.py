@@ -8,8 +8,16 @@ events, so the history cannot disagree with the figures.
 
 from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, assert_never
 
+from contracts.budget.events import (
+    ActualsRecorded,
+    FiguresSet,
+    ForecastMade,
+    FrameChanged,
+    NarrativeWritten,
+    NetInvestmentSet,
+)
 from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
 
@@ -63,20 +71,43 @@ _INSERT = (
     + ")"
 )
 
-Change = tuple[ReceivedEvent, Hashable, Value]
-"""An event, the key of the read model row it writes, and the value it writes there."""
+Figure = (
+    FiguresSet | ActualsRecorded | ForecastMade | FrameChanged | NetInvestmentSet | NarrativeWritten
+)
+"""The events that change a figure, and so have a history."""
+
+Change = tuple[ReceivedEvent, Figure, Hashable, Value]
+"""An event as received and as read, the key of the read model row it writes, and the value
+it writes there."""
 
 
-def _item(payload: Mapping[str, Any]) -> str | None:
-    # What within the unit and year the event is about: a figure's kind, a month, a section.
-    for name in ("kind", "period", "section"):
-        if name in payload:
-            return str(payload[name])
-    return None
+class Subject(NamedTuple):
+    """Which figure an event is about, as the history's columns name it."""
+
+    unit_code: str
+    year: int
+    item: str | None  # within the unit and year: a figure's kind, a month, a section
+    decision: str | None
 
 
-def _year(payload: Mapping[str, Any]) -> int:
-    return int(payload["year"]) if "year" in payload else int(str(payload["period"])[:4])
+def _subject(event: Figure) -> Subject:
+    match event:
+        case FiguresSet():
+            return Subject(event.unit_code, event.year, event.kind, event.decision)
+        case ActualsRecorded() | ForecastMade():
+            return Subject(event.unit_code, _year_of(event.period), event.period, None)
+        case FrameChanged():
+            return Subject(event.unit_code, event.year, None, event.decision)
+        case NetInvestmentSet():
+            return Subject(event.unit_code, event.year, event.kind, None)
+        case NarrativeWritten():
+            return Subject(event.unit_code, event.year, event.section, None)
+        case _:
+            assert_never(event)
+
+
+def _year_of(period: str) -> int:
+    return int(period[:4])
 
 
 def history_rows(
@@ -89,17 +120,14 @@ def history_rows(
     """
     current = dict(before)
     rows: list[tuple[Any, ...]] = []
-    for event, key, new in changes:
-        envelope, payload = event.message.envelope, event.payload
+    for received, event, key, new in changes:
+        envelope = received.message.envelope
         rows.append(
             (
-                event.sequence,
+                received.sequence,
                 envelope.event_id,
                 envelope.event_type,
-                payload["unit_code"],
-                _year(payload),
-                _item(payload),
-                payload.get("decision"),
+                *_subject(event),
                 envelope.recorded_at,
                 envelope.actor,
                 # Read when the envelope carries the person's name; older ones do not.

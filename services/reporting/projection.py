@@ -3,12 +3,24 @@
 import functools
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from importlib import resources
 from itertools import groupby
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
+from contracts.budget.events import (
+    ActualsRecorded,
+    FiguresSet,
+    ForecastMade,
+    FrameChanged,
+    ManagerAppointed,
+    NarrativeWritten,
+    NetInvestmentSet,
+    UnitClosed,
+    UnitMoved,
+    UnitRegistered,
+    UnitRenamed,
+)
+from contracts.envelope import Event
 from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
 from services.reporting.history_record import VALUE_FIELDS, Value, history_rows
@@ -16,21 +28,42 @@ from services.reporting.history_record import record as record_history
 
 Row = tuple[Any, ...]
 
+# Constrained, not bound to the union: mypy then reads model_validate of each as that type.
+F = TypeVar(
+    "F", FiguresSet, ActualsRecorded, ForecastMade, FrameChanged, NetInvestmentSet, NarrativeWritten
+)
+E = TypeVar("E", bound=Event)
+Month = TypeVar("Month", ActualsRecorded, ForecastMade)
+
+
+class Writer(Protocol):
+    """Writes one event type's batch into the read models; returns its history rows."""
+
+    @property
+    def event_type(self) -> str: ...
+
+    async def write(self, conn: Connection, events: Sequence[ReceivedEvent]) -> list[Row]: ...
+
 
 @dataclass(frozen=True)
-class Upsert:
+class Upsert(Generic[F]):
     """A read model written by one event type: a row per key, the latest replacing.
 
     ``shown`` names, per field of the history's Value, the column it comes from; its
     old value is read from the table before the upsert.
     """
 
+    model: type[F]
     table: str
     columns: tuple[tuple[str, str], ...]  # (name, PostgreSQL type), keys first
     key_length: int
-    to_row: Callable[[ReceivedEvent], Row]
+    to_row: Callable[[F, ReceivedEvent], Row]
     shown: Mapping[str, str]
     replaces: bool = True  # False: a new row per event (keyed by event id), none replaced
+
+    @property
+    def event_type(self) -> str:
+        return self.model.event_type
 
     def _names(self, columns: Sequence[tuple[str, str]]) -> str:
         return ", ".join(name for name, _ in columns)
@@ -85,148 +118,165 @@ class Upsert:
         }
 
     async def write(self, conn: Connection, events: Sequence[ReceivedEvent]) -> list[Row]:
-        """Upsert the events' rows; return their history rows."""
-        rows = [self.to_row(e) for e in events]
+        """Upsert the events' rows; return their history rows.
+
+        Each payload is read as its contract model once, here, for the row and the history
+        alike; one that does not validate fails the batch, and the runner parks it.
+        """
+        read = [self.model.model_validate(e.payload) for e in events]
+        rows = [self.to_row(event, e) for event, e in zip(read, events, strict=True)]
         # Within one statement a key may appear only once: the last row per key wins,
         # as it would applied one by one.
         latest = {row[: self.key_length]: row for row in rows}
         before = await self.current(conn, list(latest))
         await conn.execute(self.sql, *map(list, zip(*latest.values(), strict=True)))
         changes = [
-            (e, row[: self.key_length], self.value(row))
-            for e, row in zip(events, rows, strict=True)
+            (e, event, row[: self.key_length], self.value(row))
+            for e, event, row in zip(events, read, rows, strict=True)
         ]
         return history_rows(changes, before)
 
 
-def _month_upsert(table: str) -> Upsert:
+@dataclass(frozen=True)
+class Statement(Generic[E]):
+    """A change to the tree: few, so a plain statement per event, applied in order."""
+
+    model: type[E]
+    sql: str
+    to_args: Callable[[E, ReceivedEvent], Row]
+
+    @property
+    def event_type(self) -> str:
+        return self.model.event_type
+
+    async def write(self, conn: Connection, events: Sequence[ReceivedEvent]) -> list[Row]:
+        args = [self.to_args(self.model.model_validate(e.payload), e) for e in events]
+        await conn.executemany(self.sql, args)
+        return []  # the tree has no history of its own
+
+
+def _month_upsert(model: type[Month], table: str) -> Upsert[Month]:
     """Actuals and forecasts alike: one row per unit and month, the latest replacing."""
     return Upsert(
+        model,
         table,
         (("unit_code", "text"), ("period", "text"), ("revenue", "numeric"), ("costs", "numeric")),
         2,
-        lambda e: (
-            e.payload["unit_code"],
-            e.payload["period"],
-            Decimal(e.payload["revenue"]),
-            Decimal(e.payload["costs"]),
-        ),
+        lambda m, _: (m.unit_code, m.period, m.revenue, m.costs),
         {"revenue": "revenue", "costs": "costs"},
     )
 
 
-_UPSERTS: dict[str, Upsert] = {
-    "FiguresSet": Upsert(
-        "figures",
-        (
-            ("unit_code", "text"),
-            ("year", "int"),
-            ("kind", "text"),
-            ("status", "text"),
-            ("revenue", "numeric"),
-            ("costs", "numeric"),
-            ("decision", "text"),
-        ),
-        3,
-        lambda e: (
-            e.payload["unit_code"],
-            e.payload["year"],
-            e.payload["kind"],
-            e.payload["status"],
-            Decimal(e.payload["revenue"]),
-            Decimal(e.payload["costs"]),
-            e.payload["decision"],
-        ),
-        {"status": "status", "revenue": "revenue", "costs": "costs"},
+_FIGURES = Upsert(
+    FiguresSet,
+    "figures",
+    (
+        ("unit_code", "text"),
+        ("year", "int"),
+        ("kind", "text"),
+        ("status", "text"),
+        ("revenue", "numeric"),
+        ("costs", "numeric"),
+        ("decision", "text"),
     ),
-    "ActualsRecorded": _month_upsert("actuals"),
-    "ForecastMade": _month_upsert("forecasts"),
-    "NetInvestmentSet": Upsert(
-        "net_investments",
-        (("unit_code", "text"), ("year", "int"), ("kind", "text"), ("amount", "numeric")),
-        3,
-        lambda e: (
-            e.payload["unit_code"],
-            e.payload["year"],
-            e.payload["kind"],
-            Decimal(e.payload["amount"]),
-        ),
-        {"amount": "amount"},
-    ),
-    "NarrativeWritten": Upsert(
-        "narratives",
-        (("unit_code", "text"), ("year", "int"), ("section", "text"), ("text", "text")),
-        3,
-        lambda e: (
-            e.payload["unit_code"],
-            e.payload["year"],
-            e.payload["section"],
-            e.payload["text"],
-        ),
-        {"text": "text"},
-    ),
-    "FrameChanged": Upsert(
-        "frame_changes",
-        (
-            ("event_id", "uuid"),
-            ("unit_code", "text"),
-            ("year", "int"),
-            ("amount", "numeric"),
-            ("reasons", "text"),
-            ("decision", "text"),
-            ("ord", "bigint"),
-        ),
-        1,
-        lambda e: (
-            e.message.envelope.event_id,
-            e.payload["unit_code"],
-            e.payload["year"],
-            Decimal(e.payload["amount"]),
-            e.payload["reasons"],
-            e.payload["decision"],
-            e.sequence,
-        ),
-        {"amount": "amount", "text": "reasons"},
-        replaces=False,
-    ),
-}
+    3,
+    lambda f, _: (f.unit_code, f.year, f.kind, f.status, f.revenue, f.costs, f.decision),
+    {"status": "status", "revenue": "revenue", "costs": "costs"},
+)
 
-# Changes to the tree are few; plain statements, applied one by one in order.
-_TREE: dict[str, tuple[str, Callable[[ReceivedEvent], Row]]] = {
-    "UnitRegistered": (
+_NET_INVESTMENTS = Upsert(
+    NetInvestmentSet,
+    "net_investments",
+    (("unit_code", "text"), ("year", "int"), ("kind", "text"), ("amount", "numeric")),
+    3,
+    lambda n, _: (n.unit_code, n.year, n.kind, n.amount),
+    {"amount": "amount"},
+)
+
+_NARRATIVES = Upsert(
+    NarrativeWritten,
+    "narratives",
+    (("unit_code", "text"), ("year", "int"), ("section", "text"), ("text", "text")),
+    3,
+    lambda n, _: (n.unit_code, n.year, n.section, n.text),
+    {"text": "text"},
+)
+
+_FRAME_CHANGES = Upsert(
+    FrameChanged,
+    "frame_changes",
+    (
+        ("event_id", "uuid"),
+        ("unit_code", "text"),
+        ("year", "int"),
+        ("amount", "numeric"),
+        ("reasons", "text"),
+        ("decision", "text"),
+        ("ord", "bigint"),
+    ),
+    1,
+    lambda f, e: (
+        e.message.envelope.event_id,
+        f.unit_code,
+        f.year,
+        f.amount,
+        f.reasons,
+        f.decision,
+        e.sequence,
+    ),
+    {"amount": "amount", "text": "reasons"},
+    replaces=False,
+)
+
+_TREE = (
+    Statement(
+        UnitRegistered,
         "INSERT INTO units (code, name, kind, parent_code, manager_title, manager_name, ord)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        lambda e: (
-            e.payload["unit_code"],
-            e.payload["name"],
-            e.payload["kind"],
-            e.payload["parent_code"],
-            e.payload["manager_title"],
-            e.payload["manager_name"],
+        lambda u, e: (
+            u.unit_code,
+            u.name,
+            u.kind,
+            u.parent_code,
+            u.manager_title,
+            u.manager_name,
             e.sequence,
         ),
     ),
-    "UnitRenamed": (
+    Statement(
+        UnitRenamed,
         "UPDATE units SET name = $2 WHERE code = $1",
-        lambda e: (e.payload["unit_code"], e.payload["name"]),
+        lambda u, _: (u.unit_code, u.name),
     ),
-    "UnitMoved": (
+    Statement(
+        UnitMoved,
         "UPDATE units SET parent_code = $2 WHERE code = $1",
-        lambda e: (e.payload["unit_code"], e.payload["parent_code"]),
+        lambda u, _: (u.unit_code, u.parent_code),
     ),
-    "UnitClosed": (
+    Statement(
+        UnitClosed,
         "UPDATE units SET closed_on = $2::date WHERE code = $1",
-        lambda e: (e.payload["unit_code"], _date(e.payload["effective_on"])),
+        lambda u, _: (u.unit_code, u.effective_on),
     ),
-    "ManagerAppointed": (
+    Statement(
+        ManagerAppointed,
         "UPDATE units SET manager_title = $2, manager_name = $3 WHERE code = $1",
-        lambda e: (e.payload["unit_code"], e.payload["manager_title"], e.payload["manager_name"]),
+        lambda m, _: (m.unit_code, m.manager_title, m.manager_name),
     ),
+)
+
+_WRITERS: dict[str, Writer] = {
+    writer.event_type: writer
+    for writer in (
+        _FIGURES,
+        _month_upsert(ActualsRecorded, "actuals"),
+        _month_upsert(ForecastMade, "forecasts"),
+        _NET_INVESTMENTS,
+        _NARRATIVES,
+        _FRAME_CHANGES,
+        *_TREE,
+    )
 }
-
-
-def _date(value: str) -> date:
-    return date.fromisoformat(value)
 
 
 class BudgetProjection:
@@ -236,11 +286,8 @@ class BudgetProjection:
     async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
         history: list[Row] = []
         for event_type, run in groupby(events, key=lambda e: e.event_type):
-            batch = list(run)
-            if event_type in _UPSERTS:
-                history.extend(await _UPSERTS[event_type].write(conn, batch))
-            elif event_type in _TREE:
-                sql, to_args = _TREE[event_type]
-                await conn.executemany(sql, [to_args(e) for e in batch])
+            writer = _WRITERS.get(event_type)
             # Event types this projection does not read are skipped on purpose.
+            if writer is not None:
+                history.extend(await writer.write(conn, list(run)))
         await record_history(conn, history)

@@ -259,3 +259,46 @@ async def test_a_repeat_with_other_content_is_parked_and_replay_still_refuses_it
     assert (applied, still) == (0, 1)
     assert [p["kind"] for p in await _parked(stack)] == ["repeat"]
     assert await _actuals(stack) == {"2011-06": "6", "2011-07": "7"}
+
+
+@pytest.mark.parametrize(
+    ("spoil", "expected"),
+    [("missing", "Field required"), ("40 digits", "för stort")],
+)
+async def test_figures_that_do_not_read_as_their_contract_are_parked_and_others_go_on(
+    stack: reporting.ReportingProcess,
+    servers: Servers,
+    nats_client: tuple[Client, JetStreamContext],
+    spoil: str,
+    expected: str,
+) -> None:
+    _, js = nats_client
+    await _record(stack, servers, "2011-08", "8")
+    last = await _last_actuals_message(js)
+    # The next version of the same unit's year, as the budget service would number it.
+    envelope = {
+        **last["envelope"],
+        "event_id": str(uuid.uuid4()),
+        "event_type": "FiguresSet",
+        "version": last["envelope"]["version"] + 1,
+    }
+    payload: dict[str, Any] = {
+        "unit_code": "IT",
+        "year": 2011,
+        "kind": "budget",
+        "status": "adopted",
+        "costs": "-1",
+        "decision": None,
+    }
+    if spoil == "40 digits":
+        payload["revenue"] = "1" * 40
+    forged = {"envelope": envelope, "payload": payload}
+    await js.publish(subjects.budget_event("FiguresSet"), json.dumps(forged).encode())
+    # Another stream, the unit's next year: not held behind the forged event.
+    await _record(stack, servers, "2012-01", "12")
+
+    (parked,) = await eventually(lambda: _parked(stack))
+    assert (parked["kind"], parked["version"]) == ("failed", envelope["version"])
+    assert "FiguresSet" in parked["reason"] and "revenue" in parked["reason"]
+    assert expected in parked["reason"]
+    assert await _actuals(stack) == {"2011-08": "8", "2012-01": "12"}

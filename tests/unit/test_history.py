@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
+from contracts.budget.events import ActualsRecorded
 from contracts.envelope import Envelope, EventMessage
 from plumbing.projection import ReceivedEvent
 from services.reporting.history import (
@@ -45,9 +46,17 @@ def month(revenue: int, sequence: int) -> ReceivedEvent:
     return event("ActualsRecorded", payload, sequence)
 
 
+def change(
+    revenue: int, sequence: int
+) -> tuple[ReceivedEvent, ActualsRecorded, tuple[str, str], Value]:
+    received = month(revenue, sequence)
+    read = ActualsRecorded.model_validate(received.payload)
+    return received, read, ("IT", "2011-03"), Value(revenue=Decimal(revenue))
+
+
 def test_each_change_of_a_key_in_one_run_has_the_value_before_it_as_its_old_value() -> None:
     key = ("IT", "2011-03")
-    changes = [(month(r, s), key, Value(revenue=Decimal(r))) for s, r in ((1, 5), (2, 7), (3, 9))]
+    changes = [change(r, s) for s, r in ((1, 5), (2, 7), (3, 9))]
     rows = history_rows(changes, before={key: Value(revenue=Decimal(3))})
     assert [(r[OLD][1], r[NEW][1]) for r in rows] == [(3, 5), (5, 7), (7, 9)]
     assert [(r[4], r[5]) for r in rows] == [(2011, "2011-03")] * 3
@@ -55,7 +64,7 @@ def test_each_change_of_a_key_in_one_run_has_the_value_before_it_as_its_old_valu
 
 
 def test_a_key_never_written_before_has_no_old_value() -> None:
-    (row,) = history_rows([(month(5, 1), ("IT", "2011-03"), Value(revenue=Decimal(5)))], {})
+    (row,) = history_rows([change(5, 1)], {})
     assert row[OLD] == (None,) * len(VALUE_FIELDS)
 
 
