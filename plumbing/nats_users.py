@@ -2,7 +2,8 @@
 
 Everything not allowed here is refused by nats-server, including anonymous connections
 (there is no ``no_auth_user``). The subjects follow contracts.subjects and the JetStream
-API subjects the services and nats-py send.
+API subjects the services and nats-py send; each write service's follow from its declaration
+(contracts.write_services).
 """
 
 import json
@@ -11,18 +12,16 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from contracts import subjects
+from contracts.service import WriteService
+from contracts.write_services import WRITE_SERVICES
 
-SERVICE_USERS = ("budget", "budget-relay", "reporting")
+SERVICE_USERS = (
+    *(name for s in WRITE_SERVICES for name in (s.name, f"{s.name}-relay")),
+    "reporting",
+)
 
 # A system's name is a token of its subjects and of its inbox and consumer names.
 _SYSTEM_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-_STREAMS = (
-    subjects.BUDGET_EVENTS_STREAM,
-    subjects.BUDGET_INBOUND_STREAM,
-    subjects.BUDGET_REJECTED_STREAM,
-)
 
 
 @dataclass(frozen=True)
@@ -50,10 +49,10 @@ def check_system_name(system: str) -> None:
         raise ValueError(f"systemnamnet {system!r} är upptaget av en tjänst; välj ett annat")
 
 
-def _declares_streams() -> tuple[str, ...]:
+def _declares_streams(service: WriteService) -> tuple[str, ...]:
     return tuple(
         f"$JS.API.STREAM.{verb}.{stream}"
-        for stream in _STREAMS
+        for stream in (service.events_stream, service.inbound_stream, service.rejected_stream)
         for verb in ("INFO", "CREATE", "UPDATE")
     )
 
@@ -72,20 +71,26 @@ def _consumes(stream: str) -> tuple[str, ...]:
     )
 
 
+def _write_service_publishes(user: str) -> tuple[str, ...] | None:
+    for service in WRITE_SERVICES:
+        if user == service.name:
+            return (
+                *_declares_streams(service),
+                *_consumes(service.inbound_stream),
+                service.rejected_subjects,
+            )
+        if user == f"{service.name}-relay":
+            # The relay process declares the streams at start-up too (it may start first).
+            return (*_declares_streams(service), service.events_subjects)
+    return None
+
+
 def service_permissions(service: str) -> Permissions:
     replies = (f"{inbox_prefix(service)}.>",)
-    if service == "budget":
-        publish = (
-            *_declares_streams(),
-            *_consumes(subjects.BUDGET_INBOUND_STREAM),
-            subjects.BUDGET_REJECTED_SUBJECTS,
-        )
-    elif service == "budget-relay":
-        # The relay process declares the streams at start-up too (it may start first).
-        publish = (*_declares_streams(), subjects.BUDGET_EVENTS_SUBJECTS)
-    elif service == "reporting":
-        publish = _consumes(subjects.BUDGET_EVENTS_STREAM)
-    else:
+    publish = _write_service_publishes(service)
+    if publish is None and service == "reporting":
+        publish = tuple(p for s in WRITE_SERVICES for p in _consumes(s.events_stream))
+    if publish is None:
         raise ValueError(f"okänd tjänst {service!r}")
     return Permissions(publish=tuple(dict.fromkeys(publish)), subscribe=replies)
 
@@ -93,24 +98,28 @@ def service_permissions(service: str) -> Permissions:
 def system_permissions(system: str) -> Permissions:
     """Send on its own inbound subjects; read its own rejections, nothing else.
 
-    Its consumer on BUDGET_REJECTED carries the system's name and is created with the
-    filtered form of the API subject, so the server itself holds the filter to the
-    system's own subject. A consumer of any other name is out of reach: through one,
-    the system could read what another had filtered for itself.
+    Its consumer on each service's rejection stream (BUDGET_REJECTED) carries the system's
+    name and is created with the filtered form of the API subject, so the server itself
+    holds the filter to the system's own subject. A consumer of any other name is out of
+    reach: through one, the system could read what another had filtered for itself.
     """
     check_system_name(system)
-    stream = subjects.BUDGET_REJECTED_STREAM
-    own = subjects.budget_rejected(system)
     return Permissions(
-        publish=(
-            f"budget.inbound.{system}.>",
-            f"$JS.API.CONSUMER.CREATE.{stream}.{system}.{own}",
-            f"$JS.API.CONSUMER.INFO.{stream}.{system}",
-            f"$JS.API.CONSUMER.DELETE.{stream}.{system}",
-            f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{system}",
-            f"$JS.ACK.{stream}.{system}.>",
-        ),
+        publish=tuple(p for s in WRITE_SERVICES for p in _system_publishes(s, system)),
         subscribe=(f"{inbox_prefix(system)}.>",),
+    )
+
+
+def _system_publishes(service: WriteService, system: str) -> tuple[str, ...]:
+    stream = service.rejected_stream
+    own = service.rejected_subject(system)
+    return (
+        f"{service.name}.inbound.{system}.>",
+        f"$JS.API.CONSUMER.CREATE.{stream}.{system}.{own}",
+        f"$JS.API.CONSUMER.INFO.{stream}.{system}",
+        f"$JS.API.CONSUMER.DELETE.{stream}.{system}",
+        f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{system}",
+        f"$JS.ACK.{stream}.{system}.>",
     )
 
 

@@ -1,0 +1,37 @@
+"""A write service's subjects, streams and processes follow from its declaration."""
+
+from contracts import subjects
+from contracts.budget.service import BUDGET
+from contracts.service import WriteService
+from kommunplan.processes import DATABASES, SERVICES
+
+
+def test_a_declaration_names_its_subjects_and_streams_after_the_service() -> None:
+    goals = WriteService(name="goals", commands={}, events={})
+    assert goals.inbound_subject("hr", "set-goal") == "goals.inbound.hr.set-goal"
+    assert goals.event_subject("GoalSet") == "goals.events.GoalSet"
+    assert goals.rejected_subject("ekonomisystem") == "goals.rejected.ekonomisystem"
+    assert (goals.inbound_stream, goals.events_stream, goals.rejected_stream) == (
+        "GOALS_INBOUND",
+        "GOALS_EVENTS",
+        "GOALS_REJECTED",
+    )
+    assert (goals.inbound_subjects, goals.events_subjects, goals.rejected_subjects) == (
+        "goals.inbound.>",
+        "goals.events.>",
+        "goals.rejected.>",
+    )
+
+
+def test_the_budget_names_are_those_of_its_declaration() -> None:
+    assert subjects.BUDGET_EVENTS_STREAM == "BUDGET_EVENTS"
+    assert subjects.BUDGET_INBOUND_SUBJECTS == "budget.inbound.>"
+    assert subjects.budget_inbound("lonesystem", "record-actuals") == (
+        "budget.inbound.lonesystem.record-actuals"
+    )
+    assert subjects.budget_rejected("lonesystem") == BUDGET.rejected_subject("lonesystem")
+
+
+def test_each_write_service_runs_as_itself_and_its_relay_on_its_own_database() -> None:
+    assert set(SERVICES) == {"budget", "budget-relay", "reporting"}
+    assert DATABASES == {"budget": "budget", "budget-relay": "budget", "reporting": "reporting"}
