@@ -131,7 +131,7 @@ def history_rows(
                 envelope.recorded_at,
                 envelope.actor,
                 # Read when the envelope carries the person's name; older ones do not.
-                getattr(envelope, "actor_name", None),
+                envelope.actor_name,
                 envelope.source_system,
                 envelope.correlation_id,
                 *current.get(key, _NO_VALUE),
