@@ -253,3 +253,20 @@ def test_an_unusable_trace_context_is_read_as_none_and_the_event_kept() -> None:
         message = EventMessage.model_validate({"envelope": envelope, "payload": {}})
         assert message.envelope.tracestate is None
         assert message.envelope.traceparent == traceparent
+
+
+def test_an_infinite_year_is_refused_in_swedish() -> None:
+    from pydantic import ValidationError
+
+    from contracts.budget.commands import SetNetInvestment
+    from plumbing.validation import problems_from
+
+    try:
+        SetNetInvestment.model_validate(
+            {"actor": "t", "unit_code": "KS", "year": float("inf"), "kind": "budget", "amount": "1"}
+        )
+    except ValidationError as error:
+        (problem,) = problems_from(error.errors())
+    else:
+        raise AssertionError("an infinite year was accepted")
+    assert (problem.field, problem.message) == ("year", "ska vara ett ändligt tal")
