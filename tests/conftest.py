@@ -1,5 +1,6 @@
 import asyncio
 import inspect
+import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 import asyncpg
 import nats
 import pytest
+from hypothesis import settings
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from opentelemetry import trace
@@ -18,6 +20,12 @@ from plumbing.database import ensure_database
 from tests.servers import Servers, real_servers
 
 SPANS = InMemorySpanExporter()
+
+# CI explores the same generated inputs on every run, so what lands does not hang on luck;
+# a run anywhere else explores new ones, which is how new cases are found.
+settings.register_profile("repeatable", derandomize=True, database=None)
+if os.environ.get("KOMMUNPLAN_REPEATABLE_TESTS"):
+    settings.load_profile("repeatable")
 
 
 def pytest_configure(config: pytest.Config) -> None:
