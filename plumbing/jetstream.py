@@ -310,12 +310,6 @@ async def pull_batches(
             status.working()
 
 
-async def pending(js: JetStreamContext, stream: str, durable: str) -> int:
-    """Messages not yet delivered plus delivered but unacknowledged."""
-    info = await js.consumer_info(stream, durable)
-    return int(info.num_pending or 0) + int(info.num_ack_pending or 0)
-
-
 class PublishError(InfrastructureError):
     """JetStream did not store every message of a batch; the batch should be sent again."""
 

@@ -34,6 +34,7 @@ class ParkedKind(StrEnum):
         return self in (ParkedKind.FAILED, ParkedKind.HELD)
 
 
+
 @dataclass(frozen=True)
 class Parked:
     sequence: int
@@ -51,7 +52,11 @@ class ParkedRow(Parked):
     seen_at: datetime | None = None
 
 
-PARKED_SQL = """
+# The kinds a stream waits behind, written into the SQL (not a parameter) so the planner
+# can use the partial index on them.
+_BLOCKING = ", ".join(f"'{kind.value}'" for kind in ParkedKind if kind.blocks_stream)
+
+PARKED_SQL = f"""
 CREATE TABLE IF NOT EXISTS parked (
     sequence   bigint PRIMARY KEY,
     kind       text        NOT NULL,
@@ -63,7 +68,7 @@ CREATE TABLE IF NOT EXISTS parked (
     parked_at  timestamptz NOT NULL DEFAULT now(),
     seen_at    timestamptz
 );
-CREATE INDEX IF NOT EXISTS parked_stream ON parked (stream_id) WHERE kind IN ('failed', 'held');
+CREATE INDEX IF NOT EXISTS parked_stream ON parked (stream_id) WHERE kind IN ({_BLOCKING});
 """
 
 MAX_REASON_CHARACTERS = 2000
@@ -80,7 +85,7 @@ async def blocked_streams(conn: Connection, stream_ids: Sequence[str]) -> set[st
         return set()
     rows = await conn.fetch(
         "SELECT DISTINCT stream_id FROM parked"
-        " WHERE kind IN ('failed', 'held') AND stream_id = ANY($1::text[])",
+        f" WHERE kind IN ({_BLOCKING}) AND stream_id = ANY($1::text[])",
         list(stream_ids),
     )
     return {r["stream_id"] for r in rows}

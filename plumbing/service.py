@@ -4,7 +4,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import uvicorn
 from fastapi import FastAPI
@@ -15,6 +15,14 @@ log = logging.getLogger(__name__)
 
 Worker = Callable[[asyncio.Event], Coroutine[Any, Any, Any]]
 
+
+class BackgroundWorker(Protocol):
+    """A loop a service runs beside its HTTP app, telling /ready how it fares."""
+
+    status: WorkerStatus
+
+    async def run(self, stop: asyncio.Event) -> None: ...
+
 MAX_RESTART_DELAY_SECONDS = 10.0
 
 
@@ -23,19 +31,20 @@ async def _sleep_unless_stopped(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), timeout=seconds)
 
 
-def resilient(work: Worker, status: WorkerStatus) -> Worker:
-    """``work`` run again whenever it ends or fails before ``stop``, with backoff.
+def resilient(worker: BackgroundWorker) -> Worker:
+    """``worker`` run again whenever it ends or fails before ``stop``, with backoff.
 
     NATS or PostgreSQL restarting, a lost lock or a vanished consumer end a worker's
     run; it then starts again from its stored position instead of taking the process
-    down. ``status`` shows an operator (/ready) while it keeps failing.
+    down. Its status shows an operator (/ready) while it keeps failing.
     """
+    status = worker.status
 
     async def run(stop: asyncio.Event) -> None:
         delay = 0.5
         while not stop.is_set():
             try:
-                await work(stop)
+                await worker.run(stop)
                 delay = 0.5
             except Exception as error:
                 status.retrying(error)
@@ -49,16 +58,19 @@ def resilient(work: Worker, status: WorkerStatus) -> Worker:
     return run
 
 
-async def serve(app: FastAPI, host: str, port: int, workers: Sequence[Worker]) -> None:
-    """Serve ``app`` and run ``workers``; SIGINT/SIGTERM stop them all, then this returns.
+async def serve(
+    app: FastAPI, host: str, port: int, workers: Sequence[BackgroundWorker]
+) -> None:
+    """Serve ``app`` and run ``workers``, each ``resilient``; SIGINT/SIGTERM stop them all,
+    then this returns.
 
-    Workers are expected to be ``resilient``; one that still crashes stops the process,
-    so a supervisor restarts it whole instead of leaving it half-working.
+    A worker that still crashes stops the process, so a supervisor restarts it whole
+    instead of leaving it half-working.
     """
     stop = asyncio.Event()
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     tasks = [
-        asyncio.create_task(worker(stop), name=getattr(worker, "__qualname__", "worker"))
+        asyncio.create_task(resilient(worker)(stop), name=worker.status.name)
         for worker in workers
     ]
     http = asyncio.create_task(server.serve(), name="http")

@@ -26,7 +26,7 @@ from plumbing.migrations import migrate
 from plumbing.outbox import OutboxRelay
 from plumbing.postgres_eventstore import MIGRATIONS, PostgresEventStore
 from plumbing.readiness import add_health_routes
-from plumbing.service import resilient, serve
+from plumbing.service import serve
 from plumbing.settings import ServiceSettings
 
 DAY = 24 * 3600.0
@@ -129,7 +129,7 @@ async def run(parts: WriteServiceParts[Any], settings: ServiceSettings) -> None:
             process.app,
             settings.http_host,
             settings.http_port,
-            [resilient(inbound.run, inbound.status)],
+            [inbound],
         )
     finally:
         await process.close()
@@ -150,7 +150,7 @@ async def run_relay(parts: WriteServiceParts[Any], settings: ServiceSettings) ->
     add_health_routes(health, process.nc, process.pool, [relay.status])
     try:
         await serve(
-            health, settings.http_host, settings.http_port, [resilient(relay.run, relay.status)]
+            health, settings.http_host, settings.http_port, [relay]
         )
     finally:
         await process.close()

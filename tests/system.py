@@ -5,11 +5,14 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
+import httpx
+from fastapi import FastAPI
+
 from plumbing.service import resilient
 from plumbing.settings import ServiceSettings
 from services.budget import bootstrap as budget
 from services.reporting import bootstrap as reporting
-from tests.tokens import identity_settings
+from tests.tokens import bearer, identity_settings
 
 # The ledger may write for every unit; the payroll system only under KLF.
 KNOWN_SYSTEMS = {"ekonomisystem": ["*"], "lonesystem": ["KLF"]}
@@ -45,8 +48,8 @@ async def running_budget(nats_url: str, database_url: str) -> AsyncIterator[budg
     try:
         async with _running(
             [
-                resilient(process.relay.run, process.relay.status),
-                resilient(process.inbound.run, process.inbound.status),
+                resilient(process.relay),
+                resilient(process.inbound),
             ]
         ):
             yield process
@@ -60,7 +63,7 @@ async def running_reporting(
 ) -> AsyncIterator[reporting.ReportingProcess]:
     process = await reporting.build(settings(nats_url, database_url))
     try:
-        async with _running([resilient(process.runner.run, process.runner.status)]):
+        async with _running([resilient(process.runner)]):
             yield process
     finally:
         await process.close()
@@ -76,3 +79,14 @@ async def running_budget_and_reporting(
         running_reporting(nats_url, reporting_database) as process,
     ):
         yield process
+
+
+async def get_as(
+    app: FastAPI, path: str, role: str | None = None
+) -> httpx.Response:
+    """GET ``path`` from ``app`` in-process, anonymously or with a token of ``role``."""
+    headers = bearer(role) if role is not None else None
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test", headers=headers
+    ) as http:
+        return await http.get(path)

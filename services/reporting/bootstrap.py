@@ -17,7 +17,7 @@ from plumbing.jetstream import connect
 from plumbing.migrations import migrate
 from plumbing.projection import MIGRATIONS, ProjectionRunner, Source
 from plumbing.readiness import add_health_routes
-from plumbing.service import resilient, serve
+from plumbing.service import serve
 from plumbing.settings import ServiceSettings
 from services.reporting.http import create_app
 from services.reporting.projection import BudgetProjection
@@ -88,7 +88,7 @@ async def run(settings: ServiceSettings) -> None:
             process.app,
             settings.http_host,
             settings.http_port,
-            [resilient(runner.run, runner.status)],
+            [runner],
         )
     finally:
         await process.close()

@@ -20,8 +20,7 @@ from services.reporting.projection import BudgetProjection
 from tests.conftest import eventually
 from tests.fixtures import SMALL_TREE
 from tests.servers import Servers
-from tests.system import running_budget, running_reporting
-from tests.tokens import bearer
+from tests.system import get_as, running_budget_and_reporting
 
 SYSTEM = "ekonomisystem"
 
@@ -52,21 +51,15 @@ async def reporting(
     budget_database: str,
     reporting_database: str,
 ) -> AsyncIterator[ReportingProcess]:
-    async with (
-        running_budget(servers.nats_url, budget_database),
-        running_reporting(servers.nats_url, reporting_database) as process,
-    ):
+    async with running_budget_and_reporting(
+        servers.nats_url, budget_database, reporting_database
+    ) as process:
         yield process
 
 
 async def _get(process: ReportingProcess, path: str) -> httpx.Response:
     """As a reader, who sees drafts too (tests/integration/test_reporting_access)."""
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=process.app),
-        base_url="http://reporting",
-        headers=bearer("reader"),
-    ) as http:
-        return await http.get(path)
+    return await get_as(process.app, path, "reader")
 
 
 async def _entries(process: ReportingProcess, year: int = 2011) -> list[dict[str, Any]]:

@@ -23,8 +23,7 @@ from services.reporting.projection import BudgetProjection
 from tests.conftest import eventually
 from tests.fixtures import SMALL_TREE
 from tests.servers import Servers
-from tests.system import running_budget, settings
-from tests.tokens import bearer
+from tests.system import get_as, running_budget, settings
 
 
 def ledger(period: str, revenue: str) -> RecordActuals:
@@ -54,7 +53,7 @@ async def _reporting(
     )
     reporting.add_operations_routes(process)
     stop = asyncio.Event()
-    task = asyncio.create_task(resilient(process.runner.run, process.runner.status)(stop))
+    task = asyncio.create_task(resilient(process.runner)(stop))
     try:
         yield process
     finally:
@@ -86,12 +85,7 @@ async def stack(
 
 
 async def _get(process: reporting.ReportingProcess, path: str) -> httpx.Response:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=process.app),
-        base_url="http://reporting",
-        headers=bearer("operator"),
-    ) as http:
-        return await http.get(path)
+    return await get_as(process.app, path, "operator")
 
 
 async def _actuals(process: reporting.ReportingProcess) -> dict[str, str] | None:

@@ -20,8 +20,7 @@ from services.reporting.projection import BudgetProjection
 from services.reporting.queries import plan_input
 from tests.conftest import count, eventually
 from tests.servers import Servers
-from tests.system import running_budget, running_reporting
-from tests.tokens import bearer
+from tests.system import get_as, running_budget_and_reporting
 
 TABLES = (
     "units",
@@ -91,10 +90,9 @@ async def reporting(
     budget_database: str,
     reporting_database: str,
 ) -> AsyncIterator[ReportingProcess]:
-    async with (
-        running_budget(servers.nats_url, budget_database),
-        running_reporting(servers.nats_url, reporting_database) as process,
-    ):
+    async with running_budget_and_reporting(
+        servers.nats_url, budget_database, reporting_database
+    ) as process:
         sent = await load_demo(servers.nats_url)
         await eventually(
             lambda: projected_events(reporting_database), until=lambda n: n == sent, within=60
@@ -103,13 +101,10 @@ async def reporting(
 
 
 async def plan(process: ReportingProcess, unit: str = "KS", year: int = 2011) -> dict[str, Any]:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=process.app), base_url="http://reporting"
-    ) as http:
-        # A reader sees the proposed plan years too.
-        response = await http.get(f"/api/plan/{unit}/{year}", headers=bearer("reader"))
-        assert response.status_code == 200, response.text
-        return dict(response.json())
+    # A reader sees the proposed plan years too.
+    response = await get_as(process.app, f"/api/plan/{unit}/{year}", "reader")
+    assert response.status_code == 200, response.text
+    return dict(response.json())
 
 
 def node(view: dict[str, Any], code: str) -> dict[str, Any]:

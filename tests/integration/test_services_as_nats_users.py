@@ -49,9 +49,9 @@ async def running(
     relay = await budget.build(as_user(server, budget_database, "budget-relay"))
     projection = await reporting.build(as_user(server, reporting_database, "reporting"))
     workers = [
-        resilient(inbound.inbound.run, inbound.inbound.status),
-        resilient(relay.relay.run, relay.relay.status),
-        resilient(projection.runner.run, projection.runner.status),
+        resilient(inbound.inbound),
+        resilient(relay.relay),
+        resilient(projection.runner),
     ]
     stop = asyncio.Event()
     tasks = [asyncio.create_task(worker(stop)) for worker in workers]
