@@ -12,8 +12,11 @@ from contracts.envelope import Command, Event
 @dataclass(frozen=True)
 class WriteService:
     name: str
+    title: str  # how a Swedish message names the service: "budgettjänsten"
     commands: dict[str, type[Command]]
     events: dict[str, type[Event]]
+    # The services whose published events it reads (goals learns the units from budget's).
+    learns_from: tuple["WriteService", ...] = ()
 
     @property
     def events_stream(self) -> str:

@@ -32,7 +32,7 @@ from plumbing.settings import ServiceSettings
 from plumbing.validation import problems_from
 
 UNKNOWN_SYSTEM = (
-    "systemet {system!r} är inte känt av {service}tjänsten; bara system i registret över "
+    "systemet {system!r} är inte känt av {service}; bara system i registret över "
     "avsändare (inställningen KOMMUNPLAN_SYSTEMS) får skicka"
 )
 
@@ -125,7 +125,12 @@ class InboundConsumer:
         scope = self._systems.get(source_system)
         if scope is None:
             return [
-                Problem(field="", message=UNKNOWN_SYSTEM.format(system=source_system, service=name))
+                Problem(
+                    field="",
+                    message=UNKNOWN_SYSTEM.format(
+                        system=source_system, service=self._declaration.title
+                    ),
+                )
             ]
         commands = self._declaration.commands
         command_type = commands.get(command_name)

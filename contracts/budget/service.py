@@ -4,4 +4,6 @@ from contracts.budget.commands import BUDGET_COMMANDS
 from contracts.budget.events import BUDGET_EVENTS
 from contracts.service import WriteService
 
-BUDGET = WriteService(name="budget", commands=BUDGET_COMMANDS, events=BUDGET_EVENTS)
+BUDGET = WriteService(
+    name="budget", title="budgettjänsten", commands=BUDGET_COMMANDS, events=BUDGET_EVENTS
+)

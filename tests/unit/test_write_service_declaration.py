@@ -7,7 +7,7 @@ from kommunplan.processes import DATABASES, SERVICES
 
 
 def test_a_declaration_names_its_subjects_and_streams_after_the_service() -> None:
-    goals = WriteService(name="goals", commands={}, events={})
+    goals = WriteService(name="goals", title="måltjänsten", commands={}, events={})
     assert goals.inbound_subject("hr", "set-goal") == "goals.inbound.hr.set-goal"
     assert goals.event_subject("GoalSet") == "goals.events.GoalSet"
     assert goals.rejected_subject("ekonomisystem") == "goals.rejected.ekonomisystem"

@@ -1,0 +1,127 @@
+"""The organisation tree as the budget service's events describe it.
+
+Budget decides against it; every other service that must know the units (goals refuses a
+goal for a unit that does not exist) keeps its own copy by applying budget's events to it,
+so the tree is read the same way everywhere and no service reads another's tables.
+"""
+
+import copy
+from dataclasses import dataclass
+from datetime import date
+
+from contracts.budget.events import (
+    ManagerAppointed,
+    UnitClosed,
+    UnitMoved,
+    UnitRegistered,
+    UnitRenamed,
+)
+from contracts.budget.fields import UnitKind
+from contracts.envelope import Event
+from contracts.refusal import refuse
+
+TREE_EVENTS: tuple[type[Event], ...] = (
+    UnitRegistered,
+    UnitRenamed,
+    UnitMoved,
+    UnitClosed,
+    ManagerAppointed,
+)
+"""The events that shape the tree; all others leave it as it is."""
+
+
+@dataclass
+class Unit:
+    code: str
+    name: str
+    kind: UnitKind
+    parent_code: str | None
+    manager_title: str | None
+    manager_name: str | None
+    closed_on: date | None = None
+
+
+class OrganisationTree:
+    """Boards, administrations and units with their managers, and ``version``: how many
+    tree events have been applied."""
+
+    def __init__(self) -> None:
+        self.units: dict[str, Unit] = {}
+        self.version = 0
+
+    def copy(self) -> "OrganisationTree":
+        return copy.deepcopy(self)
+
+    def apply(self, event: Event) -> None:
+        match event:
+            case UnitRegistered():
+                self.units[event.unit_code] = Unit(
+                    event.unit_code,
+                    event.name,
+                    event.kind,
+                    event.parent_code,
+                    event.manager_title,
+                    event.manager_name,
+                )
+            case UnitRenamed():
+                self.units[event.unit_code].name = event.name
+            case UnitMoved():
+                self.units[event.unit_code].parent_code = event.parent_code
+            case UnitClosed():
+                self.units[event.unit_code].closed_on = event.effective_on
+            case ManagerAppointed():
+                unit = self.units[event.unit_code]
+                unit.manager_title, unit.manager_name = event.manager_title, event.manager_name
+        self.version += 1
+
+    def known(self, code: str, field: str = "unit_code") -> Unit:
+        unit = self.units.get(code)
+        if unit is None:
+            raise refuse(field, f"enheten {code} finns inte i organisationen")
+        return unit
+
+    def open_on(self, code: str, day: date, field: str = "unit_code") -> Unit:
+        """The unit, if it exists and is not closed before ``day``."""
+        unit = self.known(code, field)
+        if unit.closed_on is not None and unit.closed_on < day:
+            raise refuse(
+                field,
+                f"enheten {code} stängdes {unit.closed_on.isoformat()}; "
+                f"inget kan registreras på den från {day.isoformat()}",
+            )
+        return unit
+
+    def within(self, code: str, roots: frozenset[str]) -> bool:
+        """Whether ``code`` is one of ``roots`` or lies under one of them."""
+        seen: set[str] = set()
+        current: str | None = code
+        while current is not None and current not in seen:
+            if current in roots:
+                return True
+            seen.add(current)
+            unit = self.units.get(current)
+            current = unit.parent_code if unit is not None else None
+        return False
+
+    def board_of(self, code: str) -> str:
+        """The board ``code`` lies under (itself, for a board)."""
+        seen: set[str] = set()
+        current = code
+        while current not in seen:
+            seen.add(current)
+            parent = self.units[current].parent_code
+            if parent is None or parent not in self.units:
+                return current
+            current = parent
+        return current
+
+    def descendants(self, code: str) -> set[str]:
+        found: set[str] = set()
+        frontier = [code]
+        while frontier:
+            parent = frontier.pop()
+            for child in self.units.values():
+                if child.parent_code == parent and child.code not in found:
+                    found.add(child.code)
+                    frontier.append(child.code)
+        return found

@@ -1,0 +1,2 @@
+"""The goals service's public contract: perspectives, result goals, commitments,
+indicators, notes and measurements."""
