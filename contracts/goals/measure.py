@@ -75,7 +75,12 @@ MeasureValue = Annotated[
         mode="validation",
     ),
     WithJsonSchema(
-        {"type": "string", "pattern": VALUE_PATTERN, "description": _DESCRIPTION},
+        {
+            "type": "string",
+            "pattern": VALUE_PATTERN,
+            "maxLength": MAX_WHOLE_DIGITS + MAX_DECIMALS + 2,  # sign and point
+            "description": _DESCRIPTION,
+        },
         mode="serialization",
     ),
 ]

@@ -33,5 +33,11 @@ def test_the_budget_names_are_those_of_its_declaration() -> None:
 
 
 def test_each_write_service_runs_as_itself_and_its_relay_on_its_own_database() -> None:
-    assert set(SERVICES) == {"budget", "budget-relay", "reporting"}
-    assert DATABASES == {"budget": "budget", "budget-relay": "budget", "reporting": "reporting"}
+    assert set(SERVICES) == {"budget", "budget-relay", "goals", "goals-relay", "reporting"}
+    assert DATABASES == {
+        "budget": "budget",
+        "budget-relay": "budget",
+        "goals": "goals",
+        "goals-relay": "goals",
+        "reporting": "reporting",
+    }
