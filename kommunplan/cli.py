@@ -30,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run one service (settings from KOMMUNPLAN_*)")
     serve.add_argument("service", choices=list(SERVICES))
     commands.add_parser(
-        "rebuild", help="replay the budget stream into fresh reporting read models, then switch"
+        "rebuild",
+        help="replay the budget and goals streams into fresh reporting read models, then switch",
     )
     parked = commands.add_parser(
         "parked", help="list the events reporting could not apply (settings from KOMMUNPLAN_*)"
@@ -72,8 +73,12 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "rebuild":
         from services.reporting.bootstrap import rebuild
 
-        generation = asyncio.run(rebuild(ServiceSettings()))
-        print(f"Rapportmodellerna är ombyggda; generation {generation} används nu.")
+        for label, generation in asyncio.run(rebuild(ServiceSettings())):
+            models = f"Rapportmodellerna för {label}"
+            if generation is None:
+                print(f"{models}: ingen händelseström ännu, inget att bygga om.")
+            else:
+                print(f"{models} är ombyggda; generation {generation} används nu.")
     elif args.command == "parked":
         from services.reporting.bootstrap import parked
 

@@ -63,7 +63,7 @@ async def running_reporting(
 ) -> AsyncIterator[reporting.ReportingProcess]:
     process = await reporting.build(settings(nats_url, database_url))
     try:
-        async with _running([resilient(process.runner)]):
+        async with _running([resilient(runner) for runner in process.runners]):
             yield process
     finally:
         await process.close()

@@ -1,4 +1,5 @@
-"""Wires the reporting service: the projection runner and the views, over one pool."""
+"""Wires the reporting service: a projection runner per event stream (budget, goals) and
+the views, over one pool."""
 
 import asyncio
 import functools
@@ -8,6 +9,7 @@ import asyncpg
 from fastapi import FastAPI
 from nats.aio.client import Client
 from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
 
 from contracts import subjects
 from plumbing import parking, telemetry
@@ -16,12 +18,13 @@ from plumbing.http_identity import Access
 from plumbing.jetstream import connect
 from plumbing.migrations import migrate
 from plumbing.projection import MIGRATIONS, ProjectionRunner, Source
-from plumbing.readiness import add_health_routes
+from plumbing.readiness import WorkerStatus, add_health_routes
 from plumbing.service import serve
 from plumbing.settings import ServiceSettings
+from services.reporting.goals_projection import GOALS_EVENTS, GoalsProjection
 from services.reporting.http import create_app
 from services.reporting.projection import BudgetProjection
-from services.reporting.queries import in_active_generation, parked_counts, parked_events
+from services.reporting.queries import PROJECTIONS, mark_parked_seen, parked_counts, parked_events
 
 BUDGET_EVENTS = Source(subjects.BUDGET_EVENTS_STREAM, subjects.BUDGET_EVENTS_SUBJECTS)
 
@@ -31,8 +34,13 @@ class ReportingProcess:
     pool: asyncpg.Pool
     nc: Client
     js: JetStreamContext
-    runner: ProjectionRunner
+    runner: ProjectionRunner  # budget's events
+    goals_runner: ProjectionRunner  # goals' events
     app: FastAPI
+
+    @property
+    def runners(self) -> list[ProjectionRunner]:
+        return [self.runner, self.goals_runner]
 
     async def close(self) -> None:
         await self.nc.drain()
@@ -53,8 +61,15 @@ async def build(settings: ServiceSettings) -> ReportingProcess:
     runner = ProjectionRunner(
         pool, nc, BudgetProjection(), BUDGET_EVENTS, settings.batch_size, settings.ack_wait_seconds
     )
+    goals_runner = ProjectionRunner(
+        pool, nc, GoalsProjection(), GOALS_EVENTS, settings.batch_size, settings.ack_wait_seconds
+    )
+    # Each runner tells /ready how it fares under a name of its own.
+    goals_runner.status = WorkerStatus("projektion mål")
     app = create_app(pool, Access.from_settings(settings))
-    return ReportingProcess(pool=pool, nc=nc, js=js, runner=runner, app=app)
+    return ReportingProcess(
+        pool=pool, nc=nc, js=js, runner=runner, goals_runner=goals_runner, app=app
+    )
 
 
 async def _nothing_parked_unseen(pool: asyncpg.Pool) -> str | None:
@@ -73,7 +88,7 @@ def add_operations_routes(process: ReportingProcess) -> None:
         process.app,
         process.nc,
         process.pool,
-        [process.runner.status],
+        [runner.status for runner in process.runners],
         {"parkerade": functools.partial(_nothing_parked_unseen, process.pool)},
     )
 
@@ -81,24 +96,36 @@ def add_operations_routes(process: ReportingProcess) -> None:
 async def run(settings: ServiceSettings) -> None:
     telemetry.setup_tracing("reporting")
     process = await build(settings)
-    runner = process.runner
     add_operations_routes(process)
     try:
-        await serve(
-            process.app,
-            settings.http_host,
-            settings.http_port,
-            [runner],
-        )
+        await serve(process.app, settings.http_host, settings.http_port, process.runners)
     finally:
         await process.close()
 
 
-async def rebuild(settings: ServiceSettings) -> int:
-    """Rebuild the read models from the budget stream while the views keep serving."""
+async def _has_stream(js: JetStreamContext, stream: str) -> bool:
+    try:
+        await js.stream_info(stream)
+    except NotFoundError:
+        return False
+    return True
+
+
+async def rebuild(settings: ServiceSettings) -> list[tuple[str, int | None]]:
+    """Rebuild the read models from the budget and the goals streams, one after the other,
+    while the views keep serving. Returns each projection's label and new generation (None:
+    its stream does not exist yet, so there is nothing to rebuild)."""
     process = await build(settings)
     try:
-        return await process.runner.rebuild(asyncio.Event())
+        rebuilt: list[tuple[str, int | None]] = []
+        for runner, source, (_, label) in zip(
+            process.runners, (BUDGET_EVENTS, GOALS_EVENTS), PROJECTIONS, strict=True
+        ):
+            if await _has_stream(process.js, source.stream):
+                rebuilt.append((label, await runner.rebuild(asyncio.Event())))
+            else:
+                rebuilt.append((label, None))
+        return rebuilt
     finally:
         await process.close()
 
@@ -112,20 +139,25 @@ async def parked(settings: ServiceSettings, *, replay: bool, seen: bool) -> list
     try:
         lines = []
         if replay:
-            applied, still = await process.runner.replay_parked()
-            lines.append(f"Omspelning: {applied} händelser inlästa, {still} fortfarande parkerade.")
+            for runner, (_, label) in zip(process.runners, PROJECTIONS, strict=True):
+                applied, still = await runner.replay_parked()
+                lines.append(
+                    f"Omspelning ({label}): {applied} händelser inlästa,"
+                    f" {still} fortfarande parkerade."
+                )
         if seen:
-            marked = await in_active_generation(process.pool, parking.mark_seen)
+            marked = await mark_parked_seen(process.pool)
             lines.append(f"{marked} parkerade händelser markerade som sedda.")
+        labels = dict(PROJECTIONS)
         rows = await parked_events(process.pool)
-        lines.extend(_parked_line(row) for row in rows)
+        lines.extend(_parked_line(labels[projection], row) for projection, row in rows)
         lines.append(f"{len(rows)} parkerade händelser.")
         return lines
     finally:
         await process.close()
 
 
-def _parked_line(row: parking.ParkedRow) -> str:
+def _parked_line(label: str, row: parking.ParkedRow) -> str:
     where = f"{row.stream_id} v{row.version} {row.event_type}" if row.stream_id else "oläsbar"
     seen = "sedd" if row.seen_at else "ny"
-    return f"#{row.sequence} [{row.kind.value}, {seen}] {where}: {row.reason}"
+    return f"#{row.sequence} {label} [{row.kind.value}, {seen}] {where}: {row.reason}"

@@ -58,14 +58,15 @@ def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") 
             rows = await parked_events(pool)
         except NotReady:
             return []
-        return [_parked_json(row) for row in rows]
+        return [_parked_json(projection, row) for projection, row in rows]
 
     app.include_router(history_router(pool, access))
     return app
 
 
-def _parked_json(row: ParkedRow) -> dict[str, Any]:
+def _parked_json(projection: str, row: ParkedRow) -> dict[str, Any]:
     return {
+        "projection": projection,
         "sequence": row.sequence,
         "kind": row.kind.value,
         "reason": row.reason,

@@ -1,6 +1,6 @@
 """Reading the active generation of the read models."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 import asyncpg
@@ -8,6 +8,7 @@ import asyncpg
 from plumbing import parking
 from plumbing.database import Connection
 from plumbing.projection import active_generation, schema_name
+from services.reporting.goals_projection import GoalsProjection
 from services.reporting.plan import (
     FigureRow,
     FrameChangeRow,
@@ -25,17 +26,30 @@ class NotReady(Exception):
     """No read model has been built yet."""
 
 
-async def in_active_generation(
-    pool: asyncpg.Pool, read: Callable[[Connection], Awaitable[T]]
-) -> T:
-    """``read`` run in one consistent snapshot of the active generation's read models."""
-    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
-        generation = await active_generation(conn, BudgetProjection.name)
+async def use_active_generations(conn: Connection, projections: Sequence[str]) -> bool:
+    """Point this transaction's search path at the active generation of each of
+    ``projections``, in that order (where two hold a table of the same name, such as
+    ``parked``, the first one's is read). False, and the path unchanged, when one of them
+    has no generation yet."""
+    schemas = []
+    for projection in projections:
+        generation = await active_generation(conn, projection)
         if generation is None:
+            return False
+        schemas.append(schema_name(projection, generation))
+    await conn.execute(f"SET LOCAL search_path TO {', '.join(schemas)}")
+    return True
+
+
+async def in_active_generation(
+    pool: asyncpg.Pool,
+    read: Callable[[Connection], Awaitable[T]],
+    projections: Sequence[str] = (BudgetProjection.name,),
+) -> T:
+    """``read`` run in one consistent snapshot of the active generations' read models."""
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
+        if not await use_active_generations(conn, projections):
             raise NotReady
-        await conn.execute(
-            f"SET LOCAL search_path TO {schema_name(BudgetProjection.name, generation)}"
-        )
         return await read(conn)
 
 
@@ -79,13 +93,43 @@ async def plan_input(pool: asyncpg.Pool, year: int) -> PlanInput:
     return await in_active_generation(pool, read)
 
 
-async def parked_events(pool: asyncpg.Pool) -> list[parking.ParkedRow]:
-    return await in_active_generation(pool, parking.listing)
+# Every projection of reporting, with how an operator's listing names it.
+PROJECTIONS: tuple[tuple[str, str], ...] = (
+    (BudgetProjection.name, "budget"),
+    (GoalsProjection.name, "mål"),
+)
+
+
+async def parked_events(pool: asyncpg.Pool) -> list[tuple[str, parking.ParkedRow]]:
+    """The parked events of every projection's active generation: (projection, row)."""
+    found: list[tuple[str, parking.ParkedRow]] = []
+    for projection, _ in PROJECTIONS:
+        try:
+            rows = await in_active_generation(pool, parking.listing, (projection,))
+        except NotReady:
+            continue
+        found.extend((projection, row) for row in rows)
+    return found
 
 
 async def parked_counts(pool: asyncpg.Pool) -> tuple[int, int]:
-    """How many events are parked, and how many no operator has seen (0, 0 before any)."""
-    try:
-        return await in_active_generation(pool, parking.counts)
-    except NotReady:
-        return 0, 0
+    """How many events are parked, and how many no operator has seen (0, 0 before any),
+    over every projection."""
+    parked = unseen = 0
+    for projection, _ in PROJECTIONS:
+        try:
+            counts = await in_active_generation(pool, parking.counts, (projection,))
+        except NotReady:
+            continue
+        parked, unseen = parked + counts[0], unseen + counts[1]
+    return parked, unseen
+
+
+async def mark_parked_seen(pool: asyncpg.Pool) -> int:
+    marked = 0
+    for projection, _ in PROJECTIONS:
+        try:
+            marked += await in_active_generation(pool, parking.mark_seen, (projection,))
+        except NotReady:
+            continue
+    return marked
