@@ -17,6 +17,7 @@ from contracts.refusal import NotPermitted
 from contracts.scope import Scope
 from contracts.service import WriteService
 from contracts.text import Name
+from plumbing.asyncapi import add_asyncapi_routes
 from plumbing.command_handler import Accepted, CommandHandler, Rejected
 from plumbing.command_handler import Request as CommandRequest
 from plumbing.http_headers import add_security_headers
@@ -107,6 +108,7 @@ def create_app(
     screen_request_bodies(app)
     add_security_headers(app)
     answer_identity_refusals(app)
+    add_asyncapi_routes(app, declaration)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -19,6 +19,12 @@ from plumbing.asyncapi import (
     document,
     render,
 )
+from plumbing.http_identity import Access
+from plumbing.settings import ServiceSettings
+from services.budget.application import BudgetService
+from services.budget.entrypoints.http import create_app
+from tests.system import get_as
+from tests.tokens import identity_settings
 
 SERVICES = pytest.mark.parametrize("service", WRITE_SERVICES, ids=lambda s: s.name)
 
@@ -126,3 +132,35 @@ async def test_the_describing_handlers_refuse_to_consume() -> None:
     handler = describing_handler(BUDGET.commands["register-unit"])
     with pytest.raises(NotAConsumer):
         await handler(None)
+
+
+class _NoStore:
+    """The event store of an app whose documents are read: never used."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"the event store is not used here ({name})")
+
+
+def _budget_app() -> Any:
+    settings = ServiceSettings(**identity_settings())
+    return create_app(BudgetService(_NoStore()), Access.from_settings(settings))  # type: ignore[arg-type]
+
+
+async def test_the_budget_app_serves_its_document_without_a_token() -> None:
+    response = await get_as(_budget_app(), "/asyncapi.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == document(BUDGET)
+
+
+async def test_the_budget_app_serves_its_document_as_a_page_without_a_token() -> None:
+    response = await get_as(_budget_app(), "/asyncapi")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "script-src" not in response.headers["content-security-policy"]
+    page = response.text
+    assert "<script" not in page
+    assert "Kanaler och operationer" in page
+    assert "budget.inbound.{system}.register-unit" in page
+    assert "budget.rejected.{system}" in page
+    assert "payload.unit_code" in page  # an event's own fields, under the envelope's
