@@ -63,3 +63,29 @@ def format_signed_tkr(amount: Decimal) -> str:
 def format_kronor(amount: Decimal) -> str:
     """Exact kronor as a string, for JSON: plain notation (never "1E+3") and no "-0"."""
     return format(abs(amount) if amount.is_zero() else amount, "f")
+
+
+def format_number(value: Decimal) -> str:
+    """A measured value as Swedish prints it: "2,05", "1 234,5", "63", "-0,5".
+
+    Exact: the digits stored are the digits shown, only the separators change.
+    """
+    if not value.is_finite():
+        return str(value)
+    written = format(abs(value) if value.is_zero() else value, "f")
+    sign = "-" if written.startswith("-") else ""
+    whole, _, decimals = written.lstrip("-").partition(".")
+    grouped = f"{int(whole):,}".replace(",", " ")
+    return sign + grouped + ("," + decimals if decimals else "")
+
+
+# How a value of each measure unit is written after its number (rank goes before).
+_UNIT_SUFFIX = {"percent": " %", "kronor": " kr"}
+
+
+def format_measure(value: Decimal, unit: str | None) -> str:
+    """A value with its unit: "2 %", "plats 145", "63", "1 500 kr"."""
+    number = format_number(value)
+    if unit == "rank":
+        return f"plats {number}"
+    return number + _UNIT_SUFFIX.get(unit or "", "")
