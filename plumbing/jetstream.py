@@ -1,4 +1,14 @@
-"""NATS JetStream: connecting, declaring streams, and the one batch pull loop of every consumer."""
+"""NATS JetStream: connecting, declaring streams, and the one batch pull loop of every consumer.
+
+The ordered consumers (inbound commands, projections) use this pull loop, not FastStream's
+subscribers: they need a failed batch retried in place before anything later, their position
+read from and written to PostgreSQL with the batch, and a consumer per lease epoch for
+fencing. FastStream 0.7.8's BatchPullStreamSubscriber hands a batch to its handler once and
+fetches on: by default it terminates a failed batch (dropped); with NACK_ON_ERROR nothing
+holds later messages back while the nak'd ones wait to be redelivered. PULL_LOOP.md beside
+this file gives the details with FastStream's file and function names, and where FastStream
+is used instead (the AsyncAPI documents, unordered side consumers).
+"""
 
 import asyncio
 import contextlib
