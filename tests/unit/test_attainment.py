@@ -247,7 +247,8 @@ def test_the_rule_of_an_activity_and_of_a_commitment_without_target() -> None:
 )
 def test_measured_values_printed_swedish_style(value: str, unit: str | None, printed: str) -> None:
     assert format_measure(Decimal(value), unit) == printed
-    assert (
-        format_number(Decimal(value))
-        == printed.removeprefix("plats ").split(" %")[0].split(" kr")[0]
-    )
+
+
+def test_a_number_keeps_its_digits_and_takes_swedish_separators() -> None:
+    assert format_number(Decimal("1234567.25")) == "1 234 567,25"
+    assert format_number(Decimal("-0")) == "0"
