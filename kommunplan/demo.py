@@ -1,30 +1,44 @@
-"""Loads the seed's budget into a running system the way an administration's system would:
-commands on its own inbound subjects, through the public contracts only."""
+"""Loads the seed's budget and goals into a running system the way an administration's systems
+would: commands on their own inbound subjects, through the public contracts only."""
 
 import asyncio
+from collections.abc import Callable
 
 from pydantic import SecretStr
 
-from contracts import subjects
 from contracts.budget.commands import RegisterUnit
+from contracts.budget.service import BUDGET
 from contracts.envelope import Command
+from contracts.goals.commands import AdoptGoal
+from contracts.goals.service import GOALS
+from contracts.service import WriteService
 from plumbing.jetstream import connect
 from services.budget.demo_data import demo_commands
+from services.goals.demo_data import goals_demo_commands, goals_demo_measurements
 
 DEMO_SYSTEM = "ekonomisystem"
+GOALS_PLANNING_SYSTEM = "planeringssystem"
+"""Sends the goals catalogue: perspectives, goals, commitments, indicators, notes."""
+GOALS_STATISTICS_SYSTEM = "statistiksystem"
+"""Sends the measured values."""
 
 
 async def publish_commands(
-    nats_url: str, commands: list[Command], system: str, password: SecretStr | None = None
+    nats_url: str,
+    commands: list[Command],
+    system: str,
+    password: SecretStr | None = None,
+    service: WriteService = BUDGET,
 ) -> None:
-    """Send as ``system``'s NATS user when given its password; otherwise without a user."""
+    """Send on ``service``'s inbound subjects as ``system``'s NATS user when given its password;
+    otherwise without a user."""
     nc, js = await connect(nats_url, system, system if password is not None else None, password)
     try:
         acks = []
         for command in commands:
             acks.append(
                 await js.publish_async(
-                    subjects.budget_inbound(system, command.command_name),
+                    service.inbound_subject(system, command.command_name),
                     command.model_dump_json().encode(),
                     headers={"Nats-Msg-Id": str(command.message_id)},
                 )
@@ -42,3 +56,26 @@ async def load_demo(nats_url: str, password: SecretStr | None = None) -> int:
 
 def demo_unit_count() -> int:
     return sum(isinstance(c, RegisterUnit) for c in demo_commands())
+
+
+async def load_goals_demo(nats_url: str, password_for: Callable[[str], SecretStr | None]) -> int:
+    """The goals catalogue as the planning system, then the seed's measured values as the
+    statistics system; how many commands were sent."""
+    catalogue = goals_demo_commands()
+    measurements = goals_demo_measurements()
+    await publish_commands(
+        nats_url, catalogue, GOALS_PLANNING_SYSTEM, password_for(GOALS_PLANNING_SYSTEM), GOALS
+    )
+    await publish_commands(
+        nats_url,
+        measurements,
+        GOALS_STATISTICS_SYSTEM,
+        password_for(GOALS_STATISTICS_SYSTEM),
+        GOALS,
+    )
+    return len(catalogue) + len(measurements)
+
+
+def goals_demo_count() -> int:
+    """How many result goals the goals demo adopts."""
+    return sum(isinstance(c, AdoptGoal) for c in goals_demo_commands())
