@@ -71,12 +71,30 @@ def _consumes(stream: str) -> tuple[str, ...]:
     )
 
 
+def follower_consumer(follower: str) -> str:
+    """The consumer through which ``follower`` reads the events of the services it learns
+    from (plumbing.followed_events), one on each of their events streams."""
+    return f"{follower}-learns"
+
+
+def _follows(service: WriteService) -> tuple[str, ...]:
+    """What plumbing.followed_events sends for the services ``service`` learns from: its own
+    consumer on each of their events streams, made, pulled from and replaced, nothing else."""
+    consumer = follower_consumer(service.name)
+    return tuple(
+        f"$JS.API.CONSUMER.{verb}.{owner.events_stream}.{consumer}"
+        for owner in service.learns_from
+        for verb in ("CREATE", "DELETE", "MSG.NEXT")
+    )
+
+
 def _write_service_publishes(user: str) -> tuple[str, ...] | None:
     for service in WRITE_SERVICES:
         if user == service.name:
             return (
                 *_declares_streams(service),
                 *_consumes(service.inbound_stream),
+                *_follows(service),
                 service.rejected_subjects,
             )
         if user == f"{service.name}-relay":

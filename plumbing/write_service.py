@@ -61,7 +61,10 @@ class WriteServiceParts(Generic[Handler]):
     """What a write service gives the kit besides its declaration."""
 
     declaration: WriteService
-    handler: Callable[[EventStore], Handler]
+    # Makes the command handler from the service's event store and its NATS connection,
+    # through which it follows the events of the services it learns from
+    # (plumbing.followed_events); a service that learns from none needs only the store.
+    handler: Callable[[EventStore, Client], Handler]
     app: Callable[[Handler, Access], FastAPI]
 
 
@@ -98,7 +101,7 @@ async def build(
         js,
         [dataclasses.replace(s, replicas=settings.stream_replicas) for s in streams(declaration)],
     )
-    service = parts.handler(PostgresEventStore(pool))
+    service = parts.handler(PostgresEventStore(pool), nc)
     return WriteProcess(
         pool=pool,
         nc=nc,

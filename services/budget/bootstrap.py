@@ -6,7 +6,9 @@ from plumbing.settings import ServiceSettings
 from services.budget.application import BudgetService
 from services.budget.entrypoints.http import create_app
 
-PARTS = write_service.WriteServiceParts(BUDGET, BudgetService, create_app)
+PARTS = write_service.WriteServiceParts(
+    BUDGET, lambda store, _nats: BudgetService(store), create_app
+)
 STREAMS = write_service.streams(BUDGET)
 
 BudgetProcess = write_service.WriteProcess[BudgetService]

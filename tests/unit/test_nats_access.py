@@ -7,8 +7,17 @@ from pathlib import Path
 import bcrypt
 import pytest
 
+from contracts.budget.service import BUDGET
+from contracts.goals.service import GOALS
+from contracts.write_services import WRITE_SERVICES
 from kommunplan.nats_access import passed_on, prepare
-from plumbing.nats_users import SERVICE_USERS, all_permissions, deploy_users
+from plumbing.nats_users import (
+    SERVICE_USERS,
+    all_permissions,
+    deploy_users,
+    follower_consumer,
+    service_permissions,
+)
 
 SYSTEMS = {"ekonomisystem": ["*"], "lonesystem": ["KLF"]}
 
@@ -67,3 +76,34 @@ def test_the_deploy_users_read_every_password_from_the_environment() -> None:
     for user in (*SERVICE_USERS, *SYSTEMS):
         variable = user.upper().replace("-", "_") + "_NATS_PASSWORD"
         assert f"password: ${variable}\n" in text
+
+
+def _api_rights_on(user: str, stream: str) -> set[str]:
+    permissions = service_permissions(user)
+    return {p for p in permissions.publish if p.startswith("$JS.") and f".{stream}" in p}
+
+
+def test_a_service_may_follow_the_events_of_those_it_learns_from_through_its_own_consumer() -> (
+    None
+):
+    for service in WRITE_SERVICES:
+        consumer = follower_consumer(service.name)
+        for owner in service.learns_from:
+            assert _api_rights_on(service.name, owner.events_stream) == {
+                f"$JS.API.CONSUMER.CREATE.{owner.events_stream}.{consumer}",
+                f"$JS.API.CONSUMER.DELETE.{owner.events_stream}.{consumer}",
+                f"$JS.API.CONSUMER.MSG.NEXT.{owner.events_stream}.{consumer}",
+            }
+        for other in WRITE_SERVICES:
+            if other is not service and other not in service.learns_from:
+                assert _api_rights_on(service.name, other.events_stream) == set()
+        # Its relay publishes; it follows nothing.
+        for owner in service.learns_from:
+            assert _api_rights_on(f"{service.name}-relay", owner.events_stream) == set()
+
+
+def test_goals_learns_from_budget_and_budget_from_no_one() -> None:
+    assert GOALS.learns_from == (BUDGET,)
+    assert _api_rights_on("goals", BUDGET.events_stream)
+    assert _api_rights_on("budget", GOALS.events_stream) == set()
+    assert not any("goals-learns" in p for p in service_permissions("budget").publish)
