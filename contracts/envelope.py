@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 from uuid import UUID, uuid4
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -101,3 +101,18 @@ class Command(BaseModel):
     message_id: UUID = Field(default_factory=uuid4)
     actor: Name = Field(description="Person or account acting")
     occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+
+E = TypeVar("E", bound=Event)
+
+
+def event_from(command: Command, event_type: type[E]) -> E:
+    """The event recording ``command``: the fields they share.
+
+    Built without validating again: a service's commands and events take their fields from
+    the same field groups (contracts.<service>.fields), and the command has just been
+    validated with them.
+    """
+    return event_type.model_construct(
+        **{name: getattr(command, name) for name in event_type.model_fields}
+    )

@@ -6,6 +6,7 @@ so the tree is read the same way everywhere and no service reads another's table
 """
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,7 +19,8 @@ from contracts.budget.events import (
 )
 from contracts.budget.fields import UnitKind
 from contracts.envelope import Event
-from contracts.refusal import refuse
+from contracts.refusal import not_permitted, refuse
+from contracts.scope import Scope
 
 TREE_EVENTS: tuple[type[Event], ...] = (
     UnitRegistered,
@@ -102,6 +104,25 @@ class OrganisationTree:
             unit = self.units.get(current)
             current = unit.parent_code if unit is not None else None
         return False
+
+    def check_written_within(
+        self, scope: Scope, written: Iterable[tuple[str, str | None]]
+    ) -> None:
+        """Refuse (NotPermitted) when a unit written for, as (field, unit code), lies outside
+        ``scope``.
+
+        A unit the tree does not know is left to the decision itself, which says so more
+        plainly; None (a new board) needs a scope of every unit.
+        """
+        if scope.everything:
+            return
+        for field, code in written:
+            if code is None or (code in self.units and not self.within(code, scope.roots)):
+                raise not_permitted(
+                    field,
+                    f"avsändaren får inte skriva för enheten {code or '(ny nämnd)'}; "
+                    f"den får skriva för {scope.describe()} med underliggande enheter",
+                )
 
     def board_of(self, code: str) -> str:
         """The board ``code`` lies under (itself, for a board)."""

@@ -4,14 +4,9 @@ A controller keeps the figures and their comments for its units; a planner may d
 too and also shapes the organisation tree (and, when goals come, the goals).
 """
 
-from collections.abc import Collection
-
 from contracts.budget import commands
 from contracts.envelope import Command
-from contracts.refusal import not_permitted
-
-CONTROLLER = "controller"
-PLANNER = "planner"
+from plumbing.permissions import CONTROLLER, PLANNER, RolesFor
 
 _FIGURES = (
     commands.SetFigures,
@@ -35,13 +30,5 @@ ROLES_FOR: dict[type[Command], frozenset[str]] = {
 }
 
 
-def check_permission(roles: Collection[str], command: Command) -> None:
-    """Refuse ``command`` (NotPermitted) unless one of ``roles`` may issue it."""
-    allowed = ROLES_FOR.get(type(command), frozenset())
-    if allowed.isdisjoint(roles):
-        needed = " eller ".join(sorted(allowed)) or "ingen roll"
-        held = ", ".join(sorted(roles)) or "inga roller"
-        raise not_permitted(
-            "",
-            f"{command.command_name} kräver rollen {needed}; inloggningen har {held}",
-        )
+# Raises NotPermitted unless one of the roles may issue the command.
+check_permission = RolesFor(ROLES_FOR)

@@ -3,7 +3,6 @@ everything under them)."""
 
 from contracts.budget.commands import MoveUnit, RegisterUnit
 from contracts.envelope import Command
-from contracts.refusal import not_permitted
 from contracts.scope import Scope
 from services.budget.domain.organisation import Organisation
 
@@ -20,17 +19,5 @@ def _units_written(command: Command) -> list[tuple[str, str | None]]:
 
 
 def check_scope(org: Organisation, command: Command, scope: Scope) -> None:
-    """Refuse ``command`` when it writes outside ``scope``.
-
-    A unit the tree does not know is left to the decision itself, which says so more
-    plainly; a new board (no parent) needs a scope of every unit.
-    """
-    if scope.everything:
-        return
-    for field, code in _units_written(command):
-        if code is None or (code in org.units and not org.within(code, scope.roots)):
-            raise not_permitted(
-                field,
-                f"avsändaren får inte skriva för enheten {code or '(ny nämnd)'}; "
-                f"den får skriva för {scope.describe()} med underliggande enheter",
-            )
+    """Refuse ``command`` when it writes outside ``scope``."""
+    org.check_written_within(scope, _units_written(command))
