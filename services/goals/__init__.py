@@ -1,4 +1,2 @@
-"""Goals service: result goals, commitments with targets, and goal measurements.
-
-Not built yet: it will reuse the plumbing package exactly as the budget service does.
-"""
+"""Goals service: perspectives, result goals, commitments with targets, indicators, notes, and
+the measurements and activity assessments that follow them up."""

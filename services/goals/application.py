@@ -1,0 +1,91 @@
+"""The goals service's domain as the command handler needs it: decisions against the catalogue
+and the organisation tree, each event on the catalogue's stream or on its measure's.
+
+The tree is budget's: goals keeps a copy in memory, built from budget's published tree events
+from the start when the process starts, and brought up to date before every batch, so a goal
+sent right after budget published its unit is decided against it.
+"""
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+from nats.aio.client import Client
+
+from contracts.budget.service import BUDGET
+from contracts.budget.tree import TREE_EVENTS, OrganisationTree
+from contracts.envelope import Command, Event
+from contracts.goals.events import GOALS_EVENTS
+from contracts.goals.service import GOALS
+from contracts.scope import Scope
+from plumbing.command_handler import CommandHandler
+from plumbing.eventstore import EventStore
+from plumbing.followed_events import FollowedEvents
+from services.goals.domain import decisions
+from services.goals.domain.catalogue import CATALOGUE_STREAM, Catalogue
+
+log = logging.getLogger(__name__)
+
+
+class EventSource(Protocol):
+    def new_events(self) -> AsyncIterator[Event]:
+        """What was published since the last call."""
+        ...
+
+
+class GoalsDecider:
+    def __init__(self, tree_events: EventSource) -> None:
+        self._tree_events = tree_events
+        self._tree = OrganisationTree()  # applied to as budget's events come
+        self._snapshot = OrganisationTree()  # what decisions read; replaced, never changed
+
+    def empty(self) -> Catalogue:
+        return Catalogue(self._snapshot)
+
+    async def catch_up(self, state: Catalogue, store: EventStore) -> None:
+        for stored in await store.read_stream(CATALOGUE_STREAM, after_version=state.version):
+            state.apply(GOALS_EVENTS[stored.event_type].model_validate(stored.payload))
+        changed = False
+        async for event in self._tree_events.new_events():
+            try:
+                self._tree.apply(event)
+            except KeyError as error:
+                # Budget never publishes a change to a unit it has not registered; were it
+                # to, the tree is left as it was rather than stopped on it.
+                log.warning("budget's %s names unknown unit %s; passed over", event, error)
+                continue
+            changed = True
+        if changed:
+            self._snapshot = self._tree.copy()
+        state.tree = self._snapshot
+
+    def copy(self, state: Catalogue) -> Catalogue:
+        return state.copy()
+
+    def versions(self, state: Catalogue) -> dict[str, int]:
+        return {CATALOGUE_STREAM: state.version}
+
+    def decide(self, state: Catalogue, command: Command, scope: Scope | None) -> Event:
+        return decisions.decide(state, command, scope)
+
+    def stream_for(self, event: Event) -> str:
+        return decisions.stream_for(event)
+
+
+def budget_tree_events(nc: Client) -> FollowedEvents:
+    """Budget's tree events, followed as the goals service's NATS user."""
+    return FollowedEvents(nc, GOALS.name, BUDGET, [event.event_type for event in TREE_EVENTS])
+
+
+class GoalsService(CommandHandler[Catalogue]):
+    """The only writer of goals events."""
+
+    def __init__(self, store: EventStore, tree_events: EventSource) -> None:
+        super().__init__(GOALS.name, store, GoalsDecider(tree_events))
+
+    @classmethod
+    def on_nats(cls, store: EventStore, nc: Client) -> "GoalsService":
+        return cls(store, budget_tree_events(nc))
+
+    async def catalogue(self) -> Catalogue:
+        return await self.state()

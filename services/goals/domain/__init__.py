@@ -1,0 +1,1 @@
+"""The goals domain: plain Python that decides which events happen, or refuses."""

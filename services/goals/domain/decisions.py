@@ -1,0 +1,229 @@
+"""What each goals command decides, given the catalogue and the organisation tree as they stand.
+
+Every refusal names the field it is about, in Swedish, as a sender sees it.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from contracts.budget.fields import UnitKind
+from contracts.envelope import Command, Event, event_from
+from contracts.goals.commands import (
+    AddIndicator,
+    AdoptGoal,
+    AssessActivity,
+    AttachNote,
+    DefinePerspective,
+    MakeCommitment,
+    RecordMeasurement,
+    RetireGoal,
+    RewordGoal,
+)
+from contracts.goals.events import (
+    ActivityAssessed,
+    CommitmentMade,
+    GoalAdopted,
+    GoalRetired,
+    GoalReworded,
+    IndicatorAdded,
+    MeasurementRecorded,
+    NoteAttached,
+    PerspectiveDefined,
+)
+from contracts.goals.fields import CommitmentKind
+from contracts.refusal import refuse
+from contracts.scope import Scope
+from services.goals.domain.catalogue import CATALOGUE_STREAM, Catalogue, Goal, measure_stream
+from services.goals.domain.scope import check_scope
+
+MEASURED_KINDS = (CommitmentKind.KEY_FIGURE, CommitmentKind.FINANCIAL)
+
+
+def _unused(catalogue: Catalogue, field: str, identifier: str) -> None:
+    if catalogue.used(identifier):
+        raise refuse(field, f"id:t {identifier} används redan; välj ett nytt")
+
+
+def _known_goal(catalogue: Catalogue, goal_id: str, field: str = "goal_id") -> Goal:
+    goal = catalogue.goals.get(goal_id)
+    if goal is None:
+        raise refuse(field, f"resultatmålet {goal_id} finns inte")
+    return goal
+
+
+def _define_perspective(catalogue: Catalogue, command: Command) -> Event:
+    assert isinstance(command, DefinePerspective)
+    board = catalogue.tree.known(command.board_code, "board_code")
+    if board.kind is not UnitKind.BOARD:
+        raise refuse("board_code", f"{command.board_code} är ingen nämnd")
+    _unused(catalogue, "perspective_id", command.perspective_id)
+    if command.parent_id is not None:
+        parent = catalogue.perspectives.get(command.parent_id)
+        if parent is None:
+            raise refuse("parent_id", f"perspektivet {command.parent_id} finns inte")
+        if parent.board_code != command.board_code:
+            raise refuse(
+                "parent_id",
+                f"perspektivet {command.parent_id} hör till {parent.board_code}, "
+                f"inte till {command.board_code}",
+            )
+    return event_from(command, PerspectiveDefined)
+
+
+def _adopt_goal(catalogue: Catalogue, command: Command) -> Event:
+    assert isinstance(command, AdoptGoal)
+    _unused(catalogue, "goal_id", command.goal_id)
+    catalogue.tree.open_on(command.unit_code, date(command.first_year, 1, 1))
+    perspective = catalogue.perspectives.get(command.perspective_id)
+    if perspective is None:
+        raise refuse("perspective_id", f"perspektivet {command.perspective_id} finns inte")
+    board = catalogue.tree.board_of(command.unit_code)
+    if perspective.board_code != board:
+        raise refuse(
+            "perspective_id",
+            f"perspektivet {command.perspective_id} hör till {perspective.board_code}; "
+            f"enheten {command.unit_code} hör till {board}",
+        )
+    return event_from(command, GoalAdopted)
+
+
+def _reword_goal(catalogue: Catalogue, command: Command) -> Event:
+    assert isinstance(command, RewordGoal)
+    _known_goal(catalogue, command.goal_id)
+    return event_from(command, GoalReworded)
+
+
+def _retire_goal(catalogue: Catalogue, command: Command) -> Event:
+    assert isinstance(command, RetireGoal)
+    goal = _known_goal(catalogue, command.goal_id)
+    if command.last_year < goal.first_year:
+        raise refuse(
+            "last_year",
+            f"last_year ({command.last_year}) ligger före målets första år ({goal.first_year})",
+        )
+    return event_from(command, GoalRetired)
+
+
+def _make_commitment(catalogue: Catalogue, command: Command) -> Event:
+    assert isinstance(command, MakeCommitment)
+    _unused(catalogue, "commitment_id", command.commitment_id)
+    if _known_goal(catalogue, command.goal_id).retired:
+        raise refuse("goal_id", f"resultatmålet {command.goal_id} har avslutats")
+    if command.kind is CommitmentKind.KEY_FIGURE and command.target is None:
+        raise refuse("target", "ett nyckeltal måste ha en målnivå")
+    if command.kind is CommitmentKind.ACTIVITY and command.target is not None:
+        raise refuse("target", "en aktivitet har ingen målnivå; den bedöms med assess-activity")
+    if command.baseline is not None and not command.by_gender:
+        for part in ("women", "men"):
+            if getattr(command.baseline, part) is not None:
+                raise refuse(
+                    f"baseline.{part}",
+                    "åtagandet mäts inte könsuppdelat (by_gender); "
+                    "utgångsvärdet kan inte ha värden för kvinnor och män",
+                )
+    return event_from(command, CommitmentMade)
+
+
+def _add_indicator(catalogue: Catalogue, command: Command) -> Event:
+    assert isinstance(command, AddIndicator)
+    _unused(catalogue, "indicator_id", command.indicator_id)
+    if command.commitment_id is not None and command.commitment_id not in catalogue.commitments:
+        raise refuse("commitment_id", f"åtagandet {command.commitment_id} finns inte")
+    if command.goal_id is not None:
+        _known_goal(catalogue, command.goal_id)
+    return event_from(command, IndicatorAdded)
+
+
+def _attach_note(catalogue: Catalogue, command: Command) -> Event:
+    assert isinstance(command, AttachNote)
+    _unused(catalogue, "note_id", command.note_id)
+    if catalogue.goal_of(command.attached_to) is None:
+        raise refuse(
+            "attached_to",
+            f"{command.attached_to} är inget resultatmål, åtagande eller indikator som finns",
+        )
+    return event_from(command, NoteAttached)
+
+
+def _record_measurement(catalogue: Catalogue, command: Command) -> Event:
+    assert isinstance(command, RecordMeasurement)
+    measure = command.measure_id
+    commitment = catalogue.commitments.get(measure)
+    indicator = catalogue.indicators.get(measure)
+    if commitment is not None:
+        if commitment.kind is CommitmentKind.ACTIVITY:
+            raise refuse(
+                "measure_id",
+                f"åtagandet {measure} är en aktivitet; den mäts inte utan bedöms "
+                "med assess-activity",
+            )
+        if commitment.kind not in MEASURED_KINDS:
+            raise refuse(
+                "measure_id", f"åtagandet {measure} är inget nyckeltal eller finansiellt mål"
+            )
+        by_gender = commitment.by_gender
+    elif indicator is not None:
+        by_gender = indicator.by_gender
+    else:
+        raise refuse("measure_id", f"{measure} är inget åtagande eller indikator som finns")
+    if not by_gender:
+        for part in ("women", "men"):
+            if getattr(command, part) is not None:
+                raise refuse(
+                    part,
+                    f"{measure} mäts inte könsuppdelat (by_gender); "
+                    "ange bara total, inga värden för kvinnor och män",
+                )
+    return event_from(command, MeasurementRecorded)
+
+
+def _assess_activity(catalogue: Catalogue, command: Command) -> Event:
+    assert isinstance(command, AssessActivity)
+    commitment = catalogue.commitments.get(command.commitment_id)
+    if commitment is None:
+        raise refuse("commitment_id", f"åtagandet {command.commitment_id} finns inte")
+    if commitment.kind is not CommitmentKind.ACTIVITY:
+        raise refuse(
+            "commitment_id",
+            f"åtagandet {command.commitment_id} är ingen aktivitet; "
+            "dess värden registreras med record-measurement",
+        )
+    return event_from(command, ActivityAssessed)
+
+
+DECISIONS: dict[type[Command], Callable[[Catalogue, Command], Event]] = {
+    DefinePerspective: _define_perspective,
+    AdoptGoal: _adopt_goal,
+    RewordGoal: _reword_goal,
+    RetireGoal: _retire_goal,
+    MakeCommitment: _make_commitment,
+    AddIndicator: _add_indicator,
+    AttachNote: _attach_note,
+    RecordMeasurement: _record_measurement,
+    AssessActivity: _assess_activity,
+}
+
+
+def decide(catalogue: Catalogue, command: Command, scope: Scope | None = None) -> Event:
+    """The event ``command`` leads to; raises Refused with the reasons when it may not happen.
+
+    ``catalogue`` is the batch's copy: a catalogue event is applied to it at once, so the
+    commands after it in the same batch see it. ``scope`` None means no limit.
+    """
+    decision = DECISIONS.get(type(command))
+    if decision is None:
+        raise refuse("", f"okänt kommando {type(command).__name__}")
+    if scope is not None:
+        check_scope(catalogue, command, scope)
+    event = decision(catalogue, command)
+    catalogue.apply(event)
+    return event
+
+
+def stream_for(event: Event) -> str:
+    """The catalogue's stream, or the measure's own for a measurement or an assessment."""
+    if isinstance(event, MeasurementRecorded):
+        return measure_stream(event.measure_id)
+    if isinstance(event, ActivityAssessed):
+        return measure_stream(event.commitment_id)
+    return CATALOGUE_STREAM
