@@ -65,12 +65,7 @@ class Stack:
         return {name: s.process for name, s in self.services.items() if s.process is not None}
 
     def port(self, service: str) -> int:
-        ports = {
-            "budget": self.settings.budget_port,
-            "budget-relay": self.settings.relay_port,
-            "reporting": self.settings.reporting_port,
-        }
-        return ports[service]
+        return self.settings.port(service, list(SERVICES))
 
     def url(self, service: str) -> str:
         return f"http://{self.settings.http_host}:{self.port(service)}"
@@ -214,9 +209,23 @@ def up(settings: StackSettings) -> None:
         stack.stop()
 
 
+def _goals_listed(stack: Stack) -> int:
+    """How many goals the goals service lists (0 when it does not answer)."""
+    stack.check_alive()
+    catalogue = http_get_json(f"{stack.url('goals')}/api/goals", stack.reader_token())
+    goals = catalogue.get("goals") if isinstance(catalogue, dict) else None
+    return len(goals) if isinstance(goals, list) else 0
+
+
 def _start_with_demo(stack: Stack) -> str:
     """Start everything, load the demo unless it is there, wait for its plan; the NATS URL."""
-    from kommunplan.demo import DEMO_SYSTEM, demo_unit_count, load_demo
+    from kommunplan.demo import (
+        DEMO_SYSTEM,
+        demo_unit_count,
+        goals_demo_count,
+        load_demo,
+        load_goals_demo,
+    )
 
     print("Startar NATS och PostgreSQL …", flush=True)
     nats_url, _ = stack.start(wait_seconds=60)
@@ -228,6 +237,14 @@ def _start_with_demo(stack: Stack) -> str:
         print(f"Demodata: {sent} kommandon skickade över NATS.", flush=True)
     unit_count = demo_unit_count()
     wait_until(lambda: _plan_complete(stack, unit_count), 120, "the plan to be projected")
+    # The goals name budget's units, so they are sent once the units are known.
+    if _goals_listed(stack):
+        print("Måldata finns redan; laddas inte igen.", flush=True)
+    else:
+        sent = asyncio.run(load_goals_demo(nats_url, stack.system_password))
+        print(f"Måldata: {sent} kommandon skickade över NATS.", flush=True)
+    goal_count = goals_demo_count()
+    wait_until(lambda: _goals_listed(stack) >= goal_count, 120, "the goals to be stored")
     return nats_url
 
 
@@ -237,6 +254,7 @@ def _print_urls(stack: Stack, nats_url: str) -> None:
         f"  Planen (HTML):      {stack.url('reporting')}/plan/KS/2011\n"
         f"  Planen (JSON):      {stack.url('reporting')}/api/plan/KS/2011\n"
         f"  Budget-API:         {stack.url('budget')}/docs\n"
+        f"  Mål-API:            {stack.url('goals')}/docs\n"
         "  Token för API:t:    python3 run.py token --role controller --units IT\n"
         f"  NATS:               {nats_url}\n"
         f"  Loggar:             {stack.data_dir / 'logs'}\n"

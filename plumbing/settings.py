@@ -1,5 +1,7 @@
 """Typed settings, read from the environment once, at start-up, never at import."""
 
+from collections.abc import Sequence
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -89,17 +91,40 @@ class StackSettings(BaseSettings):
     )
     data_dir: str = Field(default=".kommunplan", description="Where embedded servers keep data")
     nats_port: int = 4222
-    budget_port: int = 8001
-    relay_port: int = 8002
+    # Each process listens on a port of its own: reporting's views on ``reporting_port``,
+    # every other process on the next ones, in the order of kommunplan.processes (budget
+    # 8001, budget-relay 8002, goals 8003, goals-relay 8004). ``ports`` overrides any
+    # process's ({"goals": 9003}); budget_port and relay_port (budget-relay's) too.
     reporting_port: int = 8000
+    budget_port: int | None = None
+    relay_port: int | None = None
+    ports: dict[str, int] = Field(default_factory=dict)
     http_host: str = "127.0.0.1"
     systems: dict[str, list[str]] = Field(
-        default_factory=lambda: {"ekonomisystem": ["*"]},
+        default_factory=lambda: {
+            "ekonomisystem": ["*"],
+            "planeringssystem": ["*"],
+            "statistiksystem": ["*"],
+        },
         description=(
             "The register of known sending systems given to the services (see ServiceSettings);"
-            " by default the ledger that loads the demo, for every unit"
+            " by default those that load the demo, for every unit: the ledger (budget), the"
+            " planning system (the goals catalogue) and the statistics system (measurements)"
         ),
     )
+
     # With nats_url set: the password of the demo system's NATS user, if the server has
     # users (the services take KOMMUNPLAN_<SERVICE>_NATS_USER and _PASSWORD).
     demo_nats_password: SecretStr | None = None
+
+    def port(self, process: str, processes: Sequence[str]) -> int:
+        """The port ``process`` listens on, one of ``processes`` (kommunplan.processes)."""
+        named = {"budget": self.budget_port, "budget-relay": self.relay_port, **self.ports}
+        given = named.get(process)
+        if given is not None:
+            return given
+        if process == "reporting":
+            return self.reporting_port
+        others = [p for p in processes if p != "reporting"]
+        return self.reporting_port + 1 + others.index(process)
+

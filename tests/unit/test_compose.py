@@ -172,6 +172,14 @@ def test_the_compose_file_parses_and_declares_every_named_volume_it_mounts() -> 
                 assert (ROOT / source).exists(), f"{name} mounts missing path {source}"
 
 
+def test_every_process_the_launcher_starts_runs_in_the_compose_file_too() -> None:
+    run = [
+        build_parser().parse_args(command(spec)).service for spec in application_services().values()
+    ]
+    assert sorted(run) == sorted(SERVICES)
+    assert {"goals", "goals-relay"} <= set(run)
+
+
 def test_every_kommunplan_variable_set_on_a_service_is_a_setting_the_code_reads() -> None:
     read = {f"KOMMUNPLAN_{field.upper()}" for field in ServiceSettings.model_fields}
     for name, spec in services().items():
@@ -307,7 +315,13 @@ def test_each_application_service_uses_its_own_database_created_by_the_init_scri
     created = created_databases(spec)
     # A service's processes share its database (the relay reads the budget's); no service
     # reads another's.
-    assert DATABASES["budget"] != DATABASES["reporting"]
+    for process, database in DATABASES.items():
+        sharing = {other for other, used in DATABASES.items() if used == database}
+        assert sharing <= {
+            process.removesuffix("-relay"),
+            f"{process.removesuffix('-relay')}-relay",
+        }
+    assert DATABASES["goals"] not in {DATABASES["budget"], DATABASES["reporting"]}
     for name, app in application_services().items():
         url = urlsplit(interpolated(environment(app)["KOMMUNPLAN_DATABASE_URL"]))
         database = url.path.lstrip("/")

@@ -4,6 +4,8 @@ from contracts import subjects
 from contracts.budget.service import BUDGET
 from contracts.service import WriteService
 from kommunplan.processes import DATABASES, SERVICES
+from kommunplan.stack import Stack
+from plumbing.settings import StackSettings
 
 
 def test_a_declaration_names_its_subjects_and_streams_after_the_service() -> None:
@@ -40,4 +42,34 @@ def test_each_write_service_runs_as_itself_and_its_relay_on_its_own_database() -
         "goals": "goals",
         "goals-relay": "goals",
         "reporting": "reporting",
+    }
+
+
+def test_each_process_gets_a_port_of_its_own_unless_told_otherwise() -> None:
+    stack = Stack(StackSettings())
+    ports = {process: stack.port(process) for process in SERVICES}
+    assert ports == {
+        "reporting": 8000,
+        "budget": 8001,
+        "budget-relay": 8002,
+        "goals": 8003,
+        "goals-relay": 8004,
+    }
+    moved = Stack(StackSettings(reporting_port=9000, budget_port=9100, ports={"goals": 9200}))
+    assert [moved.port(p) for p in ("reporting", "budget", "budget-relay", "goals")] == [
+        9000,
+        9100,
+        9002,
+        9200,
+    ]
+
+
+def test_the_demo_systems_are_known_to_the_stack_for_every_unit() -> None:
+    systems = StackSettings().systems
+    assert {
+        name: systems.get(name) for name in ("ekonomisystem", "planeringssystem", "statistiksystem")
+    } == {
+        "ekonomisystem": ["*"],
+        "planeringssystem": ["*"],
+        "statistiksystem": ["*"],
     }
