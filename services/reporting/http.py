@@ -3,17 +3,25 @@
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import Depends, FastAPI, HTTPException, Path
+from fastapi import Depends, FastAPI, HTTPException, Path, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from plumbing.http_headers import add_security_headers
 from plumbing.http_identity import Access, answer_identity_refusals, sees_drafts
 from plumbing.identity import Principal, Role
 from plumbing.parking import ParkedRow
+from services.reporting.goals_html import render_goals_html
+from services.reporting.goals_view import (
+    Filters,
+    GoalsView,
+    UnknownFilter,
+    build_goals_view,
+    goals_view_to_json,
+)
 from services.reporting.history_http import history_router
 from services.reporting.plan import UnknownUnit, build_plan, plan_to_json, without_drafts
 from services.reporting.plan_html import render_plan_html
-from services.reporting.queries import NotReady, parked_events, plan_input
+from services.reporting.queries import NotReady, goals_input, parked_events, plan_input
 
 PARKED_EXCERPT_BYTES = 2000
 
@@ -28,7 +36,7 @@ def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") 
 
     async def plan(unit_code: str, year: int, viewer: Principal | None) -> Any:
         try:
-            data = await plan_input(pool, year)
+            data = await plan_input(pool, year, unit_code)
             if not sees_drafts(viewer):
                 data = without_drafts(data)
             return build_plan(data, unit_code, year)
@@ -48,6 +56,54 @@ def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") 
     @app.get("/api/plan/{unit_code}/{year}")
     async def plan_json(unit_code: str, year: Year, viewer: Viewer) -> dict[str, Any]:
         return plan_to_json(await plan(unit_code, year, viewer))
+
+    async def goals(
+        unit_code: str, year: int, perspective: str | None, attained: str | None
+    ) -> GoalsView:
+        # Goals carry no drafts: every reader of the plan sees them alike.
+        try:
+            filters = Filters.parse(perspective, attained)
+            data = await goals_input(pool, unit_code, year)
+            root = data.units[0]
+            return build_goals_view(data, root, year, filters)
+        except UnknownFilter as error:
+            raise HTTPException(422, str(error)) from None
+        except UnknownUnit:
+            raise HTTPException(404, f"Enheten {unit_code} finns inte") from None
+        except NotReady:
+            raise HTTPException(503, "Rapporterna byggs fortfarande; försök igen strax") from None
+
+    Perspective = Annotated[
+        str | None, Query(alias="perspektiv", description="Perspektivets id; med underområden")
+    ]
+    Attained = Annotated[
+        str | None,
+        Query(
+            alias="maluppfyllelse",
+            description="uppfyllt, delvis, ej_uppfyllt eller ej_matt",
+        ),
+    ]
+
+    @app.get("/mal/{unit_code}/{year}", response_class=HTMLResponse)
+    async def goals_html(
+        unit_code: str,
+        year: Year,
+        viewer: Viewer,
+        perspective: Perspective = None,
+        attained: Attained = None,
+    ) -> HTMLResponse:
+        """Result goals and commitments of the unit and everything under it, with attainment."""
+        return HTMLResponse(render_goals_html(await goals(unit_code, year, perspective, attained)))
+
+    @app.get("/api/mal/{unit_code}/{year}")
+    async def goals_json(
+        unit_code: str,
+        year: Year,
+        viewer: Viewer,
+        perspective: Perspective = None,
+        attained: Attained = None,
+    ) -> dict[str, Any]:
+        return goals_view_to_json(await goals(unit_code, year, perspective, attained))
 
     operator = Depends(access.with_role(Role.OPERATOR))
 

@@ -17,6 +17,12 @@ from decimal import Decimal
 from typing import Any, Generic, Literal, TypeVar
 
 from services.reporting.formatting import format_kronor, format_signed_tkr, format_tkr
+from services.reporting.goals_view import (
+    GoalsInput,
+    GoalsSection,
+    build_goals_section,
+    goals_section_to_json,
+)
 
 # --- input rows, filled from the read models by another module ---------------------------
 
@@ -78,6 +84,7 @@ class PlanInput:
     net_investments: Sequence[NetInvestmentRow]
     narratives: Sequence[NarrativeRow]
     parked: int = 0  # events the read models could not take in; the figures may lack them
+    goals: GoalsInput | None = None  # None: the goals read models are not there yet
 
 
 DRAFT = "proposed"
@@ -189,6 +196,7 @@ class PlanView:
     columns: tuple[Column, ...]
     nodes: tuple[NodeView, ...]  # the requested node first, then depth-first
     parked: int = 0
+    goals: GoalsSection | None = None  # "Nämndens resultatmål och åtaganden"
 
     @property
     def root(self) -> NodeView:
@@ -343,7 +351,8 @@ def build_plan(data: PlanInput, unit_code: str, year: int) -> PlanView:
     walk = _Walk(index, year)
     walk.visit(unit, depth=0, is_root=True)
     nodes = tuple(node for node in walk.nodes if node is not None)
-    return PlanView(year=year, columns=walk.columns, nodes=nodes, parked=data.parked)
+    goals = build_goals_section(data.goals, unit.name, year)
+    return PlanView(year=year, columns=walk.columns, nodes=nodes, parked=data.parked, goals=goals)
 
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -420,5 +429,6 @@ def plan_to_json(view: PlanView) -> dict[str, Any]:
             for column in view.columns
         ],
         "nodes": [_node_json(node) for node in view.nodes],
+        "goals": None if view.goals is None else goals_section_to_json(view.goals),
         "parked_events": view.parked,
     }

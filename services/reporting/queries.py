@@ -9,6 +9,17 @@ from plumbing import parking
 from plumbing.database import Connection
 from plumbing.projection import active_generation, schema_name
 from services.reporting.goals_projection import GoalsProjection
+from services.reporting.goals_view import (
+    AssessmentRow,
+    CommitmentRow,
+    GoalRow,
+    GoalsInput,
+    IndicatorRow,
+    MeasurementRow,
+    NoteRow,
+    PerspectiveRow,
+    UnitName,
+)
 from services.reporting.plan import (
     FigureRow,
     FrameChangeRow,
@@ -16,6 +27,7 @@ from services.reporting.plan import (
     NetInvestmentRow,
     PlanInput,
     UnitRow,
+    UnknownUnit,
 )
 from services.reporting.projection import BudgetProjection
 
@@ -37,7 +49,8 @@ async def use_active_generations(conn: Connection, projections: Sequence[str]) -
         if generation is None:
             return False
         schemas.append(schema_name(projection, generation))
-    await conn.execute(f"SET LOCAL search_path TO {', '.join(schemas)}")
+    # public last: where the generations are named, so the path can be pointed again.
+    await conn.execute(f"SET LOCAL search_path TO {', '.join([*schemas, 'public'])}")
     return True
 
 
@@ -53,8 +66,9 @@ async def in_active_generation(
         return await read(conn)
 
 
-async def plan_input(pool: asyncpg.Pool, year: int) -> PlanInput:
-    """Everything the plan for ``year`` shows, read in one consistent snapshot."""
+async def plan_input(pool: asyncpg.Pool, year: int, unit_code: str | None = None) -> PlanInput:
+    """Everything the plan for ``year`` shows, read in one consistent snapshot; with
+    ``unit_code``, the result goals of its subtree too."""
 
     async def read(conn: Connection) -> PlanInput:
         years = [year - 1, year + 2]
@@ -81,6 +95,12 @@ async def plan_input(pool: asyncpg.Pool, year: int) -> PlanInput:
             "SELECT unit_code, year, section, text FROM narratives WHERE year = $1", year
         )
         parked, _ = await parking.counts(conn)
+        goals = None
+        if unit_code is not None and await use_active_generations(
+            conn, (GoalsProjection.name, BudgetProjection.name)
+        ):
+            goals = await read_goals(conn, unit_code, year)
+            parked += goals.parked
         return PlanInput(
             units=[UnitRow(**dict(r)) for r in units],
             figures=[FigureRow(**dict(r)) for r in figures],
@@ -88,9 +108,109 @@ async def plan_input(pool: asyncpg.Pool, year: int) -> PlanInput:
             net_investments=[NetInvestmentRow(**dict(r)) for r in investments],
             narratives=[NarrativeRow(**dict(r)) for r in narratives],
             parked=parked,
+            goals=goals,
         )
 
     return await in_active_generation(pool, read)
+
+
+# The unit and its subtree, each with its path of registration orders (tree order when
+# sorted); a parent cycle in bad data ends at a depth no tree reaches.
+_SUBTREE_SQL = """
+WITH RECURSIVE walk (code, name, path) AS (
+    SELECT code, name, ARRAY[ord] FROM units WHERE code = $1
+    UNION ALL
+    SELECT u.code, u.name, walk.path || u.ord FROM units u JOIN walk ON u.parent_code = walk.code
+    WHERE cardinality(walk.path) < 64
+), tree AS (
+    SELECT DISTINCT ON (code) code, name, path FROM walk ORDER BY code, cardinality(path)
+)
+"""
+
+
+def _rows(cls: Callable[..., T], records: Sequence[asyncpg.Record]) -> list[T]:
+    return [cls(**dict(r)) for r in records]
+
+
+async def read_goals(conn: Connection, unit_code: str, year: int) -> GoalsInput:
+    """The goals of ``unit_code``'s subtree whose years cover ``year``, with what hangs on
+    them; the search path names the goals and the budget projections' generations."""
+    units = await conn.fetch(_SUBTREE_SQL + "SELECT code, name FROM tree ORDER BY path", unit_code)
+    goals = await conn.fetch(
+        _SUBTREE_SQL + "SELECT g.goal_id, g.unit_code, g.perspective_id, g.title, g.first_year,"
+        ' g.last_year, g.decision, g.ord AS "order"'
+        " FROM goals g JOIN tree t ON t.code = g.unit_code"
+        " WHERE $2 BETWEEN g.first_year AND g.last_year ORDER BY t.path, g.ord",
+        unit_code,
+        year,
+    )
+    goal_ids = [g["goal_id"] for g in goals]
+    commitments = await conn.fetch(
+        "SELECT commitment_id, goal_id, kind, text, follow_up, by_gender, target_comparison,"
+        " target_value, target_unit, target_due_year, target_due_on, baseline_value,"
+        ' baseline_women, baseline_men, baseline_period, baseline_source, ord AS "order"'
+        " FROM commitments WHERE goal_id = ANY($1::text[]) ORDER BY ord",
+        goal_ids,
+    )
+    commitment_ids = [c["commitment_id"] for c in commitments]
+    indicators = await conn.fetch(
+        "SELECT indicator_id, commitment_id, goal_id, name, cadence, follow_up, unit, by_gender,"
+        ' ord AS "order" FROM indicators'
+        " WHERE goal_id = ANY($1::text[]) OR commitment_id = ANY($2::text[]) ORDER BY ord",
+        goal_ids,
+        commitment_ids,
+    )
+    measures = commitment_ids + [i["indicator_id"] for i in indicators]
+    notes = await conn.fetch(
+        'SELECT note_id, attached_to, kind, text, ord AS "order" FROM notes'
+        " WHERE attached_to = ANY($1::text[]) ORDER BY ord",
+        goal_ids + measures,
+    )
+    values = "measure_id, period, total, women, men, source, recorded_at"
+    measurements = await conn.fetch(
+        f"SELECT {values} FROM measurements WHERE measure_id = ANY($1::text[])", measures
+    )
+    history = await conn.fetch(
+        f"SELECT {values} FROM measurement_history WHERE measure_id = ANY($1::text[]) ORDER BY ord",
+        measures,
+    )
+    assessments = await conn.fetch(
+        "SELECT commitment_id, period, status, comment FROM activity_assessments"
+        " WHERE commitment_id = ANY($1::text[])",
+        commitment_ids,
+    )
+    perspectives = await conn.fetch(
+        'SELECT perspective_id, board_code, name, position, parent_id, ord AS "order"'
+        " FROM perspectives ORDER BY ord"
+    )
+    parked, _ = await parking.counts(conn)
+    return GoalsInput(
+        units=_rows(UnitName, units),
+        perspectives=_rows(PerspectiveRow, perspectives),
+        goals=_rows(GoalRow, goals),
+        commitments=_rows(CommitmentRow, commitments),
+        indicators=_rows(IndicatorRow, indicators),
+        notes=_rows(NoteRow, notes),
+        measurements=_rows(MeasurementRow, measurements),
+        measurement_history=_rows(MeasurementRow, history),
+        assessments=_rows(AssessmentRow, assessments),
+        parked=parked,
+    )
+
+
+async def goals_input(pool: asyncpg.Pool, unit_code: str, year: int) -> GoalsInput:
+    """The goals view's rows, in one snapshot of the goals and the budget projections.
+
+    Raises UnknownUnit when the organisation tree has no ``unit_code``.
+    """
+
+    async def read(conn: Connection) -> GoalsInput:
+        data = await read_goals(conn, unit_code, year)
+        if not data.units:
+            raise UnknownUnit(unit_code)
+        return data
+
+    return await in_active_generation(pool, read, (GoalsProjection.name, BudgetProjection.name))
 
 
 # Every projection of reporting, with how an operator's listing names it.
