@@ -5,17 +5,17 @@ The service hands over how to make its command handler (its decisions) and its H
 """
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import asyncpg
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from contracts.service import WriteService
-from plumbing import telemetry
+from plumbing import command_routes, telemetry
 from plumbing.command_handler import CommandHandler
 from plumbing.database import create_pool
 from plumbing.eventstore import EventStore
@@ -54,6 +54,29 @@ def streams(declaration: WriteService) -> tuple[StreamSpec, ...]:
             max_age_seconds=90 * DAY,
         ),
     )
+
+
+def command_app(
+    declaration: WriteService,
+    service: CommandHandler[Any],
+    access: Access,
+    check_permission: command_routes.CheckPermission,
+    description: str,
+    reads: Mapping[str, Callable[[], Awaitable[Any]]],
+) -> FastAPI:
+    """The kit's routes for the declaration's commands, and the service's own GET routes
+    (path: what it answers) for anyone who may view."""
+    app = command_routes.create_app(
+        declaration,
+        service,
+        access,
+        check_permission,
+        title=declaration.title.capitalize(),
+        description=description,
+    )
+    for path, read in reads.items():
+        app.get(path, dependencies=[Depends(access.viewer())])(read)
+    return app
 
 
 @dataclass(frozen=True)

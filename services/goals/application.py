@@ -14,10 +14,9 @@ from nats.aio.client import Client
 
 from contracts.budget.service import BUDGET
 from contracts.budget.tree import TREE_EVENTS, OrganisationTree
-from contracts.envelope import Command, Event
+from contracts.envelope import Event
 from contracts.goals.events import GOALS_EVENTS
 from contracts.goals.service import GOALS
-from contracts.scope import Scope
 from plumbing.command_handler import CommandHandler
 from plumbing.eventstore import EventStore
 from plumbing.followed_events import FollowedEvents
@@ -59,17 +58,12 @@ class GoalsDecider:
             self._snapshot = self._tree.copy()
         state.tree = self._snapshot
 
-    def copy(self, state: Catalogue) -> Catalogue:
-        return state.copy()
-
     def versions(self, state: Catalogue) -> dict[str, int]:
         return {CATALOGUE_STREAM: state.version}
 
-    def decide(self, state: Catalogue, command: Command, scope: Scope | None) -> Event:
-        return decisions.decide(state, command, scope)
-
-    def stream_for(self, event: Event) -> str:
-        return decisions.stream_for(event)
+    copy = staticmethod(Catalogue.copy)
+    decide = staticmethod(decisions.decide)
+    stream_for = staticmethod(decisions.stream_for)
 
 
 def budget_tree_events(nc: Client) -> FollowedEvents:

@@ -3,27 +3,16 @@ with the roles that may send each, and the organisation tree."""
 
 from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 
 from contracts.budget.service import BUDGET
-from plumbing import command_routes
 from plumbing.http_identity import Access
+from plumbing.write_service import command_app
 from services.budget.application import BudgetService
 from services.budget.domain.permissions import check_permission
 
 
 def create_app(service: BudgetService, access: Access) -> FastAPI:
-    app = command_routes.create_app(
-        BUDGET,
-        service,
-        access,
-        check_permission,
-        title="Budget",
-        description="Budget, plan och utfall per enhet och år",
-    )
-    viewer = access.viewer()
-
-    @app.get("/api/units", dependencies=[Depends(viewer)])
     async def units() -> list[dict[str, Any]]:
         organisation = await service.organisation()
         return [
@@ -39,4 +28,6 @@ def create_app(service: BudgetService, access: Access) -> FastAPI:
             for u in organisation.units.values()
         ]
 
-    return app
+    description = "Budget, plan och utfall per enhet och år"
+    reads = {"/api/units": units}
+    return command_app(BUDGET, service, access, check_permission, description, reads)

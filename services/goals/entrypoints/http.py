@@ -3,11 +3,11 @@ with the roles that may send each, and the catalogue for a reader."""
 
 from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 
 from contracts.goals.service import GOALS
-from plumbing import command_routes
 from plumbing.http_identity import Access
+from plumbing.write_service import command_app
 from services.goals.application import GoalsService
 from services.goals.domain.catalogue import Catalogue
 from services.goals.domain.permissions import check_permission
@@ -34,18 +34,8 @@ def catalogue_json(catalogue: Catalogue) -> dict[str, list[dict[str, Any]]]:
 
 
 def create_app(service: GoalsService, access: Access) -> FastAPI:
-    app = command_routes.create_app(
-        GOALS,
-        service,
-        access,
-        check_permission,
-        title="Mål",
-        description="Perspektiv, resultatmål, åtaganden, indikatorer och mätvärden",
-    )
-    viewer = access.viewer()
-
-    @app.get("/api/goals", dependencies=[Depends(viewer)])
     async def goals() -> dict[str, list[dict[str, Any]]]:
         return catalogue_json(await service.catalogue())
 
-    return app
+    description = "Perspektiv, resultatmål, åtaganden, indikatorer och mätvärden"
+    return command_app(GOALS, service, access, check_permission, description, {"/api/goals": goals})
