@@ -181,7 +181,6 @@ REFUSALS = [
     ("define-perspective", perspective("samhalle"), "perspective_id", "används redan"),
     ("make-commitment", commitment("nki"), "commitment_id", "används redan"),
     ("make-commitment", commitment("c", goal_id="none"), "goal_id", "finns inte"),
-    ("make-commitment", commitment("c", target=None), "target", "målnivå"),
     ("make-commitment", commitment("c", kind="activity", target=TARGET), "target", "ingen"),
     (
         "make-commitment",
@@ -217,7 +216,7 @@ REFUSALS = [
     ("record-measurement", measurement("none", total="1"), "measure_id", "finns"),
     ("record-measurement", measurement("akt", total="1"), "measure_id", "assess-activity"),
     ("record-measurement", measurement("ind", women="1"), "women", "könsuppdelat"),
-    ("assess-activity", assessment("nki"), "commitment_id", "ingen aktivitet"),
+    ("assess-activity", assessment("nki"), "commitment_id", "har en målnivå"),
     ("reword-goal", {"goal_id": "none", "title": "x"}, "goal_id", "finns inte"),
     ("retire-goal", {"goal_id": "none", "last_year": 2012}, "goal_id", "finns inte"),
     ("retire-goal", {"goal_id": "mal", "last_year": 2010}, "last_year", "första år"),

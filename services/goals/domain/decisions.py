@@ -109,8 +109,9 @@ def _make_commitment(catalogue: Catalogue, command: Command) -> Event:
     _unused(catalogue, "commitment_id", command.commitment_id)
     if _known_goal(catalogue, command.goal_id).retired:
         raise refuse("goal_id", f"resultatmålet {command.goal_id} har avslutats")
-    if command.kind is CommitmentKind.KEY_FIGURE and command.target is None:
-        raise refuse("target", "ett nyckeltal måste ha en målnivå")
+    # A key figure may be followed without a target level: the plan has such ("the digital
+    # divide shall shrink", "self-financing shall rise from its 2009 level"); it is then
+    # measured and shown, and its attainment is not judged.
     if command.kind is CommitmentKind.ACTIVITY and command.target is not None:
         raise refuse("target", "en aktivitet har ingen målnivå; den bedöms med assess-activity")
     if command.baseline is not None and not command.by_gender:
@@ -182,10 +183,12 @@ def _assess_activity(catalogue: Catalogue, command: Command) -> Event:
     commitment = catalogue.commitments.get(command.commitment_id)
     if commitment is None:
         raise refuse("commitment_id", f"åtagandet {command.commitment_id} finns inte")
-    if commitment.kind is not CommitmentKind.ACTIVITY:
+    # What has a target level is judged by its measurements; what has none (an activity,
+    # or a key figure the plan gives no level) is judged by a controller's assessment.
+    if commitment.target is not None:
         raise refuse(
             "commitment_id",
-            f"åtagandet {command.commitment_id} är ingen aktivitet; "
+            f"åtagandet {command.commitment_id} har en målnivå och bedöms mot sina mätvärden; "
             "dess värden registreras med record-measurement",
         )
     return event_from(command, ActivityAssessed)
