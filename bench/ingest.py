@@ -946,9 +946,8 @@ def main(argv: list[str] | None = None) -> int:
                 data_dir=tmp,
                 nats_url=nats_server.url,
                 postgres_url=None,
-                budget_port=free_port(),
-                relay_port=free_port(),
                 reporting_port=free_port(),
+                ports={process: free_port() for process in SERVICES},
                 http_host="127.0.0.1",
             )
         )

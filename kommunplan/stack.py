@@ -245,7 +245,22 @@ def _start_with_demo(stack: Stack) -> str:
         print(f"Måldata: {sent} kommandon skickade över NATS.", flush=True)
     goal_count = goals_demo_count()
     wait_until(lambda: _goals_listed(stack) >= goal_count, 120, "the goals to be stored")
+    wait_until(lambda: _goals_in_plan(stack) >= goal_count, 120, "the goals to be projected")
     return nats_url
+
+
+def _goals_in_plan(stack: Stack) -> int:
+    """How many result goals the plan's goals section shows."""
+    stack.check_alive()
+    plan = http_get_json(f"{stack.url('reporting')}/api/plan/KS/2011", stack.reader_token())
+    section = plan.get("goals") if isinstance(plan, dict) else None
+    if not isinstance(section, dict):
+        return 0
+    return sum(
+        len(perspective["goals"])
+        for unit in section["units"]
+        for perspective in unit["perspectives"]
+    )
 
 
 def _print_urls(stack: Stack, nats_url: str) -> None:
@@ -253,6 +268,7 @@ def _print_urls(stack: Stack, nats_url: str) -> None:
         "\nKommunplan är igång:\n"
         f"  Planen (HTML):      {stack.url('reporting')}/plan/KS/2011\n"
         f"  Planen (JSON):      {stack.url('reporting')}/api/plan/KS/2011\n"
+        f"  Målen (HTML):       {stack.url('reporting')}/mal/KS/2011\n"
         f"  Budget-API:         {stack.url('budget')}/docs\n"
         f"  Mål-API:            {stack.url('goals')}/docs\n"
         "  Token för API:t:    python3 run.py token --role controller --units IT\n"

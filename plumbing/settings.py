@@ -94,10 +94,8 @@ class StackSettings(BaseSettings):
     # Each process listens on a port of its own: reporting's views on ``reporting_port``,
     # every other process on the next ones, in the order of kommunplan.processes (budget
     # 8001, budget-relay 8002, goals 8003, goals-relay 8004). ``ports`` overrides any
-    # process's ({"goals": 9003}); budget_port and relay_port (budget-relay's) too.
+    # process's, as JSON in KOMMUNPLAN_PORTS: {"goals": 9003}.
     reporting_port: int = 8000
-    budget_port: int | None = None
-    relay_port: int | None = None
     ports: dict[str, int] = Field(default_factory=dict)
     http_host: str = "127.0.0.1"
     systems: dict[str, list[str]] = Field(
@@ -119,8 +117,7 @@ class StackSettings(BaseSettings):
 
     def port(self, process: str, processes: Sequence[str]) -> int:
         """The port ``process`` listens on, one of ``processes`` (kommunplan.processes)."""
-        named = {"budget": self.budget_port, "budget-relay": self.relay_port, **self.ports}
-        given = named.get(process)
+        given = self.ports.get(process)
         if given is not None:
             return given
         if process == "reporting":

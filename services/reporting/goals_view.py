@@ -393,7 +393,7 @@ def _unit_goals(
 
 
 def build_goals_section(data: GoalsInput | None, root_name: str, year: int) -> GoalsSection:
-    """The plan's goals section: per unit with goals, in tree order, per perspective."""
+    """The plan's goals section: per unit with goals, per perspective."""
     if data is None:
         return GoalsSection(
             SECTION_TITLE, INTRODUCTION, (), (), "Resultatmålen har ännu inte lästs in."
@@ -404,10 +404,13 @@ def build_goals_section(data: GoalsInput | None, root_name: str, year: int) -> G
     for goal in _by_order(data.goals):
         if goal.first_year <= year <= goal.last_year:
             by_unit.setdefault(goal.unit_code, []).append(goal)
+    # Administrations come in the order the board adopted their goals, as the plan prints
+    # them (Kommunledningsförvaltningen before Näringsliv och tillväxt), not in tree order.
+    under_root = {unit.code: unit for unit in data.units}
     units = tuple(
-        _unit_goals(index, unit, by_unit[unit.code], footnotes)
-        for unit in data.units
-        if unit.code in by_unit
+        _unit_goals(index, under_root[code], goals, footnotes)
+        for code, goals in by_unit.items()
+        if code in under_root
     )
     empty = None if units else f"Inga resultatmål är registrerade för {root_name} år {year}."
     return GoalsSection(SECTION_TITLE, INTRODUCTION, units, tuple(footnotes.notes), empty)

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -14,7 +15,8 @@ import asyncpg
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from kommunplan.processes import DATABASES
+from kommunplan.demo import goals_demo_count
+from kommunplan.processes import DATABASES, SERVICES
 from kommunplan.stack import http_get_json
 from plumbing.embedded import free_port
 from tests.servers import Servers
@@ -46,17 +48,17 @@ async def _drop_databases(server_url: str, names: set[str]) -> None:
 
 def _environment(servers: Servers, data_dir: Path) -> tuple[dict[str, str], int]:
     """What `up` is started with, and the port the plan is served on."""
-    ports = {name: free_port() for name in ("BUDGET", "RELAY", "REPORTING")}
+    ports = {process: free_port() for process in SERVICES}
     env = dict(os.environ)
     env.update(
         {
             "KOMMUNPLAN_NATS_URL": servers.nats_url,
             "KOMMUNPLAN_POSTGRES_URL": servers.postgres_url,
             "KOMMUNPLAN_DATA_DIR": str(data_dir),
-            **{f"KOMMUNPLAN_{name}_PORT": str(port) for name, port in ports.items()},
+            "KOMMUNPLAN_PORTS": json.dumps(ports),
         }
     )
-    return env, ports["REPORTING"]
+    return env, ports["reporting"]
 
 
 @contextlib.contextmanager
@@ -90,6 +92,11 @@ def _assert_plan_served(reporting_port: int) -> None:
     plan = _plan(reporting_port)
     assert isinstance(plan, dict)
     assert plan["nodes"][0]["figures"][2]["tkr"]["net"] == "-109 550"
+    # The goals demo went through the goals service and is in the plan's goals section.
+    goals = plan["goals"]
+    assert [unit["code"] for unit in goals["units"]] == ["KLF", "NÄT"]
+    adopted = sum(len(p["goals"]) for u in goals["units"] for p in u["perspectives"])
+    assert adopted == goals_demo_count()
 
 
 async def test_up_uses_the_servers_in_the_environment_loads_the_demo_and_stops_on_ctrl_c(

@@ -55,7 +55,7 @@ def test_each_process_gets_a_port_of_its_own_unless_told_otherwise() -> None:
         "goals": 8003,
         "goals-relay": 8004,
     }
-    moved = Stack(StackSettings(reporting_port=9000, budget_port=9100, ports={"goals": 9200}))
+    moved = Stack(StackSettings(reporting_port=9000, ports={"budget": 9100, "goals": 9200}))
     assert [moved.port(p) for p in ("reporting", "budget", "budget-relay", "goals")] == [
         9000,
         9100,
