@@ -93,6 +93,7 @@ class ProjectionRunner:
         source: Source,
         batch_size: int = 500,
         ack_wait_seconds: float = 30.0,
+        status_name: str = "projektion",  # how /ready names it, in Swedish
     ) -> None:
         self._pool = pool
         self._nc = nc
@@ -102,7 +103,7 @@ class ProjectionRunner:
         self._batch_size = batch_size
         self._ack_wait = ack_wait_seconds
         self._tracer = telemetry.tracer("plumbing.projection")
-        self.status = WorkerStatus("projektion")
+        self.status = WorkerStatus(status_name)
 
     def _consumer(self, generation: int) -> Consumer:
         return Consumer(

@@ -18,7 +18,7 @@ from plumbing.http_identity import Access
 from plumbing.jetstream import connect
 from plumbing.migrations import migrate
 from plumbing.projection import MIGRATIONS, ProjectionRunner, Source
-from plumbing.readiness import WorkerStatus, add_health_routes
+from plumbing.readiness import add_health_routes
 from plumbing.service import serve
 from plumbing.settings import ServiceSettings
 from services.reporting.goals_projection import GOALS_EVENTS, GoalsProjection
@@ -62,10 +62,14 @@ async def build(settings: ServiceSettings) -> ReportingProcess:
         pool, nc, BudgetProjection(), BUDGET_EVENTS, settings.batch_size, settings.ack_wait_seconds
     )
     goals_runner = ProjectionRunner(
-        pool, nc, GoalsProjection(), GOALS_EVENTS, settings.batch_size, settings.ack_wait_seconds
+        pool,
+        nc,
+        GoalsProjection(),
+        GOALS_EVENTS,
+        settings.batch_size,
+        settings.ack_wait_seconds,
+        status_name="projektion mål",
     )
-    # Each runner tells /ready how it fares under a name of its own.
-    goals_runner.status = WorkerStatus("projektion mål")
     app = create_app(pool, Access.from_settings(settings))
     return ReportingProcess(
         pool=pool, nc=nc, js=js, runner=runner, goals_runner=goals_runner, app=app
