@@ -39,7 +39,13 @@ from kommunplan.demo import goals_demo_count
 from services.budget.demo_data import UNITS
 from services.goals.demo_data import goals_demo_commands, goals_demo_measurements
 
-SEED = Path(os.environ.get("KOMMUNPLAN_SEED", "/work/shared/seed/000_caf97ba528c8fed6.txt"))
+# The seed lies beside the project (../shared/seed), unless KOMMUNPLAN_SEED names it.
+SEED = Path(
+    os.environ.get(
+        "KOMMUNPLAN_SEED",
+        Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_caf97ba528c8fed6.txt",
+    )
+)
 
 # --- The normalisation -------------------------------------------------------------------------
 
