@@ -17,9 +17,19 @@ class NotPermitted(Refused):
     """Refused for who sent it, not for what it says: the sender may not do this."""
 
 
+class NotKnownYet(Refused):
+    """Refused for naming something another service owns that has not reached this one yet
+    (a unit budget registered a moment ago and has not yet published). It may come: the
+    command handler gives the owner a moment to publish before the refusal stands."""
+
+
 def refuse(field: str, message: str) -> Refused:
     return Refused(Problem(field=field, message=message))
 
 
 def not_permitted(field: str, message: str) -> NotPermitted:
     return NotPermitted(Problem(field=field, message=message))
+
+
+def not_known_yet(field: str, message: str) -> NotKnownYet:
+    return NotKnownYet(Problem(field=field, message=message))

@@ -12,7 +12,7 @@ from opentelemetry import trace
 from opentelemetry.trace import Span
 
 from contracts.envelope import Command, Event
-from contracts.refusal import NotPermitted, Refused
+from contracts.refusal import NotKnownYet, NotPermitted, Refused
 from contracts.rejection import Problem
 from contracts.scope import Scope
 from plumbing import telemetry
@@ -32,9 +32,19 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 
+# How long a batch waits, at most, for what another service has stored but not yet
+# published (its relay polls every 20 ms), before a NotKnownYet refusal stands.
+WAIT_FOR_OWNERS_SECONDS = 2.0
+FIRST_PAUSE_SECONDS = 0.02
+LONGEST_PAUSE_SECONDS = 0.25
+
 
 class TooManyConflicts(Exception):
     """Other writers kept changing the same streams; the batch is tried again later."""
+
+
+class _OwnersMayCatchUp(Exception):
+    """A request was refused for naming what another service may not have published yet."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,7 @@ class Accepted:
 class Rejected:
     problems: list[Problem]
     not_permitted: bool = False  # refused for who sent it rather than for what it says
+    not_known_yet: bool = False  # refused for naming what another service may yet publish
 
 
 @dataclass(frozen=True)
@@ -131,14 +142,26 @@ class CommandHandler(Generic[State]):
         # them (or a refusal that may be one, see _refused_but_known), and only then are
         # all the known ids looked up, saving a round trip.
         look_up_known = False
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        attempt = 0
+        waited, pause = 0.0, FIRST_PAUSE_SECONDS
+        while attempt < MAX_ATTEMPTS:
+            may_wait = waited < WAIT_FOR_OWNERS_SECONDS
             try:
-                return await self._handle_once(requests, position, before_commit, look_up_known)
+                return await self._handle_once(
+                    requests, position, before_commit, look_up_known, may_wait
+                )
+            except _OwnersMayCatchUp:
+                # Not an attempt: the batch is decided again once the owners have had a
+                # moment to publish (catch_up then brings what they did).
+                await asyncio.sleep(pause)
+                waited, pause = waited + pause, min(pause * 2, LONGEST_PAUSE_SECONDS)
+                continue
             except DuplicateMessageError:
                 look_up_known = True
             except ConcurrencyError as error:
-                log.info("attempt %d: %s; deciding again", attempt, error)
+                log.info("attempt %d: %s; deciding again", attempt + 1, error)
                 self._forget()
+            attempt += 1
         raise TooManyConflicts(f"gave up after {MAX_ATTEMPTS} concurrent conflicts")
 
     async def _refused_but_known(
@@ -196,6 +219,7 @@ class CommandHandler(Generic[State]):
         position: Position | None,
         before_commit: BeforeCommit | None,
         look_up_known: bool,
+        may_wait: bool = False,
     ) -> list[Outcome]:
         await self._decider.catch_up(self._state, self._store)
         known = (
@@ -229,7 +253,13 @@ class CommandHandler(Generic[State]):
             try:
                 event = self._decider.decide(state, request.command, request.scope)
             except Refused as refusal:
-                outcomes.append(Rejected(refusal.problems, isinstance(refusal, NotPermitted)))
+                outcomes.append(
+                    Rejected(
+                        refusal.problems,
+                        isinstance(refusal, NotPermitted),
+                        isinstance(refusal, NotKnownYet),
+                    )
+                )
                 continue
             seen.add(message_id)
             stream_id = self._decider.stream_for(event)
@@ -239,6 +269,10 @@ class CommandHandler(Generic[State]):
             new_event = _to_store(request, event, stream_id, versions[stream_id], span)
             decided.append((request, new_event))
             outcomes.append(Accepted([new_event.event_id]))
+        if may_wait and any(isinstance(o, Rejected) and o.not_known_yet for o in outcomes):
+            for span in spans:
+                span.end()
+            raise _OwnersMayCatchUp()
         if not look_up_known and await self._refused_but_known(requests, outcomes):
             raise DuplicateMessageError("a refused message was stored before")
         try:

@@ -2,6 +2,7 @@
 knows come from budget's published events; every refusal names its field in Swedish and
 stores nothing, over HTTP (422) and over NATS (a Rejection on goals.rejected.<system>)."""
 
+import functools
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -33,6 +34,7 @@ class System:
     goals: GoalsProcess
     goals_database: str
     http: httpx.AsyncClient
+    budget_database: str
 
 
 def unit(code: str, parent: str | None, kind: str = "unit") -> dict[str, Any]:
@@ -122,7 +124,7 @@ async def system(servers: Servers) -> AsyncIterator[System]:
             return old is not None and old.closed_on is not None
 
         await eventually(tree_known)
-        found = System(nc, js, goals, goals_database, http)
+        found = System(nc, js, goals, goals_database, http, budget_database)
         for command, body in (
             ("define-perspective", perspective("samhalle")),
             ("define-perspective", perspective("skola", board="BUN")),
@@ -264,6 +266,22 @@ async def test_a_goal_sent_right_after_budget_published_its_unit_is_accepted(
     listed = await system.http.get("/api/goals", headers=bearer("reader"))
     assert listed.status_code == 200
     assert "nytt-mal" in {g["goal_id"] for g in listed.json()["goals"]}
+
+
+async def test_a_goal_sent_as_soon_as_budget_has_stored_its_unit_is_accepted(
+    system: System,
+) -> None:
+    """Budget's relay may not have published the unit yet: goals waits a moment for it
+    rather than refusing a unit that exists."""
+    for n in range(5):
+        code = f"NY{n}"
+        await send(system.js, "budget", "register-unit", unit(code, "KLF"))
+        stored = f"SELECT count(*) FROM events WHERE payload->>'unit_code' = '{code}'"
+        await eventually(
+            functools.partial(count, system.budget_database, stored), until=lambda c: c == 1
+        )
+        response = await post(system, "adopt-goal", goal(f"ny-{n}", unit_code=code))
+        assert response.status_code == 201, response.text
 
 
 async def test_a_message_id_used_twice_is_refused_and_stored_once(system: System) -> None:
