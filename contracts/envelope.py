@@ -101,6 +101,14 @@ class Command(BaseModel):
     message_id: UUID = Field(default_factory=uuid4)
     actor: Name = Field(description="Person or account acting")
     occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    # Set by a service whose own event leads it to send this command (projects' 10 % rule):
+    # the stored event then names that event as its cause, in that event's correlation.
+    causation_id: UUID | None = Field(
+        default=None, description="The event that caused this command, if one did"
+    )
+    correlation_id: UUID | None = Field(
+        default=None, description="The correlation of the causing event, if one did"
+    )
 
 
 E = TypeVar("E", bound=Event)

@@ -306,8 +306,8 @@ def _to_store(
         "source_system": request.source_system,
         "actor": request.command.actor,
         **({"actor_name": request.actor_name} if request.actor_name else {}),
-        "correlation_id": message_id,
-        "causation_id": message_id,
+        "correlation_id": str(request.command.correlation_id or message_id),
+        "causation_id": str(request.command.causation_id or message_id),
         **_trace_metadata(request, span),
     }
     return NewEvent(

@@ -6,6 +6,7 @@ from contracts.budget.fields import (
     MonthFigures,
     NarrativeFields,
     NetInvestmentFields,
+    ProjectShareFields,
     UnitClosing,
     UnitMove,
     UnitRegistration,
@@ -59,6 +60,10 @@ class WriteNarrative(Command, NarrativeFields):
     command_name = "write-narrative"
 
 
+class SetProjectShare(Command, ProjectShareFields):
+    command_name = "set-project-share"
+
+
 BUDGET_COMMANDS: dict[str, type[Command]] = {
     cls.command_name: cls
     for cls in (
@@ -73,5 +78,6 @@ BUDGET_COMMANDS: dict[str, type[Command]] = {
         ChangeFrame,
         SetNetInvestment,
         WriteNarrative,
+        SetProjectShare,
     )
 }

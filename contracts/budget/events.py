@@ -6,6 +6,7 @@ from contracts.budget.fields import (
     MonthFigures,
     NarrativeFields,
     NetInvestmentFields,
+    ProjectShareFields,
     UnitClosing,
     UnitMove,
     UnitRegistration,
@@ -65,6 +66,12 @@ class NarrativeWritten(Event, NarrativeFields):
     event_type = "NarrativeWritten"
 
 
+class ProjectShareSet(Event, ProjectShareFields):
+    """The project office's revenue from one project for a year; replaces the earlier one."""
+
+    event_type = "ProjectShareSet"
+
+
 BUDGET_EVENTS: dict[str, type[Event]] = {
     cls.event_type: cls
     for cls in (
@@ -79,5 +86,6 @@ BUDGET_EVENTS: dict[str, type[Event]] = {
         FrameChanged,
         NetInvestmentSet,
         NarrativeWritten,
+        ProjectShareSet,
     )
 }

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from contracts.identifiers import Identifier
 from contracts.money import Amount
 from contracts.text import MULTI_LINE, SINGLE_LINE, Name, excerpt
 
@@ -183,3 +184,15 @@ class NarrativeFields(_Fields):
     year: Year
     section: NarrativeSection
     text: NarrativeText
+
+
+class ProjectShareFields(_Fields):
+    """The project office's revenue from a project it runs: its share (10 %) of the project's
+    budget for the year, as the projects service decides it. Set again for the same project
+    and year, it replaces the earlier share."""
+
+    unit_code: UnitCode = Field(description="The project office")
+    year: Year
+    project_code: Identifier
+    project_budget: Amount
+    revenue: Amount

@@ -105,9 +105,7 @@ class OrganisationTree:
             current = unit.parent_code if unit is not None else None
         return False
 
-    def check_written_within(
-        self, scope: Scope, written: Iterable[tuple[str, str | None]]
-    ) -> None:
+    def check_written_within(self, scope: Scope, written: Iterable[tuple[str, str | None]]) -> None:
         """Refuse (NotPermitted) when a unit written for, as (field, unit code), lies outside
         ``scope``.
 

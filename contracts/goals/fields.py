@@ -9,22 +9,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from contracts.budget.fields import FIRST_YEAR, LAST_YEAR, DecisionReference, UnitCode, Year
 from contracts.goals.measure import MeasureValue
+from contracts.identifiers import Identifier
 from contracts.text import MULTI_LINE, SINGLE_LINE, Name, excerpt
 
-IDENTIFIER_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
-
-Identifier = Annotated[
-    str,
-    Field(
-        max_length=80,
-        pattern=IDENTIFIER_PATTERN,
-        description=(
-            "The sender's id for a perspective, goal, commitment, indicator or note: lower-case"
-            " letters a–z, digits and hyphens, chosen once and never reused"
-        ),
-        examples=["klf-bra-verksamhetslokaler"],
-    ),
-]
 Wording = Annotated[
     str,
     Field(min_length=1, max_length=2000, description="As the plan prints it"),

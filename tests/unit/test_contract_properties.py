@@ -75,9 +75,16 @@ VALID: dict[str, dict[str, Any]] = {
         "section": "activity_changes",
         "text": "Rad ett.\r\n\tRad två.",
     },
+    "set-project-share": {
+        "unit_code": "PROJ",
+        "year": 2011,
+        "project_code": "kommunikationsplattform",
+        "project_budget": "300000",
+        "revenue": "30000",
+    },
 }
 COMMON = {"message_id": "5f0c8a52-8c1c-4f4e-9a53-3f1a1d2f6b11", "actor": "ekonomisystem"}
-AMOUNT_FIELDS = {"revenue", "costs", "amount"}
+AMOUNT_FIELDS = {"revenue", "costs", "amount", "project_budget"}
 SCHEMAS = {
     name: jsonschema_rs.validator_for(all_schemas()[f"budget/commands/{name}.json"])
     for name in BUDGET_COMMANDS

@@ -14,6 +14,7 @@ from contracts.budget.commands import (
     RenameUnit,
     SetFigures,
     SetNetInvestment,
+    SetProjectShare,
     WriteNarrative,
 )
 from contracts.budget.events import (
@@ -23,6 +24,7 @@ from contracts.budget.events import (
     FrameChanged,
     NarrativeWritten,
     NetInvestmentSet,
+    ProjectShareSet,
 )
 from contracts.envelope import Command, Event
 from contracts.refusal import refuse
@@ -58,10 +60,15 @@ def _month_figures(
 
 
 def _per_year(
-    event_type: type[FrameChanged] | type[NetInvestmentSet] | type[NarrativeWritten],
+    event_type: type[FrameChanged]
+    | type[NetInvestmentSet]
+    | type[NarrativeWritten]
+    | type[ProjectShareSet],
 ) -> Callable[[Organisation, Command], Event]:
     def decide(org: Organisation, command: Command) -> Event:
-        assert isinstance(command, ChangeFrame | SetNetInvestment | WriteNarrative)
+        assert isinstance(
+            command, ChangeFrame | SetNetInvestment | WriteNarrative | SetProjectShare
+        )
         org.open_on(command.unit_code, _year_start(command.year))
         return event_from(command, event_type)
 
@@ -92,6 +99,7 @@ DECISIONS: dict[type[Command], Callable[[Organisation, Command], Event]] = {
     ChangeFrame: _per_year(FrameChanged),
     SetNetInvestment: _per_year(NetInvestmentSet),
     WriteNarrative: _per_year(NarrativeWritten),
+    SetProjectShare: _per_year(ProjectShareSet),
 }
 
 

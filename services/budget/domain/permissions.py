@@ -27,6 +27,8 @@ _TREE = (
 ROLES_FOR: dict[type[Command], frozenset[str]] = {
     **{command: frozenset({CONTROLLER, PLANNER}) for command in _FIGURES},
     **{command: frozenset({PLANNER}) for command in _TREE},
+    # Sent by the projects service as a project office's budget changes; by hand, a planner's.
+    commands.SetProjectShare: frozenset({PLANNER}),
 }
 
 

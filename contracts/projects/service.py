@@ -1,0 +1,16 @@
+"""The projects service's contract; it learns the units from budget's events and the result
+goals from goals'."""
+
+from contracts.budget.service import BUDGET
+from contracts.goals.service import GOALS
+from contracts.projects.commands import PROJECTS_COMMANDS
+from contracts.projects.events import PROJECTS_EVENTS
+from contracts.service import WriteService
+
+PROJECTS = WriteService(
+    name="projects",
+    title="projekttjänsten",
+    commands=PROJECTS_COMMANDS,
+    events=PROJECTS_EVENTS,
+    learns_from=(BUDGET, GOALS),
+)
