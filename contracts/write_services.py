@@ -2,6 +2,7 @@
 
 from contracts.budget.service import BUDGET
 from contracts.goals.service import GOALS
+from contracts.projects.service import PROJECTS
 from contracts.service import WriteService
 
-WRITE_SERVICES: tuple[WriteService, ...] = (BUDGET, GOALS)
+WRITE_SERVICES: tuple[WriteService, ...] = (BUDGET, GOALS, PROJECTS)

@@ -93,8 +93,8 @@ class StackSettings(BaseSettings):
     nats_port: int = 4222
     # Each process listens on a port of its own: reporting's views on ``reporting_port``,
     # every other process on the next ones, in the order of kommunplan.processes (budget
-    # 8001, budget-relay 8002, goals 8003, goals-relay 8004). ``ports`` overrides any
-    # process's, as JSON in KOMMUNPLAN_PORTS: {"goals": 9003}.
+    # 8001, budget-relay 8002, goals 8003, goals-relay 8004, projects 8005, projects-relay
+    # 8006). ``ports`` overrides any process's, as JSON in KOMMUNPLAN_PORTS: {"goals": 9003}.
     reporting_port: int = 8000
     ports: dict[str, int] = Field(default_factory=dict)
     http_host: str = "127.0.0.1"
@@ -103,11 +103,13 @@ class StackSettings(BaseSettings):
             "ekonomisystem": ["*"],
             "planeringssystem": ["*"],
             "statistiksystem": ["*"],
+            "projektverktyg": ["*"],
         },
         description=(
             "The register of known sending systems given to the services (see ServiceSettings);"
             " by default those that load the demo, for every unit: the ledger (budget), the"
-            " planning system (the goals catalogue) and the statistics system (measurements)"
+            " planning system (the goals catalogue and the project register), the statistics"
+            " system (measurements) and the project tool (status reports)"
         ),
     )
 

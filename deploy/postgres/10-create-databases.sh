@@ -9,11 +9,13 @@
 # The passwords come from Docker secrets, as files: never in the environment or this file.
 : "${BUDGET_DB_PASSWORD_FILE:?BUDGET_DB_PASSWORD_FILE must be set}"
 : "${GOALS_DB_PASSWORD_FILE:?GOALS_DB_PASSWORD_FILE must be set}"
+: "${PROJECTS_DB_PASSWORD_FILE:?PROJECTS_DB_PASSWORD_FILE must be set}"
 : "${REPORTING_DB_PASSWORD_FILE:?REPORTING_DB_PASSWORD_FILE must be set}"
 
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
     --set=budget_password="$(cat "$BUDGET_DB_PASSWORD_FILE")" \
     --set=goals_password="$(cat "$GOALS_DB_PASSWORD_FILE")" \
+    --set=projects_password="$(cat "$PROJECTS_DB_PASSWORD_FILE")" \
     --set=reporting_password="$(cat "$REPORTING_DB_PASSWORD_FILE")" <<'SQL'
 CREATE ROLE budget LOGIN PASSWORD :'budget_password';
 CREATE DATABASE budget OWNER budget;
@@ -22,6 +24,10 @@ REVOKE ALL ON DATABASE budget FROM PUBLIC;
 CREATE ROLE goals LOGIN PASSWORD :'goals_password';
 CREATE DATABASE goals OWNER goals;
 REVOKE ALL ON DATABASE goals FROM PUBLIC;
+
+CREATE ROLE projects LOGIN PASSWORD :'projects_password';
+CREATE DATABASE projects OWNER projects;
+REVOKE ALL ON DATABASE projects FROM PUBLIC;
 
 CREATE ROLE reporting LOGIN PASSWORD :'reporting_password';
 CREATE DATABASE reporting OWNER reporting;

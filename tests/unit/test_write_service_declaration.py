@@ -35,12 +35,22 @@ def test_the_budget_names_are_those_of_its_declaration() -> None:
 
 
 def test_each_write_service_runs_as_itself_and_its_relay_on_its_own_database() -> None:
-    assert set(SERVICES) == {"budget", "budget-relay", "goals", "goals-relay", "reporting"}
+    assert set(SERVICES) == {
+        "budget",
+        "budget-relay",
+        "goals",
+        "goals-relay",
+        "projects",
+        "projects-relay",
+        "reporting",
+    }
     assert DATABASES == {
         "budget": "budget",
         "budget-relay": "budget",
         "goals": "goals",
         "goals-relay": "goals",
+        "projects": "projects",
+        "projects-relay": "projects",
         "reporting": "reporting",
     }
 
@@ -54,22 +64,21 @@ def test_each_process_gets_a_port_of_its_own_unless_told_otherwise() -> None:
         "budget-relay": 8002,
         "goals": 8003,
         "goals-relay": 8004,
+        "projects": 8005,
+        "projects-relay": 8006,
     }
     moved = Stack(StackSettings(reporting_port=9000, ports={"budget": 9100, "goals": 9200}))
-    assert [moved.port(p) for p in ("reporting", "budget", "budget-relay", "goals")] == [
-        9000,
-        9100,
-        9002,
-        9200,
-    ]
+    assert [
+        moved.port(p) for p in ("reporting", "budget", "budget-relay", "goals", "projects-relay")
+    ] == [9000, 9100, 9002, 9200, 9006]
 
 
 def test_the_demo_systems_are_known_to_the_stack_for_every_unit() -> None:
     systems = StackSettings().systems
-    assert {
-        name: systems.get(name) for name in ("ekonomisystem", "planeringssystem", "statistiksystem")
-    } == {
+    demo = ("ekonomisystem", "planeringssystem", "statistiksystem", "projektverktyg")
+    assert {name: systems.get(name) for name in demo} == {
         "ekonomisystem": ["*"],
         "planeringssystem": ["*"],
         "statistiksystem": ["*"],
+        "projektverktyg": ["*"],
     }
