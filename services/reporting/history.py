@@ -42,6 +42,7 @@ class HistoryEntry:
     correlation_id: UUID  # the sender's message id
     old: Value | None
     new: Value
+    caused_by: UUID | None = None  # the event (of another service) that led to this one
 
     @property
     def what(self) -> str:
@@ -55,6 +56,8 @@ class HistoryEntry:
             return f"Prognos {item}"
         if self.event_type == "FrameChanged":
             return f"Ramförändring {self.year}"
+        if self.event_type == "ProjectShareSet":
+            return f"Projektandel {self.year}, projekt {item}"
         if self.event_type == "NetInvestmentSet":
             return f"Nettoinvesteringar, {_FIGURE_KINDS.get(item, item).lower()} {self.year}"
         return _SECTIONS.get(item, item)
@@ -138,7 +141,8 @@ def value_json(value: Value | None, event_type: str) -> dict[str, Any] | None:
     if value.status is not None:
         result["status"] = value.status
     amounts = {"revenue": value.revenue, "costs": value.costs, "net": net(value)}
-    amounts["amount"] = value.amount
+    # A project share's amount is the project's budget it is a share of.
+    amounts["project_budget" if event_type == "ProjectShareSet" else "amount"] = value.amount
     present = {name: amount for name, amount in amounts.items() if amount is not None}
     result.update({name: format_kronor(amount) for name, amount in present.items()})
     if present:
@@ -166,6 +170,7 @@ def entry_json(entry: HistoryEntry) -> dict[str, Any]:
         "message_id": str(entry.correlation_id),
         "event_id": str(entry.event_id),
         "decision": entry.decision,
+        "caused_by_event_id": None if entry.caused_by is None else str(entry.caused_by),
         "old": value_json(entry.old, entry.event_type),
         "new": value_json(entry.new, entry.event_type),
     }

@@ -31,7 +31,8 @@ _SELECT = (
     + ", ".join(
         [*_ENTRY_COLUMNS, *(f"{age}_{name}" for age in ("old", "new") for name in VALUE_FIELDS)]
     )
-    + " FROM history WHERE unit_code = $1 AND year = $2"
+    + ", c.causation_id AS caused_by FROM history h LEFT JOIN caused_by c USING (event_id)"
+    " WHERE h.unit_code = $1 AND h.year = $2"
 )
 
 
@@ -44,7 +45,10 @@ def _entry(row: Any) -> HistoryEntry:
     new = _value(row, "new")
     assert new is not None  # every event writes a value
     return HistoryEntry(
-        **{name: row[name] for name in _ENTRY_COLUMNS}, old=_value(row, "old"), new=new
+        **{name: row[name] for name in _ENTRY_COLUMNS},
+        old=_value(row, "old"),
+        new=new,
+        caused_by=row["caused_by"],
     )
 
 

@@ -17,6 +17,7 @@ from contracts.budget.events import (
     FrameChanged,
     NarrativeWritten,
     NetInvestmentSet,
+    ProjectShareSet,
 )
 from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
@@ -72,7 +73,13 @@ _INSERT = (
 )
 
 Figure = (
-    FiguresSet | ActualsRecorded | ForecastMade | FrameChanged | NetInvestmentSet | NarrativeWritten
+    FiguresSet
+    | ActualsRecorded
+    | ForecastMade
+    | FrameChanged
+    | NetInvestmentSet
+    | NarrativeWritten
+    | ProjectShareSet
 )
 """The events that change a figure, and so have a history."""
 
@@ -86,7 +93,7 @@ class Subject(NamedTuple):
 
     unit_code: str
     year: int
-    item: str | None  # within the unit and year: a figure's kind, a month, a section
+    item: str | None  # within the unit and year: a figure's kind, a month, a section, a project
     decision: str | None
 
 
@@ -102,6 +109,8 @@ def _subject(event: Figure) -> Subject:
             return Subject(event.unit_code, event.year, event.kind, None)
         case NarrativeWritten():
             return Subject(event.unit_code, event.year, event.section, None)
+        case ProjectShareSet():
+            return Subject(event.unit_code, event.year, event.project_code, None)
         case _:
             assert_never(event)
 

@@ -77,6 +77,16 @@ class NarrativeRow:
 
 
 @dataclass(frozen=True)
+class ProjectShareRow:
+    """The project office's revenue from one project for a year (its share of the budget)."""
+
+    unit_code: str
+    year: int
+    project_code: str
+    revenue: Decimal
+
+
+@dataclass(frozen=True)
 class PlanInput:
     units: Sequence[UnitRow]
     figures: Sequence[FigureRow]
@@ -85,6 +95,7 @@ class PlanInput:
     narratives: Sequence[NarrativeRow]
     parked: int = 0  # events the read models could not take in; the figures may lack them
     goals: GoalsInput | None = None  # None: the goals read models are not there yet
+    project_shares: Sequence[ProjectShareRow] = ()
 
 
 DRAFT = "proposed"
@@ -136,6 +147,9 @@ class Cell(Generic[V]):
     difference: V | None = None  # own minus children, only when both exist and differ
     status: str | None = None  # of the own figure: proposed / adopted / revised
     decision: str | None = None  # of the own figure
+    # The part of the revenue that is the project office's shares of project budgets: its
+    # own, or rolled up from below; None where the value has none.
+    project_shares: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -220,13 +234,20 @@ def _sum(values: Sequence[V]) -> V | None:
 
 
 def _cell(
-    own: V | None, below: Sequence[V], status: str | None = None, decision: str | None = None
+    own: V | None,
+    below: Sequence[V],
+    status: str | None = None,
+    decision: str | None = None,
+    shares: Decimal | None = None,
+    shares_below: Decimal | None = None,
 ) -> Cell[V] | None:
     children = _sum(below)
     if own is None:
-        return None if children is None else Cell(children, "rolled_up")
+        if children is None:
+            return None
+        return Cell(children, "rolled_up", project_shares=shares_below)
     gap = None if children is None or own == children else own - children
-    return Cell(own, "own", gap, status, decision)
+    return Cell(own, "own", gap, status, decision, shares)
 
 
 @dataclass(frozen=True)
@@ -240,6 +261,7 @@ class _Index:
     investments: dict[tuple[str, int, str], Decimal]
     frame_changes: dict[str, list[FrameChangeRow]]
     narratives: dict[tuple[str, str], str]
+    shares: dict[tuple[str, int], Decimal]  # (unit, year) → the sum of its project shares
 
     @classmethod
     def of(cls, data: PlanInput, year: int) -> _Index:
@@ -253,6 +275,10 @@ class _Index:
         for change in sorted(data.frame_changes, key=lambda change: change.order):
             if change.year == year:
                 frame_changes.setdefault(change.unit_code, []).append(change)
+        shares: dict[tuple[str, int], Decimal] = {}
+        for share in data.project_shares:
+            key = (share.unit_code, share.year)
+            shares[key] = shares.get(key, Decimal(0)) + share.revenue
         return cls(
             units={unit.code: unit for unit in data.units},
             children=children,
@@ -262,7 +288,12 @@ class _Index:
             narratives={
                 (n.unit_code, n.section): n.text for n in data.narratives if n.year == year
             },
+            shares=shares,
         )
+
+
+# The figure kinds a project share adds to: the budget and the plan years, not the actuals.
+_SHARED = frozenset({"budget", "plan"})
 
 
 class _Walk:
@@ -306,11 +337,24 @@ class _Walk:
             key = (unit.code, column.year, column.kind)
             row = index.figures.get(key)
             below = [cell.value for child in kept if (cell := child.figures[i]) is not None]
-            if row is None:
-                figures.append(_cell(None, below))
+            shares_below = _sum(
+                [
+                    cell.project_shares
+                    for child in kept
+                    if (cell := child.figures[i]) is not None and cell.project_shares is not None
+                ]
+            )
+            # The office's budgeted revenue includes its shares of the projects it runs.
+            shares = index.shares.get((unit.code, column.year)) if column.kind in _SHARED else None
+            if row is None and shares is None:
+                figures.append(_cell(None, below, shares_below=shares_below))
             else:
-                own = Amounts(row.revenue, row.costs)
-                figures.append(_cell(own, below, row.status, row.decision))
+                own = Amounts(shares or Decimal(0), Decimal(0))
+                if row is not None:
+                    own = own + Amounts(row.revenue, row.costs)
+                status = None if row is None else row.status
+                decision = None if row is None else row.decision
+                figures.append(_cell(own, below, status, decision, shares))
             child_investments = [
                 spent.value for child in kept if (spent := child.net_investments[i]) is not None
             ]
@@ -375,6 +419,10 @@ def _figure_json(cell: Cell[Amounts] | None) -> dict[str, Any] | None:
         "difference": None if cell.difference is None else _amounts_json(cell.difference),
         "status": cell.status,
         "decision": cell.decision,
+        # Which part of the revenue is the project office's shares of project budgets.
+        "project_shares": None
+        if cell.project_shares is None
+        else _amount_json(cell.project_shares),
     }
 
 

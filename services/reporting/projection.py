@@ -15,6 +15,7 @@ from contracts.budget.events import (
     ManagerAppointed,
     NarrativeWritten,
     NetInvestmentSet,
+    ProjectShareSet,
     UnitClosed,
     UnitMoved,
     UnitRegistered,
@@ -30,7 +31,14 @@ Row = tuple[Any, ...]
 
 # Constrained, not bound to the union: mypy then reads model_validate of each as that type.
 F = TypeVar(
-    "F", FiguresSet, ActualsRecorded, ForecastMade, FrameChanged, NetInvestmentSet, NarrativeWritten
+    "F",
+    FiguresSet,
+    ActualsRecorded,
+    ForecastMade,
+    FrameChanged,
+    NetInvestmentSet,
+    NarrativeWritten,
+    ProjectShareSet,
 )
 E = TypeVar("E", bound=Event)
 Month = TypeVar("Month", ActualsRecorded, ForecastMade)
@@ -202,6 +210,59 @@ _NARRATIVES = Upsert(
     {"text": "text"},
 )
 
+# The project office's revenue from a project for a year, the later share replacing.
+_PROJECT_SHARES = Upsert(
+    ProjectShareSet,
+    "project_shares",
+    (
+        ("unit_code", "text"),
+        ("year", "int"),
+        ("project_code", "text"),
+        ("project_budget", "numeric"),
+        ("revenue", "numeric"),
+        ("event_id", "uuid"),
+    ),
+    3,
+    lambda p, e: (
+        p.unit_code,
+        p.year,
+        p.project_code,
+        p.project_budget,
+        p.revenue,
+        e.message.envelope.event_id,
+    ),
+    {"revenue": "revenue", "amount": "project_budget"},
+)
+
+# What caused an event another service's event led to (a share: the projects event), for
+# the history to name; the envelope's causation id.
+_CAUSED_BY_SQL = (
+    "INSERT INTO caused_by (event_id, causation_id)"
+    " SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT (event_id) DO NOTHING"
+)
+
+
+@dataclass(frozen=True)
+class _WithCause:
+    """A writer whose events also keep their cause."""
+
+    writer: Upsert[ProjectShareSet]
+
+    @property
+    def event_type(self) -> str:
+        return self.writer.event_type
+
+    async def write(self, conn: Connection, events: Sequence[ReceivedEvent]) -> list[Row]:
+        history = await self.writer.write(conn, events)
+        envelopes = [e.message.envelope for e in events]
+        await conn.execute(
+            _CAUSED_BY_SQL,
+            [envelope.event_id for envelope in envelopes],
+            [envelope.causation_id for envelope in envelopes],
+        )
+        return history
+
+
 _FRAME_CHANGES = Upsert(
     FrameChanged,
     "frame_changes",
@@ -274,6 +335,7 @@ _WRITERS: dict[str, Writer] = {
         _NET_INVESTMENTS,
         _NARRATIVES,
         _FRAME_CHANGES,
+        _WithCause(_PROJECT_SHARES),
         *_TREE,
     )
 }

@@ -26,6 +26,7 @@ from services.reporting.plan import (
     NarrativeRow,
     NetInvestmentRow,
     PlanInput,
+    ProjectShareRow,
     UnitRow,
     UnknownUnit,
 )
@@ -94,6 +95,11 @@ async def plan_input(pool: asyncpg.Pool, year: int, unit_code: str | None = None
         narratives = await conn.fetch(
             "SELECT unit_code, year, section, text FROM narratives WHERE year = $1", year
         )
+        shares = await conn.fetch(
+            "SELECT unit_code, year, project_code, revenue FROM project_shares"
+            " WHERE year BETWEEN $1 AND $2 ORDER BY unit_code, year, project_code",
+            *years,
+        )
         parked, _ = await parking.counts(conn)
         goals = None
         if unit_code is not None and await use_active_generations(
@@ -109,6 +115,7 @@ async def plan_input(pool: asyncpg.Pool, year: int, unit_code: str | None = None
             narratives=[NarrativeRow(**dict(r)) for r in narratives],
             parked=parked,
             goals=goals,
+            project_shares=[ProjectShareRow(**dict(r)) for r in shares],
         )
 
     return await in_active_generation(pool, read)

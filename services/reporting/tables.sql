@@ -83,3 +83,18 @@ CREATE TABLE IF NOT EXISTS history (
     new_text       text
 );
 CREATE INDEX IF NOT EXISTS history_unit_year ON history (unit_code, year);
+-- The project office's revenue from each project it runs, per year: the latest share.
+CREATE TABLE IF NOT EXISTS project_shares (
+    unit_code      text    NOT NULL,
+    year           integer NOT NULL,
+    project_code   text    NOT NULL,
+    project_budget numeric NOT NULL,
+    revenue        numeric NOT NULL,
+    event_id       uuid    NOT NULL,
+    PRIMARY KEY (unit_code, year, project_code)
+);
+-- The event that caused one the history lists, where another service's event did.
+CREATE TABLE IF NOT EXISTS caused_by (
+    event_id     uuid PRIMARY KEY,
+    causation_id uuid NOT NULL
+);
