@@ -17,6 +17,9 @@ class WriteService:
     events: dict[str, type[Event]]
     # The services whose published events it reads (goals learns the units from budget's).
     learns_from: tuple["WriteService", ...] = ()
+    # The services it sends commands to, as a sender of their inbound subjects
+    # (``<target>.inbound.<name>.>``): projects sends budget the project office's share.
+    sends_to: tuple["WriteService", ...] = ()
 
     @property
     def events_stream(self) -> str:

@@ -9,7 +9,7 @@ and its system must be in the register of known systems.
 
 import asyncio
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import asyncpg
@@ -18,8 +18,9 @@ from nats.aio.msg import Msg
 from pydantic import ValidationError
 
 from contracts.rejection import Problem
-from contracts.scope import Scope
+from contracts.scope import EVERY_UNIT, Scope
 from contracts.service import WriteService
+from contracts.write_services import WRITE_SERVICES
 from plumbing.command_handler import CommandHandler, Outcome, Rejected, Request
 from plumbing.consumer import Consumer, consume_from_position
 from plumbing.eventstore import Position
@@ -37,8 +38,20 @@ UNKNOWN_SYSTEM = (
 )
 
 
-def known_systems(settings: ServiceSettings) -> dict[str, Scope]:
-    return {name: Scope(frozenset(units)) for name, units in settings.systems.items()}
+def known_systems(
+    settings: ServiceSettings,
+    declaration: WriteService | None = None,
+    services: Iterable[WriteService] = WRITE_SERVICES,
+) -> dict[str, Scope]:
+    """The register of systems, and each service that declares it sends ``declaration``
+    commands (its ``sends_to``), as a sender for every unit: a service decides for the whole
+    municipality, and no system may take its name (plumbing.nats_users.check_system_name)."""
+    systems = {name: Scope(frozenset(units)) for name, units in settings.systems.items()}
+    if declaration is not None:
+        for sender in services:
+            if declaration.name in {target.name for target in sender.sends_to}:
+                systems[sender.name] = Scope(frozenset({EVERY_UNIT}))
+    return systems
 
 
 class InboundConsumer:

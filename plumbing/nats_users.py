@@ -88,6 +88,19 @@ def _follows(service: WriteService) -> tuple[str, ...]:
     )
 
 
+def sender_publishes(service: WriteService) -> tuple[str, ...]:
+    """What a service that sends commands to others (its declaration's ``sends_to``) sends:
+    its process manager reads the service's own events stream through the pull loop, and it
+    sends on each target's inbound subjects and reads its own rejections there, with the
+    rights a system has (``<target>.inbound.<service>.>``, its consumer named after it)."""
+    if not service.sends_to:
+        return ()
+    return (
+        *_consumes(service.events_stream),
+        *(p for target in service.sends_to for p in _system_publishes(target, service.name)),
+    )
+
+
 def _write_service_publishes(user: str) -> tuple[str, ...] | None:
     for service in WRITE_SERVICES:
         if user == service.name:
@@ -95,6 +108,7 @@ def _write_service_publishes(user: str) -> tuple[str, ...] | None:
                 *_declares_streams(service),
                 *_consumes(service.inbound_stream),
                 *_follows(service),
+                *sender_publishes(service),
                 service.rejected_subjects,
             )
         if user == f"{service.name}-relay":

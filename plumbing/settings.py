@@ -1,6 +1,7 @@
 """Typed settings, read from the environment once, at start-up, never at import."""
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +32,16 @@ class ServiceSettings(BaseSettings):
             ' every unit, e.g. {"ekonomisystem": ["*"], "lonesystem": ["KLF"]}. A system not'
             " in it is refused. Empty by default: nothing is taken in over NATS until set."
         ),
+    )
+    # The project office's revenue from each project it runs (services.projects.office_share).
+    project_office_share: Decimal = Field(
+        default=Decimal("0.10"),
+        ge=0,
+        le=1,
+        description="The project office's share of a project's budget, exact: 0.10 is 10 %",
+    )
+    project_office_unit: str = Field(
+        default="PROJ", description="The project office's unit code in the budget service"
     )
     # The process's own NATS user (plumbing.nats_users says what each may do).
     nats_user: str | None = Field(

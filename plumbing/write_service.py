@@ -5,7 +5,7 @@ The service hands over how to make its command handler (its decisions) and its H
 """
 
 import dataclasses
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -26,7 +26,7 @@ from plumbing.migrations import migrate
 from plumbing.outbox import OutboxRelay
 from plumbing.postgres_eventstore import MIGRATIONS, PostgresEventStore
 from plumbing.readiness import add_health_routes
-from plumbing.service import serve
+from plumbing.service import BackgroundWorker, serve
 from plumbing.settings import ServiceSettings
 
 DAY = 24 * 3600.0
@@ -89,6 +89,12 @@ class WriteServiceParts(Generic[Handler]):
     # (plumbing.followed_events); a service that learns from none needs only the store.
     handler: Callable[[EventStore, Client], Handler]
     app: Callable[[Handler, Access], FastAPI]
+    # Workers of its own that the service process runs beside the inbound consumer, made
+    # from the process's database pool, NATS connection and settings (projects' process
+    # manager, services.projects.office_share); each runs ``resilient`` and shows in /ready.
+    workers: Callable[[asyncpg.Pool, Client, ServiceSettings], Sequence[BackgroundWorker]] = (
+        lambda pool, nc, settings: ()
+    )
 
 
 @dataclass
@@ -100,6 +106,7 @@ class WriteProcess(Generic[Handler]):
     relay: OutboxRelay
     inbound: InboundConsumer
     app: FastAPI
+    workers: Sequence[BackgroundWorker] = ()
 
     async def close(self) -> None:
         await self.nc.drain()
@@ -136,27 +143,23 @@ async def build(
             pool,
             nc,
             service,
-            known_systems(settings),
+            known_systems(settings, declaration),
             settings.batch_size,
             settings.ack_wait_seconds,
         ),
         app=parts.app(service, Access.from_settings(settings)),
+        workers=parts.workers(pool, nc, settings),
     )
 
 
 async def run(parts: WriteServiceParts[Any], settings: ServiceSettings) -> None:
-    """The service's HTTP routes and its inbound consumer."""
+    """The service's HTTP routes, its inbound consumer and any workers of its own."""
     telemetry.setup_tracing(parts.declaration.name)
     process = await build(parts, settings)
-    inbound = process.inbound
-    add_health_routes(process.app, process.nc, process.pool, [inbound.status])
+    workers = [process.inbound, *process.workers]
+    add_health_routes(process.app, process.nc, process.pool, [w.status for w in workers])
     try:
-        await serve(
-            process.app,
-            settings.http_host,
-            settings.http_port,
-            [inbound],
-        )
+        await serve(process.app, settings.http_host, settings.http_port, workers)
     finally:
         await process.close()
 

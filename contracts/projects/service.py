@@ -1,5 +1,5 @@
 """The projects service's contract; it learns the units from budget's events and the result
-goals from goals'."""
+goals from goals', and sends budget the project office's share of the projects it runs."""
 
 from contracts.budget.service import BUDGET
 from contracts.goals.service import GOALS
@@ -13,4 +13,6 @@ PROJECTS = WriteService(
     commands=PROJECTS_COMMANDS,
     events=PROJECTS_EVENTS,
     learns_from=(BUDGET, GOALS),
+    # The project office's share of each project budget it runs (services.projects.office_share).
+    sends_to=(BUDGET,),
 )
