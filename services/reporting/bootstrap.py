@@ -1,5 +1,5 @@
-"""Wires the reporting service: a projection runner per event stream (budget, goals) and
-the views, over one pool."""
+"""Wires the reporting service: a projection runner per event stream (budget, goals,
+projects) and the views, over one pool."""
 
 import asyncio
 import functools
@@ -24,9 +24,12 @@ from plumbing.settings import ServiceSettings
 from services.reporting.goals_projection import GOALS_EVENTS, GoalsProjection
 from services.reporting.http import create_app
 from services.reporting.projection import BudgetProjection
+from services.reporting.projects_projection import PROJECTS_EVENTS, ProjectsProjection
 from services.reporting.queries import PROJECTIONS, mark_parked_seen, parked_counts, parked_events
 
 BUDGET_EVENTS = Source(subjects.BUDGET_EVENTS_STREAM, subjects.BUDGET_EVENTS_SUBJECTS)
+# The stream each of ReportingProcess.runners reads, in that order.
+SOURCES = (BUDGET_EVENTS, GOALS_EVENTS, PROJECTS_EVENTS)
 
 
 @dataclass
@@ -36,11 +39,13 @@ class ReportingProcess:
     js: JetStreamContext
     runner: ProjectionRunner  # budget's events
     goals_runner: ProjectionRunner  # goals' events
+    projects_runner: ProjectionRunner  # projects' events
     app: FastAPI
 
     @property
     def runners(self) -> list[ProjectionRunner]:
-        return [self.runner, self.goals_runner]
+        """In the order of queries.PROJECTIONS and of SOURCES."""
+        return [self.runner, self.goals_runner, self.projects_runner]
 
     async def close(self) -> None:
         await self.nc.drain()
@@ -70,9 +75,24 @@ async def build(settings: ServiceSettings) -> ReportingProcess:
         settings.ack_wait_seconds,
         status_name="projektion mål",
     )
+    projects_runner = ProjectionRunner(
+        pool,
+        nc,
+        ProjectsProjection(),
+        PROJECTS_EVENTS,
+        settings.batch_size,
+        settings.ack_wait_seconds,
+        status_name="projektion projekt",
+    )
     app = create_app(pool, Access.from_settings(settings))
     return ReportingProcess(
-        pool=pool, nc=nc, js=js, runner=runner, goals_runner=goals_runner, app=app
+        pool=pool,
+        nc=nc,
+        js=js,
+        runner=runner,
+        goals_runner=goals_runner,
+        projects_runner=projects_runner,
+        app=app,
     )
 
 
@@ -116,15 +136,13 @@ async def _has_stream(js: JetStreamContext, stream: str) -> bool:
 
 
 async def rebuild(settings: ServiceSettings) -> list[tuple[str, int | None]]:
-    """Rebuild the read models from the budget and the goals streams, one after the other,
+    """Rebuild the read models from each stream (budget, goals, projects), one after the other,
     while the views keep serving. Returns each projection's label and new generation (None:
     its stream does not exist yet, so there is nothing to rebuild)."""
     process = await build(settings)
     try:
         rebuilt: list[tuple[str, int | None]] = []
-        for runner, source, (_, label) in zip(
-            process.runners, (BUDGET_EVENTS, GOALS_EVENTS), PROJECTIONS, strict=True
-        ):
+        for runner, source, (_, label) in zip(process.runners, SOURCES, PROJECTIONS, strict=True):
             if await _has_stream(process.js, source.stream):
                 rebuilt.append((label, await runner.rebuild(asyncio.Event())))
             else:

@@ -31,6 +31,7 @@ from services.reporting.plan import (
     UnknownUnit,
 )
 from services.reporting.projection import BudgetProjection
+from services.reporting.projects_projection import ProjectsProjection
 
 T = TypeVar("T")
 
@@ -224,6 +225,7 @@ async def goals_input(pool: asyncpg.Pool, unit_code: str, year: int) -> GoalsInp
 PROJECTIONS: tuple[tuple[str, str], ...] = (
     (BudgetProjection.name, "budget"),
     (GoalsProjection.name, "mål"),
+    (ProjectsProjection.name, "projekt"),
 )
 
 

@@ -487,7 +487,11 @@ async def test_redelivery_and_a_rebuild_change_nothing(
     assert (await get_json(process, "/api/plan/KS/2011"))["goals"] == plan
     add_operations_routes(process)
     ready = await get_as(process.app, "/ready")
-    assert ready.json()["workers"].keys() == {"projektion", "projektion mål"}
+    assert ready.json()["workers"].keys() == {
+        "projektion",
+        "projektion mål",
+        "projektion projekt",
+    }
     assert ready.json()["checks"]["parkerade"] == "ok"
 
 
