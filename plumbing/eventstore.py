@@ -80,6 +80,11 @@ class EventStore(Protocol):
 
     async def read_stream(self, stream_id: str, after_version: int = 0) -> list[StoredEvent]: ...
 
+    async def read_streams(self, prefix: str, after_position: int = 0) -> list[StoredEvent]:
+        """The events of every stream whose id starts with ``prefix`` (one stream per
+        project), stored after ``after_position``, in the order they were stored."""
+        ...
+
     async def stream_versions(self, stream_ids: Sequence[str]) -> dict[str, int]:
         """The current version of each stream that exists (absent streams are left out)."""
         ...

@@ -121,20 +121,16 @@ class PostgresEventStore:
             stream_id,
             after_version,
         )
-        return [
-            StoredEvent(
-                event_id=r["event_id"],
-                stream_id=r["stream_id"],
-                version=r["version"],
-                event_type=r["event_type"],
-                schema_version=r["schema_version"],
-                payload=json.loads(r["payload"]),
-                metadata=json.loads(r["metadata"]),
-                position=r["position"],
-                recorded_at=r["recorded_at"],
-            )
-            for r in rows
-        ]
+        return _stored(rows)
+
+    async def read_streams(self, prefix: str, after_position: int = 0) -> list[StoredEvent]:
+        rows = await self._pool.fetch(
+            "SELECT * FROM events WHERE position > $1 AND starts_with(stream_id, $2)"
+            " ORDER BY position",
+            after_position,
+            prefix,
+        )
+        return _stored(rows)
 
     async def stream_versions(self, stream_ids: Sequence[str]) -> dict[str, int]:
         rows = await self._pool.fetch(
@@ -156,3 +152,20 @@ class PostgresEventStore:
             "SELECT sequence FROM consumer_positions WHERE consumer = $1", consumer
         )
         return int(value or 0)
+
+
+def _stored(rows: Sequence[asyncpg.Record]) -> list[StoredEvent]:
+    return [
+        StoredEvent(
+            event_id=r["event_id"],
+            stream_id=r["stream_id"],
+            version=r["version"],
+            event_type=r["event_type"],
+            schema_version=r["schema_version"],
+            payload=json.loads(r["payload"]),
+            metadata=json.loads(r["metadata"]),
+            position=r["position"],
+            recorded_at=r["recorded_at"],
+        )
+        for r in rows
+    ]

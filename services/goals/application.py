@@ -6,57 +6,31 @@ from the start when the process starts, and brought up to date before every batc
 sent right after budget published its unit is decided against it.
 """
 
-import logging
-from collections.abc import AsyncIterator
-from typing import Protocol
-
 from nats.aio.client import Client
 
 from contracts.budget.service import BUDGET
 from contracts.budget.tree import TREE_EVENTS, OrganisationTree
-from contracts.envelope import Event
 from contracts.goals.events import GOALS_EVENTS
 from contracts.goals.service import GOALS
 from plumbing.command_handler import CommandHandler
 from plumbing.eventstore import EventStore
+from plumbing.followed_copy import EventSource, FollowedCopy
 from plumbing.followed_events import FollowedEvents
 from services.goals.domain import decisions
 from services.goals.domain.catalogue import CATALOGUE_STREAM, Catalogue
 
-log = logging.getLogger(__name__)
-
-
-class EventSource(Protocol):
-    def new_events(self) -> AsyncIterator[Event]:
-        """What was published since the last call."""
-        ...
-
 
 class GoalsDecider:
     def __init__(self, tree_events: EventSource) -> None:
-        self._tree_events = tree_events
-        self._tree = OrganisationTree()  # applied to as budget's events come
-        self._snapshot = OrganisationTree()  # what decisions read; replaced, never changed
+        self._tree = FollowedCopy(tree_events, OrganisationTree())
 
     def empty(self) -> Catalogue:
-        return Catalogue(self._snapshot)
+        return Catalogue(self._tree.snapshot)
 
     async def catch_up(self, state: Catalogue, store: EventStore) -> None:
         for stored in await store.read_stream(CATALOGUE_STREAM, after_version=state.version):
             state.apply(GOALS_EVENTS[stored.event_type].model_validate(stored.payload))
-        changed = False
-        async for event in self._tree_events.new_events():
-            try:
-                self._tree.apply(event)
-            except KeyError as error:
-                # Budget never publishes a change to a unit it has not registered; were it
-                # to, the tree is left as it was rather than stopped on it.
-                log.warning("budget's %s names unknown unit %s; passed over", event, error)
-                continue
-            changed = True
-        if changed:
-            self._snapshot = self._tree.copy()
-        state.tree = self._snapshot
+        state.tree = await self._tree.catch_up()
 
     def versions(self, state: Catalogue) -> dict[str, int]:
         return {CATALOGUE_STREAM: state.version}
