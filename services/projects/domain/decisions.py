@@ -1,0 +1,214 @@
+"""What each projects command decides, given the register, the organisation tree and the
+result goals as they stand.
+
+Every refusal names the field it is about, in Swedish, as a sender sees it. A completed or
+cancelled project takes no more changes, only status reports for the months up to its end
+(the project tool's last report may come after the project was closed).
+"""
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+from contracts.budget.fields import UnitKind
+from contracts.envelope import Command, Event, event_from
+from contracts.projects.commands import (
+    ChangeProjectManager,
+    ChangeProjectStatus,
+    LinkGoal,
+    PlanStep,
+    RecordFinancing,
+    RegisterProject,
+    ReportProjectStatus,
+    SetProjectBudget,
+)
+from contracts.projects.events import (
+    FinancingRecorded,
+    GoalLinked,
+    ProjectBudgetSet,
+    ProjectManagerChanged,
+    ProjectRegistered,
+    ProjectStatusChanged,
+    ProjectStatusReported,
+    StepPlanned,
+)
+from contracts.refusal import not_known_yet, refuse
+from contracts.scope import Scope
+from services.projects.domain.lifecycle import SWEDISH, why_not
+from services.projects.domain.register import Project, Register, project_stream
+from services.projects.domain.scope import check_scope
+
+
+def _project(register: Register, code: str) -> Project:
+    project = register.projects.get(code)
+    if project is None:
+        raise refuse("project_code", f"projektet {code} finns inte i projektregistret")
+    return project
+
+
+def _open(register: Register, code: str) -> Project:
+    """The project, unless it is completed or cancelled."""
+    project = _project(register, code)
+    if project.final:
+        raise refuse(
+            "project_code",
+            f"projektet {code} är {SWEDISH[project.status]}; det kan inte ändras mer",
+        )
+    return project
+
+
+def _existing_unit(register: Register, code: str, field: str, day: date) -> None:
+    """Refuse a unit the tree does not have, or has closed before ``day``. One this copy of
+    budget's tree has not heard of may be one budget has not published yet: the handler
+    waits a moment for it before the refusal stands."""
+    if code not in register.tree.units:
+        raise not_known_yet(field, f"enheten {code} finns inte i organisationen")
+    register.tree.open_on(code, day, field)
+
+
+def _not_negative(amount: Decimal | None, field: str, what: str) -> None:
+    if amount is not None and amount < 0:
+        raise refuse(field, f"{what} kan inte vara negativ; ange kronor som ett positivt belopp")
+
+
+def _within_period(project: Project, year: int) -> None:
+    start, end = project.registered.planned_start, project.registered.planned_end
+    if (start is not None and year < start.year) or (end is not None and year > end.year):
+        period = f"{start.isoformat() if start else '…'}–{end.isoformat() if end else '…'}"
+        raise refuse(
+            "year",
+            f"år {year} ligger utanför projektets planerade period ({period})",
+        )
+
+
+def _register(register: Register, command: Command) -> Event:
+    assert isinstance(command, RegisterProject)
+    if command.project_code in register.projects:
+        raise refuse("project_code", f"projektet {command.project_code} finns redan")
+    day = command.planned_start or command.occurred_at.date()
+    _existing_unit(register, command.board_code, "board_code", day)
+    _existing_unit(register, command.unit_code, "unit_code", day)
+    if register.tree.units[command.board_code].kind is not UnitKind.BOARD:
+        raise refuse("board_code", f"{command.board_code} är ingen nämnd")
+    board = register.tree.board_of(command.unit_code)
+    if board != command.board_code:
+        raise refuse(
+            "unit_code",
+            f"enheten {command.unit_code} hör till {board}, inte till {command.board_code}",
+        )
+    return event_from(command, ProjectRegistered)
+
+
+def _change_status(register: Register, command: Command) -> Event:
+    assert isinstance(command, ChangeProjectStatus)
+    project = _project(register, command.project_code)
+    reason = why_not(project.status, command.status)
+    if reason is not None:
+        raise refuse("status", reason)
+    previous = project.status_changed_on
+    if previous is not None and command.effective_on < previous:
+        raise refuse(
+            "effective_on",
+            f"effective_on ({command.effective_on}) ligger före projektets förra "
+            f"statusändring ({previous})",
+        )
+    return event_from(command, ProjectStatusChanged)
+
+
+def _change_manager(register: Register, command: Command) -> Event:
+    assert isinstance(command, ChangeProjectManager)
+    project = _open(register, command.project_code)
+    holding = project.acting_manager if command.acting else project.manager
+    if command.project_manager == holding and (command.acting or project.acting_manager is None):
+        role = "tillförordnad projektledare" if command.acting else "projektledare"
+        raise refuse("project_manager", f"{command.project_manager} är redan {role}")
+    return event_from(command, ProjectManagerChanged)
+
+
+def _plan_step(register: Register, command: Command) -> Event:
+    assert isinstance(command, PlanStep)
+    _open(register, command.project_code)
+    start, end = command.planned_start, command.planned_end
+    if start is not None and end is not None and end < start:
+        raise refuse("planned_end", f"planned_end ({end}) ligger före planned_start ({start})")
+    _not_negative(command.cost_estimate, "cost_estimate", "en kostnadsberäkning")
+    return event_from(command, StepPlanned)
+
+
+def _set_budget(register: Register, command: Command) -> Event:
+    assert isinstance(command, SetProjectBudget)
+    project = _open(register, command.project_code)
+    _within_period(project, command.year)
+    _not_negative(command.amount, "amount", "en projektbudget")
+    return event_from(command, ProjectBudgetSet)
+
+
+def _record_financing(register: Register, command: Command) -> Event:
+    assert isinstance(command, RecordFinancing)
+    project = _open(register, command.project_code)
+    _within_period(project, command.year)
+    _not_negative(command.amount, "amount", "en finansiering")
+    return event_from(command, FinancingRecorded)
+
+
+def _report_status(register: Register, command: Command) -> Event:
+    assert isinstance(command, ReportProjectStatus)
+    project = _project(register, command.project_code)
+    ended = project.status_changed_on
+    if project.final and ended is not None and command.period > f"{ended:%Y-%m}":
+        raise refuse(
+            "period",
+            f"projektet {command.project_code} är {SWEDISH[project.status]} sedan {ended}; "
+            f"en lägesrapport kan inte gälla {command.period}",
+        )
+    return event_from(command, ProjectStatusReported)
+
+
+def _link_goal(register: Register, command: Command) -> Event:
+    assert isinstance(command, LinkGoal)
+    project = _open(register, command.project_code)
+    goal = command.goal_id
+    if goal not in register.goals.adopted:
+        # Perhaps adopted a moment ago and not yet published: the handler waits for it.
+        raise not_known_yet("goal_id", f"resultatmålet {goal} finns inte")
+    if goal in register.goals.retired:
+        raise refuse("goal_id", f"resultatmålet {goal} har avslutats")
+    if goal in project.goal_ids:
+        raise refuse("goal_id", f"projektet är redan kopplat till resultatmålet {goal}")
+    return event_from(command, GoalLinked)
+
+
+DECISIONS: dict[type[Command], Callable[[Register, Command], Event]] = {
+    RegisterProject: _register,
+    ChangeProjectStatus: _change_status,
+    ChangeProjectManager: _change_manager,
+    PlanStep: _plan_step,
+    SetProjectBudget: _set_budget,
+    RecordFinancing: _record_financing,
+    ReportProjectStatus: _report_status,
+    LinkGoal: _link_goal,
+}
+
+
+def decide(register: Register, command: Command, scope: Scope | None = None) -> Event:
+    """The event ``command`` leads to; raises Refused with the reasons when it may not happen.
+
+    ``register`` is the batch's copy: the event is applied to it at once, so the commands
+    after it in the same batch see it. ``scope`` None means no limit.
+    """
+    decision = DECISIONS.get(type(command))
+    if decision is None:
+        raise refuse("", f"okänt kommando {type(command).__name__}")
+    if scope is not None:
+        check_scope(register, command, scope)
+    event = decision(register, command)
+    register.apply(event)
+    return event
+
+
+def stream_for(event: Event) -> str:
+    """The project's own stream: every projects event names its project."""
+    code = getattr(event, "project_code", None)
+    if not isinstance(code, str):
+        raise ValueError(f"{type(event).__name__} names no project")
+    return project_stream(code)

@@ -1,0 +1,149 @@
+"""The project register as its events built it: each project with its status, manager,
+steps, budget per year, financing, status reports and the result goals it serves; and what
+projects knows of others: budget's organisation tree and goals' result goals, which it only
+reads."""
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Self
+
+from contracts.budget.tree import OrganisationTree
+from contracts.envelope import Event
+from contracts.goals.events import GoalAdopted, GoalRetired
+from contracts.projects.events import (
+    FinancingRecorded,
+    GoalLinked,
+    ProjectBudgetSet,
+    ProjectManagerChanged,
+    ProjectRegistered,
+    ProjectStatusChanged,
+    ProjectStatusReported,
+    StepPlanned,
+)
+from contracts.projects.fields import ProjectStatus
+
+PROJECT_STREAM_PREFIX = "project-"
+
+GOAL_EVENTS: tuple[type[Event], ...] = (GoalAdopted, GoalRetired)
+"""Goals' events that say which result goals there are."""
+
+
+def project_stream(project_code: str) -> str:
+    """Each project's events on a stream of their own."""
+    return f"{PROJECT_STREAM_PREFIX}{project_code}"
+
+
+class ResultGoals:
+    """The result goals goals has adopted, and those it has retired, from its events."""
+
+    def __init__(self) -> None:
+        self.adopted: set[str] = set()
+        self.retired: set[str] = set()
+
+    def apply(self, event: Event) -> None:
+        match event:
+            case GoalAdopted():
+                self.adopted.add(event.goal_id)
+            case GoalRetired():
+                self.retired.add(event.goal_id)
+
+    def copy(self) -> Self:
+        return copy.deepcopy(self)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project as it stands; replaced as a whole by each of its events, never changed."""
+
+    registered: ProjectRegistered
+    version: int = 1  # how many events its stream holds
+    status: ProjectStatus = ProjectStatus.PROPOSED
+    status_changed_on: date | None = None  # the last lifecycle change's date
+    manager: str | None = None
+    acting_manager: str | None = None  # a substitute while the manager is away
+    steps: Mapping[int, StepPlanned] = field(default_factory=dict)
+    budgets: Mapping[int, ProjectBudgetSet] = field(default_factory=dict)
+    financing: Mapping[tuple[str, int], FinancingRecorded] = field(default_factory=dict)
+    goal_ids: tuple[str, ...] = ()
+    reports: tuple[ProjectStatusReported, ...] = ()
+
+    @property
+    def code(self) -> str:
+        return self.registered.project_code
+
+    @property
+    def unit_code(self) -> str:
+        return self.registered.unit_code
+
+    @property
+    def final(self) -> bool:
+        return self.status in (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED)
+
+    def applied(self, event: Event) -> "Project":
+        """The project after ``event``, one of its own."""
+        match event:
+            case ProjectStatusChanged():
+                changed = replace(self, status=event.status, status_changed_on=event.effective_on)
+            case ProjectManagerChanged() if event.acting:
+                changed = replace(self, acting_manager=event.project_manager)
+            case ProjectManagerChanged():
+                changed = replace(self, manager=event.project_manager, acting_manager=None)
+            case StepPlanned():
+                changed = replace(self, steps={**self.steps, event.step: event})
+            case ProjectBudgetSet():
+                changed = replace(self, budgets={**self.budgets, event.year: event})
+            case FinancingRecorded():
+                key = (event.source, event.year)
+                changed = replace(self, financing={**self.financing, key: event})
+            case GoalLinked():
+                changed = replace(self, goal_ids=(*self.goal_ids, event.goal_id))
+            case ProjectStatusReported():
+                changed = replace(self, reports=(*self.reports, event))
+            case _:
+                raise ValueError(f"{type(event).__name__} is no event of a registered project")
+        return replace(changed, version=self.version + 1)
+
+
+def registered(event: ProjectRegistered) -> Project:
+    return Project(event, status=event.status, manager=event.project_manager)
+
+
+class Register:
+    """What the projects decisions read. ``position``: the store's position of the last
+    project event applied.
+
+    The projects in it are immutable, so a copy shares them; the tree and the result goals
+    are snapshots the decider replaces as budget's and goals' events arrive.
+    """
+
+    def __init__(
+        self, tree: OrganisationTree | None = None, goals: ResultGoals | None = None
+    ) -> None:
+        self.tree = tree if tree is not None else OrganisationTree()
+        self.goals = goals if goals is not None else ResultGoals()
+        self.projects: dict[str, Project] = {}
+        self.position = 0
+
+    def copy(self) -> "Register":
+        twin = copy.copy(self)
+        twin.projects = dict(self.projects)
+        return twin
+
+    def apply(self, event: Event) -> None:
+        if isinstance(event, ProjectRegistered):
+            self.projects[event.project_code] = registered(event)
+            return
+        code = getattr(event, "project_code", None)
+        if not isinstance(code, str) or code not in self.projects:
+            raise ValueError(f"{type(event).__name__} names no registered project")
+        self.projects[code] = self.projects[code].applied(event)
+
+    def versions(self) -> dict[str, int]:
+        return {project_stream(code): p.version for code, p in self.projects.items()}
+
+    def version_of(self, stream_id: str) -> int:
+        """How many events of a project's stream are applied (0 for one not registered)."""
+        project = self.projects.get(stream_id.removeprefix(PROJECT_STREAM_PREFIX))
+        return project.version if project is not None else 0
