@@ -1,5 +1,6 @@
-"""Loads the seed's budget and goals into a running system the way an administration's systems
-would: commands on their own inbound subjects, through the public contracts only."""
+"""Loads the seed's budget, goals and projects into a running system the way an
+administration's systems would: commands on their own inbound subjects, through the public
+contracts only."""
 
 import asyncio
 from collections.abc import Callable
@@ -11,16 +12,24 @@ from contracts.budget.service import BUDGET
 from contracts.envelope import Command
 from contracts.goals.commands import AdoptGoal
 from contracts.goals.service import GOALS
+from contracts.projects.commands import ReportProjectStatus
+from contracts.projects.service import PROJECTS
 from contracts.service import WriteService
 from plumbing.jetstream import connect
 from services.budget.demo_data import demo_commands
 from services.goals.demo_data import goals_demo_commands, goals_demo_measurements
+from services.projects.demo_data import projects_demo_commands
+from services.projects.demo_data import projects_demo_count as projects_demo_count
 
 DEMO_SYSTEM = "ekonomisystem"
 GOALS_PLANNING_SYSTEM = "planeringssystem"
 """Sends the goals catalogue: perspectives, goals, commitments, indicators, notes."""
 GOALS_STATISTICS_SYSTEM = "statistiksystem"
 """Sends the measured values."""
+PROJECTS_PLANNING_SYSTEM = "planeringssystem"
+"""Sends the project register: projects, decisions, steps, financing, links to result goals."""
+PROJECTS_TOOL_SYSTEM = "projektverktyg"
+"""Sends the projects' status reports."""
 
 
 async def publish_commands(
@@ -79,3 +88,23 @@ async def load_goals_demo(nats_url: str, password_for: Callable[[str], SecretStr
 def goals_demo_count() -> int:
     """How many result goals the goals demo adopts."""
     return sum(isinstance(c, AdoptGoal) for c in goals_demo_commands())
+
+
+async def load_projects_demo(nats_url: str, password_for: Callable[[str], SecretStr | None]) -> int:
+    """The project register as the planning system, then any status reports as the project
+    tool (the seed gives none); how many commands were sent."""
+    commands = projects_demo_commands()
+    register = [c for c in commands if not isinstance(c, ReportProjectStatus)]
+    reports: list[Command] = [c for c in commands if isinstance(c, ReportProjectStatus)]
+    await publish_commands(
+        nats_url,
+        register,
+        PROJECTS_PLANNING_SYSTEM,
+        password_for(PROJECTS_PLANNING_SYSTEM),
+        PROJECTS,
+    )
+    if reports:
+        await publish_commands(
+            nats_url, reports, PROJECTS_TOOL_SYSTEM, password_for(PROJECTS_TOOL_SYSTEM), PROJECTS
+        )
+    return len(register) + len(reports)
