@@ -209,12 +209,13 @@ def up(settings: StackSettings) -> None:
         stack.stop()
 
 
-def _goals_listed(stack: Stack) -> int:
-    """How many goals the goals service lists (0 when it does not answer)."""
+def _listed(stack: Stack, service: str, what: str) -> int:
+    """How many ``what`` (goals, projects) ``service`` lists at /api/<what> (0 when it does
+    not answer)."""
     stack.check_alive()
-    catalogue = http_get_json(f"{stack.url('goals')}/api/goals", stack.reader_token())
-    goals = catalogue.get("goals") if isinstance(catalogue, dict) else None
-    return len(goals) if isinstance(goals, list) else 0
+    answer = http_get_json(f"{stack.url(service)}/api/{what}", stack.reader_token())
+    found = answer.get(what) if isinstance(answer, dict) else None
+    return len(found) if isinstance(found, list) else 0
 
 
 def _start_with_demo(stack: Stack) -> str:
@@ -225,6 +226,8 @@ def _start_with_demo(stack: Stack) -> str:
         goals_demo_count,
         load_demo,
         load_goals_demo,
+        load_projects_demo,
+        projects_demo_count,
     )
 
     print("Startar NATS och PostgreSQL …", flush=True)
@@ -238,14 +241,28 @@ def _start_with_demo(stack: Stack) -> str:
     unit_count = demo_unit_count()
     wait_until(lambda: _plan_complete(stack, unit_count), 120, "the plan to be projected")
     # The goals name budget's units, so they are sent once the units are known.
-    if _goals_listed(stack):
+    if _listed(stack, "goals", "goals"):
         print("Måldata finns redan; laddas inte igen.", flush=True)
     else:
         sent = asyncio.run(load_goals_demo(nats_url, stack.system_password))
         print(f"Måldata: {sent} kommandon skickade över NATS.", flush=True)
     goal_count = goals_demo_count()
-    wait_until(lambda: _goals_listed(stack) >= goal_count, 120, "the goals to be stored")
+    wait_until(
+        lambda: _listed(stack, "goals", "goals") >= goal_count, 120, "the goals to be stored"
+    )
     wait_until(lambda: _goals_in_plan(stack) >= goal_count, 120, "the goals to be projected")
+    # The projects name budget's units and goals' result goals, so they come last.
+    if _listed(stack, "projects", "projects"):
+        print("Projektdata finns redan; laddas inte igen.", flush=True)
+    else:
+        sent = asyncio.run(load_projects_demo(nats_url, stack.system_password))
+        print(f"Projektdata: {sent} kommandon skickade över NATS.", flush=True)
+    project_count = projects_demo_count()
+    wait_until(
+        lambda: _listed(stack, "projects", "projects") >= project_count,
+        120,
+        "the projects to be stored",
+    )
     return nats_url
 
 
@@ -271,6 +288,7 @@ def _print_urls(stack: Stack, nats_url: str) -> None:
         f"  Målen (HTML):       {stack.url('reporting')}/mal/KS/2011\n"
         f"  Budget-API:         {stack.url('budget')}/docs\n"
         f"  Mål-API:            {stack.url('goals')}/docs\n"
+        f"  Projekt-API:        {stack.url('projects')}/docs\n"
         "  Token för API:t:    python3 run.py token --role controller --units IT\n"
         f"  NATS:               {nats_url}\n"
         f"  Loggar:             {stack.data_dir / 'logs'}\n"
