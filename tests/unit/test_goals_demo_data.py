@@ -8,12 +8,10 @@ end joined (with the follow-up mark the table's right column left between its ha
 letter "x" put back in a listed set of words; the lost subscript of "CO 2".
 """
 
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -38,14 +36,8 @@ from contracts.goals.fields import (
 from kommunplan.demo import goals_demo_count
 from services.budget.demo_data import UNITS
 from services.goals.demo_data import goals_demo_commands, goals_demo_measurements
-
-# The seed lies beside the project (../shared/seed), unless KOMMUNPLAN_SEED names it.
-SEED = Path(
-    os.environ.get(
-        "KOMMUNPLAN_SEED",
-        Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_caf97ba528c8fed6.txt",
-    )
-)
+from tests.seed_text import SEED, collapse
+from tests.seed_text import restore as restore_words
 
 # --- The normalisation -------------------------------------------------------------------------
 
@@ -89,13 +81,8 @@ LOST_X: tuple[tuple[str, str], ...] = (
 LOST_SUBSCRIPT = (("CO 2", "CO2"),)
 
 
-def collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def restore(text: str) -> str:
-    for lost, word in LOST_X:
-        text = re.sub(rf"\b{lost}\b", word, text)
+    text = restore_words(text, LOST_X)
     for lost, word in LOST_SUBSCRIPT:
         text = text.replace(lost, word)
     return text
