@@ -38,7 +38,4 @@ def why_not(current: ProjectStatus, wanted: ProjectStatus) -> str | None:
     if not allowed:
         return f"projektet är {SWEDISH[current]}; dess status ändras inte mer"
     choices = " eller ".join(SWEDISH[s] for s in sorted(allowed, key=_ORDER.index))
-    return (
-        f"ett {SWEDISH[current]} projekt kan inte bli {SWEDISH[wanted]}; "
-        f"det kan bli {choices}"
-    )
+    return f"ett {SWEDISH[current]} projekt kan inte bli {SWEDISH[wanted]}; det kan bli {choices}"
