@@ -2,9 +2,9 @@
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from contracts.budget.fields import DecisionReference, Period, UnitCode, Year
 from contracts.identifiers import Identifier
@@ -76,17 +76,15 @@ class ProjectRegistration(_Fields):
     )
     status: ProjectStatus = ProjectStatus.PROPOSED
 
-    @model_validator(mode="after")
-    def _ends_after_it_starts(self) -> Self:
-        if (
-            self.planned_start is not None
-            and self.planned_end is not None
-            and self.planned_end < self.planned_start
-        ):
-            raise ValueError(
-                f"planned_end ({self.planned_end}) ligger före planned_start ({self.planned_start})"
-            )
-        return self
+    # On the field, so that the refusal names planned_end (planned_start, declared before
+    # it, is validated first).
+    @field_validator("planned_end")
+    @classmethod
+    def _ends_after_it_starts(cls, end: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("planned_start")
+        if start is not None and end is not None and end < start:
+            raise ValueError(f"planned_end ({end}) ligger före planned_start ({start})")
+        return end
 
 
 class StatusChange(_Fields):
