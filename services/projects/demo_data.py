@@ -355,15 +355,16 @@ PROJECTS: tuple[Project, ...] = (
         PROPOSED,
         run_by_project_office=True,
     ),
-    # The economy office's narrative.
+    # The economy office's narrative, whole: its project manager is a role, kept in the text.
     Project(
         QUALITY_IN_BRIEF,
         "Kommunens Kvalitet i Korthet (KKiK)",
         "EKO",
         DECIDED,
         purpose=(
-            "Kommunen har beslutat att delta i Kommunens Kvalitet i Korthet (KKiK). Ett arbete är"
-            " att hitta metoder för hur resultaten av detta arbete ska användas i våra"
+            "Kommunen har beslutat att delta i Kommunens Kvalitet i Korthet (KKiK). Projektledare"
+            " för detta är den verksamhetscontroller som arbetar på ekonomikontoret. Ett arbete"
+            " är att hitta metoder för hur resultaten av detta arbete ska användas i våra"
             " verksamheter."
         ),
     ),
