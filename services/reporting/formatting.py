@@ -89,3 +89,13 @@ def format_measure(value: Decimal, unit: str | None) -> str:
     if unit == "rank":
         return f"plats {number}"
     return number + _UNIT_SUFFIX.get(unit or "", "")
+
+
+def format_grouped_kronor(amount: Decimal) -> str:
+    """Kronor in full, grouped as the seed writes them: 300000 → "300 000", 1234.5 → "1 234,5"."""
+    if not amount.is_finite():
+        return str(amount)
+    sign = "-" if amount < 0 else ""
+    whole, _, fraction = f"{amount.copy_abs():f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", " ")
+    return sign + grouped + (f",{fraction}" if fraction.strip("0") else "")

@@ -21,6 +21,7 @@ from services.reporting.goals_view import (
 from services.reporting.history_http import history_router
 from services.reporting.plan import UnknownUnit, build_plan, plan_to_json, without_drafts
 from services.reporting.plan_html import render_plan_html
+from services.reporting.projects_http import projects_router
 from services.reporting.queries import NotReady, goals_input, parked_events, plan_input
 
 PARKED_EXCERPT_BYTES = 2000
@@ -117,6 +118,7 @@ def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") 
         return [_parked_json(projection, row) for projection, row in rows]
 
     app.include_router(history_router(pool, access))
+    app.include_router(projects_router(pool, access))
     return app
 
 

@@ -4,7 +4,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from services.reporting.formatting import format_measure, format_signed_tkr, format_tkr
+from services.reporting.formatting import (
+    format_grouped_kronor,
+    format_measure,
+    format_signed_tkr,
+    format_tkr,
+)
 
 PAGES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -18,3 +23,4 @@ PAGES = Environment(
 PAGES.filters["tkr"] = format_tkr
 PAGES.filters["signed_tkr"] = format_signed_tkr
 PAGES.filters["measure"] = format_measure
+PAGES.filters["kronor"] = format_grouped_kronor

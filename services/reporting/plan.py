@@ -23,6 +23,12 @@ from services.reporting.goals_view import (
     build_goals_section,
     goals_section_to_json,
 )
+from services.reporting.projects_view import (
+    ProjectsInput,
+    ProjectsSection,
+    build_projects_section,
+    projects_section_to_json,
+)
 
 # --- input rows, filled from the read models by another module ---------------------------
 
@@ -96,6 +102,7 @@ class PlanInput:
     parked: int = 0  # events the read models could not take in; the figures may lack them
     goals: GoalsInput | None = None  # None: the goals read models are not there yet
     project_shares: Sequence[ProjectShareRow] = ()
+    projects: ProjectsInput | None = None  # of the subtree; None: no projects read model yet
 
 
 DRAFT = "proposed"
@@ -211,6 +218,7 @@ class PlanView:
     nodes: tuple[NodeView, ...]  # the requested node first, then depth-first
     parked: int = 0
     goals: GoalsSection | None = None  # "Nämndens resultatmål och åtaganden"
+    projects: ProjectsSection | None = None  # "… pågående alternativt nya projekt"
 
     @property
     def root(self) -> NodeView:
@@ -396,7 +404,15 @@ def build_plan(data: PlanInput, unit_code: str, year: int) -> PlanView:
     walk.visit(unit, depth=0, is_root=True)
     nodes = tuple(node for node in walk.nodes if node is not None)
     goals = build_goals_section(data.goals, unit.name, year)
-    return PlanView(year=year, columns=walk.columns, nodes=nodes, parked=data.parked, goals=goals)
+    projects = build_projects_section(data.projects, unit.name, year)
+    return PlanView(
+        year=year,
+        columns=walk.columns,
+        nodes=nodes,
+        parked=data.parked,
+        goals=goals,
+        projects=projects,
+    )
 
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -478,5 +494,6 @@ def plan_to_json(view: PlanView) -> dict[str, Any]:
         ],
         "nodes": [_node_json(node) for node in view.nodes],
         "goals": None if view.goals is None else goals_section_to_json(view.goals),
+        "projects": None if view.projects is None else projects_section_to_json(view.projects),
         "parked_events": view.parked,
     }

@@ -1,5 +1,6 @@
 """Reading the active generation of the read models."""
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
@@ -32,6 +33,19 @@ from services.reporting.plan import (
 )
 from services.reporting.projection import BudgetProjection
 from services.reporting.projects_projection import ProjectsProjection
+from services.reporting.projects_view import (
+    BudgetRow,
+    FinancingRow,
+    GoalLinkRow,
+    ManagerRow,
+    ProjectRow,
+    ProjectsInput,
+    ShareRow,
+    StatusChangeRow,
+    StatusReportRow,
+    StepRow,
+    UnitNode,
+)
 
 T = TypeVar("T")
 
@@ -108,6 +122,12 @@ async def plan_input(pool: asyncpg.Pool, year: int, unit_code: str | None = None
         ):
             goals = await read_goals(conn, unit_code, year)
             parked += goals.parked
+        projects = None
+        if unit_code is not None and await use_active_generations(
+            conn, (ProjectsProjection.name, BudgetProjection.name)
+        ):
+            projects = await read_plan_projects(conn, unit_code)
+            parked += projects.parked
         return PlanInput(
             units=[UnitRow(**dict(r)) for r in units],
             figures=[FigureRow(**dict(r)) for r in figures],
@@ -117,6 +137,7 @@ async def plan_input(pool: asyncpg.Pool, year: int, unit_code: str | None = None
             parked=parked,
             goals=goals,
             project_shares=[ProjectShareRow(**dict(r)) for r in shares],
+            projects=projects,
         )
 
     return await in_active_generation(pool, read)
@@ -152,6 +173,26 @@ async def read_goals(conn: Connection, unit_code: str, year: int) -> GoalsInput:
         unit_code,
         year,
     )
+    return await _goals_input(conn, units, goals)
+
+
+async def read_goals_by_id(conn: Connection, goal_ids: Sequence[str]) -> GoalsInput:
+    """The goals named, whatever their years, with what hangs on them and their units."""
+    goals = await conn.fetch(
+        "SELECT goal_id, unit_code, perspective_id, title, first_year, last_year, decision,"
+        ' ord AS "order" FROM goals WHERE goal_id = ANY($1::text[]) ORDER BY ord',
+        list(goal_ids),
+    )
+    units = await conn.fetch(
+        "SELECT code, name FROM units WHERE code = ANY($1::text[]) ORDER BY ord",
+        sorted({g["unit_code"] for g in goals}),
+    )
+    return await _goals_input(conn, units, goals)
+
+
+async def _goals_input(
+    conn: Connection, units: Sequence[asyncpg.Record], goals: Sequence[asyncpg.Record]
+) -> GoalsInput:
     goal_ids = [g["goal_id"] for g in goals]
     commitments = await conn.fetch(
         "SELECT commitment_id, goal_id, kind, text, follow_up, by_gender, target_comparison,"
@@ -219,6 +260,112 @@ async def goals_input(pool: asyncpg.Pool, unit_code: str, year: int) -> GoalsInp
         return data
 
     return await in_active_generation(pool, read, (GoalsProjection.name, BudgetProjection.name))
+
+
+_PROJECT_COLUMNS = (
+    "project_code, name, board_code, unit_code, run_by_project_office, project_manager,"
+    " steering_group, purpose, goals_text, planned_start, planned_end, directive, decision,"
+    ' registered_status, status, registered_at, registered_by, ord AS "order"'
+)
+
+
+async def read_plan_projects(conn: Connection, unit_code: str) -> ProjectsInput:
+    """The projects whose responsible unit lies in ``unit_code``'s subtree; the search path
+    names the projects and the budget projections' generations."""
+    projects = await conn.fetch(
+        _SUBTREE_SQL + f"SELECT {_PROJECT_COLUMNS} FROM projects"
+        " WHERE unit_code IN (SELECT code FROM tree) ORDER BY ord",
+        unit_code,
+    )
+    parked, _ = await parking.counts(conn)
+    return ProjectsInput(projects=_rows(ProjectRow, projects), parked=parked)
+
+
+async def _read_projects(conn: Connection, project_code: str | None) -> ProjectsInput:
+    """Every project (or the one named) with all that hangs on it; the search path names
+    the projects and the budget projections' generations."""
+    where = "" if project_code is None else " WHERE project_code = $1"
+    args = () if project_code is None else (project_code,)
+
+    async def rows(cls: Callable[..., T], columns: str, table: str) -> list[T]:
+        return _rows(
+            cls, await conn.fetch(f"SELECT {columns} FROM {table}{where} ORDER BY 1", *args)
+        )
+
+    units = await conn.fetch('SELECT code, name, parent_code, ord AS "order" FROM units')
+    shares = await conn.fetch(
+        "SELECT unit_code, year, project_code, project_budget, revenue FROM project_shares"
+        + where
+        + " ORDER BY year, unit_code",
+        *args,
+    )
+    parked, _ = await parking.counts(conn)
+    return ProjectsInput(
+        projects=await rows(ProjectRow, _PROJECT_COLUMNS, "projects"),
+        units=_rows(UnitNode, units),
+        status_changes=await rows(
+            StatusChangeRow,
+            "project_code, status, effective_on, decision, reason, recorded_at, actor,"
+            ' ord AS "order"',
+            "project_status_changes",
+        ),
+        managers=await rows(
+            ManagerRow,
+            'project_code, project_manager, effective_on, acting, reason, ord AS "order"',
+            "project_managers",
+        ),
+        steps=await rows(
+            StepRow,
+            "project_code, step, name, period, planned_start, planned_end, cost_estimate,"
+            " description",
+            "project_steps",
+        ),
+        budgets=await rows(BudgetRow, "project_code, year, amount, decision", "project_budgets"),
+        financing=await rows(
+            FinancingRow,
+            'project_code, source, year, amount, granted_on, note, ord AS "order"',
+            "project_financing",
+        ),
+        status_reports=await rows(
+            StatusReportRow,
+            "project_code, period, schedule, cost, quality, text, reported_by, recorded_at,"
+            ' ord AS "order"',
+            "project_status_reports",
+        ),
+        goal_links=await rows(
+            GoalLinkRow, 'project_code, goal_id, ord AS "order"', "project_goal_links"
+        ),
+        shares=_rows(ShareRow, shares),
+        parked=parked,
+    )
+
+
+_PROJECTS_WITH_UNITS = (ProjectsProjection.name, BudgetProjection.name)
+
+
+async def register_input(pool: asyncpg.Pool) -> ProjectsInput:
+    """Every project, with the organisation tree, in one snapshot."""
+
+    async def read(conn: Connection) -> ProjectsInput:
+        return await _read_projects(conn, None)
+
+    return await in_active_generation(pool, read, _PROJECTS_WITH_UNITS)
+
+
+async def project_input(pool: asyncpg.Pool, project_code: str) -> ProjectsInput:
+    """One project with all that hangs on it and its linked goals (where the goals read
+    model exists), in one snapshot."""
+
+    async def read(conn: Connection) -> ProjectsInput:
+        data = await _read_projects(conn, project_code)
+        if data.goal_links and await use_active_generations(
+            conn, (GoalsProjection.name, BudgetProjection.name)
+        ):
+            goals = await read_goals_by_id(conn, [link.goal_id for link in data.goal_links])
+            data = dataclasses.replace(data, goals=goals, parked=data.parked + goals.parked)
+        return data
+
+    return await in_active_generation(pool, read, _PROJECTS_WITH_UNITS)
 
 
 # Every projection of reporting, with how an operator's listing names it.

@@ -1,0 +1,99 @@
+"""The project routes: /projekt and /api/projekt (the register), /projekt/{code} and
+/api/projekt/{code} (the project page); read as the other views are."""
+
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import HTMLResponse
+
+from plumbing.http_identity import Access
+from plumbing.identity import Principal
+from services.reporting.goals_view import UnknownFilter
+from services.reporting.projects_html import render_project_html, render_register_html
+from services.reporting.projects_view import (
+    ProjectPage,
+    Register,
+    RegisterFilters,
+    UnknownProject,
+    build_project_page,
+    build_register,
+    project_page_to_json,
+    register_to_json,
+)
+from services.reporting.queries import NotReady, project_input, register_input
+
+NOT_READY = "Rapporterna byggs fortfarande; försök igen strax"
+
+Status = Annotated[
+    str | None,
+    Query(
+        description="proposed, decided, ongoing, paused, completed eller cancelled"
+        " (eller föreslaget, beslutat, pågående, pausat, avslutat, avbrutet)"
+    ),
+]
+Unit = Annotated[
+    str | None, Query(alias="enhet", description="Enhetens kod; med underliggande enheter")
+]
+Year = Annotated[
+    str | None,
+    Query(alias="ar", description="Projekt vars planerade period eller budget omfattar året"),
+]
+
+
+def projects_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
+    router = APIRouter(tags=["projekt"])
+    Viewer = Annotated[Principal | None, Depends(access.viewer())]
+
+    async def register(status: str | None, unit_code: str | None, year: str | None) -> Register:
+        try:
+            filters = RegisterFilters.parse(status, unit_code, year)
+            return build_register(await register_input(pool), filters)
+        except UnknownFilter as error:
+            raise HTTPException(422, str(error)) from None
+        except NotReady:
+            raise HTTPException(503, NOT_READY) from None
+
+    async def page(project_code: str, year: str | None) -> ProjectPage:
+        try:
+            chosen = RegisterFilters.parse(None, None, year).year
+            return build_project_page(await project_input(pool, project_code), project_code, chosen)
+        except UnknownFilter as error:
+            raise HTTPException(422, str(error)) from None
+        except UnknownProject:
+            raise HTTPException(404, f"Projektet {project_code} finns inte") from None
+        except NotReady:
+            raise HTTPException(503, NOT_READY) from None
+
+    @router.get("/projekt", response_class=HTMLResponse)
+    async def register_html(
+        viewer: Viewer, status: Status = None, unit_code: Unit = None, year: Year = None
+    ) -> HTMLResponse:
+        """The project register, filterable by status, unit (with its subtree) and year."""
+        return HTMLResponse(render_register_html(await register(status, unit_code, year)))
+
+    @router.get("/api/projekt")
+    async def register_json(
+        viewer: Viewer, status: Status = None, unit_code: Unit = None, year: Year = None
+    ) -> dict[str, Any]:
+        return register_to_json(await register(status, unit_code, year))
+
+    AttainmentYear = Annotated[
+        str | None,
+        Query(alias="ar", description="År för de länkade resultatmålens måluppfyllelse"),
+    ]
+
+    @router.get("/projekt/{project_code}", response_class=HTMLResponse)
+    async def project_html(
+        project_code: str, viewer: Viewer, year: AttainmentYear = None
+    ) -> HTMLResponse:
+        """Every fact of one project: roles, steps, money per year, history, linked goals."""
+        return HTMLResponse(render_project_html(await page(project_code, year)))
+
+    @router.get("/api/projekt/{project_code}")
+    async def project_json(
+        project_code: str, viewer: Viewer, year: AttainmentYear = None
+    ) -> dict[str, Any]:
+        return project_page_to_json(await page(project_code, year))
+
+    return router
