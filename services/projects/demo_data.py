@@ -28,6 +28,13 @@ What the seed states and the contract cannot say, and how it was decided (nothin
   season ("i slutet av 2008", "i tre år", "vintern 2010", "hösten 2010/våren 2011", "första
   delen av år 2011", "från mars månad"): no project gets a planned start or end, no step gets
   planned dates (a step keeps its period as worded), and no other status change is sent.
+* Units. The board is KS, and the responsible unit is the one the seed ties the project to:
+  Projektkontoret (PROJ) for what its section says it runs, which are also the projects run by
+  the project office (its 10 % rule); Informationskontoret (INFO) for the communication
+  platform, whose appendix it wrote (run by the project office); Kommunsekretariat & Arkiv
+  (KSEK) for case and document management; Kommunledningsförvaltningen (KLF) for Vision 2025,
+  which the decision tasks; Näringsliv och tillväxt (NÄT) for the logistics centre; the economy
+  office (EKO) for Kvalitet i Korthet.
 * Status. The three "Pågående projekt" and the logistics centre are registered ongoing. The new
   projects are proposed, except where the seed gives the decision: Hel deltid (its directive was
   decided KS 2010-04-28 § 90) and Vision 2025 (KS 2010-11-24 § 228) are registered proposed and
@@ -38,7 +45,10 @@ What the seed states and the contract cannot say, and how it was decided (nothin
   on parental leave, back in the autumn of 2011), Hel deltid is led from March by "Projektledaren
   för Kompetensplaneringsprojektet", the e-services by "En informatör", Kvalitet i Korthet by "den
   verksamhetscontroller som arbetar på ekonomikontoret". A manager is a name, so none is
-  registered and no ChangeProjectManager is sent; no steering group is named either.
+  registered and no ChangeProjectManager is sent; no steering group is named either. Where the
+  role is part of the passage that describes the project (the logistics centre's first
+  directive, Kvalitet i Korthet), the text keeps it; the staffing notes of Projektkontoret and
+  Informationskontoret are not project descriptions and are left out.
 * Money. The only amounts are the child and youth project's grant ("sju miljoner") and step 2's
   estimate ("ca 300 000 kr"). The grant is one total for three years granted at the end of 2008,
   with no split per year and no day: it is recorded once, the whole amount on 2009 (the first
@@ -53,11 +63,16 @@ What the seed states and the contract cannot say, and how it was decided (nothin
 * Goals. The communication platform names the two KLF result goals it serves. The logistics
   centre's two commitments under NÄT's result goal "Hållbar utveckling" ("KLC möjliggör ...",
   "KLC lägger förutsättningar ...") tie it to that goal. No other project names a goal.
+* The appendix. Its purpose, result goals, what the platform shall support ("Resultat"), its
+  requirements ("Krav") and the table of steps with the conclusion's estimate are sent; its
+  background and its argument for internal communication (with their literature) are not
+  project facts and are left out.
 * Steps. Only the communication platform has steps. The logistics centre's "utbyggnad i fyra
   etapper" names no stage, so no steps are planned for it.
 * Not registered: projects of others the municipality takes part in (Mälab's Sörmlandspilen,
   "projekt framtida kollektivtrafik i Sörmland", the regional Mälardiagonalen and Räta linjen),
-  and the IT office's work of the year, which it calls no project.
+  and the IT office's tasks of the year ("Inga större projekt kommer att påbörjas eller
+  genomföras, förutom ovan nämnda"), none of which it names as a project.
 
 Every command has a message id derived from a stable key, so loading the demo twice sends the
 same ids and the second load is refused as duplicates.
@@ -274,19 +289,20 @@ PROJECTS: tuple[Project, ...] = (
             ),
         ),
     ),
-    # Kommunsekretariatet's narrative: "Vidare avses projektdirektiv för nytt ärende- och
-    # dokumenthanteringssystem tas fram." The directive is yet to be written: none is sent.
+    # Kommunsekretariatet's narrative says its directive is yet to be written (kept in the
+    # text): no directive is sent.
     Project(
         CASE_AND_DOCUMENTS,
         "Ärende- och dokumenthantering",
         "KSEK",
         PROPOSED,
-        purpose=(
+        purpose=paragraphs(
             "Avsikten med projektet är att anskaffa ett modernt ändamålsenligt system som"
             " ersättning för LEX. Tillkommande funktionella krav är att systemet ska ge stöd för"
             " publicering med beaktande av PULskyddade uppgifter, det ska ge stöd för publicering"
             " av diarium och handlingar. Systemet ska vara enkelt att arbeta i samt bygga på den"
-            " tekniska plattform som är IT-kontorets standard."
+            " tekniska plattform som är IT-kontorets standard.",
+            "Vidare avses projektdirektiv för nytt ärende- och dokumenthanteringssystem tas fram.",
         ),
     ),
     # The decision tasks Kommunledningsförvaltningen; its narrative says when and what. The
@@ -334,6 +350,12 @@ PROJECTS: tuple[Project, ...] = (
             " tre år, kommunens nytta och möjligheter samt den sannolikt förändrade roll kommunen"
             " tar som förvaltare av spår och hårdgjorda ytor, uppbyggnad av logistikkompetens och"
             " utveckling av miljöprofilen.",
+            "Förvaltningen näringsliv och tillväxt kommer att arbeta för att ytterligare utveckla"
+            " det arbetssätt som råder inom samverkansgruppen Katrineholms Logistikcentrum, där"
+            " nästan samtliga förvaltningar och bolag deltar.",
+            "Förvaltningen näringsliv och tillväxt ser en stor potential i det arbete som EU"
+            " samordnaren påbörjat främst gälland delfinasiering av logistikcentrum via EU medel"
+            " men också i kontakten med våra lokala företagare.",
         ),
         directive="Dnr KS/2011:31-069",
         decision="KS 2009 § 91, handling nr 28/2009",
