@@ -61,6 +61,7 @@ LOST_X: tuple[tuple[str, str], ...] = (
     ("uppvätvillkor", "uppväxtvillkor"),
     ("Etern", "Extern"),
     ("Etranätlösning", "Extranätlösning"),
+    ("tillvät", "tillväxt"),
 )
 """Whole words of the project texts that lost their "x"."""
 
