@@ -4,10 +4,14 @@ import functools
 
 from contracts.projects.service import PROJECTS
 from plumbing import write_service
+from services.projects import office_share
 from services.projects.application import ProjectsService
 from services.projects.entrypoints.http import create_app
 
-PARTS = write_service.WriteServiceParts(PROJECTS, ProjectsService.on_nats, create_app)
+# Beside its inbound consumer, the process sends budget the project office's share.
+PARTS = write_service.WriteServiceParts(
+    PROJECTS, ProjectsService.on_nats, create_app, workers=office_share.workers
+)
 STREAMS = write_service.streams(PROJECTS)
 
 ProjectsProcess = write_service.WriteProcess[ProjectsService]
