@@ -12,6 +12,7 @@ from plumbing.service import resilient
 from plumbing.settings import ServiceSettings
 from services.budget import bootstrap as budget
 from services.goals import bootstrap as goals
+from services.projects import bootstrap as projects
 from services.reporting import bootstrap as reporting
 from tests.tokens import bearer, identity_settings
 
@@ -61,6 +62,18 @@ async def running_budget(nats_url: str, database_url: str) -> AsyncIterator[budg
 @contextlib.asynccontextmanager
 async def running_goals(nats_url: str, database_url: str) -> AsyncIterator[goals.GoalsProcess]:
     process = await goals.build(settings(nats_url, database_url))
+    try:
+        async with _running([resilient(process.relay), resilient(process.inbound)]):
+            yield process
+    finally:
+        await process.close()
+
+
+@contextlib.asynccontextmanager
+async def running_projects(
+    nats_url: str, database_url: str
+) -> AsyncIterator[projects.ProjectsProcess]:
+    process = await projects.build(settings(nats_url, database_url))
     try:
         async with _running([resilient(process.relay), resilient(process.inbound)]):
             yield process
