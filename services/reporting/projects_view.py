@@ -645,7 +645,9 @@ def _timeline(
         )
         for r in reports
     )
-    return tuple(sorted(entries, key=lambda e: (e.on, e.order)))
+    # The registration states where the project's lifecycle starts, so it comes first even
+    # when it was entered after decisions it records (a register filled in late).
+    return (entries[0], *sorted(entries[1:], key=lambda e: (e.on, e.order)))
 
 
 def _years(
