@@ -32,7 +32,7 @@ from contracts.goals.events import (
 )
 from contracts.goals.fields import CommitmentKind
 from contracts.refusal import not_known_yet, refuse
-from contracts.scope import Scope
+from plumbing.decisions import Decisions
 from services.goals.domain.catalogue import CATALOGUE_STREAM, Catalogue, Goal, measure_stream
 from services.goals.domain.scope import check_scope
 
@@ -216,20 +216,9 @@ DECISIONS: dict[type[Command], Callable[[Catalogue, Command], Event]] = {
 }
 
 
-def decide(catalogue: Catalogue, command: Command, scope: Scope | None = None) -> Event:
-    """The event ``command`` leads to; raises Refused with the reasons when it may not happen.
-
-    ``catalogue`` is the batch's copy: a catalogue event is applied to it at once, so the
-    commands after it in the same batch see it. ``scope`` None means no limit.
-    """
-    decision = DECISIONS.get(type(command))
-    if decision is None:
-        raise refuse("", f"okänt kommando {type(command).__name__}")
-    if scope is not None:
-        check_scope(catalogue, command, scope)
-    event = decision(catalogue, command)
-    catalogue.apply(event)
-    return event
+# The event a command leads to, applied to the batch's copy of the catalogue at once; raises
+# Refused with the reasons when it may not happen.
+decide = Decisions(DECISIONS, check_scope)
 
 
 def stream_for(event: Event) -> str:

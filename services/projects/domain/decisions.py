@@ -33,7 +33,7 @@ from contracts.projects.events import (
     StepPlanned,
 )
 from contracts.refusal import not_known_yet, refuse
-from contracts.scope import Scope
+from plumbing.decisions import Decisions
 from services.projects.domain.lifecycle import SWEDISH, why_not
 from services.projects.domain.register import Project, Register, project_stream
 from services.projects.domain.scope import check_scope
@@ -135,20 +135,19 @@ def _plan_step(register: Register, command: Command) -> Event:
     return event_from(command, StepPlanned)
 
 
-def _set_budget(register: Register, command: Command) -> Event:
-    assert isinstance(command, SetProjectBudget)
-    project = _open(register, command.project_code)
-    _within_period(project, command.year)
-    _not_negative(command.amount, "amount", "en projektbudget")
-    return event_from(command, ProjectBudgetSet)
+# Money for a year of the project's period: what it records, and how a refusal names it.
+_FOR_A_YEAR: dict[type[Command], tuple[type[ProjectBudgetSet | FinancingRecorded], str]] = {
+    SetProjectBudget: (ProjectBudgetSet, "en projektbudget"),
+    RecordFinancing: (FinancingRecorded, "en finansiering"),
+}
 
 
-def _record_financing(register: Register, command: Command) -> Event:
-    assert isinstance(command, RecordFinancing)
-    project = _open(register, command.project_code)
-    _within_period(project, command.year)
-    _not_negative(command.amount, "amount", "en finansiering")
-    return event_from(command, FinancingRecorded)
+def _money_for_a_year(register: Register, command: Command) -> Event:
+    assert isinstance(command, SetProjectBudget | RecordFinancing)
+    event_type, what = _FOR_A_YEAR[type(command)]
+    _within_period(_open(register, command.project_code), command.year)
+    _not_negative(command.amount, "amount", what)
+    return event_from(command, event_type)
 
 
 def _report_status(register: Register, command: Command) -> Event:
@@ -183,27 +182,16 @@ DECISIONS: dict[type[Command], Callable[[Register, Command], Event]] = {
     ChangeProjectStatus: _change_status,
     ChangeProjectManager: _change_manager,
     PlanStep: _plan_step,
-    SetProjectBudget: _set_budget,
-    RecordFinancing: _record_financing,
+    SetProjectBudget: _money_for_a_year,
+    RecordFinancing: _money_for_a_year,
     ReportProjectStatus: _report_status,
     LinkGoal: _link_goal,
 }
 
 
-def decide(register: Register, command: Command, scope: Scope | None = None) -> Event:
-    """The event ``command`` leads to; raises Refused with the reasons when it may not happen.
-
-    ``register`` is the batch's copy: the event is applied to it at once, so the commands
-    after it in the same batch see it. ``scope`` None means no limit.
-    """
-    decision = DECISIONS.get(type(command))
-    if decision is None:
-        raise refuse("", f"okänt kommando {type(command).__name__}")
-    if scope is not None:
-        check_scope(register, command, scope)
-    event = decision(register, command)
-    register.apply(event)
-    return event
+# The event a command leads to, applied to the batch's copy of the register at once; raises
+# Refused with the reasons when it may not happen.
+decide = Decisions(DECISIONS, check_scope)
 
 
 def stream_for(event: Event) -> str:
