@@ -11,9 +11,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -209,12 +210,12 @@ def up(settings: StackSettings) -> None:
         stack.stop()
 
 
-def _listed(stack: Stack, service: str, what: str) -> int:
-    """How many ``what`` (goals, projects) ``service`` lists at /api/<what> (0 when it does
-    not answer)."""
+def _listed(stack: Stack, service: str) -> int:
+    """How many goals or projects the goals or projects service lists at /api/<service>
+    (0 when it does not answer)."""
     stack.check_alive()
-    answer = http_get_json(f"{stack.url(service)}/api/{what}", stack.reader_token())
-    found = answer.get(what) if isinstance(answer, dict) else None
+    answer = http_get_json(f"{stack.url(service)}/api/{service}", stack.reader_token())
+    found = answer.get(service) if isinstance(answer, dict) else None
     return len(found) if isinstance(found, list) else 0
 
 
@@ -241,29 +242,32 @@ def _start_with_demo(stack: Stack) -> str:
     unit_count = demo_unit_count()
     wait_until(lambda: _plan_complete(stack, unit_count), 120, "the plan to be projected")
     # The goals name budget's units, so they are sent once the units are known.
-    if _listed(stack, "goals", "goals"):
-        print("Måldata finns redan; laddas inte igen.", flush=True)
-    else:
-        sent = asyncio.run(load_goals_demo(nats_url, stack.system_password))
-        print(f"Måldata: {sent} kommandon skickade över NATS.", flush=True)
-    goal_count = goals_demo_count()
+    goals = functools.partial(load_goals_demo, nats_url, stack.system_password)
+    _load_once(stack, "goals", "Måldata", goals, goals_demo_count())
     wait_until(
-        lambda: _listed(stack, "goals", "goals") >= goal_count, 120, "the goals to be stored"
+        lambda: _goals_in_plan(stack) >= goals_demo_count(), 120, "the goals to be projected"
     )
-    wait_until(lambda: _goals_in_plan(stack) >= goal_count, 120, "the goals to be projected")
     # The projects name budget's units and goals' result goals, so they come last.
-    if _listed(stack, "projects", "projects"):
-        print("Projektdata finns redan; laddas inte igen.", flush=True)
-    else:
-        sent = asyncio.run(load_projects_demo(nats_url, stack.system_password))
-        print(f"Projektdata: {sent} kommandon skickade över NATS.", flush=True)
-    project_count = projects_demo_count()
-    wait_until(
-        lambda: _listed(stack, "projects", "projects") >= project_count,
-        120,
-        "the projects to be stored",
-    )
+    projects = functools.partial(load_projects_demo, nats_url, stack.system_password)
+    _load_once(stack, "projects", "Projektdata", projects, projects_demo_count())
     return nats_url
+
+
+def _load_once(
+    stack: Stack,
+    service: str,
+    name: str,
+    load: Callable[[], Coroutine[Any, Any, int]],
+    expected: int,
+) -> None:
+    """Send ``service``'s demo (``name`` in what is printed) unless it lists some already
+    at /api/<service>; then wait until it lists all ``expected``."""
+    if _listed(stack, service):
+        print(f"{name} finns redan; laddas inte igen.", flush=True)
+    else:
+        sent = asyncio.run(load())
+        print(f"{name}: {sent} kommandon skickade över NATS.", flush=True)
+    wait_until(lambda: _listed(stack, service) >= expected, 120, f"the {service} to be stored")
 
 
 def _goals_in_plan(stack: Stack) -> int:
