@@ -2,19 +2,22 @@
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 import httpx
 from fastapi import FastAPI
 
 from plumbing.service import resilient
 from plumbing.settings import ServiceSettings
+from plumbing.write_service import WriteProcess
 from services.budget import bootstrap as budget
 from services.goals import bootstrap as goals
 from services.projects import bootstrap as projects
 from services.reporting import bootstrap as reporting
 from tests.tokens import bearer, identity_settings
+
+Process = TypeVar("Process", bound=WriteProcess[Any])
 
 # The ledger may write for every unit; the payroll system only under KLF.
 KNOWN_SYSTEMS = {"ekonomisystem": ["*"], "lonesystem": ["KLF"]}
@@ -60,8 +63,11 @@ async def running_budget(nats_url: str, database_url: str) -> AsyncIterator[budg
 
 
 @contextlib.asynccontextmanager
-async def running_goals(nats_url: str, database_url: str) -> AsyncIterator[goals.GoalsProcess]:
-    process = await goals.build(settings(nats_url, database_url))
+async def _running_write_service(
+    build: Callable[[ServiceSettings], Awaitable[Process]], nats_url: str, database_url: str
+) -> AsyncIterator[Process]:
+    """A write service's process (plumbing.write_service) with its relay and inbound."""
+    process = await build(settings(nats_url, database_url))
     try:
         async with _running([resilient(process.relay), resilient(process.inbound)]):
             yield process
@@ -69,16 +75,16 @@ async def running_goals(nats_url: str, database_url: str) -> AsyncIterator[goals
         await process.close()
 
 
-@contextlib.asynccontextmanager
-async def running_projects(
+def running_goals(
     nats_url: str, database_url: str
-) -> AsyncIterator[projects.ProjectsProcess]:
-    process = await projects.build(settings(nats_url, database_url))
-    try:
-        async with _running([resilient(process.relay), resilient(process.inbound)]):
-            yield process
-    finally:
-        await process.close()
+) -> contextlib.AbstractAsyncContextManager[goals.GoalsProcess]:
+    return _running_write_service(goals.build, nats_url, database_url)
+
+
+def running_projects(
+    nats_url: str, database_url: str
+) -> contextlib.AbstractAsyncContextManager[projects.ProjectsProcess]:
+    return _running_write_service(projects.build, nats_url, database_url)
 
 
 @contextlib.asynccontextmanager

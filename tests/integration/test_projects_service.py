@@ -224,28 +224,17 @@ IDS = [f"{command}-{where}-{n}" for n, (command, _, where, _) in enumerate(REFUS
 
 
 @pytest.mark.parametrize(("command", "body", "field_name", "words"), REFUSALS, ids=IDS)
-async def test_over_http_a_refusal_is_a_422_naming_the_field_and_stores_nothing(
+async def test_a_refusal_names_its_field_over_http_and_over_nats_and_stores_nothing(
     setup: Setup, command: str, body: dict[str, Any], field_name: str, words: str
 ) -> None:
     before = await setup.stored()
     response = await call(setup.http, command, body)
     assert response.status_code == 422, response.text
-    problems = response.json()["problems"]
-    assert [p["field"] for p in problems] == [field_name], problems
-    assert words in problems[0]["message"], problems
-    assert await setup.stored() == before
-
-
-@pytest.mark.parametrize(("command", "body", "field_name", "words"), REFUSALS, ids=IDS)
-async def test_over_nats_a_refusal_is_a_rejection_naming_the_field_and_stores_nothing(
-    setup: Setup, command: str, body: dict[str, Any], field_name: str, words: str
-) -> None:
-    before = await setup.stored()
-    message_id = await publish(setup.js, PROJECTS, command, body)
-    rejection = await setup.rejection(message_id)
-    assert [p["field"] for p in rejection["problems"]] == [field_name], rejection
-    assert words in rejection["problems"][0]["message"], rejection
+    rejection = await setup.rejection(await publish(setup.js, PROJECTS, command, body))
     assert rejection["source_system"] == EVERY_UNIT
+    for problems in (response.json()["problems"], rejection["problems"]):
+        assert [p["field"] for p in problems] == [field_name], problems
+        assert words in problems[0]["message"], problems
     assert await setup.stored() == before
 
 

@@ -51,30 +51,28 @@ from services.projects.domain.register import Register, ResultGoals
 S = ProjectStatus
 
 
-def unit(code: str, parent: str | None, kind: str = "unit") -> UnitRegistered:
-    return UnitRegistered.model_validate(
-        {
-            "unit_code": code,
-            "name": code.title(),
-            "kind": kind,
-            "parent_code": parent,
-            "effective_on": "2010-01-01",
-        }
-    )
+# (code, parent, kind): KS with KLF (the project office PROJ, IT, OLD) and NÄT; BUN with SKOL.
+TREE = (
+    ("KS", None, "board"),
+    ("KLF", "KS", "administration"),
+    ("PROJ", "KLF", "unit"),
+    ("IT", "KLF", "unit"),
+    ("NÄT", "KS", "administration"),
+    ("BUN", None, "board"),
+    ("SKOL", "BUN", "administration"),
+    ("OLD", "KLF", "unit"),
+)
+
+
+def registered_unit(code: str, parent: str | None, kind: str) -> UnitRegistered:
+    fields = dict(unit_code=code, name=code.title(), kind=kind, parent_code=parent)
+    return UnitRegistered.model_validate({**fields, "effective_on": date(2010, 1, 1)})
 
 
 def tree_events() -> list[Event]:
-    return [
-        unit("KS", None, "board"),
-        unit("KLF", "KS", "administration"),
-        unit("PROJ", "KLF"),
-        unit("IT", "KLF"),
-        unit("NÄT", "KS", "administration"),
-        unit("BUN", None, "board"),
-        unit("SKOL", "BUN", "administration"),
-        unit("OLD", "KLF"),
-        UnitClosed.model_validate({"unit_code": "OLD", "effective_on": "2010-06-30"}),
-    ]
+    """The tree, OLD closed in the middle of 2010."""
+    closed = UnitClosed.model_validate({"unit_code": "OLD", "effective_on": "2010-06-30"})
+    return [*(registered_unit(*unit) for unit in TREE), closed]
 
 
 def organisation() -> OrganisationTree:
@@ -589,7 +587,7 @@ async def test_the_decider_catches_up_with_the_store_budget_and_goals_once() -> 
     assert state.versions() == {"project-p": 3} and state.position == 3
     # What another writer stored is applied; budget's and goals' news replace the snapshots.
     store.add(budget_set := event_from(budget(), ProjectBudgetSet), 4)
-    tree.waiting.append(unit("NY", "KLF"))
+    tree.waiting.append(registered_unit("NY", "KLF", "unit"))
     goals.waiting.append(adopted("nytt"))
     before = state.tree
     await decider.catch_up(state, store)
