@@ -6,17 +6,18 @@ import asyncio
 import contextlib
 import json
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import asyncpg
-import nats
 import pytest
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from opentelemetry import trace
+from pydantic import SecretStr
 
 from contracts.budget.commands import RegisterUnit
 from contracts.budget.service import BUDGET
@@ -27,11 +28,12 @@ from contracts.projects.service import PROJECTS
 from kommunplan.demo import publish_commands
 from plumbing import telemetry, write_service
 from plumbing.database import ensure_database
-from plumbing.jetstream import ensure_streams
+from plumbing.jetstream import connect, ensure_streams
 from plumbing.migrations import migrate
 from plumbing.postgres_eventstore import MIGRATIONS
 from plumbing.readiness import WorkerState
 from plumbing.service import resilient
+from services.budget import bootstrap as budget_service
 from services.projects.office_share import (
     DURABLE,
     BudgetRefusals,
@@ -41,8 +43,10 @@ from services.projects.office_share import (
 )
 from tests.conftest import SPANS, count, eventually
 from tests.fixtures import SMALL_TREE
+from tests.integration.test_nats_permissions import refused
+from tests.locked_nats import LockedNats, locked_nats, session
 from tests.servers import Servers
-from tests.system import running_budget, running_reporting
+from tests.system import KNOWN_SYSTEMS, running_budget, running_reporting, settings
 
 OFFICE = "PROJ"
 OFFICE_UNIT = RegisterUnit(
@@ -134,11 +138,16 @@ def budget_set(code: str, amount: str, year: int = 2011) -> ProjectBudgetSet:
 
 @contextlib.asynccontextmanager
 async def running_office_share(
-    nats_url: str, projects_database: str, settings: OfficeShareSettings = TENTH
+    nats_url: str,
+    projects_database: str,
+    settings: OfficeShareSettings = TENTH,
+    password: str | None = None,
 ) -> AsyncIterator[tuple[OfficeShare, BudgetRefusals]]:
-    """The process manager and the refusals' log, as the projects process runs them."""
+    """The process manager and the refusals' log, as the projects process runs them (as the
+    projects service's NATS user when given its password)."""
     pool = await asyncpg.create_pool(projects_database, min_size=1, max_size=4)
-    nc = await nats.connect(nats_url)
+    user = PROJECTS.name if password is not None else None
+    nc, _ = await connect(nats_url, PROJECTS.name, user, SecretStr(password or ""))
     office_share = OfficeShare(pool, nc, settings, BUDGET, batch_size=50, ack_wait_seconds=2.0)
     refusals = BudgetRefusals(nc, BUDGET, fetch_timeout=0.2)
     stop = asyncio.Event()
@@ -460,3 +469,55 @@ async def test_a_refusal_that_is_not_a_duplicate_is_logged_and_not_sent_again(
         assert await inbound_shares(js) == 1, "sent once, not again"
     assert await count(budget_database, SHARES) == 0
     assert "refused the project office's share" in caplog.text
+
+
+@pytest.fixture
+def locked(tmp_path: Path) -> Iterator[LockedNats]:
+    with locked_nats(tmp_path, KNOWN_SYSTEMS) as server:
+        yield server
+
+
+async def test_each_service_as_its_own_nats_user_sends_and_reads_only_what_it_declares(
+    locked: LockedNats, budget_database: str, projects_database: str
+) -> None:
+    def as_user(user: str) -> Any:
+        password = SecretStr(locked.passwords[user])
+        return settings(locked.url, budget_database).model_copy(
+            update={"nats_user": user, "nats_password": password}
+        )
+
+    inbound = await budget_service.build(as_user("budget"))
+    relay = await budget_service.build(as_user("budget-relay"))
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(resilient(w)(stop)) for w in (inbound.inbound, relay.relay)]
+    try:
+        ledger = SecretStr(locked.passwords["ekonomisystem"])
+        await publish_commands(locked.url, [*SMALL_TREE, OFFICE_UNIT], "ekonomisystem", ledger)
+        async with session(locked, "projects-relay") as projects_relay:
+            await ensure_streams(projects_relay.js, write_service.streams(PROJECTS))
+            events = ProjectsRelay(projects_relay.js)
+            password = locked.passwords["projects"]
+            async with running_office_share(locked.url, projects_database, TENTH, password):
+                await events.publish(registered("p1"))
+                await events.publish(budget_set("p1", "1000000"))
+                await eventually(lambda: count(budget_database, SHARES), until=lambda n: n == 1)
+            # A refusal comes back to projects, and only there.
+            nowhere = OfficeShareSettings(Decimal("0.10"), "SAKNAS")
+            async with running_office_share(locked.url, projects_database, nowhere, password) as (
+                _,
+                refusals,
+            ):
+                await events.publish(budget_set("p1", "3000000"))
+                (refusal,) = await eventually(lambda: list(refusals.refused))
+                assert refusal.problems[0].field == "unit_code"
+        async with session(locked, "projects") as projects:
+            await refused(projects, BUDGET.inbound_subject("ekonomisystem", "record-actuals"))
+            await refused(projects, BUDGET.events_subjects.replace(">", "UnitRegistered"))
+        async with session(locked, "lonesystem") as payroll:
+            await refused(payroll, BUDGET.inbound_subject("projects", "set-project-share"))
+    finally:
+        stop.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=15)
+        for process in (inbound, relay):
+            await process.close()
+    assert await count(budget_database, SHARES) == 1
