@@ -73,7 +73,11 @@ _FROM_CONTEXT: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "greater_than": lambda ctx: f"är för litet (större än {ctx.get('gt')} krävs)",
     "less_than": lambda ctx: f"är för stort (mindre än {ctx.get('lt')} krävs)",
     "less_than_equal": lambda ctx: f"är för stort (högst {ctx.get('le')})",
-    "enum": lambda ctx: f"{_MESSAGES['enum']}; tillåtna värden: {ctx.get('expected', '')}",
+    # pydantic lists the values in English ("'a', 'b' or 'c'"); the last "or" is put in Swedish.
+    "enum": lambda ctx: (
+        f"{_MESSAGES['enum']}; tillåtna värden: "
+        + " eller ".join(str(ctx.get("expected", "")).rsplit(" or ", 1))
+    ),
 }
 
 
