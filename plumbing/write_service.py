@@ -1,7 +1,8 @@
 """Wires a write service's processes from its declaration: settings in, a running process out.
 
 The service hands over how to make its command handler (its decisions) and its HTTP app
-(the kit's command routes and any views of its own); everything else is the same for all.
+(the kit's command routes and any views of its own), and any workers of its own for its
+service process (a process manager); everything else is the same for all.
 """
 
 import dataclasses
