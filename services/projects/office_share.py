@@ -34,6 +34,7 @@ once the unit is there sends the share anew.
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -74,6 +75,7 @@ ACTOR = PROJECTS.name
 # the same event always leads to the same message, however often it is sent.
 MESSAGE_ID_NAMESPACE = UUID("6f1c3c2e-5b0a-4d8e-9a7c-2f4b1e0d9c51")
 OERE = Decimal("0.01")
+KEPT_REFUSALS = 100
 
 _POSITION_SQL = "SELECT sequence FROM consumer_positions WHERE consumer = $1"
 _STORE_POSITION_SQL = (
@@ -307,9 +309,9 @@ class BudgetRefusals:
         self._title = target.title
         self._timeout = fetch_timeout
         self.status = WorkerStatus("avvisat av budget")
-        # Since the process started: the duplicates noted, and the other refusals.
+        # Since the process started: the duplicates noted, and the latest other refusals.
         self.duplicates = 0
-        self.refused: list[Rejection] = []
+        self.refused: deque[Rejection] = deque(maxlen=KEPT_REFUSALS)
 
     async def run(self, stop: asyncio.Event) -> None:
         js = self._nc.jetstream()

@@ -237,7 +237,7 @@ def test_a_duplicate_refusal_is_expected_and_any_other_is_kept_and_logged(
 ) -> None:
     refusals = BudgetRefusals(object(), BUDGET)  # type: ignore[arg-type]
     refusals.note(_rejection(Problem(field="message_id", message=DUPLICATE)))
-    assert (refusals.duplicates, refusals.refused) == (1, [])
+    assert (refusals.duplicates, list(refusals.refused)) == (1, [])
     unknown = Problem(field="unit_code", message="enheten 'PROJ' finns inte")
     refusals.note(_rejection(unknown))
     refusals.note(b"not a rejection")
