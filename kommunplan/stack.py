@@ -290,6 +290,7 @@ def _print_urls(stack: Stack, nats_url: str) -> None:
         f"  Planen (HTML):      {stack.url('reporting')}/plan/KS/2011\n"
         f"  Planen (JSON):      {stack.url('reporting')}/api/plan/KS/2011\n"
         f"  Målen (HTML):       {stack.url('reporting')}/mal/KS/2011\n"
+        f"  Projekten (HTML):   {stack.url('reporting')}/projekt\n"
         f"  Budget-API:         {stack.url('budget')}/docs\n"
         f"  Mål-API:            {stack.url('goals')}/docs\n"
         f"  Projekt-API:        {stack.url('projects')}/docs\n"
