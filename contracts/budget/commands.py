@@ -1,8 +1,10 @@
 """Budget commands: what controllers and administrations' systems ask the budget service to do."""
 
 from contracts.budget.fields import (
+    BudgetProfileFields,
     FrameChangeFields,
     ManagerAppointment,
+    MonthCommentFields,
     MonthFigures,
     NarrativeFields,
     NetInvestmentFields,
@@ -64,6 +66,14 @@ class SetProjectShare(Command, ProjectShareFields):
     command_name = "set-project-share"
 
 
+class WriteMonthComment(Command, MonthCommentFields):
+    command_name = "write-month-comment"
+
+
+class SetBudgetProfile(Command, BudgetProfileFields):
+    command_name = "set-budget-profile"
+
+
 BUDGET_COMMANDS: dict[str, type[Command]] = {
     cls.command_name: cls
     for cls in (
@@ -79,5 +89,7 @@ BUDGET_COMMANDS: dict[str, type[Command]] = {
         SetNetInvestment,
         WriteNarrative,
         SetProjectShare,
+        WriteMonthComment,
+        SetBudgetProfile,
     )
 }

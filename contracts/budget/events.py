@@ -1,8 +1,10 @@
 """Budget events, version 1: facts the budget service has stored."""
 
 from contracts.budget.fields import (
+    BudgetProfileFields,
     FrameChangeFields,
     ManagerAppointment,
+    MonthCommentFields,
     MonthFigures,
     NarrativeFields,
     NetInvestmentFields,
@@ -72,6 +74,18 @@ class ProjectShareSet(Event, ProjectShareFields):
     event_type = "ProjectShareSet"
 
 
+class MonthCommentWritten(Event, MonthCommentFields):
+    """A unit's comment and measures for a month; replaces an earlier one for that month."""
+
+    event_type = "MonthCommentWritten"
+
+
+class BudgetProfileSet(Event, BudgetProfileFields):
+    """How a unit's budget for a year is spread over the months; replaces an earlier one."""
+
+    event_type = "BudgetProfileSet"
+
+
 BUDGET_EVENTS: dict[str, type[Event]] = {
     cls.event_type: cls
     for cls in (
@@ -87,5 +101,7 @@ BUDGET_EVENTS: dict[str, type[Event]] = {
         NetInvestmentSet,
         NarrativeWritten,
         ProjectShareSet,
+        MonthCommentWritten,
+        BudgetProfileSet,
     )
 }

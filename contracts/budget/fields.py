@@ -2,10 +2,11 @@
 
 import re
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from contracts.identifiers import Identifier
 from contracts.money import Amount
@@ -196,3 +197,36 @@ class ProjectShareFields(_Fields):
     project_code: Identifier
     project_budget: Amount
     revenue: Amount
+
+
+class MonthCommentFields(_Fields):
+    """A unit's comment on a month of its follow-up: why it deviates from its budget, and
+    the measures it takes. Written again for the same month, it replaces the earlier one."""
+
+    unit_code: UnitCode
+    period: Period
+    comment: Reasons
+    measures: Reasons | None = Field(default=None, description="Åtgärder")
+
+
+MONTHS = 12
+
+
+class BudgetProfileFields(_Fields):
+    """How a unit's budget for a year is spread over its months, in percent of the year
+    per month, January first, summing to exactly 100 (e.g. less in July); without one, a
+    twelfth a month. Set again, it replaces the earlier profile."""
+
+    unit_code: UnitCode
+    year: Year
+    monthly_percent: list[Amount] = Field(min_length=MONTHS, max_length=MONTHS)
+
+    @field_validator("monthly_percent")
+    @classmethod
+    def _whole_year(cls, values: list[Decimal]) -> list[Decimal]:
+        if any(value < 0 for value in values):
+            raise ValueError("en månads andel kan inte vara negativ")
+        total = sum(values, Decimal(0))
+        if total != 100:
+            raise ValueError(f"månadernas andelar ska bli 100 procent tillsammans, inte {total}")
+        return values

@@ -82,6 +82,17 @@ VALID: dict[str, dict[str, Any]] = {
         "project_budget": "300000",
         "revenue": "30000",
     },
+    "write-month-comment": {
+        "unit_code": "IT",
+        "period": "2011-03",
+        "comment": "Licenskostnaderna kom i mars i stället för i april.",
+        "measures": "Inga; avvikelsen jämnas ut i april.",
+    },
+    "set-budget-profile": {
+        "unit_code": "IT",
+        "year": 2011,
+        "monthly_percent": ["9", "8", "9", "8", "9", "8", "4", "8", "9", "9", "9", "10"],
+    },
 }
 COMMON = {"message_id": "5f0c8a52-8c1c-4f4e-9a53-3f1a1d2f6b11", "actor": "ekonomisystem"}
 AMOUNT_FIELDS = {"revenue", "costs", "amount", "project_budget"}

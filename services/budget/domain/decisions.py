@@ -12,16 +12,20 @@ from contracts.budget.commands import (
     RecordActuals,
     RegisterUnit,
     RenameUnit,
+    SetBudgetProfile,
     SetFigures,
     SetNetInvestment,
     SetProjectShare,
+    WriteMonthComment,
     WriteNarrative,
 )
 from contracts.budget.events import (
     ActualsRecorded,
+    BudgetProfileSet,
     FiguresSet,
     ForecastMade,
     FrameChanged,
+    MonthCommentWritten,
     NarrativeWritten,
     NetInvestmentSet,
     ProjectShareSet,
@@ -49,10 +53,10 @@ def _set_figures(org: Organisation, command: Command) -> Event:
 
 
 def _month_figures(
-    event_type: type[ActualsRecorded] | type[ForecastMade],
+    event_type: type[ActualsRecorded] | type[ForecastMade] | type[MonthCommentWritten],
 ) -> Callable[[Organisation, Command], Event]:
     def decide(org: Organisation, command: Command) -> Event:
-        assert isinstance(command, RecordActuals | MakeForecast)
+        assert isinstance(command, RecordActuals | MakeForecast | WriteMonthComment)
         org.open_on(command.unit_code, _month_start(command.period))
         return event_from(command, event_type)
 
@@ -63,11 +67,13 @@ def _per_year(
     event_type: type[FrameChanged]
     | type[NetInvestmentSet]
     | type[NarrativeWritten]
-    | type[ProjectShareSet],
+    | type[ProjectShareSet]
+    | type[BudgetProfileSet],
 ) -> Callable[[Organisation, Command], Event]:
     def decide(org: Organisation, command: Command) -> Event:
         assert isinstance(
-            command, ChangeFrame | SetNetInvestment | WriteNarrative | SetProjectShare
+            command,
+            ChangeFrame | SetNetInvestment | WriteNarrative | SetProjectShare | SetBudgetProfile,
         )
         org.open_on(command.unit_code, _year_start(command.year))
         return event_from(command, event_type)
@@ -100,6 +106,8 @@ DECISIONS: dict[type[Command], Callable[[Organisation, Command], Event]] = {
     SetNetInvestment: _per_year(NetInvestmentSet),
     WriteNarrative: _per_year(NarrativeWritten),
     SetProjectShare: _per_year(ProjectShareSet),
+    WriteMonthComment: _month_figures(MonthCommentWritten),
+    SetBudgetProfile: _per_year(BudgetProfileSet),
 }
 
 

@@ -15,6 +15,8 @@ _FIGURES = (
     commands.ChangeFrame,
     commands.SetNetInvestment,
     commands.WriteNarrative,
+    commands.WriteMonthComment,
+    commands.SetBudgetProfile,
 )
 _TREE = (
     commands.RegisterUnit,
