@@ -82,6 +82,13 @@ class ServiceSettings(BaseSettings):
         default="units",
         description='Claim with the unit codes (each with its subtree, "*" for all)',
     )
+    example_actors: list[str] = Field(
+        default_factory=lambda: ["exempeldata"],
+        description=(
+            "Actors whose events are example data, generated for trying the system; the"
+            " reports mark what rests on them"
+        ),
+    )
     open_views: bool = Field(
         default=True,
         description=(

@@ -64,7 +64,12 @@ async def build(settings: ServiceSettings) -> ReportingProcess:
         settings.nats_ca_file,
     )
     runner = ProjectionRunner(
-        pool, nc, BudgetProjection(), BUDGET_EVENTS, settings.batch_size, settings.ack_wait_seconds
+        pool,
+        nc,
+        BudgetProjection(settings.example_actors),
+        BUDGET_EVENTS,
+        settings.batch_size,
+        settings.ack_wait_seconds,
     )
     goals_runner = ProjectionRunner(
         pool,

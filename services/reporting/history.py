@@ -54,6 +54,10 @@ class HistoryEntry:
             return f"Utfall {item}"
         if self.event_type == "ForecastMade":
             return f"Prognos {item}"
+        if self.event_type == "MonthCommentWritten":
+            return f"Kommentar och åtgärder {item}"
+        if self.event_type == "BudgetProfileSet":
+            return f"Budgetprofil {self.year}"
         if self.event_type == "FrameChanged":
             return f"Ramförändring {self.year}"
         if self.event_type == "ProjectShareSet":

@@ -12,9 +12,11 @@ from typing import Any, NamedTuple, assert_never
 
 from contracts.budget.events import (
     ActualsRecorded,
+    BudgetProfileSet,
     FiguresSet,
     ForecastMade,
     FrameChanged,
+    MonthCommentWritten,
     NarrativeWritten,
     NetInvestmentSet,
     ProjectShareSet,
@@ -80,6 +82,8 @@ Figure = (
     | NetInvestmentSet
     | NarrativeWritten
     | ProjectShareSet
+    | MonthCommentWritten
+    | BudgetProfileSet
 )
 """The events that change a figure, and so have a history."""
 
@@ -101,7 +105,7 @@ def _subject(event: Figure) -> Subject:
     match event:
         case FiguresSet():
             return Subject(event.unit_code, event.year, event.kind, event.decision)
-        case ActualsRecorded() | ForecastMade():
+        case ActualsRecorded() | ForecastMade() | MonthCommentWritten():
             return Subject(event.unit_code, _year_of(event.period), event.period, None)
         case FrameChanged():
             return Subject(event.unit_code, event.year, None, event.decision)
@@ -111,6 +115,8 @@ def _subject(event: Figure) -> Subject:
             return Subject(event.unit_code, event.year, event.section, None)
         case ProjectShareSet():
             return Subject(event.unit_code, event.year, event.project_code, None)
+        case BudgetProfileSet():
+            return Subject(event.unit_code, event.year, None, None)
         case _:
             assert_never(event)
 

@@ -1,7 +1,7 @@
 """Budget events into the reporting read models."""
 
 import functools
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from itertools import groupby
@@ -9,10 +9,12 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from contracts.budget.events import (
     ActualsRecorded,
+    BudgetProfileSet,
     FiguresSet,
     ForecastMade,
     FrameChanged,
     ManagerAppointed,
+    MonthCommentWritten,
     NarrativeWritten,
     NetInvestmentSet,
     ProjectShareSet,
@@ -39,6 +41,8 @@ F = TypeVar(
     NetInvestmentSet,
     NarrativeWritten,
     ProjectShareSet,
+    MonthCommentWritten,
+    BudgetProfileSet,
 )
 E = TypeVar("E", bound=Event)
 Month = TypeVar("Month", ActualsRecorded, ForecastMade)
@@ -163,15 +167,94 @@ class Statement(Generic[E]):
         return []  # the tree has no history of its own
 
 
-def _month_upsert(model: type[Month], table: str) -> Upsert[Month]:
-    """Actuals and forecasts alike: one row per unit and month, the latest replacing."""
+DEFAULT_EXAMPLE_ACTORS = ("exempeldata",)
+"""Whose events are example data unless the settings say otherwise (ServiceSettings)."""
+
+
+def _example(actors: Collection[str]) -> Callable[[ReceivedEvent], bool]:
+    """Whether an event was sent by one of ``actors``: example data, not the municipality's."""
+    return lambda e: e.message.envelope.actor in actors
+
+
+def _month_upsert(
+    model: type[Month], table: str, actors: Collection[str] = DEFAULT_EXAMPLE_ACTORS
+) -> Upsert[Month]:
+    """Actuals and forecasts alike: one row per unit and month, the latest replacing; each
+    row says whether it is example data."""
+    example = _example(actors)
     return Upsert(
         model,
         table,
-        (("unit_code", "text"), ("period", "text"), ("revenue", "numeric"), ("costs", "numeric")),
+        (
+            ("unit_code", "text"),
+            ("period", "text"),
+            ("revenue", "numeric"),
+            ("costs", "numeric"),
+            ("example_data", "boolean"),
+        ),
         2,
-        lambda m, _: (m.unit_code, m.period, m.revenue, m.costs),
+        lambda m, e: (m.unit_code, m.period, m.revenue, m.costs, example(e)),
         {"revenue": "revenue", "costs": "costs"},
+    )
+
+
+def _comment_text(comment: MonthCommentWritten) -> str:
+    """The comment and its measures as one text, for the history."""
+    if comment.measures is None:
+        return comment.comment
+    return f"{comment.comment}\n\nÅtgärder: {comment.measures}"
+
+
+def _profile_text(profile: BudgetProfileSet) -> str:
+    """The profile as the history shows it: "jan 8 %, feb 8 %, …"."""
+    return ", ".join(
+        f"{month} {format(percent, 'f').replace('.', ',')} %"
+        for month, percent in zip(MONTH_ABBREVIATIONS, profile.monthly_percent, strict=True)
+    )
+
+
+# A numeric column per month (unnest cannot carry an array per row): percent_01 … percent_12.
+PROFILE_COLUMNS = tuple(f"percent_{month:02d}" for month in range(1, 13))
+
+MONTH_ABBREVIATIONS = (
+    "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"
+)  # fmt: skip
+
+
+def _month_comments(actors: Collection[str]) -> Upsert[MonthCommentWritten]:
+    example = _example(actors)
+    return Upsert(
+        MonthCommentWritten,
+        "month_comments",
+        (
+            ("unit_code", "text"),
+            ("period", "text"),
+            ("comment", "text"),
+            ("measures", "text"),
+            ("summary", "text"),
+            ("example_data", "boolean"),
+        ),
+        2,
+        lambda c, e: (c.unit_code, c.period, c.comment, c.measures, _comment_text(c), example(e)),
+        {"text": "summary"},
+    )
+
+
+def _budget_profiles(actors: Collection[str]) -> Upsert[BudgetProfileSet]:
+    example = _example(actors)
+    return Upsert(
+        BudgetProfileSet,
+        "budget_profiles",
+        (
+            ("unit_code", "text"),
+            ("year", "int"),
+            *((column, "numeric") for column in PROFILE_COLUMNS),
+            ("summary", "text"),
+            ("example_data", "boolean"),
+        ),
+        2,
+        lambda p, e: (p.unit_code, p.year, *p.monthly_percent, _profile_text(p), example(e)),
+        {"text": "summary"},
     )
 
 
@@ -326,29 +409,36 @@ _TREE = (
     ),
 )
 
-_WRITERS: dict[str, Writer] = {
-    writer.event_type: writer
-    for writer in (
+def _writers(example_actors: Collection[str]) -> dict[str, Writer]:
+    writers: tuple[Writer, ...] = (
         _FIGURES,
-        _month_upsert(ActualsRecorded, "actuals"),
-        _month_upsert(ForecastMade, "forecasts"),
+        _month_upsert(ActualsRecorded, "actuals", example_actors),
+        _month_upsert(ForecastMade, "forecasts", example_actors),
         _NET_INVESTMENTS,
         _NARRATIVES,
         _FRAME_CHANGES,
         _WithCause(_PROJECT_SHARES),
+        _month_comments(example_actors),
+        _budget_profiles(example_actors),
         *_TREE,
     )
-}
+    return {writer.event_type: writer for writer in writers}
 
 
 class BudgetProjection:
+    """``example_actors``: the actors whose actuals, forecasts, comments and profiles are
+    example data; each such row is marked so."""
+
     name = "reporting"
     tables_sql = resources.files("services.reporting").joinpath("tables.sql").read_text("utf-8")
+
+    def __init__(self, example_actors: Collection[str] = DEFAULT_EXAMPLE_ACTORS) -> None:
+        self._writers = _writers(frozenset(example_actors))
 
     async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
         history: list[Row] = []
         for event_type, run in groupby(events, key=lambda e: e.event_type):
-            writer = _WRITERS.get(event_type)
+            writer = self._writers.get(event_type)
             # Event types this projection does not read are skipped on purpose.
             if writer is not None:
                 history.extend(await writer.write(conn, list(run)))

@@ -98,3 +98,36 @@ CREATE TABLE IF NOT EXISTS caused_by (
     event_id     uuid PRIMARY KEY,
     causation_id uuid NOT NULL
 );
+-- Whether an actuals or forecast row was sent by an example-data actor (ServiceSettings).
+ALTER TABLE actuals ADD COLUMN IF NOT EXISTS example_data boolean NOT NULL DEFAULT false;
+ALTER TABLE forecasts ADD COLUMN IF NOT EXISTS example_data boolean NOT NULL DEFAULT false;
+-- A unit's comment and measures for a month: the latest.
+CREATE TABLE IF NOT EXISTS month_comments (
+    unit_code    text    NOT NULL,
+    period       text    NOT NULL,
+    comment      text    NOT NULL,
+    measures     text,
+    summary      text    NOT NULL,  -- comment and measures as the history shows them
+    example_data boolean NOT NULL,
+    PRIMARY KEY (unit_code, period)
+);
+-- How a unit's budget for a year is spread over its months, percent per month: the latest.
+CREATE TABLE IF NOT EXISTS budget_profiles (
+    unit_code    text    NOT NULL,
+    year         integer NOT NULL,
+    percent_01   numeric NOT NULL,
+    percent_02   numeric NOT NULL,
+    percent_03   numeric NOT NULL,
+    percent_04   numeric NOT NULL,
+    percent_05   numeric NOT NULL,
+    percent_06   numeric NOT NULL,
+    percent_07   numeric NOT NULL,
+    percent_08   numeric NOT NULL,
+    percent_09   numeric NOT NULL,
+    percent_10   numeric NOT NULL,
+    percent_11   numeric NOT NULL,
+    percent_12   numeric NOT NULL,
+    summary      text    NOT NULL,  -- the percents as the history shows them
+    example_data boolean NOT NULL,
+    PRIMARY KEY (unit_code, year)
+);
