@@ -19,6 +19,7 @@ from services.reporting.goals_view import (
     goals_view_to_json,
 )
 from services.reporting.history_http import history_router
+from services.reporting.month_report_http import month_report_router
 from services.reporting.plan import UnknownUnit, build_plan, plan_to_json, without_drafts
 from services.reporting.plan_html import render_plan_html
 from services.reporting.projects_http import projects_router
@@ -119,6 +120,7 @@ def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") 
 
     app.include_router(history_router(pool, access))
     app.include_router(projects_router(pool, access))
+    app.include_router(month_report_router(pool, access))
     return app
 
 

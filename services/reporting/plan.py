@@ -103,6 +103,7 @@ class PlanInput:
     goals: GoalsInput | None = None  # None: the goals read models are not there yet
     project_shares: Sequence[ProjectShareRow] = ()
     projects: ProjectsInput | None = None  # of the subtree; None: no projects read model yet
+    latest_actuals: str | None = None  # the year's latest month with actuals, YYYY-MM
 
 
 DRAFT = "proposed"
@@ -219,6 +220,12 @@ class PlanView:
     parked: int = 0
     goals: GoalsSection | None = None  # "Nämndens resultatmål och åtaganden"
     projects: ProjectsSection | None = None  # "… pågående alternativt nya projekt"
+    latest_actuals: str | None = None  # the year's latest month with actuals, YYYY-MM
+
+    @property
+    def follow_up_period(self) -> str:
+        """The month the plan's month report link opens: the latest with actuals, or January."""
+        return self.latest_actuals or f"{self.year:04d}-01"
 
     @property
     def root(self) -> NodeView:
@@ -412,6 +419,7 @@ def build_plan(data: PlanInput, unit_code: str, year: int) -> PlanView:
         parked=data.parked,
         goals=goals,
         projects=projects,
+        latest_actuals=data.latest_actuals,
     )
 
 

@@ -115,6 +115,11 @@ async def plan_input(pool: asyncpg.Pool, year: int, unit_code: str | None = None
             " WHERE year BETWEEN $1 AND $2 ORDER BY unit_code, year, project_code",
             *years,
         )
+        latest_actuals = await conn.fetchval(
+            "SELECT max(period) FROM actuals WHERE period BETWEEN $1 AND $2",
+            f"{year:04d}-01",
+            f"{year:04d}-12",
+        )
         parked, _ = await parking.counts(conn)
         goals = None
         if unit_code is not None and await use_active_generations(
@@ -138,6 +143,7 @@ async def plan_input(pool: asyncpg.Pool, year: int, unit_code: str | None = None
             goals=goals,
             project_shares=[ProjectShareRow(**dict(r)) for r in shares],
             projects=projects,
+            latest_actuals=latest_actuals,
         )
 
     return await in_active_generation(pool, read)

@@ -1,0 +1,502 @@
+"""The month report ("Månadsuppföljning"): budget against actuals and forecast, per node.
+
+Pure: rows in, view out, no I/O. For a month M of year Y and every node of the subtree:
+
+* the year's budget: the budget figure for Y that is not a proposal, plus the project
+  office's shares, as the plan adds them;
+* budget to date: the year's budget times the share of months 1..M, twelfths by default or
+  the unit's profile (percent per month); revenue and costs are each rounded once, to the
+  öre, half away from zero, so month 12 gives the year's budget exactly; net is their sum;
+* actuals to date: the sum of the months 1..M (each month's latest booked outcome);
+* deviation: actuals to date minus budget to date, and in percent of the size of the budget
+  to date (one decimal, half away from zero; none when the budget to date is 0), so a
+  negative percent is worse than budget for revenue and costs alike;
+* the forecast: the unit's latest full-year forecast made in Y in month M or before, and
+  its deviation from the year's budget (prognosavvikelse);
+* the unit's comment and measures for M.
+
+A node with figures of its own shows them; one without shows the sums of its children, and
+where both exist and disagree the gap is shown, as in the plan. Whatever rests on example
+data (services.reporting.projection) is marked so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Any
+
+from services.reporting.formatting import format_kronor, format_tkr
+from services.reporting.plan import (
+    DRAFT,
+    Amounts,
+    FigureRow,
+    ProjectShareRow,
+    Source,
+    UnitRow,
+    UnknownUnit,
+)
+
+MONTHS = 12
+ÖRE = Decimal("0.01")
+TENTH = Decimal("0.1")
+HUNDRED = Decimal(100)
+
+MONTH_NAMES = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+EXAMPLE_NOTICE = (
+    "Exempeldata: månadsutfall, prognoser och kommentarer är genererade för att prova"
+    " systemet och är inte Katrineholms siffror."
+)
+
+# --- input rows ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    """Actuals booked for a month, or a full-year forecast made in it."""
+
+    unit_code: str
+    period: str  # YYYY-MM
+    revenue: Decimal
+    costs: Decimal
+    example_data: bool = False
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    unit_code: str
+    period: str
+    comment: str
+    measures: str | None
+    example_data: bool = False
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    unit_code: str
+    year: int
+    monthly_percent: tuple[Decimal, ...]  # January first, summing to 100
+    example_data: bool = False
+
+
+@dataclass(frozen=True)
+class MonthReportInput:
+    """Rows of the year; where a key repeats, the later row wins."""
+
+    units: Sequence[UnitRow]
+    figures: Sequence[FigureRow]
+    project_shares: Sequence[ProjectShareRow] = ()
+    profiles: Sequence[ProfileRow] = ()
+    actuals: Sequence[MonthRow] = ()
+    forecasts: Sequence[MonthRow] = ()
+    comments: Sequence[CommentRow] = ()
+    parked: int = 0
+
+
+# --- calculation --------------------------------------------------------------------------
+
+
+def period_of(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def _round(value: Decimal, step: Decimal) -> Decimal:
+    with localcontext() as context:
+        context.prec = 60
+        return value.quantize(step, rounding=ROUND_HALF_UP)
+
+
+def share_to_date(month: int, profile: Sequence[Decimal] | None) -> tuple[Decimal, Decimal]:
+    """The part of the year months 1..``month`` make up, as a fraction (numerator,
+    denominator), exact: month/12 without a profile, the profile's percents summed over 100."""
+    if profile is None:
+        return Decimal(month), Decimal(MONTHS)
+    return sum(profile[:month], Decimal(0)), HUNDRED
+
+
+def periodise(budget: Amounts, month: int, profile: Sequence[Decimal] | None = None) -> Amounts:
+    """The budget to date: each of revenue and costs times the share of the months up to
+    ``month``, rounded once to the öre, half away from zero."""
+    numerator, denominator = share_to_date(month, profile)
+
+    def part(amount: Decimal) -> Decimal:
+        with localcontext() as context:
+            context.prec = 60
+            return _round(amount * numerator / denominator, ÖRE)
+
+    return Amounts(part(budget.revenue), part(budget.costs))
+
+
+def percent_of(deviation: Decimal, base: Decimal) -> Decimal | None:
+    """``deviation`` in percent of the size of ``base``, one decimal, half away from zero;
+    None when ``base`` is 0."""
+    if base == 0:
+        return None
+    with localcontext() as context:
+        context.prec = 60
+        return _round(deviation * HUNDRED / abs(base), TENTH)
+
+
+@dataclass(frozen=True)
+class Percents:
+    revenue: Decimal | None
+    costs: Decimal | None
+    net: Decimal | None
+
+    @classmethod
+    def of(cls, deviation: Amounts, base: Amounts) -> Percents:
+        return cls(
+            percent_of(deviation.revenue, base.revenue),
+            percent_of(deviation.costs, base.costs),
+            percent_of(deviation.net, base.net),
+        )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """What one node shows in one column; a column with nothing at or below is None."""
+
+    value: Amounts
+    source: Source
+    difference: Amounts | None = None  # own minus children, when both exist and differ
+    example_data: bool = False
+
+
+@dataclass(frozen=True)
+class Comment:
+    comment: str
+    measures: str | None
+    example_data: bool
+
+
+@dataclass(frozen=True)
+class NodeReport:
+    code: str
+    name: str
+    kind: str
+    depth: int
+    parent_code: str | None
+    manager_title: str | None
+    manager_name: str | None
+    budget: Figure | None  # the year's
+    budget_to_date: Figure | None
+    profile: bool  # whether the node's own budget to date follows its profile
+    actuals: Figure | None  # to date
+    deviation: Figure | None  # actuals to date minus budget to date
+    deviation_percent: Percents | None
+    forecast: Figure | None  # full year
+    forecast_period: str | None  # when the node's own forecast was made
+    forecast_deviation: Figure | None  # forecast minus the year's budget
+    comment: Comment | None
+
+    @property
+    def figures(self) -> tuple[Figure | None, ...]:
+        return (
+            self.budget,
+            self.budget_to_date,
+            self.actuals,
+            self.deviation,
+            self.forecast,
+            self.forecast_deviation,
+        )
+
+    @property
+    def example_data(self) -> bool:
+        return any(f is not None and f.example_data for f in self.figures) or (
+            self.comment is not None and self.comment.example_data
+        )
+
+    @property
+    def has_difference(self) -> bool:
+        return any(f is not None and f.difference is not None for f in self.figures)
+
+
+@dataclass(frozen=True)
+class MonthReport:
+    year: int
+    month: int
+    nodes: tuple[NodeReport, ...]  # the requested node first, then depth-first
+    parked: int = 0
+
+    @property
+    def root(self) -> NodeReport:
+        return self.nodes[0]
+
+    @property
+    def period(self) -> str:
+        return period_of(self.year, self.month)
+
+    @property
+    def month_name(self) -> str:
+        return MONTH_NAMES[self.month - 1]
+
+    @property
+    def title(self) -> str:
+        return f"Månadsuppföljning {self.month_name} {self.year} för {self.root.name}"
+
+    @property
+    def example_data(self) -> bool:
+        return any(node.example_data for node in self.nodes)
+
+
+def _sum(values: Sequence[Amounts]) -> Amounts | None:
+    if not values:
+        return None
+    total = values[0]
+    for value in values[1:]:
+        total = total + value
+    return total
+
+
+def _figure(own: Amounts | None, own_example: bool, below: Sequence[Figure]) -> Figure | None:
+    children = _sum([f.value for f in below])
+    if own is None:
+        if children is None:
+            return None
+        return Figure(children, "rolled_up", None, any(f.example_data for f in below))
+    gap = None if children is None or own == children else own - children
+    return Figure(own, "own", gap, own_example)
+
+
+def _derived(a: Figure | None, b: Figure | None) -> Figure | None:
+    """``a`` minus ``b``, resting on example data where either does."""
+    if a is None or b is None:
+        return None
+    return Figure(a.value - b.value, a.source, None, a.example_data or b.example_data)
+
+
+@dataclass(frozen=True)
+class _Index:
+    children: dict[str, list[UnitRow]]
+    units: dict[str, UnitRow]
+    budgets: dict[str, Amounts]
+    profiles: dict[str, ProfileRow]
+    actuals: dict[str, list[MonthRow]]
+    forecasts: dict[str, MonthRow]
+    comments: dict[str, CommentRow]
+
+    @classmethod
+    def of(cls, data: MonthReportInput, year: int, month: int) -> _Index:
+        children: dict[str, list[UnitRow]] = {}
+        for unit in data.units:
+            if unit.parent_code is not None:
+                children.setdefault(unit.parent_code, []).append(unit)
+        for siblings in children.values():
+            siblings.sort(key=lambda unit: (unit.order, unit.code))
+        budgets: dict[str, Amounts] = {}
+        for f in data.figures:
+            if f.year == year and f.kind == "budget" and f.status != DRAFT:
+                budgets[f.unit_code] = Amounts(f.revenue, f.costs)
+        for share in data.project_shares:
+            if share.year == year:
+                before = budgets.get(share.unit_code, Amounts(Decimal(0), Decimal(0)))
+                budgets[share.unit_code] = before + Amounts(share.revenue, Decimal(0))
+        months = {period_of(year, m) for m in range(1, month + 1)}
+        latest_actuals: dict[tuple[str, str], MonthRow] = {
+            (a.unit_code, a.period): a for a in data.actuals if a.period in months
+        }
+        actuals: dict[str, list[MonthRow]] = {}
+        for (unit_code, _), row in sorted(latest_actuals.items()):
+            actuals.setdefault(unit_code, []).append(row)
+        forecasts: dict[str, MonthRow] = {}
+        for forecast in data.forecasts:
+            if forecast.period not in months:
+                continue
+            found = forecasts.get(forecast.unit_code)
+            # The latest month wins; within a month, the later row.
+            if found is None or forecast.period >= found.period:
+                forecasts[forecast.unit_code] = forecast
+        this_month = period_of(year, month)
+        return cls(
+            children=children,
+            units={unit.code: unit for unit in data.units},
+            budgets=budgets,
+            profiles={p.unit_code: p for p in data.profiles if p.year == year},
+            actuals=actuals,
+            forecasts=forecasts,
+            comments={c.unit_code: c for c in data.comments if c.period == this_month},
+        )
+
+
+class _Walk:
+    def __init__(self, index: _Index, year: int, month: int) -> None:
+        self.index = index
+        self.year = year
+        self.month = month
+        self.nodes: list[NodeReport | None] = []
+        self.seen: set[str] = set()
+
+    def visit(self, unit: UnitRow, depth: int, is_root: bool) -> NodeReport | None:
+        self.seen.add(unit.code)
+        slot = len(self.nodes)
+        self.nodes.append(None)
+        kept: list[NodeReport] = []
+        for child in self.index.children.get(unit.code, []):
+            if child.code in self.seen:  # a cycle in bad data must not loop forever
+                continue
+            found = self.visit(child, depth + 1, is_root=False)
+            if found is not None:
+                kept.append(found)
+        node = self._node(unit, depth, kept)
+        closed = unit.closed_on is not None and unit.closed_on < date(self.year, 1, 1)
+        if not is_root and closed and not kept and all(f is None for f in node.figures):
+            del self.nodes[slot:]
+            return None
+        self.nodes[slot] = node
+        return node
+
+    def _node(self, unit: UnitRow, depth: int, kept: list[NodeReport]) -> NodeReport:
+        index = self.index
+        code = unit.code
+
+        def below(attribute: str) -> list[Figure]:
+            return [f for child in kept if (f := getattr(child, attribute)) is not None]
+
+        own_budget = index.budgets.get(code)
+        budget = _figure(own_budget, False, below("budget"))
+        profile = index.profiles.get(code)
+        own_to_date = None
+        if own_budget is not None:
+            percents = None if profile is None else profile.monthly_percent
+            own_to_date = periodise(own_budget, self.month, percents)
+        profiled = own_budget is not None and profile is not None
+        to_date = _figure(
+            own_to_date,
+            profiled and profile is not None and profile.example_data,
+            below("budget_to_date"),
+        )
+        booked = index.actuals.get(code, [])
+        own_actuals = _sum([Amounts(a.revenue, a.costs) for a in booked])
+        actuals = _figure(
+            own_actuals, any(a.example_data for a in booked), below("actuals")
+        )
+        deviation = _derived(actuals, to_date)
+        percent = None
+        if deviation is not None and to_date is not None:
+            percent = Percents.of(deviation.value, to_date.value)
+        made = index.forecasts.get(code)
+        forecast = _figure(
+            None if made is None else Amounts(made.revenue, made.costs),
+            made is not None and made.example_data,
+            below("forecast"),
+        )
+        written = index.comments.get(code)
+        return NodeReport(
+            code=code,
+            name=unit.name,
+            kind=unit.kind,
+            depth=depth,
+            parent_code=unit.parent_code,
+            manager_title=unit.manager_title,
+            manager_name=unit.manager_name,
+            budget=budget,
+            budget_to_date=to_date,
+            profile=profiled,
+            actuals=actuals,
+            deviation=deviation,
+            deviation_percent=percent,
+            forecast=forecast,
+            forecast_period=None if made is None else made.period,
+            forecast_deviation=_derived(forecast, budget),
+            comment=None
+            if written is None
+            else Comment(written.comment, written.measures, written.example_data),
+        )
+
+
+def build_month_report(
+    data: MonthReportInput, unit_code: str, year: int, month: int
+) -> MonthReport:
+    """The month report for ``month`` of ``year`` of ``unit_code`` and everything under it."""
+    index = _Index.of(data, year, month)
+    unit = index.units.get(unit_code)
+    if unit is None:
+        raise UnknownUnit(unit_code)
+    walk = _Walk(index, year, month)
+    walk.visit(unit, depth=0, is_root=True)
+    nodes = tuple(node for node in walk.nodes if node is not None)
+    return MonthReport(year, month, nodes, data.parked)
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def _amounts_json(amounts: Amounts) -> dict[str, Any]:
+    parts = {"revenue": amounts.revenue, "costs": amounts.costs, "net": amounts.net}
+    return {
+        **{name: format_kronor(value) for name, value in parts.items()},
+        "tkr": {name: format_tkr(value) for name, value in parts.items()},
+    }
+
+
+def _figure_json(figure: Figure | None) -> dict[str, Any] | None:
+    if figure is None:
+        return None
+    return {
+        "source": figure.source,
+        **_amounts_json(figure.value),
+        "difference": None if figure.difference is None else _amounts_json(figure.difference),
+        "example_data": figure.example_data,
+    }
+
+
+def _percent_json(value: Decimal | None) -> str | None:
+    return None if value is None else format_kronor(value)
+
+
+def _node_json(node: NodeReport) -> dict[str, Any]:
+    percent = node.deviation_percent
+    return {
+        "code": node.code,
+        "name": node.name,
+        "kind": node.kind,
+        "depth": node.depth,
+        "parent_code": node.parent_code,
+        "manager_title": node.manager_title,
+        "manager_name": node.manager_name,
+        "example_data": node.example_data,
+        "budget": _figure_json(node.budget),
+        "budget_to_date": _figure_json(node.budget_to_date),
+        "periodisation": "profile" if node.profile else "twelfths",
+        "actuals_to_date": _figure_json(node.actuals),
+        "deviation": _figure_json(node.deviation),
+        "deviation_percent": None
+        if percent is None
+        else {
+            "revenue": _percent_json(percent.revenue),
+            "costs": _percent_json(percent.costs),
+            "net": _percent_json(percent.net),
+        },
+        "forecast": _figure_json(node.forecast),
+        "forecast_period": node.forecast_period,
+        "forecast_deviation": _figure_json(node.forecast_deviation),
+        "comment": None
+        if node.comment is None
+        else {
+            "comment": node.comment.comment,
+            "measures": node.comment.measures,
+            "example_data": node.comment.example_data,
+        },
+    }
+
+
+def month_report_to_json(report: MonthReport) -> dict[str, Any]:
+    """The report as JSON: amounts as exact kronor strings, each with its tkr rendering;
+    percents as strings with one decimal."""
+    return {
+        "title": report.title,
+        "unit_code": report.root.code,
+        "year": report.year,
+        "month": report.month,
+        "period": report.period,
+        "example_data": report.example_data,
+        "notice": EXAMPLE_NOTICE if report.example_data else None,
+        "nodes": [_node_json(node) for node in report.nodes],
+        "parked_events": report.parked,
+    }

@@ -1,0 +1,67 @@
+"""The month report's routes: /uppfoljning/{unit}/{YYYY-MM} (HTML) and
+/api/uppfoljning/{unit}/{YYYY-MM} (JSON), open to the plan's readers."""
+
+import re
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi.responses import HTMLResponse
+
+from contracts.budget.fields import FIRST_YEAR, LAST_YEAR
+from plumbing.http_identity import Access
+from plumbing.identity import Principal
+from services.reporting.month_report import MonthReport, build_month_report, month_report_to_json
+from services.reporting.month_report_html import render_month_report_html
+from services.reporting.month_report_queries import month_report_input
+from services.reporting.plan import UnknownUnit
+from services.reporting.queries import NotReady
+
+# ASCII digits only: \d would also take other scripts' digits.
+_PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+Period = Annotated[str, Path(description="Månaden som ÅÅÅÅ-MM, t.ex. 2011-03")]
+
+
+def parse_period(period: str) -> tuple[int, int]:
+    """(year, month) of ``period``; HTTP 422 with a Swedish message when it is no month."""
+    match = _PERIOD.fullmatch(period)
+    if match is None:
+        raise HTTPException(
+            422, "Perioden ska skrivas ÅÅÅÅ-MM med siffrorna 0–9, t.ex. 2011-03"
+        )
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        raise HTTPException(
+            422, f"Månad {match.group(2)} finns inte; perioden skrivs ÅÅÅÅ-MM med månad 01–12"
+        )
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise HTTPException(422, f"Året {year} ligger utanför {FIRST_YEAR}–{LAST_YEAR}")
+    return year, month
+
+
+def month_report_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
+    router = APIRouter(tags=["uppföljning"])
+    Viewer = Annotated[Principal | None, Depends(access.viewer())]
+
+    async def report(unit_code: str, period: str) -> MonthReport:
+        year, month = parse_period(period)
+        try:
+            data = await month_report_input(pool, year, month)
+            return build_month_report(data, unit_code, year, month)
+        except UnknownUnit:
+            raise HTTPException(404, f"Enheten {unit_code} finns inte") from None
+        except NotReady:
+            raise HTTPException(503, "Rapporterna byggs fortfarande; försök igen strax") from None
+
+    @router.get("/uppfoljning/{unit_code}/{period}", response_class=HTMLResponse)
+    async def month_report_html(unit_code: str, period: Period, viewer: Viewer) -> HTMLResponse:
+        """Budget, actuals and forecast for the month, with deviations and comments."""
+        return HTMLResponse(render_month_report_html(await report(unit_code, period)))
+
+    @router.get("/api/uppfoljning/{unit_code}/{period}")
+    async def month_report_json(unit_code: str, period: Period, viewer: Viewer) -> dict[str, Any]:
+        """The month report: exact kronor as strings, with tkr; percents with one decimal."""
+        return month_report_to_json(await report(unit_code, period))
+
+    return router
