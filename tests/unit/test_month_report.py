@@ -1,0 +1,237 @@
+"""The month report's calculation: periodisation, actuals to date, deviations, roll-up."""
+
+from decimal import Decimal
+
+import pytest
+
+from services.reporting.month_report import (
+    EXAMPLE_NOTICE,
+    CommentRow,
+    MonthReportInput,
+    MonthRow,
+    NodeReport,
+    ProfileRow,
+    build_month_report,
+    month_report_to_json,
+    percent_of,
+    periodise,
+)
+from services.reporting.month_report_html import render_month_report_html
+from services.reporting.plan import Amounts, FigureRow, ProjectShareRow, UnitRow, UnknownUnit
+
+D = Decimal
+
+UNITS = (
+    UnitRow("KS", "Kommunstyrelsen", "board", None, None, None, None, 1),
+    UnitRow("IT", "IT-kontor", "unit", "KS", "Kontorschef", "Hans Haglund", None, 2),
+    UnitRow("STAB", "Staben", "unit", "KS", None, None, None, 3),
+)
+
+# IT: revenue 1 200 000,00, costs -12 000 001,00 (not divisible by 12 to the öre).
+IT_BUDGET = FigureRow("IT", 2011, "budget", "adopted", D("1200000"), D("-12000001"), None)
+STAB_BUDGET = FigureRow("STAB", 2011, "budget", "adopted", D("600000"), D("-3600000"), None)
+# A profile: less in July, summing to 100.
+PROFILE = tuple(D(p) for p in ("9", "9", "9", "9", "9", "9", "1", "9", "9", "9", "9", "9"))
+
+
+def actual(unit: str, period: str, revenue: str, costs: str, example: bool = False) -> MonthRow:
+    return MonthRow(unit, period, D(revenue), D(costs), example)
+
+
+def report_for(data: MonthReportInput, unit: str = "KS", month: int = 3) -> dict[str, NodeReport]:
+    report = build_month_report(data, unit, 2011, month)
+    return {node.code: node for node in report.nodes}
+
+
+def test_twelfths_are_rounded_once_to_the_ore_and_month_twelve_is_the_whole_budget() -> None:
+    budget = Amounts(D("1200000"), D("-12000001"))
+    # -12 000 001 × 3/12 = -3 000 000,25 exactly; × 1/12 = -1 000 000,0833… → -1 000 000,08.
+    assert periodise(budget, 3) == Amounts(D("300000.00"), D("-3000000.25"))
+    assert periodise(budget, 1).costs == D("-1000000.08")
+    # × 2/12 = -2 000 000,1666… → -2 000 000,17 (half away from zero at the öre).
+    assert periodise(budget, 2).costs == D("-2000000.17")
+    assert periodise(budget, 12) == budget
+
+
+def test_half_an_ore_rounds_away_from_zero() -> None:
+    # 0,06 × 1/12 = 0,005 exactly → 0,01 and -0,01.
+    assert periodise(Amounts(D("0.06"), D("-0.06")), 1) == Amounts(D("0.01"), D("-0.01"))
+
+
+def test_a_profile_spreads_the_budget_by_its_percents() -> None:
+    budget = Amounts(D("1000000"), D("-2000000"))
+    # Through July: 6 × 9 + 1 = 55 %.
+    assert periodise(budget, 7, PROFILE) == Amounts(D("550000.00"), D("-1100000.00"))
+    assert periodise(budget, 6, PROFILE).costs == D("-1080000.00")
+    assert periodise(budget, 12, PROFILE) == budget
+    odd = tuple(D(p) for p in ("8.33", "8.33", "8.34", *["8.333333"] * 9))
+    assert periodise(Amounts(D("100"), D("0")), 1, odd).revenue == D("8.33")
+
+
+def test_percent_is_of_the_size_of_the_budget_to_date_with_one_decimal() -> None:
+    assert percent_of(D("-10"), D("-300")) == D("-3.3")
+    assert percent_of(D("5"), D("-300")) == D("1.7")  # 1,666… → 1,7
+    assert percent_of(D("1"), D("-40")) == D("2.5")
+    assert percent_of(D("-1"), D("80")) == D("-1.3")  # -1,25 → -1,3, away from zero
+    assert percent_of(D("10"), D("0")) is None
+
+
+def test_a_leaf_shows_actuals_to_date_deviation_and_its_latest_forecast() -> None:
+    data = MonthReportInput(
+        UNITS,
+        [IT_BUDGET, STAB_BUDGET],
+        actuals=[
+            actual("IT", "2011-01", "100000", "-1000000"),
+            actual("IT", "2011-02", "100000", "-900000"),
+            actual("IT", "2011-02", "100000", "-1100000"),  # replaces the earlier February
+            actual("IT", "2011-03", "120000", "-1050000"),
+            actual("IT", "2011-04", "999", "-999"),  # after the month: not counted
+            actual("IT", "2010-12", "999", "-999"),  # another year
+        ],
+        forecasts=[
+            actual("IT", "2011-01", "1200000", "-12500000"),
+            actual("IT", "2011-03", "1250000", "-12300000"),
+            actual("IT", "2011-02", "1100000", "-13000000"),
+            actual("IT", "2011-04", "0", "0"),  # made after the month
+        ],
+        comments=[
+            CommentRow("IT", "2011-03", "Licenser dyrare", "Omförhandla avtal"),
+            CommentRow("IT", "2011-02", "Februari", None),
+        ],
+    )
+    it = report_for(data)["IT"]
+    assert it.budget is not None and it.budget.value == Amounts(D("1200000"), D("-12000001"))
+    assert it.budget_to_date is not None
+    assert it.budget_to_date.value == Amounts(D("300000.00"), D("-3000000.25"))
+    assert it.actuals is not None
+    assert it.actuals.value == Amounts(D("320000"), D("-3150000"))
+    assert it.deviation is not None
+    assert it.deviation.value == Amounts(D("20000.00"), D("-149999.75"))
+    assert it.deviation.value.net == D("-129999.75")
+    assert it.deviation_percent is not None
+    # 20 000 / 300 000 = 6,666… %; -149 999,75 / 3 000 000,25 = -4,9999… %.
+    assert (it.deviation_percent.revenue, it.deviation_percent.costs) == (D("6.7"), D("-5.0"))
+    # Net: -129 999,75 / 2 700 000,25 = -4,8148… %.
+    assert it.deviation_percent.net == D("-4.8")
+    assert it.forecast is not None and it.forecast_period == "2011-03"
+    assert it.forecast.value == Amounts(D("1250000"), D("-12300000"))
+    assert it.forecast_deviation is not None
+    assert it.forecast_deviation.value == Amounts(D("50000"), D("-299999"))
+    assert it.comment is not None
+    assert (it.comment.comment, it.comment.measures) == ("Licenser dyrare", "Omförhandla avtal")
+    assert not it.example_data
+
+
+def test_the_parent_without_figures_of_its_own_sums_its_children() -> None:
+    data = MonthReportInput(
+        UNITS,
+        [IT_BUDGET, STAB_BUDGET],
+        profiles=[ProfileRow("STAB", 2011, PROFILE)],
+        actuals=[
+            actual("IT", "2011-01", "100000", "-1000000"),
+            actual("STAB", "2011-01", "50000", "-280000"),
+        ],
+        forecasts=[actual("STAB", "2011-01", "600000", "-3700000")],
+    )
+    nodes = report_for(data, month=1)
+    ks, stab = nodes["KS"], nodes["STAB"]
+    assert stab.profile and stab.budget_to_date is not None
+    assert stab.budget_to_date.value == Amounts(D("54000.00"), D("-324000.00"))
+    assert ks.budget is not None and ks.budget.source == "rolled_up"
+    assert ks.budget.value == Amounts(D("1800000"), D("-15600001"))
+    assert ks.budget_to_date is not None
+    # IT in twelfths (100 000,00; -1 000 000,08) and Staben by its profile.
+    assert ks.budget_to_date.value == Amounts(D("154000.00"), D("-1324000.08"))
+    assert ks.actuals is not None and ks.actuals.value == Amounts(D("150000"), D("-1280000"))
+    assert ks.deviation is not None
+    assert ks.deviation.value == Amounts(D("-4000.00"), D("44000.08"))
+    # Only Staben has a forecast: the sum of those there are.
+    assert ks.forecast is not None and ks.forecast.value == Amounts(D("600000"), D("-3700000"))
+    assert ks.forecast_period is None
+    assert not ks.profile and ks.comment is None
+
+
+def test_a_parent_with_its_own_budget_shows_the_difference_to_its_children() -> None:
+    own = FigureRow("KS", 2011, "budget", "adopted", D("1800000"), D("-16000000"), None)
+    data = MonthReportInput(UNITS, [own, IT_BUDGET, STAB_BUDGET])
+    ks = report_for(data)["KS"]
+    assert ks.budget is not None and ks.budget.source == "own"
+    assert ks.budget.difference == Amounts(D("0"), D("-399999"))
+    assert ks.budget_to_date is not None
+    assert ks.budget_to_date.value == Amounts(D("450000.00"), D("-4000000.00"))
+    # Children: IT 300 000,00 / -3 000 000,25 and Staben 150 000,00 / -900 000,00.
+    assert ks.budget_to_date.difference == Amounts(D("0.00"), D("-99999.75"))
+    assert ks.has_difference
+    assert ks.deviation is None  # no actuals anywhere
+
+
+def test_a_proposed_budget_is_not_the_budget_and_project_shares_add_to_revenue() -> None:
+    proposed = FigureRow("STAB", 2011, "budget", "proposed", D("1"), D("-1"), None)
+    shares = [
+        ProjectShareRow("IT", 2011, "P1", D("120000")),
+        ProjectShareRow("IT", 2012, "P1", D("999")),
+    ]
+    data = MonthReportInput(UNITS, [IT_BUDGET, proposed], project_shares=shares)
+    nodes = report_for(data, month=12)
+    assert nodes["STAB"].budget is None
+    it = nodes["IT"]
+    assert it.budget is not None and it.budget.value.revenue == D("1320000")
+    assert it.budget_to_date is not None and it.budget_to_date.value.revenue == D("1320000.00")
+
+
+def test_example_data_marks_the_figures_the_nodes_and_the_report() -> None:
+    data = MonthReportInput(
+        UNITS,
+        [IT_BUDGET, STAB_BUDGET],
+        actuals=[
+            actual("IT", "2011-01", "1", "-1", example=True),
+            actual("STAB", "2011-01", "1", "-1"),
+        ],
+        comments=[CommentRow("STAB", "2011-01", "Text", None, example_data=True)],
+    )
+    report = build_month_report(data, "KS", 2011, 1)
+    nodes = {node.code: node for node in report.nodes}
+    assert nodes["IT"].actuals is not None and nodes["IT"].actuals.example_data
+    assert nodes["IT"].deviation is not None and nodes["IT"].deviation.example_data
+    assert nodes["IT"].budget is not None and not nodes["IT"].budget.example_data
+    stab_actuals = nodes["STAB"].actuals
+    assert nodes["STAB"].example_data and stab_actuals is not None
+    assert not stab_actuals.example_data
+    assert nodes["KS"].actuals is not None and nodes["KS"].actuals.example_data
+    assert report.example_data
+    body = month_report_to_json(report)
+    assert body["notice"] == EXAMPLE_NOTICE and body["example_data"] is True
+    assert body["nodes"][1]["actuals_to_date"]["example_data"] is True
+    assert body["nodes"][2]["comment"]["example_data"] is True
+    page = render_month_report_html(report)
+    assert EXAMPLE_NOTICE in page and page.count(">Exempeldata</span>") >= 4
+    plain = build_month_report(MonthReportInput(UNITS, [IT_BUDGET]), "KS", 2011, 1)
+    assert not plain.example_data
+    assert "Exempeldata" not in render_month_report_html(plain)
+    assert month_report_to_json(plain)["notice"] is None
+
+
+def test_json_has_exact_kronor_tkr_and_percent_and_html_the_plans_format() -> None:
+    data = MonthReportInput(
+        UNITS,
+        [IT_BUDGET],
+        actuals=[actual("IT", "2011-01", "90000", "-1100000.5")],
+        comments=[CommentRow("IT", "2011-01", "Dyra <licenser>", "Säg upp avtal")],
+    )
+    report = build_month_report(data, "IT", 2011, 1)
+    it = month_report_to_json(report)["nodes"][0]
+    assert it["budget_to_date"]["costs"] == "-1000000.08"
+    assert it["budget_to_date"]["tkr"]["costs"] == "-1 000"
+    assert it["deviation"]["costs"] == "-100000.42"
+    assert it["deviation_percent"] == {"revenue": "-10.0", "costs": "-10.0", "net": "-12.2"}
+    assert it["periodisation"] == "twelfths"
+    assert it["forecast"] is None and it["forecast_deviation"] is None
+    page = render_month_report_html(report)
+    assert "Månadsuppföljning januari 2011 för IT-kontor" in page
+    assert "Budget t.o.m. januari" in page and "-10,0 %" in page and "-1 000" in page
+    assert "Dyra &lt;licenser&gt;" in page and "Säg upp avtal" in page
+
+
+def test_an_unknown_unit_is_refused() -> None:
+    with pytest.raises(UnknownUnit):
+        build_month_report(MonthReportInput(UNITS, []), "NOPE", 2011, 1)
