@@ -17,6 +17,7 @@ from contracts.projects.service import PROJECTS
 from contracts.service import WriteService
 from plumbing.jetstream import connect
 from services.budget.demo_data import demo_commands
+from services.budget.example_data import example_commands
 from services.goals.demo_data import goals_demo_commands, goals_demo_measurements
 from services.projects.demo_data import projects_demo_commands
 from services.projects.demo_data import projects_demo_count as projects_demo_count
@@ -65,6 +66,20 @@ async def load_demo(nats_url: str, password: SecretStr | None = None) -> int:
 
 def demo_unit_count() -> int:
     return sum(isinstance(c, RegisterUnit) for c in demo_commands())
+
+
+async def load_example_data(nats_url: str, password_for: Callable[[str], SecretStr | None]) -> int:
+    """Example monthly actuals, forecasts, profiles and comments for January–August 2011 (not
+    Katrineholm's figures; their actor is "exempeldata"), as the ledger system sends them;
+    how many commands were sent."""
+    commands = example_commands()
+    await publish_commands(nats_url, commands, DEMO_SYSTEM, password_for(DEMO_SYSTEM))
+    return len(commands)
+
+
+def example_data_count() -> int:
+    """How many commands the example data sends."""
+    return len(example_commands())
 
 
 async def load_goals_demo(nats_url: str, password_for: Callable[[str], SecretStr | None]) -> int:

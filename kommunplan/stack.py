@@ -226,6 +226,7 @@ def _start_with_demo(stack: Stack) -> str:
         demo_unit_count,
         goals_demo_count,
         load_demo,
+        load_example_data,
         load_goals_demo,
         load_projects_demo,
         projects_demo_count,
@@ -250,6 +251,17 @@ def _start_with_demo(stack: Stack) -> str:
     # The projects name budget's units and goals' result goals, so they come last.
     projects = functools.partial(load_projects_demo, nats_url, stack.system_password)
     _load_once(stack, "projects", "Projektdata", projects, projects_demo_count())
+    # Example monthly figures, so the follow-up has something to show; not Katrineholm's.
+    example = functools.partial(load_example_data, nats_url, stack.system_password)
+    _load_once(
+        stack,
+        "example actuals",
+        "Exempeldata",
+        example,
+        1,
+        listed=lambda: _example_actuals_listed(stack),
+        note=" (månadsutfall och prognoser januari–augusti 2011; inte Katrineholms siffror)",
+    )
     return nats_url
 
 
@@ -259,15 +271,39 @@ def _load_once(
     name: str,
     load: Callable[[], Coroutine[Any, Any, int]],
     expected: int,
+    listed: Callable[[], int] | None = None,
+    note: str = "",
 ) -> None:
-    """Send ``service``'s demo (``name`` in what is printed) unless it lists some already
-    at /api/<service>; then wait until it lists all ``expected``."""
-    if _listed(stack, service):
+    """Send ``service``'s demo (``name`` in what is printed, followed by ``note``) unless it
+    lists some already at /api/<service>, or ``listed`` counts some; then wait until there
+    are ``expected``."""
+    count = listed if listed is not None else functools.partial(_listed, stack, service)
+    if count():
         print(f"{name} finns redan; laddas inte igen.", flush=True)
     else:
         sent = asyncio.run(load())
-        print(f"{name}: {sent} kommandon skickade över NATS.", flush=True)
-    wait_until(lambda: _listed(stack, service) >= expected, 120, f"the {service} to be stored")
+        print(f"{name}: {sent} kommandon skickade över NATS{note}.", flush=True)
+    wait_until(lambda: count() >= expected, 120, f"the {service} to be stored")
+
+
+def _example_actuals_listed(stack: Stack) -> int:
+    """1 once reporting's history lists the last example actuals (by its message id): the
+    example data is sent in order, so then all its actuals are there; else 0."""
+    from services.budget.example_data import EXAMPLE_ACTOR, YEAR, last_example_actuals
+
+    stack.check_alive()
+    last = last_example_actuals()
+    history = http_get_json(
+        f"{stack.url('reporting')}/api/historik/{last.unit_code}/{YEAR}", stack.reader_token()
+    )
+    entries = history.get("entries") if isinstance(history, dict) else None
+    return int(
+        isinstance(entries, list)
+        and any(
+            entry.get("message_id") == str(last.message_id) and entry.get("actor") == EXAMPLE_ACTOR
+            for entry in entries
+        )
+    )
 
 
 def _goals_in_plan(stack: Stack) -> int:
