@@ -15,7 +15,7 @@ import asyncpg
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from kommunplan.demo import goals_demo_count
+from kommunplan.demo import example_data_count, goals_demo_count
 from kommunplan.processes import DATABASES, SERVICES
 from kommunplan.stack import http_get_json
 from plumbing.embedded import free_port
@@ -97,6 +97,16 @@ def _assert_plan_served(reporting_port: int) -> None:
     assert [unit["code"] for unit in goals["units"]] == ["KLF", "NÄT"]
     adopted = sum(len(p["goals"]) for u in goals["units"] for p in u["perspectives"])
     assert adopted == goals_demo_count()
+    # The example monthly figures went through budget as the ledger, marked as example data.
+    history = http_get_json(f"http://127.0.0.1:{reporting_port}/api/historik/IT/2011")
+    assert isinstance(history, dict)
+    examples = [
+        entry
+        for entry in history["entries"]
+        if entry["event_type"] == "ActualsRecorded" and entry["actor"] == "exempeldata"
+    ]
+    assert [entry["item"] for entry in examples] == [f"2011-{m:02d}" for m in range(1, 9)]
+    assert {entry["source_system"] for entry in examples} == {"ekonomisystem"}
 
 
 async def test_up_uses_the_servers_in_the_environment_loads_the_demo_and_stops_on_ctrl_c(
@@ -112,6 +122,8 @@ def _run_up_and_stop_it(env: dict[str, str], reporting_port: int, data_dir: Path
         lines = _wait_for_line(process, "Avsluta med Ctrl-C", 120)
         url = f"http://127.0.0.1:{reporting_port}/api/plan/KS/2011"
         assert any(url in line for line in lines)
+        sent = f"Exempeldata: {example_data_count()} kommandon skickade över NATS ("
+        assert any(line.startswith(sent) for line in lines)
         _assert_plan_served(reporting_port)
         # The servers came from the environment: none were started in the data folder.
         assert not (data_dir / "nats").exists() and not (data_dir / "postgres").exists()
