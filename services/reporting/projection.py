@@ -409,7 +409,7 @@ _TREE = (
     ),
 )
 
-def _writers(example_actors: Collection[str]) -> dict[str, Writer]:
+def _writers_for(example_actors: Collection[str]) -> dict[str, Writer]:
     writers: tuple[Writer, ...] = (
         _FIGURES,
         _month_upsert(ActualsRecorded, "actuals", example_actors),
@@ -431,9 +431,11 @@ class BudgetProjection:
 
     name = "reporting"
     tables_sql = resources.files("services.reporting").joinpath("tables.sql").read_text("utf-8")
+    # The default's, for a subclass that does not call __init__.
+    _writers = _writers_for(DEFAULT_EXAMPLE_ACTORS)
 
     def __init__(self, example_actors: Collection[str] = DEFAULT_EXAMPLE_ACTORS) -> None:
-        self._writers = _writers(frozenset(example_actors))
+        self._writers = _writers_for(frozenset(example_actors))
 
     async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
         history: list[Row] = []
