@@ -243,3 +243,27 @@ async def test_a_redelivery_changes_nothing(
     after = await report(reporting, "KS")
     assert after == before
     assert Decimal(node(after, "IT")["actuals_to_date"]["costs"]) == Decimal("-3150000")
+
+
+async def test_the_report_downloads_as_csv_and_excel(reporting: ReportingProcess) -> None:
+    as_csv = await get_as(reporting.app, "/uppfoljning/IT/2011-03?format=csv")
+    assert as_csv.status_code == 200
+    assert as_csv.headers["content-type"] == "text/csv; charset=utf-8"
+    assert "manadsuppfoljning-IT-2011-03.csv" in as_csv.headers["content-disposition"]
+    text = as_csv.content.decode("utf-8")
+    assert text.startswith("\ufeffMånadsuppföljning mars 2011 för IT-kontor;")
+    assert "IT;IT-kontor;Kostnader;-12000001;-3000000,25;-3150000;" in text
+
+    as_xlsx = await get_as(reporting.app, "/uppfoljning/KS/2011-03?format=xlsx")
+    assert as_xlsx.status_code == 200
+    assert as_xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert as_xlsx.content.startswith(b"PK")
+
+    for path, status, words in [
+        ("/uppfoljning/KS/2011-03?format=pdf", 422, "välj html, csv eller xlsx"),
+        ("/uppfoljning/NOPE/2011-03?format=csv", 404, "Enheten NOPE finns inte"),
+        ("/uppfoljning/KS/2011-13?format=xlsx", 422, "ÅÅÅÅ-MM"),
+    ]:
+        response = await get_as(reporting.app, path)
+        assert response.status_code == status
+        assert words in response.json()["detail"]
