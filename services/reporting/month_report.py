@@ -28,6 +28,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
+from services.reporting import tree_walk
 from services.reporting.formatting import format_kronor, format_tkr
 from services.reporting.plan import (
     DRAFT,
@@ -283,12 +284,6 @@ class _Index:
 
     @classmethod
     def of(cls, data: MonthReportInput, year: int, month: int) -> _Index:
-        children: dict[str, list[UnitRow]] = {}
-        for unit in data.units:
-            if unit.parent_code is not None:
-                children.setdefault(unit.parent_code, []).append(unit)
-        for siblings in children.values():
-            siblings.sort(key=lambda unit: (unit.order, unit.code))
         budgets: dict[str, Amounts] = {}
         for f in data.figures:
             if f.year == year and f.kind == "budget" and f.status != DRAFT:
@@ -314,7 +309,7 @@ class _Index:
                 forecasts[forecast.unit_code] = forecast
         this_month = period_of(year, month)
         return cls(
-            children=children,
+            children=tree_walk.children_of(data.units),
             units={unit.code: unit for unit in data.units},
             budgets=budgets,
             profiles={p.unit_code: p for p in data.profiles if p.year == year},
@@ -329,29 +324,12 @@ class _Walk:
         self.index = index
         self.year = year
         self.month = month
-        self.nodes: list[NodeReport | None] = []
-        self.seen: set[str] = set()
 
-    def visit(self, unit: UnitRow, depth: int, is_root: bool) -> NodeReport | None:
-        self.seen.add(unit.code)
-        slot = len(self.nodes)
-        self.nodes.append(None)
-        kept: list[NodeReport] = []
-        for child in self.index.children.get(unit.code, []):
-            if child.code in self.seen:  # a cycle in bad data must not loop forever
-                continue
-            found = self.visit(child, depth + 1, is_root=False)
-            if found is not None:
-                kept.append(found)
-        node = self._node(unit, depth, kept)
+    def left_out(self, unit: UnitRow, node: NodeReport) -> bool:
         closed = unit.closed_on is not None and unit.closed_on < date(self.year, 1, 1)
-        if not is_root and closed and not kept and all(f is None for f in node.figures):
-            del self.nodes[slot:]
-            return None
-        self.nodes[slot] = node
-        return node
+        return closed and all(f is None for f in node.figures)
 
-    def _node(self, unit: UnitRow, depth: int, kept: list[NodeReport]) -> NodeReport:
+    def node(self, unit: UnitRow, depth: int, kept: list[NodeReport]) -> NodeReport:
         index = self.index
         code = unit.code
 
@@ -373,9 +351,7 @@ class _Walk:
         )
         booked = index.actuals.get(code, [])
         own_actuals = _sum([Amounts(a.revenue, a.costs) for a in booked])
-        actuals = _figure(
-            own_actuals, any(a.example_data for a in booked), below("actuals")
-        )
+        actuals = _figure(own_actuals, any(a.example_data for a in booked), below("actuals"))
         deviation = _derived(actuals, to_date)
         percent = None
         if deviation is not None and to_date is not None:
@@ -419,8 +395,7 @@ def build_month_report(
     if unit is None:
         raise UnknownUnit(unit_code)
     walk = _Walk(index, year, month)
-    walk.visit(unit, depth=0, is_root=True)
-    nodes = tuple(node for node in walk.nodes if node is not None)
+    nodes = tree_walk.walk(unit, index.children, walk.node, walk.left_out)
     return MonthReport(year, month, nodes, data.parked)
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Generic, Literal, TypeVar
 
+from services.reporting import tree_walk
 from services.reporting.formatting import format_kronor, format_signed_tkr, format_tkr
 from services.reporting.goals_view import (
     GoalsInput,
@@ -280,12 +281,6 @@ class _Index:
 
     @classmethod
     def of(cls, data: PlanInput, year: int) -> _Index:
-        children: dict[str, list[UnitRow]] = {}
-        for unit in data.units:
-            if unit.parent_code is not None:
-                children.setdefault(unit.parent_code, []).append(unit)
-        for siblings in children.values():
-            siblings.sort(key=lambda unit: (unit.order, unit.code))
         frame_changes: dict[str, list[FrameChangeRow]] = {}
         for change in sorted(data.frame_changes, key=lambda change: change.order):
             if change.year == year:
@@ -296,7 +291,7 @@ class _Index:
             shares[key] = shares.get(key, Decimal(0)) + share.revenue
         return cls(
             units={unit.code: unit for unit in data.units},
-            children=children,
+            children=tree_walk.children_of(data.units),
             figures={(f.unit_code, f.year, f.kind): f for f in data.figures},
             investments={(i.unit_code, i.year, i.kind): i.amount for i in data.net_investments},
             frame_changes=frame_changes,
@@ -312,39 +307,19 @@ _SHARED = frozenset({"budget", "plan"})
 
 
 class _Walk:
-    """Depth-first over the tree: nodes are listed parent first, but a parent's
-    roll-ups need its children, so each node is filled in after its subtree."""
+    """What the plan makes of each unit as services.reporting.tree_walk walks the tree."""
 
     def __init__(self, index: _Index, year: int) -> None:
         self.index = index
         self.columns = plan_columns(year)
         # A unit closed before the first column's year has no place in this plan.
         self.window_start = date(year - 1, 1, 1)
-        self.nodes: list[NodeView | None] = []
-        self.seen: set[str] = set()
 
-    def visit(self, unit: UnitRow, depth: int, is_root: bool) -> NodeView | None:
-        self.seen.add(unit.code)
-        slot = len(self.nodes)
-        self.nodes.append(None)
-        kept: list[NodeView] = []
-        for child in self.index.children.get(unit.code, []):
-            if child.code in self.seen:  # a cycle in bad data must not loop forever
-                continue
-            child_node = self.visit(child, depth + 1, is_root=False)
-            if child_node is not None:
-                kept.append(child_node)
-        node = self._node(unit, depth, kept)
-        if not is_root and not kept and self._closed_before_window(unit) and _is_empty(node):
-            del self.nodes[slot:]
-            return None
-        self.nodes[slot] = node
-        return node
+    def left_out(self, unit: UnitRow, node: NodeView) -> bool:
+        closed = unit.closed_on is not None and unit.closed_on <= self.window_start
+        return closed and _is_empty(node)
 
-    def _closed_before_window(self, unit: UnitRow) -> bool:
-        return unit.closed_on is not None and unit.closed_on <= self.window_start
-
-    def _node(self, unit: UnitRow, depth: int, kept: list[NodeView]) -> NodeView:
+    def node(self, unit: UnitRow, depth: int, kept: list[NodeView]) -> NodeView:
         index = self.index
         figures: list[Cell[Amounts] | None] = []
         investments: list[Cell[Decimal] | None] = []
@@ -408,8 +383,7 @@ def build_plan(data: PlanInput, unit_code: str, year: int) -> PlanView:
     if unit is None:
         raise UnknownUnit(unit_code)
     walk = _Walk(index, year)
-    walk.visit(unit, depth=0, is_root=True)
-    nodes = tuple(node for node in walk.nodes if node is not None)
+    nodes = tree_walk.walk(unit, index.children, walk.node, walk.left_out)
     goals = build_goals_section(data.goals, unit.name, year)
     projects = build_projects_section(data.projects, unit.name, year)
     return PlanView(
