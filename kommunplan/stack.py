@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from contracts.budget.commands import RecordActuals
 from kommunplan import local_identity, nats_access
 from kommunplan.processes import DATABASES, SERVICES
 from kommunplan.supervision import Process, SupervisedProcess
@@ -219,6 +220,13 @@ def _listed(stack: Stack, service: str) -> int:
     return len(found) if isinstance(found, list) else 0
 
 
+def _units_listed(stack: Stack) -> int:
+    """How many units the budget service lists (0 when it does not answer)."""
+    stack.check_alive()
+    units = http_get_json(f"{stack.url('budget')}/api/units", stack.reader_token())
+    return len(units) if isinstance(units, list) else 0
+
+
 def _start_with_demo(stack: Stack) -> str:
     """Start everything, load the demo unless it is there, wait for its plan; the NATS URL."""
     from kommunplan.demo import (
@@ -231,23 +239,19 @@ def _start_with_demo(stack: Stack) -> str:
         load_projects_demo,
         projects_demo_count,
     )
+    from services.budget.example_data import last_example_actuals
 
     print("Startar NATS och PostgreSQL …", flush=True)
     nats_url, _ = stack.start(wait_seconds=60)
-    units = http_get_json(f"{stack.url('budget')}/api/units", stack.reader_token())
-    if isinstance(units, list) and any(u.get("code") == "KS" for u in units):
-        print("Demodata finns redan; laddas inte igen.", flush=True)
-    else:
-        sent = asyncio.run(load_demo(nats_url, stack.system_password(DEMO_SYSTEM)))
-        print(f"Demodata: {sent} kommandon skickade över NATS.", flush=True)
+    budget = functools.partial(load_demo, nats_url, stack.system_password(DEMO_SYSTEM))
     unit_count = demo_unit_count()
+    _load_once(stack, "units", "Demodata", budget, unit_count, listed=lambda: _units_listed(stack))
     wait_until(lambda: _plan_complete(stack, unit_count), 120, "the plan to be projected")
     # The goals name budget's units, so they are sent once the units are known.
     goals = functools.partial(load_goals_demo, nats_url, stack.system_password)
-    _load_once(stack, "goals", "Måldata", goals, goals_demo_count())
-    wait_until(
-        lambda: _goals_in_plan(stack) >= goals_demo_count(), 120, "the goals to be projected"
-    )
+    goal_count = goals_demo_count()
+    _load_once(stack, "goals", "Måldata", goals, goal_count)
+    wait_until(lambda: _goals_in_plan(stack) >= goal_count, 120, "the goals to be projected")
     # The projects name budget's units and goals' result goals, so they come last.
     projects = functools.partial(load_projects_demo, nats_url, stack.system_password)
     _load_once(stack, "projects", "Projektdata", projects, projects_demo_count())
@@ -259,7 +263,7 @@ def _start_with_demo(stack: Stack) -> str:
         "Exempeldata",
         example,
         1,
-        listed=lambda: _example_actuals_listed(stack),
+        listed=functools.partial(_example_actuals_listed, stack, last_example_actuals()),
         note=" (månadsutfall och prognoser januari–augusti 2011; inte Katrineholms siffror)",
     )
     return nats_url
@@ -286,13 +290,12 @@ def _load_once(
     wait_until(lambda: count() >= expected, 120, f"the {service} to be stored")
 
 
-def _example_actuals_listed(stack: Stack) -> int:
-    """1 once reporting's history lists the last example actuals (by its message id): the
-    example data is sent in order, so then all its actuals are there; else 0."""
-    from services.budget.example_data import EXAMPLE_ACTOR, YEAR, last_example_actuals
+def _example_actuals_listed(stack: Stack, last: RecordActuals) -> int:
+    """1 once reporting's history lists ``last``, the last example actuals (by its message
+    id): the example data is sent in order, so then all its actuals are there; else 0."""
+    from services.budget.example_data import EXAMPLE_ACTOR, YEAR
 
     stack.check_alive()
-    last = last_example_actuals()
     history = http_get_json(
         f"{stack.url('reporting')}/api/historik/{last.unit_code}/{YEAR}", stack.reader_token()
     )
