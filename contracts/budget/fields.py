@@ -100,8 +100,14 @@ class FigureStatus(StrEnum):
 
 
 class NarrativeSection(StrEnum):
+    """Which document a unit's text for a year belongs to: the plan's two summaries, or the
+    follow-up of the year in the interim report (delårsrapport) or the annual report
+    (årsredovisning)."""
+
     ACTIVITY_DESCRIPTION = "activity_description"
     ACTIVITY_CHANGES = "activity_changes"
+    INTERIM_REPORT = "interim_report"
+    ANNUAL_REPORT = "annual_report"
 
 
 class _Fields(BaseModel):

@@ -24,6 +24,8 @@ _STATUSES = {"proposed": "förslag", "adopted": "fastställd", "revised": "revid
 _SECTIONS = {
     "activity_description": "Sammanfattande verksamhetsbeskrivning",
     "activity_changes": "Sammanfattande verksamhetsförändringar",
+    "interim_report": "Text till delårsrapporten",
+    "annual_report": "Text till årsredovisningen",
 }
 
 
