@@ -3,25 +3,18 @@
 plan's readers."""
 
 import re
-from collections.abc import Callable
 from typing import Annotated, Any
-from urllib.parse import quote
 
 import asyncpg
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path
 from fastapi.responses import HTMLResponse, Response
 
 from contracts.budget.fields import FIRST_YEAR, LAST_YEAR
 from plumbing.http_identity import Access
 from plumbing.identity import Principal
+from services.reporting.downloads import RESPONSES, Format, check_format, download
 from services.reporting.month_report import MonthReport, build_month_report, month_report_to_json
-from services.reporting.month_report_export import (
-    CSV_MEDIA_TYPE,
-    XLSX_MEDIA_TYPE,
-    file_name,
-    month_report_csv,
-    month_report_xlsx,
-)
+from services.reporting.month_report_export import file_name, month_report_table
 from services.reporting.month_report_html import render_month_report_html
 from services.reporting.month_report_queries import month_report_input
 from services.reporting.plan import UnknownUnit
@@ -31,44 +24,13 @@ from services.reporting.queries import NotReady
 _PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 Period = Annotated[str, Path(description="Månaden som ÅÅÅÅ-MM, t.ex. 2011-03")]
-Format = Annotated[str, Query(description="html (sidan), csv eller xlsx (Excel) att ladda ned")]
-
-# Format → (media type, writer); the format is also the file extension.
-_DOWNLOADS: dict[str, tuple[str, Callable[[MonthReport], bytes]]] = {
-    "csv": (CSV_MEDIA_TYPE, month_report_csv),
-    "xlsx": (XLSX_MEDIA_TYPE, month_report_xlsx),
-}
-FORMATS = ("html", *_DOWNLOADS)
-_UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]")
-
-
-def check_format(format: str) -> str:
-    """``format`` when the month report can be written so; HTTP 422 in Swedish otherwise."""
-    if format not in FORMATS:
-        raise HTTPException(
-            422, f"Formatet {format} finns inte; välj html, csv eller xlsx (Excel)"
-        )
-    return format
-
-
-def download(report: MonthReport, format: str) -> Response:
-    media_type, write = _DOWNLOADS[format]
-    name = file_name(report, format)
-    # The plain name for clients without RFC 6266: letters, digits and ._- only.
-    ascii_name = _UNSAFE_IN_FILE_NAME.sub("_", name)
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    return Response(
-        write(report), media_type=media_type, headers={"Content-Disposition": disposition}
-    )
 
 
 def parse_period(period: str) -> tuple[int, int]:
     """(year, month) of ``period``; HTTP 422 with a Swedish message when it is no month."""
     match = _PERIOD.fullmatch(period)
     if match is None:
-        raise HTTPException(
-            422, "Perioden ska skrivas ÅÅÅÅ-MM med siffrorna 0–9, t.ex. 2011-03"
-        )
+        raise HTTPException(422, "Perioden ska skrivas ÅÅÅÅ-MM med siffrorna 0–9, t.ex. 2011-03")
     year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12:
         raise HTTPException(
@@ -96,15 +58,7 @@ def month_report_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
     @router.get(
         "/uppfoljning/{unit_code}/{period}",
         response_class=HTMLResponse,
-        responses={
-            200: {
-                "content": {
-                    "text/html": {},
-                    CSV_MEDIA_TYPE: {},
-                    XLSX_MEDIA_TYPE: {},
-                }
-            }
-        },
+        responses=RESPONSES,
     )
     async def month_report_html(
         unit_code: str, period: Period, viewer: Viewer, format: Format = "html"
@@ -115,7 +69,7 @@ def month_report_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
         found = await report(unit_code, period)
         if format == "html":
             return HTMLResponse(render_month_report_html(found))
-        return download(found, format)
+        return download(month_report_table(found), format, file_name(found))
 
     @router.get("/api/uppfoljning/{unit_code}/{period}")
     async def month_report_json(unit_code: str, period: Period, viewer: Viewer) -> dict[str, Any]:

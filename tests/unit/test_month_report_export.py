@@ -17,13 +17,10 @@ from services.reporting.month_report import (
     MonthRow,
     build_month_report,
 )
-from services.reporting.month_report_export import (
-    KRONOR_FORMAT,
-    month_report_csv,
-    month_report_xlsx,
-)
+from services.reporting.month_report_export import month_report_csv, month_report_xlsx
 from services.reporting.month_report_html import render_month_report_html
 from services.reporting.plan import FigureRow, UnitRow
+from services.reporting.table_export import KRONOR_FORMAT
 
 D = Decimal
 
@@ -83,6 +80,10 @@ def csv_rows(report: MonthReport) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
 
 
+# The heading, the amounts' unit, the example-data notice, a blank line and the table's title.
+FIRST_ROW = 6
+
+
 def test_the_csv_names_the_report_then_has_swedish_headers_and_a_row_per_node_and_line() -> None:
     rows = csv_rows(built())
     assert rows[0] == [
@@ -90,8 +91,9 @@ def test_the_csv_names_the_report_then_has_swedish_headers_and_a_row_per_node_an
         "Enhet: KS Kommunstyrelsen",
         "Period: 2011-03",
     ]
-    assert rows[1] == HEADERS
-    assert [(r[0], r[2]) for r in rows[2:]] == [
+    assert rows[1:5] == [["Belopp i kronor."], [EXAMPLE_NOTICE], [], ["Månadsuppföljning"]]
+    assert rows[5] == HEADERS
+    assert [(r[0], r[2]) for r in rows[FIRST_ROW:]] == [
         (code, line)
         for code in ("KS", "IT", "STAB")
         for line in ("Intäkter", "Kostnader", "Nettokostnad")
@@ -99,7 +101,7 @@ def test_the_csv_names_the_report_then_has_swedish_headers_and_a_row_per_node_an
 
 
 def test_the_csv_writes_exact_kronor_with_a_decimal_comma() -> None:
-    rows = {(r[0], r[2]): r for r in csv_rows(built())[2:]}
+    rows = {(r[0], r[2]): r for r in csv_rows(built())[FIRST_ROW:]}
     it_costs = rows[("IT", "Kostnader")]
     assert it_costs[3:11] == [
         "-12000001",
@@ -144,14 +146,16 @@ def test_the_workbook_has_the_title_the_notice_and_frozen_swedish_headers() -> N
     assert sheet["A3"].value == "Period: 2011-03"
     assert sheet["A4"].value == "Belopp i kronor."
     assert sheet["A5"].value == EXAMPLE_NOTICE
-    assert [cell.value for cell in sheet[6]] == HEADERS
-    assert sheet.freeze_panes == "A7"
-    assert sheet.max_row == 6 + 9
+    assert sheet["A6"].value is None
+    assert sheet["A7"].value == "Månadsuppföljning"
+    assert [cell.value for cell in sheet[8]] == HEADERS
+    assert sheet.freeze_panes == "A9"
+    assert sheet.max_row == 8 + 9
 
 
 def test_the_workbook_writes_amounts_and_percents_as_numbers() -> None:
     sheet = sheet_of(built())
-    rows = {(row[0].value, row[2].value): row for row in sheet.iter_rows(min_row=7)}
+    rows = {(row[0].value, row[2].value): row for row in sheet.iter_rows(min_row=9)}
     it_costs = rows[("IT", "Kostnader")]
     amounts = [it_costs[i] for i in (3, 4, 5, 6, 8, 9)]
     assert all(cell.data_type == "n" for cell in amounts)
