@@ -15,6 +15,9 @@ Pure: rows in, view out, no I/O. For a month M of year Y and every node of the s
   its deviation from the year's budget (prognosavvikelse);
 * the unit's comment and measures for M.
 
+For the report's unit, the year month by month (net): budget to date for every month, actuals
+to date up to M, as the report of each month shows them, and the latest forecast.
+
 A node with figures of its own shows them; one without shows the sums of its children, and
 where both exist and disagree the gap is shown, as in the plan. Whatever rests on example
 data (services.reporting.projection) is marked so.
@@ -219,11 +222,40 @@ class NodeReport:
 
 
 @dataclass(frozen=True)
+class MonthPoint:
+    """The report's unit, net, as the report of one month of the year would show it."""
+
+    month: int
+    budget_to_date: Decimal | None
+    actuals_to_date: Decimal | None  # None after the report's month
+
+    @property
+    def period_name(self) -> str:
+        return MONTH_NAMES[self.month - 1]
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The year month by month for the report's unit, net: budget to date for every month,
+    actuals to date up to the report's month, and the latest full-year forecast."""
+
+    months: tuple[MonthPoint, ...]  # January to December
+    forecast: Decimal | None
+    forecast_period: str | None
+
+
+@dataclass(frozen=True)
 class MonthReport:
     year: int
     month: int
     nodes: tuple[NodeReport, ...]  # the requested node first, then depth-first
     parked: int = 0
+    trend: Trend | None = None
+
+    @property
+    def children(self) -> tuple[NodeReport, ...]:
+        """The nodes right under the report's unit, in the tree's order."""
+        return tuple(node for node in self.nodes if node.depth == self.root.depth + 1)
 
     @property
     def root(self) -> NodeReport:
@@ -390,13 +422,37 @@ def build_month_report(
     data: MonthReportInput, unit_code: str, year: int, month: int
 ) -> MonthReport:
     """The month report for ``month`` of ``year`` of ``unit_code`` and everything under it."""
+    nodes = _nodes(data, unit_code, year, month)
+    return MonthReport(year, month, nodes, data.parked, _trend(data, nodes[0], year, month))
+
+
+def _nodes(data: MonthReportInput, unit_code: str, year: int, month: int) -> tuple[NodeReport, ...]:
     index = _Index.of(data, year, month)
     unit = index.units.get(unit_code)
     if unit is None:
         raise UnknownUnit(unit_code)
     walk = _Walk(index, year, month)
-    nodes = tree_walk.walk(unit, index.children, walk.node, walk.left_out)
-    return MonthReport(year, month, nodes, data.parked)
+    return tree_walk.walk(unit, index.children, walk.node, walk.left_out)
+
+
+def _net(figure: Figure | None) -> Decimal | None:
+    return None if figure is None else figure.value.net
+
+
+def _trend(data: MonthReportInput, root: NodeReport, year: int, month: int) -> Trend:
+    """Each month's point is the root as that month's own report shows it, so the curve
+    meets the table at the report's month and rolls up the tree the same way."""
+    points = []
+    for other in range(1, MONTHS + 1):
+        node = root if other == month else _nodes(data, root.code, year, other)[0]
+        points.append(
+            MonthPoint(
+                other,
+                _net(node.budget_to_date),
+                _net(node.actuals) if other <= month else None,
+            )
+        )
+    return Trend(tuple(points), _net(root.forecast), root.forecast_period)
 
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -461,6 +517,26 @@ def _node_json(node: NodeReport) -> dict[str, Any]:
     }
 
 
+def _net_json(value: Decimal | None) -> str | None:
+    return None if value is None else format_kronor(value)
+
+
+def _trend_json(report: MonthReport, trend: Trend) -> dict[str, Any]:
+    return {
+        "unit_code": report.root.code,
+        "months": [
+            {
+                "period": period_of(report.year, point.month),
+                "budget_to_date_net": _net_json(point.budget_to_date),
+                "actuals_to_date_net": _net_json(point.actuals_to_date),
+            }
+            for point in trend.months
+        ],
+        "forecast_net": _net_json(trend.forecast),
+        "forecast_period": trend.forecast_period,
+    }
+
+
 def month_report_to_json(report: MonthReport) -> dict[str, Any]:
     """The report as JSON: amounts as exact kronor strings, each with its tkr rendering;
     percents as strings with one decimal."""
@@ -473,5 +549,6 @@ def month_report_to_json(report: MonthReport) -> dict[str, Any]:
         "example_data": report.example_data,
         "notice": EXAMPLE_NOTICE if report.example_data else None,
         "nodes": [_node_json(node) for node in report.nodes],
+        "trend": None if report.trend is None else _trend_json(report, report.trend),
         "parked_events": report.parked,
     }
