@@ -4,11 +4,13 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, Depends, HTTPException, Path
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from plumbing.http_identity import Access, sees_drafts
 from plumbing.identity import Principal
+from services.reporting.downloads import RESPONSES, Format, check_format, download
 from services.reporting.history import HistoryView, history_to_json
+from services.reporting.history_export import history_file_name, history_table
 from services.reporting.history_html import render_history_html
 from services.reporting.history_queries import unit_history
 from services.reporting.plan import UnknownUnit
@@ -29,11 +31,17 @@ def history_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
         except NotReady:
             raise HTTPException(503, "Rapporterna byggs fortfarande; försök igen strax") from None
 
-    @router.get("/historik/{unit_code}/{year}", response_class=HTMLResponse)
-    async def history_html(unit_code: str, year: Year, viewer: Viewer) -> HTMLResponse:
-        """Every change of the unit's figures for the year, oldest first, in Swedish."""
+    @router.get("/historik/{unit_code}/{year}", response_class=HTMLResponse, responses=RESPONSES)
+    async def history_html(
+        unit_code: str, year: Year, viewer: Viewer, format: Format = "html"
+    ) -> Response:
+        """Every change of the unit's figures for the year, oldest first, in Swedish; as CSV
+        or an Excel workbook with ?format=csv or ?format=xlsx."""
+        check_format(format)
         view = await history(unit_code, year, sees_drafts(viewer))
-        return HTMLResponse(render_history_html(view))
+        if format == "html":
+            return HTMLResponse(render_history_html(view))
+        return download(history_table(view), format, history_file_name(view))
 
     @router.get("/api/historik/{unit_code}/{year}")
     async def history_json(unit_code: str, year: Year, viewer: Viewer) -> dict[str, Any]:

@@ -4,12 +4,14 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends, FastAPI, HTTPException, Path, Query
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from plumbing.http_headers import add_security_headers
 from plumbing.http_identity import Access, answer_identity_refusals, sees_drafts
 from plumbing.identity import Principal, Role
 from plumbing.parking import ParkedRow
+from services.reporting.downloads import RESPONSES, Format, check_format, download
+from services.reporting.goals_export import goals_file_name, goals_table
 from services.reporting.goals_html import render_goals_html
 from services.reporting.goals_view import (
     Filters,
@@ -21,6 +23,7 @@ from services.reporting.goals_view import (
 from services.reporting.history_http import history_router
 from services.reporting.month_report_http import month_report_router
 from services.reporting.plan import UnknownUnit, build_plan, plan_to_json, without_drafts
+from services.reporting.plan_export import plan_file_name, plan_table
 from services.reporting.plan_html import render_plan_html
 from services.reporting.projects_http import projects_router
 from services.reporting.queries import NotReady, goals_input, parked_events, plan_input
@@ -51,9 +54,16 @@ def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") 
     async def index() -> RedirectResponse:
         return RedirectResponse(home)
 
-    @app.get("/plan/{unit_code}/{year}", response_class=HTMLResponse)
-    async def plan_html(unit_code: str, year: Year, viewer: Viewer) -> HTMLResponse:
-        return HTMLResponse(render_plan_html(await plan(unit_code, year, viewer)))
+    @app.get("/plan/{unit_code}/{year}", response_class=HTMLResponse, responses=RESPONSES)
+    async def plan_html(
+        unit_code: str, year: Year, viewer: Viewer, format: Format = "html"
+    ) -> Response:
+        """The plan; its tables as CSV or an Excel workbook with ?format=csv or ?format=xlsx."""
+        check_format(format)
+        view = await plan(unit_code, year, viewer)
+        if format == "html":
+            return HTMLResponse(render_plan_html(view))
+        return download(plan_table(view), format, plan_file_name(view))
 
     @app.get("/api/plan/{unit_code}/{year}")
     async def plan_json(unit_code: str, year: Year, viewer: Viewer) -> dict[str, Any]:
@@ -86,16 +96,22 @@ def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") 
         ),
     ]
 
-    @app.get("/mal/{unit_code}/{year}", response_class=HTMLResponse)
+    @app.get("/mal/{unit_code}/{year}", response_class=HTMLResponse, responses=RESPONSES)
     async def goals_html(
         unit_code: str,
         year: Year,
         viewer: Viewer,
         perspective: Perspective = None,
         attained: Attained = None,
-    ) -> HTMLResponse:
-        """Result goals and commitments of the unit and everything under it, with attainment."""
-        return HTMLResponse(render_goals_html(await goals(unit_code, year, perspective, attained)))
+        format: Format = "html",
+    ) -> Response:
+        """Result goals and commitments of the unit and everything under it, with attainment;
+        as CSV or an Excel workbook with ?format=csv or ?format=xlsx."""
+        check_format(format)
+        view = await goals(unit_code, year, perspective, attained)
+        if format == "html":
+            return HTMLResponse(render_goals_html(view))
+        return download(goals_table(view), format, goals_file_name(view))
 
     @app.get("/api/mal/{unit_code}/{year}")
     async def goals_json(

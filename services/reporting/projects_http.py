@@ -5,11 +5,18 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, Depends, HTTPException, Query
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from plumbing.http_identity import Access
 from plumbing.identity import Principal
+from services.reporting.downloads import RESPONSES, Format, check_format, download
 from services.reporting.goals_view import UnknownFilter
+from services.reporting.projects_export import (
+    project_file_name,
+    project_table,
+    register_file_name,
+    register_table,
+)
 from services.reporting.projects_html import render_project_html, render_register_html
 from services.reporting.projects_view import (
     ProjectPage,
@@ -65,12 +72,21 @@ def projects_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
         except NotReady:
             raise HTTPException(503, NOT_READY) from None
 
-    @router.get("/projekt", response_class=HTMLResponse)
+    @router.get("/projekt", response_class=HTMLResponse, responses=RESPONSES)
     async def register_html(
-        viewer: Viewer, status: Status = None, unit_code: Unit = None, year: Year = None
-    ) -> HTMLResponse:
-        """The project register, filterable by status, unit (with its subtree) and year."""
-        return HTMLResponse(render_register_html(await register(status, unit_code, year)))
+        viewer: Viewer,
+        status: Status = None,
+        unit_code: Unit = None,
+        year: Year = None,
+        format: Format = "html",
+    ) -> Response:
+        """The project register, filterable by status, unit (with its subtree) and year; as
+        CSV or an Excel workbook with ?format=csv or ?format=xlsx."""
+        check_format(format)
+        view = await register(status, unit_code, year)
+        if format == "html":
+            return HTMLResponse(render_register_html(view))
+        return download(register_table(view), format, register_file_name(view))
 
     @router.get("/api/projekt")
     async def register_json(
@@ -83,12 +99,18 @@ def projects_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
         Query(alias="ar", description="År för de länkade resultatmålens måluppfyllelse"),
     ]
 
-    @router.get("/projekt/{project_code}", response_class=HTMLResponse)
+    @router.get("/projekt/{project_code}", response_class=HTMLResponse, responses=RESPONSES)
     async def project_html(
-        project_code: str, viewer: Viewer, year: AttainmentYear = None
-    ) -> HTMLResponse:
-        """Every fact of one project: roles, steps, money per year, history, linked goals."""
-        return HTMLResponse(render_project_html(await page(project_code, year)))
+        project_code: str, viewer: Viewer, year: AttainmentYear = None, format: Format = "html"
+    ) -> Response:
+        """Every fact of one project: roles, steps, money per year, history, linked goals; its
+        tables as CSV or an Excel workbook with ?format=csv or ?format=xlsx."""
+        check_format(format)
+        found = await page(project_code, year)
+        if format == "html":
+            return HTMLResponse(render_project_html(found))
+        chosen = RegisterFilters.parse(None, None, year).year
+        return download(project_table(found), format, project_file_name(found, chosen))
 
     @router.get("/api/projekt/{project_code}")
     async def project_json(
