@@ -225,7 +225,7 @@ def _empty_chart(ident: str, title: str, summary: str) -> Markup:
 
 LINE_LEFT = 78
 LINE_RIGHT = WIDTH - 20
-LINE_TOP = 16
+LINE_TOP = 26
 LINE_BOTTOM = 216
 CHARACTER_WIDTH = 7  # about what a character of the labels takes, in pixels
 
@@ -281,7 +281,7 @@ def _value_axis(plot: _Plot, axis: Axis) -> list[str]:
             f' stroke-width="{"1" if zero else "0.5"}"/>'
         )
         parts.append(_text(LINE_LEFT - 6, y + 4, axis.text(tick), "end", class_="tick"))
-    parts.append(_text(10, plot.top - 4, axis.label, class_="axis-label"))
+    parts.append(_text(10, plot.top - 14, axis.label, class_="axis-label"))
     return parts
 
 

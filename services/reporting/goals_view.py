@@ -558,6 +558,13 @@ class CommitmentView:
     def unit(self) -> str | None:
         return None if self.target is None else self.target.unit
 
+    @property
+    def measured(self) -> tuple[Measured, ...]:
+        """The history's periods that have a value, in time order: what a chart can draw."""
+        return tuple(
+            m for m in self.history if any(v is not None for v in (m.total, m.women, m.men))
+        )
+
 
 @dataclass(frozen=True)
 class GoalsView:
@@ -770,6 +777,12 @@ def goals_view_to_json(view: GoalsView) -> dict[str, Any]:
         "commitments": [_commitment_json(c) for c in view.commitments],
         "parked_events": view.parked,
     }
+
+
+def period_label(period: str) -> str:
+    """A measuring period as the page writes it: "2011", "2011-06", "2011 delår"."""
+    year, _, rest = period.partition("-")
+    return f"{year} delår" if rest == "interim" else period
 
 
 def format_value(value: Decimal | None, unit: str | None) -> str:
