@@ -89,6 +89,15 @@ class ServiceSettings(BaseSettings):
             " reports mark what rests on them"
         ),
     )
+    interim_last_month: int = Field(
+        default=8,
+        ge=1,
+        le=12,
+        description=(
+            "The last month of the interim report (delårsrapport) unless ?till= names"
+            " another: 8 is January–August"
+        ),
+    )
     open_views: bool = Field(
         default=True,
         description=(

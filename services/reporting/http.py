@@ -22,6 +22,7 @@ from services.reporting.goals_view import (
 )
 from services.reporting.history_http import history_router
 from services.reporting.month_report_http import month_report_router
+from services.reporting.period_report_http import period_report_router
 from services.reporting.plan import UnknownUnit, build_plan, plan_to_json, without_drafts
 from services.reporting.plan_export import plan_file_name, plan_table
 from services.reporting.plan_html import render_plan_html
@@ -137,6 +138,7 @@ def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") 
     app.include_router(history_router(pool, access))
     app.include_router(projects_router(pool, access))
     app.include_router(month_report_router(pool, access))
+    app.include_router(period_report_router(pool, access))
     return app
 
 
