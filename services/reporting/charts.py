@@ -144,9 +144,14 @@ def scale_of(values: Sequence[Decimal], axis: Axis, ticks: int = 5) -> Scale:
 # --- markup pieces --------------------------------------------------------------------------
 
 
+def _px(value: Decimal | int) -> Decimal:
+    """A coordinate rounded to a tenth of a pixel."""
+    return Decimal(value).quantize(TENTH, rounding=ROUND_HALF_UP) + 0
+
+
 def _n(value: Decimal | int) -> str:
-    """A coordinate as SVG writes it, to a tenth of a pixel."""
-    return format(Decimal(value).quantize(TENTH, rounding=ROUND_HALF_UP) + 0, "f")
+    """A coordinate as SVG writes it."""
+    return format(_px(value), "f")
 
 
 def _ident(ident: str) -> str:
@@ -449,7 +454,8 @@ def bar_chart(ident: str, title: str, summary: str, bars: Sequence[Bar], axis: A
         end = _bar_x(scale, bar.value)
         negative = bar.value < 0
         fill = f"url(#{ident}-rutor)" if negative else "#888"
-        left, right = (end, zero) if negative else (zero, end)
+        # Both edges rounded before the width is taken, so a bar meets the zero line exactly.
+        left, right = (_px(end), _px(zero)) if negative else (_px(zero), _px(end))
         parts.append(
             f'<g class="bar" data-label="{escape(bar.label)}"'
             f' data-value="{escape(format(bar.value, "f"))}">'
