@@ -1,5 +1,7 @@
 """The month report's calculation: periodisation, actuals to date, deviations, roll-up."""
 
+import re
+import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
@@ -235,3 +237,89 @@ def test_json_has_exact_kronor_tkr_and_percent_and_html_the_plans_format() -> No
 def test_an_unknown_unit_is_refused() -> None:
     with pytest.raises(UnknownUnit):
         build_month_report(MonthReportInput(UNITS, []), "NOPE", 2011, 1)
+
+
+def _charts(page: str) -> list[ET.Element]:
+    return [ET.fromstring(svg) for svg in re.findall(r"<svg.*?</svg>", page, re.DOTALL)]
+
+
+def _desc(chart: ET.Element) -> str:
+    desc = chart.find("{http://www.w3.org/2000/svg}desc")
+    assert desc is not None and desc.text is not None
+    return desc.text
+
+
+def test_the_trend_is_each_months_report_for_the_unit_net() -> None:
+    data = MonthReportInput(
+        UNITS,
+        [IT_BUDGET, STAB_BUDGET],
+        profiles=[ProfileRow("STAB", 2011, PROFILE)],
+        actuals=[
+            actual("IT", "2011-01", "100000", "-1000000"),
+            actual("IT", "2011-02", "100000", "-1100000"),
+            actual("STAB", "2011-02", "50000", "-280000"),
+            actual("IT", "2011-03", "120000", "-1050000"),
+            actual("IT", "2011-04", "1", "-1"),  # after the month
+        ],
+        forecasts=[actual("IT", "2011-02", "1250000", "-12300000")],
+    )
+    report = build_month_report(data, "KS", 2011, 3)
+    trend = report.trend
+    assert trend is not None and [p.month for p in trend.months] == list(range(1, 13))
+    for point in trend.months:
+        alone = build_month_report(data, "KS", 2011, point.month).root
+        assert alone.budget_to_date is not None
+        assert point.budget_to_date == alone.budget_to_date.value.net
+    # IT in twelfths and Staben by its profile, to the öre: January 100 000,00 - 1 000 000,08
+    # + 54 000 - 324 000; December the whole year.
+    assert trend.months[0].budget_to_date == D("-1170000.08")
+    assert trend.months[11].budget_to_date == D("1800000") + D("-15600001")
+    assert [p.actuals_to_date for p in trend.months[:3]] == [
+        D("-900000"),
+        D("-900000") + D("-1000000") + D("-230000"),
+        D("-2130000") + D("-930000"),
+    ]
+    assert report.root.actuals is not None
+    assert trend.months[2].actuals_to_date == report.root.actuals.value.net
+    assert all(p.actuals_to_date is None for p in trend.months[3:])
+    assert trend.forecast == D("-11050000") and trend.forecast_period is None
+    body = month_report_to_json(report)["trend"]
+    assert body["months"][0] == {
+        "period": "2011-01",
+        "budget_to_date_net": "-1170000.08",
+        "actuals_to_date_net": "-900000",
+    }
+    assert body["months"][3]["actuals_to_date_net"] is None
+    assert body["months"][11]["budget_to_date_net"] == "-13800001.00"
+    assert body["forecast_net"] == "-11050000"
+
+
+def test_the_page_draws_the_trend_and_each_units_deviation() -> None:
+    units = (*UNITS, UnitRow("X", "<script>alert(1)</script>", "unit", "KS", None, None, None, 4))
+    data = MonthReportInput(
+        units,
+        [IT_BUDGET, STAB_BUDGET],
+        actuals=[
+            actual("IT", "2011-01", "100000", "-1200000"),
+            actual("STAB", "2011-01", "50000", "-200000"),
+        ],
+    )
+    report = build_month_report(data, "KS", 2011, 1)
+    assert [node.code for node in report.children] == ["IT", "STAB", "X"]
+    page = render_month_report_html(report)
+    assert "<script>alert" not in page
+    trend, deviation = _charts(page)
+    assert "Nettokostnad för Kommunstyrelsen 2011" in _desc(trend)
+    assert "Utfall t.o.m. månaden: jan -1 250." in _desc(trend)
+    labels = {
+        g.get("data-label"): g.get("data-value")
+        for g in deviation.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("class") == "bar"
+    }
+    # IT: -1 100 000 against 100 000,00 - 1 000 000,08; Staben: -150 000 against -250 000.
+    assert labels == {"IT-kontor": "-199999.92", "Staben": "100000.00"}
+    assert "Saknar utfall eller budget: <script>alert(1)</script>." in _desc(deviation)
+    # A leaf has no units under it, and a unit without figures nothing to draw.
+    leaf = render_month_report_html(build_month_report(data, "IT", 2011, 1))
+    assert len(_charts(leaf)) == 1
+    assert _charts(render_month_report_html(build_month_report(data, "X", 2011, 1))) == []
