@@ -1,6 +1,7 @@
 """The month report on NATS and PostgreSQL: commands to budget, events to reporting, the views."""
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
@@ -185,6 +186,25 @@ async def test_the_parent_sums_its_children_and_marks_example_data(
     assert EXAMPLE_NOTICE in text and ">Exempeldata</span>" in text
     assert "Budget t.o.m. mars" in text and "-3 510" in text and "-1,7 %" in text
     assert "Avtalen omförhandlas." in text
+
+    # The year month by month for the charts: the table's figures where they meet.
+    trend = view["trend"]
+    assert [m["actuals_to_date_net"] for m in trend["months"][:4]] == [
+        "-1130000",
+        "-2380000",
+        "-3570000",
+        None,
+    ]
+    assert trend["months"][2]["budget_to_date_net"] == "-3510000.25"
+    assert trend["months"][11]["budget_to_date_net"] == "-13800001.00"
+    assert trend["forecast_net"] == "-11050000"
+    charts = re.findall(r"<svg.*?</svg>", text, re.DOTALL)
+    assert len(charts) == 2 and all('role="img"' in chart for chart in charts)
+    trend_chart, deviation_chart = charts
+    assert "Utfall t.o.m. månaden: jan -1 130, feb -2 380, mar -3 570." in trend_chart
+    assert "Prognos helår: dec -11 050." in trend_chart
+    assert 'data-label="IT-kontor" data-value="-129999.75"' in deviation_chart
+    assert 'data-label="Staben" data-value="70000.00"' in deviation_chart
 
 
 async def test_the_plan_links_the_latest_month_with_actuals(reporting: ReportingProcess) -> None:
