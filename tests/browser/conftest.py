@@ -1,0 +1,35 @@
+"""One `kommunplan up` and one headless Chromium, shared by the browser tests."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser.devtools import Chromium, chromium, chromium_binary
+from tests.browser.running_stack import running_up
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    # Checked before `up` starts, so a machine without Chromium learns it at once and how
+    # to install it: these tests fail there rather than pass by being skipped.
+    try:
+        return chromium_binary()
+    except FileNotFoundError as missing:
+        pytest.fail(str(missing), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def reporting_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_up(tmp_path_factory.mktemp("kommunplan-up")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
+    log = tmp_path_factory.mktemp("chromium") / "chromium.log"
+    with chromium(log, chromium_path) as opened:
+        yield opened
