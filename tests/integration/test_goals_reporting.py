@@ -4,6 +4,7 @@ service; the plan's goals section and the goals view (/mal) read figure by figur
 
 import asyncio
 import json
+import re
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
@@ -349,6 +350,23 @@ async def test_the_goals_view_shows_targets_baselines_measurements_and_attainmen
     assert "Resultatmål och måluppfyllelse 2011 för Kommunstyrelsen" in html or "2011" in html
     assert "2,05" in html and "plats 225" in html and "2 %" in html
     assert "delvis uppfyllt när det har stigit från utgångsvärdet 63" in html
+
+    def chart_in(commitment_id: str) -> str | None:
+        article = re.search(rf'<article id="atagande-{commitment_id}".*?</article>', html, re.S)
+        assert article is not None
+        chart = re.search(r"<svg.*?</svg>", article.group(0), re.S)
+        return None if chart is None else chart.group(0)
+
+    drawn = chart_in("klf-alla-kontor-forvaltningarnas-syn")
+    assert drawn is not None and 'role="img"' in drawn
+    assert "Totalt: 2009 2,6, 2010 2,05." in drawn and "Målnivå (minst): 3." in drawn
+    by_gender = chart_in("klf-digitala-klyftan")
+    assert by_gender is not None
+    assert "Kvinnor: 2009 88." in by_gender and "Män: 2009 91." in by_gender
+    ranking_chart = chart_in("nat-svenskt-naringslivs-ranking")
+    assert ranking_chart is not None and "Utgångsvärde 2010: plats 225." in ranking_chart
+    assert "Målnivå (bäst): plats 145." in ranking_chart
+    assert chart_in("klf-oro-for-brott") is None  # nothing measured yet
 
 
 async def test_later_measurements_move_attainment_and_replace_a_period_keeping_its_history(
