@@ -1,8 +1,10 @@
-"""Charts as SVG: well-formed, labelled for screen readers, and drawn where the numbers say."""
+"""Charts as SVG: well-formed, labelled for screen readers, and drawn where the numbers say;
+the goals view's chart of a measured commitment."""
 
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
+from services.reporting.attainment import Attainment, Result
 from services.reporting.charts import (
     BAR_LEFT,
     BAR_RIGHT,
@@ -20,6 +22,8 @@ from services.reporting.charts import (
     scale_of,
 )
 from services.reporting.formatting import format_number, format_tkr
+from services.reporting.goals_html import measurement_chart
+from services.reporting.goals_view import CommitmentView, Measured, TargetView, period_label
 
 D = Decimal
 SVG = "{http://www.w3.org/2000/svg}"
@@ -270,3 +274,53 @@ def test_a_long_name_is_shortened_on_the_bar_but_whole_in_the_text() -> None:
     shown = [t.text or "" for t in root.iter(f"{SVG}text")]
     assert any(text.endswith("…") and name.startswith(text[:-1]) for text in shown)
     assert name in labelled(root)[1]
+
+
+def _commitment(kind: str, by_gender: bool, history: tuple[Measured, ...]) -> CommitmentView:
+    return CommitmentView(
+        unit_code="KLF",
+        unit_name="Kommunledningsförvaltningen",
+        goal_id="g",
+        goal_title="Mål",
+        perspective_id="p",
+        perspective="Perspektiv",
+        commitment_id="c<1>",
+        kind=kind,
+        text="Andel som oroar sig",
+        by_gender=by_gender,
+        baseline=Measured("2009", D(58), None, None, "SCB"),
+        target=TargetView("less_than", "mindre än", D(61), "percent", 2011, None),
+        latest=history[-1] if history else None,
+        assessment=None,
+        attainment=Result(Attainment.NOT_MET),
+        rule="",
+        history=history,
+    )
+
+
+def test_a_measured_key_figure_is_drawn_with_its_periods_baseline_and_target() -> None:
+    history = (
+        Measured("2010", D(59), D(57), D(62), "SCB"),
+        Measured("2011-interim", None, None, None, "SCB"),  # nothing to draw for it
+        Measured("2011", D(60), D(58), D(63), "SCB"),
+    )
+    chart = measurement_chart(_commitment("key_figure", True, history))
+    assert chart is not None
+    root = parsed(chart.svg)
+    desc = labelled(root)[1]
+    assert "Totalt: 2010 59 %, 2011 60 %." in desc
+    assert "Kvinnor: 2010 57 %, 2011 58 %." in desc and "Män: 2010 62 %, 2011 63 %." in desc
+    assert "Utgångsvärde 2009: 58 %." in desc and "Målnivå (mindre än): 61 %." in desc
+    assert sorted(points(root)) == ["59", "60"]  # totals as circles; women and men otherwise
+    assert root.get("id") == "matvarden-c-1-"
+    without_gender = measurement_chart(_commitment("key_figure", False, history))
+    assert without_gender is not None and "Kvinnor" not in labelled(parsed(without_gender.svg))[1]
+    assert period_label("2011-interim") == "2011 delår" and period_label("2011-06") == "2011-06"
+
+
+def test_nothing_is_drawn_for_an_activity_or_where_nothing_is_measured() -> None:
+    measured = (Measured("2011", D(60), None, None, "SCB"),)
+    assert measurement_chart(_commitment("activity", False, measured)) is None
+    assert measurement_chart(_commitment("key_figure", False, ())) is None
+    empty = (Measured("2011", None, None, None, "SCB"),)
+    assert measurement_chart(_commitment("key_figure", False, empty)) is None
