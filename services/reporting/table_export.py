@@ -323,9 +323,10 @@ def _shown_length(cell: Cell) -> int:
         case None:
             return 0
         case Amount(value):
-            # Grouping adds a separator per three digits.
-            digits = len(_plain(value.quantize(Decimal(1)) if value.is_finite() else value))
-            return digits + digits // 3
+            # Whole kronor (or fewer digits, in tkr), with a separator per three digits.
+            whole = _plain(value).split(".")[0]
+            digits = len(whole.lstrip("-"))
+            return len(whole) + (digits - 1) // 3
         case Moment():
             return 19
         case _:
