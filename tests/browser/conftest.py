@@ -19,16 +19,19 @@ def chromium_path() -> str:
     try:
         return chromium_binary()
     except FileNotFoundError as missing:
-        pytest.fail(str(missing), pytrace=False)
+        message = str(missing)
+    pytest.fail(message, pytrace=False)
 
 
-@pytest.fixture(scope="session")
+# Module-scoped: the stack and the browser end with the tests that use them, rather than
+# idling beside the rest of the suite.
+@pytest.fixture(scope="module")
 def reporting_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with running_up(tmp_path_factory.mktemp("kommunplan-up")) as url:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
     log = tmp_path_factory.mktemp("chromium") / "chromium.log"
     with chromium(log, chromium_path) as opened:

@@ -46,7 +46,9 @@ def chromium_binary() -> str:
     if given:
         found = shutil.which(given)
         if found is None:
-            raise FileNotFoundError(f"KOMMUNPLAN_CHROMIUM={given} is not an executable")
+            raise FileNotFoundError(
+                f"KOMMUNPLAN_CHROMIUM={given} is not an executable. {INSTALL_HINT}"
+            )
         return found
     for name in ("chromium", "chromium-browser"):
         found = shutil.which(name)
@@ -115,7 +117,7 @@ class PageLoad:
 class Chromium:
     """One headless Chromium with one page (tab) to load URLs in."""
 
-    def __init__(self, binary: str, profile: Path, log: Path, timeout: float = 30.0) -> None:
+    def __init__(self, binary: str, profile: Path, log: Path, timeout: float = 60.0) -> None:
         self.timeout = timeout
         self._buffer = b""
         self._next_id = 0
