@@ -435,24 +435,86 @@ def _nodes(data: MonthReportInput, unit_code: str, year: int, month: int) -> tup
     return tree_walk.walk(unit, index.children, walk.node, walk.left_out)
 
 
+Monthly = tuple[Decimal | None, ...]  # net, January to December
+
+
+@dataclass(frozen=True)
+class _Year:
+    """A unit's budget and actuals to date, net, at the end of each month of the year."""
+
+    budget_to_date: Monthly
+    actuals_to_date: Monthly
+
+
+def _rolled(own: Monthly | None, below: Sequence[Monthly]) -> Monthly:
+    """Month by month as the report's figures roll up: the unit's own where it has one,
+    else the sum of its children's, else nothing."""
+    months: list[Decimal | None] = []
+    for m in range(MONTHS):
+        mine = None if own is None else own[m]
+        if mine is None:
+            found = [v for values in below if (v := values[m]) is not None]
+            mine = sum(found, Decimal(0)) if found else None
+        months.append(mine)
+    return tuple(months)
+
+
+def _cumulative(booked: Sequence[MonthRow]) -> Monthly | None:
+    """Actuals to date, net, at the end of each month; None before the first booked month,
+    as the report has no actuals of the unit's own then."""
+    if not booked:
+        return None
+    by_month = {int(row.period[5:]): row.revenue + row.costs for row in booked}
+    months: list[Decimal | None] = []
+    total: Decimal | None = None
+    for m in range(1, MONTHS + 1):
+        if m in by_month:
+            total = by_month[m] + (total or Decimal(0))
+        months.append(total)
+    return tuple(months)
+
+
+class _YearWalk:
+    def __init__(self, index: _Index) -> None:
+        self.index = index
+
+    def node(self, unit: UnitRow, depth: int, kept: list[_Year]) -> _Year:
+        index = self.index
+        own_budget = index.budgets.get(unit.code)
+        budget = None
+        if own_budget is not None:
+            profile = index.profiles.get(unit.code)
+            percents = None if profile is None else profile.monthly_percent
+            budget = tuple(periodise(own_budget, m, percents).net for m in range(1, MONTHS + 1))
+        return _Year(
+            _rolled(budget, [child.budget_to_date for child in kept]),
+            _rolled(
+                _cumulative(index.actuals.get(unit.code, [])),
+                [child.actuals_to_date for child in kept],
+            ),
+        )
+
+
 def _net(figure: Figure | None) -> Decimal | None:
     return None if figure is None else figure.value.net
 
 
 def _trend(data: MonthReportInput, root: NodeReport, year: int, month: int) -> Trend:
-    """Each month's point is the root as that month's own report shows it, so the curve
-    meets the table at the report's month and rolls up the tree the same way."""
-    points = []
-    for other in range(1, MONTHS + 1):
-        node = root if other == month else _nodes(data, root.code, year, other)[0]
-        points.append(
-            MonthPoint(
-                other,
-                _net(node.budget_to_date),
-                _net(node.actuals) if other <= month else None,
-            )
+    """Each month's point is the root as that month's own report would show it (the tests
+    hold the two to each other), rolled up the tree in one walk."""
+    index = _Index.of(data, year, MONTHS)
+    unit = index.units[root.code]
+    walk = _YearWalk(index)
+    whole = tree_walk.walk(unit, index.children, walk.node, lambda _unit, _node: False)[0]
+    points = tuple(
+        MonthPoint(
+            m,
+            whole.budget_to_date[m - 1],
+            whole.actuals_to_date[m - 1] if m <= month else None,
         )
-    return Trend(tuple(points), _net(root.forecast), root.forecast_period)
+        for m in range(1, MONTHS + 1)
+    )
+    return Trend(points, _net(root.forecast), root.forecast_period)
 
 
 # --- JSON ---------------------------------------------------------------------------------
