@@ -63,6 +63,12 @@ def parse_till(till: str | None, year: int, default: int) -> int:
     return month
 
 
+def measure_period(period: str) -> str:
+    """A measurement's period as a reader says it: "2011-interim" → "delår 2011"."""
+    year, _, rest = period.partition("-")
+    return f"delår {year}" if rest == "interim" else period
+
+
 def render_period_report_html(report: PeriodReport) -> str:
     return PAGES.get_template("period_report.html").render(
         view=report,
@@ -70,6 +76,7 @@ def render_period_report_html(report: PeriodReport) -> str:
         percent=format_percent,
         light_label=light_label,
         format_value=format_value,
+        measure_period=measure_period,
     )
 
 

@@ -460,6 +460,9 @@ def test_the_page_has_every_section_in_swedish() -> None:
     ):
         assert heading in page
     assert 'href="/uppfoljning/KS/2011-08"' in page
+    # A measurement by gender alone shows both values, and the delår by its Swedish name.
+    assert "kvinnor 62, män 55" in page
+    assert "delår 2011" in page and "2011-interim" not in page
     assert "Halvåret gick enligt plan." in page
     assert "<title>Delårsrapport januari–augusti 2011 för Kommunstyrelsen</title>" in page
 
