@@ -1,0 +1,280 @@
+"""Every view's tables as CSV and Excel, on real NATS and PostgreSQL: the seed's budget, goals
+and projects through reporting; each file holds what the view's JSON says, exactly."""
+
+import csv
+import io
+from collections.abc import AsyncIterator
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from contracts.goals.service import GOALS
+from contracts.projects.service import PROJECTS
+from kommunplan.demo import load_demo
+from plumbing.jetstream import ensure_streams
+from plumbing.write_service import streams
+from services.goals.demo_data import goals_demo_commands, goals_demo_measurements
+from services.projects import demo_data as projects_demo
+from services.reporting.projection import BudgetProjection
+from services.reporting.projects_projection import ProjectsProjection
+from services.reporting.table_export import CSV_MEDIA_TYPE, TKR_FORMAT, XLSX_MEDIA_TYPE
+from tests.conftest import eventually
+from tests.integration.test_goals_reporting import GoalsPublisher, goals_applied
+from tests.integration.test_projects_reporting import (
+    ProjectsPublisher,
+    Stack,
+    applied,
+    extra_commands,
+)
+from tests.servers import Servers
+from tests.system import get_as, running_budget, running_reporting
+
+PLATFORM = projects_demo.COMMUNICATION_PLATFORM
+LINES = (("Intäkter", "revenue"), ("Kostnader", "costs"), ("Nettokostnad", "net"))
+
+
+@pytest.fixture
+async def stack(
+    servers: Servers,
+    nats_client: tuple[Client, JetStreamContext],
+    budget_database: str,
+    reporting_database: str,
+) -> AsyncIterator[Stack]:
+    """Reporting with the seed's budget (through the budget service), goals and projects."""
+    _, js = nats_client
+    await ensure_streams(js, streams(GOALS))
+    await ensure_streams(js, streams(PROJECTS))
+    async with (
+        running_budget(servers.nats_url, budget_database) as budget,
+        running_reporting(servers.nats_url, reporting_database) as process,
+    ):
+        sent = await load_demo(servers.nats_url)
+        goals_sent = await GoalsPublisher(js).publish(
+            goals_demo_commands() + goals_demo_measurements()
+        )
+        publisher = ProjectsPublisher(js)
+        projects = await publisher.publish(
+            projects_demo.projects_demo_commands() + extra_commands()
+        )
+        await eventually(
+            lambda: applied(process, BudgetProjection.name), until=lambda n: n == sent, within=90
+        )
+        await eventually(lambda: goals_applied(process), until=lambda n: n == goals_sent, within=60)
+        await eventually(
+            lambda: applied(process, ProjectsProjection.name),
+            until=lambda n: n == len(projects),
+            within=60,
+        )
+        yield Stack(process, budget, publisher)
+
+
+async def fetch(stack: Stack, path: str) -> httpx.Response:
+    response = await get_as(stack.reporting.app, path, "reader")
+    assert response.status_code == 200, response.text
+    return response
+
+
+async def csv_rows(stack: Stack, path: str, file_name: str) -> list[list[str]]:
+    response = await fetch(stack, path)
+    assert response.headers["content-type"] == CSV_MEDIA_TYPE
+    assert f'filename="{file_name}"' in response.headers["content-disposition"]
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    text = response.content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+
+
+async def sheets(stack: Stack, path: str, file_name: str) -> dict[str, Worksheet]:
+    response = await fetch(stack, path)
+    assert response.headers["content-type"] == XLSX_MEDIA_TYPE
+    assert f'filename="{file_name}"' in response.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    found: dict[str, Worksheet] = {}
+    for name in book.sheetnames:
+        sheet = book[name]
+        assert isinstance(sheet, Worksheet)
+        found[name] = sheet
+    return found
+
+
+def section(rows: list[list[str]], title: str) -> list[list[str]]:
+    """The rows of a CSV section below its headers, up to the blank line that ends it."""
+    start = rows.index([title]) + 2
+    end = rows.index([], start) if [] in rows[start:] else len(rows)
+    return rows[start:end]
+
+
+def table(sheet: Worksheet) -> tuple[list[Any], list[tuple[Any, ...]]]:
+    """A sheet's headers and rows: the headers are the row the panes are frozen below."""
+    header = int(str(sheet.freeze_panes)[1:]) - 1
+    headers = [cell.value for cell in sheet[header]]
+    rows = [tuple(c.value for c in row) for row in sheet.iter_rows(min_row=header + 1)]
+    return headers, rows
+
+
+def comma(amount: str | None) -> str:
+    return "" if amount is None else amount.replace(".", ",")
+
+
+async def refused_in_swedish(stack: Stack, path: str) -> None:
+    response = await get_as(stack.reporting.app, path, "reader")
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Formatet pdf finns inte; välj html, csv eller xlsx (Excel)"
+
+
+async def unknown_unit(stack: Stack, path: str) -> None:
+    response = await get_as(stack.reporting.app, path, "reader")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Enheten NOPE finns inte"
+
+
+async def links_its_downloads(stack: Stack, page: str, path: str) -> None:
+    html = (await fetch(stack, page)).text
+    for format, words in (("csv", "Ladda ned som CSV"), ("xlsx", "Ladda ned som Excel")):
+        assert f'<a href="{path}format={format}" download>{words}</a>' in html
+
+
+async def test_the_plan_downloads_its_tables(stack: Stack) -> None:
+    view = (await fetch(stack, "/api/plan/KS/2011")).json()
+    rows = await csv_rows(stack, "/plan/KS/2011?format=csv", "plan-KS-2011.csv")
+    assert rows[0] == [view["title"], "Enhet: KS Kommunstyrelsen", "Period: 2011–2013"]
+    figures = section(rows, "Budget och plan")
+    # Every node's three lines, with exact kronor as in the JSON.
+    for node in view["nodes"]:
+        for label, part in (
+            ("Intäkter", "revenue"),
+            ("Kostnader", "costs"),
+            ("Nettokostnad", "net"),
+        ):
+            line = next(r for r in figures if r[0] == node["code"] and r[2] == label)
+            assert line[3:] == [comma(f and f[part]) for f in node["figures"]]
+    ks = view["nodes"][0]
+    gap = next(r for r in figures if r[0] == "KS" and r[2].startswith("Ej fördelat"))
+    assert gap[5] == comma(ks["figures"][2]["difference"]["net"])
+    projects = section(rows, view["projects"]["title"])
+    assert [r[1] for r in projects] == [p["project_code"] for p in view["projects"]["ongoing"]] + [
+        p["project_code"] for p in view["projects"]["new"]
+    ]
+
+    workbook = await sheets(stack, "/plan/KS/2011?format=xlsx", "plan-KS-2011.xlsx")
+    assert list(workbook)[:3] == ["Budget och plan", "Nettoinvesteringar", "Ramförändringar 2011"]
+    assert len(workbook) == 3 + 2 + 1  # the goals, their footnotes, the projects
+    headers, cells = table(workbook["Budget och plan"])
+    assert headers[3:] == [c["label"] for c in view["columns"]]
+    net = next(r for r in cells if r[0] == "KS" and r[2] == "Nettokostnad")
+    assert Decimal(str(net[5])) == Decimal(ks["figures"][2]["net"])
+    sheet = workbook["Budget och plan"]
+    assert sheet.cell(int(str(sheet.freeze_panes)[1:]), 6).number_format == TKR_FORMAT
+
+    await refused_in_swedish(stack, "/plan/KS/2011?format=pdf")
+    await unknown_unit(stack, "/plan/NOPE/2011?format=csv")
+    await links_its_downloads(stack, "/plan/KS/2011", "/plan/KS/2011?")
+
+
+async def test_the_goals_download_with_their_filters(stack: Stack) -> None:
+    view = (await fetch(stack, "/api/mal/KS/2011")).json()
+    rows = await csv_rows(stack, "/mal/KS/2011?format=csv", "mal-KS-2011.csv")
+    listed = section(rows, "Åtaganden och måluppfyllelse")
+    assert [r[4] for r in listed] == [c["text"] for c in view["commitments"]]
+    for line, c in zip(listed, view["commitments"], strict=True):
+        latest = c["latest"]
+        total = latest and latest["total"] and latest["total"]["value"]
+        assert line[13] == comma(total)
+        assert line[19] == c["attainment"]["total"]["label"]
+
+    chosen = "maluppfyllelse=ej_uppfyllt"
+    filtered = (await fetch(stack, f"/api/mal/KS/2011?{chosen}")).json()["commitments"]
+    assert 0 < len(filtered) < len(view["commitments"])
+    workbook = await sheets(stack, f"/mal/KS/2011?{chosen}&format=xlsx", "mal-KS-2011.xlsx")
+    assert list(workbook) == ["Åtaganden och måluppfyllelse", "Mätvärden över tid"]
+    sheet = workbook["Åtaganden och måluppfyllelse"]
+    assert sheet["A4"].value == "Urval: måluppfyllelse ej uppfyllt."
+    _, cells = table(sheet)
+    assert [r[4] for r in cells] == [c["text"] for c in filtered]
+    for cell_row, c in zip(cells, filtered, strict=True):
+        baseline = c["baseline"] and c["baseline"]["total"]
+        if baseline:
+            assert Decimal(str(cell_row[6])) == Decimal(baseline["value"])
+    assert any(c["baseline"] for c in filtered)
+
+    await refused_in_swedish(stack, "/mal/KS/2011?format=pdf")
+    await links_its_downloads(stack, f"/mal/KS/2011?{chosen}", f"/mal/KS/2011?{chosen}&amp;")
+
+
+async def test_the_register_downloads_in_kronor_with_its_filters(stack: Stack) -> None:
+    view = (await fetch(stack, "/api/projekt")).json()
+    rows = await csv_rows(stack, "/projekt?format=csv", "projektregister.csv")
+    assert rows[0] == ["Projektregister", "Enhet: alla enheter", "Period: alla år"]
+    listed = section(rows, "Projektregister")
+    assert [r[0] for r in listed] == [p["project_code"] for p in view["projects"]]
+    for line, p in zip(listed, view["projects"], strict=True):
+        assert line[9] == comma(p["budget"] and p["budget"]["amount"])
+
+    ongoing = (await fetch(stack, "/api/projekt?status=ongoing")).json()["projects"]
+    workbook = await sheets(
+        stack, "/projekt?status=ongoing&format=xlsx", "projektregister-ongoing.xlsx"
+    )
+    headers, cells = table(workbook["Projektregister"])
+    assert headers[:2] == ["Projektkod", "Projekt"]
+    assert [r[0] for r in cells] == [p["project_code"] for p in ongoing]
+
+    await refused_in_swedish(stack, "/projekt?format=pdf")
+    await links_its_downloads(stack, "/projekt?status=ongoing", "/projekt?status=ongoing&amp;")
+
+
+async def test_a_project_downloads_its_facts_steps_money_and_history(stack: Stack) -> None:
+    page = (await fetch(stack, f"/api/projekt/{PLATFORM}")).json()
+    name = f"projekt-{PLATFORM}"
+    rows = await csv_rows(stack, f"/projekt/{PLATFORM}?format=csv", f"{name}.csv")
+    facts = dict((r[0], r[1]) for r in section(rows, "Projektet"))
+    assert facts["Projekt"] == page["name"] and facts["Ansvarig enhet"] == page["unit_name"]
+    assert [r[1] for r in section(rows, "Historik")] == [e["title"] for e in page["timeline"]]
+
+    workbook = await sheets(stack, f"/projekt/{PLATFORM}?ar=2011&format=xlsx", f"{name}-2011.xlsx")
+    assert list(workbook) == [
+        "Projektet",
+        "Steg",
+        "Budget och finansiering",
+        "Extern finansiering",
+        "Historik",
+        "Resultatmål",
+    ]
+    _, steps = table(workbook["Steg"])
+    assert [r[0] for r in steps] == [s["step"] for s in page["steps"]]
+    for step, s in zip(steps, page["steps"], strict=True):
+        cost = s["cost_estimate"]
+        assert (
+            (step[5] is None) if cost is None else Decimal(str(step[5])) == Decimal(cost["amount"])
+        )
+
+    await refused_in_swedish(stack, f"/projekt/{PLATFORM}?format=pdf")
+    await links_its_downloads(stack, f"/projekt/{PLATFORM}", f"/projekt/{PLATFORM}?")
+
+
+async def test_the_history_downloads_every_change(stack: Stack) -> None:
+    view = (await fetch(stack, "/api/historik/KS/2011")).json()
+    assert view["entries"]
+    rows = await csv_rows(stack, "/historik/KS/2011?format=csv", "historik-KS-2011.csv")
+    listed = section(rows, "Historik")
+    assert [r[1] for r in listed] == [e["what"] for e in view["entries"]]
+    for line, entry in zip(listed, view["entries"], strict=True):
+        new = entry["new"] or {}
+        assert line[8:10] == [comma(new.get("revenue")), comma(new.get("costs"))]
+        assert line[16] == entry["message_id"]
+
+    workbook = await sheets(stack, "/historik/KS/2011?format=xlsx", "historik-KS-2011.xlsx")
+    _, cells = table(workbook["Historik"])
+    assert len(cells) == len(view["entries"])
+    figure = next(i for i, e in enumerate(view["entries"]) if "revenue" in (e["new"] or {}))
+    assert isinstance(cells[figure][0], datetime)
+    assert Decimal(str(cells[figure][8])) == Decimal(view["entries"][figure]["new"]["revenue"])
+
+    await refused_in_swedish(stack, "/historik/KS/2011?format=pdf")
+    await unknown_unit(stack, "/historik/NOPE/2011?format=xlsx")
+    await links_its_downloads(stack, "/historik/KS/2011", "/historik/KS/2011?")
