@@ -368,6 +368,8 @@ def line_chart(
     legend_entries = []
     body: list[str] = []
     for position, line in enumerate(series):
+        if all(v is None for v in line.values):
+            continue  # nothing to draw or name; the others keep their styles
         style = SERIES_STYLES[position % len(SERIES_STYLES)]
         body += _series_markup(line, style, plot, count)
         sample = (

@@ -56,7 +56,6 @@ def measurement_chart(view: CommitmentView) -> Chart | None:
             _series("Kvinnor", measured, lambda m: m.women),
             _series("Män", measured, lambda m: m.men),
         ]
-    series = [line for line in series if any(v is not None for v in line.values)]
     references = []
     if view.baseline is not None and view.baseline.total is not None:
         baseline_period = period_label(view.baseline.period)

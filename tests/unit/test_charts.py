@@ -324,3 +324,20 @@ def test_nothing_is_drawn_for_an_activity_or_where_nothing_is_measured() -> None
     assert measurement_chart(_commitment("key_figure", False, ())) is None
     empty = (Measured("2011", None, None, None, "SCB"),)
     assert measurement_chart(_commitment("key_figure", False, empty)) is None
+
+
+def test_a_series_without_values_is_left_out_and_the_others_keep_their_looks() -> None:
+    def legend(series: list[Series]) -> dict[str, str]:
+        root = parsed(line_chart("t", "T", "", ["a", "b"], series, NUMBERS))
+        found = {}
+        for group in root.iter(f"{SVG}g"):
+            if group.get("class") == "legend":
+                line = group.find(f"{SVG}line")
+                text = group.find(f"{SVG}text")
+                assert line is not None and text is not None
+                found[text.text or ""] = line.get("stroke-dasharray") or "solid"
+        return found
+
+    full = legend([Series("Utfall", [D(1), D(2)]), Series("Budget", [D(1), D(1)])])
+    without = legend([Series("Utfall", [None, None]), Series("Budget", [D(1), D(1)])])
+    assert list(without) == ["Budget"] and without["Budget"] == full["Budget"] != "solid"
