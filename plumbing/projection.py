@@ -33,6 +33,7 @@ from plumbing.errors import is_infrastructure
 from plumbing.jetstream import StopConsuming, delete_consumers, wait_for_stream
 from plumbing.locks import Lease, fenced
 from plumbing.parking import PARKED_SQL, Parked, ParkedKind
+from plumbing.read_model_versions import keep_versions, per_schema
 from plumbing.readiness import WorkerStatus
 from plumbing.stream_order import STREAM_ORDER_SQL, Delivery, StreamPositions
 from plumbing.stream_order import ReceivedEvent as ReceivedEvent  # projections import it here
@@ -44,7 +45,8 @@ class Projection(Protocol):
     name: str
     # DDL of the read model tables, run inside a fresh generation's schema and again in the
     # active one at start, so it must be idempotent (IF NOT EXISTS): a table added later
-    # then reaches generations made before it.
+    # then reaches generations made before it. A table with a ``known_from`` column keeps
+    # every version of its rows for views of an earlier moment (plumbing.read_model_versions).
     tables_sql: str
 
     async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None: ...
@@ -211,6 +213,7 @@ class ProjectionRunner:
                     )
                     await conn.execute(_TRACKING_SQL)
                     await conn.execute(self._projection.tables_sql)
+                    await keep_versions(conn, schema_name(self._projection.name, generation))
                 return generation
             generation = await self._create_generation(conn)
             await conn.execute(
@@ -238,6 +241,7 @@ class ProjectionRunner:
             await conn.execute(f"SET LOCAL search_path TO {schema}")
             await conn.execute(_TRACKING_SQL)
             await conn.execute(self._projection.tables_sql)
+            await keep_versions(conn, schema)
         return generation
 
     async def _drop_generation(self, conn: Connection, generation: int) -> None:
@@ -254,6 +258,7 @@ class ProjectionRunner:
             try:
                 async with conn.transaction():
                     await conn.execute("SET LOCAL lock_timeout = '200ms'")
+                    await conn.execute(f"DROP SCHEMA IF EXISTS {per_schema(schema)} CASCADE")
                     await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
                 return
             except (asyncpg.LockNotAvailableError, asyncpg.DeadlockDetectedError):

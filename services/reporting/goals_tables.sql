@@ -92,3 +92,14 @@ CREATE TABLE IF NOT EXISTS activity_assessments (
     recorded_at   timestamptz NOT NULL,
     PRIMARY KEY (commitment_id, period)
 );
+-- Since when each row was known: its event's recorded time. Every version of such a
+-- table's rows is kept for views of an earlier moment (plumbing/read_model_versions.py);
+-- '-infinity' only for rows of a generation made before the column existed.
+ALTER TABLE perspectives ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE goals ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE commitments ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE indicators ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE notes ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE measurements ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE measurement_history ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE activity_assessments ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';

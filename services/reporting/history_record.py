@@ -67,11 +67,12 @@ _COLUMNS = (
     *_value_columns("new"),
 )
 
+# Each history row is known from its event's recorded time, as every read model row is.
 _INSERT = (
-    f"INSERT INTO history ({', '.join(name for name, _ in _COLUMNS)})"
-    " SELECT * FROM unnest("
+    f"INSERT INTO history ({', '.join(name for name, _ in _COLUMNS)}, known_from)"
+    " SELECT *, recorded_at FROM unnest("
     + ", ".join(f"${i}::{kind}[]" for i, (_, kind) in enumerate(_COLUMNS, start=1))
-    + ")"
+    + f") AS h({', '.join(name for name, _ in _COLUMNS)})"
 )
 
 Figure = (

@@ -1,11 +1,14 @@
 """Reading the month report's rows from the active generation, in one snapshot."""
 
+from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 
 import asyncpg
 
 from plumbing import parking
 from plumbing.database import Connection
+from services.reporting.budget_versions import PUBLIC_STATUSES
 from services.reporting.month_report import (
     CommentRow,
     MonthReportInput,
@@ -15,13 +18,20 @@ from services.reporting.month_report import (
 )
 from services.reporting.plan import FigureRow, ProjectShareRow, UnitRow
 from services.reporting.projection import PROFILE_COLUMNS
-from services.reporting.queries import in_active_generation
+from services.reporting.queries import figures_sql, in_active_generation
 
 _MONTHS = "unit_code, period, revenue, costs, example_data"
 
 
-async def month_report_input(pool: asyncpg.Pool, year: int, month: int) -> MonthReportInput:
-    """Every row the month report of ``month`` in ``year`` needs, for every unit."""
+async def month_report_input(
+    pool: asyncpg.Pool,
+    year: int,
+    month: int,
+    per: datetime | None = None,
+    statuses: Sequence[str] = PUBLIC_STATUSES,
+) -> MonthReportInput:
+    """Every row the month report of ``month`` in ``year`` needs, for every unit; the
+    budget is the latest recorded of ``statuses`` (queries.figures_sql)."""
     first, last = period_of(year, 1), period_of(year, month)
 
     async def read(conn: Connection) -> MonthReportInput:
@@ -30,9 +40,7 @@ async def month_report_input(pool: asyncpg.Pool, year: int, month: int) -> Month
             ' ord AS "order" FROM units ORDER BY ord'
         )
         figures = await conn.fetch(
-            "SELECT unit_code, year, kind, status, revenue, costs, decision FROM figures"
-            " WHERE year = $1 AND kind = 'budget'",
-            year,
+            figures_sql("year = $1 AND kind = 'budget'", 2), year, list(statuses)
         )
         shares = await conn.fetch(
             "SELECT unit_code, year, project_code, revenue FROM project_shares WHERE year = $1"
@@ -79,5 +87,4 @@ async def month_report_input(pool: asyncpg.Pool, year: int, month: int) -> Month
             parked=parked,
         )
 
-    return await in_active_generation(pool, read)
-
+    return await in_active_generation(pool, read, per=per)

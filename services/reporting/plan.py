@@ -400,7 +400,7 @@ def build_plan(data: PlanInput, unit_code: str, year: int) -> PlanView:
 # --- JSON ---------------------------------------------------------------------------------
 
 
-def _amounts_json(amounts: Amounts) -> dict[str, Any]:
+def amounts_json(amounts: Amounts) -> dict[str, Any]:
     parts = {"revenue": amounts.revenue, "costs": amounts.costs, "net": amounts.net}
     return {
         **{name: format_kronor(value) for name, value in parts.items()},
@@ -413,8 +413,8 @@ def _figure_json(cell: Cell[Amounts] | None) -> dict[str, Any] | None:
         return None
     return {
         "source": cell.source,
-        **_amounts_json(cell.value),
-        "difference": None if cell.difference is None else _amounts_json(cell.difference),
+        **amounts_json(cell.value),
+        "difference": None if cell.difference is None else amounts_json(cell.difference),
         "status": cell.status,
         "decision": cell.decision,
         # Which part of the revenue is the project office's shares of project budgets.

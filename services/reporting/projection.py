@@ -26,6 +26,7 @@ from contracts.budget.events import (
 from contracts.envelope import Event
 from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
+from plumbing.read_model_versions import applying_event_of
 from services.reporting.history_record import VALUE_FIELDS, Value, history_rows
 from services.reporting.history_record import record as record_history
 
@@ -67,15 +68,27 @@ class Upsert(Generic[F]):
 
     model: type[F]
     table: str
-    columns: tuple[tuple[str, str], ...]  # (name, PostgreSQL type), keys first
+    # (name, PostgreSQL type), keys first; known_from, the event's recorded time, follows.
+    own_columns: tuple[tuple[str, str], ...]
     key_length: int
     to_row: Callable[[F, ReceivedEvent], Row]
     shown: Mapping[str, str]
     replaces: bool = True  # False: a new row per event (keyed by event id), none replaced
+    # How much of the key the history follows, when less than the whole: a figure's versions
+    # (proposed, adopted, revised) are rows of their own, but each changes the same figure.
+    history_key_length: int | None = None
 
     @property
     def event_type(self) -> str:
         return self.model.event_type
+
+    @property
+    def _followed(self) -> int:
+        return self.history_key_length or self.key_length
+
+    @property
+    def columns(self) -> tuple[tuple[str, str], ...]:
+        return (*self.own_columns, ("known_from", "timestamptz"))
 
     def _names(self, columns: Sequence[tuple[str, str]]) -> str:
         return ", ".join(name for name, _ in columns)
@@ -98,11 +111,13 @@ class Upsert(Generic[F]):
 
     @functools.cached_property
     def _lookup_sql(self) -> str:
-        keys = self.columns[: self.key_length]
+        keys = self.columns[: self._followed]
         shown = ", ".join(f"t.{column}" for column in self.shown.values())
+        # Oldest first: where several rows share the followed key, the latest is kept.
         return (
             f"SELECT {', '.join(f't.{name}' for name, _ in keys)}, {shown} FROM {self.table} t"
             f" JOIN {self._unnest(keys)} AS k({self._names(keys)}) USING ({self._names(keys)})"
+            " ORDER BY t.known_from"
         )
 
     @functools.cached_property
@@ -123,8 +138,8 @@ class Upsert(Generic[F]):
             return {}
         found = await conn.fetch(self._lookup_sql, *map(list, zip(*keys, strict=True)))
         return {
-            tuple(r)[: self.key_length]: Value(
-                **dict(zip(self.shown, tuple(r)[self.key_length :], strict=True))
+            tuple(r)[: self._followed]: Value(
+                **dict(zip(self.shown, tuple(r)[self._followed :], strict=True))
             )
             for r in found
         }
@@ -136,22 +151,41 @@ class Upsert(Generic[F]):
         alike; one that does not validate fails the batch, and the runner parks it.
         """
         read = [self.model.model_validate(e.payload) for e in events]
-        rows = [self.to_row(event, e) for event, e in zip(read, events, strict=True)]
-        # Within one statement a key may appear only once: the last row per key wins,
-        # as it would applied one by one.
-        latest = {row[: self.key_length]: row for row in rows}
-        before = await self.current(conn, list(latest))
-        await conn.execute(self.sql, *map(list, zip(*latest.values(), strict=True)))
+        rows = [_known_from(self.to_row(m, e), e) for m, e in zip(read, events, strict=True)]
+        before = await self.current(conn, list({row[: self._followed] for row in rows}))
+        for round_ in _rounds(rows, self.key_length):
+            await conn.execute(self.sql, *map(list, zip(*round_, strict=True)))
         changes = [
-            (e, event, row[: self.key_length], self.value(row))
+            (e, event, row[: self._followed], self.value(row))
             for e, event, row in zip(events, read, rows, strict=True)
         ]
         return history_rows(changes, before)
 
 
+def _known_from(row: Row, event: ReceivedEvent) -> Row:
+    """``row`` with the moment its event was recorded: since when it was known."""
+    return (*row, event.message.envelope.recorded_at)
+
+
+def _rounds(rows: Sequence[Row], key_length: int) -> list[list[Row]]:
+    """``rows`` in statements in which each key appears once: the first row of every key,
+    then the second, and so on, so that each row becomes a version of its own."""
+    rounds: list[list[Row]] = []
+    seen: dict[Hashable, int] = {}
+    for row in rows:
+        key = row[:key_length]
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        if n == len(rounds):
+            rounds.append([])
+        rounds[n].append(row)
+    return rounds
+
+
 @dataclass(frozen=True)
 class Statement(Generic[E]):
-    """A change to the tree: few, so a plain statement per event, applied in order."""
+    """A change to the tree, a goal or a project: few, so a plain statement per event,
+    applied in order, each known from its event's recorded time."""
 
     model: type[E]
     sql: str
@@ -162,8 +196,10 @@ class Statement(Generic[E]):
         return self.model.event_type
 
     async def write(self, conn: Connection, events: Sequence[ReceivedEvent]) -> list[Row]:
-        args = [self.to_args(self.model.model_validate(e.payload), e) for e in events]
-        await conn.executemany(self.sql, args)
+        for e in events:
+            await applying_event_of(conn, e.message.envelope.recorded_at)
+            await conn.execute(self.sql, *self.to_args(self.model.model_validate(e.payload), e))
+        await applying_event_of(conn, None)
         return []  # the tree has no history of its own
 
 
@@ -270,9 +306,10 @@ _FIGURES = Upsert(
         ("costs", "numeric"),
         ("decision", "text"),
     ),
-    3,
+    4,  # each status a version of its own: proposed, adopted and revised side by side
     lambda f, _: (f.unit_code, f.year, f.kind, f.status, f.revenue, f.costs, f.decision),
     {"status": "status", "revenue": "revenue", "costs": "costs"},
+    history_key_length=3,
 )
 
 _NET_INVESTMENTS = Upsert(
@@ -408,6 +445,7 @@ _TREE = (
         lambda m, _: (m.unit_code, m.manager_title, m.manager_name),
     ),
 )
+
 
 def _writers_for(example_actors: Collection[str]) -> dict[str, Writer]:
     writers: tuple[Writer, ...] = (

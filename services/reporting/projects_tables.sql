@@ -99,3 +99,14 @@ CREATE TABLE IF NOT EXISTS project_goal_links (
     ord          bigint NOT NULL,
     PRIMARY KEY (project_code, goal_id)
 );
+-- Since when each row was known: its event's recorded time. Every version of such a
+-- table's rows is kept for views of an earlier moment (plumbing/read_model_versions.py);
+-- '-infinity' only for rows of a generation made before the column existed.
+ALTER TABLE projects ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE project_status_changes ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE project_managers ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE project_steps ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE project_budgets ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE project_financing ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE project_status_reports ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE project_goal_links ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';

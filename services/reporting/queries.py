@@ -2,6 +2,7 @@
 
 import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import TypeVar
 
 import asyncpg
@@ -9,6 +10,8 @@ import asyncpg
 from plumbing import parking
 from plumbing.database import Connection
 from plumbing.projection import active_generation, schema_name
+from plumbing.read_model_versions import moment_read, read_as_of, read_moment
+from services.reporting.budget_versions import STATUSES
 from services.reporting.goals_projection import GoalsProjection
 from services.reporting.goals_view import (
     AssessmentRow,
@@ -57,16 +60,16 @@ class NotReady(Exception):
 async def use_active_generations(conn: Connection, projections: Sequence[str]) -> bool:
     """Point this transaction's search path at the active generation of each of
     ``projections``, in that order (where two hold a table of the same name, such as
-    ``parked``, the first one's is read). False, and the path unchanged, when one of them
-    has no generation yet."""
+    ``parked``, the first one's is read), as they stand now or, when the transaction reads
+    an earlier moment (``in_active_generation``'s ``per``), as they stood then. False, and
+    the path unchanged, when one of them has no generation yet."""
     schemas = []
     for projection in projections:
         generation = await active_generation(conn, projection)
         if generation is None:
             return False
         schemas.append(schema_name(projection, generation))
-    # public last: where the generations are named, so the path can be pointed again.
-    await conn.execute(f"SET LOCAL search_path TO {', '.join([*schemas, 'public'])}")
+    await read_as_of(conn, schemas, await moment_read(conn))
     return True
 
 
@@ -74,17 +77,41 @@ async def in_active_generation(
     pool: asyncpg.Pool,
     read: Callable[[Connection], Awaitable[T]],
     projections: Sequence[str] = (BudgetProjection.name,),
+    per: datetime | None = None,
 ) -> T:
-    """``read`` run in one consistent snapshot of the active generations' read models."""
+    """``read`` run in one consistent snapshot of the active generations' read models, as
+    they stand now or, with ``per``, as they stood at that moment."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
+        if per is not None:
+            await read_moment(conn, per)
         if not await use_active_generations(conn, projections):
             raise NotReady
         return await read(conn)
 
 
-async def plan_input(pool: asyncpg.Pool, year: int, unit_code: str | None = None) -> PlanInput:
+def figures_sql(where: str, statuses: int, every_version: bool = False) -> str:
+    """The figures ``where`` selects with a status among the text array parameter
+    ``statuses``: per unit, year and kind the latest recorded of them (the version a view
+    shows), or with ``every_version`` each of them (the versions side by side)."""
+    versions = "unit_code, year, kind, status" if every_version else "unit_code, year, kind"
+    return (
+        f"SELECT DISTINCT ON ({versions}) unit_code, year, kind, status, revenue, costs,"
+        f" decision FROM figures WHERE {where} AND status = ANY(${statuses}::text[])"
+        f" ORDER BY {versions}, known_from DESC"
+    )
+
+
+async def plan_input(
+    pool: asyncpg.Pool,
+    year: int,
+    unit_code: str | None = None,
+    per: datetime | None = None,
+    statuses: Sequence[str] = STATUSES,
+    every_version: bool = False,
+) -> PlanInput:
     """Everything the plan for ``year`` shows, read in one consistent snapshot; with
-    ``unit_code``, the result goals of its subtree too."""
+    ``unit_code``, the result goals of its subtree too. The figures are those of
+    ``statuses`` (``figures_sql``)."""
 
     async def read(conn: Connection) -> PlanInput:
         years = [year - 1, year + 2]
@@ -93,9 +120,7 @@ async def plan_input(pool: asyncpg.Pool, year: int, unit_code: str | None = None
             ' ord AS "order" FROM units ORDER BY ord'
         )
         figures = await conn.fetch(
-            "SELECT unit_code, year, kind, status, revenue, costs, decision FROM figures"
-            " WHERE year BETWEEN $1 AND $2",
-            *years,
+            figures_sql("year BETWEEN $1 AND $2", 3, every_version), *years, list(statuses)
         )
         frame_changes = await conn.fetch(
             'SELECT unit_code, year, amount, reasons, decision, ord AS "order"'
@@ -146,7 +171,7 @@ async def plan_input(pool: asyncpg.Pool, year: int, unit_code: str | None = None
             latest_actuals=latest_actuals,
         )
 
-    return await in_active_generation(pool, read)
+    return await in_active_generation(pool, read, per=per)
 
 
 # The unit and its subtree, each with its path of registration orders (tree order when
@@ -253,7 +278,9 @@ async def _goals_input(
     )
 
 
-async def goals_input(pool: asyncpg.Pool, unit_code: str, year: int) -> GoalsInput:
+async def goals_input(
+    pool: asyncpg.Pool, unit_code: str, year: int, per: datetime | None = None
+) -> GoalsInput:
     """The goals view's rows, in one snapshot of the goals and the budget projections.
 
     Raises UnknownUnit when the organisation tree has no ``unit_code``.
@@ -265,7 +292,9 @@ async def goals_input(pool: asyncpg.Pool, unit_code: str, year: int) -> GoalsInp
             raise UnknownUnit(unit_code)
         return data
 
-    return await in_active_generation(pool, read, (GoalsProjection.name, BudgetProjection.name))
+    return await in_active_generation(
+        pool, read, (GoalsProjection.name, BudgetProjection.name), per
+    )
 
 
 _PROJECT_COLUMNS = (
@@ -349,16 +378,18 @@ async def _read_projects(conn: Connection, project_code: str | None) -> Projects
 _PROJECTS_WITH_UNITS = (ProjectsProjection.name, BudgetProjection.name)
 
 
-async def register_input(pool: asyncpg.Pool) -> ProjectsInput:
+async def register_input(pool: asyncpg.Pool, per: datetime | None = None) -> ProjectsInput:
     """Every project, with the organisation tree, in one snapshot."""
 
     async def read(conn: Connection) -> ProjectsInput:
         return await _read_projects(conn, None)
 
-    return await in_active_generation(pool, read, _PROJECTS_WITH_UNITS)
+    return await in_active_generation(pool, read, _PROJECTS_WITH_UNITS, per)
 
 
-async def project_input(pool: asyncpg.Pool, project_code: str) -> ProjectsInput:
+async def project_input(
+    pool: asyncpg.Pool, project_code: str, per: datetime | None = None
+) -> ProjectsInput:
     """One project with all that hangs on it and its linked goals (where the goals read
     model exists), in one snapshot."""
 
@@ -371,7 +402,7 @@ async def project_input(pool: asyncpg.Pool, project_code: str) -> ProjectsInput:
             data = dataclasses.replace(data, goals=goals, parked=data.parked + goals.parked)
         return data
 
-    return await in_active_generation(pool, read, _PROJECTS_WITH_UNITS)
+    return await in_active_generation(pool, read, _PROJECTS_WITH_UNITS, per)
 
 
 # Every projection of reporting, with how an operator's listing names it.

@@ -17,9 +17,13 @@ CREATE TABLE IF NOT EXISTS figures (
     status    text    NOT NULL,
     revenue   numeric NOT NULL,
     costs     numeric NOT NULL,
-    decision  text,
-    PRIMARY KEY (unit_code, year, kind)
+    decision  text
 );
+-- A figure per status: the proposed, the adopted and the revised budget of a year are kept
+-- side by side. A generation made when a later status replaced an earlier one loses that
+-- key here; a rebuild brings the replaced versions back.
+ALTER TABLE figures DROP CONSTRAINT IF EXISTS figures_pkey;
+CREATE UNIQUE INDEX IF NOT EXISTS figures_version ON figures (unit_code, year, kind, status);
 CREATE TABLE IF NOT EXISTS frame_changes (
     event_id  uuid PRIMARY KEY,
     unit_code text    NOT NULL,
@@ -131,3 +135,17 @@ CREATE TABLE IF NOT EXISTS budget_profiles (
     example_data boolean NOT NULL,
     PRIMARY KEY (unit_code, year)
 );
+-- Since when each row was known: its event's recorded time. Every version of such a
+-- table's rows is kept for views of an earlier moment (plumbing/read_model_versions.py);
+-- '-infinity' only for rows of a generation made before the column existed.
+ALTER TABLE units ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE figures ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE frame_changes ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE net_investments ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE narratives ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE actuals ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE forecasts ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE history ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE project_shares ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE month_comments ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE budget_profiles ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';

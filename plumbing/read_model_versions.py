@@ -1,0 +1,113 @@
+"""Every version of every read-model row, so a view can show what was known at a moment.
+
+A read-model table with a ``known_from`` column keeps each row as it was before an event
+replaced it in ``<table>_versions``, with ``known_until``: when the replacing event was
+recorded (triggers of plumbing/sql/projections/002_read_model_versions.sql). Beside each
+generation's schema, ``<schema>_per`` holds a view per such table, with the table's name
+and columns, showing the rows known at the moment in ``kommunplan.per``. A reader that puts
+those schemas first on its search path (``read_as_of``) runs its queries unchanged and gets
+that moment: nothing is replayed per request.
+
+A table without ``known_from`` (a lookup keyed by event id, say) is read as it is.
+"""
+
+from datetime import datetime
+
+from plumbing.database import Connection
+
+RECORDED_AT_SETTING = "kommunplan.recorded_at"
+PER_SETTING = "kommunplan.per"
+_VERSIONS = "_versions"
+
+
+def per_schema(schema: str) -> str:
+    """The schema of ``schema``'s as-of views."""
+    return f"{schema}_per"
+
+
+async def keep_versions(conn: Connection, schema: str) -> None:
+    """Make every table of ``schema`` with ``known_from`` keep its versions, and (re)make
+    its as-of view; idempotent, run in a generation's transaction whenever its tables are."""
+    tables = await conn.fetch(
+        "SELECT c.table_name FROM information_schema.columns c"
+        " JOIN information_schema.tables t USING (table_schema, table_name)"
+        " WHERE c.table_schema = $1 AND c.column_name = 'known_from'"
+        " AND t.table_type = 'BASE TABLE' AND c.table_name NOT LIKE $2"
+        " ORDER BY c.table_name",
+        schema,
+        f"%{_VERSIONS}",
+    )
+    views = per_schema(schema)
+    await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {views}")
+    for row in tables:
+        await _keep_versions_of(conn, schema, views, row["table_name"])
+
+
+async def _columns(conn: Connection, schema: str, table: str) -> list[tuple[str, str]]:
+    rows = await conn.fetch(
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type"
+        " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped"
+        " ORDER BY a.attnum",
+        schema,
+        table,
+    )
+    return [(r["attname"], r["type"]) for r in rows]
+
+
+async def _keep_versions_of(conn: Connection, schema: str, views: str, table: str) -> None:
+    versions = f"{table}{_VERSIONS}"
+    await conn.execute(
+        f"CREATE TABLE IF NOT EXISTS {schema}.{versions} (LIKE {schema}.{table});"
+        f" ALTER TABLE {schema}.{versions} ADD COLUMN IF NOT EXISTS known_until timestamptz;"
+    )
+    columns = await _columns(conn, schema, table)
+    # A column the table gained after its versions table was made: older versions lack it.
+    for name, kind in columns:
+        await conn.execute(
+            f'ALTER TABLE {schema}.{versions} ADD COLUMN IF NOT EXISTS "{name}" {kind}'
+        )
+    await conn.execute(
+        f"CREATE OR REPLACE TRIGGER known_from BEFORE INSERT OR UPDATE ON {schema}.{table}"
+        " FOR EACH ROW EXECUTE FUNCTION public.read_model_known_from();"
+        f" CREATE OR REPLACE TRIGGER keep_version AFTER UPDATE OR DELETE ON {schema}.{table}"
+        " FOR EACH ROW EXECUTE FUNCTION public.read_model_keep_version();"
+    )
+    names = ", ".join(f'"{name}"' for name, _ in columns)
+    per = f"current_setting('{PER_SETTING}')::timestamptz"
+    await conn.execute(
+        f"DROP VIEW IF EXISTS {views}.{table};"
+        f" CREATE VIEW {views}.{table} AS"
+        f" SELECT {names} FROM {schema}.{table} WHERE known_from <= {per}"
+        f" UNION ALL SELECT {names} FROM {schema}.{versions}"
+        f" WHERE known_from <= {per} AND known_until > {per}"
+    )
+
+
+async def read_moment(conn: Connection, per: datetime) -> None:
+    """This transaction reads the read models as they stood at ``per`` (``read_as_of``)."""
+    await conn.execute("SELECT set_config($1, $2, true)", PER_SETTING, per.isoformat())
+
+
+async def moment_read(conn: Connection) -> datetime | None:
+    """The moment this transaction reads (``read_moment``); None: now."""
+    value = await conn.fetchval("SELECT current_setting($1, true)", PER_SETTING)
+    return datetime.fromisoformat(value) if value else None
+
+
+async def read_as_of(conn: Connection, schemas: list[str], per: datetime | None) -> None:
+    """Point this transaction's search path at ``schemas`` (then public), as they stand
+    now or, with ``per`` (set by ``read_moment``), as they stood at that moment."""
+    path = list(schemas)
+    if per is not None:
+        path = [per_schema(schema) for schema in schemas] + path
+    # public last: where the generations are named, so the path can be pointed again.
+    await conn.execute(f"SET LOCAL search_path TO {', '.join([*path, 'public'])}")
+
+
+async def applying_event_of(conn: Connection, recorded_at: datetime | None) -> None:
+    """Rows written from now on in this transaction were known from ``recorded_at``; None
+    when the writer names the moment in its rows itself."""
+    moment = "" if recorded_at is None else recorded_at.isoformat()
+    await conn.execute("SELECT set_config($1, $2, true)", RECORDED_AT_SETTING, moment)

@@ -1,0 +1,46 @@
+-- Read models that keep every version of their rows (plumbing/read_model_versions.py).
+
+-- Each row of such a table says since when it was known (known_from: when the event that
+-- wrote it was recorded). A writer that applies many events in one statement names that
+-- moment in every row; one that applies an event at a time sets it once for the event in
+-- kommunplan.recorded_at instead, and this fills it in.
+CREATE OR REPLACE FUNCTION read_model_known_from() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    moment text := current_setting('kommunplan.recorded_at', true);
+BEGIN
+    IF moment IS NULL OR moment = '' THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.known_from IS NULL OR NEW.known_from = '-infinity' THEN
+            NEW.known_from := moment::timestamptz;
+        END IF;
+    ELSIF NEW.known_from IS NOT DISTINCT FROM OLD.known_from THEN
+        NEW.known_from := moment::timestamptz;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+-- The row as it was before an update or a delete goes to <table>_versions, known until the
+-- moment the change was recorded. By column name (through jsonb, which keeps numeric and
+-- timestamps exact), so a column added to the table later cannot shift the others.
+CREATE OR REPLACE FUNCTION read_model_keep_version() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    until timestamptz;
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        until := NEW.known_from;
+    ELSE
+        until := current_setting('kommunplan.recorded_at')::timestamptz;
+    END IF;
+    EXECUTE format(
+        'INSERT INTO %1$I.%2$I SELECT * FROM jsonb_populate_record(NULL::%1$I.%2$I, $1)',
+        TG_TABLE_SCHEMA,
+        TG_TABLE_NAME || '_versions'
+    ) USING to_jsonb(OLD) || jsonb_build_object('known_until', until);
+    RETURN NULL;
+END
+$$;

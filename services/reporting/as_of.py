@@ -1,0 +1,74 @@
+"""``?per=``: a view as it stood at an earlier moment, read from the events' recorded times
+(plumbing.read_model_versions)."""
+
+import re
+from datetime import UTC, datetime, time, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import HTTPException, Query
+
+# The municipality's clock: a moment written without an offset is Swedish time.
+LOCAL_TIME = ZoneInfo("Europe/Stockholm")
+
+# ASCII digits only: a date, optionally a time to the minute or second, optionally an offset.
+_MOMENT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)?"
+    r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+
+Per = Annotated[
+    str | None,
+    Query(
+        description=(
+            "Visa rapporten som den såg ut vid en tidpunkt: ÅÅÅÅ-MM-DD (dagens slut) eller"
+            " ÅÅÅÅ-MM-DDTTT:MM, svensk tid om ingen tidszon anges"
+        ),
+    ),
+]
+
+
+class BadMoment(ValueError):
+    """A ``per`` that names no moment, or one not yet come; the message is Swedish."""
+
+
+def parse_moment(text: str, now: datetime) -> datetime:
+    """The moment ``text`` names; a date alone is the end of that day, Swedish time."""
+    if _MOMENT.fullmatch(text) is None:
+        raise BadMoment(
+            f"Tidpunkten {text[:40]} går inte att läsa; skriv ÅÅÅÅ-MM-DD eller"
+            " ÅÅÅÅ-MM-DDTTT:MM, t.ex. 2011-09-15T12:00"
+        )
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadMoment(f"Tidpunkten {text} finns inte i kalendern") from None
+    if len(text) == len("2011-09-15"):
+        moment = datetime.combine(moment.date() + timedelta(days=1), time()) - timedelta(
+            microseconds=1
+        )
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LOCAL_TIME)
+    if moment > now:
+        raise BadMoment(
+            f"Tidpunkten {text} ligger i framtiden; rapporten kan visas som den såg ut fram till nu"
+        )
+    return moment
+
+
+def moment_of(per: str | None) -> datetime | None:
+    """The moment of a ``per`` query parameter (None: now); HTTP 422 in Swedish when bad."""
+    if per is None:
+        return None
+    try:
+        return parse_moment(per, datetime.now(UTC))
+    except BadMoment as error:
+        raise HTTPException(422, str(error)) from None
+
+
+def shown_moment(moment: datetime | None) -> str | None:
+    """The moment as the pages print it, in Swedish time: "2011-09-15 12:00"."""
+    if moment is None:
+        return None
+    return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,158 @@
+"""Views as they stood at an earlier moment (?per=) and budget versions side by side, on NATS
+and PostgreSQL: what was known at a moment is read from the events' recorded times."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from contracts.budget.commands import RecordActuals, RegisterUnit, RenameUnit, SetFigures
+from contracts.envelope import Command
+from kommunplan.demo import publish_commands
+from services.reporting.bootstrap import ReportingProcess
+from services.reporting.budget_versions import ADOPTED, PUBLIC_STATUSES, REVISED, STATUSES
+from services.reporting.month_report_queries import month_report_input
+from services.reporting.queries import plan_input
+from tests.conftest import eventually
+from tests.integration.test_reporting import projected_events
+from tests.servers import Servers
+from tests.system import running_budget_and_reporting
+
+ACTOR = "controller"
+DAY = date(2011, 1, 1)
+
+
+def unit(code: str, name: str, parent: str | None) -> RegisterUnit:
+    kind = "board" if parent is None else "unit"
+    return RegisterUnit(
+        actor=ACTOR, unit_code=code, name=name, kind=kind, parent_code=parent, effective_on=DAY
+    )
+
+
+def budget(status: str, revenue: str, costs: str, year: int = 2011) -> SetFigures:
+    return SetFigures(
+        actor=ACTOR,
+        unit_code="IT",
+        year=year,
+        kind="budget",
+        status=status,
+        revenue=revenue,
+        costs=costs,
+    )
+
+
+def actuals(revenue: str, costs: str) -> RecordActuals:
+    return RecordActuals(
+        actor="ledger", unit_code="IT", period="2011-01", revenue=revenue, costs=costs
+    )
+
+
+BEFORE: list[Command] = [
+    unit("KS", "Kommunstyrelsen", None),
+    unit("IT", "IT-kontor", "KS"),
+    budget("adopted", "100000", "-900000"),
+    actuals("10", "-100"),
+]
+AFTER: list[Command] = [
+    RenameUnit(actor=ACTOR, unit_code="IT", name="IT-enheten", effective_on=DAY),
+    # Two corrections of January sent together: both may land in one batch.
+    actuals("15", "-150"),
+    actuals("20", "-200"),
+    budget("revised", "0", "-950000"),
+    budget("proposed", "0", "-990000"),
+    unit("NY", "Nya enheten", "KS"),
+]
+
+
+@dataclass(frozen=True)
+class Moments:
+    process: ReportingProcess
+    between: datetime  # after BEFORE was stored, before AFTER was sent
+
+
+@pytest.fixture
+async def moments(
+    servers: Servers,
+    nats_client: tuple[Client, JetStreamContext],
+    budget_database: str,
+    reporting_database: str,
+) -> AsyncIterator[Moments]:
+    async with running_budget_and_reporting(
+        servers.nats_url, budget_database, reporting_database
+    ) as process:
+        await publish_commands(servers.nats_url, BEFORE, "ekonomisystem")
+        await eventually(
+            lambda: projected_events(reporting_database), until=lambda n: n == len(BEFORE)
+        )
+        await asyncio.sleep(0.05)
+        between = datetime.now(UTC)
+        await asyncio.sleep(0.05)
+        await publish_commands(servers.nats_url, AFTER, "ekonomisystem")
+        await eventually(
+            lambda: projected_events(reporting_database),
+            until=lambda n: n == len(BEFORE) + len(AFTER),
+        )
+        yield Moments(process, between)
+
+
+async def test_the_plan_as_it_stood_names_the_old_name_and_only_the_units_then(
+    moments: Moments,
+) -> None:
+    pool = moments.process.pool
+    then = await plan_input(pool, 2011, "KS", per=moments.between)
+    now = await plan_input(pool, 2011, "KS")
+    assert {u.code: u.name for u in then.units} == {"KS": "Kommunstyrelsen", "IT": "IT-kontor"}
+    assert {u.code: u.name for u in now.units}["IT"] == "IT-enheten"
+    assert "NY" in {u.code for u in now.units}
+    (figure,) = then.figures
+    assert (figure.status, figure.revenue, figure.costs) == (ADOPTED, 100000, -900000)
+
+
+async def test_a_month_corrected_twice_in_one_batch_reads_each_moment(moments: Moments) -> None:
+    pool = moments.process.pool
+    then = await month_report_input(pool, 2011, 1, per=moments.between)
+    now = await month_report_input(pool, 2011, 1)
+    assert [(a.revenue, a.costs) for a in then.actuals] == [(10, -100)]
+    assert [(a.revenue, a.costs) for a in now.actuals] == [(20, -200)]
+    # Every version is kept, the one in between too.
+    async with pool.acquire() as conn:
+        schema = await conn.fetchval(
+            "SELECT 'reporting_g' || generation FROM projection_active"
+            " WHERE projection = 'reporting'"
+        )
+        kept = await conn.fetch(
+            f"SELECT revenue, known_from, known_until FROM {schema}.actuals_versions"
+            " ORDER BY known_from"
+        )
+    assert [r["revenue"] for r in kept] == [10, 15]
+    assert kept[0]["known_until"] == kept[1]["known_from"]
+    assert kept[0]["known_until"] > moments.between > kept[0]["known_from"]
+
+
+async def test_each_budget_version_is_kept_and_the_view_shows_the_latest_it_may(
+    moments: Moments,
+) -> None:
+    pool = moments.process.pool
+
+    async def budgets(statuses: tuple[str, ...], every: bool = False) -> dict[str, Decimal]:
+        data = await plan_input(pool, 2011, "KS", statuses=statuses, every_version=every)
+        return {f.status: f.revenue + f.costs for f in data.figures if f.unit_code == "IT"}
+
+    # A drafts reader sees the proposal, recorded last; the public the revision.
+    assert await budgets(STATUSES) == {"proposed": Decimal(-990000)}
+    assert await budgets(PUBLIC_STATUSES) == {REVISED: Decimal(-950000)}
+    # The adopted budget is not lost under the later ones.
+    assert await budgets((ADOPTED,)) == {ADOPTED: Decimal(-800000)}
+    assert await budgets(STATUSES, every=True) == {
+        "proposed": Decimal(-990000),
+        ADOPTED: Decimal(-800000),
+        REVISED: Decimal(-950000),
+    }
+    # The month report compares with the public budget: the revised, not the proposal.
+    report = await month_report_input(pool, 2011, 1)
+    assert [(f.status, f.costs) for f in report.figures] == [(REVISED, -950000)]
