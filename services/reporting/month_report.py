@@ -229,10 +229,6 @@ class MonthPoint:
     budget_to_date: Decimal | None
     actuals_to_date: Decimal | None  # None after the report's month
 
-    @property
-    def period_name(self) -> str:
-        return MONTH_NAMES[self.month - 1]
-
 
 @dataclass(frozen=True)
 class Trend:
