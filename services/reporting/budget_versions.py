@@ -17,7 +17,14 @@ from decimal import Decimal
 from typing import Any
 
 from services.reporting.pages import PAGES
-from services.reporting.plan import Amounts, PlanInput, PlanView, amounts_json, build_plan
+from services.reporting.plan import (
+    Amounts,
+    FigureRow,
+    PlanInput,
+    PlanView,
+    amounts_json,
+    build_plan,
+)
 
 PROPOSED, ADOPTED, REVISED = "proposed", "adopted", "revised"
 STATUSES = (PROPOSED, ADOPTED, REVISED)  # in the order a budget goes through them
@@ -26,6 +33,9 @@ PUBLIC_STATUSES = (ADOPTED, REVISED)  # a proposal is a draft, shown only to tho
 # ?version= in the URL, in the users' words, and the label a page prints.
 VERSION_PARAMETERS = {"forslag": PROPOSED, "beslutad": ADOPTED, "reviderad": REVISED}
 VERSION_LABELS = {PROPOSED: "Förslag", ADOPTED: "Beslutad", REVISED: "Reviderad"}
+# The figures each version is made of, the first found per figure: a revision changes a few
+# units, and the revised budget of the others is the one adopted.
+MADE_OF = {PROPOSED: (PROPOSED,), ADOPTED: (ADOPTED,), REVISED: (REVISED, ADOPTED)}
 
 
 class UnknownVersion(ValueError):
@@ -55,7 +65,7 @@ def statuses_for(version: str | None, sees_drafts: bool) -> tuple[str, ...]:
         raise UnknownVersion(version)
     if status not in visible:
         raise DraftsNotShown
-    return (status,)
+    return MADE_OF[status]
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,18 @@ def _budgets(plan: PlanView, year: int) -> dict[str, Amounts]:
     return found
 
 
+def _version(data: PlanInput, status: str) -> list[FigureRow]:
+    """The figures of version ``status``: per figure the first of MADE_OF[status] there is."""
+    by_key: dict[tuple[str, int, str], dict[str, FigureRow]] = {}
+    for figure in data.figures:
+        by_key.setdefault((figure.unit_code, figure.year, figure.kind), {})[figure.status] = figure
+    return [
+        found[0]
+        for versions in by_key.values()
+        if (found := [versions[s] for s in MADE_OF[status] if s in versions])
+    ]
+
+
 def build_versions(
     data: PlanInput, unit_code: str, year: int, statuses: Sequence[str]
 ) -> VersionsView:
@@ -109,11 +131,7 @@ def build_versions(
     ``data.figures`` holds every version (a row per status). Raises UnknownUnit.
     """
     plans = [
-        build_plan(
-            dataclasses.replace(data, figures=[f for f in data.figures if f.status == status]),
-            unit_code,
-            year,
-        )
+        build_plan(dataclasses.replace(data, figures=_version(data, status)), unit_code, year)
         for status in statuses
     ]
     budgets = [_budgets(plan, year) for plan in plans]

@@ -29,6 +29,7 @@ async def month_report_input(
     month: int,
     per: datetime | None = None,
     statuses: Sequence[str] = PUBLIC_STATUSES,
+    in_order: bool = False,
 ) -> MonthReportInput:
     """Every row the month report of ``month`` in ``year`` needs, for every unit; the
     budget is the latest recorded of ``statuses`` (queries.figures_sql)."""
@@ -40,7 +41,7 @@ async def month_report_input(
             ' ord AS "order" FROM units ORDER BY ord'
         )
         figures = await conn.fetch(
-            figures_sql("year = $1 AND kind = 'budget'", 2), year, list(statuses)
+            figures_sql("year = $1 AND kind = 'budget'", 2, in_order=in_order), year, list(statuses)
         )
         shares = await conn.fetch(
             "SELECT unit_code, year, project_code, revenue FROM project_shares WHERE year = $1"

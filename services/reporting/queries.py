@@ -89,15 +89,19 @@ async def in_active_generation(
         return await read(conn)
 
 
-def figures_sql(where: str, statuses: int, every_version: bool = False) -> str:
+def figures_sql(
+    where: str, statuses: int, every_version: bool = False, in_order: bool = False
+) -> str:
     """The figures ``where`` selects with a status among the text array parameter
     ``statuses``: per unit, year and kind the latest recorded of them (the version a view
-    shows), or with ``every_version`` each of them (the versions side by side)."""
+    shows; ``in_order``: the first of them in the array's order there is, as a named version
+    is made, budget_versions.MADE_OF), or with ``every_version`` each of them."""
     versions = "unit_code, year, kind, status" if every_version else "unit_code, year, kind"
+    first = f"array_position(${statuses}::text[], status), " if in_order else ""
     return (
         f"SELECT DISTINCT ON ({versions}) unit_code, year, kind, status, revenue, costs,"
         f" decision FROM figures WHERE {where} AND status = ANY(${statuses}::text[])"
-        f" ORDER BY {versions}, known_from DESC"
+        f" ORDER BY {versions}, {first}known_from DESC"
     )
 
 
@@ -108,6 +112,7 @@ async def plan_input(
     per: datetime | None = None,
     statuses: Sequence[str] = STATUSES,
     every_version: bool = False,
+    in_order: bool = False,
 ) -> PlanInput:
     """Everything the plan for ``year`` shows, read in one consistent snapshot; with
     ``unit_code``, the result goals of its subtree too. The figures are those of
@@ -120,7 +125,9 @@ async def plan_input(
             ' ord AS "order" FROM units ORDER BY ord'
         )
         figures = await conn.fetch(
-            figures_sql("year BETWEEN $1 AND $2", 3, every_version), *years, list(statuses)
+            figures_sql("year BETWEEN $1 AND $2", 3, every_version, in_order),
+            *years,
+            list(statuses),
         )
         frame_changes = await conn.fetch(
             'SELECT unit_code, year, amount, reasons, decision, ord AS "order"'
