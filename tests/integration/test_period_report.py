@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
@@ -42,6 +43,7 @@ from plumbing.write_service import streams
 from services.reporting.bootstrap import ReportingProcess
 from services.reporting.http import create_app
 from services.reporting.month_report import EXAMPLE_NOTICE
+from services.reporting.period_report_http import period_report_router
 from services.reporting.projection import BudgetProjection
 from services.reporting.projects_projection import ProjectsProjection
 from tests.conftest import eventually
@@ -351,3 +353,19 @@ async def test_readers_as_for_the_month_report(reporting: ReportingProcess) -> N
     for path in ("/api/delarsrapport/KS/2011", "/arsredovisning/KS/2011"):
         assert (await get_as(app, path)).status_code == 401
         assert (await get_as(app, path, "reader")).status_code == 200
+
+
+async def test_the_default_last_month_is_the_routers_setting(reporting: ReportingProcess) -> None:
+    app = FastAPI()
+    app.include_router(
+        period_report_router(
+            reporting.pool,
+            Access.from_settings(ServiceSettings(**identity_settings())),
+            interim_last_month=6,
+        )
+    )
+    response = await get_as(app, "/api/delarsrapport/KS/2011")
+    assert response.status_code == 200, response.text
+    assert response.json()["last_period"] == "2011-06"
+    with pytest.raises(ValueError):
+        period_report_router(reporting.pool, Access.from_settings(ServiceSettings()), 13)

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 from fastapi import HTTPException
+from pydantic import ValidationError
 
+from plumbing.settings import ServiceSettings
 from services.reporting.goals_view import (
     CommitmentRow,
     GoalRow,
@@ -506,3 +508,12 @@ def test_the_year_is_four_digits_in_the_allowed_range() -> None:
             parse_year(wrong)
         assert refused.value.status_code == 422
         assert words in str(refused.value.detail)
+
+
+def test_the_interim_reports_last_month_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ServiceSettings().interim_last_month == 8
+    monkeypatch.setenv("KOMMUNPLAN_INTERIM_LAST_MONTH", "6")
+    assert ServiceSettings().interim_last_month == 6
+    monkeypatch.setenv("KOMMUNPLAN_INTERIM_LAST_MONTH", "13")
+    with pytest.raises(ValidationError):
+        ServiceSettings()
