@@ -55,23 +55,23 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import asyncpg
-import nats
 import psutil  # type: ignore[import-untyped, unused-ignore]
 from harness import (
-    BENCH_USER,
     INBOUND_SUBJECT,
     MB,
     SOURCE_SYSTEM,
     AckTally,
     ReadModel,
     RunningStack,
+    add_loading_arguments,
+    connect_bench,
     consume_all,
     cpu_used,
     git_state,
     load_budget_demo,
     percentile,
     publish_all,
-    running_stack,
+    run_on_stack,
     setup_logging,
     stored_problems,
     stream_state,
@@ -430,10 +430,7 @@ class FollowUpBench:
 
     async def run(self) -> dict[str, Any]:
         self.note_load("start")
-        nc = await nats.connect(
-            self.running.nats_url, name="bench", **self.running.users.connect_options(BENCH_USER)
-        )
-        js = nc.jetstream(timeout=10, publish_async_max_pending=self.args.max_in_flight)
+        nc, js = await connect_bench(self.running, self.args.max_in_flight)
         budget_db = await asyncpg.connect(self.running.database_urls["budget"])
         reporting_db = await asyncpg.connect(self.running.database_urls["reporting"])
         try:
@@ -494,7 +491,7 @@ class FollowUpBench:
                 "whole_run": self.reporting_rss_mb(),
             },
             "read_model_tables_after_loading": sizes,
-            "rss_mb": self.peak_rss_mb(),
+            "rss_mb": self.running.monitor.peak_rss_mb(),
             "problems": self.problems,
             "machine": {
                 "cpu_count": psutil.cpu_count(),
@@ -721,15 +718,8 @@ class FollowUpBench:
 
     # -- memory ----------------------------------------------------------------------------
 
-    def peak_rss_mb(self) -> dict[str, float]:
-        monitor = self.running.monitor
-        peaks = dict(monitor.peak_rss)
-        for name, mark in monitor.high_water_marks().items():
-            peaks[name] = max(peaks.get(name, 0), mark)
-        return {name: round(value / MB, 1) for name, value in sorted(peaks.items())}
-
     def reporting_rss_mb(self) -> float:
-        return self.peak_rss_mb()["reporting"]
+        return self.running.monitor.peak_rss_mb()["reporting"]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -740,12 +730,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cost-centres", type=int, default=400)
     parser.add_argument("--first-year", type=int, default=2001)
     parser.add_argument("--last-year", type=int, default=2011)
-    parser.add_argument("--max-in-flight", type=int, default=4000, help="unacked publishes")
-    parser.add_argument(
-        "--batch-size", type=int, default=None, help="KOMMUNPLAN_BATCH_SIZE for the services"
-    )
-    parser.add_argument("--stall-seconds", type=float, default=120.0, help="give up after")
-    parser.add_argument("--seed", type=int, default=2011)
+    add_loading_arguments(parser, stall_seconds=120.0)
+    # Many in flight: the loading is bound by the services, not by waiting for acks.
+    parser.set_defaults(max_in_flight=4000)
     args = parser.parse_args(argv)
     if args.events < 1 or args.requests < 1 or args.cost_centres < 0:
         parser.error("--events and --requests must be positive, --cost-centres not negative")
@@ -757,17 +744,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     setup_logging(log)
-    if args.batch_size is not None:
-        # The services read their settings from the environment they inherit.
-        os.environ["KOMMUNPLAN_BATCH_SIZE"] = str(args.batch_size)
-    try:
-        with running_stack(SYSTEMS) as running:
-            report = asyncio.run(FollowUpBench(args, running).run())
-    except KeyboardInterrupt:
-        log.error("interrupted; stopping everything")
-        return 130
-    print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
-    return 1 if report["problems"] else 0
+    return run_on_stack(
+        lambda running: FollowUpBench(args, running).run(), args.batch_size, SYSTEMS
+    )
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ system's users and PostgreSQL, every service as its own process) in a temporary 
 free ports; ``load_budget_demo`` loads the demo organisation into it.
 """
 
+import argparse
 import asyncio
+import json
 import logging
 import math
 import os
@@ -17,7 +19,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,7 +28,9 @@ from typing import Any, Protocol
 
 import asyncpg
 import bcrypt
+import nats
 import psutil  # type: ignore[import-untyped, unused-ignore]
+from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, PubAck
 from pydantic import SecretStr
@@ -321,6 +325,13 @@ class ProcessMonitor:
                     marks[name] = int(line.split()[1]) * 1024
         return marks
 
+    def peak_rss_mb(self) -> dict[str, float]:
+        """Each process's peak RSS so far in MB: the higher of the samples and the kernel's."""
+        peaks = dict(self.peak_rss)
+        for name, mark in self.high_water_marks().items():
+            peaks[name] = max(peaks.get(name, 0), mark)
+        return {name: round(value / MB, 1) for name, value in sorted(peaks.items())}
+
     def cpu_seconds(self) -> dict[str, float]:
         """User + system CPU seconds used so far by each process."""
         seconds = {}
@@ -546,3 +557,47 @@ async def stored_problems(
     if rejected:
         problems.append(f"{label}: {rejected} messages on {subjects.BUDGET_REJECTED_STREAM}")
     return problems
+
+
+async def connect_bench(
+    running: RunningStack, max_in_flight: int
+) -> tuple[Client, JetStreamContext]:
+    """NATS as the benchmark's own user, with at most ``max_in_flight`` unacked publishes.
+
+    One user for the commands on the ledger's subjects, the stream checks and the raw
+    baseline alike, so both sides of a ratio pay the same permission checks.
+    """
+    nc = await nats.connect(
+        running.nats_url, name="bench", **running.users.connect_options(BENCH_USER)
+    )
+    return nc, nc.jetstream(timeout=10, publish_async_max_pending=max_in_flight)
+
+
+def add_loading_arguments(parser: argparse.ArgumentParser, stall_seconds: float) -> None:
+    """The options every benchmark that loads through the services takes."""
+    parser.add_argument("--max-in-flight", type=int, default=2000, help="unacked publishes")
+    parser.add_argument(
+        "--batch-size", type=int, default=None, help="KOMMUNPLAN_BATCH_SIZE for the services"
+    )
+    parser.add_argument("--stall-seconds", type=float, default=stall_seconds, help="give up after")
+    parser.add_argument("--seed", type=int, default=2011)
+
+
+def run_on_stack(
+    bench: Callable[[RunningStack], Coroutine[Any, Any, dict[str, Any]]],
+    batch_size: int | None,
+    systems: Sequence[str] = (SOURCE_SYSTEM,),
+) -> int:
+    """Run ``bench`` on a stack of its own and print its report as JSON on stdout; the exit
+    code is 1 when the report names problems, 130 when interrupted."""
+    if batch_size is not None:
+        # The services read their settings from the environment they inherit.
+        os.environ["KOMMUNPLAN_BATCH_SIZE"] = str(batch_size)
+    try:
+        with running_stack(systems) as running:
+            report = asyncio.run(bench(running))
+    except KeyboardInterrupt:
+        log.error("interrupted; stopping everything")
+        return 130
+    print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    return 1 if report["problems"] else 0

@@ -33,17 +33,16 @@ from typing import Any
 from uuid import uuid4
 
 import asyncpg
-import nats
 import psutil  # type: ignore[import-untyped, unused-ignore]
 from harness import (
     ACK_TIMEOUT_SECONDS,
-    BENCH_USER,
     INBOUND_SUBJECT,
-    MB,
     SOURCE_SYSTEM,
     AckTally,
     ReadModel,
     RunningStack,
+    add_loading_arguments,
+    connect_bench,
     consume_all,
     cpu_used,
     git_state,
@@ -51,7 +50,7 @@ from harness import (
     percentile,
     publish_all,
     publish_one,
-    running_stack,
+    run_on_stack,
     setup_logging,
     stored_problems,
     stream_state,
@@ -152,12 +151,7 @@ class Bench:
         self.problems.append(text)
 
     async def run(self) -> dict[str, Any]:
-        # One user for the commands on the ledger's subjects, the stream checks and the raw
-        # baseline alike, so both sides of the ratio pay the same permission checks.
-        nc = await nats.connect(
-            self.running.nats_url, name="bench", **self.running.users.connect_options(BENCH_USER)
-        )
-        js = nc.jetstream(timeout=10, publish_async_max_pending=self.args.max_in_flight)
+        nc, js = await connect_bench(self.running, self.args.max_in_flight)
         budget_db = await asyncpg.connect(self.running.database_urls["budget"])
         try:
             units = await load_budget_demo(self.running, js)
@@ -192,11 +186,7 @@ class Bench:
         if not await read_model.still_active():
             self.problem("the reporting generation changed during the run")
 
-        marks = self.running.monitor.high_water_marks()
-        peaks = dict(self.running.monitor.peak_rss)
-        for name, mark in marks.items():
-            peaks[name] = max(peaks.get(name, 0), mark)
-        rss_mb = {name: round(value / MB, 1) for name, value in sorted(peaks.items())}
+        rss_mb = self.running.monitor.peak_rss_mb()
 
         e2e = throughput["end_to_end_events_per_second"]
         ratio = e2e / raw["raw_combined_per_second"]
@@ -517,12 +507,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=500.0, help="events/s for latency")
     parser.add_argument("--latency-seconds", type=float, default=20.0)
     parser.add_argument("--poll-ms", type=float, default=10.0, help="latency poll interval")
-    parser.add_argument("--max-in-flight", type=int, default=2000, help="unacked publishes")
-    parser.add_argument(
-        "--batch-size", type=int, default=None, help="KOMMUNPLAN_BATCH_SIZE for the services"
-    )
-    parser.add_argument("--stall-seconds", type=float, default=60.0, help="give up after")
-    parser.add_argument("--seed", type=int, default=2011)
+    add_loading_arguments(parser, stall_seconds=60.0)
     args = parser.parse_args(argv)
     if args.events < 1 or args.rate <= 0 or args.latency_seconds <= 0:
         parser.error("--events, --rate and --latency-seconds must be positive")
@@ -532,19 +517,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     setup_logging(log)
-    if args.batch_size is not None:
-        # The services read their settings from the environment they inherit.
-        os.environ["KOMMUNPLAN_BATCH_SIZE"] = str(args.batch_size)
-
-    try:
-        with running_stack() as running:
-            bench = Bench(args, running)
-            report = asyncio.run(bench.run())
-    except KeyboardInterrupt:
-        log.error("interrupted; stopping everything")
-        return 130
-    print(json.dumps(report, indent=2))
-    return 1 if report["problems"] else 0
+    return run_on_stack(lambda running: Bench(args, running).run(), args.batch_size)
 
 
 if __name__ == "__main__":
