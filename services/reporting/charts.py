@@ -403,14 +403,14 @@ def line_chart(
 
 # --- bar chart ------------------------------------------------------------------------------
 
-BAR_NAMES = 200  # the column of labels
+BAR_NAMES = 215  # the column of labels
 BAR_ROOM = 62  # either side of the plot, for the value at a bar's end
 BAR_LEFT = BAR_NAMES + BAR_ROOM
 BAR_RIGHT = WIDTH - BAR_ROOM
 BAR_TOP = 24
 BAR_ROW = 22
 BAR_THICKNESS = 14
-NAME_LENGTH = 32
+NAME_LENGTH = 30  # characters of a label that fit its column
 
 
 def _bar_x(scale: Scale, value: Decimal) -> Decimal:
