@@ -13,7 +13,7 @@ from services.reporting.goals_projection import GoalsProjection
 from services.reporting.goals_view import GoalsInput
 from services.reporting.month_report_queries import month_report_input
 from services.reporting.period_report import PeriodReportInput
-from services.reporting.plan import NarrativeRow, NetInvestmentRow
+from services.reporting.plan import NarrativeRow, NetInvestmentRow, UnknownUnit
 from services.reporting.projection import BudgetProjection
 from services.reporting.projects_view import ProjectsInput
 from services.reporting.queries import (
@@ -36,8 +36,12 @@ async def period_report_input(
     pool: asyncpg.Pool, unit_code: str, year: int, last_month: int, narrative_section: str
 ) -> PeriodReportInput:
     """Every row the report of January–``last_month`` of ``year`` for ``unit_code`` needs;
-    raises NotReady before the budget read model is built."""
+    raises NotReady before the budget read model is built, UnknownUnit for a unit the
+    organisation tree does not have."""
     economy = await month_report_input(pool, year, last_month)
+    # Nothing more is read for a unit that is not there, whatever its code holds.
+    if all(unit.code != unit_code for unit in economy.units):
+        raise UnknownUnit(unit_code)
 
     async def read(
         conn: Connection,

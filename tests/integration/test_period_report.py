@@ -331,6 +331,7 @@ async def test_the_pages_in_swedish(reporting: ReportingProcess) -> None:
     [
         ("/api/delarsrapport/FINNS_EJ/2011", 404, "Enheten FINNS_EJ finns inte"),
         ("/arsredovisning/FINNS_EJ/2011", 404, "Enheten FINNS_EJ finns inte"),
+        ("/api/delarsrapport/K%00S/2011", 404, "finns inte"),
         ("/api/delarsrapport/KS/1989", 422, "Året 1989 ligger utanför 1990–2100"),
         ("/api/arsredovisning/KS/2101", 422, "Året 2101 ligger utanför 1990–2100"),
         ("/api/arsredovisning/KS/tjugo", 422, "fyra siffror"),
