@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import HTTPException, Query
+from fastapi import Depends, HTTPException, Query
 
 # The municipality's clock: a moment written without an offset is Swedish time.
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
@@ -72,3 +72,16 @@ def shown_moment(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+
+
+def _moment_parameter(per: Per = None) -> datetime | None:
+    return moment_of(per)
+
+
+Moment = Annotated[datetime | None, Depends(_moment_parameter)]
+"""A route's ``?per=`` as the moment it names (None: now); 422 in Swedish when bad."""
+
+
+def moment_json(moment: datetime | None) -> str | None:
+    """The moment in a view's JSON: ISO 8601 with its offset, or null for now."""
+    return None if moment is None else moment.isoformat()

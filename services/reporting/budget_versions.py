@@ -13,10 +13,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from services.reporting.pages import PAGES
+from services.reporting.as_of import moment_json
 from services.reporting.plan import (
     Amounts,
     FigureRow,
@@ -90,6 +91,8 @@ class VersionsView:
     year: int
     statuses: tuple[str, ...]
     rows: tuple[VersionRow, ...]
+    parked: int = 0  # events the read models could not take in; the figures may lack them
+    per: datetime | None = None  # the moment the view was read as of; None: now
 
     @property
     def title(self) -> str:
@@ -147,7 +150,7 @@ def build_versions(
         for node in every.nodes
         if any(node.code in budget for budget in budgets)
     )
-    return VersionsView(unit_code, every.root.name, year, tuple(statuses), rows)
+    return VersionsView(unit_code, every.root.name, year, tuple(statuses), rows, parked=data.parked)
 
 
 def _change_json(change: Amounts | None) -> dict[str, Any] | None:
@@ -160,6 +163,8 @@ def versions_to_json(view: VersionsView) -> dict[str, Any]:
         "unit_name": view.unit_name,
         "year": view.year,
         "title": view.title,
+        "per": moment_json(view.per),
+        "parked_events": view.parked,
         "statuses": list(view.statuses),
         "rows": [
             {
@@ -189,5 +194,6 @@ def net_change(row: VersionRow, i: int) -> Decimal | None:
     return None if change is None else change.net
 
 
-def render_versions_html(view: VersionsView) -> str:
-    return PAGES.get_template("versions.html").render(view=view, net_change=net_change)
+def version_label(version: str) -> str:
+    """A version as ?version= names it, as a page prints it: "beslutad" → "Beslutad"."""
+    return VERSION_LABELS[VERSION_PARAMETERS[version]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from contracts.goals.fields import CommitmentKind
+from services.reporting.as_of import shown_moment
 from services.reporting.attainment import Attainment
 from services.reporting.goals_view import (
     KIND_LABELS,
@@ -146,6 +147,7 @@ def goals_table(view: GoalsView) -> Report:
         title=view.title,
         unit=f"{view.unit_code} {view.unit_name}",
         period=str(view.year),
+        per=shown_moment(view.per),
         notices=(f"Urval: {', '.join(chosen)}.",) if chosen else (),
         sections=(
             Section(

@@ -22,6 +22,7 @@ from contracts.goals.fields import (
     period_year,
 )
 from services.reporting import attainment
+from services.reporting.as_of import moment_json
 from services.reporting.attainment import Attainment, Result
 from services.reporting.formatting import format_measure
 
@@ -574,6 +575,7 @@ class GoalsView:
     commitments: tuple[CommitmentView, ...]
     filters: Filters = field(default_factory=Filters)
     parked: int = 0
+    per: datetime | None = None  # the moment the view was read as of; None: now
 
     @property
     def title(self) -> str:
@@ -776,6 +778,7 @@ def goals_view_to_json(view: GoalsView) -> dict[str, Any]:
         },
         "commitments": [_commitment_json(c) for c in view.commitments],
         "parked_events": view.parked,
+        "per": moment_json(view.per),
     }
 
 

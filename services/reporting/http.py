@@ -1,5 +1,7 @@
 """The views controllers and politicians read, in Swedish."""
 
+import dataclasses
+from datetime import datetime
 from typing import Annotated, Any
 
 import asyncpg
@@ -7,9 +9,15 @@ from fastapi import Depends, FastAPI, HTTPException, Path, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from plumbing.http_headers import add_security_headers
-from plumbing.http_identity import Access, answer_identity_refusals, sees_drafts
+from plumbing.http_identity import Access, answer_identity_refusals
 from plumbing.identity import Principal, Role
 from plumbing.parking import ParkedRow
+from services.reporting.as_of import Moment
+from services.reporting.budget_versions_http import (
+    VersionParameter,
+    chosen_version,
+    versions_router,
+)
 from services.reporting.downloads import RESPONSES, Format, check_format, download
 from services.reporting.goals_export import goals_file_name, goals_table
 from services.reporting.goals_html import render_goals_html
@@ -23,7 +31,7 @@ from services.reporting.goals_view import (
 from services.reporting.history_http import history_router
 from services.reporting.month_report_http import month_report_router
 from services.reporting.period_report_http import period_report_router
-from services.reporting.plan import UnknownUnit, build_plan, plan_to_json, without_drafts
+from services.reporting.plan import PlanView, UnknownUnit, build_plan, plan_to_json
 from services.reporting.plan_export import plan_file_name, plan_table
 from services.reporting.plan_html import render_plan_html
 from services.reporting.projects_http import projects_router
@@ -40,12 +48,20 @@ def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") 
     answer_identity_refusals(app)
     Viewer = Annotated[Principal | None, Depends(access.viewer())]
 
-    async def plan(unit_code: str, year: int, viewer: Principal | None) -> Any:
+    async def plan(
+        unit_code: str,
+        year: int,
+        viewer: Principal | None,
+        moment: datetime | None,
+        version: str | None,
+    ) -> PlanView:
+        chosen = chosen_version(version, viewer)
         try:
-            data = await plan_input(pool, year, unit_code)
-            if not sees_drafts(viewer):
-                data = without_drafts(data)
-            return build_plan(data, unit_code, year)
+            data = await plan_input(
+                pool, year, unit_code, moment, chosen.statuses, in_order=chosen.in_order
+            )
+            view = build_plan(data, unit_code, year)
+            return dataclasses.replace(view, per=moment, version=chosen.name)
         except UnknownUnit:
             raise HTTPException(404, f"Enheten {unit_code} finns inte") from None
         except NotReady:
@@ -57,28 +73,45 @@ def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") 
 
     @app.get("/plan/{unit_code}/{year}", response_class=HTMLResponse, responses=RESPONSES)
     async def plan_html(
-        unit_code: str, year: Year, viewer: Viewer, format: Format = "html"
+        unit_code: str,
+        year: Year,
+        viewer: Viewer,
+        moment: Moment,
+        version: VersionParameter = None,
+        format: Format = "html",
     ) -> Response:
-        """The plan; its tables as CSV or an Excel workbook with ?format=csv or ?format=xlsx."""
+        """The plan; its tables as CSV or an Excel workbook with ?format=csv or ?format=xlsx;
+        as it stood at an earlier moment with ?per=, one budget version with ?version=."""
         check_format(format)
-        view = await plan(unit_code, year, viewer)
+        view = await plan(unit_code, year, viewer, moment, version)
         if format == "html":
             return HTMLResponse(render_plan_html(view))
         return download(plan_table(view), format, plan_file_name(view))
 
     @app.get("/api/plan/{unit_code}/{year}")
-    async def plan_json(unit_code: str, year: Year, viewer: Viewer) -> dict[str, Any]:
-        return plan_to_json(await plan(unit_code, year, viewer))
+    async def plan_json(
+        unit_code: str,
+        year: Year,
+        viewer: Viewer,
+        moment: Moment,
+        version: VersionParameter = None,
+    ) -> dict[str, Any]:
+        return plan_to_json(await plan(unit_code, year, viewer, moment, version))
 
     async def goals(
-        unit_code: str, year: int, perspective: str | None, attained: str | None
+        unit_code: str,
+        year: int,
+        perspective: str | None,
+        attained: str | None,
+        moment: datetime | None,
     ) -> GoalsView:
         # Goals carry no drafts: every reader of the plan sees them alike.
         try:
             filters = Filters.parse(perspective, attained)
-            data = await goals_input(pool, unit_code, year)
+            data = await goals_input(pool, unit_code, year, moment)
             root = data.units[0]
-            return build_goals_view(data, root, year, filters)
+            view = build_goals_view(data, root, year, filters)
+            return dataclasses.replace(view, per=moment)
         except UnknownFilter as error:
             raise HTTPException(422, str(error)) from None
         except UnknownUnit:
@@ -102,14 +135,16 @@ def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") 
         unit_code: str,
         year: Year,
         viewer: Viewer,
+        moment: Moment,
         perspective: Perspective = None,
         attained: Attained = None,
         format: Format = "html",
     ) -> Response:
         """Result goals and commitments of the unit and everything under it, with attainment;
-        as CSV or an Excel workbook with ?format=csv or ?format=xlsx."""
+        as CSV or an Excel workbook with ?format=csv or ?format=xlsx; as it stood at an
+        earlier moment with ?per=."""
         check_format(format)
-        view = await goals(unit_code, year, perspective, attained)
+        view = await goals(unit_code, year, perspective, attained, moment)
         if format == "html":
             return HTMLResponse(render_goals_html(view))
         return download(goals_table(view), format, goals_file_name(view))
@@ -119,10 +154,11 @@ def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") 
         unit_code: str,
         year: Year,
         viewer: Viewer,
+        moment: Moment,
         perspective: Perspective = None,
         attained: Attained = None,
     ) -> dict[str, Any]:
-        return goals_view_to_json(await goals(unit_code, year, perspective, attained))
+        return goals_view_to_json(await goals(unit_code, year, perspective, attained, moment))
 
     operator = Depends(access.with_role(Role.OPERATOR))
 
@@ -136,6 +172,7 @@ def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") 
         return [_parked_json(projection, row) for projection, row in rows]
 
     app.include_router(history_router(pool, access))
+    app.include_router(versions_router(pool, access))
     app.include_router(projects_router(pool, access))
     app.include_router(month_report_router(pool, access))
     app.include_router(period_report_router(pool, access))

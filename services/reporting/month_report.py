@@ -27,11 +27,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from services.reporting import tree_walk
+from services.reporting.as_of import moment_json
 from services.reporting.formatting import format_kronor, format_tkr
 from services.reporting.plan import (
     DRAFT,
@@ -247,6 +248,8 @@ class MonthReport:
     nodes: tuple[NodeReport, ...]  # the requested node first, then depth-first
     parked: int = 0
     trend: Trend | None = None
+    per: datetime | None = None  # the moment the figures were read as of; None: now
+    version: str | None = None  # the budget version compared with, as ?version= names it
 
     @property
     def children(self) -> tuple[NodeReport, ...]:
@@ -609,4 +612,6 @@ def month_report_to_json(report: MonthReport) -> dict[str, Any]:
         "nodes": [_node_json(node) for node in report.nodes],
         "trend": None if report.trend is None else _trend_json(report, report.trend),
         "parked_events": report.parked,
+        "per": moment_json(report.per),
+        "version": report.version,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from services.reporting.as_of import shown_moment
 from services.reporting.month_report import EXAMPLE_NOTICE, Figure, MonthReport, NodeReport
 from services.reporting.table_export import (
     Cell,
@@ -77,6 +78,7 @@ def month_report_table(report: MonthReport) -> Report:
         title=report.title,
         unit=f"{root.code} {root.name}",
         period=report.period,
+        per=shown_moment(report.per),
         notices=(EXAMPLE_NOTICE,) if report.example_data else (),
         sections=(
             Section(

@@ -2,7 +2,9 @@
 ?format=xlsx a file to download) and /api/uppfoljning/{unit}/{YYYY-MM} (JSON), open to the
 plan's readers."""
 
+import dataclasses
 import re
+from datetime import datetime
 from typing import Annotated, Any
 
 import asyncpg
@@ -12,6 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 from contracts.budget.fields import FIRST_YEAR, LAST_YEAR
 from plumbing.http_identity import Access
 from plumbing.identity import Principal
+from services.reporting.as_of import Moment
+from services.reporting.budget_versions_http import VersionParameter, chosen_version
 from services.reporting.downloads import RESPONSES, Format, check_format, download
 from services.reporting.month_report import MonthReport, build_month_report, month_report_to_json
 from services.reporting.month_report_export import file_name, month_report_table
@@ -45,11 +49,21 @@ def month_report_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
     router = APIRouter(tags=["uppföljning"])
     Viewer = Annotated[Principal | None, Depends(access.viewer())]
 
-    async def report(unit_code: str, period: str) -> MonthReport:
+    async def report(
+        unit_code: str,
+        period: str,
+        viewer: Principal | None,
+        moment: datetime | None,
+        version: str | None,
+    ) -> MonthReport:
         year, month = parse_period(period)
+        chosen = chosen_version(version, viewer)
         try:
-            data = await month_report_input(pool, year, month)
-            return build_month_report(data, unit_code, year, month)
+            data = await month_report_input(
+                pool, year, month, moment, chosen.statuses, chosen.in_order
+            )
+            found = build_month_report(data, unit_code, year, month)
+            return dataclasses.replace(found, per=moment, version=chosen.name)
         except UnknownUnit:
             raise HTTPException(404, f"Enheten {unit_code} finns inte") from None
         except NotReady:
@@ -61,19 +75,32 @@ def month_report_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
         responses=RESPONSES,
     )
     async def month_report_html(
-        unit_code: str, period: Period, viewer: Viewer, format: Format = "html"
+        unit_code: str,
+        period: Period,
+        viewer: Viewer,
+        moment: Moment,
+        version: VersionParameter = None,
+        format: Format = "html",
     ) -> Response:
         """Budget, actuals and forecast for the month, with deviations and comments; as CSV
-        (semicolons, UTF-8 with BOM) or an Excel workbook with ?format=csv or ?format=xlsx."""
+        (semicolons, UTF-8 with BOM) or an Excel workbook with ?format=csv or ?format=xlsx;
+        as it stood at an earlier moment with ?per=, against one budget version with
+        ?version= (the public one, adopted or revised, by default)."""
         check_format(format)
-        found = await report(unit_code, period)
+        found = await report(unit_code, period, viewer, moment, version)
         if format == "html":
             return HTMLResponse(render_month_report_html(found))
         return download(month_report_table(found), format, file_name(found))
 
     @router.get("/api/uppfoljning/{unit_code}/{period}")
-    async def month_report_json(unit_code: str, period: Period, viewer: Viewer) -> dict[str, Any]:
+    async def month_report_json(
+        unit_code: str,
+        period: Period,
+        viewer: Viewer,
+        moment: Moment,
+        version: VersionParameter = None,
+    ) -> dict[str, Any]:
         """The month report: exact kronor as strings, with tkr; percents with one decimal."""
-        return month_report_to_json(await report(unit_code, period))
+        return month_report_to_json(await report(unit_code, period, viewer, moment, version))
 
     return router

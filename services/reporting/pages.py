@@ -4,6 +4,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from services.reporting.as_of import shown_moment
+from services.reporting.budget_versions import version_label
 from services.reporting.formatting import (
     format_grouped_kronor,
     format_measure,
@@ -24,3 +26,5 @@ PAGES.filters["tkr"] = format_tkr
 PAGES.filters["signed_tkr"] = format_signed_tkr
 PAGES.filters["measure"] = format_measure
 PAGES.filters["kronor"] = format_grouped_kronor
+PAGES.filters["moment"] = shown_moment
+PAGES.filters["version_label"] = version_label

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -31,6 +31,7 @@ from typing import Any
 from contracts.budget.fields import NarrativeSection
 from contracts.goals.fields import FollowUp
 from services.reporting import tree_walk
+from services.reporting.as_of import moment_json
 from services.reporting.attainment import Attainment
 from services.reporting.formatting import format_kronor, format_tkr
 from services.reporting.goals_view import (
@@ -400,6 +401,7 @@ class PeriodReport:
     projects: ProjectsSection
     narratives: NarrativesSection
     parked: int = 0
+    per: datetime | None = None  # the moment the view was read as of; None: now
 
     @property
     def root(self) -> UnitName:
@@ -565,4 +567,5 @@ def period_report_to_json(report: PeriodReport) -> dict[str, Any]:
             "empty": report.narratives.empty,
         },
         "parked_events": report.parked,
+        "per": moment_json(report.per),
     }

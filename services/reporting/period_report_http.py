@@ -3,7 +3,9 @@
 configured last month; the annual report's, /arsredovisning/{unit}/{year} and
 /api/arsredovisning/{unit}/{year}. Open to the month report's readers."""
 
+import dataclasses
 import re
+from datetime import datetime
 from typing import Annotated, Any
 
 import asyncpg
@@ -13,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from contracts.budget.fields import FIRST_YEAR, LAST_YEAR
 from plumbing.http_identity import Access
 from plumbing.identity import Principal
+from services.reporting.as_of import Moment
 from services.reporting.goals_view import format_value
 from services.reporting.month_report import EXAMPLE_NOTICE
 from services.reporting.month_report_html import format_percent
@@ -90,48 +93,58 @@ def period_report_router(
     router = APIRouter(tags=["uppföljning"])
     Viewer = Annotated[Principal | None, Depends(access.viewer())]
 
-    async def report(unit_code: str, year: int, kind: ReportKind, last_month: int) -> PeriodReport:
+    async def report(
+        unit_code: str, year: int, kind: ReportKind, last_month: int, moment: datetime | None
+    ) -> PeriodReport:
         try:
             data = await period_report_input(
-                pool, unit_code, year, last_month, kind.narrative_section.value
+                pool, unit_code, year, last_month, kind.narrative_section.value, moment
             )
-            return build_period_report(data, unit_code, year, kind, last_month)
+            found = build_period_report(data, unit_code, year, kind, last_month)
+            return dataclasses.replace(found, per=moment)
         except UnknownUnit:
             raise HTTPException(404, f"Enheten {unit_code} finns inte") from None
         except NotReady:
             raise HTTPException(503, "Rapporterna byggs fortfarande; försök igen strax") from None
 
-    async def interim(unit_code: str, year_text: str, till: str | None) -> PeriodReport:
+    async def interim(
+        unit_code: str, year_text: str, till: str | None, moment: datetime | None
+    ) -> PeriodReport:
         year = parse_year(year_text)
         last_month = parse_till(till, year, interim_last_month)
-        return await report(unit_code, year, ReportKind.INTERIM, last_month)
+        return await report(unit_code, year, ReportKind.INTERIM, last_month, moment)
 
-    async def annual(unit_code: str, year_text: str) -> PeriodReport:
-        return await report(unit_code, parse_year(year_text), ReportKind.ANNUAL, 12)
+    async def annual(unit_code: str, year_text: str, moment: datetime | None) -> PeriodReport:
+        return await report(unit_code, parse_year(year_text), ReportKind.ANNUAL, 12, moment)
 
     @router.get("/delarsrapport/{unit_code}/{year}", response_class=HTMLResponse)
     async def interim_html(
-        unit_code: str, year: YearText, viewer: Viewer, till: Till = None
+        unit_code: str, year: YearText, viewer: Viewer, moment: Moment, till: Till = None
     ) -> HTMLResponse:
         """The interim report: economy, net investments, goal attainment, projects and the
-        units' texts, January to the period's last month."""
-        return HTMLResponse(render_period_report_html(await interim(unit_code, year, till)))
+        units' texts, January to the period's last month; as it stood then with ?per=."""
+        report = await interim(unit_code, year, till, moment)
+        return HTMLResponse(render_period_report_html(report))
 
     @router.get("/api/delarsrapport/{unit_code}/{year}")
     async def interim_json(
-        unit_code: str, year: YearText, viewer: Viewer, till: Till = None
+        unit_code: str, year: YearText, viewer: Viewer, moment: Moment, till: Till = None
     ) -> dict[str, Any]:
         """The interim report: exact kronor as strings, with tkr."""
-        return period_report_to_json(await interim(unit_code, year, till))
+        return period_report_to_json(await interim(unit_code, year, till, moment))
 
     @router.get("/arsredovisning/{unit_code}/{year}", response_class=HTMLResponse)
-    async def annual_html(unit_code: str, year: YearText, viewer: Viewer) -> HTMLResponse:
+    async def annual_html(
+        unit_code: str, year: YearText, viewer: Viewer, moment: Moment
+    ) -> HTMLResponse:
         """The annual report: the interim report's sections for the whole year."""
-        return HTMLResponse(render_period_report_html(await annual(unit_code, year)))
+        return HTMLResponse(render_period_report_html(await annual(unit_code, year, moment)))
 
     @router.get("/api/arsredovisning/{unit_code}/{year}")
-    async def annual_json(unit_code: str, year: YearText, viewer: Viewer) -> dict[str, Any]:
+    async def annual_json(
+        unit_code: str, year: YearText, viewer: Viewer, moment: Moment
+    ) -> dict[str, Any]:
         """The annual report: exact kronor as strings, with tkr."""
-        return period_report_to_json(await annual(unit_code, year))
+        return period_report_to_json(await annual(unit_code, year, moment))
 
     return router

@@ -6,6 +6,8 @@ them; the projects as the project register reads them. Where the goals or projec
 model has no generation yet, that part is None.
 """
 
+from datetime import datetime
+
 import asyncpg
 
 from plumbing.database import Connection
@@ -25,20 +27,25 @@ from services.reporting.queries import (
 )
 
 
-async def _projects(pool: asyncpg.Pool) -> ProjectsInput | None:
+async def _projects(pool: asyncpg.Pool, per: datetime | None) -> ProjectsInput | None:
     try:
-        return await register_input(pool)
+        return await register_input(pool, per)
     except NotReady:
         return None
 
 
 async def period_report_input(
-    pool: asyncpg.Pool, unit_code: str, year: int, last_month: int, narrative_section: str
+    pool: asyncpg.Pool,
+    unit_code: str,
+    year: int,
+    last_month: int,
+    narrative_section: str,
+    per: datetime | None = None,
 ) -> PeriodReportInput:
-    """Every row the report of January–``last_month`` of ``year`` for ``unit_code`` needs;
-    raises NotReady before the budget read model is built, UnknownUnit for a unit the
-    organisation tree does not have."""
-    economy = await month_report_input(pool, year, last_month)
+    """Every row the report of January–``last_month`` of ``year`` for ``unit_code`` needs,
+    as it stood at ``per`` (None: now); raises NotReady before the budget read model is
+    built, UnknownUnit for a unit the organisation tree does not have."""
+    economy = await month_report_input(pool, year, last_month, per)
     # Nothing more is read for a unit that is not there, whatever its code holds.
     if all(unit.code != unit_code for unit in economy.units):
         raise UnknownUnit(unit_code)
@@ -64,11 +71,11 @@ async def period_report_input(
             goals,
         )
 
-    investments, narratives, goals = await in_active_generation(pool, read)
+    investments, narratives, goals = await in_active_generation(pool, read, per=per)
     return PeriodReportInput(
         economy=economy,
         net_investments=investments,
         narratives=narratives,
         goals=goals,
-        projects=await _projects(pool),
+        projects=await _projects(pool, per),
     )

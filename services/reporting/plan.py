@@ -12,11 +12,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Generic, Literal, TypeVar
 
 from services.reporting import tree_walk
+from services.reporting.as_of import moment_json
 from services.reporting.formatting import format_kronor, format_signed_tkr, format_tkr
 from services.reporting.goals_view import (
     GoalsInput,
@@ -222,6 +223,8 @@ class PlanView:
     goals: GoalsSection | None = None  # "Nämndens resultatmål och åtaganden"
     projects: ProjectsSection | None = None  # "… pågående alternativt nya projekt"
     latest_actuals: str | None = None  # the year's latest month with actuals, YYYY-MM
+    per: datetime | None = None  # the moment the figures were read as of; None: now
+    version: str | None = None  # the budget version shown, as ?version= names it; None: latest
 
     @property
     def follow_up_period(self) -> str:
@@ -478,4 +481,6 @@ def plan_to_json(view: PlanView) -> dict[str, Any]:
         "goals": None if view.goals is None else goals_section_to_json(view.goals),
         "projects": None if view.projects is None else projects_section_to_json(view.projects),
         "parked_events": view.parked,
+        "per": moment_json(view.per),
+        "version": view.version,
     }

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from contracts.goals.fields import CommitmentKind
+from services.reporting.as_of import shown_moment
 from services.reporting.goals_view import KIND_LABELS, GoalsSection, IndicatorEntry
 from services.reporting.plan import Amounts, Cell, NodeView, PlanView
 from services.reporting.projects_view import ProjectsSection
@@ -169,6 +170,7 @@ def plan_table(view: PlanView) -> Report:
         title=view.title,
         unit=f"{view.root.code} {view.root.name}",
         period=f"{year}–{year + 2}",
+        per=shown_moment(view.per),
         sections=tuple(sections),
         scale=Scale.TKR,
     )

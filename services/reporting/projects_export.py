@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from services.reporting.as_of import shown_moment
 from services.reporting.goals_export import measure_unit
 from services.reporting.goals_view import STATUS_WORDS
 from services.reporting.projects_view import (
@@ -98,6 +99,7 @@ def register_table(register: Register) -> Report:
         title=register.title,
         unit=_register_unit(register),
         period=ALL_YEARS if filters.year is None else str(filters.year),
+        per=shown_moment(register.per),
         notices=tuple(notices),
         sections=(Section("Projektregister", REGISTER_HEADERS, rows),),
     )
@@ -288,6 +290,7 @@ def project_table(page: ProjectPage) -> Report:
         title=page.title,
         unit=page.unit_name,
         period=period,
+        per=shown_moment(page.per),
         sections=sections,
     )
 

@@ -1,6 +1,8 @@
 """The project routes: /projekt and /api/projekt (the register), /projekt/{code} and
 /api/projekt/{code} (the project page); read as the other views are."""
 
+import dataclasses
+from datetime import datetime
 from typing import Annotated, Any
 
 import asyncpg
@@ -9,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from plumbing.http_identity import Access
 from plumbing.identity import Principal
+from services.reporting.as_of import Moment
 from services.reporting.downloads import RESPONSES, Format, check_format, download
 from services.reporting.goals_view import UnknownFilter
 from services.reporting.projects_export import (
@@ -52,19 +55,23 @@ def projects_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
     router = APIRouter(tags=["projekt"])
     Viewer = Annotated[Principal | None, Depends(access.viewer())]
 
-    async def register(status: str | None, unit_code: str | None, year: str | None) -> Register:
+    async def register(
+        status: str | None, unit_code: str | None, year: str | None, moment: datetime | None
+    ) -> Register:
         try:
             filters = RegisterFilters.parse(status, unit_code, year)
-            return build_register(await register_input(pool), filters)
+            found = build_register(await register_input(pool, moment), filters)
+            return dataclasses.replace(found, per=moment)
         except UnknownFilter as error:
             raise HTTPException(422, str(error)) from None
         except NotReady:
             raise HTTPException(503, NOT_READY) from None
 
-    async def page(project_code: str, year: str | None) -> ProjectPage:
+    async def page(project_code: str, year: str | None, moment: datetime | None) -> ProjectPage:
         try:
             chosen = RegisterFilters.parse(None, None, year).year
-            return build_project_page(await project_input(pool, project_code), project_code, chosen)
+            data = await project_input(pool, project_code, moment)
+            return dataclasses.replace(build_project_page(data, project_code, chosen), per=moment)
         except UnknownFilter as error:
             raise HTTPException(422, str(error)) from None
         except UnknownProject:
@@ -75,6 +82,7 @@ def projects_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
     @router.get("/projekt", response_class=HTMLResponse, responses=RESPONSES)
     async def register_html(
         viewer: Viewer,
+        moment: Moment,
         status: Status = None,
         unit_code: Unit = None,
         year: Year = None,
@@ -83,16 +91,20 @@ def projects_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
         """The project register, filterable by status, unit (with its subtree) and year; as
         CSV or an Excel workbook with ?format=csv or ?format=xlsx."""
         check_format(format)
-        view = await register(status, unit_code, year)
+        view = await register(status, unit_code, year, moment)
         if format == "html":
             return HTMLResponse(render_register_html(view))
         return download(register_table(view), format, register_file_name(view))
 
     @router.get("/api/projekt")
     async def register_json(
-        viewer: Viewer, status: Status = None, unit_code: Unit = None, year: Year = None
+        viewer: Viewer,
+        moment: Moment,
+        status: Status = None,
+        unit_code: Unit = None,
+        year: Year = None,
     ) -> dict[str, Any]:
-        return register_to_json(await register(status, unit_code, year))
+        return register_to_json(await register(status, unit_code, year, moment))
 
     AttainmentYear = Annotated[
         str | None,
@@ -101,12 +113,16 @@ def projects_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
 
     @router.get("/projekt/{project_code}", response_class=HTMLResponse, responses=RESPONSES)
     async def project_html(
-        project_code: str, viewer: Viewer, year: AttainmentYear = None, format: Format = "html"
+        project_code: str,
+        viewer: Viewer,
+        moment: Moment,
+        year: AttainmentYear = None,
+        format: Format = "html",
     ) -> Response:
         """Every fact of one project: roles, steps, money per year, history, linked goals; its
         tables as CSV or an Excel workbook with ?format=csv or ?format=xlsx."""
         check_format(format)
-        found = await page(project_code, year)
+        found = await page(project_code, year, moment)
         if format == "html":
             return HTMLResponse(render_project_html(found))
         chosen = RegisterFilters.parse(None, None, year).year
@@ -114,8 +130,8 @@ def projects_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
 
     @router.get("/api/projekt/{project_code}")
     async def project_json(
-        project_code: str, viewer: Viewer, year: AttainmentYear = None
+        project_code: str, viewer: Viewer, moment: Moment, year: AttainmentYear = None
     ) -> dict[str, Any]:
-        return project_page_to_json(await page(project_code, year))
+        return project_page_to_json(await page(project_code, year, moment))
 
     return router

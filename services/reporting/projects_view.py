@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from contracts.projects.fields import Light, ProjectStatus
+from services.reporting.as_of import moment_json
 from services.reporting.formatting import format_kronor, format_tkr
 from services.reporting.goals_view import (
     CommitmentView,
@@ -437,6 +438,7 @@ class Register:
     filters: RegisterFilters = field(default_factory=RegisterFilters)
     unit_name: str | None = None  # of the unit filter
     parked: int = 0
+    per: datetime | None = None  # the moment the view was read as of; None: now
 
     @property
     def title(self) -> str:
@@ -569,6 +571,7 @@ class ProjectPage:
     goals: tuple[LinkedGoal, ...]
     latest: Lights | None
     parked: int = 0
+    per: datetime | None = None  # the moment the view was read as of; None: now
 
     @property
     def title(self) -> str:
@@ -787,6 +790,7 @@ def register_to_json(register: Register) -> dict[str, Any]:
             for row in register.rows
         ],
         "parked_events": register.parked,
+        "per": moment_json(register.per),
     }
 
 
@@ -877,4 +881,5 @@ def project_page_to_json(page: ProjectPage) -> dict[str, Any]:
         ],
         "goals": [_goal_json(g) for g in page.goals],
         "parked_events": page.parked,
+        "per": moment_json(page.per),
     }

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from urllib.parse import quote, urlencode
 
 import pytest
 from nats.aio.client import Client
@@ -14,6 +15,7 @@ from nats.js import JetStreamContext
 from contracts.budget.commands import RecordActuals, RegisterUnit, RenameUnit, SetFigures
 from contracts.envelope import Command
 from kommunplan.demo import publish_commands
+from services.reporting.as_of import shown_moment
 from services.reporting.bootstrap import ReportingProcess
 from services.reporting.budget_versions import ADOPTED, PUBLIC_STATUSES, REVISED, STATUSES
 from services.reporting.month_report_queries import month_report_input
@@ -21,7 +23,7 @@ from services.reporting.queries import plan_input
 from tests.conftest import eventually
 from tests.integration.test_reporting import projected_events
 from tests.servers import Servers
-from tests.system import running_budget_and_reporting
+from tests.system import get_as, running_budget_and_reporting
 
 ACTOR = "controller"
 DAY = date(2011, 1, 1)
@@ -156,3 +158,112 @@ async def test_each_budget_version_is_kept_and_the_view_shows_the_latest_it_may(
     # The month report compares with the public budget: the revised, not the proposal.
     report = await month_report_input(pool, 2011, 1)
     assert [(f.status, f.costs) for f in report.figures] == [(REVISED, -950000)]
+
+
+async def test_every_view_reads_the_moment_given_and_says_so(moments: Moments) -> None:
+    app, per = moments.process.app, moments.between.isoformat()
+    query = urlencode({"per": per})
+    plan = (await get_as(app, f"/api/plan/KS/2011?{query}")).json()
+    assert plan["per"] == per
+    assert [n["name"] for n in plan["nodes"]] == ["Kommunstyrelsen", "IT-kontor"]
+    it = plan["nodes"][1]["figures"][2]
+    assert (it["status"], it["net"]) == (ADOPTED, "-800000")
+    now = (await get_as(app, "/api/plan/KS/2011")).json()
+    assert now["per"] is None and "IT-enheten" in [n["name"] for n in now["nodes"]]
+
+    report = (await get_as(app, f"/api/uppfoljning/IT/2011-01?{query}")).json()
+    assert report["per"] == per
+    assert report["nodes"][0]["actuals_to_date"]["net"] == "-90"
+    assert report["nodes"][0]["budget"]["net"] == "-800000"
+    later = (await get_as(app, "/api/uppfoljning/IT/2011-01")).json()
+    assert later["nodes"][0]["actuals_to_date"]["net"] == "-180"
+    assert later["nodes"][0]["budget"]["net"] == "-950000"
+
+    interim = (await get_as(app, f"/api/delarsrapport/KS/2011?{query}")).json()
+    assert interim["per"] == per
+    assert [n["code"] for n in interim["economy"]["nodes"]] == ["KS", "IT"]
+    for path in ("/api/projekt", "/api/arsredovisning/KS/2011"):
+        answer = await get_as(app, f"{path}?{query}")
+        assert answer.status_code in (200, 503), answer.text  # no projects read model here
+        if answer.status_code == 200:
+            assert answer.json()["per"] == per
+
+    page = await get_as(app, f"/plan/KS/2011?{query}")
+    assert page.status_code == 200
+    shown = shown_moment(moments.between)
+    assert f"Som rapporten såg ut per {shown}" in page.text
+    assert f"· per {shown}" in page.text  # the printed heading
+    assert f"format=csv&amp;per={quote(per)}" in page.text or f"per={quote(per)}" in page.text
+    sheet = await get_as(app, f"/plan/KS/2011?{query}&format=csv")
+    assert f"Per: {shown}" in sheet.content.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    ("per", "says"),
+    [
+        ("2011-13-01", "finns inte i kalendern"),
+        ("imorgon", "går inte att läsa"),
+        ("2999-01-01T00:00", "ligger i framtiden"),
+    ],
+)
+async def test_a_bad_moment_is_422_in_swedish_on_every_view(
+    moments: Moments, per: str, says: str
+) -> None:
+    for path in (
+        "/plan/KS/2011",
+        "/api/plan/KS/2011",
+        "/api/uppfoljning/KS/2011-01",
+        "/uppfoljning/KS/2011-01",
+        "/api/mal/KS/2011",
+        "/api/projekt",
+        "/projekt/P1",
+        "/api/delarsrapport/KS/2011",
+        "/arsredovisning/KS/2011",
+        "/api/plan/KS/2011/versioner",
+    ):
+        answer = await get_as(moments.process.app, f"{path}?{urlencode({'per': per})}")
+        assert answer.status_code == 422, (path, answer.text)
+        assert says in answer.json()["detail"], path
+
+
+async def test_versions_side_by_side_and_one_version_asked_for(moments: Moments) -> None:
+    app = moments.process.app
+    public = (await get_as(app, "/api/plan/KS/2011/versioner")).json()
+    assert public["statuses"] == [ADOPTED, REVISED]
+    it = next(r for r in public["rows"] if r["code"] == "IT")
+    assert it["versions"][ADOPTED]["net"] == "-800000"
+    assert it["versions"][REVISED]["net"] == "-950000"
+    assert it["changes"]["revised_minus_adopted"]["net"] == "-150000"
+    drafts = (await get_as(app, "/api/plan/KS/2011/versioner", "controller")).json()
+    assert drafts["statuses"] == ["proposed", ADOPTED, REVISED]
+    assert (
+        next(r for r in drafts["rows"] if r["code"] == "IT")["versions"]["proposed"]["net"]
+        == "-990000"
+    )
+    then = (
+        await get_as(
+            app, f"/api/plan/KS/2011/versioner?{urlencode({'per': moments.between.isoformat()})}"
+        )
+    ).json()
+    # Before the revision the revised budget was the adopted one.
+    it_then = next(r for r in then["rows"] if r["code"] == "IT")
+    assert it_then["versions"][REVISED]["net"] == "-800000"
+    assert it_then["changes"]["revised_minus_adopted"]["net"] == "0"
+    page = await get_as(app, "/plan/KS/2011/versioner")
+    assert page.status_code == 200 and "Budgetversioner 2011 för Kommunstyrelsen" in page.text
+    assert "-150" in page.text
+
+    adopted = (await get_as(app, "/api/plan/KS/2011?version=beslutad")).json()
+    assert adopted["version"] == "beslutad"
+    assert adopted["nodes"][1]["figures"][2]["net"] == "-800000"
+    month = (await get_as(app, "/api/uppfoljning/IT/2011-01?version=beslutad")).json()
+    assert month["nodes"][0]["budget"]["net"] == "-800000"
+    page = await get_as(app, "/uppfoljning/IT/2011-01?version=beslutad")
+    assert "Budgetversion: Beslutad" in page.text
+
+    refused = await get_as(app, "/api/plan/KS/2011?version=forslag")
+    assert refused.status_code == 403 and "Förslag visas bara" in refused.json()["detail"]
+    shown = await get_as(app, "/api/plan/KS/2011?version=forslag", "controller")
+    assert shown.status_code == 200
+    unknown = await get_as(app, "/api/uppfoljning/IT/2011-01?version=senaste")
+    assert unknown.status_code == 422 and "Versionen senaste finns inte" in unknown.json()["detail"]

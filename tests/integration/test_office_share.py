@@ -305,7 +305,8 @@ async def test_a_changed_budget_replaces_the_share_and_the_plan_shows_the_last(
                 # The read models live in the schema of the projection's current generation.
                 schema = await conn.fetchval(
                     "SELECT table_schema FROM information_schema.tables"
-                    " WHERE table_name = 'project_shares' ORDER BY table_schema DESC LIMIT 1"
+                    " WHERE table_name = 'project_shares' AND table_type = 'BASE TABLE'"
+                    " ORDER BY table_schema DESC LIMIT 1"
                 )
                 if schema is None:
                     return []

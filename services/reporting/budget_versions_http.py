@@ -1,0 +1,99 @@
+"""?version= on the budget views, and the versions side by side:
+/plan/{unit}/{year}/versioner (HTML) and /api/plan/{unit}/{year}/versioner (JSON)."""
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi.responses import HTMLResponse
+
+from plumbing.http_identity import Access, sees_drafts
+from plumbing.identity import Principal
+from services.reporting.as_of import Moment
+from services.reporting.budget_versions import (
+    PUBLIC_STATUSES,
+    STATUSES,
+    DraftsNotShown,
+    UnknownVersion,
+    VersionsView,
+    build_versions,
+    net_change,
+    statuses_for,
+    versions_to_json,
+)
+from services.reporting.pages import PAGES
+from services.reporting.plan import UnknownUnit
+from services.reporting.queries import NotReady, plan_input
+
+VersionParameter = Annotated[
+    str | None,
+    Query(
+        description="forslag, beslutad eller reviderad; utan: den senast registrerade"
+        " versionen som läsaren får se"
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Version:
+    """The figures a view reads: ``statuses`` as figures_sql takes them, and the label."""
+
+    statuses: tuple[str, ...]
+    in_order: bool  # a named version: the first of its statuses there is per figure
+    name: str | None  # as ?version= names it (forslag, beslutad, reviderad); None: latest
+
+
+def chosen_version(version: str | None, viewer: Principal | None) -> Version:
+    """The version ``?version=`` names for ``viewer``: 422 or 403 in Swedish when it may
+    not be shown."""
+    try:
+        statuses = statuses_for(version, sees_drafts(viewer))
+    except UnknownVersion as error:
+        raise HTTPException(422, str(error)) from None
+    except DraftsNotShown as error:
+        raise HTTPException(403, str(error)) from None
+    if version is None:
+        return Version(statuses, False, None)
+    return Version(statuses, True, version)
+
+
+def render_versions_html(view: VersionsView) -> str:
+    return PAGES.get_template("versions.html").render(view=view, net_change=net_change)
+
+
+def versions_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
+    router = APIRouter(tags=["plan"])
+    Viewer = Annotated[Principal | None, Depends(access.viewer())]
+    Year = Annotated[int, Path(ge=1990, le=2100, description="Budgetår")]
+
+    async def versions(
+        unit_code: str, year: int, viewer: Principal | None, moment: datetime | None
+    ) -> VersionsView:
+        statuses = STATUSES if sees_drafts(viewer) else PUBLIC_STATUSES
+        try:
+            data = await plan_input(pool, year, per=moment, statuses=statuses, every_version=True)
+            found = build_versions(data, unit_code, year, statuses)
+            return dataclasses.replace(found, per=moment)
+        except UnknownUnit:
+            raise HTTPException(404, f"Enheten {unit_code} finns inte") from None
+        except NotReady:
+            raise HTTPException(503, "Rapporterna byggs fortfarande; försök igen strax") from None
+
+    @router.get("/plan/{unit_code}/{year}/versioner", response_class=HTMLResponse)
+    async def versions_html(
+        unit_code: str, year: Year, viewer: Viewer, moment: Moment
+    ) -> HTMLResponse:
+        """The year's budget per version (proposed to those who may see drafts, adopted,
+        revised), rolled up the tree, with the change from one version to the next."""
+        return HTMLResponse(render_versions_html(await versions(unit_code, year, viewer, moment)))
+
+    @router.get("/api/plan/{unit_code}/{year}/versioner")
+    async def versions_json(
+        unit_code: str, year: Year, viewer: Viewer, moment: Moment
+    ) -> dict[str, Any]:
+        return versions_to_json(await versions(unit_code, year, viewer, moment))
+
+    return router
