@@ -89,7 +89,9 @@ async def build(settings: ServiceSettings) -> ReportingProcess:
         settings.ack_wait_seconds,
         status_name="projektion projekt",
     )
-    app = create_app(pool, Access.from_settings(settings))
+    app = create_app(
+        pool, Access.from_settings(settings), interim_last_month=settings.interim_last_month
+    )
     return ReportingProcess(
         pool=pool,
         nc=nc,

@@ -30,6 +30,7 @@ from services.reporting.goals_view import (
 )
 from services.reporting.history_http import history_router
 from services.reporting.month_report_http import month_report_router
+from services.reporting.period_report import DEFAULT_INTERIM_LAST_MONTH
 from services.reporting.period_report_http import period_report_router
 from services.reporting.plan import PlanView, UnknownUnit, build_plan, plan_to_json
 from services.reporting.plan_export import plan_file_name, plan_table
@@ -42,7 +43,13 @@ PARKED_EXCERPT_BYTES = 2000
 Year = Annotated[int, Path(ge=1990, le=2100, description="Budgetår")]
 
 
-def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") -> FastAPI:
+def create_app(
+    pool: asyncpg.Pool,
+    access: Access,
+    home: str = "/plan/KS/2011",
+    interim_last_month: int = DEFAULT_INTERIM_LAST_MONTH,
+) -> FastAPI:
+    """``interim_last_month``: the interim report's last month by default (ServiceSettings)."""
     app = FastAPI(title="Rapportering", description="Planering med budget och uppföljning")
     add_security_headers(app)
     answer_identity_refusals(app)
@@ -175,7 +182,7 @@ def create_app(pool: asyncpg.Pool, access: Access, home: str = "/plan/KS/2011") 
     app.include_router(versions_router(pool, access))
     app.include_router(projects_router(pool, access))
     app.include_router(month_report_router(pool, access))
-    app.include_router(period_report_router(pool, access))
+    app.include_router(period_report_router(pool, access, interim_last_month))
     return app
 
 

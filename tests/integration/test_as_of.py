@@ -15,9 +15,12 @@ from nats.js import JetStreamContext
 from contracts.budget.commands import RecordActuals, RegisterUnit, RenameUnit, SetFigures
 from contracts.envelope import Command
 from kommunplan.demo import publish_commands
+from plumbing.http_identity import Access
+from plumbing.settings import ServiceSettings
 from services.reporting.as_of import shown_moment
 from services.reporting.bootstrap import ReportingProcess
 from services.reporting.budget_versions import ADOPTED, PUBLIC_STATUSES, REVISED, STATUSES
+from services.reporting.http import create_app
 from services.reporting.month_report_queries import month_report_input
 from services.reporting.queries import plan_input
 from tests.conftest import eventually
@@ -267,3 +270,16 @@ async def test_versions_side_by_side_and_one_version_asked_for(moments: Moments)
     assert shown.status_code == 200
     unknown = await get_as(app, "/api/uppfoljning/IT/2011-01?version=senaste")
     assert unknown.status_code == 422 and "Versionen senaste finns inte" in unknown.json()["detail"]
+
+
+async def test_the_interim_report_ends_where_the_setting_says(moments: Moments) -> None:
+    settings = ServiceSettings(interim_last_month=6)
+    app = create_app(
+        moments.process.pool,
+        Access.from_settings(settings),
+        interim_last_month=settings.interim_last_month,
+    )
+    june = (await get_as(app, "/api/delarsrapport/KS/2011")).json()
+    assert june["last_period"] == "2011-06"
+    august = (await get_as(moments.process.app, "/api/delarsrapport/KS/2011")).json()
+    assert august["last_period"] == "2011-08"
