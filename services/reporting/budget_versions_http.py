@@ -1,5 +1,6 @@
 """?version= on the budget views, and the versions side by side:
-/plan/{unit}/{year}/versioner (HTML) and /api/plan/{unit}/{year}/versioner (JSON)."""
+/plan/{unit}/{year}/versioner (HTML; with ?format=csv or ?format=xlsx a file to download) and
+/api/plan/{unit}/{year}/versioner (JSON)."""
 
 import dataclasses
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from plumbing.http_identity import Access, sees_drafts
 from plumbing.identity import Principal
@@ -24,6 +25,8 @@ from services.reporting.budget_versions import (
     statuses_for,
     versions_to_json,
 )
+from services.reporting.budget_versions_export import versions_file_name, versions_table
+from services.reporting.downloads import RESPONSES, Format, check_format, download
 from services.reporting.pages import PAGES
 from services.reporting.plan import UnknownUnit
 from services.reporting.queries import NotReady, plan_input
@@ -82,13 +85,20 @@ def versions_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
         except NotReady:
             raise HTTPException(503, "Rapporterna byggs fortfarande; försök igen strax") from None
 
-    @router.get("/plan/{unit_code}/{year}/versioner", response_class=HTMLResponse)
+    @router.get(
+        "/plan/{unit_code}/{year}/versioner", response_class=HTMLResponse, responses=RESPONSES
+    )
     async def versions_html(
-        unit_code: str, year: Year, viewer: Viewer, moment: Moment
-    ) -> HTMLResponse:
+        unit_code: str, year: Year, viewer: Viewer, moment: Moment, format: Format = "html"
+    ) -> Response:
         """The year's budget per version (proposed to those who may see drafts, adopted,
-        revised), rolled up the tree, with the change from one version to the next."""
-        return HTMLResponse(render_versions_html(await versions(unit_code, year, viewer, moment)))
+        revised), rolled up the tree, with the change from one version to the next; as CSV
+        or an Excel workbook with ?format=csv or ?format=xlsx."""
+        check_format(format)
+        view = await versions(unit_code, year, viewer, moment)
+        if format == "html":
+            return HTMLResponse(render_versions_html(view))
+        return download(versions_table(view), format, versions_file_name(view))
 
     @router.get("/api/plan/{unit_code}/{year}/versioner")
     async def versions_json(

@@ -1,7 +1,8 @@
 """The interim report's routes, /delarsrapport/{unit}/{year} (HTML) and
 /api/delarsrapport/{unit}/{year} (JSON), January to the month ?till=ÅÅÅÅ-MM names or the
 configured last month; the annual report's, /arsredovisning/{unit}/{year} and
-/api/arsredovisning/{unit}/{year}. Open to the month report's readers."""
+/api/arsredovisning/{unit}/{year}. With ?format=csv or ?format=xlsx the pages are files to
+download. Open to the month report's readers."""
 
 import dataclasses
 import re
@@ -10,12 +11,13 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from contracts.budget.fields import FIRST_YEAR, LAST_YEAR
 from plumbing.http_identity import Access
 from plumbing.identity import Principal
 from services.reporting.as_of import Moment
+from services.reporting.downloads import RESPONSES, Format, check_format, download
 from services.reporting.goals_view import format_value
 from services.reporting.month_report import EXAMPLE_NOTICE
 from services.reporting.month_report_html import format_percent
@@ -28,6 +30,7 @@ from services.reporting.period_report import (
     build_period_report,
     period_report_to_json,
 )
+from services.reporting.period_report_export import period_report_file_name, period_report_table
 from services.reporting.period_report_queries import period_report_input
 from services.reporting.plan import UnknownUnit
 from services.reporting.projects_view import light_label
@@ -83,6 +86,13 @@ def render_period_report_html(report: PeriodReport) -> str:
     )
 
 
+def page_or_file(report: PeriodReport, format: str) -> Response:
+    """The page, or its tables as the file ``format`` names (checked by check_format)."""
+    if format == "html":
+        return HTMLResponse(render_period_report_html(report))
+    return download(period_report_table(report), format, period_report_file_name(report))
+
+
 def period_report_router(
     pool: asyncpg.Pool, access: Access, interim_last_month: int = DEFAULT_INTERIM_LAST_MONTH
 ) -> APIRouter:
@@ -117,14 +127,22 @@ def period_report_router(
     async def annual(unit_code: str, year_text: str, moment: datetime | None) -> PeriodReport:
         return await report(unit_code, parse_year(year_text), ReportKind.ANNUAL, 12, moment)
 
-    @router.get("/delarsrapport/{unit_code}/{year}", response_class=HTMLResponse)
+    @router.get(
+        "/delarsrapport/{unit_code}/{year}", response_class=HTMLResponse, responses=RESPONSES
+    )
     async def interim_html(
-        unit_code: str, year: YearText, viewer: Viewer, moment: Moment, till: Till = None
-    ) -> HTMLResponse:
+        unit_code: str,
+        year: YearText,
+        viewer: Viewer,
+        moment: Moment,
+        till: Till = None,
+        format: Format = "html",
+    ) -> Response:
         """The interim report: economy, net investments, goal attainment, projects and the
-        units' texts, January to the period's last month; as it stood then with ?per=."""
-        report = await interim(unit_code, year, till, moment)
-        return HTMLResponse(render_period_report_html(report))
+        units' texts, January to the period's last month; as it stood then with ?per=; its
+        tables as CSV or an Excel workbook with ?format=csv or ?format=xlsx."""
+        check_format(format)
+        return page_or_file(await interim(unit_code, year, till, moment), format)
 
     @router.get("/api/delarsrapport/{unit_code}/{year}")
     async def interim_json(
@@ -133,12 +151,16 @@ def period_report_router(
         """The interim report: exact kronor as strings, with tkr."""
         return period_report_to_json(await interim(unit_code, year, till, moment))
 
-    @router.get("/arsredovisning/{unit_code}/{year}", response_class=HTMLResponse)
+    @router.get(
+        "/arsredovisning/{unit_code}/{year}", response_class=HTMLResponse, responses=RESPONSES
+    )
     async def annual_html(
-        unit_code: str, year: YearText, viewer: Viewer, moment: Moment
-    ) -> HTMLResponse:
-        """The annual report: the interim report's sections for the whole year."""
-        return HTMLResponse(render_period_report_html(await annual(unit_code, year, moment)))
+        unit_code: str, year: YearText, viewer: Viewer, moment: Moment, format: Format = "html"
+    ) -> Response:
+        """The annual report: the interim report's sections for the whole year; as CSV or
+        an Excel workbook with ?format=csv or ?format=xlsx."""
+        check_format(format)
+        return page_or_file(await annual(unit_code, year, moment), format)
 
     @router.get("/api/arsredovisning/{unit_code}/{year}")
     async def annual_json(
