@@ -197,6 +197,8 @@ async def test_every_view_reads_the_moment_given_and_says_so(moments: Moments) -
     assert f"Som rapporten såg ut per {shown}" in page.text
     assert f"· per {shown}" in page.text  # the printed heading
     assert f"format=csv&amp;per={quote(per)}" in page.text or f"per={quote(per)}" in page.text
+    # A form opens the same page at the end of another day.
+    assert f'name="per" value="{shown[:10]}"' in page.text
     sheet = await get_as(app, f"/plan/KS/2011?{query}&format=csv")
     assert f"Per: {shown}" in sheet.content.decode("utf-8-sig")
 
