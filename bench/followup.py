@@ -12,8 +12,9 @@ services' NATS inbound as the ledger system "ekonomisystem". Then it measures, o
    in Europe/Stockholm local time (target p95 < 100 ms), and whether the views took it into
    account (the month report differs from today's);
 3. a rebuild of the budget read models from budget's events stream (ProjectionRunner.rebuild,
-   the ``kommunplan rebuild`` path), in events per second, against a plain pull consumer
-   reading the same stream on the same machine in the same run, and their ratio;
+   the ``kommunplan rebuild`` path, run in this process: its CPU shows as "bench"), in events
+   per second, against a plain pull consumer reading the same stream on the same machine in
+   the same run, and their ratio;
 4. the peak resident memory of the reporting process and the size of the read-model tables.
 
 The data: the demo organisation plus ``--cost-centres`` units (kind "unit") under the
@@ -30,7 +31,7 @@ check failed (events lost or refused, a request answered other than 200, a read 
 does not hold the last figure sent); a missed target is only reported.
 
     python bench/followup.py                              # a million actuals, 1,000 requests
-    python bench/followup.py --events 20000 --requests 50 # about a minute, for development
+    python bench/followup.py --events 20000 --requests 50 # a few minutes, for development
 
 Times are wall-clock on a machine that may be shared: the load averages and ``uptime`` are
 printed next to them.
