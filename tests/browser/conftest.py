@@ -1,6 +1,8 @@
 """One `kommunplan up` and one headless Chromium, shared by the browser tests."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,12 +25,28 @@ def chromium_path() -> str:
     pytest.fail(message, pytrace=False)
 
 
+@dataclass(frozen=True)
+class Stack:
+    """`kommunplan up` with the demo loaded: reporting's base URL, and a moment before
+    anything was loaded into it."""
+
+    url: str
+    before_load: datetime
+
+
 # Module-scoped: the stack and the browser end with the tests that use them, rather than
 # idling beside the rest of the suite.
 @pytest.fixture(scope="module")
-def reporting_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def stack(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    # Taken before `up` starts: its data folder is new, so nothing is recorded before this.
+    before_load = datetime.now(UTC)
     with running_up(tmp_path_factory.mktemp("kommunplan-up")) as url:
-        yield url
+        yield Stack(url, before_load)
+
+
+@pytest.fixture(scope="module")
+def reporting_url(stack: Stack) -> str:
+    return stack.url
 
 
 @pytest.fixture(scope="module")
