@@ -1,6 +1,7 @@
 """The views a reader opens, in headless Chromium against `kommunplan up` with the demo:
 each shows its key figures as the JSON API of the same stack gives them, loads without a
-failed request, console error or uncaught exception, and is saved as a full-page PNG."""
+failed request, console error or uncaught exception, and is saved as a full-page PNG. The
+plan asked for as it stood before the demo was loaded is refused in Swedish instead."""
 
 import json
 import re
