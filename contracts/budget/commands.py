@@ -2,6 +2,7 @@
 
 from contracts.budget.fields import (
     BudgetProfileFields,
+    FollowUpTextFields,
     FrameChangeFields,
     ManagerAppointment,
     MonthCommentFields,
@@ -62,6 +63,10 @@ class WriteNarrative(Command, NarrativeFields):
     command_name = "write-narrative"
 
 
+class WriteFollowUpText(Command, FollowUpTextFields):
+    command_name = "write-follow-up-text"
+
+
 class SetProjectShare(Command, ProjectShareFields):
     command_name = "set-project-share"
 
@@ -91,5 +96,6 @@ BUDGET_COMMANDS: dict[str, type[Command]] = {
         SetProjectShare,
         WriteMonthComment,
         SetBudgetProfile,
+        WriteFollowUpText,
     )
 }

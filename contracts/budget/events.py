@@ -2,6 +2,7 @@
 
 from contracts.budget.fields import (
     BudgetProfileFields,
+    FollowUpTextFields,
     FrameChangeFields,
     ManagerAppointment,
     MonthCommentFields,
@@ -68,6 +69,12 @@ class NarrativeWritten(Event, NarrativeFields):
     event_type = "NarrativeWritten"
 
 
+class FollowUpTextWritten(Event, FollowUpTextFields):
+    """A unit's text for a year's interim or annual report; replaces the earlier one."""
+
+    event_type = "FollowUpTextWritten"
+
+
 class ProjectShareSet(Event, ProjectShareFields):
     """The project office's revenue from one project for a year; replaces the earlier one."""
 
@@ -103,5 +110,6 @@ BUDGET_EVENTS: dict[str, type[Event]] = {
         ProjectShareSet,
         MonthCommentWritten,
         BudgetProfileSet,
+        FollowUpTextWritten,
     )
 }

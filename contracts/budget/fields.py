@@ -100,12 +100,14 @@ class FigureStatus(StrEnum):
 
 
 class NarrativeSection(StrEnum):
-    """Which document a unit's text for a year belongs to: the plan's two summaries, or the
-    follow-up of the year in the interim report (delårsrapport) or the annual report
-    (årsredovisning)."""
-
     ACTIVITY_DESCRIPTION = "activity_description"
     ACTIVITY_CHANGES = "activity_changes"
+
+
+class FollowUpReport(StrEnum):
+    """The follow-up of a year a unit writes a text for: the interim report (delårsrapport)
+    or the annual report (årsredovisning)."""
+
     INTERIM_REPORT = "interim_report"
     ANNUAL_REPORT = "annual_report"
 
@@ -190,6 +192,16 @@ class NarrativeFields(_Fields):
     unit_code: UnitCode
     year: Year
     section: NarrativeSection
+    text: NarrativeText
+
+
+class FollowUpTextFields(_Fields):
+    """A unit's text for the follow-up of a year: how the year has gone, in its own words.
+    Written again for the same report, it replaces the earlier one."""
+
+    unit_code: UnitCode
+    year: Year
+    report: FollowUpReport
     text: NarrativeText
 
 

@@ -992,10 +992,6 @@ def net_investment_commands() -> list[Command]:
     ]
 
 
-# The seed is a plan: it has the plan's two texts per unit, none of the follow-up reports'.
-PLAN_SECTIONS = (NarrativeSection.ACTIVITY_DESCRIPTION, NarrativeSection.ACTIVITY_CHANGES)
-
-
 def narrative_text(narrative: Narrative, section: NarrativeSection) -> str:
     if section is NarrativeSection.ACTIVITY_DESCRIPTION:
         return narrative.activity_description
@@ -1013,7 +1009,7 @@ def narrative_commands() -> list[Command]:
             text=narrative_text(narrative, section),
         )
         for narrative in NARRATIVES
-        for section in PLAN_SECTIONS
+        for section in NarrativeSection
     ]
 
 

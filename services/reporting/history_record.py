@@ -14,6 +14,7 @@ from contracts.budget.events import (
     ActualsRecorded,
     BudgetProfileSet,
     FiguresSet,
+    FollowUpTextWritten,
     ForecastMade,
     FrameChanged,
     MonthCommentWritten,
@@ -84,6 +85,7 @@ Figure = (
     | NarrativeWritten
     | ProjectShareSet
     | MonthCommentWritten
+    | FollowUpTextWritten
     | BudgetProfileSet
 )
 """The events that change a figure, and so have a history."""
@@ -114,6 +116,8 @@ def _subject(event: Figure) -> Subject:
             return Subject(event.unit_code, event.year, event.kind, None)
         case NarrativeWritten():
             return Subject(event.unit_code, event.year, event.section, None)
+        case FollowUpTextWritten():
+            return Subject(event.unit_code, event.year, event.report, None)
         case ProjectShareSet():
             return Subject(event.unit_code, event.year, event.project_code, None)
         case BudgetProfileSet():

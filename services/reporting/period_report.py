@@ -12,8 +12,8 @@ Pure: rows in, report out, no I/O. Each report has five sections:
    or Årligen), counted with the goals view's rules (services.reporting.goals_view) on the
    measurements and assessments of periods up to the report's end;
 4. the projects of the subtree with their latest status report up to the period's end;
-5. the texts the units wrote for this report (NarrativeSection interim_report or
-   annual_report).
+5. the texts the units wrote for this report (budget's write-follow-up-text, report
+   interim_report or annual_report).
 
 A section with nothing to show stays, and says why in Swedish.
 """
@@ -28,7 +28,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from contracts.budget.fields import NarrativeSection
+from contracts.budget.fields import FollowUpReport
 from contracts.goals.fields import FollowUp
 from services.reporting import tree_walk
 from services.reporting.as_of import moment_json
@@ -90,7 +90,7 @@ class ReportKind(StrEnum):
         return _FOLLOW_UPS[self]
 
     @property
-    def narrative_section(self) -> NarrativeSection:
+    def narrative_section(self) -> FollowUpReport:
         return _NARRATIVES[self]
 
 
@@ -98,8 +98,8 @@ _LABELS = {ReportKind.INTERIM: "Delårsrapport", ReportKind.ANNUAL: "Årsredovis
 _DEFINITE = {ReportKind.INTERIM: "delårsrapporten", ReportKind.ANNUAL: "årsredovisningen"}
 _FOLLOW_UPS = {ReportKind.INTERIM: FollowUp.INTERIM, ReportKind.ANNUAL: FollowUp.ANNUAL}
 _NARRATIVES = {
-    ReportKind.INTERIM: NarrativeSection.INTERIM_REPORT,
-    ReportKind.ANNUAL: NarrativeSection.ANNUAL_REPORT,
+    ReportKind.INTERIM: FollowUpReport.INTERIM_REPORT,
+    ReportKind.ANNUAL: FollowUpReport.ANNUAL_REPORT,
 }
 _FOLLOW_UP_LABELS = dict(FOLLOW_UP_COLUMNS)
 

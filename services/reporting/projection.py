@@ -11,6 +11,7 @@ from contracts.budget.events import (
     ActualsRecorded,
     BudgetProfileSet,
     FiguresSet,
+    FollowUpTextWritten,
     ForecastMade,
     FrameChanged,
     ManagerAppointed,
@@ -44,6 +45,7 @@ F = TypeVar(
     ProjectShareSet,
     MonthCommentWritten,
     BudgetProfileSet,
+    FollowUpTextWritten,
 )
 E = TypeVar("E", bound=Event)
 Month = TypeVar("Month", ActualsRecorded, ForecastMade)
@@ -330,6 +332,16 @@ _NARRATIVES = Upsert(
     {"text": "text"},
 )
 
+# A unit's text for the interim or the annual report: a section of the year's texts too.
+_FOLLOW_UP_TEXTS = Upsert(
+    FollowUpTextWritten,
+    "narratives",
+    _NARRATIVES.own_columns,
+    3,
+    lambda t, _: (t.unit_code, t.year, t.report, t.text),
+    {"text": "text"},
+)
+
 # The project office's revenue from a project for a year, the later share replacing.
 _PROJECT_SHARES = Upsert(
     ProjectShareSet,
@@ -454,6 +466,7 @@ def _writers_for(example_actors: Collection[str]) -> dict[str, Writer]:
         _month_upsert(ForecastMade, "forecasts", example_actors),
         _NET_INVESTMENTS,
         _NARRATIVES,
+        _FOLLOW_UP_TEXTS,
         _FRAME_CHANGES,
         _WithCause(_PROJECT_SHARES),
         _month_comments(example_actors),

@@ -18,9 +18,16 @@ from contracts.budget.commands import (
     RegisterUnit,
     SetFigures,
     SetNetInvestment,
+    WriteFollowUpText,
     WriteNarrative,
 )
-from contracts.budget.fields import FigureKind, FigureStatus, NarrativeSection, UnitKind
+from contracts.budget.fields import (
+    FigureKind,
+    FigureStatus,
+    FollowUpReport,
+    NarrativeSection,
+    UnitKind,
+)
 from contracts.envelope import Command
 from contracts.goals.commands import AdoptGoal, DefinePerspective, MakeCommitment, RecordMeasurement
 from contracts.goals.fields import (
@@ -89,8 +96,8 @@ def budget_commands() -> list[Command]:
             actor=ACTOR, unit_code=code, year=2011, kind=kind, amount=Decimal(amount)
         )
 
-    def text(code: str, section: NarrativeSection, words: str) -> WriteNarrative:
-        return WriteNarrative(actor=ACTOR, unit_code=code, year=2011, section=section, text=words)
+    def text(code: str, report: FollowUpReport, words: str) -> WriteFollowUpText:
+        return WriteFollowUpText(actor=ACTOR, unit_code=code, year=2011, report=report, text=words)
 
     return [
         unit("KS", "Kommunstyrelsen", UnitKind.BOARD, None),
@@ -110,9 +117,15 @@ def budget_commands() -> list[Command]:
         investment("IT", FigureKind.BUDGET, "500000"),
         investment("STAB", FigureKind.BUDGET, "250000"),
         investment("IT", FigureKind.ACTUALS, "430000"),
-        text("KS", NarrativeSection.INTERIM_REPORT, "Halvåret gick enligt plan."),
-        text("IT", NarrativeSection.ANNUAL_REPORT, "Året slutade med ett litet underskott."),
-        text("IT", NarrativeSection.ACTIVITY_DESCRIPTION, "IT-kontoret sköter kommunens IT."),
+        text("KS", FollowUpReport.INTERIM_REPORT, "Halvåret gick enligt plan."),
+        text("IT", FollowUpReport.ANNUAL_REPORT, "Året slutade med ett litet underskott."),
+        WriteNarrative(
+            actor=ACTOR,
+            unit_code="IT",
+            year=2011,
+            section=NarrativeSection.ACTIVITY_DESCRIPTION,
+            text="IT-kontoret sköter kommunens IT.",
+        ),
     ]
 
 

@@ -82,6 +82,12 @@ VALID: dict[str, dict[str, Any]] = {
         "project_budget": "300000",
         "revenue": "30000",
     },
+    "write-follow-up-text": {
+        "unit_code": "IT",
+        "year": 2011,
+        "report": "interim_report",
+        "text": "Halvåret gick enligt plan.\r\n\tNästan.",
+    },
     "write-month-comment": {
         "unit_code": "IT",
         "period": "2011-03",

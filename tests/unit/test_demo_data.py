@@ -18,7 +18,6 @@ from services.budget.demo_data import (
     BUDGET_2011,
     FRAME_CHANGES,
     NARRATIVES,
-    PLAN_SECTIONS,
     TABLES,
     demo_commands,
     printed_frame_change,
@@ -188,7 +187,7 @@ def test_every_node_with_a_printed_narrative_has_both_sections_for_2011() -> Non
             sections.setdefault(command.unit_code, set()).add(command.section)
     # KLC has no section of its own; KC's section starts directly with its first unit.
     assert set(sections) == registered - {"KLC", "KC"}
-    assert all(found == set(PLAN_SECTIONS) for found in sections.values())
+    assert all(found == set(NarrativeSection) for found in sections.values())
 
 
 def test_the_board_description_opens_with_how_the_frame_is_distributed() -> None:

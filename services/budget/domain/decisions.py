@@ -16,6 +16,7 @@ from contracts.budget.commands import (
     SetFigures,
     SetNetInvestment,
     SetProjectShare,
+    WriteFollowUpText,
     WriteMonthComment,
     WriteNarrative,
 )
@@ -23,6 +24,7 @@ from contracts.budget.events import (
     ActualsRecorded,
     BudgetProfileSet,
     FiguresSet,
+    FollowUpTextWritten,
     ForecastMade,
     FrameChanged,
     MonthCommentWritten,
@@ -68,12 +70,18 @@ def _per_year(
     | type[NetInvestmentSet]
     | type[NarrativeWritten]
     | type[ProjectShareSet]
-    | type[BudgetProfileSet],
+    | type[BudgetProfileSet]
+    | type[FollowUpTextWritten],
 ) -> Callable[[Organisation, Command], Event]:
     def decide(org: Organisation, command: Command) -> Event:
         assert isinstance(
             command,
-            ChangeFrame | SetNetInvestment | WriteNarrative | SetProjectShare | SetBudgetProfile,
+            ChangeFrame
+            | SetNetInvestment
+            | WriteNarrative
+            | SetProjectShare
+            | SetBudgetProfile
+            | WriteFollowUpText,
         )
         org.open_on(command.unit_code, _year_start(command.year))
         return event_from(command, event_type)
@@ -108,6 +116,7 @@ DECISIONS: dict[type[Command], Callable[[Organisation, Command], Event]] = {
     SetProjectShare: _per_year(ProjectShareSet),
     WriteMonthComment: _month_figures(MonthCommentWritten),
     SetBudgetProfile: _per_year(BudgetProfileSet),
+    WriteFollowUpText: _per_year(FollowUpTextWritten),
 }
 
 

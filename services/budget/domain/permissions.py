@@ -17,6 +17,7 @@ _FIGURES = (
     commands.WriteNarrative,
     commands.WriteMonthComment,
     commands.SetBudgetProfile,
+    commands.WriteFollowUpText,
 )
 _TREE = (
     commands.RegisterUnit,
