@@ -55,12 +55,14 @@ class DraftsNotShown(PermissionError):
         super().__init__("Förslag visas bara för inloggade med rätt att se utkast")
 
 
-def statuses_for(version: str | None, sees_drafts: bool) -> tuple[str, ...]:
-    """The statuses a view may show: the one ``version`` names, or every one the reader may
-    see; the view shows the latest recorded of them per figure."""
+def statuses_for(
+    version: str | None, sees_drafts: bool, default: tuple[str, ...] = STATUSES
+) -> tuple[str, ...]:
+    """The statuses a view may show: those ``version`` names, or by default those of
+    ``default`` the reader may see; the view shows the latest recorded of them per figure."""
     visible = STATUSES if sees_drafts else PUBLIC_STATUSES
     if version is None:
-        return visible
+        return tuple(status for status in default if status in visible)
     status = VERSION_PARAMETERS.get(version)
     if status is None:
         raise UnknownVersion(version)

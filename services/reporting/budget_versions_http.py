@@ -49,11 +49,13 @@ class Version:
     name: str | None  # as ?version= names it (forslag, beslutad, reviderad); None: latest
 
 
-def chosen_version(version: str | None, viewer: Principal | None) -> Version:
-    """The version ``?version=`` names for ``viewer``: 422 or 403 in Swedish when it may
-    not be shown."""
+def chosen_version(
+    version: str | None, viewer: Principal | None, default: tuple[str, ...] = STATUSES
+) -> Version:
+    """The version ``?version=`` names for ``viewer`` (without one: the latest of
+    ``default`` the viewer may see): 422 or 403 in Swedish when it may not be shown."""
     try:
-        statuses = statuses_for(version, sees_drafts(viewer))
+        statuses = statuses_for(version, sees_drafts(viewer), default)
     except UnknownVersion as error:
         raise HTTPException(422, str(error)) from None
     except DraftsNotShown as error:

@@ -35,7 +35,6 @@ from services.reporting import tree_walk
 from services.reporting.as_of import moment_json
 from services.reporting.formatting import format_kronor, format_tkr
 from services.reporting.plan import (
-    DRAFT,
     Amounts,
     FigureRow,
     ProjectShareRow,
@@ -317,7 +316,8 @@ class _Index:
     def of(cls, data: MonthReportInput, year: int, month: int) -> _Index:
         budgets: dict[str, Amounts] = {}
         for f in data.figures:
-            if f.year == year and f.kind == "budget" and f.status != DRAFT:
+            # The query chose the version (queries.figures_sql): one figure per unit.
+            if f.year == year and f.kind == "budget":
                 budgets[f.unit_code] = Amounts(f.revenue, f.costs)
         for share in data.project_shares:
             if share.year == year:

@@ -15,6 +15,7 @@ from contracts.budget.fields import FIRST_YEAR, LAST_YEAR
 from plumbing.http_identity import Access
 from plumbing.identity import Principal
 from services.reporting.as_of import Moment
+from services.reporting.budget_versions import PUBLIC_STATUSES
 from services.reporting.budget_versions_http import VersionParameter, chosen_version
 from services.reporting.downloads import RESPONSES, Format, check_format, download
 from services.reporting.month_report import MonthReport, build_month_report, month_report_to_json
@@ -57,7 +58,8 @@ def month_report_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
         version: str | None,
     ) -> MonthReport:
         year, month = parse_period(period)
-        chosen = chosen_version(version, viewer)
+        # Actuals are followed up against a decided budget unless a proposal is asked for.
+        chosen = chosen_version(version, viewer, PUBLIC_STATUSES)
         try:
             data = await month_report_input(
                 pool, year, month, moment, chosen.statuses, chosen.in_order

@@ -9,7 +9,6 @@ administrations: the logistics centre, which has no section of its own).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -106,14 +105,6 @@ class PlanInput:
     project_shares: Sequence[ProjectShareRow] = ()
     projects: ProjectsInput | None = None  # of the subtree; None: no projects read model yet
     latest_actuals: str | None = None  # the year's latest month with actuals, YYYY-MM
-
-
-DRAFT = "proposed"
-
-
-def without_drafts(data: PlanInput) -> PlanInput:
-    """``data`` as the public may see it: no proposed figure, so none is rolled up either."""
-    return dataclasses.replace(data, figures=[f for f in data.figures if f.status != DRAFT])
 
 
 class UnknownUnit(Exception):

@@ -263,6 +263,11 @@ async def test_versions_side_by_side_and_one_version_asked_for(moments: Moments)
     assert adopted["nodes"][1]["figures"][2]["net"] == "-800000"
     month = (await get_as(app, "/api/uppfoljning/IT/2011-01?version=beslutad")).json()
     assert month["nodes"][0]["budget"]["net"] == "-800000"
+    # Followed up against the decided budget, for those who may see the proposal too.
+    controller = (await get_as(app, "/api/uppfoljning/IT/2011-01", "controller")).json()
+    assert controller["nodes"][0]["budget"]["net"] == "-950000"
+    proposal = await get_as(app, "/api/uppfoljning/IT/2011-01?version=forslag", "controller")
+    assert proposal.json()["nodes"][0]["budget"]["net"] == "-990000"
     page = await get_as(app, "/uppfoljning/IT/2011-01?version=beslutad")
     assert "Budgetversion: Beslutad" in page.text
 

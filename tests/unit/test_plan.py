@@ -19,7 +19,6 @@ from services.reporting.plan import (
     UnknownUnit,
     build_plan,
     plan_to_json,
-    without_drafts,
 )
 from services.reporting.plan_html import render_plan_html
 
@@ -432,20 +431,3 @@ def test_html_escapes_text_typed_by_users() -> None:
 
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
-
-
-def test_without_drafts_neither_the_proposed_figure_nor_its_roll_up_shows() -> None:
-    data = plan_input(
-        [unit("KS", "Kommunstyrelsen", "board", None, 1), unit("IT", "IT", "unit", "KS", 2)],
-        [
-            figure("IT", 2011, "budget", 10, -20),
-            figure("IT", 2012, "plan", 11, -21, status="proposed"),
-        ],
-    )
-    public = build_plan(without_drafts(data), "KS", 2011)
-    assert public.root.figures[PLAN_2012] is None
-    assert node(public, "IT").figures[PLAN_2012] is None
-    assert public.root.figures[BUDGET_2011] is not None
-    shown = build_plan(data, "KS", 2011)
-    cell = shown.root.figures[PLAN_2012]
-    assert cell is not None and cell.value == Amounts(tkr(11), tkr(-21))
