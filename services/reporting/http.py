@@ -19,6 +19,7 @@ from services.reporting.budget_versions_http import (
     versions_router,
 )
 from services.reporting.downloads import RESPONSES, Format, check_format, download
+from services.reporting.error_pages import answer_in_swedish
 from services.reporting.goals_export import goals_file_name, goals_table
 from services.reporting.goals_html import render_goals_html
 from services.reporting.goals_view import (
@@ -53,6 +54,7 @@ def create_app(
     app = FastAPI(title="Rapportering", description="Planering med budget och uppföljning")
     add_security_headers(app)
     answer_identity_refusals(app)
+    answer_in_swedish(app)
     Viewer = Annotated[Principal | None, Depends(access.viewer())]
 
     async def plan(

@@ -1,0 +1,86 @@
+"""Refusals of the views in Swedish: pydantic's checks of a path or query parameter
+translated, and, for a browser asking for a page, an HTML page instead of JSON."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from plumbing.validation import message_for
+from services.reporting.pages import PAGES
+
+# What a parameter is called in a sentence; the rest go by their own name.
+_PARAMETERS = {"year": "Året", "unit_code": "Enhetskoden", "period": "Perioden"}
+
+_TITLES = {
+    404: "Finns inte",
+    422: "Felaktig begäran",
+    503: "Inte klart än",
+}
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    status: int
+    message: str
+    parked: int = 0
+
+    @property
+    def title(self) -> str:
+        return _TITLES.get(self.status, "Något gick fel")
+
+
+def validation_message(errors: Sequence[Any]) -> str:
+    """pydantic's errors of a request's parameters as one Swedish sentence each."""
+    sentences = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("path", "query")]
+        name = location[-1] if location else ""
+        sentences.append(f"{_PARAMETERS.get(name, name)} {message_for(error)}".strip())
+    return "; ".join(sentences)
+
+
+def _wants_page(request: Request) -> bool:
+    # A browser opening a page; scripts and the JSON API keep JSON.
+    accept = request.headers.get("accept", "")
+    return not request.url.path.startswith("/api/") and "text/html" in accept
+
+
+# Starlette's own refusals, which carry their English phrase.
+_OWN = {404: "Sidan finns inte", 405: "Metoden är inte tillåten här"}
+
+
+def _in_swedish(request: Request, status: int, detail: str) -> str:
+    if detail == HTTPStatus(status).phrase:
+        return _OWN.get(status, f"Begäran kunde inte besvaras ({status})")
+    per = request.query_params.get("per")
+    if status == 404 and per:
+        # What is missing was missing then; it may be there now.
+        return f"{detail} (per {per})"
+    return detail
+
+
+def _answer(request: Request, status: int, message: str, headers: Any = None) -> Response:
+    if _wants_page(request):
+        page = PAGES.get_template("error.html").render(view=ErrorPage(status, message))
+        return HTMLResponse(page, status_code=status, headers=headers)
+    return JSONResponse({"detail": message}, status_code=status, headers=headers)
+
+
+def answer_in_swedish(app: FastAPI) -> None:
+    """Every refusal of ``app``'s views in Swedish, as a page for a browser."""
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        return _answer(request, 422, validation_message(error.errors()))
+
+    @app.exception_handler(HTTPException)
+    async def refused(request: Request, error: HTTPException) -> Response:
+        detail = error.detail if isinstance(error.detail, str) else str(error.detail)
+        message = _in_swedish(request, error.status_code, detail)
+        return _answer(request, error.status_code, message, getattr(error, "headers", None))
