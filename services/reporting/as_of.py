@@ -44,12 +44,15 @@ def parse_moment(text: str, now: datetime) -> datetime:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise BadMoment(f"Tidpunkten {text} finns inte i kalendern") from None
-    if len(text) == len("2011-09-15"):
+    whole_day = len(text) == len("2011-09-15")
+    if whole_day:
         moment = datetime.combine(moment.date() + timedelta(days=1), time()) - timedelta(
             microseconds=1
         )
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LOCAL_TIME)
+    if whole_day and moment > now >= moment - timedelta(days=1):
+        return now  # today: as far as it has come
     if moment > now:
         raise BadMoment(
             f"Tidpunkten {text} ligger i framtiden; rapporten kan visas som den såg ut fram till nu"

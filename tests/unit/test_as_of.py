@@ -26,6 +26,11 @@ def test_a_moment_without_a_zone_is_swedish_time_summer_and_winter() -> None:
     assert parse_moment("2011-09-15T12:00+05:00", NOW) == datetime(2011, 9, 15, 7, tzinfo=UTC)
 
 
+def test_today_alone_is_now() -> None:
+    assert parse_moment("2026-11-27", NOW) == NOW
+    assert parse_moment("2026-11-26", NOW) == datetime(2026, 11, 26, 22, 59, 59, 999999, tzinfo=UTC)
+
+
 def test_a_date_alone_is_the_end_of_that_day() -> None:
     end = parse_moment("2011-09-15", NOW)
     assert end.astimezone(UTC) == datetime(2011, 9, 15, 22, 0, tzinfo=UTC) - timedelta(
