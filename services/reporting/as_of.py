@@ -1,12 +1,9 @@
-"""``?per=``: a view as it stood at an earlier moment, read from the events' recorded times
-(plumbing.read_model_versions)."""
+"""A moment a view is read as of (``?per=``): parsed, checked and shown; the views read what
+was known then from the events' recorded times (plumbing.read_model_versions)."""
 
 import re
-from datetime import UTC, datetime, time, timedelta
-from typing import Annotated
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
-
-from fastapi import Depends, HTTPException, Query
 
 # The municipality's clock: a moment written without an offset is Swedish time.
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
@@ -17,16 +14,6 @@ _MOMENT = re.compile(
     r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)?"
     r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
 )
-
-Per = Annotated[
-    str | None,
-    Query(
-        description=(
-            "Visa rapporten som den såg ut vid en tidpunkt: ÅÅÅÅ-MM-DD (dagens slut) eller"
-            " ÅÅÅÅ-MM-DDTTT:MM, svensk tid om ingen tidszon anges"
-        ),
-    ),
-]
 
 
 class BadMoment(ValueError):
@@ -60,29 +47,11 @@ def parse_moment(text: str, now: datetime) -> datetime:
     return moment
 
 
-def moment_of(per: str | None) -> datetime | None:
-    """The moment of a ``per`` query parameter (None: now); HTTP 422 in Swedish when bad."""
-    if per is None:
-        return None
-    try:
-        return parse_moment(per, datetime.now(UTC))
-    except BadMoment as error:
-        raise HTTPException(422, str(error)) from None
-
-
 def shown_moment(moment: datetime | None) -> str | None:
     """The moment as the pages print it, in Swedish time: "2011-09-15 12:00"."""
     if moment is None:
         return None
     return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
-
-
-def _moment_parameter(per: Per = None) -> datetime | None:
-    return moment_of(per)
-
-
-Moment = Annotated[datetime | None, Depends(_moment_parameter)]
-"""A route's ``?per=`` as the moment it names (None: now); 422 in Swedish when bad."""
 
 
 def moment_json(moment: datetime | None) -> str | None:

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from plumbing.http_identity import Access, sees_drafts
 from plumbing.identity import Principal
-from services.reporting.as_of import Moment
+from services.reporting.as_of_http import Moment
 from services.reporting.budget_versions import (
     PUBLIC_STATUSES,
     STATUSES,

@@ -12,7 +12,7 @@ from plumbing.http_headers import add_security_headers
 from plumbing.http_identity import Access, answer_identity_refusals
 from plumbing.identity import Principal, Role
 from plumbing.parking import ParkedRow
-from services.reporting.as_of import Moment
+from services.reporting.as_of_http import Moment
 from services.reporting.budget_versions_http import (
     VersionParameter,
     chosen_version,

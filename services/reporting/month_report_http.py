@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from contracts.budget.fields import FIRST_YEAR, LAST_YEAR
 from plumbing.http_identity import Access
 from plumbing.identity import Principal
-from services.reporting.as_of import Moment
+from services.reporting.as_of_http import Moment
 from services.reporting.budget_versions import PUBLIC_STATUSES
 from services.reporting.budget_versions_http import VersionParameter, chosen_version
 from services.reporting.downloads import RESPONSES, Format, check_format, download

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from contracts.budget.fields import FIRST_YEAR, LAST_YEAR
 from plumbing.http_identity import Access
 from plumbing.identity import Principal
-from services.reporting.as_of import Moment
+from services.reporting.as_of_http import Moment
 from services.reporting.downloads import RESPONSES, Format, check_format, download
 from services.reporting.goals_view import format_value
 from services.reporting.month_report import EXAMPLE_NOTICE

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from plumbing.http_identity import Access
 from plumbing.identity import Principal
-from services.reporting.as_of import Moment
+from services.reporting.as_of_http import Moment
 from services.reporting.downloads import RESPONSES, Format, check_format, download
 from services.reporting.goals_view import UnknownFilter
 from services.reporting.projects_export import (
