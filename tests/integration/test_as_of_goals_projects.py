@@ -285,7 +285,9 @@ async def test_a_project_page_shows_its_lifecycle_and_reports_up_to_then(
     assert reports_now == [*reports_then, "2011-03-31"]
 
     missing = await moments.get(f"/api/projekt/{LATE}", per=True, status=404)
-    assert missing["detail"] == f"Projektet {LATE} finns inte"
+    # Missing then, though there now: the refusal names the moment.
+    per = moments.between.isoformat()
+    assert missing["detail"] == f"Projektet {LATE} finns inte (per {per})"
     assert (await moments.get(f"/api/projekt/{LATE}"))["name"] == "Bredband på landsbygden"
     page = await moments.html(f"/projekt/{VISION}", per=True)
     assert f"Som rapporten såg ut per {shown_moment(moments.between)}" in page
