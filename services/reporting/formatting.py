@@ -16,12 +16,20 @@ MAX_GROUPED_DIGITS = 60
 """Longest size in tkr printed digit by digit; a larger one is printed as "1.000E+97"."""
 
 
-def _whole_tkr(amount: Decimal) -> Decimal:
-    """Size of a finite amount in whole tkr, rounded half away from zero."""
-    digits = len(amount.as_tuple().digits)
+def _context_for(digits: int) -> Context:
     # Exact at any size: the precision covers every digit the amount has, and the exponent
     # range every exponent a Decimal can have, so neither shifting nor rounding can trap.
-    context = Context(prec=max(digits, MAX_GROUPED_DIGITS) + 2, Emax=MAX_EMAX, Emin=MIN_EMIN)
+    if digits <= MAX_GROUPED_DIGITS:
+        return _ORDINARY  # every real amount: made once, not per figure printed
+    return Context(prec=digits + 2, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
+_ORDINARY = Context(prec=MAX_GROUPED_DIGITS + 2, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
+def _whole_tkr(amount: Decimal) -> Decimal:
+    """Size of a finite amount in whole tkr, rounded half away from zero."""
+    context = _context_for(len(amount.as_tuple().digits))
     size = context.scaleb(amount.copy_abs(), Decimal(-3))
     if _too_long_to_group(size):
         return size
