@@ -2,7 +2,7 @@
 
 The views are server-rendered pages with one inline <style> block and no scripts at all,
 so a policy that allows inline styles and nothing else leaves an injected script nothing
-to run. FastAPI's own API documentation (/docs, /redoc) is a script application loaded
+to run. Their one form (a view as it stood on a day) asks the same site again. FastAPI's own API documentation (/docs, /redoc) is a script application loaded
 from a CDN: it keeps its scripts and only gets the framing rule.
 """
 
@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 VIEW_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 DOCS_POLICY = "frame-ancestors 'none'"
 
