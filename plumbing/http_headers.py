@@ -2,8 +2,9 @@
 
 The views are server-rendered pages with one inline <style> block and no scripts at all,
 so a policy that allows inline styles and nothing else leaves an injected script nothing
-to run. Their one form (a view as it stood on a day) asks the same site again. FastAPI's own API documentation (/docs, /redoc) is a script application loaded
-from a CDN: it keeps its scripts and only gets the framing rule.
+to run. Their one form (a view as it stood on a day) asks the same site again. FastAPI's
+own API documentation (/docs, /redoc) is a script application loaded from a CDN: it keeps
+its scripts and only gets the framing rule.
 """
 
 from fastapi import FastAPI
