@@ -89,6 +89,14 @@ class ServiceSettings(BaseSettings):
             " reports mark what rests on them"
         ),
     )
+    view_cache_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        description=(
+            "How many bytes of finished report answers reporting keeps until the read models"
+            " change; 0 keeps none"
+        ),
+    )
     interim_last_month: int = Field(
         default=8,
         ge=1,

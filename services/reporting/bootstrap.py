@@ -26,6 +26,7 @@ from services.reporting.http import create_app
 from services.reporting.projection import BudgetProjection
 from services.reporting.projects_projection import PROJECTS_EVENTS, ProjectsProjection
 from services.reporting.queries import PROJECTIONS, mark_parked_seen, parked_counts, parked_events
+from services.reporting.view_cache import ViewCache
 
 BUDGET_EVENTS = Source(subjects.BUDGET_EVENTS_STREAM, subjects.BUDGET_EVENTS_SUBJECTS)
 # The stream each of ReportingProcess.runners reads, in that order.
@@ -89,8 +90,15 @@ async def build(settings: ServiceSettings) -> ReportingProcess:
         settings.ack_wait_seconds,
         status_name="projektion projekt",
     )
+    cache = None
+    if settings.view_cache_bytes:
+        names = [name for name, _ in PROJECTIONS]
+        cache = ViewCache(pool, names, settings.view_cache_bytes)
     app = create_app(
-        pool, Access.from_settings(settings), interim_last_month=settings.interim_last_month
+        pool,
+        Access.from_settings(settings),
+        interim_last_month=settings.interim_last_month,
+        cache=cache,
     )
     return ReportingProcess(
         pool=pool,

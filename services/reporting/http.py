@@ -38,6 +38,7 @@ from services.reporting.plan_export import plan_file_name, plan_table
 from services.reporting.plan_html import render_plan_html
 from services.reporting.projects_http import projects_router
 from services.reporting.queries import NotReady, goals_input, parked_events, plan_input
+from services.reporting.view_cache import ViewCache, keep_answers
 
 PARKED_EXCERPT_BYTES = 2000
 
@@ -49,12 +50,16 @@ def create_app(
     access: Access,
     home: str = "/plan/KS/2011",
     interim_last_month: int = DEFAULT_INTERIM_LAST_MONTH,
+    cache: ViewCache | None = None,
 ) -> FastAPI:
-    """``interim_last_month``: the interim report's last month by default (ServiceSettings)."""
+    """``interim_last_month``: the interim report's last month by default (ServiceSettings);
+    ``cache``: where finished answers are kept until the read models change (None: none)."""
     app = FastAPI(title="Rapportering", description="Planering med budget och uppföljning")
     add_security_headers(app)
     answer_identity_refusals(app)
     answer_in_swedish(app)
+    if cache is not None:
+        keep_answers(app, cache)
     Viewer = Annotated[Principal | None, Depends(access.viewer())]
 
     async def plan(

@@ -1,0 +1,128 @@
+"""Finished answers of the views, kept until the read models change.
+
+Every view is a function of the read models and of its request alone (the path, the query
+with ``?per=`` and filters, who asks, and whether a page or JSON was asked for). The read
+models change only in a transaction that also writes the projection's tracking row
+(plumbing.projection: a batch moves its checkpoint, a replay of parked events touches it),
+and a rebuild switches the generation. So an answer is kept under its request and the
+generation and tracking row version of every projection, and given again while they stand:
+many readers of the same report between two ledger loads cost one build. Anything else
+(a new batch, a rebuild, another reader) is a new key, so a kept answer is never stale.
+"""
+
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
+
+import asyncpg
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import Response
+
+from plumbing.projection import schema_name
+
+_Key = tuple[object, ...]
+
+# The views' addresses; operators' listings, readiness and the API documentation are not kept.
+_VIEWS = ("plan/", "uppfoljning/", "delarsrapport/", "arsredovisning/", "mal/", "historik/")
+VIEW_PREFIXES = (
+    *(f"{api}/{view}" for api in ("", "/api") for view in _VIEWS),
+    "/projekt",
+    "/api/projekt",
+)
+
+
+class ViewCache:
+    """At most ``max_bytes`` of answers, the least recently given dropped first."""
+
+    def __init__(self, pool: asyncpg.Pool, projections: Sequence[str], max_bytes: int) -> None:
+        self._pool = pool
+        self._projections = list(projections)
+        self._max_bytes = max_bytes
+        self._kept: OrderedDict[_Key, tuple[int, list[tuple[str, str]], bytes]] = OrderedDict()
+        self._bytes = 0
+        self.given = 0  # answers given from the cache
+        self.built = 0  # answers built because none was kept for the request as it stands
+
+    async def state(self) -> tuple[object, ...]:
+        """Each projection's active generation and the version of its tracking row."""
+        async with self._pool.acquire() as conn:
+            active = await conn.fetch(
+                "SELECT projection, generation FROM projection_active"
+                " WHERE projection = ANY($1::text[]) ORDER BY projection",
+                self._projections,
+            )
+            if not active:
+                return ()
+            # xmin: the transaction that last wrote the row, new with every write.
+            versions = " UNION ALL ".join(
+                f"SELECT {i} AS n, (SELECT string_agg(xmin::text, ',') FROM"
+                f" {schema_name(r['projection'], r['generation'])}.tracking) AS version"
+                for i, r in enumerate(active)
+            )
+            rows = await conn.fetch(f"{versions} ORDER BY n")
+        return tuple(
+            (r["projection"], r["generation"], v["version"])
+            for r, v in zip(active, rows, strict=True)
+        )
+
+    def _keep(self, key: _Key, answer: tuple[int, list[tuple[str, str]], bytes]) -> None:
+        size = len(answer[2])
+        if size > self._max_bytes // 4:
+            return  # one answer may not push out most of the others
+        self._kept[key] = answer
+        self._bytes += size
+        while self._bytes > self._max_bytes:
+            _, dropped = self._kept.popitem(last=False)
+            self._bytes -= len(dropped[2])
+
+    def keeps(self, request: Request) -> bool:
+        return request.method == "GET" and request.url.path.startswith(VIEW_PREFIXES)
+
+    async def answer(
+        self, request: Request, build: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """The kept answer to ``request`` if the read models are as they were; else built."""
+        try:
+            state = await self.state()
+        except (asyncpg.PostgresError, OSError):
+            return await build(request)  # a table not there yet, or the database away
+        key = (
+            request.url.path,
+            request.url.query,
+            request.headers.get("authorization", ""),
+            request.headers.get("accept", ""),
+            state,
+        )
+        kept = self._kept.get(key)
+        if kept is not None:
+            self.given += 1
+            self._kept.move_to_end(key)
+            status, headers, body = kept
+            response = Response(body, status_code=status)
+            response.raw_headers = [(k.encode(), v.encode()) for k, v in headers]
+            return response
+        self.built += 1
+        built = await build(request)
+        if built.status_code != 200:
+            return built
+        body = b"".join([chunk async for chunk in built.body_iterator])  # type: ignore[attr-defined]
+        headers = [(k.decode(), v.decode()) for k, v in built.raw_headers]
+        self._keep(key, (built.status_code, headers, body))
+        response = Response(body, status_code=built.status_code)
+        response.raw_headers = list(built.raw_headers)
+        return response
+
+
+def keep_answers(app: FastAPI, cache: ViewCache) -> None:
+    """Answer ``app``'s views from ``cache`` while the read models stand; outermost, so the
+    kept answer has every header the others add."""
+
+    app.state.view_cache = cache
+
+    @app.middleware("http")
+    async def kept(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if not cache.keeps(request):
+            return await call_next(request)
+        return await cache.answer(request, call_next)
