@@ -7,7 +7,10 @@ services' NATS inbound as the ledger system "ekonomisystem". Then it measures, o
 
 1. the month report ``/api/uppfoljning/KS/2011-08`` and ``/uppfoljning/KS/2011-08`` and the
    plan ``/api/plan/KS/2011`` and ``/plan/KS/2011``: p50, p95, p99 and max over N sequential
-   requests each, after a warm-up (target p95 < 50 ms);
+   requests each, after a warm-up (target p95 < 50 ms), as readers meet them: answers kept
+   until the read models change are given again (services/reporting/view_cache.py); and
+   over ``--built-requests`` requests that each differ by an ignored parameter, so every
+   answer is built from the read models anew;
 2. the same with ``?per=<moment>``, a moment recorded when half the actuals had been stored,
    in Europe/Stockholm local time (target p95 < 100 ms), and whether the views took it into
    account (the month report differs from today's);
@@ -31,7 +34,7 @@ check failed (events lost or refused, a request answered other than 200, a read 
 does not hold the last figure sent); a missed target is only reported.
 
     python bench/followup.py                              # a million actuals, 1,000 requests
-    python bench/followup.py --events 20000 --requests 50 # a few minutes, for development
+    python bench/followup.py --events 20000 --requests 50 --built-requests 20  # minutes
 
 Times are wall-clock on a machine that may be shared: the load averages and ``uptime`` are
 printed next to them.
@@ -336,9 +339,13 @@ class Series:
         }
 
 
-def time_requests(host: str, port: int, path: str, warm_up: int, count: int) -> Series:
+def time_requests(
+    host: str, port: int, path: str, warm_up: int, count: int, built: bool = False
+) -> Series:
     """GET ``path`` ``warm_up`` times untimed, then ``count`` times one after the other on one
-    kept-alive connection, timing each from sending to the last byte read."""
+    kept-alive connection, timing each from sending to the last byte read. ``built``: each
+    request differs by a parameter the view ignores, so reporting builds every answer
+    rather than giving one it kept (services/reporting/view_cache.py)."""
     conn = http.client.HTTPConnection(host, port, timeout=120)
     timings: list[float] = []
     statuses: dict[int, int] = {}
@@ -346,7 +353,8 @@ def time_requests(host: str, port: int, path: str, warm_up: int, count: int) -> 
     try:
         for i in range(warm_up + count):
             started = time.perf_counter()
-            conn.request("GET", path)
+            joiner = "&" if "?" in path else "?"
+            conn.request("GET", f"{path}{joiner}bygg={i}" if built else path)
             response = conn.getresponse()
             body = response.read()
             elapsed = (time.perf_counter() - started) * 1000
@@ -464,6 +472,10 @@ class FollowUpBench:
         per_query = f"?per={moment.strftime('%Y-%m-%dT%H:%M:%S')}"
         per = await self.time_views(per_query, TARGET_P95_MS["per"])
         per_in_effect = per.pop("_witness") != now.pop("_witness")
+        built = await self.time_views("", TARGET_P95_MS["now"], built=True)
+        built_per = await self.time_views(per_query, TARGET_P95_MS["per"], built=True)
+        built.pop("_witness", None)
+        built_per.pop("_witness", None)
         self.note_load("after the requests")
 
         rebuild = await self.rebuild(js, history)
@@ -481,6 +493,9 @@ class FollowUpBench:
                 "events_known_at_per": await events_known_at(budget_db, moment),
                 **per,
             },
+            # Each answer built from the read models, none given from those kept.
+            "views_built": built,
+            "views_per_built": built_per,
             "rebuild": {
                 **rebuild,
                 "raw_read_events_per_second": raw["events_per_second"],
@@ -621,20 +636,25 @@ class FollowUpBench:
 
     # -- the views -------------------------------------------------------------------------
 
-    async def time_views(self, query: str, target_p95: float) -> dict[str, Any]:
-        """Each view in turn, sequentially; also the witness's last body, under _witness."""
+    async def time_views(
+        self, query: str, target_p95: float, built: bool = False
+    ) -> dict[str, Any]:
+        """Each view in turn, sequentially; also the witness's last body, under _witness.
+        ``built``: every answer built anew (``time_requests``), --built-requests of them."""
         stack = self.running.stack
         port = stack.port("reporting")
+        count = self.args.built_requests if built else self.args.requests
         results: dict[str, Any] = {}
         for path in VIEWS:
-            log.info("timing %d requests of %s%s", self.args.requests, path, query)
+            log.info("timing %d requests of %s%s (built: %s)", count, path, query, built)
             series = await asyncio.to_thread(
                 time_requests,
                 stack.settings.http_host,
                 port,
                 path + query,
                 self.args.warm_up,
-                self.args.requests,
+                count,
+                built,
             )
             summary = series.summary(target_p95)
             log.info("%s%s: p50 %s ms, p95 %s ms", path, query, summary["p50"], summary["p95"])
@@ -728,6 +748,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--events", type=int, default=1_000_000, help="actuals to load")
     parser.add_argument("--requests", type=int, default=1000, help="timed requests per view")
     parser.add_argument("--warm-up", type=int, default=20, help="untimed requests first")
+    parser.add_argument(
+        "--built-requests",
+        type=int,
+        default=200,
+        help="timed requests per view that reporting must build anew (none kept)",
+    )
     parser.add_argument("--cost-centres", type=int, default=400)
     parser.add_argument("--first-year", type=int, default=2001)
     parser.add_argument("--last-year", type=int, default=2011)
@@ -735,7 +761,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     # Many in flight: the loading is bound by the services, not by waiting for acks.
     parser.set_defaults(max_in_flight=4000)
     args = parser.parse_args(argv)
-    if args.events < 1 or args.requests < 1 or args.cost_centres < 0:
+    if args.events < 1 or args.requests < 1 or args.built_requests < 1 or args.cost_centres < 0:
         parser.error("--events and --requests must be positive, --cost-centres not negative")
     if not args.first_year <= YEAR <= args.last_year:
         parser.error(f"the years must include {YEAR}, the year of the views")
