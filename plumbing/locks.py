@@ -66,12 +66,23 @@ async def _raise_epoch(conn: Connection, name: str) -> int:
     )
 
 
-async def _watch(conn: Connection, lease: Lease, interval: float) -> None:
-    """Set ``lease.lost`` as soon as the lock's connection stops answering."""
-    while not lease.lost.is_set():
+async def _watch(conn: Connection, lease: Lease, interval: float, released: asyncio.Event) -> None:
+    """Set ``lease.lost`` as soon as the lock's connection stops answering; end once
+    ``released`` is set.
+
+    Ending does not rest on cancellation alone: Python 3.11's ``asyncio.wait_for`` drops a
+    cancel that arrives in the same turn as the awaited answer, and the watch would then
+    go on pinging for as long as the lock's connection answers, with its worker waiting on
+    it. ``asyncio.timeout`` lets such a cancel through, and ``released`` ends the loop in
+    any case.
+    """
+    while not (lease.lost.is_set() or released.is_set()):
         await asyncio.sleep(interval)
+        if released.is_set():
+            return
         try:
-            await asyncio.wait_for(conn.fetchval("SELECT 1"), timeout=max(interval, 2.0))
+            async with asyncio.timeout(max(interval, 2.0)):
+                await conn.fetchval("SELECT 1")
         except Exception as error:
             log.warning("lock %s lost: %r", lease.name, error)
             lease.lost.set()
@@ -99,14 +110,20 @@ async def sole_worker(
             await asyncio.sleep(poll_seconds)
         lease = Lease(key, await _raise_epoch(conn, key))
         log.info("holding %s at epoch %d", key, lease.epoch)
-        watch = asyncio.create_task(_watch(conn, lease, watch_seconds), name=f"watch {key}")
+        released = asyncio.Event()
+        watch = asyncio.create_task(
+            _watch(conn, lease, watch_seconds, released), name=f"watch {key}"
+        )
         try:
             yield lease
         finally:
+            released.set()
             watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watch
-            await _unlock(conn, key)
+            try:
+                # Unlike awaiting the task, this lets a cancel of this worker itself through.
+                await asyncio.wait({watch})
+            finally:
+                await _unlock(conn, key)
 
 
 async def _unlock(conn: Connection, key: str) -> None:
