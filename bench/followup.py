@@ -96,7 +96,7 @@ from kommunplan.demo import (
     load_goals_demo,
     load_projects_demo,
 )
-from kommunplan.stack import http_get_json
+from kommunplan.stack import goals_in_plan
 from plumbing.settings import ServiceSettings
 from services.reporting.bootstrap import build
 
@@ -541,15 +541,7 @@ class FollowUpBench:
         return leaves
 
     def goals_in_plan(self) -> int:
-        plan = http_get_json(f"{self.running.stack.url('reporting')}/api/plan/KS/{YEAR}")
-        section = plan.get("goals") if isinstance(plan, dict) else None
-        if not isinstance(section, dict):
-            return 0
-        return sum(
-            len(perspective["goals"])
-            for unit in section["units"]
-            for perspective in unit["perspectives"]
-        )
+        return goals_in_plan(self.running.stack)
 
     async def register_cost_centres(self, js: JetStreamContext) -> list[str]:
         commands = cost_centres(self.args.cost_centres)

@@ -251,7 +251,7 @@ def _start_with_demo(stack: Stack) -> str:
     goals = functools.partial(load_goals_demo, nats_url, stack.system_password)
     goal_count = goals_demo_count()
     _load_once(stack, "goals", "Måldata", goals, goal_count)
-    wait_until(lambda: _goals_in_plan(stack) >= goal_count, 120, "the goals to be projected")
+    wait_until(lambda: goals_in_plan(stack) >= goal_count, 120, "the goals to be projected")
     # The projects name budget's units and goals' result goals, so they come last.
     projects = functools.partial(load_projects_demo, nats_url, stack.system_password)
     _load_once(stack, "projects", "Projektdata", projects, projects_demo_count())
@@ -309,7 +309,7 @@ def _example_actuals_listed(stack: Stack, last: RecordActuals) -> int:
     )
 
 
-def _goals_in_plan(stack: Stack) -> int:
+def goals_in_plan(stack: Stack) -> int:
     """How many result goals the plan's goals section shows."""
     stack.check_alive()
     plan = http_get_json(f"{stack.url('reporting')}/api/plan/KS/2011", stack.reader_token())
