@@ -80,8 +80,7 @@ async def _keep_versions_of(conn: Connection, schema: str, views: str, table: st
     # Of a row's many versions few were known at any one moment: the range index finds
     # those without reading the others.
     await conn.execute(
-        f"CREATE INDEX IF NOT EXISTS {versions}_known ON {schema}.{versions}"
-        f" USING gist ({_KNOWN})"
+        f"CREATE INDEX IF NOT EXISTS {versions}_known ON {schema}.{versions} USING gist ({_KNOWN})"
     )
     names = ", ".join(f'"{name}"' for name, _ in columns)
     per = f"current_setting('{PER_SETTING}')::timestamptz"
@@ -96,12 +95,6 @@ async def _keep_versions_of(conn: Connection, schema: str, views: str, table: st
 async def read_moment(conn: Connection, per: datetime) -> None:
     """This transaction reads the read models as they stood at ``per`` (``read_as_of``)."""
     await conn.execute("SELECT set_config($1, $2, true)", PER_SETTING, per.isoformat())
-
-
-async def moment_read(conn: Connection) -> datetime | None:
-    """The moment this transaction reads (``read_moment``); None: now."""
-    value = await conn.fetchval("SELECT current_setting($1, true)", PER_SETTING)
-    return datetime.fromisoformat(value) if value else None
 
 
 async def read_as_of(conn: Connection, schemas: list[str], per: datetime | None) -> None:

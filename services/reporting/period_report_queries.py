@@ -63,7 +63,7 @@ async def period_report_input(
             narrative_section,
         )
         goals = None
-        if await use_active_generations(conn, (GoalsProjection.name, BudgetProjection.name)):
+        if await use_active_generations(conn, (GoalsProjection.name, BudgetProjection.name), per):
             goals = await read_goals(conn, unit_code, year)
         return (
             [NetInvestmentRow(**dict(r)) for r in investments],

@@ -10,7 +10,7 @@ import asyncpg
 from plumbing import parking
 from plumbing.database import Connection
 from plumbing.projection import active_generation, schema_name
-from plumbing.read_model_versions import moment_read, read_as_of, read_moment
+from plumbing.read_model_versions import read_as_of, read_moment
 from services.reporting.budget_versions import STATUSES
 from services.reporting.goals_projection import GoalsProjection
 from services.reporting.goals_view import (
@@ -57,11 +57,13 @@ class NotReady(Exception):
     """No read model has been built yet."""
 
 
-async def use_active_generations(conn: Connection, projections: Sequence[str]) -> bool:
+async def use_active_generations(
+    conn: Connection, projections: Sequence[str], per: datetime | None = None
+) -> bool:
     """Point this transaction's search path at the active generation of each of
     ``projections``, in that order (where two hold a table of the same name, such as
-    ``parked``, the first one's is read), as they stand now or, when the transaction reads
-    an earlier moment (``in_active_generation``'s ``per``), as they stood then. False, and
+    ``parked``, the first one's is read), as they stand now or, with ``per`` (the moment
+    ``in_active_generation`` was given), as they stood then. False, and
     the path unchanged, when one of them has no generation yet."""
     schemas = []
     for projection in projections:
@@ -69,7 +71,7 @@ async def use_active_generations(conn: Connection, projections: Sequence[str]) -
         if generation is None:
             return False
         schemas.append(schema_name(projection, generation))
-    await read_as_of(conn, schemas, await moment_read(conn))
+    await read_as_of(conn, schemas, per)
     return True
 
 
@@ -84,7 +86,7 @@ async def in_active_generation(
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
         if per is not None:
             await read_moment(conn, per)
-        if not await use_active_generations(conn, projections):
+        if not await use_active_generations(conn, projections, per):
             raise NotReady
         return await read(conn)
 
@@ -155,13 +157,13 @@ async def plan_input(
         parked, _ = await parking.counts(conn)
         goals = None
         if unit_code is not None and await use_active_generations(
-            conn, (GoalsProjection.name, BudgetProjection.name)
+            conn, (GoalsProjection.name, BudgetProjection.name), per
         ):
             goals = await read_goals(conn, unit_code, year)
             parked += goals.parked
         projects = None
         if unit_code is not None and await use_active_generations(
-            conn, (ProjectsProjection.name, BudgetProjection.name)
+            conn, (ProjectsProjection.name, BudgetProjection.name), per
         ):
             projects = await read_plan_projects(conn, unit_code)
             parked += projects.parked
@@ -403,7 +405,7 @@ async def project_input(
     async def read(conn: Connection) -> ProjectsInput:
         data = await _read_projects(conn, project_code)
         if data.goal_links and await use_active_generations(
-            conn, (GoalsProjection.name, BudgetProjection.name)
+            conn, (GoalsProjection.name, BudgetProjection.name), per
         ):
             goals = await read_goals_by_id(conn, [link.goal_id for link in data.goal_links])
             data = dataclasses.replace(data, goals=goals, parked=data.parked + goals.parked)
