@@ -30,12 +30,18 @@ from services.projects.domain.register import (
 
 
 class ProjectsDecider:
-    def __init__(self, tree_events: EventSource, goal_events: EventSource) -> None:
+    """``office_unit``: the project office's unit in budget, which the decisions need to
+    know who may move its revenue (services.projects.domain.scope)."""
+
+    def __init__(
+        self, tree_events: EventSource, goal_events: EventSource, office_unit: str
+    ) -> None:
         self._tree = FollowedCopy(tree_events, OrganisationTree())
         self._goals = FollowedCopy(goal_events, ResultGoals())
+        self._office_unit = office_unit
 
     def empty(self) -> Register:
-        return Register(self._tree.snapshot, self._goals.snapshot)
+        return Register(self._tree.snapshot, self._goals.snapshot, office_unit=self._office_unit)
 
     async def catch_up(self, state: Register, store: EventStore) -> None:
         # Every project's stream at once, in the order stored: one query, however many.
@@ -69,13 +75,18 @@ class ProjectsService(CommandHandler[Register]):
     """The only writer of projects events."""
 
     def __init__(
-        self, store: EventStore, tree_events: EventSource, goal_events: EventSource
+        self,
+        store: EventStore,
+        tree_events: EventSource,
+        goal_events: EventSource,
+        office_unit: str,
     ) -> None:
-        super().__init__(PROJECTS.name, store, ProjectsDecider(tree_events, goal_events))
+        decider = ProjectsDecider(tree_events, goal_events, office_unit)
+        super().__init__(PROJECTS.name, store, decider)
 
     @classmethod
-    def on_nats(cls, store: EventStore, nc: Client) -> "ProjectsService":
-        return cls(store, *followed(nc))
+    def on_nats(cls, store: EventStore, nc: Client, office_unit: str) -> "ProjectsService":
+        return cls(store, *followed(nc), office_unit)
 
     async def register(self) -> Register:
         return await self.state()

@@ -212,7 +212,8 @@ def test_the_projects_process_runs_the_office_share_and_budget_none_of_its_own()
         def new_inbox(self) -> str:
             return "_INBOX.projects.x"
 
-    workers = projects_bootstrap.PARTS.workers(Pool(), Nats(), ServiceSettings())  # type: ignore[arg-type]
+    parts = projects_bootstrap.parts(ServiceSettings())
+    workers = parts.workers(Pool(), Nats(), ServiceSettings())  # type: ignore[arg-type]
     assert [type(w) for w in workers] == [OfficeShare, BudgetRefusals]
     assert budget_bootstrap.PARTS.workers(Pool(), Nats(), ServiceSettings()) == ()  # type: ignore[arg-type]
 

@@ -49,6 +49,7 @@ from services.projects.domain.permissions import check_permission
 from services.projects.domain.register import Register, ResultGoals
 
 S = ProjectStatus
+OFFICE = "PROJ"  # the project office's unit, as the settings name it by default
 
 
 # (code, parent, kind): KS with KLF (the project office PROJ, IT, OLD) and NÄT; BUN with SKOL.
@@ -181,10 +182,15 @@ def link(goal_id: str, code: str = "p") -> LinkGoal:
     return LinkGoal(actor="t", project_code=code, goal_id=goal_id)
 
 
+def fresh_register() -> Register:
+    """The test tree and result goals, no projects; PROJ is the project office."""
+    return Register(organisation(), result_goals(), office_unit=OFFICE)
+
+
 @pytest.fixture
 def register() -> Register:
     """KS's project p (PROJ, 2011-2013, proposed, managed by Eva), with a goal linked."""
-    found = Register(organisation(), result_goals())
+    found = fresh_register()
     decide(found, register_project("p", project_manager="Eva"))
     decide(found, link("fler-jobb"))
     return found
@@ -374,7 +380,7 @@ def test_the_contract_itself_refuses_what_cannot_be_a_project() -> None:
     ids=[f"{a.value}-{b.value}" for a, b in itertools.product(list(S), list(S))],
 )
 def test_every_step_of_the_lifecycle_is_allowed_or_refused_with_its_reason(start: S, to: S) -> None:
-    register = with_status(Register(organisation(), result_goals()), "x", PATH_TO[start])
+    register = with_status(fresh_register(), "x", PATH_TO[start])
     assert register.projects["x"].status is start
     command = status("x", to, "2011-12-31")
     if (start, to) in ALLOWED:
@@ -406,7 +412,7 @@ def test_a_change_dated_before_the_previous_one_is_refused(register: Register) -
 
 @pytest.mark.parametrize("final", [S.COMPLETED, S.CANCELLED])
 def test_a_completed_or_cancelled_project_takes_no_more_changes(final: S) -> None:
-    register = with_status(Register(organisation(), result_goals()), "x", PATH_TO[final])
+    register = with_status(fresh_register(), "x", PATH_TO[final])
     for command in (
         manager("x", "Ny"),
         step("x"),
@@ -420,7 +426,7 @@ def test_a_completed_or_cancelled_project_takes_no_more_changes(final: S) -> Non
 
 @pytest.mark.parametrize("final", [S.COMPLETED, S.CANCELLED])
 def test_a_closed_project_takes_status_reports_up_to_the_month_it_closed(final: S) -> None:
-    register = with_status(Register(organisation(), result_goals()), "x", PATH_TO[final])
+    register = with_status(fresh_register(), "x", PATH_TO[final])
     closed = register.projects["x"].status_changed_on
     assert closed is not None
     decide(register, report("x", period=f"{closed:%Y-%m}"))
@@ -466,6 +472,79 @@ def test_a_sender_writes_only_for_projects_under_its_units(register: Register) -
     assert problem(register, budget("none"), it_only)[1].startswith("projektet none finns inte")
 
 
+IT_ONLY = Scope(frozenset({"IT"}))
+IT_AND_OFFICE = Scope(frozenset({"IT", OFFICE}))
+
+
+def test_a_project_the_office_runs_is_registered_only_by_a_sender_who_may_write_for_it(
+    register: Register,
+) -> None:
+    """The office's revenue follows the budgets of the projects it runs: registering one
+    writes for the office's unit as well as for the project's."""
+    office_run = register_project("q", unit_code="IT", run_by_project_office=True)
+    refused = refusal(register, office_run, IT_ONLY)
+    assert isinstance(refused, NotPermitted)
+    (found,) = refused.problems
+    assert found.field == "run_by_project_office"
+    assert "drivs av projektkontoret" in found.message
+    assert "får inte skriva för enheten PROJ" in found.message
+    assert "den får skriva för IT med underliggande enheter" in found.message
+    # The same project, not run by the office, is the sender's own.
+    assert isinstance(
+        decide(register.copy(), register_project("q", unit_code="IT"), IT_ONLY), ProjectRegistered
+    )
+    for scope in (IT_AND_OFFICE, Scope(frozenset({"KLF"})), Scope(frozenset({"*"})), None):
+        assert isinstance(decide(register.copy(), office_run, scope), ProjectRegistered), scope
+
+
+def test_the_budget_of_a_project_the_office_runs_needs_the_offices_unit_in_scope(
+    register: Register,
+) -> None:
+    decide(register, register_project("q", unit_code="IT", run_by_project_office=True))
+    decide(register, register_project("egen", unit_code="IT"))
+    refused = refusal(register, budget("q", amount="70000000"), IT_ONLY)
+    assert isinstance(refused, NotPermitted)
+    (found,) = refused.problems
+    assert found.field == "project_code"
+    assert "projektet q drivs av projektkontoret, så dess budget" in found.message
+    assert "får inte skriva för enheten PROJ" in found.message
+    # The sender's own project, and the office's with the office in scope.
+    assert isinstance(decide(register, budget("egen"), IT_ONLY), ProjectBudgetSet)
+    assert isinstance(decide(register, budget("q"), IT_AND_OFFICE), ProjectBudgetSet)
+    assert register.projects["q"].budgets[2011].amount == Decimal("300000")
+
+
+def test_what_does_not_move_the_offices_share_stays_within_the_projects_scope(
+    register: Register,
+) -> None:
+    """Financing, steps, goals, managers, status reports and the lifecycle (a cancelled
+    project's shares stand) do not enter the office's share."""
+    decide(register, register_project("q", unit_code="IT", run_by_project_office=True))
+    for command in (
+        financing("q"),
+        step("q"),
+        link("ekonomi", "q"),
+        manager("q", "Olle"),
+        report("q"),
+        status("q", S.CANCELLED),
+    ):
+        assert isinstance(decide(register, command, IT_ONLY), Event), command.command_name
+    assert register.projects["q"].status is S.CANCELLED
+
+
+def test_the_office_is_the_unit_the_register_was_given_known_to_the_tree_or_not() -> None:
+    elsewhere = Register(organisation(), result_goals(), office_unit="NÄT")
+    office_run = register_project("q", unit_code="KLF", run_by_project_office=True)
+    klf = Scope(frozenset({"KLF"}))
+    found = problem(elsewhere, office_run, klf)
+    assert found[0] == "run_by_project_office" and "enheten NÄT" in found[1]
+    assert isinstance(decide(elsewhere.copy(), office_run, Scope(frozenset({"KS"}))), Event)
+    # An office the tree has not heard of is out of scope unless the scope names it.
+    unheard = Register(organisation(), result_goals(), office_unit="NYTT")
+    assert "enheten NYTT" in problem(unheard, office_run, klf)[1]
+    assert isinstance(decide(unheard, office_run, Scope(frozenset({"KLF", "NYTT"}))), Event)
+
+
 @pytest.mark.parametrize(
     ("command", "roles", "allowed"),
     [
@@ -502,7 +581,7 @@ def test_the_whole_projects_demo_is_accepted_against_the_demo_tree_and_goals() -
     for command in goals_demo_commands():
         if isinstance(command, AdoptGoal):
             goals.apply(event_from(command, GoalAdopted))
-    register = Register(tree, goals)
+    register = Register(tree, goals, office_unit=OFFICE)
     commands = projects_demo_commands()
     events = [decide(register, command) for command in commands]
     assert len(register.projects) == sum(isinstance(c, RegisterProject) for c in commands) > 5
@@ -571,7 +650,7 @@ class Published:
 
 async def test_the_decider_catches_up_with_the_store_budget_and_goals_once() -> None:
     tree, goals = Published(tree_events()), Published([adopted("ekonomi")])
-    decider = ProjectsDecider(tree, goals)
+    decider = ProjectsDecider(tree, goals, OFFICE)
     store = Store()
     state = decider.empty()
     await decider.catch_up(state, store)

@@ -112,17 +112,23 @@ def registered(event: ProjectRegistered) -> Project:
 
 class Register:
     """What the projects decisions read. ``position``: the store's position of the last
-    project event applied.
+    project event applied. ``office_unit``: the project office's unit in budget, whose
+    revenue the projects it runs move (services.projects.office_share); from the settings.
 
     The projects in it are immutable, so a copy shares them; the tree and the result goals
     are snapshots the decider replaces as budget's and goals' events arrive.
     """
 
     def __init__(
-        self, tree: OrganisationTree | None = None, goals: ResultGoals | None = None
+        self,
+        tree: OrganisationTree | None = None,
+        goals: ResultGoals | None = None,
+        *,
+        office_unit: str,
     ) -> None:
         self.tree = tree if tree is not None else OrganisationTree()
         self.goals = goals if goals is not None else ResultGoals()
+        self.office_unit = office_unit
         self.projects: dict[str, Project] = {}
         self.position = 0
 
