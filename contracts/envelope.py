@@ -103,6 +103,9 @@ class Command(BaseModel):
     occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     # Set by a service whose own event leads it to send this command (projects' 10 % rule):
     # the stored event then names that event as its cause, in that event's correlation.
+    # From anyone else they are the sender's own references: the stored event keeps them
+    # beside it (sender_causation_id, sender_correlation_id in the store's metadata), and
+    # its cause and correlation are the message id the service received.
     causation_id: UUID | None = Field(
         default=None, description="The event that caused this command, if one did"
     )

@@ -55,6 +55,11 @@ class Request:
     sequence: int | None = None  # the inbound stream sequence; None over HTTP
     scope: Scope | None = None  # the units the sender may write for; None: any
     actor_name: str | None = None  # the actor's display name, as its identity gives it
+    # Sent by one of our own services through its process manager (projects' share to
+    # budget), as plumbing.inbound knows from the declarations: its causation id is the
+    # event that caused it and its correlation that event's, and both are kept as they
+    # came. Anyone else's are its own references only (see _to_store).
+    from_service: bool = False
 
 
 @dataclass(frozen=True)
@@ -299,15 +304,39 @@ def _same_delivery(request: Request, stored_sequence: int | None) -> bool:
 def _to_store(
     request: Request, event: Event, stream_id: str, version: int, span: Span | None
 ) -> NewEvent:
-    """The event as the store keeps it, with who sent it, when, and in which trace."""
-    message_id = str(request.command.message_id)
+    """The event as the store keeps it, with who sent it, when, and in which trace.
+
+    The ids are the service's: the event's own, and the message id of the command it
+    received as the event's cause and correlation. A sender's own causation_id and
+    correlation_id are its references, kept as such (``sender_causation_id``,
+    ``sender_correlation_id``) and never as the event's cause, which the history shows as
+    the message. Only a command one of our services sent keeps its cause and correlation:
+    the event in that service that led to it (shared DESIGN.md, the process manager).
+    """
+    command = request.command
+    message_id = str(command.message_id)
+    if request.from_service:
+        ids = {
+            "correlation_id": str(command.correlation_id or message_id),
+            "causation_id": str(command.causation_id or message_id),
+        }
+    else:
+        references = {
+            "sender_causation_id": command.causation_id,
+            "sender_correlation_id": command.correlation_id,
+        }
+        ids = {
+            "correlation_id": message_id,
+            "causation_id": message_id,
+            **{key: str(value) for key, value in references.items() if value is not None},
+        }
     metadata = {
-        "occurred_at": request.command.occurred_at.isoformat(),
+        "occurred_at": command.occurred_at.isoformat(),
         "source_system": request.source_system,
-        "actor": request.command.actor,
+        "actor": command.actor,
         **({"actor_name": request.actor_name} if request.actor_name else {}),
-        "correlation_id": str(request.command.correlation_id or message_id),
-        "causation_id": str(request.command.causation_id or message_id),
+        "message_id": message_id,
+        **ids,
         **_trace_metadata(request, span),
     }
     return NewEvent(

@@ -176,6 +176,9 @@ class InboundConsumer:
             trace_headers=dict(msg.headers or {}),
             sequence=msg.metadata.sequence.stream,
             scope=scope,
+            from_service=any(
+                s.name == source_system and self._declaration in s.sends_to for s in WRITE_SERVICES
+            ),
         )
 
     async def _reject(self, rejections: list[tuple[Msg, list[Problem]]]) -> None:

@@ -41,7 +41,11 @@ class HistoryEntry:
     actor: str
     actor_name: str | None
     source_system: str
-    correlation_id: UUID  # the sender's message id
+    # The message the change comes from, as the service that stored it names it: the
+    # message id of the command it took, or for a change another service's event led to
+    # (a project share), that event's correlation, the message that started it. Never an
+    # id the sender chose for anything else: the service keeps those as its references.
+    correlation_id: UUID
     old: Value | None
     new: Value
     caused_by: UUID | None = None  # the event (of another service) that led to this one

@@ -4,6 +4,7 @@ from typing import Any
 
 import asyncpg
 
+from contracts.write_services import WRITE_SERVICES
 from plumbing import parking
 from plumbing.database import Connection
 from services.reporting.history import HistoryEntry, HistoryView, build_history
@@ -25,6 +26,8 @@ _ENTRY_COLUMNS = (
     "correlation_id",
 )
 
+# The senders whose commands carry the event that caused them (a process manager's).
+_SERVICES = frozenset(service.name for service in WRITE_SERVICES)
 
 _SELECT = (
     "SELECT "
@@ -41,6 +44,13 @@ def _value(row: Any, age: str) -> Value | None:
     return None if all(v is None for v in values.values()) else Value(**values)
 
 
+def _caused_by(row: Any) -> Any:
+    """The event of another service that led to this change, if one did. Only a command one
+    of the services sent has a cause other than itself: a cause anyone else named is its
+    own reference, not an event (services before this rule stored it as the cause)."""
+    return row["caused_by"] if row["source_system"] in _SERVICES else None
+
+
 def _entry(row: Any) -> HistoryEntry:
     new = _value(row, "new")
     assert new is not None  # every event writes a value
@@ -48,7 +58,7 @@ def _entry(row: Any) -> HistoryEntry:
         **{name: row[name] for name in _ENTRY_COLUMNS},
         old=_value(row, "old"),
         new=new,
-        caused_by=row["caused_by"],
+        caused_by=_caused_by(row),
     )
 
 

@@ -11,11 +11,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-import httpx
 import pytest
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
+from contracts.budget.commands import SetProjectShare
+from contracts.budget.service import BUDGET
 from contracts.envelope import Command, Envelope, Event, EventMessage
 from contracts.goals.service import GOALS
 from contracts.projects.commands import (
@@ -54,7 +55,6 @@ from tests.conftest import eventually
 from tests.integration.test_goals_reporting import GoalsPublisher, goals_applied
 from tests.servers import Servers
 from tests.system import get_as, running_budget, running_reporting
-from tests.tokens import bearer
 
 COMMAND_EVENTS: dict[type[Command], type[Event]] = {
     RegisterProject: ProjectRegistered,
@@ -222,29 +222,21 @@ class Stack:
         assert response.status_code == 200, response.text
         return response.text
 
-    async def set_share(
-        self, revenue: str, causation: uuid.UUID, project_budget: str
-    ) -> dict[str, Any]:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.budget.app),
-            base_url="http://budget",
-            headers=bearer("planner"),
-        ) as http:
-            response = await http.post(
-                "/api/set-project-share",
-                json={
-                    "actor": "projekttjänsten",
-                    "unit_code": "PROJ",
-                    "year": 2011,
-                    "project_code": projects_demo.COMMUNICATION_PLATFORM,
-                    "project_budget": project_budget,
-                    "revenue": revenue,
-                    "causation_id": str(causation),
-                    "correlation_id": str(causation),
-                },
-            )
-        assert response.status_code == 201, response.text
-        return dict(response.json())
+    async def set_share(self, revenue: str, causation: uuid.UUID, project_budget: str) -> None:
+        """As projects' process manager sends it: over NATS as the projects service, with
+        the causing event as its cause (budget keeps a service's cause, nobody else's)."""
+        command = SetProjectShare(
+            actor="projects",
+            unit_code="PROJ",
+            year=2011,
+            project_code=projects_demo.COMMUNICATION_PLATFORM,
+            project_budget=Decimal(project_budget),
+            revenue=Decimal(revenue),
+            causation_id=causation,
+            correlation_id=causation,
+        )
+        subject = BUDGET.inbound_subject(PROJECTS.name, command.command_name)
+        await self.publisher.js.publish(subject, command.model_dump_json().encode())
 
 
 @pytest.fixture
