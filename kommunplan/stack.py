@@ -231,6 +231,7 @@ def _start_with_demo(stack: Stack) -> str:
     """Start everything, load the demo unless it is there, wait for its plan; the NATS URL."""
     from kommunplan.demo import (
         DEMO_SYSTEM,
+        demo_planner,
         demo_unit_count,
         goals_demo_count,
         load_demo,
@@ -243,7 +244,9 @@ def _start_with_demo(stack: Stack) -> str:
 
     print("Startar NATS och PostgreSQL …", flush=True)
     nats_url, _ = stack.start(wait_seconds=60)
-    budget = functools.partial(load_demo, nats_url, stack.system_password(DEMO_SYSTEM))
+    # The tree as a planner enters it over HTTP (no system is given it), the figures over NATS.
+    planner = demo_planner(stack.url("budget"), stack.data_dir)
+    budget = functools.partial(load_demo, nats_url, stack.system_password(DEMO_SYSTEM), planner)
     unit_count = demo_unit_count()
     _load_once(stack, "units", "Demodata", budget, unit_count, listed=lambda: _units_listed(stack))
     wait_until(lambda: _plan_complete(stack, unit_count), 120, "the plan to be projected")

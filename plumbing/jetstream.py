@@ -19,7 +19,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import nats
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
@@ -35,6 +34,33 @@ from plumbing.nats_users import inbox_prefix
 from plumbing.readiness import WorkerStatus
 
 log = logging.getLogger(__name__)
+
+
+# A server that stops answering (hung, paused, its machine frozen) is given up on after
+# about this many seconds without a pong, and the client connects again. nats-py's default
+# (two minutes, twice) left every consumer waiting four minutes on a server that had long
+# come back.
+PING_INTERVAL_SECONDS = 2
+MAX_OUTSTANDING_PINGS = 3
+
+
+class SteadyClient(Client):
+    """nats-py's client, surviving a pong that comes after its waiter gave up.
+
+    ``flush(timeout)`` cancels its pong future when the server is slow (a /ready check
+    during a pause); the pong that arrives later was set on the cancelled future, which
+    raised InvalidStateError in the read loop and ended it for good: the connection then
+    looked open but nothing more was read, and messages delivered meanwhile were lost.
+    """
+
+    async def _process_pong(self) -> None:
+        # Pongs answer pings in order: this one is for the oldest ping, given up on or not.
+        if self._pongs:
+            future = self._pongs.pop(0)
+            if not future.done():
+                future.set_result(True)
+        self._pongs_received += 1
+        self._pings_outstanding = 0
 
 
 @dataclass(frozen=True)
@@ -60,13 +86,15 @@ async def connect(
         options.update(user=user, password=secret, inbox_prefix=inbox_prefix(user))
     if ca_file is not None:
         options["tls"] = ssl.create_default_context(cafile=ca_file)
-    nc = await nats.connect(
-        servers=url.split(","),
+    options.update(
         name=name,
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.5,
-        **options,
+        ping_interval=PING_INTERVAL_SECONDS,
+        max_outstanding_pings=MAX_OUTSTANDING_PINGS,
     )
+    nc = SteadyClient()
+    await nc.connect(servers=url.split(","), **options)
     return nc, nc.jetstream(timeout=10)
 
 
@@ -163,6 +191,11 @@ class PullError(InfrastructureError):
     """JetStream ended a pull request with an error status (e.g. the consumer was deleted)."""
 
 
+class DeliveriesLost(PullError):
+    """A delivery of the consumer never reached this process (the connection dropped with
+    it on the way): what came after it must not be handled before it."""
+
+
 class _Puller:
     """Pulls batches from a durable consumer with plain NATS pull requests.
 
@@ -170,6 +203,12 @@ class _Puller:
     here cost more than handling the message. This keeps one pull request open at a
     time, hands over whatever has arrived as soon as anything has, and lets the rest of
     the request's messages wait in the queue for the next call, in stream order.
+
+    A pull request that is never answered (the server hung, or the connection dropped
+    and came back without it) is given up on after its expiry and a second more, and
+    asked anew. Deliveries are numbered by the consumer, one by one, redeliveries
+    included; a number skipped means a delivery was lost on the way, and DeliveriesLost
+    ends the pull, so the caller starts again from its stored position.
     """
 
     def __init__(self, nc: Client, stream: str, durable: str) -> None:
@@ -179,6 +218,9 @@ class _Puller:
         self._queue: asyncio.Queue[Msg] = asyncio.Queue()
         self._owed = 0  # messages the open pull request may still deliver
         self._subscription: Subscription | None = None
+        self._delivered = 0  # the consumer's number of the last delivery taken
+        # What the server last said waits after the newest delivery; None: not known.
+        self.pending: int | None = None
 
     async def __aenter__(self) -> "_Puller":
         self._subscription = await self._nc.subscribe(self._inbox, cb=self._arrived)
@@ -209,16 +251,29 @@ class _Puller:
         while True:
             status = item.headers.get("Status") if item.headers else None
             if status is None:
+                self._take(item)
                 msgs.append(item)
                 self._owed -= 1  # a full batch ends the request without a status
             elif status in ("404", "408"):  # no messages now / request expired
                 self._owed = 0
+                if status == "404":
+                    self.pending = 0
             elif status != "100":  # 100 is a heartbeat
                 self._owed = 0
                 raise PullError(f"{status} {item.headers.get('Description', '')}")  # type: ignore[union-attr]
             if len(msgs) >= batch or self._queue.empty():
                 return msgs
             item = self._queue.get_nowait()
+
+    def _take(self, msg: Msg) -> None:
+        metadata = msg.metadata
+        if metadata.sequence.consumer != self._delivered + 1:
+            raise DeliveriesLost(
+                f"delivery {metadata.sequence.consumer} came after {self._delivered}"
+                f" (stream sequence {metadata.sequence.stream}); deliveries were lost"
+            )
+        self._delivered = metadata.sequence.consumer
+        self.pending = metadata.num_pending
 
 
 async def _handle_until_done(
@@ -317,7 +372,7 @@ async def pull_batches(
             if msgs:
                 handled = max(handled, msgs[-1].metadata.sequence.stream)
                 await _acknowledge(msgs[-1], settings.durable)
-            status.working()
+            status.progressed(puller.pending, moved=bool(msgs))
 
 
 class PublishError(InfrastructureError):

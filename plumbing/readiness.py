@@ -19,6 +19,9 @@ from plumbing.http_failures import answer_failures
 
 # A batch retried for longer than this means the worker is stuck, not just unlucky.
 STALLED_AFTER_SECONDS = 30.0
+# Work waiting this long with nothing handled means the worker is stuck, however calm it
+# looks (a pull never answered, a server that hangs).
+NO_PROGRESS_SECONDS = 15.0
 
 
 class WorkerState(StrEnum):
@@ -36,6 +39,10 @@ class WorkerStatus:
     state: WorkerState = WorkerState.STARTING
     problem: str | None = None
     since: float = field(default_factory=time.monotonic)
+    # Messages known to wait after the last one taken (None: not known), and when the
+    # worker last took or finished any.
+    pending: int | None = None
+    progress_at: float = field(default_factory=time.monotonic)
 
     def _set(self, state: WorkerState, problem: str | None = None) -> None:
         if state is not self.state:
@@ -52,14 +59,25 @@ class WorkerStatus:
     def retrying(self, error: BaseException) -> None:
         self._set(WorkerState.RETRYING, f"{type(error).__name__}: {error}"[:500])
 
+    def progressed(self, pending: int | None, moved: bool) -> None:
+        """After a pull: what waits now, and whether anything was taken (``moved``)."""
+        self.working()
+        self.pending = pending
+        if moved or not pending:
+            self.progress_at = time.monotonic()
+
     def trouble(self, now: float | None = None) -> str | None:
         """What is wrong, in Swedish, or None when the worker is doing fine."""
-        if self.state is not WorkerState.RETRYING:
-            return None
-        waited = (now if now is not None else time.monotonic()) - self.since
-        if waited < STALLED_AFTER_SECONDS:
-            return None
-        return f"har försökt igen i {waited:.0f} s: {self.problem}"
+        now = now if now is not None else time.monotonic()
+        waited = now - self.since
+        if self.state is WorkerState.RETRYING and waited >= STALLED_AFTER_SECONDS:
+            return f"har försökt igen i {waited:.0f} s: {self.problem}"
+        still = now - self.progress_at
+        if self.state is not WorkerState.STANDBY and self.pending and still >= NO_PROGRESS_SECONDS:
+            return (
+                f"{self.pending} meddelanden väntar, men inget har hanterats på {still:.0f} s"
+            )
+        return None
 
 
 # An extra check of a service's own: None when fine, otherwise what is wrong, in Swedish.
