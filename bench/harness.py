@@ -50,6 +50,7 @@ from plumbing.nats_users import (
     literal,
 )
 from plumbing.settings import StackSettings
+from plumbing.systems import RegisterEntry, register
 
 log = logging.getLogger("bench")
 
@@ -376,6 +377,13 @@ class NatsUsers:
         }
 
 
+def bench_register(systems: Sequence[str]) -> dict[str, RegisterEntry]:
+    """The register the benchmarks send under: each system for every unit and with every
+    command a system may be given (the register's older form), the organisation tree too,
+    which the benchmarks send as the ledger."""
+    return {system: ["*"] for system in systems}
+
+
 def start_nats(
     data_dir: Path, port: int, systems: Sequence[str] = (SOURCE_SYSTEM,)
 ) -> tuple[EmbeddedNats, NatsUsers]:
@@ -385,7 +393,7 @@ def start_nats(
     The services get their users as for servers of one's own
     (KOMMUNPLAN_<SERVICE>_NATS_USER and _PASSWORD in the environment they inherit).
     """
-    users = all_permissions(systems)
+    users = all_permissions(register(bench_register(systems)))
     users[BENCH_USER] = Permissions(publish=(">",), subscribe=(">",))
     passwords = {user: secrets.token_urlsafe(24) for user in users}
     hashes = {
@@ -479,6 +487,7 @@ def running_stack(systems: Sequence[str] = (SOURCE_SYSTEM,)) -> Iterator[Running
                 reporting_port=free_port(),
                 ports={process: free_port() for process in SERVICES},
                 http_host="127.0.0.1",
+                systems=bench_register(systems),
             )
         )
         monitor: ProcessMonitor | None = None

@@ -4,7 +4,8 @@ Everything a service publishes or takes in is named after it, so a declaration i
 needs to derive subjects, streams, schemas, routes and the launcher's processes.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from contracts.envelope import Command, Event
 
@@ -18,8 +19,11 @@ class WriteService:
     # The services whose published events it reads (goals learns the units from budget's).
     learns_from: tuple["WriteService", ...] = ()
     # The services it sends commands to, as a sender of their inbound subjects
-    # (``<target>.inbound.<name>.>``): projects sends budget the project office's share.
+    # (``<target>.inbound.<name>.<command>``): projects sends budget the project office's share.
     sends_to: tuple["WriteService", ...] = ()
+    # What it sends each of them, by the target's name: only these of the target's commands
+    # are taken from it, and no administration's system may be given them.
+    sends_commands: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def events_stream(self) -> str:

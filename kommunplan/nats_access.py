@@ -3,13 +3,14 @@ server's configuration holding only their bcrypt hashes."""
 
 import os
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import bcrypt
 
 from plumbing.nats_users import SERVICE_USERS, all_permissions, authorization, literal
+from plumbing.systems import RegisterEntry, register
 
 PASSWORD_FOLDER = "nats-users"
 CONFIG_FILE = "nats.conf"
@@ -48,11 +49,12 @@ def _bcrypt(password: str) -> str:
     return bcrypt.hashpw(password.encode(), salt).decode()
 
 
-def prepare(data_dir: Path, systems: Iterable[str]) -> NatsAccess:
+def prepare(data_dir: Path, systems: Mapping[str, RegisterEntry]) -> NatsAccess:
     """Each service's and each system's password in ``data_dir/nats-users/<user>`` (0600),
-    and ``data_dir/nats.conf`` for the server with their hashes and permissions."""
+    and ``data_dir/nats.conf`` for the server with their hashes and permissions: each system
+    may send the commands the register ``systems`` gives it (KOMMUNPLAN_SYSTEMS) and no other."""
     try:
-        users = all_permissions(systems)
+        users = all_permissions(register(systems))
     except ValueError as error:
         # What `up` reports as the reason it cannot start.
         raise RuntimeError(str(error)) from None

@@ -3,13 +3,15 @@
 Every message ends either stored or on ``<service>.rejected.<system>`` with its reasons;
 none is dropped silently, and none can stop the consumer: what is wrong with a message
 is refused, and only the infrastructure failing makes a batch wait and try again.
-A message is screened before it is parsed (size, UTF-8, nesting, control characters)
-and its system must be in the register of known systems.
+A message is screened before it is parsed (size, UTF-8, nesting, control characters);
+its system must be in the register of known systems (plumbing.systems) and given the
+command it sends, or it is refused before it is read.
 """
 
 import asyncio
 import functools
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -27,9 +29,15 @@ from plumbing.eventstore import Position
 from plumbing.jetstream import Publisher
 from plumbing.locks import Lease
 from plumbing.readiness import WorkerStatus
-from plumbing.rejections import PAYLOAD_HEADROOM, encode_rejection, message_id_of
+from plumbing.rejections import (
+    PAYLOAD_HEADROOM,
+    encode_rejection,
+    ensure_rejection_consumers,
+    message_id_of,
+)
 from plumbing.screening import screen
 from plumbing.settings import ServiceSettings
+from plumbing.systems import register, reserved_for, service_senders
 from plumbing.validation import problems_from
 
 UNKNOWN_SYSTEM = (
@@ -38,20 +46,44 @@ UNKNOWN_SYSTEM = (
 )
 
 
+NOT_GRANTED = (
+    "systemet {system!r} får inte skicka kommandot {command!r} till {service}; {granted} "
+    "(registret över avsändare, inställningen KOMMUNPLAN_SYSTEMS)"
+)
+ONLY_FROM_SERVICE = (
+    "kommandot {command!r} tar {service} bara emot från {sender}, inte från systemet {system!r}"
+)
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who may send a service commands over NATS: for which units, and which commands."""
+
+    scope: Scope
+    commands: frozenset[str]
+    # One of our own services (a declaration's ``sends_to``), not an administration's
+    # system: the service makes no consumer of refusals for it (it makes its own).
+    service: bool = False
+
+
 def known_systems(
     settings: ServiceSettings,
-    declaration: WriteService | None = None,
+    declaration: WriteService,
     services: Iterable[WriteService] = WRITE_SERVICES,
-) -> dict[str, Scope]:
-    """The register of systems, and each service that declares it sends ``declaration``
-    commands (its ``sends_to``), as a sender for every unit: a service decides for the whole
-    municipality, and no system may take its name (plumbing.nats_users.check_system_name)."""
-    systems = {name: Scope(frozenset(units)) for name, units in settings.systems.items()}
-    if declaration is not None:
-        for sender in services:
-            if declaration.name in {target.name for target in sender.sends_to}:
-                systems[sender.name] = Scope(frozenset({EVERY_UNIT}))
-    return systems
+) -> dict[str, Sender]:
+    """The register's systems, each with the ``declaration``'s commands given to it, and each
+    service that declares it sends ``declaration`` commands (its ``sends_to``), for every
+    unit and only the commands it declares (``sends_commands``): a service decides for the
+    whole municipality, and no system may take its name
+    (plumbing.nats_users.check_system_name)."""
+    known = tuple(services)
+    senders = {
+        name: Sender(rights.scope, rights.commands_of(declaration.name))
+        for name, rights in register(settings.systems, known).items()
+    }
+    for name, (_, commands) in service_senders(declaration, known).items():
+        senders[name] = Sender(Scope(frozenset({EVERY_UNIT})), commands, service=True)
+    return senders
 
 
 class InboundConsumer:
@@ -61,7 +93,7 @@ class InboundConsumer:
         pool: asyncpg.Pool,
         nc: Client,
         service: CommandHandler[Any],
-        systems: Mapping[str, Scope],
+        systems: Mapping[str, Sender],
         batch_size: int = 500,
         ack_wait_seconds: float = 30.0,
     ) -> None:
@@ -83,6 +115,13 @@ class InboundConsumer:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume from just after the last stored batch; one service process at a time."""
+        # Before anything is taken in, so each system can read whatever is refused it; a
+        # consumer of a system's that is not as the service makes it is made anew.
+        await ensure_rejection_consumers(
+            self._nc.jetstream(),
+            self._declaration,
+            [name for name, sender in self._systems.items() if not sender.service],
+        )
         await consume_from_position(
             self._pool,
             self._nc,
@@ -135,8 +174,8 @@ class InboundConsumer:
                 )
             ]
         source_system, command_name = tokens[2], tokens[3]
-        scope = self._systems.get(source_system)
-        if scope is None:
+        sender = self._systems.get(source_system)
+        if sender is None:
             return [
                 Problem(
                     field="",
@@ -156,6 +195,8 @@ class InboundConsumer:
                     ),
                 )
             ]
+        if command_name not in sender.commands:
+            return [Problem(field="", message=self._not_granted(source_system, command_name))]
         try:
             command = command_type.model_validate_json(msg.data)
         except ValidationError as error:
@@ -175,9 +216,26 @@ class InboundConsumer:
             source_system=source_system,
             trace_headers=dict(msg.headers or {}),
             sequence=msg.metadata.sequence.stream,
-            scope=scope,
-            from_service=any(
-                s.name == source_system and self._declaration in s.sends_to for s in WRITE_SERVICES
+            scope=sender.scope,
+            from_service=sender.service,
+        )
+
+    def _not_granted(self, system: str, command: str) -> str:
+        service = self._declaration
+        only_from = reserved_for(service).get(command)
+        if only_from is not None:
+            return ONLY_FROM_SERVICE.format(
+                command=command, service=service.title, sender=only_from.title, system=system
+            )
+        granted = sorted(self._systems[system].commands)
+        return NOT_GRANTED.format(
+            system=system,
+            command=command,
+            service=service.title,
+            granted=(
+                "det får skicka " + ", ".join(granted)
+                if granted
+                else "det får inte skicka något hit"
             ),
         )
 

@@ -3,7 +3,9 @@
 Everything not allowed here is refused by nats-server, including anonymous connections
 (there is no ``no_auth_user``). The subjects follow contracts.subjects and the JetStream
 API subjects the services and nats-py send; each write service's follow from its declaration
-(contracts.write_services).
+(contracts.write_services), and each system's from the register of systems (plumbing.systems):
+it publishes only the commands it is given, and reads its refusals only through the consumer
+the service makes for it.
 """
 
 import json
@@ -11,9 +13,17 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from contracts.service import WriteService
 from contracts.write_services import WRITE_SERVICES
+from plumbing.systems import (
+    RegisterEntry,
+    SystemRights,
+    read_register,
+    register,
+    service_senders,
+)
 
 SERVICE_USERS = (
     *(name for s in WRITE_SERVICES for name in (s.name, f"{s.name}-relay")),
@@ -57,6 +67,17 @@ def _declares_streams(service: WriteService) -> tuple[str, ...]:
     )
 
 
+def _makes_rejection_consumers(service: WriteService) -> tuple[str, ...]:
+    """What plumbing.rejections.ensure_rejection_consumers sends: each system's consumer on
+    the service's rejection stream, filtered to a subject of that stream, read and replaced."""
+    stream = service.rejected_stream
+    return (
+        f"$JS.API.CONSUMER.CREATE.{stream}.*.{service.name}.rejected.*",
+        f"$JS.API.CONSUMER.INFO.{stream}.*",
+        f"$JS.API.CONSUMER.DELETE.{stream}.*",
+    )
+
+
 def _consumes(stream: str) -> tuple[str, ...]:
     """What plumbing.jetstream's pull loop sends for ``stream``."""
     return (
@@ -91,14 +112,24 @@ def _follows(service: WriteService) -> tuple[str, ...]:
 def sender_publishes(service: WriteService) -> tuple[str, ...]:
     """What a service that sends commands to others (its declaration's ``sends_to``) sends:
     its process manager reads the service's own events stream through the pull loop, and it
-    sends on each target's inbound subjects and reads its own rejections there, with the
-    rights a system has (``<target>.inbound.<service>.>``, its consumer named after it)."""
+    sends each target only the commands it declares (``sends_commands``), and reads its own
+    rejections there through a consumer named after it, which it makes itself (a service is
+    trusted with that; a system is not), filtered by the server to its own subject."""
     if not service.sends_to:
         return ()
-    return (
-        *_consumes(service.events_stream),
-        *(p for target in service.sends_to for p in _system_publishes(target, service.name)),
-    )
+    publish = list(_consumes(service.events_stream))
+    for target in service.sends_to:
+        _, commands = service_senders(target)[service.name]
+        stream = target.rejected_stream
+        publish.extend(
+            (
+                *_sends(target, service.name, commands),
+                f"$JS.API.CONSUMER.CREATE.{stream}.{service.name}."
+                f"{target.rejected_subject(service.name)}",
+                *_reads_rejections(target, service.name),
+            )
+        )
+    return tuple(publish)
 
 
 def _write_service_publishes(user: str) -> tuple[str, ...] | None:
@@ -107,6 +138,7 @@ def _write_service_publishes(user: str) -> tuple[str, ...] | None:
             return (
                 *_declares_streams(service),
                 *_consumes(service.inbound_stream),
+                *_makes_rejection_consumers(service),
                 *_follows(service),
                 *sender_publishes(service),
                 service.rejected_subjects,
@@ -127,38 +159,50 @@ def service_permissions(service: str) -> Permissions:
     return Permissions(publish=tuple(dict.fromkeys(publish)), subscribe=replies)
 
 
-def system_permissions(system: str) -> Permissions:
-    """Send on its own inbound subjects; read its own rejections, nothing else.
+def system_permissions(system: str, rights: SystemRights) -> Permissions:
+    """Send the commands it is given, each on its own subject; read its own rejections
+    through the consumer the service made for it; nothing else.
 
-    Its consumer on each service's rejection stream (BUDGET_REJECTED) carries the system's
-    name and is created with the filtered form of the API subject, so the server itself
-    holds the filter to the system's own subject. A consumer of any other name is out of
-    reach: through one, the system could read what another had filtered for itself.
+    That consumer (plumbing.rejections.rejection_consumer) carries the system's name and is
+    filtered to the system's own subject. The system may read its info, pull from it and
+    acknowledge, not make, change or delete it: a consumer it made could carry a deliver
+    subject, on which the server would publish the rejections for it, anywhere (another
+    system's inbound subject, a service's events). A consumer of any other name is out of
+    reach too: through one, the system could read what another had filtered for itself.
     """
     check_system_name(system)
     return Permissions(
-        publish=tuple(p for s in WRITE_SERVICES for p in _system_publishes(s, system)),
+        publish=tuple(
+            p
+            for s in WRITE_SERVICES
+            for p in (
+                *_sends(s, system, rights.commands_of(s.name)),
+                *_reads_rejections(s, system),
+            )
+        ),
         subscribe=(f"{inbox_prefix(system)}.>",),
     )
 
 
-def _system_publishes(service: WriteService, system: str) -> tuple[str, ...]:
+def _sends(service: WriteService, sender: str, commands: Iterable[str]) -> tuple[str, ...]:
+    """A subject per command given, never ``<service>.inbound.<sender>.>``: nats-server
+    itself refuses every other command."""
+    return tuple(service.inbound_subject(sender, command) for command in sorted(commands))
+
+
+def _reads_rejections(service: WriteService, reader: str) -> tuple[str, ...]:
     stream = service.rejected_stream
-    own = service.rejected_subject(system)
     return (
-        f"{service.name}.inbound.{system}.>",
-        f"$JS.API.CONSUMER.CREATE.{stream}.{system}.{own}",
-        f"$JS.API.CONSUMER.INFO.{stream}.{system}",
-        f"$JS.API.CONSUMER.DELETE.{stream}.{system}",
-        f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{system}",
-        f"$JS.ACK.{stream}.{system}.>",
+        f"$JS.API.CONSUMER.INFO.{stream}.{reader}",
+        f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{reader}",
+        f"$JS.ACK.{stream}.{reader}.>",
     )
 
 
-def all_permissions(systems: Iterable[str]) -> dict[str, Permissions]:
+def all_permissions(systems: Mapping[str, SystemRights]) -> dict[str, Permissions]:
     """Every service's user and each system's, by user name."""
     users = {service: service_permissions(service) for service in SERVICE_USERS}
-    users.update({system: system_permissions(system) for system in systems})
+    users.update({system: system_permissions(system, rights) for system, rights in systems.items()})
     return users
 
 
@@ -202,19 +246,24 @@ def authorization(passwords: Mapping[str, str], users: Mapping[str, Permissions]
     return f"authorization {{\n  users: [\n{entries}\n  ]\n}}\n"
 
 
-DEPLOY_HEADER = """\
+DEPLOY_REGISTER = "deploy/nats/systems.json"
+
+DEPLOY_HEADER = f"""\
 # The NATS users of docker-compose.yml: generated by `python -m plumbing.nats_users
-# <system> ...` (one argument per system in KOMMUNPLAN_SYSTEMS); a test keeps it in step
-# with plumbing/nats_users.py. Each password is read from the server's environment, which
+# {DEPLOY_REGISTER} > deploy/nats/users.conf` from the register of systems there (give the
+# services the same register, KOMMUNPLAN_SYSTEMS); a test keeps it in step with
+# plumbing/nats_users.py. Each password is read from the server's environment, which
 # deploy/with-secrets.sh fills from the secret files; none is written here.
 """
 
 
-def deploy_users(systems: Iterable[str]) -> str:
-    users = all_permissions(systems)
+def deploy_users(systems: Mapping[str, RegisterEntry]) -> str:
+    """The users file for ``systems``, a register as KOMMUNPLAN_SYSTEMS writes it."""
+    users = all_permissions(register(systems))
     passwords = {user: variable(password_variable(user)) for user in users}
     return DEPLOY_HEADER + authorization(passwords, users)
 
 
 if __name__ == "__main__":
-    sys.stdout.write(deploy_users(sys.argv[1:]))
+    (register_file,) = sys.argv[1:] or [DEPLOY_REGISTER]
+    sys.stdout.write(deploy_users(read_register(Path(register_file).read_text(encoding="utf-8"))))

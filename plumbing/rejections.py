@@ -1,4 +1,5 @@
-"""Rejections encoded to fit the server's payload limit, whatever the refused message held.
+"""Rejections encoded to fit the server's payload limit, whatever the refused message held,
+and the consumers through which each system reads its own.
 
 A rejection carries the original, and escaping can make it six times larger (a NUL byte
 becomes ``\\u0000``): a rejection built naively from a large or hostile message is refused
@@ -13,15 +14,28 @@ inbound consumer::
         message_id=message_id_of(msg.data),
         max_bytes=nc.max_payload - PAYLOAD_HEADROOM,
     )
+
+A system reads its refusals only through the consumer the service makes for it
+(``ensure_rejection_consumers``): nats-server lets the system read it, pull from it and
+acknowledge, never make, change or delete a consumer (plumbing.nats_users), so no system
+can give one a deliver subject on which the server would publish in its stead.
 """
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+import logging
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, ConsumerInfo, DeliverPolicy
+from nats.js.errors import NotFoundError
+
 from contracts.rejection import Problem, Rejection
+from contracts.service import WriteService
 from plumbing.screening import is_parseable
+
+log = logging.getLogger(__name__)
 
 PAYLOAD_HEADROOM = 8 * 1024
 """Room left under the server's max_payload for the headers published with a rejection."""
@@ -153,3 +167,60 @@ def _displayable(text: str, max_chars: int) -> str:
         text = text[: max_chars - 1] + "…"
     # Lone surrogates (from a JSON escape in the message) cannot be encoded as UTF-8.
     return text.encode("utf-8", errors="replace").decode("utf-8")
+
+
+def rejection_consumer(declaration: WriteService, system: str) -> ConsumerConfig:
+    """The consumer through which ``system`` reads what ``declaration``'s service refused
+    it: durable, pulled from, named after the system and filtered to its own subject."""
+    return ConsumerConfig(
+        name=system,
+        durable_name=system,
+        filter_subject=declaration.rejected_subject(system),
+        ack_policy=AckPolicy.EXPLICIT,
+        deliver_policy=DeliverPolicy.ALL,
+    )
+
+
+def _as_made(info: ConsumerInfo, wanted: ConsumerConfig) -> bool:
+    """Whether a consumer found is the one the service makes: pulled from (no deliver
+    subject or group), filtered to the system's subject alone, each message acknowledged.
+
+    Settings the server fills in itself (ack wait, pending limits) are left out, so a
+    consumer made by an earlier start is kept, with what its system has acknowledged.
+    """
+    found = info.config
+    return (
+        found.deliver_subject is None
+        and found.deliver_group is None
+        and not found.filter_subjects
+        and found.filter_subject == wanted.filter_subject
+        and found.ack_policy == AckPolicy.EXPLICIT
+        and not found.headers_only
+    )
+
+
+async def ensure_rejection_consumers(
+    js: JetStreamContext, declaration: WriteService, systems: Iterable[str]
+) -> None:
+    """Each of ``systems``' consumer on the service's rejection stream, as
+    ``rejection_consumer`` says; one found otherwise (made by a system while systems still
+    could) is deleted and made anew, losing only its position."""
+    stream = declaration.rejected_stream
+    for system in sorted(systems):
+        wanted = rejection_consumer(declaration, system)
+        try:
+            found: ConsumerInfo | None = await js.consumer_info(stream, system)
+        except NotFoundError:
+            found = None
+        if found is not None and _as_made(found, wanted):
+            continue
+        if found is not None:
+            log.warning(
+                "replacing %s's consumer on %s: deliver subject %s, filter %s",
+                system,
+                stream,
+                found.config.deliver_subject,
+                found.config.filter_subjects or found.config.filter_subject,
+            )
+            await js.delete_consumer(stream, system)
+        await js.add_consumer(stream, wanted)

@@ -6,6 +6,8 @@ from decimal import Decimal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from plumbing.systems import Register, RegisterEntry, SystemEntry
+
 
 class ServiceSettings(BaseSettings):
     """What one service process needs to run. Every variable starts with KOMMUNPLAN_."""
@@ -24,13 +26,19 @@ class ServiceSettings(BaseSettings):
     stream_replicas: int = Field(
         default=1, ge=1, le=5, description="Copies of each JetStream stream in a NATS cluster"
     )
-    systems: dict[str, list[str]] = Field(
+    systems: Register = Field(
         default_factory=dict,
         description=(
-            "The register of systems that may send commands over NATS, as JSON: each system's"
-            ' name and the unit codes (with everything under them) it may write for, "*" for'
-            ' every unit, e.g. {"ekonomisystem": ["*"], "lonesystem": ["KLF"]}. A system not'
-            " in it is refused. Empty by default: nothing is taken in over NATS until set."
+            "The register of systems that may send commands over NATS, as JSON: by system's"
+            ' name, the unit codes it may write for (each with everything under it, "*" for'
+            " every unit) and, by service, the commands it may send, e.g."
+            ' {"ekonomisystem": {"units": ["*"], "commands": {"budget": ["record-actuals",'
+            ' "make-forecast"]}}}; "*" as a command is every command of that service a system'
+            ' may be given. The older form, unit codes alone ({"lonesystem": ["KLF"]}), gives'
+            " every such command of every service. No system may be given set-project-share,"
+            " which budget takes only from the projects service. A system not in the register,"
+            " or a command not given to it, is refused. Empty by default: nothing is taken in"
+            " over NATS until set (plumbing.systems)."
         ),
     )
     # The project office's revenue from each project it runs (services.projects.office_share).
@@ -115,6 +123,60 @@ class ServiceSettings(BaseSettings):
     )
 
 
+def _demo_systems() -> dict[str, RegisterEntry]:
+    """The systems that load the demo (StackSettings.systems), each with what it sends."""
+    return {
+        # The ledger: budget figures and frame changes, actuals, forecasts and their
+        # monthly profiles, net investments, narratives, follow-up texts and comments.
+        "ekonomisystem": SystemEntry(
+            units=["*"],
+            commands={
+                "budget": [
+                    "set-figures",
+                    "change-frame",
+                    "record-actuals",
+                    "make-forecast",
+                    "set-budget-profile",
+                    "set-net-investment",
+                    "write-narrative",
+                    "write-follow-up-text",
+                    "write-month-comment",
+                ]
+            },
+        ),
+        # The planning system: the goals' catalogue and the project register.
+        "planeringssystem": SystemEntry(
+            units=["*"],
+            commands={
+                "goals": [
+                    "define-perspective",
+                    "adopt-goal",
+                    "reword-goal",
+                    "retire-goal",
+                    "make-commitment",
+                    "add-indicator",
+                    "attach-note",
+                ],
+                "projects": [
+                    "register-project",
+                    "change-project-status",
+                    "change-project-manager",
+                    "plan-step",
+                    "set-project-budget",
+                    "record-financing",
+                    "link-goal",
+                ],
+            },
+        ),
+        # The statistics system: measured values.
+        "statistiksystem": SystemEntry(units=["*"], commands={"goals": ["record-measurement"]}),
+        # The project tool: the projects' status reports.
+        "projektverktyg": SystemEntry(
+            units=["*"], commands={"projects": ["report-project-status"]}
+        ),
+    }
+
+
 class StackSettings(BaseSettings):
     """What ``kommunplan up`` needs: existing servers if given, otherwise embedded ones."""
 
@@ -133,18 +195,16 @@ class StackSettings(BaseSettings):
     reporting_port: int = 8000
     ports: dict[str, int] = Field(default_factory=dict)
     http_host: str = "127.0.0.1"
-    systems: dict[str, list[str]] = Field(
-        default_factory=lambda: {
-            "ekonomisystem": ["*"],
-            "planeringssystem": ["*"],
-            "statistiksystem": ["*"],
-            "projektverktyg": ["*"],
-        },
+    systems: Register = Field(
+        default_factory=_demo_systems,
         description=(
             "The register of known sending systems given to the services (see ServiceSettings);"
-            " by default those that load the demo, for every unit: the ledger (budget), the"
-            " planning system (the goals catalogue and the project register), the statistics"
-            " system (measurements) and the project tool (status reports)"
+            " by default those that load the demo, each for every unit and with the commands"
+            " it sends: the ledger (budget figures, actuals, forecasts, net investments and"
+            " texts), the planning system (the goals catalogue and the project register), the"
+            " statistics system (measurements) and the project tool (status reports). Changes"
+            " to the organisation tree are given to no system: `up` registers the demo's units"
+            " as a planner over HTTP"
         ),
     )
 

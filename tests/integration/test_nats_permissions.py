@@ -1,7 +1,6 @@
 """Each NATS user may do what plumbing.nats_users allows and nothing else, on a real server
 configured the way `kommunplan up` configures its own."""
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +9,9 @@ import pytest
 from nats.errors import Error as NatsError
 
 from contracts import subjects
+from contracts.budget.service import BUDGET
 from plumbing.jetstream import ensure_streams
+from plumbing.rejections import ensure_rejection_consumers
 from services.budget.bootstrap import STREAMS
 from tests.conftest import eventually
 from tests.locked_nats import LockedNats, Session, locked_nats, session
@@ -28,9 +29,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LockedNats]:
 
 @pytest.fixture(scope="module")
 async def declared(server: LockedNats) -> LockedNats:
-    """The streams, declared by the budget service's user, and a rejection for each system."""
+    """The streams and each system's consumer of its rejections, made by the budget
+    service's user as the service makes them, and a rejection for each system."""
     async with session(server, "budget") as budget:
         await ensure_streams(budget.js, STREAMS)
+        await ensure_rejection_consumers(budget.js, BUDGET, SYSTEMS)
         for system in (A, B):
             rejection = f"refused for {system}".encode()
             await budget.js.publish(subjects.budget_rejected(system), rejection)
@@ -94,7 +97,8 @@ async def test_the_relay_publishes_events(declared: LockedNats) -> None:
 
 
 async def _read_own_rejections(server: LockedNats, system: str) -> list[bytes]:
-    """The system's consumer on its own rejections, as a system would make it with nats-py."""
+    """The system's consumer on its own rejections, made by the service, read as a system
+    reads it with nats-py (pull_subscribe finds it and binds to it)."""
     async with session(server, system) as own:
         subscription = await own.js.pull_subscribe(
             subjects.budget_rejected(system), durable=system, stream=REJECTED
@@ -131,14 +135,10 @@ async def test_a_system_reads_its_own_rejections_and_no_one_elses(declared: Lock
         await refused_subscription(payroll, theirs)
         await refused_subscription(payroll, f"_INBOX.{A}.>")
         await refused_subscription(payroll, "_INBOX.>")
-        # The subject allowed, a different filter in the request: the server refuses it.
-        config = {"name": B, "durable_name": B, "filter_subject": theirs, "ack_policy": "explicit"}
-        answer = await payroll.nc.request(
-            f"{api}.CONSUMER.CREATE.{REJECTED}.{B}.{subjects.budget_rejected(B)}",
-            json.dumps({"stream_name": REJECTED, "config": config}).encode(),
-            timeout=10,
-        )
-        assert "error" in json.loads(answer.data), answer.data
+        # Not even its own consumer may it make, change or delete (a system is given none).
+        own = subjects.budget_rejected(B)
+        await refused(payroll, f"{api}.CONSUMER.CREATE.{REJECTED}.{B}.{own}")
+        await refused(payroll, f"{api}.CONSUMER.DELETE.{REJECTED}.{B}")
     assert await _read_own_rejections(declared, B) == [b"refused for lonesystem"]
 
 

@@ -21,6 +21,7 @@ from kommunplan.cli import SERVICES, build_parser
 from kommunplan.stack import DATABASES
 from plumbing.nats_users import SERVICE_USERS, deploy_users, password_variable
 from plumbing.settings import ServiceSettings
+from plumbing.systems import read_register
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -421,10 +422,11 @@ def test_the_nats_nodes_ask_every_client_for_a_user_and_speak_tls() -> None:
     users = (folder / "users.conf").read_text(encoding="utf-8")
     assert "no_auth_user" not in config + users, "anonymous clients would be let in"
     assert re.search(r"^include users\.conf$", config, re.MULTILINE)
-    # The users are the code's, for the services and the example systems.
+    # The users are the code's, for the services and the example register's systems.
     named = re.findall(r'user: "([^"]+)"', conf_block(users, "authorization"))
-    systems = [user for user in named if user not in SERVICE_USERS]
-    assert set(SERVICE_USERS) <= set(named) and users == deploy_users(systems)
+    systems = read_register((folder / "systems.json").read_text(encoding="utf-8"))
+    assert set(SERVICE_USERS) <= set(named) and set(named) - set(SERVICE_USERS) == set(systems)
+    assert users == deploy_users(systems)
     client_tls = conf_block(config, "tls")
     assert "cert_file" in client_tls and "key_file" in client_tls
     for name, spec in services_of_image("nats").items():

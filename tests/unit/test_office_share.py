@@ -20,6 +20,7 @@ from plumbing.command_handler import DUPLICATE
 from plumbing.inbound import known_systems
 from plumbing.nats_users import sender_publishes, service_permissions, system_permissions
 from plumbing.settings import ServiceSettings
+from plumbing.systems import register
 from services.budget import bootstrap as budget_bootstrap
 from services.projects import bootstrap as projects_bootstrap
 from services.projects.office_share import (
@@ -159,16 +160,21 @@ def test_a_unit_code_budget_would_always_refuse_is_refused_at_start() -> None:
 
 def test_projects_declares_that_it_sends_to_budget_and_budget_knows_it_for_every_unit() -> None:
     assert PROJECTS.sends_to == (BUDGET,)
+    assert PROJECTS.sends_commands == {"budget": ("set-project-share",)}
     assert BUDGET.sends_to == () and GOALS.sends_to == ()
     settings = ServiceSettings(systems={"ekonomisystem": ["*"], "lonesystem": ["KLF"]})
-    assert known_systems(settings, BUDGET) == {
+    known = known_systems(settings, BUDGET)
+    assert {name: sender.scope for name, sender in known.items()} == {
         "ekonomisystem": Scope(frozenset({"*"})),
         "lonesystem": Scope(frozenset({"KLF"})),
         "projects": Scope(frozenset({"*"})),
     }
+    # Projects sends the share and nothing else; no system may send the share.
+    assert known["projects"].commands == {"set-project-share"} and known["projects"].service
+    systems = ("ekonomisystem", "lonesystem")
+    assert not any("set-project-share" in known[s].commands for s in systems)
     assert "projects" not in known_systems(settings, GOALS)
     assert "projects" not in known_systems(settings, PROJECTS)
-    assert "projects" not in known_systems(settings)
 
 
 def test_the_projects_user_sends_on_its_own_subjects_of_budget_and_reads_its_own_rejections() -> (
@@ -176,9 +182,12 @@ def test_the_projects_user_sends_on_its_own_subjects_of_budget_and_reads_its_own
 ):
     publish = set(service_permissions("projects").publish)
     assert set(sender_publishes(PROJECTS)) <= publish
-    assert "budget.inbound.projects.>" in publish
-    assert not {"budget.inbound.>", "budget.inbound.*.>", "budget.events.>"} & publish
-    assert not any(p.startswith("budget.inbound.") and "projects" not in p for p in publish)
+    # The share, on its own subject, and no other command of budget's.
+    assert "budget.inbound.projects.set-project-share" in publish
+    assert not {"budget.inbound.>", "budget.inbound.*.>", "budget.inbound.projects.>"} & publish
+    assert [p for p in publish if p.startswith("budget.")] == [
+        "budget.inbound.projects.set-project-share"
+    ]
     # Its rejections, through a consumer of its own name filtered by the server to its subject.
     assert "$JS.API.CONSUMER.CREATE.BUDGET_REJECTED.projects.budget.rejected.projects" in publish
     assert not any("BUDGET_REJECTED" in p and ".projects" not in p for p in publish), (
@@ -187,12 +196,16 @@ def test_the_projects_user_sends_on_its_own_subjects_of_budget_and_reads_its_own
     # Its own events, through the pull loop; no one else's inbound stream.
     assert "$JS.API.CONSUMER.MSG.NEXT.PROJECTS_EVENTS.*" in publish
     assert not any("BUDGET_INBOUND" in p for p in publish)
-    # The same rights as a system's on budget: a sender is a sender.
+    # It reads its rejections as a system does, and makes its consumer itself.
+    rights = register({"ekonomisystem": ["*"]})["ekonomisystem"]
     system = {
-        p.replace("ekonomisystem", "projects") for p in system_permissions("ekonomisystem").publish
+        p.replace("ekonomisystem", "projects")
+        for p in system_permissions("ekonomisystem", rights).publish
+        if "BUDGET_REJECTED" in p
     }
-    assert {p for p in publish if "BUDGET_REJECTED" in p or p.startswith("budget.")} == {
-        p for p in system if "BUDGET_REJECTED" in p or p.startswith("budget.")
+    assert {p for p in publish if "BUDGET_REJECTED" in p} == {
+        *system,
+        "$JS.API.CONSUMER.CREATE.BUDGET_REJECTED.projects.budget.rejected.projects",
     }
 
 

@@ -6,6 +6,7 @@ from contracts.service import WriteService
 from kommunplan.processes import DATABASES, SERVICES
 from kommunplan.stack import Stack
 from plumbing.settings import StackSettings
+from plumbing.systems import register
 
 
 def test_a_declaration_names_its_subjects_and_streams_after_the_service() -> None:
@@ -76,9 +77,9 @@ def test_each_process_gets_a_port_of_its_own_unless_told_otherwise() -> None:
 def test_the_demo_systems_are_known_to_the_stack_for_every_unit() -> None:
     systems = StackSettings().systems
     demo = ("ekonomisystem", "planeringssystem", "statistiksystem", "projektverktyg")
-    assert {name: systems.get(name) for name in demo} == {
-        "ekonomisystem": ["*"],
-        "planeringssystem": ["*"],
-        "statistiksystem": ["*"],
-        "projektverktyg": ["*"],
+    assert {name: register(systems)[name].units for name in demo} == {
+        "ekonomisystem": {"*"},
+        "planeringssystem": {"*"},
+        "statistiksystem": {"*"},
+        "projektverktyg": {"*"},
     }
