@@ -16,6 +16,7 @@ from tests.faults.properties import (
     Outcome,
     every_property,
     one_inbound_consumer_at_a_time,
+    settle,
     stored_actuals_count,
     wait_for,
 )
@@ -88,6 +89,25 @@ restart_postgres = server_fault(
 )
 
 
+def pause(server: str, seconds: float) -> Fault:
+    """SIGSTOP ``server`` ("nats" or "postgres") for ``seconds``, then SIGCONT: a server that
+    hangs with its connections open, which clients notice only by what does not come."""
+
+    async def fault(stack: FaultStack) -> str:
+        getattr(stack, f"pause_{server}")()
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            getattr(stack, f"resume_{server}")()
+        return f"{server} paused (SIGSTOP) for {seconds:.0f} s, then continued"
+
+    return fault
+
+
+# Everything sent before and during a fault of up to 30 s is in the views this long after
+# the fault's end (or after the last send, when sending went on longer).
+CAUGHT_UP_WITHIN_SECONDS = 30.0
+
 SCENARIOS = [
     Scenario("kill -9 budget", kill_service("budget")),
     Scenario("kill -9 budget-relay", kill_service("budget-relay")),
@@ -106,15 +126,33 @@ SCENARIOS = [
         ),
     ),
     Scenario("NATS restart", restart_nats),
+    Scenario("NATS paused 6 s", pause("nats", 6)),
+    Scenario("NATS paused 20 s", pause("nats", 20)),
+    Scenario("PostgreSQL paused 6 s", pause("postgres", 6)),
+    Scenario("PostgreSQL paused 20 s", pause("postgres", 20)),
 ]
 
 
-async def _when_ingest_is_under_way(stack: FaultStack, total: int, fault: Fault) -> tuple[int, str]:
+async def _when_ingest_is_under_way(
+    stack: FaultStack, total: int, fault: Fault
+) -> tuple[int, str, float]:
+    """Where ingest was when the fault began, what was done, and when the fault ended."""
     await wait_for(
         lambda: stored_actuals_count(stack), lambda n: n >= total // 10, quiet=120, every=0.02
     )
     at = await stored_actuals_count(stack)
-    return at, await fault(stack)
+    done = await fault(stack)
+    return at, done, asyncio.get_running_loop().time()
+
+
+def caught_up_in_time(settled_at: float, fault_ended: float, sending_ended: float) -> Check:
+    since = max(fault_ended, sending_ended)
+    took = settled_at - since
+    return Check(
+        f"everything is in the views within {CAUGHT_UP_WITHIN_SECONDS:.0f} s of the fault's end",
+        took <= CAUGHT_UP_WITHIN_SECONDS,
+        f"{took:.1f} s after the fault ended and the last message was sent",
+    )
 
 
 async def _ingest(stack: FaultStack, nc: Client, scenario: Scenario, messages: int) -> Outcome:
@@ -130,9 +168,13 @@ async def _ingest(stack: FaultStack, nc: Client, scenario: Scenario, messages: i
     async with watch.running():
         fault = asyncio.create_task(_when_ingest_is_under_way(stack, messages, scenario.fault))
         await sender.send_all(sent)
-        at, done = await fault
+        sending_ended = asyncio.get_running_loop().time()
+        at, done, fault_ended = await fault
+        await settle(stack, sent)
+        settled_at = asyncio.get_running_loop().time()
         checks = [
             Check("the fault landed mid-ingest", 0 < at < messages, f"at {at} of {messages}"),
+            caught_up_in_time(settled_at, fault_ended, sending_ended),
             *await every_property(stack, nc, sent, watch),
         ]
         if scenario.standbys:

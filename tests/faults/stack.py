@@ -91,6 +91,14 @@ def _kill_tree(pid: int) -> None:
     psutil.wait_procs(family, timeout=10)
 
 
+def _signal_all(processes: list[psutil.Process], signum: signal.Signals) -> None:
+    for process in processes:
+        try:
+            process.send_signal(signum)
+        except psutil.NoSuchProcess:
+            pass
+
+
 @dataclass
 class FaultStack:
     batch_size: int = 200
@@ -145,6 +153,24 @@ class FaultStack:
                 pass
         self._nats = None
 
+    def _nats_processes(self) -> list[psutil.Process]:
+        marker = str(self.root / "nats")
+        found = []
+        for child in psutil.Process().children():
+            try:
+                if marker in child.cmdline():
+                    found.append(child)
+            except psutil.NoSuchProcess:
+                pass
+        return found
+
+    def pause_nats(self) -> None:
+        """SIGSTOP the NATS server: it hangs with every connection open, as a frozen VM."""
+        _signal_all(self._nats_processes(), signal.SIGSTOP)
+
+    def resume_nats(self) -> None:
+        _signal_all(self._nats_processes(), signal.SIGCONT)
+
     def stop_nats(self) -> None:
         if self._nats is not None:
             self._nats.stop()
@@ -164,6 +190,23 @@ class FaultStack:
         pid_file = self._pgdata / "postmaster.pid"
         if pid_file.exists():
             _kill_tree(int(pid_file.read_text().split()[0]))
+
+    def _postgres_processes(self) -> list[psutil.Process]:
+        pid_file = self._pgdata / "postmaster.pid"
+        if not pid_file.exists():
+            return []
+        try:
+            postmaster = psutil.Process(int(pid_file.read_text().split()[0]))
+            return [postmaster, *postmaster.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def pause_postgres(self) -> None:
+        """SIGSTOP the postmaster and every backend: the server hangs, connections stay open."""
+        _signal_all(self._postgres_processes(), signal.SIGSTOP)
+
+    def resume_postgres(self) -> None:
+        _signal_all(self._postgres_processes(), signal.SIGCONT)
 
     def stop_postgres(self) -> None:
         if (self._pgdata / "postmaster.pid").exists():
@@ -244,6 +287,9 @@ class FaultStack:
 
     def stop(self, keep: bool = False) -> None:
         """Stop everything; ``keep`` leaves the logs in place."""
+        # A server left paused by a scenario that failed half-way would never hear SIGTERM.
+        self.resume_nats()
+        self.resume_postgres()
         for service in self.services.values():
             if service.alive():
                 service.process.send_signal(signal.SIGTERM)
