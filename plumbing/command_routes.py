@@ -22,7 +22,7 @@ from plumbing.command_handler import Accepted, CommandHandler, Rejected
 from plumbing.command_handler import Request as CommandRequest
 from plumbing.http_headers import add_security_headers
 from plumbing.http_identity import Access, answer_identity_refusals
-from plumbing.http_screening import refusal, screen_request_bodies
+from plumbing.http_screening import refusal, screen_requests
 from plumbing.identity import Principal
 from plumbing.validation import problems_from
 
@@ -105,7 +105,7 @@ def create_app(
     description: str,
 ) -> FastAPI:
     app = FastAPI(title=title, description=description)
-    screen_request_bodies(app)
+    screen_requests(app)
     add_security_headers(app)
     answer_identity_refusals(app)
     add_asyncapi_routes(app, declaration)

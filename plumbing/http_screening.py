@@ -1,22 +1,39 @@
-"""Request bodies screened before FastAPI parses them, and the one shape of an HTTP refusal.
+"""Requests screened before FastAPI routes or parses them, and the one shape of an HTTP refusal.
 
-FastAPI reads the whole body into memory and hands it to ``json.loads``: a body of a
+An address whose path or query holds NUL, another control character or bytes that are not
+UTF-8 names nothing here: no unit, project or period code holds them. Let through, such a
+parameter would reach PostgreSQL, which refuses NUL and invalid UTF-8 in a text parameter
+(asyncpg's CharacterNotInRepertoireError), and the caller would get a 500. So
+``screen_requests(app)`` puts an ASGI middleware in front of everything else the app does
+that answers such a path with 404 and such a query with 422, in Swedish.
+
+FastAPI also reads the whole body into memory and hands it to ``json.loads``: a body of a
 gigabyte, or one nested a hundred thousand levels deep, costs memory or ends in a 500
-before any validation runs. ``screen_request_bodies(app)`` puts an ASGI middleware in
-front that reads at most ``max_bytes`` of each POST, PUT and PATCH body and refuses with
-413 (too large) or 422 (what ``plumbing.screening.screen`` finds), in Swedish.
+before any validation runs. The same middleware reads at most ``max_bytes`` of each POST,
+PUT and PATCH body and refuses with 413 (too large) or 422 (what
+``plumbing.screening.screen`` finds), in Swedish.
 """
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
+from urllib.parse import unquote_to_bytes
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.rejection import Problem
 from plumbing.screening import MAX_MESSAGE_BYTES, MAX_NESTING, screen, too_large
 
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+
+# What a single-line text may not hold (contracts.text.SINGLE_LINE), which every code is.
+_CONTROL = re.compile(b"[\x00-\x1f\x7f]")
+_NOT_A_CODE = "som ingen enhets-, projekt- eller periodkod innehåller"
+
+# The answer to a request refused for its address: status and the reason, in Swedish.
+Answer = Callable[[Scope, int, str], Response]
 
 
 def refusal(problems: Sequence[Problem], status_code: int = 422) -> JSONResponse:
@@ -30,31 +47,79 @@ def refusal(problems: Sequence[Problem], status_code: int = 422) -> JSONResponse
     )
 
 
-def screen_request_bodies(
-    app: FastAPI, max_bytes: int = MAX_MESSAGE_BYTES, max_nesting: int = MAX_NESTING
-) -> None:
-    """Screen every POST, PUT and PATCH body of ``app`` before it is parsed.
+def _refused_address(_: Scope, status: int, message: str) -> Response:
+    return refusal([Problem(field="", message=message)], status)
 
-    A Content-Length over ``max_bytes`` is refused (413) without reading the body; a body
-    sent without one is read only until it passes ``max_bytes`` (413); a body with any
-    problem ``screen`` finds is refused with 422. Both answers have the shape of
-    ``refusal``.
+
+def _unreadable(decoded: bytes) -> str | None:
+    """Which byte of ``decoded`` no code can hold, as it is written in an address."""
+    control = _CONTROL.search(decoded)
+    if control is not None:
+        code = control.group()[0]
+        return f"styrtecknet %{code:02X} (U+{code:04X})"
+    if decoded.isascii():
+        return None
+    try:
+        decoded.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return f"byten %{decoded[error.start]:02X} (inte giltig UTF-8)"
+    return None
+
+
+def address_problem(scope: Scope) -> tuple[int, str] | None:
+    """404 and why, when the path of ``scope`` holds what no code can; 422 and why, when
+    its query does; None when neither."""
+    raw_path = scope.get("raw_path")
+    if raw_path is None:  # optional in ASGI; the decoded path keeps what matters
+        raw_path = scope["path"].encode("utf-8", "surrogatepass")
+    found = _unreadable(unquote_to_bytes(raw_path))
+    if found is not None:
+        return 404, f"sidan finns inte: adressen innehåller {found}, {_NOT_A_CODE}"
+    query: bytes = scope.get("query_string", b"")
+    found = _unreadable(unquote_to_bytes(query.replace(b"+", b" "))) if query else None
+    if found is not None:
+        return 422, f"parametrarna efter ? innehåller {found}, som inget parametervärde innehåller"
+    return None
+
+
+def screen_requests(
+    app: FastAPI,
+    answer: Answer = _refused_address,
+    max_bytes: int = MAX_MESSAGE_BYTES,
+    max_nesting: int = MAX_NESTING,
+) -> None:
+    """Screen every request's address, and every POST, PUT and PATCH body, of ``app``.
+
+    A path holding a control character or bytes that are not UTF-8 is answered 404, a query
+    holding one 422, both by ``answer`` (by default in the shape of ``refusal``) before any
+    route, dependency or other middleware added earlier sees the request. A Content-Length
+    over ``max_bytes`` is refused (413) without reading the body; a body sent without one is
+    read only until it passes ``max_bytes`` (413); a body with any problem ``screen`` finds
+    is refused with 422. Both answers have the shape of ``refusal``.
     """
-    app.add_middleware(_BodyScreening, max_bytes=max_bytes, max_nesting=max_nesting)
+    app.add_middleware(_Screening, answer=answer, max_bytes=max_bytes, max_nesting=max_nesting)
 
 
 class _ClientGone(Exception):
     """The client disconnected before sending its whole body: there is no one to answer."""
 
 
-class _BodyScreening:
-    def __init__(self, app: ASGIApp, max_bytes: int, max_nesting: int) -> None:
+class _Screening:
+    def __init__(self, app: ASGIApp, answer: Answer, max_bytes: int, max_nesting: int) -> None:
         self._app = app
+        self._answer = answer
         self._max_bytes = max_bytes
         self._max_nesting = max_nesting
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in _WITH_BODY:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        problem = address_problem(scope)
+        if problem is not None:
+            await self._answer(scope, *problem)(scope, receive, send)
+            return
+        if scope["method"] not in _WITH_BODY:
             await self._app(scope, receive, send)
             return
         declared = _content_length(scope)

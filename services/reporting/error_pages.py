@@ -1,5 +1,6 @@
 """Refusals of the views in Swedish: pydantic's checks of a path or query parameter
-translated, and, for a browser asking for a page, an HTML page instead of JSON."""
+translated, an address no view can have (plumbing.http_screening), and, for a browser
+asking for a page, an HTML page instead of JSON."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,7 +11,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.types import Scope
 
+from plumbing.http_failures import UNREADABLE_TEXT, UNREADABLE_TEXT_ERRORS, log_unreadable
 from plumbing.validation import message_for
 from services.reporting.pages import PAGES
 
@@ -72,6 +75,11 @@ def _answer(request: Request, status: int, message: str, headers: Any = None) ->
     return JSONResponse({"detail": message}, status_code=status, headers=headers)
 
 
+def refused_address(scope: Scope, status: int, message: str) -> Response:
+    """The answer to an address refused before any view (plumbing.http_screening)."""
+    return _answer(Request(scope), status, message[:1].upper() + message[1:])
+
+
 def answer_in_swedish(app: FastAPI) -> None:
     """Every refusal of ``app``'s views in Swedish, as a page for a browser."""
 
@@ -84,3 +92,11 @@ def answer_in_swedish(app: FastAPI) -> None:
         detail = error.detail if isinstance(error.detail, str) else str(error.detail)
         message = _in_swedish(request, error.status_code, detail)
         return _answer(request, error.status_code, message, getattr(error, "headers", None))
+
+    async def unreadable(request: Request, error: Exception) -> Response:
+        # Text the screening let through and PostgreSQL still could not take.
+        log_unreadable(request, error)
+        return _answer(request, 422, UNREADABLE_TEXT[:1].upper() + UNREADABLE_TEXT[1:])
+
+    for kind in UNREADABLE_TEXT_ERRORS:
+        app.add_exception_handler(kind, unreadable)

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from plumbing.http_headers import add_security_headers
 from plumbing.http_identity import Access, answer_identity_refusals
+from plumbing.http_screening import screen_requests
 from plumbing.identity import Principal, Role
 from plumbing.parking import ParkedRow
 from services.reporting.as_of_http import Moment
@@ -19,7 +20,7 @@ from services.reporting.budget_versions_http import (
     versions_router,
 )
 from services.reporting.downloads import RESPONSES, Format, check_format, download
-from services.reporting.error_pages import answer_in_swedish
+from services.reporting.error_pages import answer_in_swedish, refused_address
 from services.reporting.goals_export import goals_file_name, goals_table
 from services.reporting.goals_html import render_goals_html
 from services.reporting.goals_view import (
@@ -55,11 +56,14 @@ def create_app(
     """``interim_last_month``: the interim report's last month by default (ServiceSettings);
     ``cache``: where finished answers are kept until the read models change (None: none)."""
     app = FastAPI(title="Rapportering", description="Planering med budget och uppföljning")
-    add_security_headers(app)
     answer_identity_refusals(app)
     answer_in_swedish(app)
+    # Middleware, innermost first: kept answers; an address no view can have refused before
+    # them; the headers on every answer.
     if cache is not None:
         keep_answers(app, cache)
+    screen_requests(app, refused_address)
+    add_security_headers(app)
     Viewer = Annotated[Principal | None, Depends(access.viewer())]
 
     async def plan(

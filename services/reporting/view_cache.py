@@ -114,8 +114,9 @@ class ViewCache:
 
 
 def keep_answers(app: FastAPI, cache: ViewCache) -> None:
-    """Answer ``app``'s views from ``cache`` while the read models stand; outermost, so the
-    kept answer has every header the others add."""
+    """Answer ``app``'s views from ``cache`` while the read models stand. Middleware added
+    after this one wrap the kept answers too: headers they add are added afresh to each
+    answer, not kept with it."""
 
     app.state.view_cache = cache
 
