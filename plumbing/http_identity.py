@@ -38,14 +38,21 @@ def not_authenticated(message: str) -> JSONResponse:
     return response
 
 
+def identity_refusal(error: NotAuthenticated | Forbidden) -> JSONResponse:
+    """401 for a caller that cannot be trusted, 403 for one without the right."""
+    if isinstance(error, NotAuthenticated):
+        return not_authenticated(str(error))
+    return forbidden(str(error))
+
+
 def answer_identity_refusals(app: FastAPI) -> None:
     @app.exception_handler(NotAuthenticated)
     async def unknown(_: Request, error: NotAuthenticated) -> JSONResponse:
-        return not_authenticated(str(error))
+        return identity_refusal(error)
 
     @app.exception_handler(Forbidden)
     async def refused(_: Request, error: Forbidden) -> JSONResponse:
-        return forbidden(str(error))
+        return identity_refusal(error)
 
 
 def lacks(role: Role) -> str:
@@ -111,6 +118,16 @@ class Access:
             return principal
 
         return caller
+
+    async def refuse_viewer(self, request: Request) -> JSONResponse | None:
+        """The answer ``viewer`` would give ``request``'s caller (401 or 403), or None when
+        it may read: for an answer given before the route's dependencies run, such as a
+        kept one, which must not outlive the token it was kept for."""
+        try:
+            await self.viewer()(await _bearer(request))
+        except (NotAuthenticated, Forbidden) as error:
+            return identity_refusal(error)
+        return None
 
 
 def sees_drafts(principal: Principal | None) -> bool:

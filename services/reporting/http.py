@@ -58,10 +58,10 @@ def create_app(
     app = FastAPI(title="Rapportering", description="Planering med budget och uppföljning")
     answer_identity_refusals(app)
     answer_in_swedish(app)
-    # Middleware, innermost first: kept answers; an address no view can have refused before
-    # them; the headers on every answer.
+    # Middleware, innermost first: kept answers only for a caller the views would let in
+    # now; an address no view can have refused before that; the headers on every answer.
     if cache is not None:
-        keep_answers(app, cache)
+        keep_answers(app, cache, access)
     screen_requests(app, refused_address)
     add_security_headers(app)
     Viewer = Annotated[Principal | None, Depends(access.viewer())]

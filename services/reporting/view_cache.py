@@ -8,6 +8,11 @@ and a rebuild switches the generation. So an answer is kept under its request an
 generation and tracking row version of every projection, and given again while they stand:
 many readers of the same report between two ledger loads cost one build. Anything else
 (a new batch, a rebuild, another reader) is a new key, so a kept answer is never stale.
+
+"Who asks" is the Authorization header as sent, and a token stays the same string after it
+has expired (or its key has been withdrawn). So the token is checked as the views check it
+(plumbing.http_identity) before a kept answer is looked for: a caller the views would refuse
+now is refused, whatever was kept for the same token while it was valid.
 """
 
 from collections import OrderedDict
@@ -18,6 +23,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 
+from plumbing.http_identity import Access
 from plumbing.projection import schema_name
 
 _Key = tuple[object, ...]
@@ -113,10 +119,10 @@ class ViewCache:
         return response
 
 
-def keep_answers(app: FastAPI, cache: ViewCache) -> None:
-    """Answer ``app``'s views from ``cache`` while the read models stand. Middleware added
-    after this one wrap the kept answers too: headers they add are added afresh to each
-    answer, not kept with it."""
+def keep_answers(app: FastAPI, cache: ViewCache, access: Access) -> None:
+    """Answer ``app``'s views from ``cache`` while the read models stand, to a caller
+    ``access`` lets read them now. Middleware added after this one wrap the kept answers
+    too: headers they add are added afresh to each answer, not kept with it."""
 
     app.state.view_cache = cache
 
@@ -126,4 +132,7 @@ def keep_answers(app: FastAPI, cache: ViewCache) -> None:
     ) -> Response:
         if not cache.keeps(request):
             return await call_next(request)
+        refused = await access.refuse_viewer(request)
+        if refused is not None:
+            return refused
         return await cache.answer(request, call_next)
