@@ -101,11 +101,10 @@ def _commands_for(
     names: list[str],
     services: tuple[WriteService, ...],
 ) -> frozenset[str]:
-    allowed = grantable(service, services)
-    if EVERY_COMMAND in names:
-        return allowed
     reserved = reserved_for(service, services)
     for name in names:
+        if name == EVERY_COMMAND:
+            continue
         if name in reserved:
             raise ValueError(
                 f"systemet {system!r} kan inte få kommandot {name!r} till {service.name}: "
@@ -116,7 +115,7 @@ def _commands_for(
                 f"systemet {system!r} har ett okänt kommando {name!r} för {service.name}; "
                 "kända: " + ", ".join(sorted(service.commands))
             )
-    return frozenset(names)
+    return grantable(service, services) if EVERY_COMMAND in names else frozenset(names)
 
 
 def rights(
