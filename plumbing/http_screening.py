@@ -4,8 +4,9 @@ An address whose path or query holds NUL, another control character or bytes tha
 UTF-8 names nothing here: no unit, project or period code holds them. Let through, such a
 parameter would reach PostgreSQL, which refuses NUL and invalid UTF-8 in a text parameter
 (asyncpg's CharacterNotInRepertoireError), and the caller would get a 500. So
-``screen_requests(app)`` puts an ASGI middleware in front of everything else the app does
-that answers such a path with 404 and such a query with 422, in Swedish.
+``screen_requests(app)`` puts an ASGI middleware in front of the app's routes (and of any
+middleware added before it) that answers such a path with 404 and such a query with 422,
+in Swedish.
 
 FastAPI also reads the whole body into memory and hands it to ``json.loads``: a body of a
 gigabyte, or one nested a hundred thousand levels deep, costs memory or ends in a 500
