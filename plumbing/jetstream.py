@@ -276,6 +276,48 @@ class _Puller:
         self.pending = metadata.num_pending
 
 
+# A range read gives up after this many pulls in a row that brought nothing and no word.
+_RANGE_SILENCE = 10
+
+
+async def read_range(
+    nc: Client, stream: str, consumer: str, first: int, last: int
+) -> list[tuple[int, bytes]]:
+    """The messages of ``stream`` from sequence ``first`` to ``last`` as (sequence, body),
+    through a consumer named ``consumer`` made for the read and removed after it."""
+    if last < first:
+        return []
+    js = nc.jetstream()
+    with contextlib.suppress(NotFoundError):
+        await js.delete_consumer(stream, consumer)
+    await js.add_consumer(
+        stream,
+        ConsumerConfig(
+            durable_name=consumer,
+            ack_policy=AckPolicy.NONE,
+            deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
+            opt_start_seq=first,
+            inactive_threshold=60.0,
+        ),
+    )
+    found: list[tuple[int, bytes]] = []
+    try:
+        async with _Puller(nc, stream, consumer) as puller:
+            silent = 0
+            while not found or found[-1][0] < last:
+                msgs = await puller.fetch(500, 1.0)
+                found += [(m.metadata.sequence.stream, m.data) for m in msgs]
+                if not msgs and puller.pending == 0:
+                    break  # the stream ends before ``last``
+                silent = 0 if msgs else silent + 1
+                if silent >= _RANGE_SILENCE:
+                    raise PullError(f"{stream} gave nothing from {first} to {last}")
+    finally:
+        with contextlib.suppress(Exception):
+            await js.delete_consumer(stream, consumer)
+    return [(sequence, body) for sequence, body in found if sequence <= last]
+
+
 async def _handle_until_done(
     msgs: list[Msg],
     handler: BatchHandler,

@@ -105,6 +105,12 @@ async def park(conn: Connection, parked: Sequence[Parked]) -> None:
     )
 
 
+async def release(conn: Connection, sequences: Sequence[int]) -> None:
+    """Forget the parked events at ``sequences``: they are being applied after all."""
+    if sequences:
+        await conn.execute("DELETE FROM parked WHERE sequence = ANY($1::bigint[])", list(sequences))
+
+
 async def take_all(conn: Connection) -> list[tuple[int, bytes]]:
     """Remove every parked event, returning (sequence, body) in stream order, to replay."""
     rows = await conn.fetch("DELETE FROM parked RETURNING sequence, body")

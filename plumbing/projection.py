@@ -30,7 +30,7 @@ from plumbing import parking, stream_order, telemetry
 from plumbing.consumer import Consumer, consume_from_position
 from plumbing.database import Connection
 from plumbing.errors import is_infrastructure
-from plumbing.jetstream import StopConsuming, delete_consumers, wait_for_stream
+from plumbing.jetstream import StopConsuming, delete_consumers, read_range, wait_for_stream
 from plumbing.locks import Lease, fenced
 from plumbing.parking import PARKED_SQL, Parked, ParkedKind
 from plumbing.read_model_versions import keep_versions, per_schema
@@ -309,17 +309,35 @@ class ProjectionRunner:
                 "SELECT sequence FROM tracking WHERE stream = $1 FOR UPDATE", self._source.stream
             )
             fresh = [d for d in deliveries if checkpoint is None or d[0] > checkpoint]
-            applied = await self._apply(conn, fresh, careful)
+            applied = await self._apply(conn, fresh, careful, schema)
             await self._record_checkpoint(conn, deliveries[-1][0])
         return applied
 
     async def _apply(
-        self, conn: Connection, deliveries: list[Delivery], careful: bool
+        self, conn: Connection, deliveries: list[Delivery], careful: bool, durable: str
     ) -> list[ReceivedEvent]:
-        """Apply what may be applied, in stream order, park the rest; return the applied."""
+        """Apply what may be applied, in stream order, park the rest; return the applied.
+
+        A gap is first looked for in the NATS stream: the missing events are there unless
+        the gap's own version is false, and they are applied before it.
+        """
         received, parked = stream_order.read(deliveries)
         positions = await StreamPositions.load(conn, received)
         in_order = stream_order.in_order(received, positions, parked)
+        found = await self._missing_from_stream(conn, parked, durable)
+        if found:
+            log.warning(
+                "%s: %d events missing before a gap read again from %s",
+                durable,
+                len(found),
+                self._source.stream,
+            )
+            every = dict([*found, *deliveries])  # by sequence
+            received, parked = stream_order.read(sorted(every.items()))
+            positions = await StreamPositions.load(conn, received)
+            in_order = stream_order.in_order(received, positions, parked)
+            # Those parked as gaps before (a replay) are applied now.
+            await parking.release(conn, [sequence for sequence, _ in found])
         if careful:
             applied = await self._apply_one_by_one(conn, in_order, parked)
         else:
@@ -334,6 +352,23 @@ class ProjectionRunner:
         await parking.park(conn, parked)
         await stream_order.record_applied(conn, applied)
         return applied
+
+    async def _missing_from_stream(
+        self, conn: Connection, parked: list[Parked], durable: str
+    ) -> list[Delivery]:
+        """The events missing before the gaps among ``parked``, as the NATS stream has them."""
+        wanted = await stream_order.gaps(conn, parked)
+        if wanted is None:
+            return []
+        deliveries = await read_range(
+            self._nc,
+            self._source.stream,
+            f"{durable}-gap",
+            wanted.first_sequence,
+            wanted.last_sequence,
+        )
+        events, _ = stream_order.read(deliveries)
+        return [(e.sequence, b) for e, b in _with_bodies(events, deliveries) if wanted.wants(e)]
 
     async def _apply_one_by_one(
         self, conn: Connection, events: list[ReceivedEvent], parked: list[Parked]
@@ -394,7 +429,12 @@ class ProjectionRunner:
             await conn.execute(
                 "SELECT sequence FROM tracking WHERE stream = $1 FOR UPDATE", self._source.stream
             )
-            applied = await self._apply(conn, await parking.take_all(conn), careful=True)
+            applied = await self._apply(
+                conn,
+                await parking.take_all(conn),
+                careful=True,
+                durable=schema_name(self._projection.name, generation),
+            )
             # The read models change here without the checkpoint moving: a new version of
             # the tracking row says so to whoever keeps answers until they change.
             await conn.execute(
@@ -404,6 +444,14 @@ class ProjectionRunner:
         return len(applied), still
 
 
+def _with_bodies(
+    events: list[ReceivedEvent], deliveries: list[Delivery]
+) -> list[tuple[ReceivedEvent, bytes]]:
+    bodies = dict(deliveries)
+    return [(e, bodies[e.sequence]) for e in events]
+
+
 def _with_messages(events: list[ReceivedEvent], msgs: list[Msg]) -> list[tuple[ReceivedEvent, Msg]]:
     by_sequence = {m.metadata.sequence.stream: m for m in msgs}
-    return [(e, by_sequence[e.sequence]) for e in events]
+    # An event read again from the stream to fill a gap came in no message of the batch.
+    return [(e, by_sequence[e.sequence]) for e in events if e.sequence in by_sequence]

@@ -74,9 +74,7 @@ class WorkerStatus:
             return f"har försökt igen i {waited:.0f} s: {self.problem}"
         still = now - self.progress_at
         if self.state is not WorkerState.STANDBY and self.pending and still >= NO_PROGRESS_SECONDS:
-            return (
-                f"{self.pending} meddelanden väntar, men inget har hanterats på {still:.0f} s"
-            )
+            return f"{self.pending} meddelanden väntar, men inget har hanterats på {still:.0f} s"
         return None
 
 

@@ -25,6 +25,9 @@ from plumbing.parking import Parked, ParkedKind
 
 STREAM_ORDER_SQL = """
 CREATE TABLE IF NOT EXISTS stream_versions (stream_id text PRIMARY KEY, version integer NOT NULL);
+-- Where in the NATS stream each event stream's last applied event was: a gap after it is
+-- looked for from there.
+ALTER TABLE stream_versions ADD COLUMN IF NOT EXISTS sequence bigint;
 CREATE TABLE IF NOT EXISTS applied_events (
     stream_id text    NOT NULL,
     version   integer NOT NULL,
@@ -185,15 +188,17 @@ async def record_applied(conn: Connection, applied: Sequence[ReceivedEvent]) -> 
     """Each stream's last applied version, and every applied event's fingerprint."""
     if not applied:
         return
-    latest: dict[str, int] = {}
+    latest: dict[str, ReceivedEvent] = {}
     for event in applied:
-        latest[event.position[0]] = event.position[1]
+        latest[event.position[0]] = event
     await conn.execute(
-        "INSERT INTO stream_versions (stream_id, version)"
-        " SELECT * FROM unnest($1::text[], $2::int[])"
-        " ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version",
+        "INSERT INTO stream_versions (stream_id, version, sequence)"
+        " SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])"
+        " ON CONFLICT (stream_id) DO UPDATE"
+        " SET version = EXCLUDED.version, sequence = EXCLUDED.sequence",
         list(latest),
-        list(latest.values()),
+        [e.position[1] for e in latest.values()],
+        [e.sequence for e in latest.values()],
     )
     fingerprints = [e.fingerprint for e in applied]
     await conn.execute(
@@ -205,6 +210,46 @@ async def record_applied(conn: Connection, applied: Sequence[ReceivedEvent]) -> 
         [f.event_id for f in fingerprints],
         [f.digest for f in fingerprints],
     )
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """The versions missing before the gaps of a batch, and where in the NATS stream
+    they must be: after the last applied event of their streams, before the gaps."""
+
+    missing: dict[str, tuple[int, int]]  # stream → (last applied version, first gap version)
+    first_sequence: int
+    last_sequence: int
+
+    def wants(self, event: ReceivedEvent) -> bool:
+        stream, version = event.position
+        bounds = self.missing.get(stream)
+        return bounds is not None and bounds[0] < version < bounds[1]
+
+
+async def gaps(conn: Connection, parked: Sequence[Parked]) -> Gaps | None:
+    """What the gaps among ``parked`` miss, or None when there are none."""
+    first_gap: dict[str, Parked] = {}
+    for p in parked:
+        if p.kind is ParkedKind.GAP and p.stream_id is not None and p.version is not None:
+            known = first_gap.get(p.stream_id)
+            if known is None or known.version is None or p.version < known.version:
+                first_gap[p.stream_id] = p
+    if not first_gap:
+        return None
+    rows = await conn.fetch(
+        "SELECT stream_id, version, sequence FROM stream_versions"
+        " WHERE stream_id = ANY($1::text[])",
+        list(first_gap),
+    )
+    applied = {r["stream_id"]: (r["version"], r["sequence"]) for r in rows}
+    missing = {
+        stream: (applied.get(stream, (0, None))[0], gap.version or 0)
+        for stream, gap in first_gap.items()
+    }
+    after = [applied.get(stream, (0, None))[1] for stream in first_gap]
+    first = min((s or 0 for s in after), default=0) + 1
+    return Gaps(missing, first, max(g.sequence for g in first_gap.values()) - 1)
 
 
 def parked_event(event: ReceivedEvent, kind: ParkedKind, reason: str) -> Parked:

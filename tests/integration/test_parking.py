@@ -296,3 +296,75 @@ async def test_figures_that_do_not_read_as_their_contract_are_parked_and_others_
     assert "FiguresSet" in parked["reason"] and "revenue" in parked["reason"]
     assert expected in parked["reason"]
     assert await _actuals(stack) == {"2011-08": "8", "2012-01": "12"}
+
+
+async def _in_reporting(stack: reporting.ReportingProcess, sql: str, *args: object) -> None:
+    from services.reporting.queries import in_active_generation
+
+    await in_active_generation(stack.pool, lambda conn: conn.execute(sql, *args))
+
+
+async def _forget_applied(stack: reporting.ReportingProcess, stream_id: str, version: int) -> None:
+    """As if ``version`` of ``stream_id`` had been skipped: applied up to the one before,
+    with no record of where in the NATS stream that was."""
+    await _in_reporting(
+        stack,
+        "UPDATE stream_versions SET version = $2 - 1, sequence = NULL WHERE stream_id = $1",
+        stream_id,
+        version,
+    )
+    await _in_reporting(
+        stack,
+        "DELETE FROM applied_events WHERE stream_id = $1 AND version >= $2",
+        stream_id,
+        version,
+    )
+
+
+async def test_an_event_skipped_before_a_gap_is_read_again_from_the_stream_not_parked(
+    stack: reporting.ReportingProcess,
+    servers: Servers,
+    nats_client: tuple[Client, JetStreamContext],
+) -> None:
+    _, js = nats_client
+    await _record(stack, servers, "2011-09", "1")
+    await _record(stack, servers, "2011-09", "2")
+    skipped = (await _last_actuals_message(js))["envelope"]
+    await _forget_applied(stack, skipped["stream_id"], skipped["version"])
+
+    await _record(stack, servers, "2011-09", "3")  # the gap: two versions after the applied one
+    assert await _parked(stack) == []
+    assert (await _actuals(stack) or {}).get("2011-09") == "3"
+
+
+async def test_a_replay_of_a_parked_gap_applies_what_the_stream_holds_before_it(
+    stack: reporting.ReportingProcess,
+    servers: Servers,
+    nats_client: tuple[Client, JetStreamContext],
+) -> None:
+    _, js = nats_client
+    await _record(stack, servers, "2011-10", "1")
+    await _record(stack, servers, "2011-10", "2")
+    await _record(stack, servers, "2011-10", "3")
+    last = await js.get_last_msg(
+        subjects.BUDGET_EVENTS_STREAM, subjects.budget_event("ActualsRecorded")
+    )
+    envelope = json.loads(last.data)["envelope"]
+    # Parked as a gap by a projection that had skipped the version before it, as one did
+    # when a lost connection took deliveries with it.
+    await _forget_applied(stack, envelope["stream_id"], envelope["version"] - 1)
+    await _in_reporting(
+        stack,
+        "INSERT INTO parked (sequence, kind, reason, body, stream_id, version, event_type)"
+        " VALUES ($1, 'gap', 'a gap', $2, $3, $4, 'ActualsRecorded')",
+        last.seq,
+        last.data,
+        envelope["stream_id"],
+        envelope["version"],
+    )
+    assert len(await _parked(stack)) == 1
+
+    applied, still = await stack.runner.replay_parked()
+    assert (applied, still) == (2, 0)
+    assert await _parked(stack) == []
+    assert (await _actuals(stack) or {}).get("2011-10") == "3"
