@@ -23,7 +23,14 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
+from nats.js.api import (
+    AckPolicy,
+    ConsumerConfig,
+    DeliverPolicy,
+    DiscardPolicy,
+    StorageType,
+    StreamConfig,
+)
 from nats.js.errors import NotFoundError
 from pydantic import SecretStr
 
@@ -70,6 +77,9 @@ class StreamSpec:
     max_age_seconds: float = 0.0  # 0 keeps messages for good
     duplicate_window_seconds: float = 120.0
     replicas: int = 1
+    # When set, a message that would take the stream beyond it is refused to its sender
+    # (discard new): nothing kept is dropped to make room.
+    max_bytes: int | None = None
 
 
 async def connect(
@@ -107,6 +117,8 @@ async def ensure_streams(js: JetStreamContext, specs: Sequence[StreamSpec]) -> N
             max_age=spec.max_age_seconds,
             duplicate_window=spec.duplicate_window_seconds,
             num_replicas=spec.replicas,
+            max_bytes=spec.max_bytes if spec.max_bytes is not None else -1,
+            discard=DiscardPolicy.NEW if spec.max_bytes is not None else DiscardPolicy.OLD,
         )
         try:
             await js.stream_info(spec.name)

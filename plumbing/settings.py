@@ -41,6 +41,23 @@ class ServiceSettings(BaseSettings):
             " over NATS until set (plumbing.systems)."
         ),
     )
+    inbound_max_bytes: int = Field(
+        default=1024**3,
+        ge=1024**2,
+        description=(
+            "The most a service's inbound stream keeps, in bytes; a message that would go"
+            " beyond it is refused by NATS (its sender reads why in the acknowledgement), and"
+            " handled messages make room when it runs short"
+        ),
+    )
+    system_max_bytes_per_hour: int = Field(
+        default=256 * 1024**2,
+        ge=1024,
+        description=(
+            "Each sending system's share of a service's inbound stream: what it sends beyond"
+            " this many bytes within an hour is refused, with the reason, on its rejections"
+        ),
+    )
     # The project office's revenue from each project it runs (services.projects.office_share).
     project_office_share: Decimal = Field(
         default=Decimal("0.10"),

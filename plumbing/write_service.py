@@ -35,7 +35,9 @@ DAY = 24 * 3600.0
 Handler = TypeVar("Handler", bound=CommandHandler[Any])
 
 
-def streams(declaration: WriteService) -> tuple[StreamSpec, ...]:
+def streams(
+    declaration: WriteService, inbound_max_bytes: int | None = None
+) -> tuple[StreamSpec, ...]:
     return (
         # The event log on NATS: kept for good, so read models can always be rebuilt from it.
         StreamSpec(
@@ -48,6 +50,8 @@ def streams(declaration: WriteService) -> tuple[StreamSpec, ...]:
             [declaration.inbound_subjects],
             max_age_seconds=30 * DAY,
             duplicate_window_seconds=600.0,
+            # Commands waiting to be handled: a sender filling it is refused, not the disk.
+            max_bytes=inbound_max_bytes,
         ),
         StreamSpec(
             declaration.rejected_stream,
@@ -130,7 +134,10 @@ async def build(
     )
     await ensure_streams(
         js,
-        [dataclasses.replace(s, replicas=settings.stream_replicas) for s in streams(declaration)],
+        [
+            dataclasses.replace(s, replicas=settings.stream_replicas)
+            for s in streams(declaration, settings.inbound_max_bytes)
+        ],
     )
     service = parts.handler(PostgresEventStore(pool), nc)
     return WriteProcess(
