@@ -10,6 +10,8 @@ command it sends, or it is refused before it is read.
 
 import asyncio
 import functools
+import logging
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -37,8 +39,14 @@ from plumbing.rejections import (
 )
 from plumbing.screening import screen
 from plumbing.settings import ServiceSettings
+from plumbing.system_shares import OVER_SHARE, SystemShares
 from plumbing.systems import register, reserved_for, service_senders
 from plumbing.validation import problems_from
+
+log = logging.getLogger(__name__)
+
+# How often, at most, the inbound stream's room is looked at after a batch.
+ROOM_CHECK_SECONDS = 5.0
 
 UNKNOWN_SYSTEM = (
     "systemet {system!r} är inte känt av {service}; bara system i registret över "
@@ -96,9 +104,17 @@ class InboundConsumer:
         systems: Mapping[str, Sender],
         batch_size: int = 500,
         ack_wait_seconds: float = 30.0,
+        shares: SystemShares | None = None,
+        max_bytes: int | None = None,
     ) -> None:
         self._declaration = declaration
         self._durable = f"{declaration.name}-inbound"
+        self._shares = shares
+        # What each message taken counted against its system's share, by stream sequence,
+        # until its batch is stored: a batch tried again is judged as it was the first time.
+        self._over_share: dict[int, int | None] = {}
+        self._max_bytes = max_bytes
+        self._room_checked = 0.0
         self._pool = pool
         self._nc = nc
         self._publisher = Publisher(nc)
@@ -152,11 +168,39 @@ class InboundConsumer:
             ]
             await self._reject([*unreadable, *refused])
 
+        last = msgs[-1].metadata.sequence.stream
         await self._service.handle(
             [r for _, r in requests],
-            position=Position(self._durable, msgs[-1].metadata.sequence.stream, lease.epoch),
+            position=Position(self._durable, last, lease.epoch),
             before_commit=reject,
         )
+        self._over_share = {seq: v for seq, v in self._over_share.items() if seq > last}
+        await self._make_room(last)
+
+    async def _make_room(self, handled: int) -> None:
+        """Let go of handled messages when the stream runs short of room, so its byte
+        limit holds back a flood and never the commands still waiting."""
+        if self._max_bytes is None or time.monotonic() - self._room_checked < ROOM_CHECK_SECONDS:
+            return
+        self._room_checked = time.monotonic()
+        js = self._nc.jetstream()
+        stream = self._declaration.inbound_stream
+        try:
+            info = await js.stream_info(stream)
+            if int(info.state.bytes or 0) > self._max_bytes // 2:
+                await js.purge_stream(stream, seq=handled + 1)
+                log.info("%s: handled messages up to %d let go to make room", stream, handled)
+        except Exception as error:  # room is made at the next check
+            log.warning("%s: could not make room: %r", stream, error)
+
+    def _share_used(self, msg: Msg, system: str) -> int | None:
+        """None when ``system`` is within its share with ``msg``, else what it has sent."""
+        if self._shares is None:
+            return None
+        sequence = msg.metadata.sequence.stream
+        if sequence not in self._over_share:
+            self._over_share[sequence] = self._shares.take(system, len(msg.data))
+        return self._over_share[sequence]
 
     def _parse(self, msg: Msg) -> Request | list[Problem]:
         problems = screen(msg.data)
@@ -197,6 +241,16 @@ class InboundConsumer:
             ]
         if command_name not in sender.commands:
             return [Problem(field="", message=self._not_granted(source_system, command_name))]
+        sent = self._share_used(msg, source_system)
+        if sent is not None:
+            assert self._shares is not None
+            message = OVER_SHARE.format(
+                system=source_system,
+                sent=sent,
+                service=self._declaration.title,
+                share=self._shares.share_bytes,
+            )
+            return [Problem(field="", message=message)]
         try:
             command = command_type.model_validate_json(msg.data)
         except ValidationError as error:

@@ -138,6 +138,8 @@ def _write_service_publishes(user: str) -> tuple[str, ...] | None:
             return (
                 *_declares_streams(service),
                 *_consumes(service.inbound_stream),
+                # Lets go of handled commands when the stream runs short of room.
+                f"$JS.API.STREAM.PURGE.{service.inbound_stream}",
                 *_makes_rejection_consumers(service),
                 *_follows(service),
                 *sender_publishes(service),

@@ -31,7 +31,7 @@ class SystemShares:
     """Counts what each system sent in the last hour; says when one is over its share."""
 
     def __init__(self, share_bytes: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self._share = share_bytes
+        self.share_bytes = share_bytes
         self._clock = clock
         self._sent: dict[str, _Sent] = {}
 
@@ -42,7 +42,7 @@ class SystemShares:
         sent = self._sent.setdefault(system, _Sent())
         while sent.recent and sent.recent[0][0] <= now - WINDOW_SECONDS:
             sent.total -= sent.recent.popleft()[1]
-        if sent.total + size > self._share:
+        if sent.total + size > self.share_bytes:
             return sent.total
         sent.recent.append((now, size))
         sent.total += size

@@ -29,6 +29,7 @@ from plumbing.postgres_eventstore import MIGRATIONS, PostgresEventStore
 from plumbing.readiness import add_health_routes
 from plumbing.service import BackgroundWorker, serve
 from plumbing.settings import ServiceSettings
+from plumbing.system_shares import SystemShares
 
 DAY = 24 * 3600.0
 
@@ -154,6 +155,8 @@ async def build(
             known_systems(settings, declaration),
             settings.batch_size,
             settings.ack_wait_seconds,
+            SystemShares(settings.system_max_bytes_per_hour),
+            settings.inbound_max_bytes,
         ),
         app=parts.app(service, Access.from_settings(settings)),
         workers=parts.workers(pool, nc, settings),
