@@ -124,9 +124,10 @@ async def load_demo(
     nats_url: str, password: SecretStr | None = None, planner: Planner | None = None
 ) -> int:
     """The budget's demo: the organisation tree entered by ``planner`` over HTTP, then the
-    figures as the ledger sends them (with ``password``, as its NATS user). Without a
-    planner the tree is sent over NATS by the ledger too, which only a register giving it
-    the tree accepts (the older form of the register gives a system every command)."""
+    figures as the ledger sends them (with ``password``, as its NATS user); how many were
+    sent over NATS. Without a planner the tree is sent over NATS by the ledger too, which only
+    a register giving it the tree accepts (the older form of the register gives a system
+    every command)."""
     commands = demo_commands()
     over_nats = commands
     if planner is not None:
@@ -134,7 +135,7 @@ async def load_demo(
         await post_commands(planner, [c for c in commands if isinstance(c, TREE_CHANGES)])
         over_nats = [c for c in commands if not isinstance(c, TREE_CHANGES)]
     await publish_commands(nats_url, over_nats, DEMO_SYSTEM, password)
-    return len(commands)
+    return len(over_nats)
 
 
 def demo_unit_count() -> int:
