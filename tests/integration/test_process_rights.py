@@ -342,7 +342,7 @@ async def test_a_forged_causation_id_over_http_is_the_callers_reference_only(
     assert response.status_code == 201, response.text
     await assert_ids_are_the_services(system, "IT", response.json()["message_id"], ids)
 
-    # A share sent by hand names no event as its cause, whatever id it gives as one.
+    # The office's share is taken only from the projects service, never by hand.
     ids = forged()
     share = {
         "unit_code": "IT",
@@ -353,8 +353,8 @@ async def test_a_forged_causation_id_over_http_is_the_callers_reference_only(
         **ids,
     }
     response = await system.to_budget("set-project-share", share, role="planner")
-    assert response.status_code == 201, response.text
-    await assert_ids_are_the_services(system, "IT", response.json()["message_id"], ids)
+    assert response.status_code == 403, response.text
+    assert "set-project-share kräver rollen ingen roll" in response.text
 
 
 async def test_a_forged_causation_id_over_nats_is_the_systems_reference_only(

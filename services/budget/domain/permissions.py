@@ -30,8 +30,9 @@ _TREE = (
 ROLES_FOR: dict[type[Command], frozenset[str]] = {
     **{command: frozenset({CONTROLLER, PLANNER}) for command in _FIGURES},
     **{command: frozenset({PLANNER}) for command in _TREE},
-    # Sent by the projects service as a project office's budget changes; by hand, a planner's.
-    commands.SetProjectShare: frozenset({PLANNER}),
+    # Only the projects service sends it, over NATS, as a project office's budget changes:
+    # by hand it would move the office's revenue outside the 10 % rule, so no role may.
+    commands.SetProjectShare: frozenset(),
 }
 
 
