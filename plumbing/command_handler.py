@@ -18,6 +18,7 @@ from contracts.scope import Scope
 from plumbing import telemetry
 from plumbing.decider import Decider, State
 from plumbing.errors import is_infrastructure
+from plumbing.event_codec import stored_metadata
 from plumbing.eventstore import (
     ConcurrencyError,
     DuplicateMessageError,
@@ -314,31 +315,30 @@ def _to_store(
     the event in that service that led to it (shared DESIGN.md, the process manager).
     """
     command = request.command
-    message_id = str(command.message_id)
+    message_id = command.message_id
     if request.from_service:
-        ids = {
-            "correlation_id": str(command.correlation_id or message_id),
-            "causation_id": str(command.causation_id or message_id),
-        }
+        cause = command.causation_id or message_id
+        correlation = command.correlation_id or message_id
+        references = {}
     else:
+        cause = correlation = message_id
         references = {
             "sender_causation_id": command.causation_id,
             "sender_correlation_id": command.correlation_id,
         }
-        ids = {
-            "correlation_id": message_id,
-            "causation_id": message_id,
-            **{key: str(value) for key, value in references.items() if value is not None},
-        }
-    metadata = {
-        "occurred_at": command.occurred_at.isoformat(),
+    envelope = {
+        "occurred_at": command.occurred_at,
         "source_system": request.source_system,
         "actor": command.actor,
-        **({"actor_name": request.actor_name} if request.actor_name else {}),
-        "message_id": message_id,
-        **ids,
+        "actor_name": request.actor_name or None,
+        "correlation_id": correlation,
+        "causation_id": cause,
         **_trace_metadata(request, span),
     }
+    beside = {"message_id": str(message_id)} | {
+        key: str(value) for key, value in references.items() if value is not None
+    }
+    metadata = stored_metadata(envelope, beside)
     return NewEvent(
         event_id=uuid4(),
         stream_id=stream_id,

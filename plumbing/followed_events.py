@@ -28,11 +28,11 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
-from pydantic import ValidationError
 
-from contracts.envelope import Event, EventMessage
+from contracts.envelope import Event
 from contracts.service import WriteService
 from plumbing.errors import InfrastructureError
+from plumbing.event_codec import UnreadableEvent, read_event
 from plumbing.nats_users import follower_consumer
 
 log = logging.getLogger(__name__)
@@ -64,10 +64,10 @@ class FollowedEvents:
             raise ValueError(f"{declaration.name} publishes no {sorted(unknown)}")
         self._nc = nc
         self._declaration = declaration
-        self._types = frozenset(event_types)
+        self._events = {t: declaration.events[t] for t in event_types}
         self._stream = declaration.events_stream
         self._consumer = follower_consumer(follower)
-        self._subjects = [declaration.event_subject(t) for t in sorted(self._types)]
+        self._subjects = [declaration.event_subject(t) for t in sorted(self._events)]
         self._batch = batch_size
         self._timeout = timeout_seconds
         self._made = False
@@ -188,29 +188,11 @@ class FollowedEvents:
         """The message's event as its contract model, or None (logged) when it is not one."""
         where = f"{self._stream} #{self._last_stream_sequence}"
         try:
-            message = EventMessage.model_validate_json(msg.data)
-        except ValidationError as error:
-            log.warning("%s is not an event message; passed over: %s", where, error)
+            envelope, event = read_event(msg.data, self._events)
+        except UnreadableEvent as error:
+            log.warning("%s passed over: %s", where, error)
             return None
-        event_type = message.envelope.event_type
-        model = self._declaration.events.get(event_type)
-        if event_type not in self._types or model is None:
-            log.warning("%s carries %r, not a followed event; passed over", where, event_type)
+        if msg.subject != self._declaration.event_subject(envelope.event_type):
+            log.warning("%s carries %s on %s; passed over", where, envelope.event_type, msg.subject)
             return None
-        if msg.subject != self._declaration.event_subject(event_type):
-            log.warning("%s carries %s on %s; passed over", where, event_type, msg.subject)
-            return None
-        if message.envelope.schema_version != model.schema_version:
-            log.warning(
-                "%s is %s version %d, read here as version %d; passed over",
-                where,
-                event_type,
-                message.envelope.schema_version,
-                model.schema_version,
-            )
-            return None
-        try:
-            return model.model_validate(message.payload)
-        except ValidationError as error:
-            log.warning("%s: %s breaks its contract; passed over: %s", where, event_type, error)
-            return None
+        return event

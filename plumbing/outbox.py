@@ -8,6 +8,7 @@ import asyncpg
 from nats.aio.client import Client
 
 from plumbing import telemetry
+from plumbing.event_codec import envelope_json_sql
 from plumbing.jetstream import Publisher
 from plumbing.locks import FENCE_SQL, Lease, sole_worker
 from plumbing.readiness import WorkerStatus
@@ -19,7 +20,8 @@ log = logging.getLogger(__name__)
 # written after version n has committed, so it always has the higher position).
 
 # PostgreSQL writes the EventMessage JSON (envelope + payload) itself: the payload is
-# already JSON there, and the relay's process is the busier one.
+# already JSON there, and the relay's process is the busier one. The envelope's fields come
+# from the contract (plumbing.event_codec), so a field added there is published too.
 _SELECT_BATCH = """
 SELECT o.position,
        e.event_id::text AS event_id,
@@ -27,27 +29,13 @@ SELECT o.position,
        e.metadata->>'traceparent' AS traceparent,
        e.metadata->>'tracestate' AS tracestate,
        json_build_object(
-           'envelope', json_build_object(
-               'event_id', e.event_id,
-               'event_type', e.event_type,
-               'schema_version', e.schema_version,
-               'stream_id', e.stream_id,
-               'version', e.version,
-               'occurred_at', e.metadata->'occurred_at',
-               'recorded_at', e.recorded_at,
-               'source_system', e.metadata->'source_system',
-               'actor', e.metadata->'actor',
-               'actor_name', e.metadata->'actor_name',
-               'correlation_id', e.metadata->'correlation_id',
-               'causation_id', e.metadata->'causation_id',
-               'traceparent', e.metadata->'traceparent',
-               'tracestate', e.metadata->'tracestate'),
+           'envelope', {envelope},
            'payload', e.payload)::text AS body
 FROM outbox o JOIN events e USING (position)
 WHERE EXISTS ({fence})
 ORDER BY o.position
 LIMIT $1
-""".format(fence=FENCE_SQL.format(name="$2", epoch="$3"))
+""".format(envelope=envelope_json_sql("e"), fence=FENCE_SQL.format(name="$2", epoch="$3"))
 
 _DELETE_RELAYED = (
     "DELETE FROM outbox WHERE position = ANY($1::bigint[]) AND EXISTS ({fence})".format(

@@ -21,6 +21,7 @@ from uuid import UUID
 from contracts.envelope import EventMessage
 from plumbing import parking
 from plumbing.database import Connection
+from plumbing.event_codec import UnreadableEvent, read_message
 from plumbing.parking import Parked, ParkedKind
 
 STREAM_ORDER_SQL = """
@@ -88,9 +89,11 @@ def read(deliveries: Sequence[Delivery]) -> tuple[list[ReceivedEvent], list[Park
     parked: list[Parked] = []
     for sequence, body in deliveries:
         try:
-            received.append(ReceivedEvent(EventMessage.model_validate_json(body), sequence))
-        except ValueError as error:
-            parked.append(Parked(sequence, ParkedKind.UNREADABLE, parking.describe(error), body))
+            received.append(ReceivedEvent(read_message(body), sequence))
+        except UnreadableEvent as error:
+            # The reason an operator reads names what the contract's validation found.
+            reason = parking.describe(error.__cause__ or error)
+            parked.append(Parked(sequence, ParkedKind.UNREADABLE, reason, body))
     return received, parked
 
 
