@@ -1,4 +1,5 @@
-"""The goals demo checked against the seed itself, figure by figure and word by word.
+"""The goals demo (kommunplan/demo_data/goals.jsonl and goals.md) checked against the seed
+itself, figure by figure and word by word.
 
 The seed is the PDF's extracted text. Before a demo text is looked up in it, the seed's
 extraction losses are undone by one small normalisation, written out below and never loosened to
@@ -15,6 +16,8 @@ from decimal import Decimal
 
 import pytest
 
+from contracts.budget.commands import RegisterUnit
+from contracts.budget.service import BUDGET
 from contracts.envelope import Command
 from contracts.goals.commands import (
     GOALS_COMMANDS,
@@ -33,9 +36,9 @@ from contracts.goals.fields import (
     MeasureUnit,
     NoteKind,
 )
+from contracts.goals.service import GOALS as GOALS_SERVICE
 from kommunplan.demo import goals_demo_count
-from services.budget.demo_data import UNITS
-from services.goals.demo_data import goals_demo_commands, goals_demo_measurements
+from kommunplan.demo_data import commands
 from tests.seed_text import SEED, collapse
 from tests.seed_text import restore as restore_words
 
@@ -181,8 +184,18 @@ def seed() -> Seed:
 
 # --- The demo ----------------------------------------------------------------------------------
 
+
+def goals_demo_commands() -> list[Command]:
+    return [c for c in commands(GOALS_SERVICE) if not isinstance(c, RecordMeasurement)]
+
+
+def goals_demo_measurements() -> list[Command]:
+    return [c for c in commands(GOALS_SERVICE) if isinstance(c, RecordMeasurement)]
+
+
 CATALOGUE = goals_demo_commands()
 MEASUREMENTS = goals_demo_measurements()
+UNITS = [c for c in commands(BUDGET) if isinstance(c, RegisterUnit)]
 PERSPECTIVES = [c for c in CATALOGUE if isinstance(c, DefinePerspective)]
 GOALS = [c for c in CATALOGUE if isinstance(c, AdoptGoal)]
 COMMITMENTS = [c for c in CATALOGUE if isinstance(c, MakeCommitment)]
@@ -288,7 +301,7 @@ def test_everything_is_defined_before_it_is_referred_to() -> None:
 
 
 def test_goals_are_for_the_administrations_the_budget_demo_registers() -> None:
-    kinds = {unit.code: unit.kind for unit in UNITS}
+    kinds = {unit.unit_code: unit.kind for unit in UNITS}
     assert {g.unit_code for g in GOALS} == {"KLF", "NÄT"}
     assert all(kinds[g.unit_code] == "administration" for g in GOALS)
     assert {p.board_code for p in PERSPECTIVES} == {"KS"}

@@ -1,4 +1,5 @@
-"""The projects demo checked against the seed itself, project by project and word by word.
+"""The projects demo (kommunplan/demo_data/projects.jsonl and projects.md) checked against the
+seed itself, project by project and word by word.
 
 Before a demo text is looked up in the seed, the seed's extraction losses are undone by the
 shared steps of tests.seed_text and a few more, each listed below and never loosened to let a text
@@ -19,8 +20,11 @@ import pytest
 from pydantic import SecretStr
 
 import kommunplan.demo
+from contracts.budget.commands import RegisterUnit
+from contracts.budget.service import BUDGET
 from contracts.envelope import Command
 from contracts.goals.commands import AdoptGoal, MakeCommitment
+from contracts.goals.service import GOALS
 from contracts.projects.commands import (
     PROJECTS_COMMANDS,
     ChangeProjectManager,
@@ -35,14 +39,7 @@ from contracts.projects.commands import (
 from contracts.projects.service import PROJECTS
 from contracts.service import WriteService
 from kommunplan.demo import load_projects_demo, projects_demo_count
-from services.budget.demo_data import UNITS
-from services.goals.demo_data import goals_demo_commands
-from services.projects.demo_data import (
-    ELSEWHERE,
-    SECTION_NEW,
-    SECTION_ONGOING,
-    projects_demo_commands,
-)
+from kommunplan.demo_data import commands
 from tests.seed_text import collapse, read_seed_text, restore
 
 # --- The normalisation -------------------------------------------------------------------------
@@ -126,6 +123,11 @@ def printed_passages(text: str) -> list[str]:
 
 # --- The demo ----------------------------------------------------------------------------------
 
+
+def projects_demo_commands() -> list[Command]:
+    return commands(PROJECTS)
+
+
 COMMANDS = projects_demo_commands()
 REGISTERED = [c for c in COMMANDS if isinstance(c, RegisterProject)]
 STATUS_CHANGES = [c for c in COMMANDS if isinstance(c, ChangeProjectStatus)]
@@ -133,7 +135,8 @@ STEPS = [c for c in COMMANDS if isinstance(c, PlanStep)]
 FINANCING = [c for c in COMMANDS if isinstance(c, RecordFinancing)]
 GOAL_LINKS = [c for c in COMMANDS if isinstance(c, LinkGoal)]
 PROJECT = {p.project_code: p for p in REGISTERED}
-GOALS_CATALOGUE = goals_demo_commands()
+GOALS_CATALOGUE = commands(GOALS)
+UNITS = [c for c in commands(BUDGET) if isinstance(c, RegisterUnit)]
 ADOPTED = {g.goal_id: g for g in GOALS_CATALOGUE if isinstance(g, AdoptGoal)}
 
 
@@ -186,8 +189,8 @@ def test_the_demo_count_is_the_number_of_projects() -> None:
 
 
 def test_projects_belong_to_the_board_through_units_the_budget_demo_registers() -> None:
-    parent = {unit.code: unit.parent_code for unit in UNITS}
-    kind = {unit.code: unit.kind for unit in UNITS}
+    parent = {unit.unit_code: unit.parent_code for unit in UNITS}
+    kind = {unit.unit_code: unit.kind for unit in UNITS}
     for project in REGISTERED:
         assert project.board_code == "KS" and kind["KS"] == "board"
         unit: str | None = project.unit_code
@@ -252,6 +255,16 @@ NEW_HEADINGS = {
     "Vision 2025": "vision-2025",
     "Hel deltid": "hel-deltid",
 }
+SECTION_ONGOING = tuple(ONGOING_HEADINGS.values())
+SECTION_NEW = tuple(NEW_HEADINGS.values())
+"""The section's "Pågående projekt" and "Nya projekt", in its order, by their codes."""
+ELSEWHERE = (
+    "katrineholms-logistikcentrum",
+    "energieffektiviseringsprojektet",
+    "e-tjanstprojektet",
+    "kommunens-kvalitet-i-korthet",
+)
+"""Projects the rest of the document states."""
 
 
 def in_order(text: str, headings: list[str]) -> bool:
@@ -262,8 +275,6 @@ def in_order(text: str, headings: list[str]) -> bool:
 def test_the_section_has_three_ongoing_and_four_new_projects_in_the_demo(seed: Seed) -> None:
     assert in_order(seed.ongoing, list(ONGOING_HEADINGS))
     assert in_order(seed.new, list(NEW_HEADINGS))
-    assert tuple(ONGOING_HEADINGS.values()) == SECTION_ONGOING
-    assert tuple(NEW_HEADINGS.values()) == SECTION_NEW
     assert [p.project_code for p in REGISTERED][:7] == [*SECTION_ONGOING, *SECTION_NEW]
 
 
