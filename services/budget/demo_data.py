@@ -22,13 +22,9 @@ class Unit:
     parent_code: str | None
 
 
-@dataclass(frozen=True)
-class Column:
-    """A column of the printed tables: "Budget 2010", "Bokslut 2010", "Plan 2012" ..."""
-
-    year: int
-    kind: FigureKind
-    status: FigureStatus
+Column = tuple[int, FigureKind, FigureStatus]
+"""A column of the printed tables, "Budget 2010", "Bokslut 2010", "Plan 2012" ...: its year,
+kind and status."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +39,7 @@ class Table:
         return ((column, r, c, r + c) for column, r, c in self.columns)
 
 
-BUDGET_2011 = Column(2011, FigureKind.BUDGET, FigureStatus.ADOPTED)
+BUDGET_2011: Column = (2011, FigureKind.BUDGET, FigureStatus.ADOPTED)
 
 
 def kronor(tkr: int) -> Decimal:
@@ -60,7 +56,7 @@ def _tables() -> tuple[Table, ...]:
     cells: dict[str, list[tuple[Column, int, int]]] = {}
     for figures in commands(BUDGET):
         if isinstance(figures, SetFigures):
-            column = Column(figures.year, figures.kind, figures.status)
+            column = (figures.year, figures.kind, figures.status)
             revenue, costs = (int(amount / TKR) for amount in (figures.revenue, figures.costs))
             cells.setdefault(figures.unit_code, []).append((column, revenue, costs))
     return tuple(Table(code, tuple(columns)) for code, columns in cells.items())
