@@ -132,7 +132,9 @@ def _command(service: WriteService, line: Any, prose: dict[str, str], where: str
     if not isinstance(sender, str):
         raise ValueError(f"{next(iter(senders))} is a name")
     try:
-        command = contract.model_validate(_with_prose(line["body"], prose))
+        # As JSON, the way the service reads what is sent to it.
+        body = json.dumps(_with_prose(line["body"], prose), ensure_ascii=False)
+        command = contract.model_validate_json(body)
     except ValidationError as error:
         raise ValueError(f"{name} refused by its contract: {_refusal(error)}") from None
     return DemoCommand(command, line.get("system"), line.get("role"), where)
