@@ -5,9 +5,29 @@ needs to derive subjects, streams, schemas, routes and the launcher's processes.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from contracts.envelope import Command, Event
+
+
+@dataclass(frozen=True)
+class Learns:
+    """Which of another service's published events a service reads, to keep a copy of what
+    that service owns (goals: budget's organisation tree)."""
+
+    owner: "WriteService"
+    events: tuple[type[Event], ...]
+
+
+@dataclass(frozen=True)
+class Sends:
+    """Which of another service's commands a service sends it, as a sender of its inbound
+    subjects (``<target>.inbound.<sender>.<command>``): projects sends budget the project
+    office's share. Only these are taken from it, and no administration's system may be
+    given them."""
+
+    target: "WriteService"
+    commands: tuple[type[Command], ...]
 
 
 @dataclass(frozen=True)
@@ -16,14 +36,26 @@ class WriteService:
     title: str  # how a Swedish message names the service: "budgettjänsten"
     commands: dict[str, type[Command]]
     events: dict[str, type[Event]]
-    # The services whose published events it reads (goals learns the units from budget's).
-    learns_from: tuple["WriteService", ...] = ()
-    # The services it sends commands to, as a sender of their inbound subjects
-    # (``<target>.inbound.<name>.<command>``): projects sends budget the project office's share.
-    sends_to: tuple["WriteService", ...] = ()
-    # What it sends each of them, by the target's name: only these of the target's commands
-    # are taken from it, and no administration's system may be given them.
-    sends_commands: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    learns: tuple[Learns, ...] = ()
+    sends: tuple[Sends, ...] = ()
+
+    @property
+    def learns_from(self) -> tuple["WriteService", ...]:
+        """The services whose published events it reads."""
+        return tuple(learned.owner for learned in self.learns)
+
+    @property
+    def sends_to(self) -> tuple["WriteService", ...]:
+        """The services it sends commands to."""
+        return tuple(sent.target for sent in self.sends)
+
+    @property
+    def sends_commands(self) -> Mapping[str, tuple[str, ...]]:
+        """What it sends each of them, by the target's name: the commands' names."""
+        return {
+            sent.target.name: tuple(command.command_name for command in sent.commands)
+            for sent in self.sends
+        }
 
     @property
     def events_stream(self) -> str:

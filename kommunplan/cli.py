@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
         logging.getLogger().setLevel(logging.WARNING)
         up(StackSettings())
     elif args.command == "serve":
-        run_loop(SERVICES[args.service]()(ServiceSettings()))
+        run_loop(SERVICES[args.service]().start())
     elif args.command == "rebuild":
         from services.reporting.bootstrap import rebuild
 

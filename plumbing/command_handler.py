@@ -16,7 +16,7 @@ from contracts.refusal import NotKnownYet, NotPermitted, Refused
 from contracts.rejection import Problem
 from contracts.scope import Scope
 from plumbing import telemetry
-from plumbing.decider import Decider, State
+from plumbing.decider import Decider, S
 from plumbing.errors import is_infrastructure
 from plumbing.event_codec import stored_metadata
 from plumbing.eventstore import (
@@ -90,7 +90,7 @@ UNSTORABLE = (
 )
 
 
-class CommandHandler(Generic[State]):
+class CommandHandler(Generic[S]):
     """The only writer of a service's events.
 
     It keeps the state its decisions read and the version of each stream it has written in
@@ -98,20 +98,19 @@ class CommandHandler(Generic[State]):
     up as a ConcurrencyError, after which the caches are dropped and the batch decided again.
     """
 
-    def __init__(self, name: str, store: EventStore, decider: Decider[State]) -> None:
+    def __init__(self, name: str, store: EventStore, decider: Decider[S]) -> None:
         self._name = name
         self._store = store
         self._decider = decider
-        self._state = decider.empty()
-        self._versions: dict[str, int] = {}
+        self._known = decider.empty()
         self._lock = asyncio.Lock()
         self._tracer = telemetry.tracer(f"services.{name}")
 
-    async def state(self) -> State:
+    async def state(self) -> S:
         """What the decisions read, caught up with the store: a copy to read from."""
         async with self._lock:
-            await self._decider.catch_up(self._state, self._store)
-            return self._decider.copy(self._state)
+            await self._decider.catch_up(self._known, self._store)
+            return self._known.state.copy()
 
     async def position(self, consumer: str) -> int:
         return await self._store.position(consumer)
@@ -186,8 +185,7 @@ class CommandHandler(Generic[State]):
         return bool(refused) and bool(await self._store.known_messages(refused))
 
     def _forget(self) -> None:
-        self._state = self._decider.empty()
-        self._versions.clear()
+        self._known = self._decider.empty()
 
     async def _one_by_one(
         self,
@@ -227,15 +225,14 @@ class CommandHandler(Generic[State]):
         look_up_known: bool,
         may_wait: bool = False,
     ) -> list[Outcome]:
-        await self._decider.catch_up(self._state, self._store)
+        await self._decider.catch_up(self._known, self._store)
         known = (
             await self._store.known_messages([r.command.message_id for r in requests])
             if look_up_known
             else {}
         )
-        state = self._decider.copy(self._state)
-        versions = dict(self._versions)
-        versions.update(self._decider.versions(state))
+        batch = self._known.copy()
+        state, versions = batch.state, batch.versions
         outcomes: list[Outcome] = []
         decided: list[tuple[Request, NewEvent]] = []
         seen: set[UUID] = set()
@@ -292,8 +289,7 @@ class CommandHandler(Generic[State]):
         finally:
             for span in spans:
                 span.end()
-        self._state = state
-        self._versions = versions
+        self._known = batch
         return outcomes
 
 

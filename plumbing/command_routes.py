@@ -4,7 +4,7 @@ Every write carries the caller's token: the role decides which commands it may s
 units where, and its subject is the actor stored with the event, whatever the body says.
 """
 
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
@@ -117,4 +117,27 @@ def create_app(
     for name, command_type in declaration.commands.items():
         route = _route(service, command_type, access, check_permission)
         app.post(f"/api/{name}", status_code=201, name=name)(route)
+    return app
+
+
+def command_app(
+    declaration: WriteService,
+    service: CommandHandler[Any],
+    access: Access,
+    check_permission: CheckPermission,
+    description: str,
+    reads: Mapping[str, Callable[[], Awaitable[Any]]],
+) -> FastAPI:
+    """The kit's routes for the declaration's commands, and the service's own GET routes
+    (path: what it answers) for anyone who may view."""
+    app = create_app(
+        declaration,
+        service,
+        access,
+        check_permission,
+        title=declaration.title.capitalize(),
+        description=description,
+    )
+    for path, read in reads.items():
+        app.get(path, dependencies=[Depends(access.viewer())])(read)
     return app

@@ -34,6 +34,10 @@ class UnreadableEvent(ValueError):
     """What was read is not an event of the contract; the message says why."""
 
 
+class OtherEvent(UnreadableEvent):
+    """An event, but none of the types read here."""
+
+
 def stored_metadata(
     envelope: Mapping[str, Any], beside: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
@@ -104,7 +108,7 @@ def read_event(
     envelope = message.envelope
     model = events.get(envelope.event_type)
     if model is None:
-        raise UnreadableEvent(f"{envelope.event_type!r} is not one of the events read here")
+        raise OtherEvent(f"{envelope.event_type!r} is not one of the events read here")
     if envelope.schema_version != model.schema_version:
         raise UnreadableEvent(
             f"{envelope.event_type} version {envelope.schema_version},"

@@ -38,7 +38,7 @@ from plumbing.rejections import (
     message_id_of,
 )
 from plumbing.screening import screen
-from plumbing.settings import ServiceSettings
+from plumbing.settings import WriteServiceSettings
 from plumbing.system_shares import OVER_SHARE, SystemShares
 from plumbing.systems import register, reserved_for, service_senders
 from plumbing.validation import problems_from
@@ -75,7 +75,7 @@ class Sender:
 
 
 def known_systems(
-    settings: ServiceSettings,
+    settings: WriteServiceSettings,
     declaration: WriteService,
     services: Iterable[WriteService] = WRITE_SERVICES,
 ) -> dict[str, Sender]:

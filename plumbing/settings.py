@@ -1,7 +1,6 @@
 """Typed settings, read from the environment once, at start-up, never at import."""
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -10,7 +9,9 @@ from plumbing.systems import Register, RegisterEntry, SystemEntry
 
 
 class ServiceSettings(BaseSettings):
-    """What one service process needs to run. Every variable starts with KOMMUNPLAN_."""
+    """What every service process needs to run. Every variable starts with KOMMUNPLAN_; a
+    service with settings of its own reads them through a class of its own, derived from
+    this one (WriteServiceSettings, services.projects.settings.ProjectsSettings)."""
 
     model_config = SettingsConfigDict(env_prefix="KOMMUNPLAN_", extra="ignore")
 
@@ -25,48 +26,6 @@ class ServiceSettings(BaseSettings):
     ack_wait_seconds: float = Field(default=30.0, gt=0)
     stream_replicas: int = Field(
         default=1, ge=1, le=5, description="Copies of each JetStream stream in a NATS cluster"
-    )
-    systems: Register = Field(
-        default_factory=dict,
-        description=(
-            "The register of systems that may send commands over NATS, as JSON: by system's"
-            ' name, the unit codes it may write for (each with everything under it, "*" for'
-            " every unit) and, by service, the commands it may send, e.g."
-            ' {"ekonomisystem": {"units": ["*"], "commands": {"budget": ["record-actuals",'
-            ' "make-forecast"]}}}; "*" as a command is every command of that service a system'
-            ' may be given. The older form, unit codes alone ({"lonesystem": ["KLF"]}), gives'
-            " every such command of every service. No system may be given set-project-share,"
-            " which budget takes only from the projects service. A system not in the register,"
-            " or a command not given to it, is refused. Empty by default: nothing is taken in"
-            " over NATS until set (plumbing.systems)."
-        ),
-    )
-    inbound_max_bytes: int = Field(
-        default=1024**3,
-        ge=1024**2,
-        description=(
-            "The most a service's inbound stream keeps, in bytes; a message that would go"
-            " beyond it is refused by NATS (its sender reads why in the acknowledgement), and"
-            " handled messages make room when it runs short"
-        ),
-    )
-    system_max_bytes_per_hour: int = Field(
-        default=256 * 1024**2,
-        ge=1024,
-        description=(
-            "Each sending system's share of a service's inbound stream: what it sends beyond"
-            " this many bytes within an hour is refused, with the reason, on its rejections"
-        ),
-    )
-    # The project office's revenue from each project it runs (services.projects.office_share).
-    project_office_share: Decimal = Field(
-        default=Decimal("0.10"),
-        ge=0,
-        le=1,
-        description="The project office's share of a project's budget, exact: 0.10 is 10 %",
-    )
-    project_office_unit: str = Field(
-        default="PROJ", description="The project office's unit code in the budget service"
     )
     # The process's own NATS user (plumbing.nats_users says what each may do).
     nats_user: str | None = Field(
@@ -136,6 +95,44 @@ class ServiceSettings(BaseSettings):
         description=(
             "Whether the plan views may be read without a token (an adopted plan is a public"
             " document); drafts are shown only to a token with a role either way"
+        ),
+    )
+
+
+class WriteServiceSettings(ServiceSettings):
+    """What a write service's processes need besides: who may send it commands over NATS,
+    and how much its inbound stream takes in."""
+
+    systems: Register = Field(
+        default_factory=dict,
+        description=(
+            "The register of systems that may send commands over NATS, as JSON: by system's"
+            ' name, the unit codes it may write for (each with everything under it, "*" for'
+            " every unit) and, by service, the commands it may send, e.g."
+            ' {"ekonomisystem": {"units": ["*"], "commands": {"budget": ["record-actuals",'
+            ' "make-forecast"]}}}; "*" as a command is every command of that service a system'
+            ' may be given. The older form, unit codes alone ({"lonesystem": ["KLF"]}), gives'
+            " every such command of every service. No system may be given set-project-share,"
+            " which budget takes only from the projects service. A system not in the register,"
+            " or a command not given to it, is refused. Empty by default: nothing is taken in"
+            " over NATS until set (plumbing.systems)."
+        ),
+    )
+    inbound_max_bytes: int = Field(
+        default=1024**3,
+        ge=1024**2,
+        description=(
+            "The most a service's inbound stream keeps, in bytes; a message that would go"
+            " beyond it is refused by NATS (its sender reads why in the acknowledgement), and"
+            " handled messages make room when it runs short"
+        ),
+    )
+    system_max_bytes_per_hour: int = Field(
+        default=256 * 1024**2,
+        ge=1024,
+        description=(
+            "Each sending system's share of a service's inbound stream: what it sends beyond"
+            " this many bytes within an hour is refused, with the reason, on its rejections"
         ),
     )
 
@@ -238,4 +235,3 @@ class StackSettings(BaseSettings):
             return self.reporting_port
         others = [p for p in processes if p != "reporting"]
         return self.reporting_port + 1 + others.index(process)
-

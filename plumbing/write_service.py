@@ -1,39 +1,44 @@
 """Wires a write service's processes from its declaration: settings in, a running process out.
 
-The service hands over how to make its command handler (its decisions) and its HTTP app
-(the kit's command routes and any views of its own), and any workers of its own for its
-service process (a process manager); everything else is the same for all.
+The service hands over its settings class, its domain (plumbing.decider.Domain), its HTTP
+app (the kit's command routes and any views of its own) and any process managers it runs;
+everything else is the same for all: the event store, the command handler with the copies of
+what it learns from others, the outbox relay, the inbound consumer and the streams.
 """
 
 import dataclasses
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import asyncpg
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from contracts.service import WriteService
-from plumbing import command_routes, telemetry
+from plumbing import telemetry
 from plumbing.command_handler import CommandHandler
 from plumbing.database import create_pool
+from plumbing.decider import Decider, Domain, S
 from plumbing.eventstore import EventStore
+from plumbing.followed_events import FollowedEvents
 from plumbing.http_identity import Access
 from plumbing.inbound import InboundConsumer, known_systems
 from plumbing.jetstream import StreamSpec, connect, ensure_streams
 from plumbing.migrations import migrate
 from plumbing.outbox import OutboxRelay
 from plumbing.postgres_eventstore import MIGRATIONS, PostgresEventStore
+from plumbing.process_manager import ProcessManager, ProcessManagerWorker, Rule
 from plumbing.readiness import add_health_routes
+from plumbing.sent_refusals import SentRefusals
 from plumbing.service import BackgroundWorker, serve
-from plumbing.settings import ServiceSettings
+from plumbing.settings import WriteServiceSettings
 from plumbing.system_shares import SystemShares
 
 DAY = 24 * 3600.0
 
-Handler = TypeVar("Handler", bound=CommandHandler[Any])
+Settings = TypeVar("Settings", bound=WriteServiceSettings)
 
 
 def streams(
@@ -62,53 +67,67 @@ def streams(
     )
 
 
-def command_app(
-    declaration: WriteService,
-    service: CommandHandler[Any],
-    access: Access,
-    check_permission: command_routes.CheckPermission,
-    description: str,
-    reads: Mapping[str, Callable[[], Awaitable[Any]]],
-) -> FastAPI:
-    """The kit's routes for the declaration's commands, and the service's own GET routes
-    (path: what it answers) for anyone who may view."""
-    app = command_routes.create_app(
-        declaration,
-        service,
-        access,
-        check_permission,
-        title=declaration.title.capitalize(),
-        description=description,
-    )
-    for path, read in reads.items():
-        app.get(path, dependencies=[Depends(access.viewer())])(read)
-    return app
+@dataclass(frozen=True)
+class Runs(Generic[Settings]):
+    """A process manager the service process runs, with its rule made from the settings."""
+
+    declaration: ProcessManager
+    rule: Callable[[Settings], Rule]
 
 
 @dataclass(frozen=True)
-class WriteServiceParts(Generic[Handler]):
+class WriteServiceParts(Generic[S, Settings]):
     """What a write service gives the kit besides its declaration."""
 
     declaration: WriteService
-    # Makes the command handler from the service's event store and its NATS connection,
-    # through which it follows the events of the services it learns from
-    # (plumbing.followed_events); a service that learns from none needs only the store.
-    handler: Callable[[EventStore, Client], Handler]
-    app: Callable[[Handler, Access], FastAPI]
-    # Workers of its own that the service process runs beside the inbound consumer, made
-    # from the process's database pool, NATS connection and settings (projects' process
-    # manager, services.projects.office_share); each runs ``resilient`` and shows in /ready.
-    workers: Callable[[asyncpg.Pool, Client, ServiceSettings], Sequence[BackgroundWorker]] = (
-        lambda pool, nc, settings: ()
-    )
+    settings: type[Settings]
+    domain: Callable[[Settings], Domain[S]]
+    app: Callable[[CommandHandler[S], Access], FastAPI]
+    process_managers: Sequence[Runs[Settings]] = ()
+
+    def handler(
+        self, settings: Settings, store: EventStore, nc: Client | None = None
+    ) -> CommandHandler[S]:
+        """The command handler on ``store``; it follows the events of the services it learns
+        from (plumbing.followed_events) through ``nc``, as the service's NATS user."""
+        name = self.declaration.name
+
+        def events_of(owner: WriteService) -> FollowedEvents:
+            assert nc is not None, f"{name} learns from {owner.name}: a NATS connection is needed"
+            (learns,) = [learned for learned in self.declaration.learns if learned.owner == owner]
+            return FollowedEvents(nc, name, owner, [event.event_type for event in learns.events])
+
+        decider = Decider(self.declaration, self.domain(settings), events_of)
+        return CommandHandler(name, store, decider)
+
+    def workers(
+        self, pool: asyncpg.Pool, nc: Client, settings: Settings
+    ) -> list[BackgroundWorker]:
+        """What the service process runs beside its inbound consumer: each process manager,
+        and its reader of what the target refused of it."""
+        return [
+            worker
+            for runs in self.process_managers
+            for worker in (
+                ProcessManagerWorker(
+                    pool,
+                    nc,
+                    runs.declaration,
+                    runs.rule(settings),
+                    settings.batch_size,
+                    settings.ack_wait_seconds,
+                ),
+                SentRefusals(nc, runs.declaration),
+            )
+        ]
 
 
 @dataclass
-class WriteProcess(Generic[Handler]):
+class WriteProcess(Generic[S]):
     pool: asyncpg.Pool
     nc: Client
     js: JetStreamContext
-    service: Handler
+    service: CommandHandler[S]
     relay: OutboxRelay
     inbound: InboundConsumer
     app: FastAPI
@@ -119,9 +138,7 @@ class WriteProcess(Generic[Handler]):
         await self.pool.close()
 
 
-async def build(
-    parts: WriteServiceParts[Handler], settings: ServiceSettings
-) -> WriteProcess[Handler]:
+async def build(parts: WriteServiceParts[S, Settings], settings: Settings) -> WriteProcess[S]:
     declaration = parts.declaration
     pool = await create_pool(settings.database_url, max_size=6)
     async with pool.acquire() as conn:
@@ -140,7 +157,7 @@ async def build(
             for s in streams(declaration, settings.inbound_max_bytes)
         ],
     )
-    service = parts.handler(PostgresEventStore(pool), nc)
+    service = parts.handler(settings, PostgresEventStore(pool), nc)
     return WriteProcess(
         pool=pool,
         nc=nc,
@@ -163,7 +180,7 @@ async def build(
     )
 
 
-async def run(parts: WriteServiceParts[Any], settings: ServiceSettings) -> None:
+async def run(parts: WriteServiceParts[Any, Settings], settings: Settings) -> None:
     """The service's HTTP routes, its inbound consumer and any workers of its own."""
     telemetry.setup_tracing(parts.declaration.name)
     process = await build(parts, settings)
@@ -175,7 +192,7 @@ async def run(parts: WriteServiceParts[Any], settings: ServiceSettings) -> None:
         await process.close()
 
 
-async def run_relay(parts: WriteServiceParts[Any], settings: ServiceSettings) -> None:
+async def run_relay(parts: WriteServiceParts[Any, Settings], settings: Settings) -> None:
     """The service's outbox relay, in a process of its own.
 
     Apart, deciding and publishing each get a core instead of sharing one event loop
@@ -189,8 +206,6 @@ async def run_relay(parts: WriteServiceParts[Any], settings: ServiceSettings) ->
     relay = process.relay
     add_health_routes(health, process.nc, process.pool, [relay.status])
     try:
-        await serve(
-            health, settings.http_host, settings.http_port, [relay]
-        )
+        await serve(health, settings.http_host, settings.http_port, [relay])
     finally:
         await process.close()

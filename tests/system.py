@@ -9,11 +9,11 @@ import httpx
 from fastapi import FastAPI
 
 from plumbing.service import resilient
-from plumbing.settings import ServiceSettings
 from plumbing.write_service import WriteProcess
 from services.budget import bootstrap as budget
 from services.goals import bootstrap as goals
 from services.projects import bootstrap as projects
+from services.projects.settings import ProjectsSettings
 from services.reporting import bootstrap as reporting
 from tests.tokens import bearer, identity_settings
 
@@ -23,8 +23,9 @@ Process = TypeVar("Process", bound=WriteProcess[Any])
 KNOWN_SYSTEMS = {"ekonomisystem": ["*"], "lonesystem": ["KLF"]}
 
 
-def settings(nats_url: str, database_url: str) -> ServiceSettings:
-    return ServiceSettings(
+def settings(nats_url: str, database_url: str) -> ProjectsSettings:
+    """Settings every service reads its own from: the projects service's have the most."""
+    return ProjectsSettings(
         nats_url=nats_url,
         database_url=database_url,
         batch_size=200,
@@ -64,7 +65,7 @@ async def running_budget(nats_url: str, database_url: str) -> AsyncIterator[budg
 
 @contextlib.asynccontextmanager
 async def _running_write_service(
-    build: Callable[[ServiceSettings], Awaitable[Process]], nats_url: str, database_url: str
+    build: Callable[[ProjectsSettings], Awaitable[Process]], nats_url: str, database_url: str
 ) -> AsyncIterator[Process]:
     """A write service's process (plumbing.write_service) with its relay and inbound."""
     process = await build(settings(nats_url, database_url))
@@ -111,9 +112,7 @@ async def running_budget_and_reporting(
         yield process
 
 
-async def get_as(
-    app: FastAPI, path: str, role: str | None = None
-) -> httpx.Response:
+async def get_as(app: FastAPI, path: str, role: str | None = None) -> httpx.Response:
     """GET ``path`` from ``app`` in-process, anonymously or with a token of ``role``."""
     headers = bearer(role) if role is not None else None
     async with httpx.AsyncClient(

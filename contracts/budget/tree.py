@@ -44,12 +44,10 @@ class Unit:
 
 
 class OrganisationTree:
-    """Boards, administrations and units with their managers, and ``version``: how many
-    tree events have been applied."""
+    """Boards, administrations and units with their managers."""
 
     def __init__(self) -> None:
         self.units: dict[str, Unit] = {}
-        self.version = 0
 
     def copy(self) -> "OrganisationTree":
         return copy.deepcopy(self)
@@ -74,7 +72,6 @@ class OrganisationTree:
             case ManagerAppointed():
                 unit = self.units[event.unit_code]
                 unit.manager_title, unit.manager_name = event.manager_title, event.manager_name
-        self.version += 1
 
     def known(self, code: str, field: str = "unit_code") -> Unit:
         unit = self.units.get(code)

@@ -3,18 +3,20 @@ goals from goals', and sends budget the project office's share of the projects i
 
 from contracts.budget.commands import SetProjectShare
 from contracts.budget.service import BUDGET
+from contracts.budget.tree import TREE_EVENTS
+from contracts.goals.events import GoalAdopted, GoalRetired
 from contracts.goals.service import GOALS
 from contracts.projects.commands import PROJECTS_COMMANDS
 from contracts.projects.events import PROJECTS_EVENTS
-from contracts.service import WriteService
+from contracts.service import Learns, Sends, WriteService
 
 PROJECTS = WriteService(
     name="projects",
     title="projekttjänsten",
     commands=PROJECTS_COMMANDS,
     events=PROJECTS_EVENTS,
-    learns_from=(BUDGET, GOALS),
+    # Which result goals there are, adopted and retired, for the goals a project serves.
+    learns=(Learns(BUDGET, TREE_EVENTS), Learns(GOALS, (GoalAdopted, GoalRetired))),
     # The project office's share of each project budget it runs (services.projects.office_share).
-    sends_to=(BUDGET,),
-    sends_commands={BUDGET.name: (SetProjectShare.command_name,)},
+    sends=(Sends(BUDGET, (SetProjectShare,)),),
 )

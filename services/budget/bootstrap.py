@@ -1,28 +1,24 @@
-"""Wires the budget service: its decisions and its HTTP app, handed to the write service kit."""
+"""Wires the budget service: its domain and its HTTP app, handed to the write service kit."""
+
+import functools
 
 from contracts.budget.service import BUDGET
 from plumbing import write_service
-from plumbing.settings import ServiceSettings
-from services.budget.application import BudgetService
+from plumbing.decider import Domain, OneStream
+from plumbing.settings import WriteServiceSettings
+from services.budget.domain.decisions import decide, stream_for
+from services.budget.domain.organisation import ORGANISATION_STREAM, Organisation
 from services.budget.entrypoints.http import create_app
 
+# The organisation tree is one stream; figures go on each unit's year (stream_for).
+DOMAIN = Domain(Organisation, OneStream(ORGANISATION_STREAM), decide, stream_for)
 PARTS = write_service.WriteServiceParts(
-    BUDGET, lambda store, _nats: BudgetService(store), create_app
+    BUDGET, WriteServiceSettings, lambda _: DOMAIN, create_app
 )
-STREAMS = write_service.streams(BUDGET)
 
-BudgetProcess = write_service.WriteProcess[BudgetService]
-
-
-async def build(settings: ServiceSettings) -> BudgetProcess:
-    return await write_service.build(PARTS, settings)
-
-
-async def run(settings: ServiceSettings) -> None:
-    """The budget service: controllers' HTTP routes and the inbound consumer."""
-    await write_service.run(PARTS, settings)
-
-
-async def run_relay(settings: ServiceSettings) -> None:
-    """The budget service's outbox relay, in a process of its own."""
-    await write_service.run_relay(PARTS, settings)
+BudgetProcess = write_service.WriteProcess[Organisation]
+# The service (controllers' HTTP routes, the inbound consumer), and its outbox relay in a
+# process of its own.
+build = functools.partial(write_service.build, PARTS)
+run = functools.partial(write_service.run, PARTS)
+run_relay = functools.partial(write_service.run_relay, PARTS)

@@ -1,41 +1,47 @@
-"""Wires the projects service: its decisions and its HTTP app, handed to the write service kit."""
+"""Wires the projects service: its domain, its HTTP app and the project office's share,
+handed to the write service kit."""
 
 import functools
 
+from contracts.budget.service import BUDGET
+from contracts.budget.tree import OrganisationTree
+from contracts.goals.service import GOALS
 from contracts.projects.service import PROJECTS
 from plumbing import write_service
-from plumbing.settings import ServiceSettings
-from services.projects import office_share
-from services.projects.application import ProjectsService
+from plumbing.decider import Domain, Learned, StreamsStartingWith
+from services.projects.domain.decisions import decide, stream_for
+from services.projects.domain.register import PROJECT_STREAM_PREFIX, Register, ResultGoals
 from services.projects.entrypoints.http import create_app
-
-STREAMS = write_service.streams(PROJECTS)
-
-ProjectsProcess = write_service.WriteProcess[ProjectsService]
+from services.projects.office_share import OFFICE_SHARE, OfficeShare
+from services.projects.settings import ProjectsSettings
 
 
-def parts(settings: ServiceSettings) -> write_service.WriteServiceParts[ProjectsService]:
+def domain(settings: ProjectsSettings) -> Domain[Register]:
     """The decisions know the project office's unit from the same settings as the process
     manager that sends it its share, so who may move its revenue and where the revenue goes
-    are the same unit. Beside its inbound consumer, the process sends budget that share."""
-    office_unit = office_share.OfficeShareSettings.from_settings(settings).unit_code
-    return write_service.WriteServiceParts(
-        PROJECTS,
-        functools.partial(ProjectsService.on_nats, office_unit=office_unit),
-        create_app,
-        workers=office_share.workers,
+    are the same unit."""
+    office_unit = settings.office_share().unit_code
+    return Domain(
+        lambda: Register(office_unit=office_unit),
+        StreamsStartingWith(PROJECT_STREAM_PREFIX),
+        decide,
+        stream_for,
+        learns=[
+            Learned(BUDGET, OrganisationTree, Register.learn_tree),
+            Learned(GOALS, ResultGoals, Register.learn_goals),
+        ],
     )
 
 
-async def build(settings: ServiceSettings) -> ProjectsProcess:
-    return await write_service.build(parts(settings), settings)
+PARTS = write_service.WriteServiceParts(
+    PROJECTS,
+    ProjectsSettings,
+    domain,
+    create_app,
+    [write_service.Runs(OFFICE_SHARE, lambda settings: OfficeShare(settings.office_share()))],
+)
 
-
-async def run(settings: ServiceSettings) -> None:
-    """The service (the project office's and project tools' commands over HTTP and NATS)."""
-    await write_service.run(parts(settings), settings)
-
-
-async def run_relay(settings: ServiceSettings) -> None:
-    """The service's outbox relay, in a process of its own."""
-    await write_service.run_relay(parts(settings), settings)
+ProjectsProcess = write_service.WriteProcess[Register]
+build = functools.partial(write_service.build, PARTS)
+run = functools.partial(write_service.run, PARTS)
+run_relay = functools.partial(write_service.run_relay, PARTS)

@@ -13,8 +13,8 @@ from plumbing.database import create_pool
 from plumbing.http_identity import Access
 from plumbing.migrations import migrate
 from plumbing.postgres_eventstore import MIGRATIONS, PostgresEventStore
-from plumbing.settings import ServiceSettings
-from services.budget.application import BudgetService
+from plumbing.settings import ServiceSettings, WriteServiceSettings
+from services.budget import bootstrap as budget_service
 from services.budget.entrypoints.http import create_app
 from tests.conftest import count
 from tests.tokens import bearer, identity_settings
@@ -29,7 +29,8 @@ async def client(budget_database: str) -> AsyncIterator[httpx.AsyncClient]:
     pool = await create_pool(budget_database)
     async with pool.acquire() as conn:
         await migrate(conn, MIGRATIONS)
-    app = create_app(BudgetService(PostgresEventStore(pool)), access())
+    handler = budget_service.PARTS.handler(WriteServiceSettings(), PostgresEventStore(pool))
+    app = create_app(handler, access())
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://budget", headers=bearer("planner")
     ) as http:

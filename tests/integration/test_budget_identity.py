@@ -22,8 +22,8 @@ from plumbing.http_identity import Access
 from plumbing.identity import Verifier
 from plumbing.migrations import migrate
 from plumbing.postgres_eventstore import MIGRATIONS, PostgresEventStore
-from plumbing.settings import ServiceSettings
-from services.budget.application import BudgetService
+from plumbing.settings import ServiceSettings, WriteServiceSettings
+from services.budget import bootstrap as budget_service
 from services.budget.entrypoints.http import create_app
 from tests.conftest import count, eventually
 from tests.servers import Servers
@@ -58,7 +58,8 @@ async def app_client(
     pool = await create_pool(database)
     async with pool.acquire() as conn:
         await migrate(conn, MIGRATIONS)
-    app = create_app(BudgetService(PostgresEventStore(pool)), access)
+    handler = budget_service.PARTS.handler(WriteServiceSettings(), PostgresEventStore(pool))
+    app = create_app(handler, access)
     http = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://budget", **client
     )

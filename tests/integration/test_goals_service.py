@@ -120,7 +120,7 @@ async def system(servers: Servers) -> AsyncIterator[System]:
         await send(js, "budget", "close-unit", closed)
 
         async def tree_known() -> bool:
-            old = (await goals.service.catalogue()).tree.units.get("OLD")
+            old = (await goals.service.state()).tree.units.get("OLD")
             return old is not None and old.closed_on is not None
 
         await eventually(tree_known)

@@ -17,7 +17,7 @@ from contracts.envelope import Command
 from kommunplan.demo import publish_commands
 from plumbing.jetstream import ensure_streams
 from plumbing.service import resilient
-from plumbing.settings import ServiceSettings
+from plumbing.settings import WriteServiceSettings
 from plumbing.write_service import streams
 from services.budget import bootstrap as budget
 from tests.conftest import count, eventually
@@ -50,7 +50,7 @@ async def _budget(servers: Servers, database: str) -> AsyncIterator[budget.Budge
         system_max_bytes_per_hour=SHARE_BYTES,
         inbound_max_bytes=STREAM_BYTES,
     )
-    process = await budget.build(ServiceSettings.model_validate(given))
+    process = await budget.build(WriteServiceSettings.model_validate(given))
     stop = asyncio.Event()
     tasks = [asyncio.create_task(resilient(w)(stop)) for w in (process.relay, process.inbound)]
     try:

@@ -12,7 +12,7 @@ from contracts import subjects
 from contracts.budget.service import BUDGET
 from plumbing.jetstream import ensure_streams
 from plumbing.rejections import ensure_rejection_consumers
-from services.budget.bootstrap import STREAMS
+from plumbing.write_service import streams
 from tests.conftest import eventually
 from tests.locked_nats import LockedNats, Session, locked_nats, session
 
@@ -32,7 +32,7 @@ async def declared(server: LockedNats) -> LockedNats:
     """The streams and each system's consumer of its rejections, made by the budget
     service's user as the service makes them, and a rejection for each system."""
     async with session(server, "budget") as budget:
-        await ensure_streams(budget.js, STREAMS)
+        await ensure_streams(budget.js, streams(BUDGET))
         await ensure_rejection_consumers(budget.js, BUDGET, SYSTEMS)
         for system in (A, B):
             rejection = f"refused for {system}".encode()

@@ -31,16 +31,13 @@ from plumbing.database import ensure_database
 from plumbing.jetstream import connect, ensure_streams
 from plumbing.migrations import migrate
 from plumbing.postgres_eventstore import MIGRATIONS
+from plumbing.process_manager import ProcessManagerWorker
 from plumbing.readiness import WorkerState
+from plumbing.sent_refusals import SentRefusals
 from plumbing.service import resilient
 from services.budget import bootstrap as budget_service
-from services.projects.office_share import (
-    DURABLE,
-    BudgetRefusals,
-    OfficeShare,
-    OfficeShareSettings,
-    message_id_for,
-)
+from services.projects.office_share import DURABLE, OFFICE_SHARE, OfficeShare, message_id_for
+from services.projects.settings import OfficeShareSettings
 from tests.conftest import SPANS, count, eventually
 from tests.fixtures import SMALL_TREE
 from tests.integration.test_nats_permissions import refused
@@ -142,14 +139,16 @@ async def running_office_share(
     projects_database: str,
     settings: OfficeShareSettings = TENTH,
     password: str | None = None,
-) -> AsyncIterator[tuple[OfficeShare, BudgetRefusals]]:
+) -> AsyncIterator[tuple[ProcessManagerWorker, SentRefusals]]:
     """The process manager and the refusals' log, as the projects process runs them (as the
     projects service's NATS user when given its password)."""
     pool = await asyncpg.create_pool(projects_database, min_size=1, max_size=4)
     user = PROJECTS.name if password is not None else None
     nc, _ = await connect(nats_url, PROJECTS.name, user, SecretStr(password or ""))
-    office_share = OfficeShare(pool, nc, settings, BUDGET, batch_size=50, ack_wait_seconds=2.0)
-    refusals = BudgetRefusals(nc, BUDGET, fetch_timeout=0.2)
+    office_share = ProcessManagerWorker(
+        pool, nc, OFFICE_SHARE, OfficeShare(settings), batch_size=50, ack_wait_seconds=2.0
+    )
+    refusals = SentRefusals(nc, OFFICE_SHARE, fetch_timeout=0.2)
     stop = asyncio.Event()
     tasks = [
         asyncio.create_task(resilient(office_share)(stop)),

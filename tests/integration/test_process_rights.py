@@ -174,7 +174,7 @@ async def system(servers: Servers) -> AsyncIterator[System]:
         await publish_commands(servers.nats_url, TREE, LEDGER)
 
         async def tree_known() -> bool:
-            units = (await projects_process.service.register()).tree.units
+            units = (await projects_process.service.state()).tree.units
             return all(u.unit_code in units for u in TREE)
 
         await eventually(tree_known, within=30)

@@ -145,7 +145,7 @@ async def setup(servers: Servers) -> AsyncIterator[Setup]:
         await publish(js, BUDGET, "close-unit", {"unit_code": "OLD", "effective_on": "2010-06-30"})
 
         async def old_closed() -> bool:
-            old = (await projects.service.register()).tree.units.get("OLD")
+            old = (await projects.service.state()).tree.units.get("OLD")
             return old is not None and old.closed_on is not None
 
         await eventually(old_closed)

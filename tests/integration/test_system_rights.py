@@ -33,7 +33,7 @@ from contracts.projects.service import PROJECTS
 from plumbing.jetstream import ensure_streams
 from plumbing.rejections import ensure_rejection_consumers
 from plumbing.service import resilient
-from plumbing.settings import ServiceSettings, StackSettings
+from plumbing.settings import StackSettings, WriteServiceSettings
 from plumbing.write_service import streams
 from services.budget import bootstrap as budget
 from tests.conftest import count, eventually
@@ -169,7 +169,7 @@ async def test_the_server_takes_each_command_the_register_gives(
         assert sender.errors == []
 
 
-def _as_user(server: LockedNats, database_url: str, user: str) -> ServiceSettings:
+def _as_user(server: LockedNats, database_url: str, user: str) -> WriteServiceSettings:
     return settings(server.url, database_url).model_copy(
         update={
             "systems": REGISTER,

@@ -20,8 +20,9 @@ from plumbing.asyncapi import (
     render,
 )
 from plumbing.http_identity import Access
-from plumbing.settings import ServiceSettings
-from services.budget.application import BudgetService
+from plumbing.memory_eventstore import InMemoryEventStore
+from plumbing.settings import WriteServiceSettings
+from services.budget import bootstrap as budget
 from services.budget.entrypoints.http import create_app
 from tests.system import get_as
 from tests.tokens import identity_settings
@@ -134,16 +135,10 @@ async def test_the_describing_handlers_refuse_to_consume() -> None:
         await handler(None)
 
 
-class _NoStore:
-    """The event store of an app whose documents are read: never used."""
-
-    def __getattr__(self, name: str) -> Any:
-        raise AssertionError(f"the event store is not used here ({name})")
-
-
 def _budget_app() -> Any:
-    settings = ServiceSettings(**identity_settings())
-    return create_app(BudgetService(_NoStore()), Access.from_settings(settings))  # type: ignore[arg-type]
+    settings = WriteServiceSettings(**identity_settings())
+    handler = budget.PARTS.handler(settings, InMemoryEventStore())
+    return create_app(handler, Access.from_settings(settings))
 
 
 async def test_the_budget_app_serves_its_document_without_a_token() -> None:

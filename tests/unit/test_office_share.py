@@ -19,20 +19,20 @@ from contracts.scope import Scope
 from plumbing.command_handler import DUPLICATE
 from plumbing.inbound import known_systems
 from plumbing.nats_users import sender_publishes, service_permissions, system_permissions
-from plumbing.settings import ServiceSettings
+from plumbing.process_manager import ProcessManagerWorker, Reacted
+from plumbing.sent_refusals import SentRefusals
+from plumbing.settings import WriteServiceSettings
 from plumbing.systems import register
 from services.budget import bootstrap as budget_bootstrap
 from services.projects import bootstrap as projects_bootstrap
-from services.projects.office_share import (
-    BudgetRefusals,
-    OfficeShare,
-    OfficeShareSettings,
-    decide,
-    message_id_for,
-    share_of,
-)
+from services.projects.office_share import OFFICE_SHARE, OfficeShare, message_id_for, share_of
+from services.projects.settings import OfficeShareSettings, ProjectsSettings
 
 TENTH = OfficeShareSettings(Decimal("0.10"), "PROJ")
+
+
+def decide(events: Any, office: set[str], settings: OfficeShareSettings) -> Reacted:
+    return OfficeShare(settings).react(events, office)
 
 
 def envelope(event: ProjectRegistered | ProjectBudgetSet, **fields: Any) -> Envelope:
@@ -103,7 +103,7 @@ def test_a_budget_of_a_project_the_office_runs_leads_to_its_share_with_its_cause
     decided = decide(
         [(envelope(registered("p1")), registered("p1")), (cause_envelope, cause)], office, TENTH
     )
-    assert decided.office_projects == ["p1"] and office == {"p1"}
+    assert decided.remembered == ["p1"] and office == {"p1"}
     ((command, carried),) = decided.commands
     assert carried is cause_envelope
     assert command.message_id == message_id_for(cause_envelope.event_id)
@@ -130,39 +130,39 @@ def test_a_project_the_office_does_not_run_or_does_not_know_sends_nothing() -> N
         office,
         TENTH,
     )
-    assert decided.commands == [] and decided.office_projects == [] and office == set()
+    assert decided.commands == [] and decided.remembered == [] and office == set()
 
 
 def test_a_project_registered_before_is_known_from_the_stored_state() -> None:
     decided = decide([(envelope(budget("p1", "10")), budget("p1", "10"))], {"p1"}, TENTH)
     ((command, _),) = decided.commands
-    assert command.revenue == Decimal("1.00") and decided.office_projects == []
+    assert command.revenue == Decimal("1.00") and decided.remembered == []
 
 
 def test_the_rate_and_the_unit_are_settings_read_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert (ServiceSettings().project_office_share, ServiceSettings().project_office_unit) == (
+    assert (ProjectsSettings().project_office_share, ProjectsSettings().project_office_unit) == (
         Decimal("0.10"),
         "PROJ",
     )
     monkeypatch.setenv("KOMMUNPLAN_PROJECT_OFFICE_SHARE", "0.1000000000000000055511151231257827")
     monkeypatch.setenv("KOMMUNPLAN_PROJECT_OFFICE_UNIT", "PK")
-    chosen = OfficeShareSettings.from_settings(ServiceSettings())
+    chosen = ProjectsSettings().office_share()
     assert chosen == OfficeShareSettings(Decimal("0.1000000000000000055511151231257827"), "PK")
     monkeypatch.setenv("KOMMUNPLAN_PROJECT_OFFICE_SHARE", "1.5")
     with pytest.raises(ValidationError):
-        ServiceSettings()
+        ProjectsSettings()
 
 
 def test_a_unit_code_budget_would_always_refuse_is_refused_at_start() -> None:
     with pytest.raises(ValueError, match="KOMMUNPLAN_PROJECT_OFFICE_UNIT"):
-        OfficeShareSettings.from_settings(ServiceSettings(project_office_unit="inte en kod!"))
+        ProjectsSettings(project_office_unit="inte en kod!").office_share()
 
 
 def test_projects_declares_that_it_sends_to_budget_and_budget_knows_it_for_every_unit() -> None:
     assert PROJECTS.sends_to == (BUDGET,)
     assert PROJECTS.sends_commands == {"budget": ("set-project-share",)}
     assert BUDGET.sends_to == () and GOALS.sends_to == ()
-    settings = ServiceSettings(systems={"ekonomisystem": ["*"], "lonesystem": ["KLF"]})
+    settings = WriteServiceSettings(systems={"ekonomisystem": ["*"], "lonesystem": ["KLF"]})
     known = known_systems(settings, BUDGET)
     assert {name: sender.scope for name, sender in known.items()} == {
         "ekonomisystem": Scope(frozenset({"*"})),
@@ -225,10 +225,10 @@ def test_the_projects_process_runs_the_office_share_and_budget_none_of_its_own()
         def new_inbox(self) -> str:
             return "_INBOX.projects.x"
 
-    parts = projects_bootstrap.parts(ServiceSettings())
-    workers = parts.workers(Pool(), Nats(), ServiceSettings())  # type: ignore[arg-type]
-    assert [type(w) for w in workers] == [OfficeShare, BudgetRefusals]
-    assert budget_bootstrap.PARTS.workers(Pool(), Nats(), ServiceSettings()) == ()  # type: ignore[arg-type]
+    parts = projects_bootstrap.PARTS
+    workers = parts.workers(Pool(), Nats(), ProjectsSettings())  # type: ignore[arg-type]
+    assert [type(w) for w in workers] == [ProcessManagerWorker, SentRefusals]
+    assert budget_bootstrap.PARTS.workers(Pool(), Nats(), WriteServiceSettings()) == []  # type: ignore[arg-type]
 
 
 def _rejection(*problems: Problem) -> bytes:
@@ -249,7 +249,7 @@ def _rejection(*problems: Problem) -> bytes:
 def test_a_duplicate_refusal_is_expected_and_any_other_is_kept_and_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    refusals = BudgetRefusals(object(), BUDGET)  # type: ignore[arg-type]
+    refusals = SentRefusals(object(), OFFICE_SHARE)  # type: ignore[arg-type]
     refusals.note(_rejection(Problem(field="message_id", message=DUPLICATE)))
     assert (refusals.duplicates, list(refusals.refused)) == (1, [])
     unknown = Problem(field="unit_code", message="enheten 'PROJ' finns inte")

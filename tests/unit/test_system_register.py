@@ -27,7 +27,7 @@ from kommunplan.demo import (
 from kommunplan.nats_access import prepare
 from plumbing.inbound import known_systems
 from plumbing.nats_users import all_permissions, service_permissions, system_permissions
-from plumbing.settings import ServiceSettings, StackSettings
+from plumbing.settings import StackSettings, WriteServiceSettings
 from plumbing.systems import grantable, register
 
 TREE = {"register-unit", "rename-unit", "move-unit", "close-unit"}
@@ -86,7 +86,7 @@ def test_a_register_the_services_cannot_honour_is_refused_when_the_settings_are_
     entry: object, reason: str
 ) -> None:
     with pytest.raises(ValidationError, match=reason):
-        ServiceSettings(systems={"x": entry})  # type: ignore[dict-item]
+        WriteServiceSettings(systems={"x": entry})  # type: ignore[dict-item]
 
 
 def test_the_register_is_read_from_its_setting_in_either_form(
@@ -95,21 +95,21 @@ def test_the_register_is_read_from_its_setting_in_either_form(
     monkeypatch.setenv(
         "KOMMUNPLAN_SYSTEMS", json.dumps({"ekonomisystem": LEDGER, "lonesystem": ["KLF"]})
     )
-    rights = register(ServiceSettings().systems)
+    rights = register(WriteServiceSettings().systems)
     assert rights["ekonomisystem"].commands_of("budget") == {"record-actuals", "make-forecast"}
     assert rights["lonesystem"].commands_of("budget") == grantable(BUDGET)
     monkeypatch.setenv(
         "KOMMUNPLAN_SYSTEMS", json.dumps({"x": {"units": [], "commands": {"y": []}}})
     )
     with pytest.raises(ValidationError, match="okänd tjänst 'y'"):
-        ServiceSettings()
+        WriteServiceSettings()
 
 
 # --- What the services make of it --------------------------------------------------------
 
 
 def test_each_service_knows_each_system_with_its_own_commands_and_projects_with_the_share() -> None:
-    settings = ServiceSettings(systems={"ekonomisystem": LEDGER, "lonesystem": ["KLF"]})
+    settings = WriteServiceSettings(systems={"ekonomisystem": LEDGER, "lonesystem": ["KLF"]})
     budget = known_systems(settings, BUDGET)
     assert budget["ekonomisystem"].commands == {"record-actuals", "make-forecast"}
     assert budget["lonesystem"].scope == Scope(frozenset({"KLF"}))

@@ -32,12 +32,10 @@ from contracts.budget.events import (
     NetInvestmentSet,
     ProjectShareSet,
 )
-from contracts.envelope import Command, Event
-from contracts.refusal import refuse
-from contracts.scope import Scope
+from contracts.envelope import Event, event_from
+from plumbing.decisions import Decisions
 from services.budget.domain.organisation import ORGANISATION_STREAM, Organisation
 from services.budget.domain.scope import check_scope
-from services.budget.domain.translate import event_from
 
 
 def _year_start(year: int) -> date:
@@ -48,89 +46,63 @@ def _month_start(period: str) -> date:
     return date(int(period[:4]), int(period[5:7]), 1)
 
 
-def _set_figures(org: Organisation, command: Command) -> Event:
-    assert isinstance(command, SetFigures)
+# The event a command leads to, applied to the batch's copy of the organisation at once (later
+# commands in the same batch see the tree as it left it); raises Refused with the reasons when
+# it may not happen. ``scope`` limits the units a sender may write for; None means no limit.
+decide: Decisions[Organisation] = Decisions(check_scope)
+decide.add(RegisterUnit, Organisation.register)
+decide.add(RenameUnit, Organisation.rename)
+decide.add(MoveUnit, Organisation.move)
+decide.add(CloseUnit, Organisation.close)
+decide.add(AppointManager, Organisation.appoint)
+
+
+@decide.on(SetFigures)
+def _set_figures(org: Organisation, command: SetFigures) -> Event:
     org.open_on(command.unit_code, _year_start(command.year))
     return event_from(command, FiguresSet)
 
 
-def _month_figures(
-    event_type: type[ActualsRecorded] | type[ForecastMade] | type[MonthCommentWritten],
-) -> Callable[[Organisation, Command], Event]:
-    def decide(org: Organisation, command: Command) -> Event:
-        assert isinstance(command, RecordActuals | MakeForecast | WriteMonthComment)
+MonthCommand = RecordActuals | MakeForecast | WriteMonthComment
+YearCommand = (
+    ChangeFrame
+    | SetNetInvestment
+    | WriteNarrative
+    | SetProjectShare
+    | SetBudgetProfile
+    | WriteFollowUpText
+)
+
+
+def _for_a_month(event_type: type[Event]) -> Callable[[Organisation, MonthCommand], Event]:
+    """What a unit records for a month: the unit must be open in it."""
+
+    def decision(org: Organisation, command: MonthCommand) -> Event:
         org.open_on(command.unit_code, _month_start(command.period))
         return event_from(command, event_type)
 
-    return decide
+    return decision
 
 
-def _per_year(
-    event_type: type[FrameChanged]
-    | type[NetInvestmentSet]
-    | type[NarrativeWritten]
-    | type[ProjectShareSet]
-    | type[BudgetProfileSet]
-    | type[FollowUpTextWritten],
-) -> Callable[[Organisation, Command], Event]:
-    def decide(org: Organisation, command: Command) -> Event:
-        assert isinstance(
-            command,
-            ChangeFrame
-            | SetNetInvestment
-            | WriteNarrative
-            | SetProjectShare
-            | SetBudgetProfile
-            | WriteFollowUpText,
-        )
+def _for_a_year(event_type: type[Event]) -> Callable[[Organisation, YearCommand], Event]:
+    """What a unit records for a year: the unit must be open at its start."""
+
+    def decision(org: Organisation, command: YearCommand) -> Event:
         org.open_on(command.unit_code, _year_start(command.year))
         return event_from(command, event_type)
 
-    return decide
+    return decision
 
 
-def _organisation(
-    method: Callable[[Organisation, Command], Event],
-) -> Callable[[Organisation, Command], Event]:
-    def decide(org: Organisation, command: Command) -> Event:
-        event = method(org, command)
-        # Later commands in the same batch must see the tree as this one left it.
-        org.apply(event)
-        return event
-
-    return decide
-
-
-DECISIONS: dict[type[Command], Callable[[Organisation, Command], Event]] = {
-    RegisterUnit: _organisation(lambda org, c: org.register(c)),  # type: ignore[arg-type]
-    RenameUnit: _organisation(lambda org, c: org.rename(c)),  # type: ignore[arg-type]
-    MoveUnit: _organisation(lambda org, c: org.move(c)),  # type: ignore[arg-type]
-    CloseUnit: _organisation(lambda org, c: org.close(c)),  # type: ignore[arg-type]
-    AppointManager: _organisation(lambda org, c: org.appoint(c)),  # type: ignore[arg-type]
-    SetFigures: _set_figures,
-    RecordActuals: _month_figures(ActualsRecorded),
-    MakeForecast: _month_figures(ForecastMade),
-    ChangeFrame: _per_year(FrameChanged),
-    SetNetInvestment: _per_year(NetInvestmentSet),
-    WriteNarrative: _per_year(NarrativeWritten),
-    SetProjectShare: _per_year(ProjectShareSet),
-    WriteMonthComment: _month_figures(MonthCommentWritten),
-    SetBudgetProfile: _per_year(BudgetProfileSet),
-    WriteFollowUpText: _per_year(FollowUpTextWritten),
-}
-
-
-def decide(org: Organisation, command: Command, scope: Scope | None = None) -> Event:
-    """The event ``command`` leads to; raises Refused with the reasons when it may not happen.
-
-    ``scope`` limits the units a sender may write for; None means no limit.
-    """
-    decision = DECISIONS.get(type(command))
-    if decision is None:
-        raise refuse("", f"okänt kommando {type(command).__name__}")
-    if scope is not None:
-        check_scope(org, command, scope)
-    return decision(org, command)
+decide.add(RecordActuals, _for_a_month(ActualsRecorded))
+decide.add(MakeForecast, _for_a_month(ForecastMade))
+decide.add(WriteMonthComment, _for_a_month(MonthCommentWritten))
+decide.add(ChangeFrame, _for_a_year(FrameChanged))
+decide.add(SetNetInvestment, _for_a_year(NetInvestmentSet))
+decide.add(WriteNarrative, _for_a_year(NarrativeWritten))
+decide.add(SetProjectShare, _for_a_year(ProjectShareSet))
+decide.add(SetBudgetProfile, _for_a_year(BudgetProfileSet))
+decide.add(WriteFollowUpText, _for_a_year(FollowUpTextWritten))
 
 
 def stream_for(event: Event) -> str:

@@ -18,8 +18,8 @@ from contracts.budget.events import (
 )
 from contracts.budget.fields import UnitKind
 from contracts.budget.tree import OrganisationTree
+from contracts.envelope import event_from
 from contracts.refusal import refuse
-from services.budget.domain.translate import event_from
 
 ORGANISATION_STREAM = "organisation"
 

@@ -6,15 +6,16 @@ from typing import Any
 from fastapi import FastAPI
 
 from contracts.budget.service import BUDGET
+from plumbing.command_handler import CommandHandler
+from plumbing.command_routes import command_app
 from plumbing.http_identity import Access
-from plumbing.write_service import command_app
-from services.budget.application import BudgetService
+from services.budget.domain.organisation import Organisation
 from services.budget.domain.permissions import check_permission
 
 
-def create_app(service: BudgetService, access: Access) -> FastAPI:
+def create_app(service: CommandHandler[Organisation], access: Access) -> FastAPI:
     async def units() -> list[dict[str, Any]]:
-        organisation = await service.organisation()
+        organisation = await service.state()
         return [
             {
                 "code": u.code,

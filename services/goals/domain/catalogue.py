@@ -46,7 +46,7 @@ class Goal:
 
 
 class Catalogue:
-    """What the goals decisions read. ``version``: how many catalogue events are applied.
+    """What the goals decisions read.
 
     Everything in it is immutable, so a copy shares it; the tree is a snapshot the decider
     replaces as budget's events arrive, never changed in place.
@@ -54,7 +54,6 @@ class Catalogue:
 
     def __init__(self, tree: OrganisationTree | None = None) -> None:
         self.tree = tree if tree is not None else OrganisationTree()
-        self.version = 0
         self.perspectives: dict[str, PerspectiveDefined] = {}
         self.goals: dict[str, Goal] = {}
         self.commitments: dict[str, CommitmentMade] = {}
@@ -84,9 +83,11 @@ class Catalogue:
                 self.indicators[event.indicator_id] = event
             case NoteAttached():
                 self.notes[event.note_id] = event
-            case _:
-                return  # measurements and assessments are not part of the catalogue
-        self.version += 1
+            # Measurements and assessments are not part of the catalogue.
+
+    def learn_tree(self, tree: OrganisationTree) -> None:
+        """Budget's organisation tree as last published, to decide against from now on."""
+        self.tree = tree
 
     def used(self, identifier: str) -> bool:
         """Whether the id names anything already: ids are never used twice, for any kind."""

@@ -3,11 +3,10 @@
 Every refusal names the field it is about, in Swedish, as a sender sees it.
 """
 
-from collections.abc import Callable
 from datetime import date
 
 from contracts.budget.fields import UnitKind
-from contracts.envelope import Command, Event, event_from
+from contracts.envelope import Event, event_from
 from contracts.goals.commands import (
     AddIndicator,
     AdoptGoal,
@@ -38,6 +37,10 @@ from services.goals.domain.scope import check_scope
 
 MEASURED_KINDS = (CommitmentKind.KEY_FIGURE, CommitmentKind.FINANCIAL)
 
+# The event a command leads to, applied to the batch's copy of the catalogue at once; raises
+# Refused with the reasons when it may not happen.
+decide: Decisions[Catalogue] = Decisions(check_scope)
+
 
 def _unused(catalogue: Catalogue, field: str, identifier: str) -> None:
     if catalogue.used(identifier):
@@ -51,8 +54,8 @@ def _known_goal(catalogue: Catalogue, goal_id: str, field: str = "goal_id") -> G
     return goal
 
 
-def _define_perspective(catalogue: Catalogue, command: Command) -> Event:
-    assert isinstance(command, DefinePerspective)
+@decide.on(DefinePerspective)
+def _define_perspective(catalogue: Catalogue, command: DefinePerspective) -> Event:
     _heard_of(catalogue, command.board_code, "board_code")
     board = catalogue.tree.known(command.board_code, "board_code")
     if board.kind is not UnitKind.BOARD:
@@ -78,8 +81,8 @@ def _heard_of(catalogue: Catalogue, unit_code: str, field: str) -> None:
         raise not_known_yet(field, f"enheten {unit_code} finns inte i organisationen")
 
 
-def _adopt_goal(catalogue: Catalogue, command: Command) -> Event:
-    assert isinstance(command, AdoptGoal)
+@decide.on(AdoptGoal)
+def _adopt_goal(catalogue: Catalogue, command: AdoptGoal) -> Event:
     _unused(catalogue, "goal_id", command.goal_id)
     _heard_of(catalogue, command.unit_code, "unit_code")
     catalogue.tree.open_on(command.unit_code, date(command.first_year, 1, 1))
@@ -96,14 +99,14 @@ def _adopt_goal(catalogue: Catalogue, command: Command) -> Event:
     return event_from(command, GoalAdopted)
 
 
-def _reword_goal(catalogue: Catalogue, command: Command) -> Event:
-    assert isinstance(command, RewordGoal)
+@decide.on(RewordGoal)
+def _reword_goal(catalogue: Catalogue, command: RewordGoal) -> Event:
     _known_goal(catalogue, command.goal_id)
     return event_from(command, GoalReworded)
 
 
-def _retire_goal(catalogue: Catalogue, command: Command) -> Event:
-    assert isinstance(command, RetireGoal)
+@decide.on(RetireGoal)
+def _retire_goal(catalogue: Catalogue, command: RetireGoal) -> Event:
     goal = _known_goal(catalogue, command.goal_id)
     if command.last_year < goal.first_year:
         raise refuse(
@@ -113,8 +116,8 @@ def _retire_goal(catalogue: Catalogue, command: Command) -> Event:
     return event_from(command, GoalRetired)
 
 
-def _make_commitment(catalogue: Catalogue, command: Command) -> Event:
-    assert isinstance(command, MakeCommitment)
+@decide.on(MakeCommitment)
+def _make_commitment(catalogue: Catalogue, command: MakeCommitment) -> Event:
     _unused(catalogue, "commitment_id", command.commitment_id)
     if _known_goal(catalogue, command.goal_id).retired:
         raise refuse("goal_id", f"resultatmålet {command.goal_id} har avslutats")
@@ -134,8 +137,8 @@ def _make_commitment(catalogue: Catalogue, command: Command) -> Event:
     return event_from(command, CommitmentMade)
 
 
-def _add_indicator(catalogue: Catalogue, command: Command) -> Event:
-    assert isinstance(command, AddIndicator)
+@decide.on(AddIndicator)
+def _add_indicator(catalogue: Catalogue, command: AddIndicator) -> Event:
     _unused(catalogue, "indicator_id", command.indicator_id)
     if command.commitment_id is not None and command.commitment_id not in catalogue.commitments:
         raise refuse("commitment_id", f"åtagandet {command.commitment_id} finns inte")
@@ -144,8 +147,8 @@ def _add_indicator(catalogue: Catalogue, command: Command) -> Event:
     return event_from(command, IndicatorAdded)
 
 
-def _attach_note(catalogue: Catalogue, command: Command) -> Event:
-    assert isinstance(command, AttachNote)
+@decide.on(AttachNote)
+def _attach_note(catalogue: Catalogue, command: AttachNote) -> Event:
     _unused(catalogue, "note_id", command.note_id)
     if catalogue.goal_of(command.attached_to) is None:
         raise refuse(
@@ -155,8 +158,8 @@ def _attach_note(catalogue: Catalogue, command: Command) -> Event:
     return event_from(command, NoteAttached)
 
 
-def _record_measurement(catalogue: Catalogue, command: Command) -> Event:
-    assert isinstance(command, RecordMeasurement)
+@decide.on(RecordMeasurement)
+def _record_measurement(catalogue: Catalogue, command: RecordMeasurement) -> Event:
     measure = command.measure_id
     commitment = catalogue.commitments.get(measure)
     indicator = catalogue.indicators.get(measure)
@@ -187,8 +190,8 @@ def _record_measurement(catalogue: Catalogue, command: Command) -> Event:
     return event_from(command, MeasurementRecorded)
 
 
-def _assess_activity(catalogue: Catalogue, command: Command) -> Event:
-    assert isinstance(command, AssessActivity)
+@decide.on(AssessActivity)
+def _assess_activity(catalogue: Catalogue, command: AssessActivity) -> Event:
     commitment = catalogue.commitments.get(command.commitment_id)
     if commitment is None:
         raise refuse("commitment_id", f"åtagandet {command.commitment_id} finns inte")
@@ -201,24 +204,6 @@ def _assess_activity(catalogue: Catalogue, command: Command) -> Event:
             "dess värden registreras med record-measurement",
         )
     return event_from(command, ActivityAssessed)
-
-
-DECISIONS: dict[type[Command], Callable[[Catalogue, Command], Event]] = {
-    DefinePerspective: _define_perspective,
-    AdoptGoal: _adopt_goal,
-    RewordGoal: _reword_goal,
-    RetireGoal: _retire_goal,
-    MakeCommitment: _make_commitment,
-    AddIndicator: _add_indicator,
-    AttachNote: _attach_note,
-    RecordMeasurement: _record_measurement,
-    AssessActivity: _assess_activity,
-}
-
-
-# The event a command leads to, applied to the batch's copy of the catalogue at once; raises
-# Refused with the reasons when it may not happen.
-decide = Decisions(DECISIONS, check_scope)
 
 
 def stream_for(event: Event) -> str:

@@ -6,9 +6,9 @@ from typing import Any
 from fastapi import FastAPI
 
 from contracts.goals.service import GOALS
+from plumbing.command_handler import CommandHandler
+from plumbing.command_routes import command_app
 from plumbing.http_identity import Access
-from plumbing.write_service import command_app
-from services.goals.application import GoalsService
 from services.goals.domain.catalogue import Catalogue
 from services.goals.domain.permissions import check_permission
 
@@ -33,9 +33,9 @@ def catalogue_json(catalogue: Catalogue) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def create_app(service: GoalsService, access: Access) -> FastAPI:
+def create_app(service: CommandHandler[Catalogue], access: Access) -> FastAPI:
     async def goals() -> dict[str, list[dict[str, Any]]]:
-        return catalogue_json(await service.catalogue())
+        return catalogue_json(await service.state())
 
     description = "Perspektiv, resultatmål, åtaganden, indikatorer och mätvärden"
     return command_app(GOALS, service, access, check_permission, description, {"/api/goals": goals})

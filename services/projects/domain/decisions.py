@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from contracts.budget.fields import UnitKind
-from contracts.envelope import Command, Event, event_from
+from contracts.envelope import Event, event_from
 from contracts.projects.commands import (
     ChangeProjectManager,
     ChangeProjectStatus,
@@ -37,6 +37,10 @@ from plumbing.decisions import Decisions
 from services.projects.domain.lifecycle import SWEDISH, why_not
 from services.projects.domain.register import Project, Register, project_stream
 from services.projects.domain.scope import check_scope
+
+# The event a command leads to, applied to the batch's copy of the register at once; raises
+# Refused with the reasons when it may not happen.
+decide: Decisions[Register] = Decisions(check_scope)
 
 
 def _project(register: Register, code: str) -> Project:
@@ -81,8 +85,8 @@ def _within_period(project: Project, year: int) -> None:
         )
 
 
-def _register(register: Register, command: Command) -> Event:
-    assert isinstance(command, RegisterProject)
+@decide.on(RegisterProject)
+def _register(register: Register, command: RegisterProject) -> Event:
     if command.project_code in register.projects:
         raise refuse("project_code", f"projektet {command.project_code} finns redan")
     day = command.planned_start or command.occurred_at.date()
@@ -99,8 +103,8 @@ def _register(register: Register, command: Command) -> Event:
     return event_from(command, ProjectRegistered)
 
 
-def _change_status(register: Register, command: Command) -> Event:
-    assert isinstance(command, ChangeProjectStatus)
+@decide.on(ChangeProjectStatus)
+def _change_status(register: Register, command: ChangeProjectStatus) -> Event:
     project = _project(register, command.project_code)
     reason = why_not(project.status, command.status)
     if reason is not None:
@@ -115,8 +119,8 @@ def _change_status(register: Register, command: Command) -> Event:
     return event_from(command, ProjectStatusChanged)
 
 
-def _change_manager(register: Register, command: Command) -> Event:
-    assert isinstance(command, ChangeProjectManager)
+@decide.on(ChangeProjectManager)
+def _change_manager(register: Register, command: ChangeProjectManager) -> Event:
     project = _open(register, command.project_code)
     holding = project.acting_manager if command.acting else project.manager
     if command.project_manager == holding and (command.acting or project.acting_manager is None):
@@ -125,8 +129,8 @@ def _change_manager(register: Register, command: Command) -> Event:
     return event_from(command, ProjectManagerChanged)
 
 
-def _plan_step(register: Register, command: Command) -> Event:
-    assert isinstance(command, PlanStep)
+@decide.on(PlanStep)
+def _plan_step(register: Register, command: PlanStep) -> Event:
     _open(register, command.project_code)
     start, end = command.planned_start, command.planned_end
     if start is not None and end is not None and end < start:
@@ -135,23 +139,25 @@ def _plan_step(register: Register, command: Command) -> Event:
     return event_from(command, StepPlanned)
 
 
-# Money for a year of the project's period: what it records, and how a refusal names it.
-_FOR_A_YEAR: dict[type[Command], tuple[type[ProjectBudgetSet | FinancingRecorded], str]] = {
-    SetProjectBudget: (ProjectBudgetSet, "en projektbudget"),
-    RecordFinancing: (FinancingRecorded, "en finansiering"),
-}
+def _money_for_a_year(
+    event_type: type[ProjectBudgetSet | FinancingRecorded], what: str
+) -> Callable[[Register, SetProjectBudget | RecordFinancing], Event]:
+    """Money for a year of the project's period: what it records, and how a refusal names it."""
+
+    def decision(register: Register, command: SetProjectBudget | RecordFinancing) -> Event:
+        _within_period(_open(register, command.project_code), command.year)
+        _not_negative(command.amount, "amount", what)
+        return event_from(command, event_type)
+
+    return decision
 
 
-def _money_for_a_year(register: Register, command: Command) -> Event:
-    assert isinstance(command, SetProjectBudget | RecordFinancing)
-    event_type, what = _FOR_A_YEAR[type(command)]
-    _within_period(_open(register, command.project_code), command.year)
-    _not_negative(command.amount, "amount", what)
-    return event_from(command, event_type)
+decide.add(SetProjectBudget, _money_for_a_year(ProjectBudgetSet, "en projektbudget"))
+decide.add(RecordFinancing, _money_for_a_year(FinancingRecorded, "en finansiering"))
 
 
-def _report_status(register: Register, command: Command) -> Event:
-    assert isinstance(command, ReportProjectStatus)
+@decide.on(ReportProjectStatus)
+def _report_status(register: Register, command: ReportProjectStatus) -> Event:
     project = _project(register, command.project_code)
     ended = project.status_changed_on
     if project.final and ended is not None and command.period > f"{ended:%Y-%m}":
@@ -163,8 +169,8 @@ def _report_status(register: Register, command: Command) -> Event:
     return event_from(command, ProjectStatusReported)
 
 
-def _link_goal(register: Register, command: Command) -> Event:
-    assert isinstance(command, LinkGoal)
+@decide.on(LinkGoal)
+def _link_goal(register: Register, command: LinkGoal) -> Event:
     project = _open(register, command.project_code)
     goal = command.goal_id
     if goal not in register.goals.adopted:
@@ -175,23 +181,6 @@ def _link_goal(register: Register, command: Command) -> Event:
     if goal in project.goal_ids:
         raise refuse("goal_id", f"projektet är redan kopplat till resultatmålet {goal}")
     return event_from(command, GoalLinked)
-
-
-DECISIONS: dict[type[Command], Callable[[Register, Command], Event]] = {
-    RegisterProject: _register,
-    ChangeProjectStatus: _change_status,
-    ChangeProjectManager: _change_manager,
-    PlanStep: _plan_step,
-    SetProjectBudget: _money_for_a_year,
-    RecordFinancing: _money_for_a_year,
-    ReportProjectStatus: _report_status,
-    LinkGoal: _link_goal,
-}
-
-
-# The event a command leads to, applied to the batch's copy of the register at once; raises
-# Refused with the reasons when it may not happen.
-decide = Decisions(DECISIONS, check_scope)
 
 
 def stream_for(event: Event) -> str:

@@ -26,9 +26,6 @@ from contracts.projects.fields import ProjectStatus
 
 PROJECT_STREAM_PREFIX = "project-"
 
-GOAL_EVENTS: tuple[type[Event], ...] = (GoalAdopted, GoalRetired)
-"""Goals' events that say which result goals there are."""
-
 
 def project_stream(project_code: str) -> str:
     """Each project's events on a stream of their own."""
@@ -58,7 +55,6 @@ class Project:
     """A project as it stands; replaced as a whole by each of its events, never changed."""
 
     registered: ProjectRegistered
-    version: int = 1  # how many events its stream holds
     status: ProjectStatus = ProjectStatus.PROPOSED
     status_changed_on: date | None = None  # the last lifecycle change's date
     manager: str | None = None
@@ -85,25 +81,24 @@ class Project:
         """The project after ``event``, one of its own."""
         match event:
             case ProjectStatusChanged():
-                changed = replace(self, status=event.status, status_changed_on=event.effective_on)
+                return replace(self, status=event.status, status_changed_on=event.effective_on)
             case ProjectManagerChanged() if event.acting:
-                changed = replace(self, acting_manager=event.project_manager)
+                return replace(self, acting_manager=event.project_manager)
             case ProjectManagerChanged():
-                changed = replace(self, manager=event.project_manager, acting_manager=None)
+                return replace(self, manager=event.project_manager, acting_manager=None)
             case StepPlanned():
-                changed = replace(self, steps={**self.steps, event.step: event})
+                return replace(self, steps={**self.steps, event.step: event})
             case ProjectBudgetSet():
-                changed = replace(self, budgets={**self.budgets, event.year: event})
+                return replace(self, budgets={**self.budgets, event.year: event})
             case FinancingRecorded():
                 key = (event.source, event.year)
-                changed = replace(self, financing={**self.financing, key: event})
+                return replace(self, financing={**self.financing, key: event})
             case GoalLinked():
-                changed = replace(self, goal_ids=(*self.goal_ids, event.goal_id))
+                return replace(self, goal_ids=(*self.goal_ids, event.goal_id))
             case ProjectStatusReported():
-                changed = replace(self, reports=(*self.reports, event))
+                return replace(self, reports=(*self.reports, event))
             case _:
                 raise ValueError(f"{type(event).__name__} is no event of a registered project")
-        return replace(changed, version=self.version + 1)
 
 
 def registered(event: ProjectRegistered) -> Project:
@@ -111,9 +106,9 @@ def registered(event: ProjectRegistered) -> Project:
 
 
 class Register:
-    """What the projects decisions read. ``position``: the store's position of the last
-    project event applied. ``office_unit``: the project office's unit in budget, whose
-    revenue the projects it runs move (services.projects.office_share); from the settings.
+    """What the projects decisions read. ``office_unit``: the project office's unit in
+    budget, whose revenue the projects it runs move (services.projects.office_share); from
+    the settings.
 
     The projects in it are immutable, so a copy shares them; the tree and the result goals
     are snapshots the decider replaces as budget's and goals' events arrive.
@@ -130,7 +125,6 @@ class Register:
         self.goals = goals if goals is not None else ResultGoals()
         self.office_unit = office_unit
         self.projects: dict[str, Project] = {}
-        self.position = 0
 
     def copy(self) -> "Register":
         twin = copy.copy(self)
@@ -146,10 +140,10 @@ class Register:
             raise ValueError(f"{type(event).__name__} names no registered project")
         self.projects[code] = self.projects[code].applied(event)
 
-    def versions(self) -> dict[str, int]:
-        return {project_stream(code): p.version for code, p in self.projects.items()}
+    def learn_tree(self, tree: OrganisationTree) -> None:
+        """Budget's organisation tree as last published, to decide against from now on."""
+        self.tree = tree
 
-    def version_of(self, stream_id: str) -> int:
-        """How many events of a project's stream are applied (0 for one not registered)."""
-        project = self.projects.get(stream_id.removeprefix(PROJECT_STREAM_PREFIX))
-        return project.version if project is not None else 0
+    def learn_goals(self, goals: ResultGoals) -> None:
+        """Goals' result goals as last published, to decide against from now on."""
+        self.goals = goals

@@ -6,9 +6,9 @@ from typing import Any
 from fastapi import FastAPI
 
 from contracts.projects.service import PROJECTS
+from plumbing.command_handler import CommandHandler
+from plumbing.command_routes import command_app
 from plumbing.http_identity import Access
-from plumbing.write_service import command_app
-from services.projects.application import ProjectsService
 from services.projects.domain.permissions import check_permission
 from services.projects.domain.register import Project, Register
 
@@ -38,9 +38,9 @@ def register_json(register: Register) -> dict[str, list[dict[str, Any]]]:
     return {"projects": [project_json(p) for p in register.projects.values()]}
 
 
-def create_app(service: ProjectsService, access: Access) -> FastAPI:
+def create_app(service: CommandHandler[Register], access: Access) -> FastAPI:
     async def projects() -> dict[str, list[dict[str, Any]]]:
-        return register_json(await service.register())
+        return register_json(await service.state())
 
     description = "Projektregistret: projekt, livscykel, budget, finansiering och lägesrapporter"
     return command_app(

@@ -1,0 +1,102 @@
+"""What a service's target refused of the commands its process manager sent
+(``<target>.rejected.<sender>``), read as a system reads its rejections: through a consumer
+named after the sender.
+
+A duplicate is a resend of a command the target already stored (after JetStream's duplicate
+window): expected, noted at info. Anything else is logged as an error for an operator and not
+sent again, since it would be refused the same way.
+"""
+
+import asyncio
+import logging
+from collections import deque
+
+from nats.aio.client import Client
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
+from pydantic import ValidationError
+
+from contracts.rejection import Rejection
+from plumbing.command_handler import DUPLICATE
+from plumbing.process_manager import ProcessManager
+from plumbing.readiness import WorkerStatus
+
+log = logging.getLogger(__name__)
+
+KEPT_REFUSALS = 100
+
+
+class SentRefusals:
+    """The target's refusals of ``declaration``'s commands."""
+
+    def __init__(
+        self, nc: Client, declaration: ProcessManager, fetch_timeout: float = 1.0
+    ) -> None:
+        target, sender = declaration.target, declaration.sender.name
+        self._nc = nc
+        self._consumer = sender
+        self._stream = target.rejected_stream
+        self._subject = target.rejected_subject(sender)
+        self._title = target.title
+        self._what = declaration.what
+        self._timeout = fetch_timeout
+        self.status = WorkerStatus(f"avvisat av {target.name}")
+        # Since the process started: the duplicates noted, and the latest other refusals.
+        self.duplicates = 0
+        self.refused: deque[Rejection] = deque(maxlen=KEPT_REFUSALS)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        js = self._nc.jetstream()
+        self.status.standby()
+        while not stop.is_set():
+            try:
+                await js.add_consumer(
+                    self._stream,
+                    ConsumerConfig(
+                        name=self._consumer,
+                        durable_name=self._consumer,
+                        filter_subject=self._subject,
+                        ack_policy=AckPolicy.EXPLICIT,
+                        deliver_policy=DeliverPolicy.ALL,
+                    ),
+                )
+                break
+            except NotFoundError:  # the target has not declared its streams yet
+                await asyncio.sleep(1.0)
+        if stop.is_set():
+            return
+        subscription = await js.pull_subscribe_bind(durable=self._consumer, stream=self._stream)
+        self.status.working()
+        try:
+            while not stop.is_set():
+                try:
+                    msgs = await subscription.fetch(100, timeout=self._timeout)
+                except TimeoutError:
+                    continue
+                for msg in msgs:
+                    self.note(msg.data)
+                    await msg.ack()
+        finally:
+            await subscription.unsubscribe()
+
+    def note(self, data: bytes) -> None:
+        try:
+            rejection = Rejection.model_validate_json(data)
+        except ValidationError:
+            log.error("%s refused a message of %s: %r", self._title, self._consumer, data[:500])
+            return
+        if rejection.problems and all(
+            p.field == "message_id" and p.message == DUPLICATE for p in rejection.problems
+        ):
+            self.duplicates += 1
+            log.info("%s has %s %s already; resend refused", self._title, self._what,
+                     rejection.message_id)
+            return
+        self.refused.append(rejection)
+        log.error(
+            "%s refused %s %s; not sent again: %s",
+            self._title,
+            self._what,
+            rejection.message_id,
+            "; ".join(f"{p.field}: {p.message}" for p in rejection.problems),
+        )
