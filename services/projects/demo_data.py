@@ -3,6 +3,7 @@ kommunplan/demo_data/projects.jsonl (read and validated by kommunplan.demo_data,
 itself is loaded from) and the codes of the projects the seed lists."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from contracts.envelope import Command
 from contracts.projects.commands import RegisterProject
@@ -29,18 +30,22 @@ SECTION_NEW = (COMMUNICATION_PLATFORM, CASE_AND_DOCUMENTS, VISION_2025, FULL_TIM
 
 @dataclass(frozen=True)
 class Project:
-    code: str
-    name: str
-    purpose: str | None
-    goals_text: str | None
+    """A registered project: the fields of its register-project command, its code as ``code``."""
+
+    registration: RegisterProject
+
+    @property
+    def code(self) -> str:
+        return self.registration.project_code
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "registration":  # not set yet, as while copying
+            raise AttributeError(name)
+        return getattr(self.registration, name)
 
 
 def projects_demo_commands() -> list[Command]:
     return commands(PROJECTS_SERVICE)
 
 
-PROJECTS = tuple(
-    Project(c.project_code, c.name, c.purpose, c.goals_text)
-    for c in projects_demo_commands()
-    if isinstance(c, RegisterProject)
-)
+PROJECTS = tuple(Project(c) for c in projects_demo_commands() if isinstance(c, RegisterProject))
