@@ -1,6 +1,9 @@
-"""Every NATS subject and JetStream stream name, in one place.
+"""The budget service's subjects and streams under older names.
 
-The budget service's names are derived from its declaration (contracts.budget.service).
+Every subject and stream is named by its service's declaration (contracts.service.WriteService:
+``events_stream``, ``event_subject``, ``inbound_subject``, ``rejected_subject`` …), the one way
+the kit and the services name them. These are budget's, taken from its declaration, for the
+readers that still name them so.
 """
 
 from typing import Final
