@@ -99,6 +99,7 @@ from kommunplan.demo import (
 from kommunplan.stack import goals_in_plan
 from plumbing.settings import ServiceSettings
 from services.reporting.bootstrap import build
+from services.reporting.read_models.sources import BUDGET
 
 log = logging.getLogger("bench.followup")
 
@@ -678,7 +679,7 @@ class FollowUpBench:
             log.info("rebuilding the budget read models from %d events", messages)
             cpu_before = self.running.monitor.cpu_seconds()
             started = time.perf_counter()
-            generation = await process.runner.rebuild(asyncio.Event())
+            generation = await process.runner(BUDGET).rebuild(asyncio.Event())
             elapsed = time.perf_counter() - started
             cpu = cpu_used(cpu_before, self.running.monitor.cpu_seconds(), elapsed)
         finally:

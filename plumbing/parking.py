@@ -34,7 +34,6 @@ class ParkedKind(StrEnum):
         return self in (ParkedKind.FAILED, ParkedKind.HELD)
 
 
-
 @dataclass(frozen=True)
 class Parked:
     sequence: int

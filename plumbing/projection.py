@@ -34,6 +34,7 @@ from plumbing.jetstream import StopConsuming, delete_consumers, read_range, wait
 from plumbing.locks import Lease, fenced
 from plumbing.parking import PARKED_SQL, Parked, ParkedKind
 from plumbing.read_model_versions import keep_versions, per_schema
+from plumbing.read_models import active_generation, schema_name
 from plumbing.readiness import WorkerStatus
 from plumbing.stream_order import STREAM_ORDER_SQL, Delivery, StreamPositions
 from plumbing.stream_order import ReceivedEvent as ReceivedEvent  # projections import it here
@@ -58,10 +59,6 @@ class Source:
     subject: str
 
 
-def schema_name(projection: str, generation: int) -> str:
-    return f"{projection}_g{generation}"
-
-
 # How often dropping a replaced generation gives way to readers before leaving it.
 DROP_ATTEMPTS = 300
 
@@ -77,13 +74,6 @@ _TRACKING_SQL = (
 
 class _CarefulAgain(Exception):
     """A batch failed to apply as a whole; it is applied again one event at a time."""
-
-
-async def active_generation(conn: Connection, projection: str) -> int | None:
-    value = await conn.fetchval(
-        "SELECT generation FROM projection_active WHERE projection = $1", projection
-    )
-    return int(value) if value is not None else None
 
 
 class ProjectionRunner:

@@ -1,5 +1,5 @@
-"""Wires the reporting service: a projection runner per event stream (budget, goals,
-projects) and the views, over one pool."""
+"""Wires the reporting service: a projection runner per entry of the projections' table
+(read_models.catalog) and the views, over one pool."""
 
 import asyncio
 import functools
@@ -11,26 +11,22 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
-from contracts import subjects
 from plumbing import parking, telemetry
 from plumbing.database import create_pool
 from plumbing.http_identity import Access
 from plumbing.jetstream import connect
 from plumbing.migrations import migrate
-from plumbing.projection import MIGRATIONS, ProjectionRunner, Source
+from plumbing.projection import MIGRATIONS, ProjectionRunner
+from plumbing.read_models import ReadModels
 from plumbing.readiness import add_health_routes
 from plumbing.service import serve
 from plumbing.settings import ServiceSettings
-from services.reporting.goals_projection import GOALS_EVENTS, GoalsProjection
 from services.reporting.http import create_app
-from services.reporting.projection import BudgetProjection
-from services.reporting.projects_projection import PROJECTS_EVENTS, ProjectsProjection
-from services.reporting.queries import PROJECTIONS, mark_parked_seen, parked_counts, parked_events
+from services.reporting.read_models.catalog import PROJECTIONS
+from services.reporting.read_models.parked import mark_parked_seen, parked_counts, parked_events
 from services.reporting.view_cache import ViewCache
 
-BUDGET_EVENTS = Source(subjects.BUDGET_EVENTS_STREAM, subjects.BUDGET_EVENTS_SUBJECTS)
-# The stream each of ReportingProcess.runners reads, in that order.
-SOURCES = (BUDGET_EVENTS, GOALS_EVENTS, PROJECTS_EVENTS)
+LABELS = {projection.name: projection.label for projection in PROJECTIONS}
 
 
 @dataclass
@@ -38,15 +34,17 @@ class ReportingProcess:
     pool: asyncpg.Pool
     nc: Client
     js: JetStreamContext
-    runner: ProjectionRunner  # budget's events
-    goals_runner: ProjectionRunner  # goals' events
-    projects_runner: ProjectionRunner  # projects' events
+    runners: list[ProjectionRunner]  # in the order of read_models.catalog.PROJECTIONS
     app: FastAPI
 
+    def runner(self, projection: str) -> ProjectionRunner:
+        """The runner of ``projection`` (a name of read_models.sources)."""
+        names = [entry.name for entry in PROJECTIONS]
+        return self.runners[names.index(projection)]
+
     @property
-    def runners(self) -> list[ProjectionRunner]:
-        """In the order of queries.PROJECTIONS and of SOURCES."""
-        return [self.runner, self.goals_runner, self.projects_runner]
+    def read_models(self) -> ReadModels:
+        return ReadModels(self.pool)
 
     async def close(self) -> None:
         await self.nc.drain()
@@ -64,55 +62,33 @@ async def build(settings: ServiceSettings) -> ReportingProcess:
         settings.nats_password,
         settings.nats_ca_file,
     )
-    runner = ProjectionRunner(
-        pool,
-        nc,
-        BudgetProjection(settings.example_actors),
-        BUDGET_EVENTS,
-        settings.batch_size,
-        settings.ack_wait_seconds,
-    )
-    goals_runner = ProjectionRunner(
-        pool,
-        nc,
-        GoalsProjection(),
-        GOALS_EVENTS,
-        settings.batch_size,
-        settings.ack_wait_seconds,
-        status_name="projektion mål",
-    )
-    projects_runner = ProjectionRunner(
-        pool,
-        nc,
-        ProjectsProjection(),
-        PROJECTS_EVENTS,
-        settings.batch_size,
-        settings.ack_wait_seconds,
-        status_name="projektion projekt",
-    )
+    runners = [
+        ProjectionRunner(
+            pool,
+            nc,
+            entry.projection(settings),
+            entry.source,
+            settings.batch_size,
+            settings.ack_wait_seconds,
+            status_name=entry.status_name,
+        )
+        for entry in PROJECTIONS
+    ]
+    models = ReadModels(pool)
     cache = None
     if settings.view_cache_bytes:
-        names = [name for name, _ in PROJECTIONS]
-        cache = ViewCache(pool, names, settings.view_cache_bytes)
+        cache = ViewCache(models, [entry.name for entry in PROJECTIONS], settings.view_cache_bytes)
     app = create_app(
-        pool,
+        models,
         Access.from_settings(settings),
         interim_last_month=settings.interim_last_month,
         cache=cache,
     )
-    return ReportingProcess(
-        pool=pool,
-        nc=nc,
-        js=js,
-        runner=runner,
-        goals_runner=goals_runner,
-        projects_runner=projects_runner,
-        app=app,
-    )
+    return ReportingProcess(pool=pool, nc=nc, js=js, runners=runners, app=app)
 
 
-async def _nothing_parked_unseen(pool: asyncpg.Pool) -> str | None:
-    parked, unseen = await parked_counts(pool)
+async def _nothing_parked_unseen(models: ReadModels) -> str | None:
+    parked, unseen = await parked_counts(models)
     if unseen:
         return (
             f"{unseen} av {parked} parkerade händelser har ingen sett; "
@@ -128,7 +104,7 @@ def add_operations_routes(process: ReportingProcess) -> None:
         process.nc,
         process.pool,
         [runner.status for runner in process.runners],
-        {"parkerade": functools.partial(_nothing_parked_unseen, process.pool)},
+        {"parkerade": functools.partial(_nothing_parked_unseen, process.read_models)},
     )
 
 
@@ -157,11 +133,11 @@ async def rebuild(settings: ServiceSettings) -> list[tuple[str, int | None]]:
     process = await build(settings)
     try:
         rebuilt: list[tuple[str, int | None]] = []
-        for runner, source, (_, label) in zip(process.runners, SOURCES, PROJECTIONS, strict=True):
-            if await _has_stream(process.js, source.stream):
-                rebuilt.append((label, await runner.rebuild(asyncio.Event())))
-            else:
-                rebuilt.append((label, None))
+        for entry in PROJECTIONS:
+            generation = None
+            if await _has_stream(process.js, entry.source.stream):
+                generation = await process.runner(entry.name).rebuild(asyncio.Event())
+            rebuilt.append((entry.label, generation))
         return rebuilt
     finally:
         await process.close()
@@ -176,18 +152,17 @@ async def parked(settings: ServiceSettings, *, replay: bool, seen: bool) -> list
     try:
         lines = []
         if replay:
-            for runner, (_, label) in zip(process.runners, PROJECTIONS, strict=True):
-                applied, still = await runner.replay_parked()
+            for entry in PROJECTIONS:
+                applied, still = await process.runner(entry.name).replay_parked()
                 lines.append(
-                    f"Omspelning ({label}): {applied} händelser inlästa,"
+                    f"Omspelning ({entry.label}): {applied} händelser inlästa,"
                     f" {still} fortfarande parkerade."
                 )
         if seen:
-            marked = await mark_parked_seen(process.pool)
+            marked = await mark_parked_seen(process.read_models)
             lines.append(f"{marked} parkerade händelser markerade som sedda.")
-        labels = dict(PROJECTIONS)
-        rows = await parked_events(process.pool)
-        lines.extend(_parked_line(labels[projection], row) for projection, row in rows)
+        rows = await parked_events(process.read_models)
+        lines.extend(_parked_line(LABELS[projection], row) for projection, row in rows)
         lines.append(f"{len(rows)} parkerade händelser.")
         return lines
     finally:

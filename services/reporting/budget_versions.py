@@ -18,14 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from services.reporting.as_of import moment_json
-from services.reporting.plan import (
-    Amounts,
-    FigureRow,
-    PlanInput,
-    PlanView,
-    amounts_json,
-    build_plan,
-)
+from services.reporting.plan import Amounts, PlanInput, PlanView, amounts_json, build_plan
+from services.reporting.read_models.budget.tables import FigureRow
 
 PROPOSED, ADOPTED, REVISED = "proposed", "adopted", "revised"
 STATUSES = (PROPOSED, ADOPTED, REVISED)  # in the order a budget goes through them

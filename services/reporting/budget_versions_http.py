@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-import asyncpg
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
 from plumbing.http_identity import Access, sees_drafts
 from plumbing.identity import Principal
+from plumbing.read_models import NotReady, ReadModels
 from services.reporting.as_of_http import Moment
 from services.reporting.budget_versions import (
     PUBLIC_STATUSES,
@@ -29,7 +29,7 @@ from services.reporting.budget_versions_export import versions_file_name, versio
 from services.reporting.downloads import RESPONSES, Format, check_format, download
 from services.reporting.pages import PAGES
 from services.reporting.plan import UnknownUnit
-from services.reporting.queries import NotReady, plan_input
+from services.reporting.queries import plan_input
 
 VersionParameter = Annotated[
     str | None,
@@ -69,7 +69,7 @@ def render_versions_html(view: VersionsView) -> str:
     return PAGES.get_template("versions.html").render(view=view, net_change=net_change)
 
 
-def versions_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
+def versions_router(models: ReadModels, access: Access) -> APIRouter:
     router = APIRouter(tags=["plan"])
     Viewer = Annotated[Principal | None, Depends(access.viewer())]
     Year = Annotated[int, Path(ge=1990, le=2100, description="Budgetår")]
@@ -79,7 +79,7 @@ def versions_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
     ) -> VersionsView:
         statuses = STATUSES if sees_drafts(viewer) else PUBLIC_STATUSES
         try:
-            data = await plan_input(pool, year, per=moment, statuses=statuses, every_version=True)
+            data = await plan_input(models, year, per=moment, statuses=statuses, every_version=True)
             found = build_versions(data, unit_code, year, statuses)
             return dataclasses.replace(found, per=moment)
         except UnknownUnit:

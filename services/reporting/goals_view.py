@@ -25,6 +25,17 @@ from services.reporting import attainment
 from services.reporting.as_of import moment_json
 from services.reporting.attainment import Attainment, Result
 from services.reporting.formatting import format_measure
+from services.reporting.read_models.budget.tables import UnitName
+from services.reporting.read_models.goals.tables import (
+    AssessmentRow,
+    CommitmentRow,
+    GoalRow,
+    GoalsInput,
+    IndicatorRow,
+    MeasurementRow,
+    NoteRow,
+    PerspectiveRow,
+)
 
 INTRODUCTION = (
     "Nämnden anger nedan vilka resultatmål som nämnden kommer att arbeta emot. För varje "
@@ -66,128 +77,20 @@ KIND_LABELS = {
 # --- input rows, filled from the read models by another module ---------------------------
 
 
-@dataclass(frozen=True)
-class PerspectiveRow:
-    perspective_id: str
-    board_code: str
-    name: str
-    position: int
-    parent_id: str | None
-    order: int
+def _target(c: CommitmentRow) -> attainment.Target | None:
+    if c.target_comparison is None or c.target_value is None:
+        return None
+    return attainment.Target(
+        Comparison(c.target_comparison),
+        c.target_value,
+        MeasureUnit(c.target_unit or MeasureUnit.OTHER),
+    )
 
 
-@dataclass(frozen=True)
-class GoalRow:
-    goal_id: str
-    unit_code: str
-    perspective_id: str
-    title: str
-    first_year: int
-    last_year: int
-    decision: str | None
-    order: int
-
-
-@dataclass(frozen=True)
-class CommitmentRow:
-    commitment_id: str
-    goal_id: str
-    kind: str
-    text: str
-    follow_up: Sequence[str]
-    by_gender: bool
-    target_comparison: str | None
-    target_value: Decimal | None
-    target_unit: str | None
-    target_due_year: int | None
-    target_due_on: date | None
-    baseline_value: Decimal | None
-    baseline_women: Decimal | None
-    baseline_men: Decimal | None
-    baseline_period: str | None
-    baseline_source: str | None
-    order: int
-
-    @property
-    def target(self) -> attainment.Target | None:
-        if self.target_comparison is None or self.target_value is None:
-            return None
-        return attainment.Target(
-            Comparison(self.target_comparison),
-            self.target_value,
-            MeasureUnit(self.target_unit or MeasureUnit.OTHER),
-        )
-
-    @property
-    def baseline(self) -> attainment.Values | None:
-        if self.baseline_value is None:
-            return None
-        return attainment.Values(self.baseline_value, self.baseline_women, self.baseline_men)
-
-
-@dataclass(frozen=True)
-class IndicatorRow:
-    indicator_id: str
-    commitment_id: str | None
-    goal_id: str | None
-    name: str
-    cadence: str | None
-    follow_up: Sequence[str]
-    unit: str | None
-    by_gender: bool
-    order: int
-
-
-@dataclass(frozen=True)
-class NoteRow:
-    note_id: str
-    attached_to: str
-    kind: str
-    text: str
-    order: int
-
-
-@dataclass(frozen=True)
-class MeasurementRow:
-    """A measure's value for a period; in the history, replaced ones too (oldest first)."""
-
-    measure_id: str
-    period: str
-    total: Decimal | None
-    women: Decimal | None
-    men: Decimal | None
-    source: str
-    recorded_at: datetime
-
-
-@dataclass(frozen=True)
-class AssessmentRow:
-    commitment_id: str
-    period: str
-    status: str
-    comment: str | None
-
-
-@dataclass(frozen=True)
-class UnitName:
-    code: str
-    name: str
-
-
-@dataclass(frozen=True)
-class GoalsInput:
-    """The goals of a subtree's units whose years cover one year, and what hangs on them."""
-
-    units: Sequence[UnitName]  # the subtree, in tree order
-    perspectives: Sequence[PerspectiveRow]
-    goals: Sequence[GoalRow]
-    commitments: Sequence[CommitmentRow]
-    indicators: Sequence[IndicatorRow] = ()
-    notes: Sequence[NoteRow] = ()
-    measurements: Sequence[MeasurementRow] = ()  # the latest per measure and period
-    measurement_history: Sequence[MeasurementRow] = ()  # every value, oldest first
-    assessments: Sequence[AssessmentRow] = ()
-    parked: int = 0
+def _baseline(c: CommitmentRow) -> attainment.Values | None:
+    if c.baseline_value is None:
+        return None
+    return attainment.Values(c.baseline_value, c.baseline_women, c.baseline_men)
 
 
 def period_key(period: str) -> tuple[int, int, int]:
@@ -610,8 +513,8 @@ def _commitment_view(
         a for a in index.assessments.get(c.commitment_id, []) if period_year(a.period) <= year
     ]
     assessed = assessments[-1] if assessments else None
-    target = c.target
-    baseline = c.baseline
+    target = _target(c)
+    baseline = _baseline(c)
     result = attainment.commitment(
         CommitmentKind(c.kind),
         target,

@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from services.reporting.formatting import format_kronor, format_signed_tkr, format_tkr
-from services.reporting.history_record import Value
+from services.reporting.read_models.budget.history import Value
 
 DRAFT = "proposed"
 SHORT_TEXT = 200

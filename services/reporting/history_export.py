@@ -5,7 +5,7 @@ in columns of their own, texts in full. The workbook shows amounts in tkr, as th
 from __future__ import annotations
 
 from services.reporting.history import HistoryEntry, HistoryView, net, status_label
-from services.reporting.history_record import Value
+from services.reporting.read_models.budget.history import Value
 from services.reporting.table_export import (
     Cell,
     Moment,

@@ -2,30 +2,29 @@
 
 from typing import Annotated, Any
 
-import asyncpg
 from fastapi import APIRouter, Depends, HTTPException, Path
 from fastapi.responses import HTMLResponse, Response
 
 from plumbing.http_identity import Access, sees_drafts
 from plumbing.identity import Principal
+from plumbing.read_models import NotReady, ReadModels
 from services.reporting.downloads import RESPONSES, Format, check_format, download
 from services.reporting.history import HistoryView, history_to_json
 from services.reporting.history_export import history_file_name, history_table
 from services.reporting.history_html import render_history_html
 from services.reporting.history_queries import unit_history
 from services.reporting.plan import UnknownUnit
-from services.reporting.queries import NotReady
 
 Year = Annotated[int, Path(ge=1990, le=2100, description="Budgetår")]
 
 
-def history_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
+def history_router(models: ReadModels, access: Access) -> APIRouter:
     router = APIRouter(tags=["historik"])
     Viewer = Annotated[Principal | None, Depends(access.viewer())]
 
     async def history(unit_code: str, year: int, drafts: bool) -> HistoryView:
         try:
-            return await unit_history(pool, unit_code, year, drafts)
+            return await unit_history(models, unit_code, year, drafts)
         except UnknownUnit:
             raise HTTPException(404, f"Enheten {unit_code} finns inte") from None
         except NotReady:

@@ -4,7 +4,6 @@ import dataclasses
 from datetime import datetime
 from typing import Annotated, Any
 
-import asyncpg
 from fastapi import Depends, FastAPI, HTTPException, Path, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -13,6 +12,7 @@ from plumbing.http_identity import Access, answer_identity_refusals
 from plumbing.http_screening import screen_requests
 from plumbing.identity import Principal, Role
 from plumbing.parking import ParkedRow
+from plumbing.read_models import NotReady, ReadModels
 from services.reporting.as_of_http import Moment
 from services.reporting.budget_versions_http import (
     VersionParameter,
@@ -38,7 +38,8 @@ from services.reporting.plan import PlanView, UnknownUnit, build_plan, plan_to_j
 from services.reporting.plan_export import plan_file_name, plan_table
 from services.reporting.plan_html import render_plan_html
 from services.reporting.projects_http import projects_router
-from services.reporting.queries import NotReady, goals_input, parked_events, plan_input
+from services.reporting.queries import goals_input, plan_input
+from services.reporting.read_models.parked import parked_events
 from services.reporting.view_cache import ViewCache, keep_answers
 
 PARKED_EXCERPT_BYTES = 2000
@@ -47,7 +48,7 @@ Year = Annotated[int, Path(ge=1990, le=2100, description="Budgetår")]
 
 
 def create_app(
-    pool: asyncpg.Pool,
+    models: ReadModels,
     access: Access,
     home: str = "/plan/KS/2011",
     interim_last_month: int = DEFAULT_INTERIM_LAST_MONTH,
@@ -76,7 +77,7 @@ def create_app(
         chosen = chosen_version(version, viewer)
         try:
             data = await plan_input(
-                pool, year, unit_code, moment, chosen.statuses, in_order=chosen.in_order
+                models, year, unit_code, moment, chosen.statuses, in_order=chosen.in_order
             )
             view = build_plan(data, unit_code, year)
             return dataclasses.replace(view, per=moment, version=chosen.name)
@@ -126,7 +127,7 @@ def create_app(
         # Goals carry no drafts: every reader of the plan sees them alike.
         try:
             filters = Filters.parse(perspective, attained)
-            data = await goals_input(pool, unit_code, year, moment)
+            data = await goals_input(models, unit_code, year, moment)
             root = data.units[0]
             view = build_goals_view(data, root, year, filters)
             return dataclasses.replace(view, per=moment)
@@ -184,16 +185,16 @@ def create_app(
     async def parked() -> list[dict[str, Any]]:
         """Events the read models could not take in, with the reason, oldest first."""
         try:
-            rows = await parked_events(pool)
+            rows = await parked_events(models)
         except NotReady:
             return []
         return [_parked_json(projection, row) for projection, row in rows]
 
-    app.include_router(history_router(pool, access))
-    app.include_router(versions_router(pool, access))
-    app.include_router(projects_router(pool, access))
-    app.include_router(month_report_router(pool, access))
-    app.include_router(period_report_router(pool, access, interim_last_month))
+    app.include_router(history_router(models, access))
+    app.include_router(versions_router(models, access))
+    app.include_router(projects_router(models, access))
+    app.include_router(month_report_router(models, access))
+    app.include_router(period_report_router(models, access, interim_last_month))
     return app
 
 

@@ -34,13 +34,13 @@ from typing import Any
 from services.reporting import tree_walk
 from services.reporting.as_of import moment_json
 from services.reporting.formatting import format_kronor, format_tkr
-from services.reporting.plan import (
-    Amounts,
+from services.reporting.plan import Amounts, Source, UnknownUnit
+from services.reporting.read_models.budget.tables import (
+    CommentRow,
     FigureRow,
+    MonthRow,
     ProjectShareRow,
-    Source,
     UnitRow,
-    UnknownUnit,
 )
 
 MONTHS = 12
@@ -59,26 +59,6 @@ EXAMPLE_NOTICE = (
 )
 
 # --- input rows ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MonthRow:
-    """Actuals booked for a month, or a full-year forecast made in it."""
-
-    unit_code: str
-    period: str  # YYYY-MM
-    revenue: Decimal
-    costs: Decimal
-    example_data: bool = False
-
-
-@dataclass(frozen=True)
-class CommentRow:
-    unit_code: str
-    period: str
-    comment: str
-    measures: str | None
-    example_data: bool = False
 
 
 @dataclass(frozen=True)

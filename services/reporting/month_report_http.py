@@ -7,13 +7,13 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
-import asyncpg
 from fastapi import APIRouter, Depends, HTTPException, Path
 from fastapi.responses import HTMLResponse, Response
 
 from contracts.budget.fields import FIRST_YEAR, LAST_YEAR
 from plumbing.http_identity import Access
 from plumbing.identity import Principal
+from plumbing.read_models import NotReady, ReadModels
 from services.reporting.as_of_http import Moment
 from services.reporting.budget_versions import PUBLIC_STATUSES
 from services.reporting.budget_versions_http import VersionParameter, chosen_version
@@ -23,7 +23,6 @@ from services.reporting.month_report_export import file_name, month_report_table
 from services.reporting.month_report_html import render_month_report_html
 from services.reporting.month_report_queries import month_report_input
 from services.reporting.plan import UnknownUnit
-from services.reporting.queries import NotReady
 
 # ASCII digits only: \d would also take other scripts' digits.
 _PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})")
@@ -46,7 +45,7 @@ def parse_period(period: str) -> tuple[int, int]:
     return year, month
 
 
-def month_report_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
+def month_report_router(models: ReadModels, access: Access) -> APIRouter:
     router = APIRouter(tags=["uppföljning"])
     Viewer = Annotated[Principal | None, Depends(access.viewer())]
 
@@ -62,7 +61,7 @@ def month_report_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
         chosen = chosen_version(version, viewer, PUBLIC_STATUSES)
         try:
             data = await month_report_input(
-                pool, year, month, moment, chosen.statuses, chosen.in_order
+                models, year, month, moment, chosen.statuses, chosen.in_order
             )
             found = build_month_report(data, unit_code, year, month)
             return dataclasses.replace(found, per=moment, version=chosen.name)

@@ -37,9 +37,7 @@ from services.reporting.formatting import format_kronor, format_tkr
 from services.reporting.goals_view import (
     FOLLOW_UP_COLUMNS,
     CommitmentView,
-    GoalsInput,
     GoalsView,
-    UnitName,
     build_goals_view,
     goals_view_to_json,
     period_key,
@@ -53,10 +51,8 @@ from services.reporting.month_report import (
     month_report_to_json,
     period_of,
 )
-from services.reporting.plan import NarrativeRow, NetInvestmentRow, Source, UnitRow
+from services.reporting.plan import Source
 from services.reporting.projects_view import (
-    ProjectRow,
-    ProjectsInput,
     Register,
     RegisterFilters,
     RegisterRow,
@@ -64,6 +60,14 @@ from services.reporting.projects_view import (
     covers,
     register_to_json,
 )
+from services.reporting.read_models.budget.tables import (
+    NarrativeRow,
+    NetInvestmentRow,
+    UnitName,
+    UnitRow,
+)
+from services.reporting.read_models.goals.tables import GoalsInput
+from services.reporting.read_models.projects.tables import ProjectRow, ProjectsInput
 
 DEFAULT_INTERIM_LAST_MONTH = 8
 GOALS_NOT_LOADED = "Resultatmålen har ännu inte lästs in."

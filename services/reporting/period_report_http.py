@@ -9,13 +9,13 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
-import asyncpg
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
 from contracts.budget.fields import FIRST_YEAR, LAST_YEAR
 from plumbing.http_identity import Access
 from plumbing.identity import Principal
+from plumbing.read_models import NotReady, ReadModels
 from services.reporting.as_of_http import Moment
 from services.reporting.downloads import RESPONSES, Format, check_format, download
 from services.reporting.goals_view import format_value
@@ -34,7 +34,6 @@ from services.reporting.period_report_export import period_report_file_name, per
 from services.reporting.period_report_queries import period_report_input
 from services.reporting.plan import UnknownUnit
 from services.reporting.projects_view import light_label
-from services.reporting.queries import NotReady
 
 # ASCII digits only: \d would also take other scripts' digits.
 _YEAR = re.compile(r"[0-9]{4}")
@@ -94,7 +93,7 @@ def page_or_file(report: PeriodReport, format: str) -> Response:
 
 
 def period_report_router(
-    pool: asyncpg.Pool, access: Access, interim_last_month: int = DEFAULT_INTERIM_LAST_MONTH
+    models: ReadModels, access: Access, interim_last_month: int = DEFAULT_INTERIM_LAST_MONTH
 ) -> APIRouter:
     """``interim_last_month``: the interim report's last month when ?till= names none
     (ServiceSettings.interim_last_month)."""
@@ -108,7 +107,7 @@ def period_report_router(
     ) -> PeriodReport:
         try:
             data = await period_report_input(
-                pool, unit_code, year, last_month, kind.narrative_section.value, moment
+                models, unit_code, year, last_month, kind.narrative_section.value, moment
             )
             found = build_period_report(data, unit_code, year, kind, last_month)
             return dataclasses.replace(found, per=moment)

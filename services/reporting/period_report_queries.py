@@ -1,41 +1,35 @@
-"""Reading the interim and annual reports' rows from the active generations.
+"""Reading the interim and annual reports' rows from the read models.
 
 The economy comes from the month report's own query; the net investments, the narratives and
-the goals are read in one snapshot of the budget and goals projections, as the plan reads
+the goals are read in one snapshot of the budget and goals read models, as the plan reads
 them; the projects as the project register reads them. Where the goals or projects read
 model has no generation yet, that part is None.
 """
 
 from datetime import datetime
 
-import asyncpg
-
-from plumbing.database import Connection
-from services.reporting.goals_projection import GoalsProjection
-from services.reporting.goals_view import GoalsInput
+from plumbing.read_models import NotReady, ReadModels, ReadSession
 from services.reporting.month_report_queries import month_report_input
 from services.reporting.period_report import PeriodReportInput
-from services.reporting.plan import NarrativeRow, NetInvestmentRow, UnknownUnit
-from services.reporting.projection import BudgetProjection
-from services.reporting.projects_view import ProjectsInput
-from services.reporting.queries import (
-    NotReady,
-    in_active_generation,
-    read_goals,
-    register_input,
-    use_active_generations,
-)
+from services.reporting.plan import UnknownUnit
+from services.reporting.queries import register_input
+from services.reporting.read_models.budget import queries as budget
+from services.reporting.read_models.budget.tables import NarrativeRow, NetInvestmentRow
+from services.reporting.read_models.goals import queries as goals
+from services.reporting.read_models.goals.tables import GoalsInput
+from services.reporting.read_models.projects.tables import ProjectsInput
+from services.reporting.read_models.sources import BUDGET, GOALS_WITH_UNITS
 
 
-async def _projects(pool: asyncpg.Pool, per: datetime | None) -> ProjectsInput | None:
+async def _projects(models: ReadModels, per: datetime | None) -> ProjectsInput | None:
     try:
-        return await register_input(pool, per)
+        return await register_input(models, per)
     except NotReady:
         return None
 
 
 async def period_report_input(
-    pool: asyncpg.Pool,
+    models: ReadModels,
     unit_code: str,
     year: int,
     last_month: int,
@@ -45,37 +39,26 @@ async def period_report_input(
     """Every row the report of January–``last_month`` of ``year`` for ``unit_code`` needs,
     as it stood at ``per`` (None: now); raises NotReady before the budget read model is
     built, UnknownUnit for a unit the organisation tree does not have."""
-    economy = await month_report_input(pool, year, last_month, per)
+    economy = await month_report_input(models, year, last_month, per)
     # Nothing more is read for a unit that is not there, whatever its code holds.
     if all(unit.code != unit_code for unit in economy.units):
         raise UnknownUnit(unit_code)
 
     async def read(
-        conn: Connection,
+        session: ReadSession,
     ) -> tuple[list[NetInvestmentRow], list[NarrativeRow], GoalsInput | None]:
-        investments = await conn.fetch(
-            "SELECT unit_code, year, kind, amount FROM net_investments WHERE year = $1", year
-        )
-        narratives = await conn.fetch(
-            "SELECT unit_code, year, section, text FROM narratives"
-            " WHERE year = $1 AND section = $2",
-            year,
-            narrative_section,
-        )
-        goals = None
-        if await use_active_generations(conn, (GoalsProjection.name, BudgetProjection.name), per):
-            goals = await read_goals(conn, unit_code, year)
-        return (
-            [NetInvestmentRow(**dict(r)) for r in investments],
-            [NarrativeRow(**dict(r)) for r in narratives],
-            goals,
-        )
+        investments = await budget.net_investments(session, (year, year))
+        narratives = await budget.narratives(session, year, narrative_section)
+        goals_read = None
+        if await session.use(GOALS_WITH_UNITS):
+            goals_read = await goals.goals_of_subtree(session, unit_code, year)
+        return investments, narratives, goals_read
 
-    investments, narratives, goals = await in_active_generation(pool, read, per=per)
+    investments, narratives, goals_read = await models.read(read, (BUDGET,), per)
     return PeriodReportInput(
         economy=economy,
         net_investments=investments,
         narratives=narratives,
-        goals=goals,
-        projects=await _projects(pool, per),
+        goals=goals_read,
+        projects=await _projects(models, per),
     )

@@ -18,79 +18,24 @@ from typing import Any, Generic, Literal, TypeVar
 from services.reporting import tree_walk
 from services.reporting.as_of import moment_json
 from services.reporting.formatting import format_kronor, format_signed_tkr, format_tkr
-from services.reporting.goals_view import (
-    GoalsInput,
-    GoalsSection,
-    build_goals_section,
-    goals_section_to_json,
-)
+from services.reporting.goals_view import GoalsSection, build_goals_section, goals_section_to_json
 from services.reporting.projects_view import (
-    ProjectsInput,
     ProjectsSection,
     build_projects_section,
     projects_section_to_json,
 )
+from services.reporting.read_models.budget.tables import (
+    FigureRow,
+    FrameChangeRow,
+    NarrativeRow,
+    NetInvestmentRow,
+    ProjectShareRow,
+    UnitRow,
+)
+from services.reporting.read_models.goals.tables import GoalsInput
+from services.reporting.read_models.projects.tables import ProjectsInput
 
 # --- input rows, filled from the read models by another module ---------------------------
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    code: str
-    name: str
-    kind: str  # 'board' | 'administration' | 'unit'
-    parent_code: str | None
-    manager_title: str | None
-    manager_name: str | None
-    closed_on: date | None
-    order: int  # registration order, for stable sorting
-
-
-@dataclass(frozen=True)
-class FigureRow:
-    unit_code: str
-    year: int
-    kind: str  # 'budget' | 'plan' | 'actuals'
-    status: str
-    revenue: Decimal
-    costs: Decimal
-    decision: str | None
-
-
-@dataclass(frozen=True)
-class FrameChangeRow:
-    unit_code: str
-    year: int
-    amount: Decimal
-    reasons: str
-    decision: str | None
-    order: int
-
-
-@dataclass(frozen=True)
-class NetInvestmentRow:
-    unit_code: str
-    year: int
-    kind: str
-    amount: Decimal
-
-
-@dataclass(frozen=True)
-class NarrativeRow:
-    unit_code: str
-    year: int
-    section: str  # 'activity_description' | 'activity_changes'
-    text: str
-
-
-@dataclass(frozen=True)
-class ProjectShareRow:
-    """The project office's revenue from one project for a year (its share of the budget)."""
-
-    unit_code: str
-    year: int
-    project_code: str
-    revenue: Decimal
 
 
 @dataclass(frozen=True)

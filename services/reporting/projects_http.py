@@ -5,12 +5,12 @@ import dataclasses
 from datetime import datetime
 from typing import Annotated, Any
 
-import asyncpg
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import HTMLResponse, Response
 
 from plumbing.http_identity import Access
 from plumbing.identity import Principal
+from plumbing.read_models import NotReady, ReadModels
 from services.reporting.as_of_http import Moment
 from services.reporting.downloads import RESPONSES, Format, check_format, download
 from services.reporting.goals_view import UnknownFilter
@@ -31,7 +31,7 @@ from services.reporting.projects_view import (
     project_page_to_json,
     register_to_json,
 )
-from services.reporting.queries import NotReady, project_input, register_input
+from services.reporting.queries import project_input, register_input
 
 NOT_READY = "Rapporterna byggs fortfarande; försök igen strax"
 
@@ -51,7 +51,7 @@ Year = Annotated[
 ]
 
 
-def projects_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
+def projects_router(models: ReadModels, access: Access) -> APIRouter:
     router = APIRouter(tags=["projekt"])
     Viewer = Annotated[Principal | None, Depends(access.viewer())]
 
@@ -60,7 +60,7 @@ def projects_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
     ) -> Register:
         try:
             filters = RegisterFilters.parse(status, unit_code, year)
-            found = build_register(await register_input(pool, moment), filters)
+            found = build_register(await register_input(models, moment), filters)
             return dataclasses.replace(found, per=moment)
         except UnknownFilter as error:
             raise HTTPException(422, str(error)) from None
@@ -70,7 +70,7 @@ def projects_router(pool: asyncpg.Pool, access: Access) -> APIRouter:
     async def page(project_code: str, year: str | None, moment: datetime | None) -> ProjectPage:
         try:
             chosen = RegisterFilters.parse(None, None, year).year
-            data = await project_input(pool, project_code, moment)
+            data = await project_input(models, project_code, moment)
             return dataclasses.replace(build_project_page(data, project_code, chosen), per=moment)
         except UnknownFilter as error:
             raise HTTPException(422, str(error)) from None

@@ -21,12 +21,23 @@ from services.reporting.as_of import moment_json
 from services.reporting.formatting import format_kronor, format_tkr
 from services.reporting.goals_view import (
     CommitmentView,
-    GoalsInput,
     GoalsView,
-    UnitName,
     UnknownFilter,
     build_goals_view,
     goals_view_to_json,
+)
+from services.reporting.read_models.budget.tables import ShareRow, UnitName, UnitNode
+from services.reporting.read_models.goals.tables import GoalsInput
+from services.reporting.read_models.projects.tables import (
+    BudgetRow,
+    FinancingRow,
+    GoalLinkRow,
+    ManagerRow,
+    ProjectRow,
+    ProjectsInput,
+    StatusChangeRow,
+    StatusReportRow,
+    StepRow,
 )
 
 STATUS_LABELS: dict[ProjectStatus, str] = {
@@ -85,138 +96,6 @@ def genitive(name: str) -> str:
 
 
 # --- input rows, filled from the read models by another module ---------------------------
-
-
-@dataclass(frozen=True)
-class UnitNode:
-    code: str
-    name: str
-    parent_code: str | None
-    order: int
-
-
-@dataclass(frozen=True)
-class ProjectRow:
-    project_code: str
-    name: str
-    board_code: str
-    unit_code: str
-    run_by_project_office: bool
-    project_manager: str | None
-    steering_group: Sequence[str]
-    purpose: str | None
-    goals_text: str | None
-    planned_start: date | None
-    planned_end: date | None
-    directive: str | None
-    decision: str | None
-    registered_status: str
-    status: str
-    registered_at: datetime
-    registered_by: str
-    order: int
-
-
-@dataclass(frozen=True)
-class StatusChangeRow:
-    project_code: str
-    status: str
-    effective_on: date
-    decision: str | None
-    reason: str | None
-    recorded_at: datetime
-    actor: str
-    order: int
-
-
-@dataclass(frozen=True)
-class ManagerRow:
-    project_code: str
-    project_manager: str
-    effective_on: date
-    acting: bool
-    reason: str | None
-    order: int
-
-
-@dataclass(frozen=True)
-class StepRow:
-    project_code: str
-    step: int
-    name: str
-    period: str | None
-    planned_start: date | None
-    planned_end: date | None
-    cost_estimate: Decimal | None
-    description: str | None
-
-
-@dataclass(frozen=True)
-class BudgetRow:
-    project_code: str
-    year: int
-    amount: Decimal
-    decision: str | None
-
-
-@dataclass(frozen=True)
-class FinancingRow:
-    project_code: str
-    source: str
-    year: int
-    amount: Decimal
-    granted_on: date | None
-    note: str | None
-    order: int
-
-
-@dataclass(frozen=True)
-class StatusReportRow:
-    project_code: str
-    period: str
-    schedule: str
-    cost: str
-    quality: str
-    text: str | None
-    reported_by: str
-    recorded_at: datetime
-    order: int
-
-
-@dataclass(frozen=True)
-class GoalLinkRow:
-    project_code: str
-    goal_id: str
-    order: int
-
-
-@dataclass(frozen=True)
-class ShareRow:
-    """The project office's revenue from a project for a year (budget's ProjectShareSet)."""
-
-    unit_code: str
-    year: int
-    project_code: str
-    project_budget: Decimal
-    revenue: Decimal
-
-
-@dataclass(frozen=True)
-class ProjectsInput:
-    """Projects with what hangs on them; a view reads the parts it needs."""
-
-    projects: Sequence[ProjectRow]
-    units: Sequence[UnitNode] = ()  # the whole tree, for names and subtrees
-    status_changes: Sequence[StatusChangeRow] = ()
-    managers: Sequence[ManagerRow] = ()
-    steps: Sequence[StepRow] = ()
-    budgets: Sequence[BudgetRow] = ()
-    financing: Sequence[FinancingRow] = ()
-    status_reports: Sequence[StatusReportRow] = ()
-    goal_links: Sequence[GoalLinkRow] = ()
-    shares: Sequence[ShareRow] = ()
-    goals: GoalsInput | None = None  # the linked goals; None: no goals read model yet
-    parked: int = 0
 
 
 class UnknownProject(Exception):

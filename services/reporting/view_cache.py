@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from plumbing.http_identity import Access
-from plumbing.projection import schema_name
+from plumbing.read_models import ReadModels
 
 _Key = tuple[object, ...]
 
@@ -40,8 +40,8 @@ VIEW_PREFIXES = (
 class ViewCache:
     """At most ``max_bytes`` of answers, the least recently given dropped first."""
 
-    def __init__(self, pool: asyncpg.Pool, projections: Sequence[str], max_bytes: int) -> None:
-        self._pool = pool
+    def __init__(self, models: ReadModels, projections: Sequence[str], max_bytes: int) -> None:
+        self._models = models
         self._projections = list(projections)
         self._max_bytes = max_bytes
         self._kept: OrderedDict[_Key, tuple[int, list[tuple[str, str]], bytes]] = OrderedDict()
@@ -51,25 +51,7 @@ class ViewCache:
 
     async def state(self) -> tuple[object, ...]:
         """Each projection's active generation and the version of its tracking row."""
-        async with self._pool.acquire() as conn:
-            active = await conn.fetch(
-                "SELECT projection, generation FROM projection_active"
-                " WHERE projection = ANY($1::text[]) ORDER BY projection",
-                self._projections,
-            )
-            if not active:
-                return ()
-            # xmin: the transaction that last wrote the row, new with every write.
-            versions = " UNION ALL ".join(
-                f"SELECT {i} AS n, (SELECT string_agg(xmin::text, ',') FROM"
-                f" {schema_name(r['projection'], r['generation'])}.tracking) AS version"
-                for i, r in enumerate(active)
-            )
-            rows = await conn.fetch(f"{versions} ORDER BY n")
-        return tuple(
-            (r["projection"], r["generation"], v["version"])
-            for r, v in zip(active, rows, strict=True)
-        )
+        return await self._models.state(self._projections)
 
     def _keep(self, key: _Key, answer: tuple[int, list[tuple[str, str]], bytes]) -> None:
         size = len(answer[2])

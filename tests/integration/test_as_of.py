@@ -108,7 +108,7 @@ async def moments(
 async def test_the_plan_as_it_stood_names_the_old_name_and_only_the_units_then(
     moments: Moments,
 ) -> None:
-    pool = moments.process.pool
+    pool = moments.process.read_models
     then = await plan_input(pool, 2011, "KS", per=moments.between)
     now = await plan_input(pool, 2011, "KS")
     assert {u.code: u.name for u in then.units} == {"KS": "Kommunstyrelsen", "IT": "IT-kontor"}
@@ -119,13 +119,13 @@ async def test_the_plan_as_it_stood_names_the_old_name_and_only_the_units_then(
 
 
 async def test_a_month_corrected_twice_in_one_batch_reads_each_moment(moments: Moments) -> None:
-    pool = moments.process.pool
-    then = await month_report_input(pool, 2011, 1, per=moments.between)
-    now = await month_report_input(pool, 2011, 1)
+    models = moments.process.read_models
+    then = await month_report_input(models, 2011, 1, per=moments.between)
+    now = await month_report_input(models, 2011, 1)
     assert [(a.revenue, a.costs) for a in then.actuals] == [(10, -100)]
     assert [(a.revenue, a.costs) for a in now.actuals] == [(20, -200)]
     # Every version is kept, the one in between too.
-    async with pool.acquire() as conn:
+    async with moments.process.pool.acquire() as conn:
         schema = await conn.fetchval(
             "SELECT 'reporting_g' || generation FROM projection_active"
             " WHERE projection = 'reporting'"
@@ -142,7 +142,7 @@ async def test_a_month_corrected_twice_in_one_batch_reads_each_moment(moments: M
 async def test_each_budget_version_is_kept_and_the_view_shows_the_latest_it_may(
     moments: Moments,
 ) -> None:
-    pool = moments.process.pool
+    pool = moments.process.read_models
 
     async def budgets(statuses: tuple[str, ...], every: bool = False) -> dict[str, Decimal]:
         data = await plan_input(pool, 2011, "KS", statuses=statuses, every_version=every)
@@ -282,7 +282,7 @@ async def test_versions_side_by_side_and_one_version_asked_for(moments: Moments)
 async def test_the_interim_report_ends_where_the_setting_says(moments: Moments) -> None:
     settings = ServiceSettings(interim_last_month=6)
     app = create_app(
-        moments.process.pool,
+        moments.process.read_models,
         Access.from_settings(settings),
         interim_last_month=settings.interim_last_month,
     )

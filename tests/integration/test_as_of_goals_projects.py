@@ -29,9 +29,9 @@ from services.goals.demo_data import goals_demo_commands, goals_demo_measurement
 from services.projects import demo_data as projects_demo
 from services.reporting.as_of import shown_moment
 from services.reporting.bootstrap import ReportingProcess
-from services.reporting.goals_projection import GoalsProjection
-from services.reporting.projection import BudgetProjection
-from services.reporting.projects_projection import ProjectsProjection
+from services.reporting.read_models.budget.projection import BudgetProjection
+from services.reporting.read_models.goals.projection import GoalsProjection
+from services.reporting.read_models.projects.projection import ProjectsProjection
 from tests.conftest import eventually
 from tests.integration.test_goals_reporting import GoalsPublisher, goals_applied
 from tests.integration.test_projects_reporting import (

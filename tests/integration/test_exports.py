@@ -22,8 +22,8 @@ from plumbing.jetstream import ensure_streams
 from plumbing.write_service import streams
 from services.goals.demo_data import goals_demo_commands, goals_demo_measurements
 from services.projects import demo_data as projects_demo
-from services.reporting.projection import BudgetProjection
-from services.reporting.projects_projection import ProjectsProjection
+from services.reporting.read_models.budget.projection import BudgetProjection
+from services.reporting.read_models.projects.projection import ProjectsProjection
 from services.reporting.table_export import CSV_MEDIA_TYPE, TKR_FORMAT, XLSX_MEDIA_TYPE
 from tests.conftest import eventually
 from tests.integration.test_goals_reporting import GoalsPublisher, goals_applied

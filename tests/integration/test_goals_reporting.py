@@ -47,8 +47,9 @@ from plumbing.write_service import streams
 from services.budget.demo_data import unit_commands
 from services.goals.demo_data import goals_demo_commands, goals_demo_measurements
 from services.reporting.bootstrap import ReportingProcess, add_operations_routes
-from services.reporting.goals_projection import GoalsProjection
-from services.reporting.projection import BudgetProjection
+from services.reporting.read_models import sources
+from services.reporting.read_models.budget.projection import BudgetProjection
+from services.reporting.read_models.goals.projection import GoalsProjection
 from tests.conftest import eventually
 from tests.servers import Servers
 from tests.system import get_as, running_budget_and_reporting
@@ -498,7 +499,7 @@ async def test_redelivery_and_a_rebuild_change_nothing(
     assert await goals_snapshot(process) == before
     assert await get_json(process, "/api/mal/KS/2011") == view
 
-    generation = await process.goals_runner.rebuild(asyncio.Event())
+    generation = await process.runner(sources.GOALS).rebuild(asyncio.Event())
     assert generation == 2
     assert await goals_snapshot(process) == before
     assert await get_json(process, "/api/mal/KS/2011") == view

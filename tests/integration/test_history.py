@@ -16,7 +16,8 @@ from kommunplan.demo import publish_commands
 from plumbing.projection import active_generation, schema_name
 from services.reporting.bootstrap import ReportingProcess
 from services.reporting.history_queries import unit_history
-from services.reporting.projection import BudgetProjection
+from services.reporting.read_models.budget.projection import BudgetProjection
+from services.reporting.read_models.sources import BUDGET
 from tests.conftest import eventually
 from tests.fixtures import SMALL_TREE
 from tests.servers import Servers
@@ -122,11 +123,11 @@ async def test_a_proposed_figure_is_left_out_for_those_who_may_not_see_drafts(
     adopted = figures("adopted", "1000", "-3000", year=2012)
     await _send(servers, reporting, [*SMALL_TREE, proposed, adopted])
 
-    with_drafts = (await unit_history(reporting.pool, "IT", 2012, drafts=True)).entries
+    with_drafts = (await unit_history(reporting.read_models, "IT", 2012, drafts=True)).entries
     assert [e.new.status for e in with_drafts] == ["proposed", "adopted"]
     assert with_drafts[1].old is not None and with_drafts[1].old.costs == -2000
 
-    (only,) = (await unit_history(reporting.pool, "IT", 2012, drafts=False)).entries
+    (only,) = (await unit_history(reporting.read_models, "IT", 2012, drafts=False)).entries
     assert only.new.status == "adopted" and only.old is None
 
 
@@ -157,5 +158,5 @@ async def test_a_rebuild_gives_the_same_history(
     await _send(servers, reporting, [figures("revised", "4", "-5"), actuals("6")])
     before = await _history_rows(reporting_database)
     assert len(before) == 4
-    await reporting.runner.rebuild(asyncio.Event())
+    await reporting.runner(BUDGET).rebuild(asyncio.Event())
     assert await _history_rows(reporting_database) == before

@@ -24,6 +24,7 @@ from contracts.envelope import Command
 from kommunplan.demo import publish_commands
 from services.reporting.bootstrap import ReportingProcess
 from services.reporting.month_report import EXAMPLE_NOTICE
+from services.reporting.read_models.sources import BUDGET
 from tests.conftest import eventually
 from tests.integration.test_reporting import projected_events, snapshot
 from tests.servers import Servers
@@ -258,7 +259,7 @@ async def test_a_redelivery_changes_nothing(
         message = await js.get_msg(subjects.BUDGET_EVENTS_STREAM, seq)
         if message.subject.endswith(("ActualsRecorded", "BudgetProfileSet", "MonthCommentWritten")):
             await js.publish(message.subject, message.data)
-    await reporting.runner.rebuild(asyncio.Event())
+    await reporting.runner(BUDGET).rebuild(asyncio.Event())
     assert await snapshot(reporting_database) == tables
     after = await report(reporting, "KS")
     assert after == before

@@ -19,7 +19,9 @@ from plumbing.database import Connection
 from plumbing.projection import ProjectionRunner, ReceivedEvent
 from plumbing.service import resilient
 from services.reporting import bootstrap as reporting
-from services.reporting.projection import BudgetProjection
+from services.reporting.read_models.budget.projection import BudgetProjection
+from services.reporting.read_models.catalog import PROJECTIONS
+from services.reporting.read_models.sources import BUDGET
 from tests.conftest import eventually
 from tests.fixtures import SMALL_TREE
 from tests.servers import Servers
@@ -48,12 +50,13 @@ async def _reporting(
     servers: Servers, database: str, projection: BudgetProjection
 ) -> AsyncIterator[reporting.ReportingProcess]:
     process = await reporting.build(settings(servers.nats_url, database))
-    process.runner = ProjectionRunner(
-        process.pool, process.nc, projection, reporting.BUDGET_EVENTS, 200, 2.0
+    # The budget's runner, first in the projections' table, over the breakable projection.
+    process.runners[0] = ProjectionRunner(
+        process.pool, process.nc, projection, PROJECTIONS[0].source, 200, 2.0
     )
     reporting.add_operations_routes(process)
     stop = asyncio.Event()
-    task = asyncio.create_task(resilient(process.runner)(stop))
+    task = asyncio.create_task(resilient(process.runner(BUDGET))(stop))
     try:
         yield process
     finally:
@@ -89,19 +92,19 @@ async def _get(process: reporting.ReportingProcess, path: str) -> httpx.Response
 
 
 async def _actuals(process: reporting.ReportingProcess) -> dict[str, str] | None:
-    from services.reporting.queries import NotReady, in_active_generation
+    from plumbing.read_models import NotReady, ReadSession
 
-    async def read(conn: Connection) -> dict[str, str]:
+    async def read(conn: ReadSession) -> dict[str, str]:
         rows = await conn.fetch("SELECT period, revenue FROM actuals")
         return {r["period"]: str(r["revenue"]) for r in rows}
 
     try:
-        units = await in_active_generation(
-            process.pool, lambda conn: conn.fetchval("SELECT count(*) FROM units")
+        units = await process.read_models.read(
+            lambda conn: conn.fetchval("SELECT count(*) FROM units"), (BUDGET,)
         )
         if units < len(SMALL_TREE):
             return None
-        return await in_active_generation(process.pool, read)
+        return await process.read_models.read(read, (BUDGET,))
     except NotReady:
         return None
 
@@ -181,7 +184,7 @@ async def test_an_event_that_fails_holds_its_stream_until_replayed_after_a_fix(
     assert "ingen sett" in ready.json()["checks"]["parkerade"]
 
     projection.broken.clear()  # the fix
-    applied, still = await stack.runner.replay_parked()
+    applied, still = await stack.runner(BUDGET).replay_parked()
     assert (applied, still) == (3, 0)
     assert await _actuals(stack) == {"2011-03": "2", "2011-04": "3"}
     assert (await _get(stack, "/ready")).status_code == 200
@@ -197,12 +200,11 @@ async def _last_actuals_message(js: JetStreamContext) -> dict[str, Any]:
 async def _checkpoint_reaches_the_end(
     stack: reporting.ReportingProcess, js: JetStreamContext
 ) -> None:
-    from services.reporting.queries import in_active_generation
 
     last = (await js.stream_info(subjects.BUDGET_EVENTS_STREAM)).state.last_seq
     await eventually(
-        lambda: in_active_generation(
-            stack.pool, lambda conn: conn.fetchval("SELECT max(sequence) FROM tracking")
+        lambda: stack.read_models.read(
+            lambda conn: conn.fetchval("SELECT max(sequence) FROM tracking"), (BUDGET,)
         ),
         until=lambda sequence: sequence == last,
     )
@@ -249,7 +251,7 @@ async def test_a_repeat_with_other_content_is_parked_and_replay_still_refuses_it
     # The stream goes on behind it.
     await _record(stack, servers, "2011-07", "7")
 
-    applied, still = await stack.runner.replay_parked()  # as after a "fix"
+    applied, still = await stack.runner(BUDGET).replay_parked()  # as after a "fix"
     assert (applied, still) == (0, 1)
     assert [p["kind"] for p in await _parked(stack)] == ["repeat"]
     assert await _actuals(stack) == {"2011-06": "6", "2011-07": "7"}
@@ -299,9 +301,8 @@ async def test_figures_that_do_not_read_as_their_contract_are_parked_and_others_
 
 
 async def _in_reporting(stack: reporting.ReportingProcess, sql: str, *args: object) -> None:
-    from services.reporting.queries import in_active_generation
 
-    await in_active_generation(stack.pool, lambda conn: conn.execute(sql, *args))
+    await stack.read_models.read(lambda session: session.execute(sql, *args), (BUDGET,))
 
 
 async def _forget_applied(stack: reporting.ReportingProcess, stream_id: str, version: int) -> None:
@@ -364,7 +365,7 @@ async def test_a_replay_of_a_parked_gap_applies_what_the_stream_holds_before_it(
     )
     assert len(await _parked(stack)) == 1
 
-    applied, still = await stack.runner.replay_parked()
+    applied, still = await stack.runner(BUDGET).replay_parked()
     assert (applied, still) == (2, 0)
     assert await _parked(stack) == []
     assert (await _actuals(stack) or {}).get("2011-10") == "3"

@@ -51,8 +51,8 @@ from services.reporting.bootstrap import ReportingProcess
 from services.reporting.http import create_app
 from services.reporting.month_report import EXAMPLE_NOTICE
 from services.reporting.period_report_http import period_report_router
-from services.reporting.projection import BudgetProjection
-from services.reporting.projects_projection import ProjectsProjection
+from services.reporting.read_models.budget.projection import BudgetProjection
+from services.reporting.read_models.projects.projection import ProjectsProjection
 from tests.conftest import eventually
 from tests.integration.test_goals_reporting import GoalsPublisher, goals_applied
 from tests.integration.test_projects_reporting import ProjectsPublisher, applied
@@ -363,7 +363,7 @@ async def test_bad_input_is_answered_in_swedish(
 
 async def test_readers_as_for_the_month_report(reporting: ReportingProcess) -> None:
     closed = Access.from_settings(ServiceSettings(**identity_settings(), open_views=False))
-    app = create_app(reporting.pool, closed)
+    app = create_app(reporting.read_models, closed)
     for path in ("/api/delarsrapport/KS/2011", "/arsredovisning/KS/2011"):
         assert (await get_as(app, path)).status_code == 401
         assert (await get_as(app, path, "reader")).status_code == 200
@@ -373,7 +373,7 @@ async def test_the_default_last_month_is_the_routers_setting(reporting: Reportin
     app = FastAPI()
     app.include_router(
         period_report_router(
-            reporting.pool,
+            reporting.read_models,
             Access.from_settings(ServiceSettings(**identity_settings())),
             interim_last_month=6,
         )
@@ -382,4 +382,4 @@ async def test_the_default_last_month_is_the_routers_setting(reporting: Reportin
     assert response.status_code == 200, response.text
     assert response.json()["last_period"] == "2011-06"
     with pytest.raises(ValueError):
-        period_report_router(reporting.pool, Access.from_settings(ServiceSettings()), 13)
+        period_report_router(reporting.read_models, Access.from_settings(ServiceSettings()), 13)

@@ -49,8 +49,9 @@ from services.budget.bootstrap import BudgetProcess
 from services.goals.demo_data import goals_demo_commands, goals_demo_measurements
 from services.projects import demo_data as projects_demo
 from services.reporting.bootstrap import ReportingProcess, add_operations_routes
-from services.reporting.projection import BudgetProjection
-from services.reporting.projects_projection import ProjectsProjection
+from services.reporting.read_models import sources
+from services.reporting.read_models.budget.projection import BudgetProjection
+from services.reporting.read_models.projects.projection import ProjectsProjection
 from tests.conftest import eventually
 from tests.integration.test_goals_reporting import GoalsPublisher, goals_applied
 from tests.servers import Servers
@@ -523,7 +524,7 @@ async def test_redelivery_and_rebuild_change_nothing(stack: Stack) -> None:
     assert await snapshot(process) == before
     assert await stack.get("/api/projekt") == register
 
-    generation = await process.projects_runner.rebuild(asyncio.Event())
+    generation = await process.runner(sources.PROJECTS).rebuild(asyncio.Event())
     assert generation == 2
     assert await snapshot(process) == before
     assert await stack.get("/api/projekt") == register

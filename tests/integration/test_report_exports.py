@@ -26,8 +26,8 @@ from plumbing.jetstream import ensure_streams
 from plumbing.write_service import streams
 from services.reporting.as_of import shown_moment
 from services.reporting.month_report import EXAMPLE_NOTICE
-from services.reporting.projection import BudgetProjection
-from services.reporting.projects_projection import ProjectsProjection
+from services.reporting.read_models.budget.projection import BudgetProjection
+from services.reporting.read_models.projects.projection import ProjectsProjection
 from services.reporting.table_export import (
     CSV_MEDIA_TYPE,
     INTEGER_FORMAT,

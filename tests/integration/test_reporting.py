@@ -16,8 +16,9 @@ from contracts.budget.commands import SetFigures
 from kommunplan.demo import demo_commands, load_demo, publish_commands
 from plumbing.projection import active_generation, schema_name
 from services.reporting.bootstrap import ReportingProcess
-from services.reporting.projection import BudgetProjection
 from services.reporting.queries import plan_input
+from services.reporting.read_models.budget.projection import BudgetProjection
+from services.reporting.read_models.sources import BUDGET
 from tests.conftest import count, eventually
 from tests.servers import Servers
 from tests.system import get_as, running_budget_and_reporting
@@ -212,7 +213,7 @@ async def test_a_redelivered_or_republished_event_changes_nothing(
     await eventually(lambda: _checkpoint(reporting_database), until=lambda seq: seq == last)
     assert await snapshot(reporting_database) == before
     # And a whole redelivery of the stream from the start, to a new consumer, as well.
-    await reporting.runner.rebuild(asyncio.Event())
+    await reporting.runner(BUDGET).rebuild(asyncio.Event())
     assert await snapshot(reporting_database) == before
 
 
@@ -236,10 +237,10 @@ async def test_a_rebuild_gives_the_same_read_model_while_the_views_keep_serving(
     servers: Servers,
 ) -> None:
     before = await snapshot(reporting_database)
-    rebuild = asyncio.create_task(reporting.runner.rebuild(asyncio.Event()))
+    rebuild = asyncio.create_task(reporting.runner(BUDGET).rebuild(asyncio.Event()))
     served = 0
     while not rebuild.done():
-        data = await plan_input(reporting.pool, 2011)
+        data = await plan_input(reporting.read_models, 2011)
         assert len(data.units) == 17
         served += 1
         await asyncio.sleep(0.01)
@@ -271,7 +272,7 @@ async def test_a_rebuild_gives_way_to_a_view_still_reading_the_old_generation(
     try:
         async with reader.transaction(isolation="repeatable_read"):
             units = await reader.fetchval("SELECT count(*) FROM reporting_g1.units")
-            rebuild = asyncio.create_task(reporting.runner.rebuild(asyncio.Event()))
+            rebuild = asyncio.create_task(reporting.runner(BUDGET).rebuild(asyncio.Event()))
             await eventually(
                 lambda: count(reporting_database, "SELECT generation FROM projection_active"),
                 until=lambda generation: generation == 2,

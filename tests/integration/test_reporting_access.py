@@ -63,7 +63,7 @@ async def _projected(http: httpx.AsyncClient) -> bool:
 
 
 def _client(process: ReportingProcess, **app_options: Any) -> httpx.AsyncClient:
-    app = create_app(process.pool, **app_options) if app_options else process.app
+    app = create_app(process.read_models, **app_options) if app_options else process.app
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://reporting")
 
 

@@ -18,6 +18,7 @@ from plumbing.service import resilient
 from plumbing.settings import ServiceSettings
 from services.budget import bootstrap as budget
 from services.reporting import bootstrap as reporting
+from services.reporting.read_models.sources import BUDGET
 from tests.conftest import eventually
 from tests.fixtures import SMALL_TREE
 from tests.integration.test_reporting import projected_events, snapshot
@@ -51,7 +52,7 @@ async def running(
     workers = [
         resilient(inbound.inbound),
         resilient(relay.relay),
-        resilient(projection.runner),
+        resilient(projection.runner(BUDGET)),
     ]
     stop = asyncio.Event()
     tasks = [asyncio.create_task(worker(stop)) for worker in workers]

@@ -13,6 +13,7 @@ from contracts.budget.commands import RegisterUnit, SetFigures
 from contracts.envelope import Command
 from kommunplan.demo import publish_commands
 from services.reporting.bootstrap import ReportingProcess
+from services.reporting.read_models.sources import BUDGET
 from services.reporting.view_cache import ViewCache
 from tests.conftest import eventually
 from tests.integration.test_reporting import projected_events
@@ -117,5 +118,5 @@ async def test_a_replay_of_parked_events_is_a_change_too(
     process, _, _ = reporting
     cache = cache_of(process)
     before = await cache.state()
-    await process.runner.replay_parked()
+    await process.runner(BUDGET).replay_parked()
     assert await cache.state() != before

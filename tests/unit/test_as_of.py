@@ -13,8 +13,9 @@ from services.reporting.budget_versions import (
     statuses_for,
     versions_to_json,
 )
-from services.reporting.plan import FigureRow, PlanInput, UnitRow
-from services.reporting.projection import _rounds
+from services.reporting.plan import PlanInput
+from services.reporting.read_models.budget.tables import FigureRow, UnitRow
+from services.reporting.read_models.budget.upserts import _rounds
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 

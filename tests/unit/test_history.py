@@ -17,7 +17,7 @@ from services.reporting.history import (
     shorten,
 )
 from services.reporting.history_html import render_history_html
-from services.reporting.history_record import VALUE_FIELDS, Value, history_rows
+from services.reporting.read_models.budget.history import VALUE_FIELDS, Value, history_rows
 
 START = datetime(2011, 3, 1, 9, 0, tzinfo=UTC)
 OLD = slice(12, 12 + len(VALUE_FIELDS))

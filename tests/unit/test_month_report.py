@@ -8,9 +8,7 @@ import pytest
 
 from services.reporting.month_report import (
     EXAMPLE_NOTICE,
-    CommentRow,
     MonthReportInput,
-    MonthRow,
     NodeReport,
     ProfileRow,
     build_month_report,
@@ -19,7 +17,14 @@ from services.reporting.month_report import (
     periodise,
 )
 from services.reporting.month_report_html import render_month_report_html
-from services.reporting.plan import Amounts, FigureRow, ProjectShareRow, UnitRow, UnknownUnit
+from services.reporting.plan import Amounts, UnknownUnit
+from services.reporting.read_models.budget.tables import (
+    CommentRow,
+    FigureRow,
+    MonthRow,
+    ProjectShareRow,
+    UnitRow,
+)
 
 D = Decimal
 

@@ -11,15 +11,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from services.reporting.month_report import (
     EXAMPLE_NOTICE,
-    CommentRow,
     MonthReport,
     MonthReportInput,
-    MonthRow,
     build_month_report,
 )
 from services.reporting.month_report_export import month_report_csv, month_report_xlsx
 from services.reporting.month_report_html import render_month_report_html
-from services.reporting.plan import FigureRow, UnitRow
+from services.reporting.read_models.budget.tables import CommentRow, FigureRow, MonthRow, UnitRow
 from services.reporting.table_export import KRONOR_FORMAT
 
 D = Decimal

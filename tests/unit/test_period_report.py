@@ -10,18 +10,9 @@ from fastapi import HTTPException
 from pydantic import ValidationError
 
 from plumbing.settings import ServiceSettings
-from services.reporting.goals_view import (
-    CommitmentRow,
-    GoalRow,
-    GoalsInput,
-    MeasurementRow,
-    PerspectiveRow,
-    UnitName,
-)
 from services.reporting.month_report import (
     EXAMPLE_NOTICE,
     MonthReportInput,
-    MonthRow,
     build_month_report,
     month_report_to_json,
 )
@@ -40,12 +31,27 @@ from services.reporting.period_report_http import (
     parse_year,
     render_period_report_html,
 )
-from services.reporting.plan import FigureRow, NarrativeRow, NetInvestmentRow, UnitRow, UnknownUnit
-from services.reporting.projects_view import (
+from services.reporting.plan import UnknownUnit
+from services.reporting.read_models.budget.tables import (
+    FigureRow,
+    MonthRow,
+    NarrativeRow,
+    NetInvestmentRow,
+    UnitName,
+    UnitNode,
+    UnitRow,
+)
+from services.reporting.read_models.goals.tables import (
+    CommitmentRow,
+    GoalRow,
+    GoalsInput,
+    MeasurementRow,
+    PerspectiveRow,
+)
+from services.reporting.read_models.projects.tables import (
     ProjectRow,
     ProjectsInput,
     StatusReportRow,
-    UnitNode,
 )
 
 D = Decimal

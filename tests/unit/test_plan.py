@@ -8,19 +8,21 @@ import pytest
 
 from services.reporting.plan import (
     Amounts,
-    FigureRow,
-    FrameChangeRow,
-    NarrativeRow,
-    NetInvestmentRow,
     NodeView,
     PlanInput,
     PlanView,
-    UnitRow,
     UnknownUnit,
     build_plan,
     plan_to_json,
 )
 from services.reporting.plan_html import render_plan_html
+from services.reporting.read_models.budget.tables import (
+    FigureRow,
+    FrameChangeRow,
+    NarrativeRow,
+    NetInvestmentRow,
+    UnitRow,
+)
 
 BUDGET_2010, ACTUALS_2010, BUDGET_2011, PLAN_2012, PLAN_2013 = range(5)
 

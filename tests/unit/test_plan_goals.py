@@ -6,22 +6,24 @@ from decimal import Decimal
 import pytest
 
 from services.reporting.goals_view import (
-    CommitmentRow,
     Filters,
+    UnknownFilter,
+    build_goals_section,
+    build_goals_view,
+    period_key,
+)
+from services.reporting.plan import PlanInput, build_plan
+from services.reporting.plan_html import render_plan_html
+from services.reporting.read_models.budget.tables import UnitName, UnitRow
+from services.reporting.read_models.goals.tables import (
+    CommitmentRow,
     GoalRow,
     GoalsInput,
     IndicatorRow,
     MeasurementRow,
     NoteRow,
     PerspectiveRow,
-    UnitName,
-    UnknownFilter,
-    build_goals_section,
-    build_goals_view,
-    period_key,
 )
-from services.reporting.plan import PlanInput, UnitRow, build_plan
-from services.reporting.plan_html import render_plan_html
 
 UNITS = (UnitName("KLF", "Kommunledningsförvaltningen"), UnitName("IT", "IT-kontor"))
 PERSPECTIVES = (

@@ -8,38 +8,12 @@ from typing import Any
 
 import pytest
 
-from services.reporting.goals_view import (
-    CommitmentRow,
-    GoalRow,
-    GoalsInput,
-    MeasurementRow,
-    PerspectiveRow,
-    UnitName,
-    UnknownFilter,
-)
-from services.reporting.plan import (
-    FigureRow,
-    PlanInput,
-    ProjectShareRow,
-    UnitRow,
-    build_plan,
-    plan_to_json,
-)
+from services.reporting.goals_view import UnknownFilter
+from services.reporting.plan import PlanInput, build_plan, plan_to_json
 from services.reporting.plan_html import render_plan_html
 from services.reporting.projects_html import render_project_html, render_register_html
 from services.reporting.projects_view import (
-    BudgetRow,
-    FinancingRow,
-    GoalLinkRow,
-    ManagerRow,
-    ProjectRow,
-    ProjectsInput,
     RegisterFilters,
-    ShareRow,
-    StatusChangeRow,
-    StatusReportRow,
-    StepRow,
-    UnitNode,
     UnknownProject,
     build_project_page,
     build_projects_section,
@@ -47,6 +21,32 @@ from services.reporting.projects_view import (
     genitive,
     project_page_to_json,
     register_to_json,
+)
+from services.reporting.read_models.budget.tables import (
+    FigureRow,
+    ProjectShareRow,
+    ShareRow,
+    UnitName,
+    UnitNode,
+    UnitRow,
+)
+from services.reporting.read_models.goals.tables import (
+    CommitmentRow,
+    GoalRow,
+    GoalsInput,
+    MeasurementRow,
+    PerspectiveRow,
+)
+from services.reporting.read_models.projects.tables import (
+    BudgetRow,
+    FinancingRow,
+    GoalLinkRow,
+    ManagerRow,
+    ProjectRow,
+    ProjectsInput,
+    StatusChangeRow,
+    StatusReportRow,
+    StepRow,
 )
 
 REGISTERED = datetime(2011, 1, 10, 9, 0, tzinfo=UTC)

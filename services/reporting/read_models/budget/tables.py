@@ -1,0 +1,188 @@
+"""The budget's read-model tables, each declared once by the row its readers read."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from plumbing.read_model_tables import Column, Ord, Sql, Table
+
+# Whether a row was sent by an example-data actor (ServiceSettings); the tables of actuals
+# and forecasts gained it later, so older generations get it with its default.
+ExampleData = Annotated[bool, Sql(default="false")]
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    code: str
+    name: str
+    kind: str  # 'board' | 'administration' | 'unit'
+    parent_code: str | None
+    manager_title: str | None
+    manager_name: str | None
+    closed_on: date | None
+    order: Ord  # registration order, for stable sorting
+
+
+@dataclass(frozen=True)
+class UnitName:
+    """A unit as a list of goals names it."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class UnitNode:
+    """A unit as the project register places it in the tree."""
+
+    code: str
+    name: str
+    parent_code: str | None
+    order: int
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    unit_code: str
+    year: int
+    kind: str  # 'budget' | 'plan' | 'actuals'
+    status: str
+    revenue: Decimal
+    costs: Decimal
+    decision: str | None
+
+
+@dataclass(frozen=True)
+class FrameChangeRow:
+    unit_code: str
+    year: int
+    amount: Decimal
+    reasons: str
+    decision: str | None
+    order: Ord
+
+
+@dataclass(frozen=True)
+class NetInvestmentRow:
+    unit_code: str
+    year: int
+    kind: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class NarrativeRow:
+    unit_code: str
+    year: int
+    section: str  # 'activity_description' | 'activity_changes', or a report's text
+    text: str
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """The project office's revenue from a project for a year, and the project's budget it
+    is a share of."""
+
+    unit_code: str
+    year: int
+    project_code: str
+    project_budget: Decimal
+    revenue: Decimal
+
+
+@dataclass(frozen=True)
+class ProjectShareRow:
+    """The project office's revenue from a project it runs, for a year: added to its
+    budget's revenue, and listed on its own."""
+
+    unit_code: str
+    year: int
+    project_code: str
+    revenue: Decimal
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    """Actuals booked for a month, or a full-year forecast made in it."""
+
+    unit_code: str
+    period: str  # YYYY-MM
+    revenue: Decimal
+    costs: Decimal
+    example_data: ExampleData = False
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    unit_code: str
+    period: str
+    comment: str
+    measures: str | None
+    example_data: bool = False
+
+
+EVENT_ID = Column("event_id", "uuid")
+SUMMARY = Column("summary", "text")  # the row as the history shows it
+EXAMPLE_DATA = Column("example_data", "boolean")
+
+UNITS = Table("units", UnitRow, key=("code",))
+
+# A figure per status: the proposed, the adopted and the revised budget of a year are kept
+# side by side. A generation made when a later status replaced an earlier one loses that
+# key here; a rebuild brings the replaced versions back.
+FIGURES = Table(
+    "figures",
+    FigureRow,
+    upgrades=(
+        "ALTER TABLE figures DROP CONSTRAINT IF EXISTS figures_pkey;",
+        "CREATE UNIQUE INDEX IF NOT EXISTS figures_version"
+        " ON figures (unit_code, year, kind, status);",
+    ),
+)
+FRAME_CHANGES = Table("frame_changes", FrameChangeRow, key=("event_id",), first=(EVENT_ID,))
+NET_INVESTMENTS = Table("net_investments", NetInvestmentRow, key=("unit_code", "year", "kind"))
+NARRATIVES = Table("narratives", NarrativeRow, key=("unit_code", "year", "section"))
+ACTUALS = Table("actuals", MonthRow, key=("unit_code", "period"))
+FORECASTS = Table("forecasts", MonthRow, key=("unit_code", "period"))
+# The project office's revenue from each project it runs, per year: the latest share.
+PROJECT_SHARES = Table(
+    "project_shares", ShareRow, key=("unit_code", "year", "project_code"), last=(EVENT_ID,)
+)
+# The event that caused one the history lists, where another service's event did.
+CAUSED_BY: Table[Any] = Table(
+    "caused_by",
+    None,
+    key=("event_id",),
+    first=(EVENT_ID, Column("causation_id", "uuid")),
+    versioned=False,
+)
+# A unit's comment and measures for a month: the latest.
+MONTH_COMMENTS: Table[Any] = Table(
+    "month_comments",
+    None,
+    key=("unit_code", "period"),
+    first=(
+        Column("unit_code", "text"),
+        Column("period", "text"),
+        Column("comment", "text"),
+        Column("measures", "text", nullable=True),
+        SUMMARY,
+        EXAMPLE_DATA,
+    ),
+)
+# A numeric column per month (unnest cannot carry an array per row): percent_01 … percent_12.
+PROFILE_COLUMNS = tuple(f"percent_{month:02d}" for month in range(1, 13))
+# How a unit's budget for a year is spread over its months, percent per month: the latest.
+BUDGET_PROFILES: Table[Any] = Table(
+    "budget_profiles",
+    None,
+    key=("unit_code", "year"),
+    first=(
+        Column("unit_code", "text"),
+        Column("year", "integer"),
+        *(Column(name, "numeric") for name in PROFILE_COLUMNS),
+        SUMMARY,
+        EXAMPLE_DATA,
+    ),
+)

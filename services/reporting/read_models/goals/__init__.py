@@ -1,0 +1,2 @@
+"""The read models of the goals' events: perspectives, result goals, commitments,
+indicators, notes, measurements and activity assessments."""

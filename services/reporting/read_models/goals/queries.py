@@ -1,0 +1,116 @@
+"""Reading the goals' read models in a read-model session (plumbing.read_models) that names
+the goals' and the budget's generations (sources.GOALS_WITH_UNITS)."""
+
+from collections.abc import Sequence
+
+from plumbing.read_model_tables import rows_of
+from plumbing.read_models import ReadSession
+from services.reporting.read_models.budget.queries import SUBTREE_SQL
+from services.reporting.read_models.budget.tables import UNITS, UnitName
+from services.reporting.read_models.goals.tables import (
+    ACTIVITY_ASSESSMENTS,
+    COMMITMENTS,
+    GOALS,
+    INDICATORS,
+    MEASUREMENT_HISTORY,
+    MEASUREMENTS,
+    NOTES,
+    PERSPECTIVES,
+    AssessmentRow,
+    GoalRow,
+    GoalsInput,
+    MeasurementRow,
+)
+
+
+async def goals_of_subtree(session: ReadSession, unit_code: str, year: int) -> GoalsInput:
+    """The goals of ``unit_code``'s subtree whose years cover ``year``, with what hangs on
+    them; the commitments read as ``commitment``."""
+    units = await session.fetch(
+        SUBTREE_SQL + "SELECT code, name FROM tree ORDER BY path", unit_code
+    )
+    goals = await session.fetch(
+        SUBTREE_SQL + f"SELECT {GOALS.select(alias='g')}"
+        " FROM goals g JOIN tree t ON t.code = g.unit_code"
+        " WHERE $2 BETWEEN g.first_year AND g.last_year ORDER BY t.path, g.ord",
+        unit_code,
+        year,
+    )
+    return await _with_all(session, rows_of(UnitName, units), GOALS.rows(goals))
+
+
+async def goals_by_id(session: ReadSession, goal_ids: Sequence[str]) -> GoalsInput:
+    """The goals named, whatever their years, with what hangs on them and their units."""
+    goals = GOALS.rows(
+        await session.fetch(
+            f"SELECT {GOALS.select()} FROM goals WHERE goal_id = ANY($1::text[]) ORDER BY ord",
+            list(goal_ids),
+        )
+    )
+    units = await session.fetch(
+        f"SELECT {UNITS.select(UnitName)} FROM units WHERE code = ANY($1::text[]) ORDER BY ord",
+        sorted({g.unit_code for g in goals}),
+    )
+    return await _with_all(session, rows_of(UnitName, units), goals)
+
+
+async def _with_all(
+    session: ReadSession,
+    units: list[UnitName],
+    goals: list[GoalRow],
+) -> GoalsInput:
+    goal_ids = [g.goal_id for g in goals]
+    commitments = COMMITMENTS.rows(
+        await session.fetch(
+            f"SELECT {COMMITMENTS.select()} FROM commitments"
+            " WHERE goal_id = ANY($1::text[]) ORDER BY ord",
+            goal_ids,
+        )
+    )
+    commitment_ids = [c.commitment_id for c in commitments]
+    indicators = INDICATORS.rows(
+        await session.fetch(
+            f"SELECT {INDICATORS.select()} FROM indicators"
+            " WHERE goal_id = ANY($1::text[]) OR commitment_id = ANY($2::text[]) ORDER BY ord",
+            goal_ids,
+            commitment_ids,
+        )
+    )
+    measures = commitment_ids + [i.indicator_id for i in indicators]
+    notes = NOTES.rows(
+        await session.fetch(
+            f"SELECT {NOTES.select()} FROM notes WHERE attached_to = ANY($1::text[]) ORDER BY ord",
+            goal_ids + measures,
+        )
+    )
+    latest = await session.fetch(
+        f"SELECT {MEASUREMENTS.select(MeasurementRow)} FROM measurements"
+        " WHERE measure_id = ANY($1::text[])",
+        measures,
+    )
+    history = await session.fetch(
+        f"SELECT {MEASUREMENT_HISTORY.select()} FROM measurement_history"
+        " WHERE measure_id = ANY($1::text[]) ORDER BY ord",
+        measures,
+    )
+    assessments = await session.fetch(
+        f"SELECT {ACTIVITY_ASSESSMENTS.select(AssessmentRow)} FROM activity_assessments"
+        " WHERE commitment_id = ANY($1::text[])",
+        commitment_ids,
+    )
+    perspectives = await session.fetch(
+        f"SELECT {PERSPECTIVES.select()} FROM perspectives ORDER BY ord"
+    )
+    parked, _ = await session.parked_counts()
+    return GoalsInput(
+        units=units,
+        perspectives=PERSPECTIVES.rows(perspectives),
+        goals=goals,
+        commitments=commitments,
+        indicators=indicators,
+        notes=notes,
+        measurements=rows_of(MeasurementRow, latest),
+        measurement_history=rows_of(MeasurementRow, history),
+        assessments=rows_of(AssessmentRow, assessments),
+        parked=parked,
+    )

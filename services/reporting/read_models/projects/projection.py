@@ -1,0 +1,176 @@
+"""Projects events into the reporting read models: the register, its lifecycle, managers,
+steps, budgets, financing, status reports and links to result goals.
+
+Each event is read as its contract model (services.reporting.read_models.writers); one
+that does not validate fails to apply and the runner parks it. Every statement is keyed by
+the project's ids or by the event's id, so applying an event twice leaves the same rows.
+"""
+
+from collections.abc import Sequence
+
+from contracts.projects.events import (
+    FinancingRecorded,
+    GoalLinked,
+    ProjectBudgetSet,
+    ProjectManagerChanged,
+    ProjectRegistered,
+    ProjectStatusChanged,
+    ProjectStatusReported,
+    StepPlanned,
+)
+from plumbing.database import Connection
+from plumbing.projection import ReceivedEvent
+from services.reporting.read_models import sources
+from services.reporting.read_models.projects.tables import (
+    BUDGETS,
+    FINANCING,
+    GOAL_LINKS,
+    MANAGERS,
+    PROJECTS,
+    STATUS_CHANGES,
+    STATUS_REPORTS,
+    STEPS,
+    TABLES,
+)
+from services.reporting.read_models.writers import (
+    Statement,
+    by_event_type,
+    insert_sql,
+    write_in_order,
+)
+
+
+def _registration_args(p: ProjectRegistered, e: ReceivedEvent) -> tuple[object, ...]:
+    envelope = e.message.envelope
+    return (
+        p.project_code,
+        p.name,
+        p.board_code,
+        p.unit_code,
+        p.run_by_project_office,
+        p.project_manager,
+        list(p.steering_group),
+        p.purpose,
+        p.goals_text,
+        p.planned_start,
+        p.planned_end,
+        p.directive,
+        p.decision,
+        p.status.value,
+        p.status.value,
+        envelope.occurred_at,
+        envelope.actor_name or envelope.actor,
+        e.sequence,
+    )
+
+
+# Registered again (a correction), the facts replace; the status the lifecycle reached stays.
+_REGISTERED = Statement(
+    ProjectRegistered,
+    insert_sql(
+        PROJECTS, kept=("registered_status", "status", "registered_at", "registered_by", "order")
+    ),
+    _registration_args,
+)
+
+_STATUS_CHANGED = Statement(
+    ProjectStatusChanged,
+    f"WITH changed AS (UPDATE {PROJECTS.name} SET status = $3 WHERE project_code = $2) "
+    + insert_sql(STATUS_CHANGES, replaces=False),
+    lambda s, e: (
+        e.message.envelope.event_id,
+        s.project_code,
+        s.status.value,
+        s.effective_on,
+        s.decision,
+        s.reason,
+        e.message.envelope.recorded_at,
+        e.message.envelope.actor_name or e.message.envelope.actor,
+        e.sequence,
+    ),
+)
+
+_MANAGER_CHANGED = Statement(
+    ProjectManagerChanged,
+    insert_sql(MANAGERS, replaces=False),
+    lambda m, e: (
+        e.message.envelope.event_id,
+        m.project_code,
+        m.project_manager,
+        m.effective_on,
+        m.acting,
+        m.reason,
+        e.sequence,
+    ),
+)
+
+_STEP_PLANNED = Statement(
+    StepPlanned,
+    insert_sql(STEPS),
+    lambda s, _: (
+        s.project_code,
+        s.step,
+        s.name,
+        s.period,
+        s.planned_start,
+        s.planned_end,
+        s.cost_estimate,
+        s.description,
+    ),
+)
+
+_BUDGET_SET = Statement(
+    ProjectBudgetSet,
+    insert_sql(BUDGETS),
+    lambda b, _: (b.project_code, b.year, b.amount, b.decision),
+)
+
+_FINANCING_RECORDED = Statement(
+    FinancingRecorded,
+    insert_sql(FINANCING, kept=("order",)),
+    lambda f, e: (f.project_code, f.source, f.year, f.amount, f.granted_on, f.note, e.sequence),
+)
+
+_STATUS_REPORTED = Statement(
+    ProjectStatusReported,
+    insert_sql(STATUS_REPORTS, replaces=False),
+    lambda r, e: (
+        e.message.envelope.event_id,
+        r.project_code,
+        r.period,
+        r.schedule.value,
+        r.cost.value,
+        r.quality.value,
+        r.text,
+        r.reported_by,
+        e.message.envelope.recorded_at,
+        e.sequence,
+    ),
+)
+
+_GOAL_LINKED = Statement(
+    GoalLinked,
+    insert_sql(GOAL_LINKS, replaces=False),
+    lambda g, e: (g.project_code, g.goal_id, e.sequence),
+)
+
+_WRITERS = by_event_type(
+    [
+        _REGISTERED,
+        _STATUS_CHANGED,
+        _MANAGER_CHANGED,
+        _STEP_PLANNED,
+        _BUDGET_SET,
+        _FINANCING_RECORDED,
+        _STATUS_REPORTED,
+        _GOAL_LINKED,
+    ]
+)
+
+
+class ProjectsProjection:
+    name = sources.PROJECTS
+    tables_sql = "\n".join(table.ddl for table in TABLES)
+
+    async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
+        await write_in_order(conn, _WRITERS, events)

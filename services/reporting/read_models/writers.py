@@ -1,0 +1,85 @@
+"""What every projection of reporting writes with: a writer per event type, a statement per
+event for the few events that change a tree, a goal or a project, and the loop that hands
+each run of a batch to its writer.
+
+Each event is read as its contract model; one that does not validate fails to apply and the
+runner parks it (plumbing.projection).
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any, Generic, Protocol, TypeVar
+
+from contracts.envelope import Event
+from plumbing.database import Connection
+from plumbing.projection import ReceivedEvent
+from plumbing.read_model_tables import Table
+from plumbing.read_model_versions import applying_event_of
+
+Row = tuple[Any, ...]
+E = TypeVar("E", bound=Event)
+
+
+class Writer(Protocol):
+    """Writes one event type's batch into the read models; returns its history rows."""
+
+    @property
+    def event_type(self) -> str: ...
+
+    async def write(self, conn: Connection, events: Sequence[ReceivedEvent]) -> list[Row]: ...
+
+
+@dataclass(frozen=True)
+class Statement(Generic[E]):
+    """A change to the tree, a goal or a project: few, so a plain statement per event,
+    applied in order, each known from its event's recorded time."""
+
+    model: type[E]
+    sql: str
+    to_args: Callable[[E, ReceivedEvent], Row]
+
+    @property
+    def event_type(self) -> str:
+        return self.model.event_type
+
+    async def write(self, conn: Connection, events: Sequence[ReceivedEvent]) -> list[Row]:
+        for e in events:
+            await applying_event_of(conn, e.message.envelope.recorded_at)
+            await conn.execute(self.sql, *self.to_args(self.model.model_validate(e.payload), e))
+        await applying_event_of(conn, None)
+        return []  # a statement's change has no history of its own
+
+
+def insert_sql(table: Table[Any], *, kept: Sequence[str] = (), replaces: bool = True) -> str:
+    """Insert a row of ``table`` from its columns in order ($1, $2, …; known_from comes from
+    the event being applied), a row of the same key replaced but for the ``kept`` columns
+    (the first registration's order, say), or (not ``replaces``) left as it is."""
+    columns = [c.name for c in table.columns if c.name != "known_from"]
+    kept_columns = [table.column(name).name for name in kept]
+    replaced = [n for n in columns if replaces and n not in (*table.key, *kept_columns)]
+    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in replaced)
+    return (
+        f"INSERT INTO {table.name} ({', '.join(columns)})"
+        f" VALUES ({', '.join(f'${i}' for i in range(1, len(columns) + 1))})"
+        f" ON CONFLICT ({', '.join(table.key)}) "
+        + (f"DO UPDATE SET {updates}" if updates else "DO NOTHING")
+    )
+
+
+def by_event_type(writers: Sequence[Writer]) -> dict[str, Writer]:
+    return {writer.event_type: writer for writer in writers}
+
+
+async def write_in_order(
+    conn: Connection, writers: Mapping[str, Writer], events: Sequence[ReceivedEvent]
+) -> list[Row]:
+    """Each run of one event type in ``events`` written by its writer, in order; returns
+    their history rows. An event type no writer takes (a later one unknown to this version,
+    or one the projection does not read) is skipped on purpose."""
+    history: list[Row] = []
+    for event_type, run in groupby(events, key=lambda e: e.event_type):
+        writer = writers.get(event_type)
+        if writer is not None:
+            history.extend(await writer.write(conn, list(run)))
+    return history
