@@ -19,6 +19,10 @@ class NewEvent:
     payload: dict[str, Any]
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    def stored(self, position: int, recorded_at: datetime) -> "StoredEvent":
+        """The event as the store gave it back, at ``position``, recorded at ``recorded_at``."""
+        return StoredEvent(**vars(self), position=position, recorded_at=recorded_at)
+
 
 @dataclass(frozen=True)
 class StoredEvent(NewEvent):

@@ -51,20 +51,7 @@ class InMemoryEventStore:
         if any(i in self._messages for i in ids) or len(set(ids)) < len(ids):
             raise DuplicateMessageError("a message id is stored already")
         now = datetime.now(UTC)
-        stored = [
-            StoredEvent(
-                event_id=e.event_id,
-                stream_id=e.stream_id,
-                version=e.version,
-                event_type=e.event_type,
-                schema_version=e.schema_version,
-                payload=e.payload,
-                metadata=e.metadata,
-                position=len(self.events) + n,
-                recorded_at=now,
-            )
-            for n, e in enumerate(events, start=1)
-        ]
+        stored = [e.stored(len(self.events) + n, now) for n, e in enumerate(events, start=1)]
         self.events.extend(stored)
         self._versions.update({(e.stream_id, e.version): e.event_id for e in stored})
         self._messages.update({m.message_id: m.sequence for m in messages})

@@ -101,17 +101,7 @@ class PostgresEventStore:
             assert position is not None
             raise FencedOut(f"{position.consumer}: epoch {position.epoch} no longer holds")
         return [
-            StoredEvent(
-                event_id=e.event_id,
-                stream_id=e.stream_id,
-                version=e.version,
-                event_type=e.event_type,
-                schema_version=e.schema_version,
-                payload=e.payload,
-                metadata=e.metadata,
-                position=r["position"],
-                recorded_at=r["recorded_at"],
-            )
+            e.stored(r["position"], r["recorded_at"])
             for e, r in zip(events, rows if events else [], strict=True)
         ]
 
