@@ -3,22 +3,17 @@
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Generic
-from uuid import UUID, uuid4
+from uuid import UUID
 
-from opentelemetry import trace
 from opentelemetry.trace import Span
 
-from contracts.envelope import Command, Event
 from contracts.refusal import NotKnownYet, NotPermitted, Refused
 from contracts.rejection import Problem
-from contracts.scope import Scope
 from plumbing import telemetry
 from plumbing.decider import Decider, S
 from plumbing.errors import is_infrastructure
-from plumbing.event_codec import stored_metadata
 from plumbing.eventstore import (
     ConcurrencyError,
     DuplicateMessageError,
@@ -28,6 +23,17 @@ from plumbing.eventstore import (
     NewEvent,
     Position,
 )
+from plumbing.requests import (
+    DUPLICATE,
+    UNSTORABLE,
+    Accepted,
+    AlreadyStored,
+    BeforeCommit,
+    Outcome,
+    Rejected,
+    Request,
+)
+from plumbing.stored_event import to_store
 
 log = logging.getLogger(__name__)
 
@@ -46,48 +52,6 @@ class TooManyConflicts(Exception):
 
 class _OwnersMayCatchUp(Exception):
     """A request was refused for naming what another service may not have published yet."""
-
-
-@dataclass(frozen=True)
-class Request:
-    command: Command
-    source_system: str
-    trace_headers: Mapping[str, str] = field(default_factory=dict)
-    sequence: int | None = None  # the inbound stream sequence; None over HTTP
-    scope: Scope | None = None  # the units the sender may write for; None: any
-    actor_name: str | None = None  # the actor's display name, as its identity gives it
-    # Sent by one of our own services through its process manager (projects' share to
-    # budget), as plumbing.inbound knows from the declarations: its causation id is the
-    # event that caused it and its correlation that event's, and both are kept as they
-    # came. Anyone else's are its own references only (see _to_store).
-    from_service: bool = False
-
-
-@dataclass(frozen=True)
-class Accepted:
-    event_ids: list[UUID]
-
-
-@dataclass(frozen=True)
-class Rejected:
-    problems: list[Problem]
-    not_permitted: bool = False  # refused for who sent it rather than for what it says
-    not_known_yet: bool = False  # refused for naming what another service may yet publish
-
-
-@dataclass(frozen=True)
-class AlreadyStored:
-    """The very message that was stored before, delivered again: nothing to do or say."""
-
-
-Outcome = Accepted | Rejected | AlreadyStored
-BeforeCommit = Callable[[list[Outcome]], Awaitable[None]]
-
-DUPLICATE = "meddelandet med detta message_id har redan tagits emot; det lagras inte igen"
-UNSTORABLE = (
-    "meddelandet kunde inte lagras ({error}); det har inte sparats. "
-    "Kontrollera fälten och skicka det igen."
-)
 
 
 class CommandHandler(Generic[S]):
@@ -269,7 +233,7 @@ class CommandHandler(Generic[S]):
             if stream_id not in versions:
                 versions.update(await self._store.stream_versions([stream_id]))
             versions[stream_id] = versions.get(stream_id, 0) + 1
-            new_event = _to_store(request, event, stream_id, versions[stream_id], span)
+            new_event = to_store(request, event, stream_id, versions[stream_id], span)
             decided.append((request, new_event))
             outcomes.append(Accepted([new_event.event_id]))
         if may_wait and any(isinstance(o, Rejected) and o.not_known_yet for o in outcomes):
@@ -296,59 +260,3 @@ class CommandHandler(Generic[S]):
 def _same_delivery(request: Request, stored_sequence: int | None) -> bool:
     """Whether the stored message id came from this very inbound message (a redelivery)."""
     return request.sequence is not None and request.sequence == stored_sequence
-
-
-def _to_store(
-    request: Request, event: Event, stream_id: str, version: int, span: Span | None
-) -> NewEvent:
-    """The event as the store keeps it, with who sent it, when, and in which trace.
-
-    The ids are the service's: the event's own, and the message id of the command it
-    received as the event's cause and correlation. A sender's own causation_id and
-    correlation_id are its references, kept as such (``sender_causation_id``,
-    ``sender_correlation_id``) and never as the event's cause, which the history shows as
-    the message. Only a command one of our services sent keeps its cause and correlation:
-    the event in that service that led to it (shared DESIGN.md, the process manager).
-    """
-    command = request.command
-    message_id = command.message_id
-    if request.from_service:
-        cause = command.causation_id or message_id
-        correlation = command.correlation_id or message_id
-        references = {}
-    else:
-        cause = correlation = message_id
-        references = {
-            "sender_causation_id": command.causation_id,
-            "sender_correlation_id": command.correlation_id,
-        }
-    envelope = {
-        "occurred_at": command.occurred_at,
-        "source_system": request.source_system,
-        "actor": command.actor,
-        "actor_name": request.actor_name or None,
-        "correlation_id": correlation,
-        "causation_id": cause,
-        **_trace_metadata(request, span),
-    }
-    beside = {"message_id": str(message_id)} | {
-        key: str(value) for key, value in references.items() if value is not None
-    }
-    metadata = stored_metadata(envelope, beside)
-    return NewEvent(
-        event_id=uuid4(),
-        stream_id=stream_id,
-        version=version,
-        event_type=event.event_type,
-        schema_version=event.schema_version,
-        payload=event.model_dump(mode="json"),
-        metadata=metadata,
-    )
-
-
-def _trace_metadata(request: Request, span: Span | None) -> dict[str, str]:
-    """The trace context to store with the event: the command's span, or when nothing
-    records spans, the sender's own context passed on unchanged."""
-    if span is None:
-        return telemetry.well_formed(request.trace_headers)
-    return telemetry.current_trace_headers(trace.set_span_in_context(span))

@@ -18,12 +18,13 @@ from contracts.scope import Scope
 from contracts.service import WriteService
 from contracts.text import Name
 from plumbing.asyncapi import add_asyncapi_routes
-from plumbing.command_handler import Accepted, CommandHandler, Rejected
-from plumbing.command_handler import Request as CommandRequest
+from plumbing.command_handler import CommandHandler
 from plumbing.http_headers import add_security_headers
 from plumbing.http_identity import Access, answer_identity_refusals
 from plumbing.http_screening import refusal, screen_requests
 from plumbing.identity import Principal
+from plumbing.requests import Accepted, Rejected
+from plumbing.requests import Request as CommandRequest
 from plumbing.validation import problems_from
 
 HTTP_SOURCE = "http"

@@ -25,7 +25,7 @@ from contracts.rejection import Problem
 from contracts.scope import EVERY_UNIT, Scope
 from contracts.service import WriteService
 from contracts.write_services import WRITE_SERVICES
-from plumbing.command_handler import CommandHandler, Outcome, Rejected, Request
+from plumbing.command_handler import CommandHandler
 from plumbing.consumer import Consumer, consume_from_position
 from plumbing.eventstore import Position
 from plumbing.jetstream import Publisher
@@ -37,6 +37,7 @@ from plumbing.rejections import (
     ensure_rejection_consumers,
     message_id_of,
 )
+from plumbing.requests import Outcome, Rejected, Request
 from plumbing.screening import screen
 from plumbing.settings import WriteServiceSettings
 from plumbing.system_shares import OVER_SHARE, SystemShares

@@ -17,9 +17,9 @@ from nats.js.errors import NotFoundError
 from pydantic import ValidationError
 
 from contracts.rejection import Rejection
-from plumbing.command_handler import DUPLICATE
 from plumbing.process_manager import ProcessManager
 from plumbing.readiness import WorkerStatus
+from plumbing.requests import DUPLICATE
 
 log = logging.getLogger(__name__)
 

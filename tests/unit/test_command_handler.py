@@ -8,17 +8,11 @@ from datetime import date
 from contracts.budget.commands import RegisterUnit, SetFigures
 from contracts.budget.events import BUDGET_EVENTS
 from contracts.rejection import Problem
-from plumbing.command_handler import (
-    DUPLICATE,
-    Accepted,
-    AlreadyStored,
-    CommandHandler,
-    Rejected,
-    Request,
-)
+from plumbing.command_handler import CommandHandler
 from plumbing.event_codec import read_event, stored_metadata
 from plumbing.eventstore import InboundMessage, NewEvent, Position, StoredEvent
 from plumbing.memory_eventstore import InMemoryEventStore
+from plumbing.requests import DUPLICATE, Accepted, AlreadyStored, Rejected, Request
 from plumbing.settings import WriteServiceSettings
 from services.budget import bootstrap as budget
 from services.budget.domain.organisation import Organisation

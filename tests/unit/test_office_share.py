@@ -16,10 +16,10 @@ from contracts.projects.events import ProjectBudgetSet, ProjectRegistered
 from contracts.projects.service import PROJECTS
 from contracts.rejection import Problem, Rejection
 from contracts.scope import Scope
-from plumbing.command_handler import DUPLICATE
 from plumbing.inbound import known_systems
 from plumbing.nats_users import sender_publishes, service_permissions, system_permissions
 from plumbing.process_manager import ProcessManagerWorker, Reacted
+from plumbing.requests import DUPLICATE
 from plumbing.sent_refusals import SentRefusals
 from plumbing.settings import WriteServiceSettings
 from plumbing.systems import register
