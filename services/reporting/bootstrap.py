@@ -24,6 +24,8 @@ from plumbing.settings import ServiceSettings
 from services.reporting.http import create_app
 from services.reporting.read_models.catalog import PROJECTIONS
 from services.reporting.read_models.parked import mark_parked_seen, parked_counts, parked_events
+from services.reporting.reports.catalog import reports
+from services.reporting.reports.shared.routes import view_prefixes
 from services.reporting.view_cache import ViewCache
 
 LABELS = {projection.name: projection.label for projection in PROJECTIONS}
@@ -77,7 +79,9 @@ async def build(settings: ServiceSettings) -> ReportingProcess:
     models = ReadModels(pool)
     cache = None
     if settings.view_cache_bytes:
-        cache = ViewCache(models, [entry.name for entry in PROJECTIONS], settings.view_cache_bytes)
+        views = view_prefixes(reports(settings.interim_last_month))
+        names = [entry.name for entry in PROJECTIONS]
+        cache = ViewCache(models, names, settings.view_cache_bytes, views)
     app = create_app(
         models,
         Access.from_settings(settings),

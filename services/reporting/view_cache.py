@@ -28,20 +28,21 @@ from plumbing.read_models import ReadModels
 
 _Key = tuple[object, ...]
 
-# The views' addresses; operators' listings, readiness and the API documentation are not kept.
-_VIEWS = ("plan/", "uppfoljning/", "delarsrapport/", "arsredovisning/", "mal/", "historik/")
-VIEW_PREFIXES = (
-    *(f"{api}/{view}" for api in ("", "/api") for view in _VIEWS),
-    "/projekt",
-    "/api/projekt",
-)
-
 
 class ViewCache:
     """At most ``max_bytes`` of answers, the least recently given dropped first."""
 
-    def __init__(self, models: ReadModels, projections: Sequence[str], max_bytes: int) -> None:
+    def __init__(
+        self,
+        models: ReadModels,
+        projections: Sequence[str],
+        max_bytes: int,
+        views: tuple[str, ...] = (),
+    ) -> None:
+        """``views``: the addresses whose answers are kept (routes.view_prefixes); the
+        operators' listings, readiness and the API documentation are not kept."""
         self._models = models
+        self._views = views
         self._projections = list(projections)
         self._max_bytes = max_bytes
         self._kept: OrderedDict[_Key, tuple[int, list[tuple[str, str]], bytes]] = OrderedDict()
@@ -64,7 +65,7 @@ class ViewCache:
             self._bytes -= len(dropped[2])
 
     def keeps(self, request: Request) -> bool:
-        return request.method == "GET" and request.url.path.startswith(VIEW_PREFIXES)
+        return request.method == "GET" and request.url.path.startswith(self._views)
 
     async def answer(
         self, request: Request, build: Callable[[Request], Awaitable[Response]]

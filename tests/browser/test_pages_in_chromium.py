@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from services.reporting.as_of import shown_moment
-from services.reporting.formatting import format_signed_tkr
+from services.reporting.reports.shared.as_of import shown_moment
+from services.reporting.reports.shared.formatting import format_signed_tkr
 from tests.browser.conftest import SCREENSHOTS, Stack
 from tests.browser.devtools import Chromium, PageLoad
 

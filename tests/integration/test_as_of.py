@@ -17,12 +17,17 @@ from contracts.envelope import Command
 from kommunplan.demo import publish_commands
 from plumbing.http_identity import Access
 from plumbing.settings import ServiceSettings
-from services.reporting.as_of import shown_moment
 from services.reporting.bootstrap import ReportingProcess
-from services.reporting.budget_versions import ADOPTED, PUBLIC_STATUSES, REVISED, STATUSES
 from services.reporting.http import create_app
-from services.reporting.month_report_queries import month_report_input
-from services.reporting.queries import plan_input
+from services.reporting.reports.budget_versions.builder import (
+    ADOPTED,
+    PUBLIC_STATUSES,
+    REVISED,
+    STATUSES,
+)
+from services.reporting.reports.month_report.read import month_report_input
+from services.reporting.reports.plan.read import plan_input
+from services.reporting.reports.shared.as_of import shown_moment
 from tests.conftest import eventually
 from tests.integration.test_reporting import projected_events
 from tests.servers import Servers

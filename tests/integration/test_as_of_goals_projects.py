@@ -22,16 +22,16 @@ from contracts.projects.fields import Light, ProjectStatus
 from contracts.projects.service import PROJECTS
 from kommunplan.demo import publish_commands
 from plumbing.jetstream import ensure_streams
-from plumbing.projection import active_generation, schema_name
+from plumbing.read_models import active_generation, schema_name
 from plumbing.write_service import streams
 from services.budget.demo_data import unit_commands
 from services.goals.demo_data import goals_demo_commands, goals_demo_measurements
 from services.projects import demo_data as projects_demo
-from services.reporting.as_of import shown_moment
 from services.reporting.bootstrap import ReportingProcess
 from services.reporting.read_models.budget.projection import BudgetProjection
 from services.reporting.read_models.goals.projection import GoalsProjection
 from services.reporting.read_models.projects.projection import ProjectsProjection
+from services.reporting.reports.shared.as_of import shown_moment
 from tests.conftest import eventually
 from tests.integration.test_goals_reporting import GoalsPublisher, goals_applied
 from tests.integration.test_projects_reporting import (

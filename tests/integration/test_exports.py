@@ -24,7 +24,11 @@ from services.goals.demo_data import goals_demo_commands, goals_demo_measurement
 from services.projects import demo_data as projects_demo
 from services.reporting.read_models.budget.projection import BudgetProjection
 from services.reporting.read_models.projects.projection import ProjectsProjection
-from services.reporting.table_export import CSV_MEDIA_TYPE, TKR_FORMAT, XLSX_MEDIA_TYPE
+from services.reporting.reports.shared.table_export import (
+    CSV_MEDIA_TYPE,
+    TKR_FORMAT,
+    XLSX_MEDIA_TYPE,
+)
 from tests.conftest import eventually
 from tests.integration.test_goals_reporting import GoalsPublisher, goals_applied
 from tests.integration.test_projects_reporting import (

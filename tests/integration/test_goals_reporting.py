@@ -42,7 +42,7 @@ from contracts.goals.fields import ActivityStatus
 from contracts.goals.service import GOALS
 from kommunplan.demo import publish_commands
 from plumbing.jetstream import ensure_streams
-from plumbing.projection import active_generation, schema_name
+from plumbing.read_models import active_generation, schema_name
 from plumbing.write_service import streams
 from services.budget.demo_data import unit_commands
 from services.goals.demo_data import goals_demo_commands, goals_demo_measurements

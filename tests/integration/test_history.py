@@ -13,11 +13,11 @@ from nats.js import JetStreamContext
 from contracts.budget.commands import RecordActuals, SetFigures
 from contracts.envelope import Command
 from kommunplan.demo import publish_commands
-from plumbing.projection import active_generation, schema_name
+from plumbing.read_models import active_generation, schema_name
 from services.reporting.bootstrap import ReportingProcess
-from services.reporting.history_queries import unit_history
 from services.reporting.read_models.budget.projection import BudgetProjection
 from services.reporting.read_models.sources import BUDGET
+from services.reporting.reports.history.read import unit_history
 from tests.conftest import eventually
 from tests.fixtures import SMALL_TREE
 from tests.servers import Servers

@@ -23,8 +23,8 @@ from contracts.budget.commands import (
 from contracts.envelope import Command
 from kommunplan.demo import publish_commands
 from services.reporting.bootstrap import ReportingProcess
-from services.reporting.month_report import EXAMPLE_NOTICE
 from services.reporting.read_models.sources import BUDGET
+from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE
 from tests.conftest import eventually
 from tests.integration.test_reporting import projected_events, snapshot
 from tests.servers import Servers

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
@@ -49,10 +49,11 @@ from plumbing.settings import ServiceSettings
 from plumbing.write_service import streams
 from services.reporting.bootstrap import ReportingProcess
 from services.reporting.http import create_app
-from services.reporting.month_report import EXAMPLE_NOTICE
-from services.reporting.period_report_http import period_report_router
 from services.reporting.read_models.budget.projection import BudgetProjection
 from services.reporting.read_models.projects.projection import ProjectsProjection
+from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE
+from services.reporting.reports.period_report.routes import interim_report
+from services.reporting.reports.shared.routes import add_report
 from tests.conftest import eventually
 from tests.integration.test_goals_reporting import GoalsPublisher, goals_applied
 from tests.integration.test_projects_reporting import ProjectsPublisher, applied
@@ -369,17 +370,14 @@ async def test_readers_as_for_the_month_report(reporting: ReportingProcess) -> N
         assert (await get_as(app, path, "reader")).status_code == 200
 
 
-async def test_the_default_last_month_is_the_routers_setting(reporting: ReportingProcess) -> None:
+async def test_the_default_last_month_is_the_routes_setting(reporting: ReportingProcess) -> None:
+    router = APIRouter()
+    access = Access.from_settings(ServiceSettings(**identity_settings()))
+    add_report(router, interim_report(interim_last_month=6), reporting.read_models, access)
     app = FastAPI()
-    app.include_router(
-        period_report_router(
-            reporting.read_models,
-            Access.from_settings(ServiceSettings(**identity_settings())),
-            interim_last_month=6,
-        )
-    )
+    app.include_router(router)
     response = await get_as(app, "/api/delarsrapport/KS/2011")
     assert response.status_code == 200, response.text
     assert response.json()["last_period"] == "2011-06"
     with pytest.raises(ValueError):
-        period_report_router(reporting.read_models, Access.from_settings(ServiceSettings()), 13)
+        interim_report(13)

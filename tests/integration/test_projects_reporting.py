@@ -43,7 +43,7 @@ from contracts.projects.fields import Light, ProjectStatus
 from contracts.projects.service import PROJECTS
 from kommunplan.demo import load_demo
 from plumbing.jetstream import ensure_streams
-from plumbing.projection import active_generation, schema_name
+from plumbing.read_models import active_generation, schema_name
 from plumbing.write_service import streams
 from services.budget.bootstrap import BudgetProcess
 from services.goals.demo_data import goals_demo_commands, goals_demo_measurements

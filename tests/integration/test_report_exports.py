@@ -24,11 +24,11 @@ from contracts.projects.service import PROJECTS
 from kommunplan.demo import publish_commands
 from plumbing.jetstream import ensure_streams
 from plumbing.write_service import streams
-from services.reporting.as_of import shown_moment
-from services.reporting.month_report import EXAMPLE_NOTICE
 from services.reporting.read_models.budget.projection import BudgetProjection
 from services.reporting.read_models.projects.projection import ProjectsProjection
-from services.reporting.table_export import (
+from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE
+from services.reporting.reports.shared.as_of import shown_moment
+from services.reporting.reports.shared.table_export import (
     CSV_MEDIA_TYPE,
     INTEGER_FORMAT,
     KRONOR_NOTE,

@@ -14,11 +14,11 @@ from nats.js import JetStreamContext
 from contracts import subjects
 from contracts.budget.commands import SetFigures
 from kommunplan.demo import demo_commands, load_demo, publish_commands
-from plumbing.projection import active_generation, schema_name
+from plumbing.read_models import active_generation, schema_name
 from services.reporting.bootstrap import ReportingProcess
-from services.reporting.queries import plan_input
 from services.reporting.read_models.budget.projection import BudgetProjection
 from services.reporting.read_models.sources import BUDGET
+from services.reporting.reports.plan.read import plan_input
 from tests.conftest import count, eventually
 from tests.servers import Servers
 from tests.system import get_as, running_budget_and_reporting

@@ -11,8 +11,8 @@ from plumbing.http_failures import answer_failures
 from plumbing.http_identity import Access
 from plumbing.http_screening import address_problem, screen_requests
 from plumbing.settings import ServiceSettings
-from services.reporting.error_pages import answer_in_swedish
 from services.reporting.http import create_app
+from services.reporting.reports.shared.errors import answer_in_swedish
 
 PAGE = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 

@@ -5,17 +5,17 @@ from decimal import Decimal
 
 import pytest
 
-from services.reporting.as_of import BadMoment, parse_moment, shown_moment
-from services.reporting.budget_versions import (
+from services.reporting.read_models.budget.tables import FigureRow, UnitRow
+from services.reporting.read_models.budget.upserts import _rounds
+from services.reporting.reports.budget_versions.builder import (
     DraftsNotShown,
     UnknownVersion,
     build_versions,
     statuses_for,
     versions_to_json,
 )
-from services.reporting.plan import PlanInput
-from services.reporting.read_models.budget.tables import FigureRow, UnitRow
-from services.reporting.read_models.budget.upserts import _rounds
+from services.reporting.reports.plan.builder import PlanInput
+from services.reporting.reports.shared.as_of import BadMoment, parse_moment, shown_moment
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 

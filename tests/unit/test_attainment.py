@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from contracts.goals.fields import ActivityStatus, CommitmentKind, Comparison, MeasureUnit
-from services.reporting.attainment import (
+from services.reporting.reports.shared.attainment import (
     Attainment,
     Result,
     Target,
@@ -17,7 +17,7 @@ from services.reporting.attainment import (
     key_figure,
     rule_text,
 )
-from services.reporting.formatting import format_measure, format_number
+from services.reporting.reports.shared.formatting import format_measure, format_number
 
 MET, PARTLY, NOT_MET, NOT_MEASURED = (
     Attainment.MET,

@@ -3,14 +3,20 @@ net and the change from the version before, in tkr as the page shows them."""
 
 from decimal import Decimal
 
-from services.reporting.budget_versions import ADOPTED, PROPOSED, REVISED, VersionRow, VersionsView
-from services.reporting.budget_versions_export import (
+from services.reporting.reports.budget_versions.builder import (
+    ADOPTED,
+    PROPOSED,
+    REVISED,
+    VersionRow,
+    VersionsView,
+)
+from services.reporting.reports.budget_versions.export import (
     headers,
     versions_file_name,
     versions_table,
 )
-from services.reporting.plan import Amounts
-from services.reporting.table_export import Amount, Scale, Text
+from services.reporting.reports.plan.builder import Amounts
+from services.reporting.reports.shared.table_export import Amount, Scale, Text
 
 D = Decimal
 

@@ -4,8 +4,15 @@ the goals view's chart of a measured commitment."""
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-from services.reporting.attainment import Attainment, Result
-from services.reporting.charts import (
+from services.reporting.reports.goals.builder import (
+    CommitmentView,
+    Measured,
+    TargetView,
+    period_label,
+)
+from services.reporting.reports.goals.html import measurement_chart
+from services.reporting.reports.shared.attainment import Attainment, Result
+from services.reporting.reports.shared.charts import (
     BAR_LEFT,
     BAR_RIGHT,
     LINE_BOTTOM,
@@ -21,9 +28,7 @@ from services.reporting.charts import (
     line_chart,
     scale_of,
 )
-from services.reporting.formatting import format_number, format_tkr
-from services.reporting.goals_html import measurement_chart
-from services.reporting.goals_view import CommitmentView, Measured, TargetView, period_label
+from services.reporting.reports.shared.formatting import format_number, format_tkr
 
 D = Decimal
 SVG = "{http://www.w3.org/2000/svg}"

@@ -2,7 +2,7 @@ from decimal import Decimal, Inexact, localcontext
 
 import pytest
 
-from services.reporting.formatting import format_signed_tkr, format_tkr
+from services.reporting.reports.shared.formatting import format_signed_tkr, format_tkr
 
 
 @pytest.mark.parametrize(

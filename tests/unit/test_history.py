@@ -9,15 +9,15 @@ from uuid import UUID, uuid4
 from contracts.budget.events import ActualsRecorded
 from contracts.envelope import Envelope, EventMessage
 from plumbing.projection import ReceivedEvent
-from services.reporting.history import (
+from services.reporting.read_models.budget.history import VALUE_FIELDS, Value, history_rows
+from services.reporting.reports.history.builder import (
     HistoryEntry,
     build_history,
     entry_json,
     history_to_json,
     shorten,
 )
-from services.reporting.history_html import render_history_html
-from services.reporting.read_models.budget.history import VALUE_FIELDS, Value, history_rows
+from services.reporting.reports.history.html import render_history_html
 
 START = datetime(2011, 3, 1, 9, 0, tzinfo=UTC)
 OLD = slice(12, 12 + len(VALUE_FIELDS))

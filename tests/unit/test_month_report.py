@@ -6,7 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from services.reporting.month_report import (
+from services.reporting.read_models.budget.tables import (
+    CommentRow,
+    FigureRow,
+    MonthRow,
+    ProjectShareRow,
+    UnitRow,
+)
+from services.reporting.reports.month_report.builder import (
     EXAMPLE_NOTICE,
     MonthReportInput,
     NodeReport,
@@ -16,15 +23,9 @@ from services.reporting.month_report import (
     percent_of,
     periodise,
 )
-from services.reporting.month_report_html import render_month_report_html
-from services.reporting.plan import Amounts, UnknownUnit
-from services.reporting.read_models.budget.tables import (
-    CommentRow,
-    FigureRow,
-    MonthRow,
-    ProjectShareRow,
-    UnitRow,
-)
+from services.reporting.reports.month_report.html import render_month_report_html
+from services.reporting.reports.plan.builder import Amounts
+from services.reporting.reports.shared.refusals import UnknownUnit
 
 D = Decimal
 

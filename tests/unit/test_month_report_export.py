@@ -9,16 +9,16 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from services.reporting.month_report import (
+from services.reporting.read_models.budget.tables import CommentRow, FigureRow, MonthRow, UnitRow
+from services.reporting.reports.month_report.builder import (
     EXAMPLE_NOTICE,
     MonthReport,
     MonthReportInput,
     build_month_report,
 )
-from services.reporting.month_report_export import month_report_csv, month_report_xlsx
-from services.reporting.month_report_html import render_month_report_html
-from services.reporting.read_models.budget.tables import CommentRow, FigureRow, MonthRow, UnitRow
-from services.reporting.table_export import KRONOR_FORMAT
+from services.reporting.reports.month_report.export import month_report_csv, month_report_xlsx
+from services.reporting.reports.month_report.html import render_month_report_html
+from services.reporting.reports.shared.table_export import KRONOR_FORMAT
 
 D = Decimal
 

@@ -10,28 +10,6 @@ from fastapi import HTTPException
 from pydantic import ValidationError
 
 from plumbing.settings import ServiceSettings
-from services.reporting.month_report import (
-    EXAMPLE_NOTICE,
-    MonthReportInput,
-    build_month_report,
-    month_report_to_json,
-)
-from services.reporting.period_report import (
-    GOALS_NOT_LOADED,
-    PROJECTS_NOT_LOADED,
-    Counts,
-    PeriodReport,
-    PeriodReportInput,
-    ReportKind,
-    build_period_report,
-    period_report_to_json,
-)
-from services.reporting.period_report_http import (
-    parse_till,
-    parse_year,
-    render_period_report_html,
-)
-from services.reporting.plan import UnknownUnit
 from services.reporting.read_models.budget.tables import (
     FigureRow,
     MonthRow,
@@ -53,6 +31,28 @@ from services.reporting.read_models.projects.tables import (
     ProjectsInput,
     StatusReportRow,
 )
+from services.reporting.reports.month_report.builder import (
+    EXAMPLE_NOTICE,
+    MonthReportInput,
+    build_month_report,
+    month_report_to_json,
+)
+from services.reporting.reports.period_report.builder import (
+    GOALS_NOT_LOADED,
+    PROJECTS_NOT_LOADED,
+    Counts,
+    PeriodReport,
+    PeriodReportInput,
+    ReportKind,
+    build_period_report,
+    period_report_to_json,
+)
+from services.reporting.reports.period_report.routes import (
+    parse_till,
+    parse_year,
+    render_period_report_html,
+)
+from services.reporting.reports.shared.refusals import UnknownUnit
 
 D = Decimal
 AT = datetime(2011, 9, 1, tzinfo=UTC)

@@ -8,17 +8,17 @@ import io
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from services.reporting.as_of import shown_moment
-from services.reporting.month_report import EXAMPLE_NOTICE
-from services.reporting.month_report_export import month_report_table
-from services.reporting.period_report import GOALS_NOT_LOADED, PROJECTS_NOT_LOADED
-from services.reporting.period_report_export import (
+from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE
+from services.reporting.reports.month_report.export import month_report_table
+from services.reporting.reports.period_report.builder import GOALS_NOT_LOADED, PROJECTS_NOT_LOADED
+from services.reporting.reports.period_report.export import (
     ATTAINMENT_HEADERS,
     PROJECT_HEADERS,
     period_report_file_name,
     period_report_table,
 )
-from services.reporting.table_export import (
+from services.reporting.reports.shared.as_of import shown_moment
+from services.reporting.reports.shared.table_export import (
     Amount,
     Integer,
     Scale,

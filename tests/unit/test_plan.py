@@ -6,16 +6,6 @@ from decimal import Decimal
 
 import pytest
 
-from services.reporting.plan import (
-    Amounts,
-    NodeView,
-    PlanInput,
-    PlanView,
-    UnknownUnit,
-    build_plan,
-    plan_to_json,
-)
-from services.reporting.plan_html import render_plan_html
 from services.reporting.read_models.budget.tables import (
     FigureRow,
     FrameChangeRow,
@@ -23,6 +13,16 @@ from services.reporting.read_models.budget.tables import (
     NetInvestmentRow,
     UnitRow,
 )
+from services.reporting.reports.plan.builder import (
+    Amounts,
+    NodeView,
+    PlanInput,
+    PlanView,
+    build_plan,
+    plan_to_json,
+)
+from services.reporting.reports.plan.html import render_plan_html
+from services.reporting.reports.shared.refusals import UnknownUnit
 
 BUDGET_2010, ACTUALS_2010, BUDGET_2011, PLAN_2012, PLAN_2013 = range(5)
 

@@ -5,15 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from services.reporting.goals_view import (
-    Filters,
-    UnknownFilter,
-    build_goals_section,
-    build_goals_view,
-    period_key,
-)
-from services.reporting.plan import PlanInput, build_plan
-from services.reporting.plan_html import render_plan_html
 from services.reporting.read_models.budget.tables import UnitName, UnitRow
 from services.reporting.read_models.goals.tables import (
     CommitmentRow,
@@ -24,6 +15,15 @@ from services.reporting.read_models.goals.tables import (
     NoteRow,
     PerspectiveRow,
 )
+from services.reporting.reports.goals.builder import (
+    Filters,
+    build_goals_section,
+    build_goals_view,
+    period_key,
+)
+from services.reporting.reports.plan.builder import PlanInput, build_plan
+from services.reporting.reports.plan.html import render_plan_html
+from services.reporting.reports.shared.refusals import UnknownFilter
 
 UNITS = (UnitName("KLF", "Kommunledningsförvaltningen"), UnitName("IT", "IT-kontor"))
 PERSPECTIVES = (

@@ -8,20 +8,6 @@ from typing import Any
 
 import pytest
 
-from services.reporting.goals_view import UnknownFilter
-from services.reporting.plan import PlanInput, build_plan, plan_to_json
-from services.reporting.plan_html import render_plan_html
-from services.reporting.projects_html import render_project_html, render_register_html
-from services.reporting.projects_view import (
-    RegisterFilters,
-    UnknownProject,
-    build_project_page,
-    build_projects_section,
-    build_register,
-    genitive,
-    project_page_to_json,
-    register_to_json,
-)
 from services.reporting.read_models.budget.tables import (
     FigureRow,
     ProjectShareRow,
@@ -48,6 +34,15 @@ from services.reporting.read_models.projects.tables import (
     StatusReportRow,
     StepRow,
 )
+from services.reporting.reports.plan.builder import PlanInput, build_plan, plan_to_json
+from services.reporting.reports.plan.html import render_plan_html
+from services.reporting.reports.projects.builder import genitive
+from services.reporting.reports.projects.html import render_project_html, render_register_html
+from services.reporting.reports.projects.json import project_page_to_json, register_to_json
+from services.reporting.reports.projects.page import build_project_page
+from services.reporting.reports.projects.register import RegisterFilters, build_register
+from services.reporting.reports.projects.section import build_projects_section
+from services.reporting.reports.shared.refusals import UnknownFilter, UnknownProject
 
 REGISTERED = datetime(2011, 1, 10, 9, 0, tzinfo=UTC)
 BUDGET_2010, ACTUALS_2010, BUDGET_2011, PLAN_2012, PLAN_2013 = range(5)

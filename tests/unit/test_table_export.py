@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from services.reporting.table_export import (
+from services.reporting.reports.shared.table_export import (
     KRONOR_FORMAT,
     PERCENT_FORMAT,
     TKR_FORMAT,

@@ -1,0 +1,65 @@
+"""The goals view's routes: /mal/{unit}/{year} and its JSON, filtered by perspective or
+attainment. Goals carry no drafts: every reader of the plan sees them alike."""
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Query
+
+from plumbing.read_models import ReadModels
+from services.reporting.reports.goals.builder import (
+    Filters,
+    GoalsView,
+    build_goals_view,
+    goals_view_to_json,
+)
+from services.reporting.reports.goals.export import goals_file_name, goals_table
+from services.reporting.reports.goals.html import render_goals_html
+from services.reporting.reports.goals.read import goals_input
+from services.reporting.reports.shared.routes import Asked, ReportRoutes, Year
+
+Perspective = Annotated[
+    str | None, Query(alias="perspektiv", description="Perspektivets id; med underområden")
+]
+Attained = Annotated[
+    str | None,
+    Query(alias="maluppfyllelse", description="uppfyllt, delvis, ej_uppfyllt eller ej_matt"),
+]
+
+
+@dataclass(frozen=True)
+class GoalsAsked:
+    unit_code: str
+    year: int
+    perspective: str | None
+    attained: str | None
+
+
+def _parameters(
+    unit_code: str, year: Year, perspective: Perspective = None, attained: Attained = None
+) -> GoalsAsked:
+    return GoalsAsked(unit_code, year, perspective, attained)
+
+
+async def _read(models: ReadModels, asked: Asked[GoalsAsked]) -> GoalsView:
+    goals, moment = asked.parameters, asked.moment
+    filters = Filters.parse(goals.perspective, goals.attained)
+    data = await goals_input(models, goals.unit_code, goals.year, moment)
+    view = build_goals_view(data, data.units[0], goals.year, filters)
+    return dataclasses.replace(view, per=moment)
+
+
+GOALS: ReportRoutes[GoalsAsked, GoalsView] = ReportRoutes(
+    path="/mal/{unit_code}/{year}",
+    tag="mål",
+    parameters=_parameters,
+    read=_read,
+    page=render_goals_html,
+    json=goals_view_to_json,
+    table=goals_table,
+    file_name=lambda view, _: goals_file_name(view),
+    description="Result goals and commitments of the unit and everything under it, with"
+    " attainment; as CSV or an Excel workbook with ?format=csv or ?format=xlsx; as it stood"
+    " at an earlier moment with ?per=.",
+)

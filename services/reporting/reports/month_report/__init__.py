@@ -1,0 +1,1 @@
+"""The month report ("Månadsuppföljning"): budget to date against actuals and forecast."""

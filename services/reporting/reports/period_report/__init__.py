@@ -1,0 +1,1 @@
+"""The interim report ("Delårsrapport") and the annual report ("Årsredovisning")."""

@@ -1,0 +1,48 @@
+"""The plan's routes: /plan/{unit}/{year} and its JSON, one budget version with ?version=."""
+
+import dataclasses
+from dataclasses import dataclass
+
+from plumbing.read_models import ReadModels
+from services.reporting.reports.plan.builder import PlanView, build_plan, plan_to_json
+from services.reporting.reports.plan.export import plan_file_name, plan_table
+from services.reporting.reports.plan.html import render_plan_html
+from services.reporting.reports.plan.read import plan_input
+from services.reporting.reports.shared.routes import Asked, ReportRoutes, Year
+from services.reporting.reports.shared.versions import VersionParameter, chosen_version
+
+
+@dataclass(frozen=True)
+class PlanAsked:
+    unit_code: str
+    year: int
+    version: str | None
+
+
+def _parameters(unit_code: str, year: Year, version: VersionParameter = None) -> PlanAsked:
+    return PlanAsked(unit_code, year, version)
+
+
+async def _read(models: ReadModels, asked: Asked[PlanAsked]) -> PlanView:
+    plan, moment = asked.parameters, asked.moment
+    chosen = chosen_version(plan.version, asked.viewer)
+    data = await plan_input(
+        models, plan.year, plan.unit_code, moment, chosen.statuses, in_order=chosen.in_order
+    )
+    view = build_plan(data, plan.unit_code, plan.year)
+    return dataclasses.replace(view, per=moment, version=chosen.name)
+
+
+PLAN: ReportRoutes[PlanAsked, PlanView] = ReportRoutes(
+    path="/plan/{unit_code}/{year}",
+    tag="plan",
+    parameters=_parameters,
+    read=_read,
+    page=render_plan_html,
+    json=plan_to_json,
+    table=plan_table,
+    file_name=lambda view, _: plan_file_name(view),
+    description="The plan; its tables as CSV or an Excel workbook with ?format=csv or"
+    " ?format=xlsx; as it stood at an earlier moment with ?per=, one budget version with"
+    " ?version=.",
+)
