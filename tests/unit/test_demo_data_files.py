@@ -123,6 +123,12 @@ def written(directory: Path, *lines: str, prose: str | None = None) -> Path:
 GOOD = line(command="set-figures", system=DEMO_SYSTEM, body=FIGURES)
 
 
+def narrative(heading: str) -> str:
+    """A line writing KS's changes of 2011 with the text under ``heading``."""
+    body = {"actor": "demo", "unit_code": "KS", "year": 2011, "section": "activity_changes"}
+    return line(command="write-narrative", system="x", body={**body, "text": {"prose": heading}})
+
+
 @pytest.mark.parametrize(
     ("bad", "problem"),
     [
@@ -142,20 +148,7 @@ GOOD = line(command="set-figures", system=DEMO_SYSTEM, body=FIGURES)
             line(command="set-figures", system="x", body={**FIGURES, "colour": "red"}),
             "set-figures refused by its contract: colour",
         ),
-        (
-            line(
-                command="write-narrative",
-                system="x",
-                body={
-                    "actor": "demo",
-                    "unit_code": "KS",
-                    "year": 2011,
-                    "section": "activity_changes",
-                    "text": {"prose": "KS: saknas"},
-                },
-            ),
-            "text: no text under the heading 'KS: saknas'",
-        ),
+        (narrative("KS: saknas"), "text: no text under the heading 'KS: saknas'"),
     ],
 )
 def test_a_bad_line_is_refused_naming_its_file_and_line(
@@ -170,17 +163,8 @@ def test_a_bad_line_is_refused_naming_its_file_and_line(
 
 
 def test_a_text_is_read_from_under_its_heading(tmp_path: Path) -> None:
-    narrative = {
-        "actor": "demo",
-        "unit_code": "KS",
-        "year": 2011,
-        "section": "activity_changes",
-        "text": {"prose": "KS: förändringar"},
-    }
     prose = "# Texter\n\nFörord.\n\n## KS: förändringar\n\nFörst.\nSedan.\n\nSist.\n\n## Annat\n"
-    directory = written(
-        tmp_path, line(command="write-narrative", system="x", body=narrative), prose=prose
-    )
+    directory = written(tmp_path, narrative("KS: förändringar"), prose=prose)
     [found] = read(BUDGET, directory)
     assert found.command.model_dump()["text"] == "Först.\nSedan.\n\nSist."
 
