@@ -4,31 +4,27 @@ the goals view's chart of a measured commitment."""
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-from services.reporting.reports.goals.builder import (
-    CommitmentView,
-    Measured,
-    TargetView,
-    period_label,
-)
+from services.reporting.reports.goals.builder import period_label
 from services.reporting.reports.goals.html import measurement_chart
+from services.reporting.reports.goals.view import CommitmentView, Measured, TargetView
 from services.reporting.reports.shared.attainment import Attainment, Result
+from services.reporting.reports.shared.bar_chart import BAR_LEFT, BAR_RIGHT, bar_chart
 from services.reporting.reports.shared.charts import (
-    BAR_LEFT,
-    BAR_RIGHT,
-    LINE_BOTTOM,
-    LINE_LEFT,
-    LINE_RIGHT,
-    LINE_TOP,
     NO_VALUES,
     Axis,
     Bar,
     Reference,
     Series,
-    bar_chart,
-    line_chart,
     scale_of,
 )
 from services.reporting.reports.shared.formatting import format_number, format_tkr
+from services.reporting.reports.shared.line_chart import (
+    LINE_BOTTOM,
+    LINE_LEFT,
+    LINE_RIGHT,
+    LINE_TOP,
+    line_chart,
+)
 
 D = Decimal
 SVG = "{http://www.w3.org/2000/svg}"

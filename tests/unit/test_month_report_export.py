@@ -14,10 +14,10 @@ from services.reporting.reports.month_report.builder import (
     EXAMPLE_NOTICE,
     MonthReport,
     MonthReportInput,
-    build_month_report,
 )
 from services.reporting.reports.month_report.export import month_report_csv, month_report_xlsx
 from services.reporting.reports.month_report.html import render_month_report_html
+from services.reporting.reports.month_report.walk import build_month_report
 from services.reporting.reports.shared.table_export import KRONOR_FORMAT
 
 D = Decimal

@@ -31,27 +31,23 @@ from services.reporting.read_models.projects.tables import (
     ProjectsInput,
     StatusReportRow,
 )
-from services.reporting.reports.month_report.builder import (
-    EXAMPLE_NOTICE,
-    MonthReportInput,
-    build_month_report,
-    month_report_to_json,
-)
+from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE, MonthReportInput
+from services.reporting.reports.month_report.json import month_report_to_json
+from services.reporting.reports.month_report.walk import build_month_report
 from services.reporting.reports.period_report.builder import (
     GOALS_NOT_LOADED,
     PROJECTS_NOT_LOADED,
-    Counts,
-    PeriodReport,
     PeriodReportInput,
     ReportKind,
-    build_period_report,
-    period_report_to_json,
 )
+from services.reporting.reports.period_report.json import period_report_to_json
+from services.reporting.reports.period_report.report import PeriodReport, build_period_report
 from services.reporting.reports.period_report.routes import (
     parse_till,
     parse_year,
     render_period_report_html,
 )
+from services.reporting.reports.period_report.sections import Counts
 from services.reporting.reports.shared.refusals import UnknownUnit
 
 D = Decimal

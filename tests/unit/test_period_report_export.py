@@ -18,14 +18,8 @@ from services.reporting.reports.period_report.export import (
     period_report_table,
 )
 from services.reporting.reports.shared.as_of import shown_moment
-from services.reporting.reports.shared.table_export import (
-    Amount,
-    Integer,
-    Scale,
-    Section,
-    Text,
-    write_csv,
-)
+from services.reporting.reports.shared.table_export import Amount, Integer, Scale, Section, Text
+from services.reporting.reports.shared.table_files import write_csv
 from tests.unit.test_period_report import FULL, annual, interim
 
 D = Decimal

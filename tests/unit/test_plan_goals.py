@@ -15,12 +15,9 @@ from services.reporting.read_models.goals.tables import (
     NoteRow,
     PerspectiveRow,
 )
-from services.reporting.reports.goals.builder import (
-    Filters,
-    build_goals_section,
-    build_goals_view,
-    period_key,
-)
+from services.reporting.reports.goals.builder import period_key
+from services.reporting.reports.goals.section import build_goals_section
+from services.reporting.reports.goals.view import Filters, build_goals_view
 from services.reporting.reports.plan.builder import PlanInput, build_plan
 from services.reporting.reports.plan.html import render_plan_html
 from services.reporting.reports.shared.refusals import UnknownFilter

@@ -34,8 +34,9 @@ from services.reporting.read_models.projects.tables import (
     StatusReportRow,
     StepRow,
 )
-from services.reporting.reports.plan.builder import PlanInput, build_plan, plan_to_json
+from services.reporting.reports.plan.builder import PlanInput, build_plan
 from services.reporting.reports.plan.html import render_plan_html
+from services.reporting.reports.plan.json import plan_to_json
 from services.reporting.reports.projects.builder import genitive
 from services.reporting.reports.projects.html import render_project_html, render_register_html
 from services.reporting.reports.projects.json import project_page_to_json, register_to_json

@@ -23,6 +23,8 @@ from services.reporting.reports.shared.table_export import (
     Scale,
     Section,
     Text,
+)
+from services.reporting.reports.shared.table_files import (
     column_widths,
     header_row,
     sheet_names,

@@ -18,22 +18,21 @@ from decimal import Decimal
 from typing import Any
 
 from services.reporting.read_models.budget.tables import FigureRow
-from services.reporting.reports.plan.builder import (
-    Amounts,
-    PlanInput,
-    PlanView,
-    amounts_json,
-    build_plan,
-)
+from services.reporting.reports.plan.builder import PlanInput, build_plan
+from services.reporting.reports.plan.json import amounts_json
+from services.reporting.reports.plan.view import Amounts, PlanView
 from services.reporting.reports.shared.as_of import moment_json
+from services.reporting.vocabulary import (
+    ADOPTED,
+    PROPOSED,
+    REVISED,
+    VERSION_LABELS,
+    VERSION_PARAMETERS,
+)
 
-PROPOSED, ADOPTED, REVISED = "proposed", "adopted", "revised"
 STATUSES = (PROPOSED, ADOPTED, REVISED)  # in the order a budget goes through them
 PUBLIC_STATUSES = (ADOPTED, REVISED)  # a proposal is a draft, shown only to those who may
 
-# ?version= in the URL, in the users' words, and the label a page prints.
-VERSION_PARAMETERS = {"forslag": PROPOSED, "beslutad": ADOPTED, "reviderad": REVISED}
-VERSION_LABELS = {PROPOSED: "Förslag", ADOPTED: "Beslutad", REVISED: "Reviderad"}
 # The figures each version is made of, the first found per figure: a revision changes a few
 # units, and the revised budget of the others is the one adopted.
 MADE_OF = {PROPOSED: (PROPOSED,), ADOPTED: (ADOPTED,), REVISED: (REVISED, ADOPTED)}

@@ -8,13 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from contracts.goals.fields import CommitmentKind
-from services.reporting.reports.goals.builder import (
-    KIND_LABELS,
-    STATUS_WORDS,
-    CommitmentView,
-    GoalsView,
-    Measured,
-)
+from services.reporting.reports.goals.builder import KIND_LABELS
+from services.reporting.reports.goals.view import STATUS_WORDS, CommitmentView, GoalsView, Measured
 from services.reporting.reports.shared.as_of import shown_moment
 from services.reporting.reports.shared.attainment import Attainment
 from services.reporting.reports.shared.table_export import (

@@ -8,16 +8,11 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from contracts.goals.fields import CommitmentKind, MeasureUnit
-from services.reporting.reports.goals.builder import (
-    KIND_LABELS,
-    STATUS_WORDS,
-    CommitmentView,
-    GoalsView,
-    Measured,
-    period_label,
-)
-from services.reporting.reports.shared.charts import Axis, Reference, Series, line_chart
+from services.reporting.reports.goals.builder import KIND_LABELS, period_label
+from services.reporting.reports.goals.view import STATUS_WORDS, CommitmentView, GoalsView, Measured
+from services.reporting.reports.shared.charts import Axis, Reference, Series
 from services.reporting.reports.shared.formatting import format_measure
+from services.reporting.reports.shared.line_chart import line_chart
 from services.reporting.reports.shared.pages import PAGES
 
 AXIS_LABELS = {

@@ -8,15 +8,11 @@ from typing import Annotated
 from fastapi import Query
 
 from plumbing.read_models import ReadModels
-from services.reporting.reports.goals.builder import (
-    Filters,
-    GoalsView,
-    build_goals_view,
-    goals_view_to_json,
-)
 from services.reporting.reports.goals.export import goals_file_name, goals_table
 from services.reporting.reports.goals.html import render_goals_html
+from services.reporting.reports.goals.json import goals_view_to_json
 from services.reporting.reports.goals.read import goals_input
+from services.reporting.reports.goals.view import Filters, GoalsView, build_goals_view
 from services.reporting.reports.shared.routes import Asked, ReportRoutes, Year
 
 Perspective = Annotated[

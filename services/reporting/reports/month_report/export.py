@@ -24,10 +24,9 @@ from services.reporting.reports.shared.table_export import (
     amount,
     percent,
     text,
-    write_csv,
-    write_xlsx,
     yes_no,
 )
+from services.reporting.reports.shared.table_files import write_csv, write_xlsx
 
 SECTION_TITLE = "Månadsuppföljning"
 LINES = (("Intäkter", "revenue"), ("Kostnader", "costs"), ("Nettokostnad", "net"))

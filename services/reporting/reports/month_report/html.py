@@ -6,13 +6,13 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE, MonthReport
-from services.reporting.reports.shared.charts import Axis, Bar, Series, bar_chart, line_chart
+from services.reporting.reports.shared.bar_chart import bar_chart
+from services.reporting.reports.shared.charts import Axis, Bar, Series
 from services.reporting.reports.shared.formatting import format_number, format_tkr
+from services.reporting.reports.shared.line_chart import line_chart
 from services.reporting.reports.shared.pages import PAGES
+from services.reporting.vocabulary import MONTH_ABBREVIATIONS
 
-MONTH_ABBREVIATIONS = (
-    "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
-)  # fmt: skip
 # Ticks a whole tkr apart at least, so no two print alike.
 TKR = Axis("tkr", format_tkr, Decimal(1000))
 DEVIATION_AXIS = Axis("tkr; vänster om noll (randigt) = sämre än budget", format_tkr, Decimal(1000))

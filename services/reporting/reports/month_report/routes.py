@@ -11,14 +11,12 @@ from fastapi import HTTPException, Path
 from contracts.budget.fields import FIRST_YEAR, LAST_YEAR
 from plumbing.read_models import ReadModels
 from services.reporting.reports.budget_versions.builder import PUBLIC_STATUSES
-from services.reporting.reports.month_report.builder import (
-    MonthReport,
-    build_month_report,
-    month_report_to_json,
-)
+from services.reporting.reports.month_report.builder import MonthReport
 from services.reporting.reports.month_report.export import file_name, month_report_table
 from services.reporting.reports.month_report.html import render_month_report_html
+from services.reporting.reports.month_report.json import month_report_to_json
 from services.reporting.reports.month_report.read import month_report_input
+from services.reporting.reports.month_report.walk import build_month_report
 from services.reporting.reports.shared.routes import Asked, ReportRoutes
 from services.reporting.reports.shared.versions import VersionParameter, chosen_version
 

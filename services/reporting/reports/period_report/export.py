@@ -12,16 +12,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from services.reporting.reports.goals.builder import GoalsView
 from services.reporting.reports.goals.export import goals_table
+from services.reporting.reports.goals.view import GoalsView
 from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE
 from services.reporting.reports.month_report.export import month_report_table
-from services.reporting.reports.period_report.builder import (
-    Counts,
-    PeriodReport,
-    PerspectiveAttainment,
-    ReportKind,
-)
+from services.reporting.reports.period_report.builder import ReportKind
+from services.reporting.reports.period_report.report import PeriodReport
+from services.reporting.reports.period_report.sections import Counts, PerspectiveAttainment
 from services.reporting.reports.projects.builder import Lights, light_label
 from services.reporting.reports.projects.export import LIGHT_HEADERS
 from services.reporting.reports.projects.register import RegisterRow

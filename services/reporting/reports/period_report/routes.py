@@ -18,18 +18,14 @@ from services.reporting.reports.goals.builder import format_value
 from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE
 from services.reporting.reports.month_report.html import format_percent
 from services.reporting.reports.month_report.routes import parse_period
-from services.reporting.reports.period_report.builder import (
-    DEFAULT_INTERIM_LAST_MONTH,
-    PeriodReport,
-    ReportKind,
-    build_period_report,
-    period_report_to_json,
-)
+from services.reporting.reports.period_report.builder import DEFAULT_INTERIM_LAST_MONTH, ReportKind
 from services.reporting.reports.period_report.export import (
     period_report_file_name,
     period_report_table,
 )
+from services.reporting.reports.period_report.json import period_report_to_json
 from services.reporting.reports.period_report.read import period_report_input
+from services.reporting.reports.period_report.report import PeriodReport, build_period_report
 from services.reporting.reports.projects.builder import light_label
 from services.reporting.reports.shared.pages import PAGES
 from services.reporting.reports.shared.routes import Asked, ReportRoutes

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Any, Generic, Literal, TypeVar
 
 from services.reporting.read_models.budget.tables import (
     FigureRow,
@@ -25,23 +24,14 @@ from services.reporting.read_models.budget.tables import (
 )
 from services.reporting.read_models.goals.tables import GoalsInput
 from services.reporting.read_models.projects.tables import ProjectsInput
-from services.reporting.reports.goals.builder import (
-    GoalsSection,
+from services.reporting.reports.goals.section import (
     build_goals_section,
-    goals_section_to_json,
 )
+from services.reporting.reports.plan.view import Amounts, Cell, NodeView, PlanView, V, plan_columns
 from services.reporting.reports.projects.section import (
-    ProjectsSection,
     build_projects_section,
-    projects_section_to_json,
 )
 from services.reporting.reports.shared import tree_walk
-from services.reporting.reports.shared.as_of import moment_json
-from services.reporting.reports.shared.formatting import (
-    format_kronor,
-    format_signed_tkr,
-    format_tkr,
-)
 from services.reporting.reports.shared.refusals import UnknownUnit
 
 # --- input rows, filled from the read models by another module ---------------------------
@@ -59,122 +49,6 @@ class PlanInput:
     project_shares: Sequence[ProjectShareRow] = ()
     projects: ProjectsInput | None = None  # of the subtree; None: no projects read model yet
     latest_actuals: str | None = None  # the year's latest month with actuals, YYYY-MM
-
-
-# --- the view -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Amounts:
-    revenue: Decimal
-    costs: Decimal
-
-    @property
-    def net(self) -> Decimal:
-        # Always derived: printed nets in source documents are sometimes inconsistent.
-        return self.revenue + self.costs
-
-    def __add__(self, other: Amounts) -> Amounts:
-        return Amounts(self.revenue + other.revenue, self.costs + other.costs)
-
-    def __sub__(self, other: Amounts) -> Amounts:
-        return Amounts(self.revenue - other.revenue, self.costs - other.costs)
-
-
-Source = Literal["own", "rolled_up"]
-V = TypeVar("V", Amounts, Decimal)
-
-
-@dataclass(frozen=True)
-class Cell(Generic[V]):
-    """What one node shows in one column. A column with nothing at or below is None."""
-
-    value: V
-    source: Source
-    difference: V | None = None  # own minus children, only when both exist and differ
-    status: str | None = None  # of the own figure: proposed / adopted / revised
-    decision: str | None = None  # of the own figure
-    # The part of the revenue that is the project office's shares of project budgets: its
-    # own, or rolled up from below; None where the value has none.
-    project_shares: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str  # "Budget 2010", "Bokslut 2010", ...
-    kind: str
-    year: int
-
-
-# (Swedish label, figure kind, offset from the budget year): the seed's five columns.
-_COLUMNS = (
-    ("Budget", "budget", -1),
-    ("Bokslut", "actuals", -1),
-    ("Budget", "budget", 0),
-    ("Plan", "plan", 1),
-    ("Plan", "plan", 2),
-)
-
-
-def plan_columns(year: int) -> tuple[Column, ...]:
-    return tuple(
-        Column(f"{label} {year + shift}", kind, year + shift) for label, kind, shift in _COLUMNS
-    )
-
-
-@dataclass(frozen=True)
-class NodeView:
-    code: str
-    name: str
-    kind: str
-    depth: int  # 0 for the requested node
-    parent_code: str | None
-    manager_title: str | None
-    manager_name: str | None
-    closed_on: date | None
-    figures: tuple[Cell[Amounts] | None, ...]  # aligned with PlanView.columns
-    net_investments: tuple[Cell[Decimal] | None, ...]  # aligned with PlanView.columns
-    frame_changes: tuple[FrameChangeRow, ...]  # of the budget year, in order
-    activity_description: str | None
-    activity_changes: str | None
-
-    @property
-    def has_difference(self) -> bool:
-        return any(cell is not None and cell.difference is not None for cell in self.figures)
-
-    @property
-    def has_investment_difference(self) -> bool:
-        return any(c is not None and c.difference is not None for c in self.net_investments)
-
-    @property
-    def has_net_investments(self) -> bool:
-        return any(cell is not None for cell in self.net_investments)
-
-
-@dataclass(frozen=True)
-class PlanView:
-    year: int  # the budget year Y
-    columns: tuple[Column, ...]
-    nodes: tuple[NodeView, ...]  # the requested node first, then depth-first
-    parked: int = 0
-    goals: GoalsSection | None = None  # "Nämndens resultatmål och åtaganden"
-    projects: ProjectsSection | None = None  # "… pågående alternativt nya projekt"
-    latest_actuals: str | None = None  # the year's latest month with actuals, YYYY-MM
-    per: datetime | None = None  # the moment the figures were read as of; None: now
-    version: str | None = None  # the budget version shown, as ?version= names it; None: latest
-
-    @property
-    def follow_up_period(self) -> str:
-        """The month the plan's month report link opens: the latest with actuals, or January."""
-        return self.latest_actuals or f"{self.year:04d}-01"
-
-    @property
-    def root(self) -> NodeView:
-        return self.nodes[0]
-
-    @property
-    def title(self) -> str:
-        return f"Planering med budget {self.year}–{self.year + 2} för {self.root.name}"
 
 
 # --- building -----------------------------------------------------------------------------
@@ -335,89 +209,3 @@ def build_plan(data: PlanInput, unit_code: str, year: int) -> PlanView:
         projects=projects,
         latest_actuals=data.latest_actuals,
     )
-
-
-# --- JSON ---------------------------------------------------------------------------------
-
-
-def amounts_json(amounts: Amounts) -> dict[str, Any]:
-    parts = {"revenue": amounts.revenue, "costs": amounts.costs, "net": amounts.net}
-    return {
-        **{name: format_kronor(value) for name, value in parts.items()},
-        "tkr": {name: format_tkr(value) for name, value in parts.items()},
-    }
-
-
-def _figure_json(cell: Cell[Amounts] | None) -> dict[str, Any] | None:
-    if cell is None:
-        return None
-    return {
-        "source": cell.source,
-        **amounts_json(cell.value),
-        "difference": None if cell.difference is None else amounts_json(cell.difference),
-        "status": cell.status,
-        "decision": cell.decision,
-        # Which part of the revenue is the project office's shares of project budgets.
-        "project_shares": None
-        if cell.project_shares is None
-        else _amount_json(cell.project_shares),
-    }
-
-
-def _amount_json(amount: Decimal) -> dict[str, str]:
-    return {"amount": format_kronor(amount), "tkr": format_tkr(amount)}
-
-
-def _investment_json(cell: Cell[Decimal] | None) -> dict[str, Any] | None:
-    if cell is None:
-        return None
-    return {
-        "source": cell.source,
-        **_amount_json(cell.value),
-        "difference": None if cell.difference is None else _amount_json(cell.difference),
-    }
-
-
-def _node_json(node: NodeView) -> dict[str, Any]:
-    return {
-        "code": node.code,
-        "name": node.name,
-        "kind": node.kind,
-        "depth": node.depth,
-        "parent_code": node.parent_code,
-        "manager_title": node.manager_title,
-        "manager_name": node.manager_name,
-        "closed_on": None if node.closed_on is None else node.closed_on.isoformat(),
-        "figures": [_figure_json(cell) for cell in node.figures],
-        "net_investments": [_investment_json(cell) for cell in node.net_investments],
-        "frame_changes": [
-            {
-                "amount": format_kronor(change.amount),
-                "tkr": format_signed_tkr(change.amount),
-                "reasons": change.reasons,
-                "decision": change.decision,
-            }
-            for change in node.frame_changes
-        ],
-        "activity_description": node.activity_description,
-        "activity_changes": node.activity_changes,
-    }
-
-
-def plan_to_json(view: PlanView) -> dict[str, Any]:
-    """The view as JSON: amounts as exact kronor strings, each with its tkr rendering."""
-    return {
-        "title": view.title,
-        "year": view.year,
-        "unit_code": view.root.code,
-        "columns": [
-            {"label": column.label, "kind": column.kind, "year": column.year}
-            for column in view.columns
-        ],
-        "nodes": [_node_json(node) for node in view.nodes],
-        "goals": None if view.goals is None else goals_section_to_json(view.goals),
-        "projects": None if view.projects is None else projects_section_to_json(view.projects),
-        "parked_events": view.parked,
-        "per": moment_json(view.per),
-        "version": view.version,
-    }

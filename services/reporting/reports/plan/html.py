@@ -1,6 +1,6 @@
 """The plan view as a Swedish HTML page, for the browser and for print."""
 
-from services.reporting.reports.plan.builder import PlanView
+from services.reporting.reports.plan.view import PlanView
 from services.reporting.reports.shared.pages import PAGES
 
 

@@ -4,10 +4,12 @@ import dataclasses
 from dataclasses import dataclass
 
 from plumbing.read_models import ReadModels
-from services.reporting.reports.plan.builder import PlanView, build_plan, plan_to_json
+from services.reporting.reports.plan.builder import build_plan
 from services.reporting.reports.plan.export import plan_file_name, plan_table
 from services.reporting.reports.plan.html import render_plan_html
+from services.reporting.reports.plan.json import plan_to_json
 from services.reporting.reports.plan.read import plan_input
+from services.reporting.reports.plan.view import PlanView
 from services.reporting.reports.shared.routes import Asked, ReportRoutes, Year
 from services.reporting.reports.shared.versions import VersionParameter, chosen_version
 

@@ -22,39 +22,17 @@ from services.reporting.read_models.projects.tables import (
     ProjectRow,
     StatusReportRow,
 )
+from services.reporting.vocabulary import LIGHT_LABELS, MONTH_NAMES, PROJECT_STATUS_LABELS
 
-STATUS_LABELS: dict[ProjectStatus, str] = {
-    ProjectStatus.PROPOSED: "föreslaget",
-    ProjectStatus.DECIDED: "beslutat",
-    ProjectStatus.ONGOING: "pågående",
-    ProjectStatus.PAUSED: "pausat",
-    ProjectStatus.COMPLETED: "avslutat",
-    ProjectStatus.CANCELLED: "avbrutet",
-}
-LIGHT_LABELS: dict[Light, str] = {Light.GREEN: "grön", Light.YELLOW: "gul", Light.RED: "röd"}
 # The plan's two lists: those under way, and those about to start.
 ONGOING = (ProjectStatus.ONGOING, ProjectStatus.PAUSED)
 NEW = (ProjectStatus.PROPOSED, ProjectStatus.DECIDED)
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
 def status_label(status: str) -> str:
     try:
-        return STATUS_LABELS[ProjectStatus(status)]
+        return PROJECT_STATUS_LABELS[ProjectStatus(status)]
     except ValueError:
         return status
 
@@ -69,7 +47,7 @@ def light_label(light: str) -> str:
 def period_words(period: str) -> str:
     """ "2011-03" → "mars 2011"."""
     year, month = int(period[:4]), int(period[5:7])
-    return f"{MONTHS[month - 1]} {year}"
+    return f"{MONTH_NAMES[month - 1]} {year}"
 
 
 def genitive(name: str) -> str:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from services.reporting.reports.goals.builder import STATUS_WORDS
 from services.reporting.reports.goals.export import measure_unit
-from services.reporting.reports.projects.builder import STATUS_LABELS, Lights, light_label
+from services.reporting.reports.goals.view import STATUS_WORDS
+from services.reporting.reports.projects.builder import Lights, light_label
 from services.reporting.reports.projects.page import LinkedGoal, ProjectPage
 from services.reporting.reports.projects.register import Register
 from services.reporting.reports.shared.as_of import shown_moment
@@ -25,6 +25,7 @@ from services.reporting.reports.shared.table_export import (
     text,
     yes_no,
 )
+from services.reporting.vocabulary import PROJECT_STATUS_LABELS
 
 ALL_UNITS = "alla enheter"
 ALL_YEARS = "alla år"
@@ -89,7 +90,7 @@ def register_table(register: Register) -> Report:
     )
     notices = []
     if filters.status is not None:
-        notices.append(f"Urval: status {STATUS_LABELS[filters.status]}.")
+        notices.append(f"Urval: status {PROJECT_STATUS_LABELS[filters.status]}.")
     return Report(
         title=register.title,
         unit=_register_unit(register),

@@ -1,4 +1,5 @@
-"""The project register, a project's page and the plan's projects section as JSON: exact kronor as strings, with tkr."""
+"""The project register, a project's page and the plan's projects section as JSON: exact kronor as
+strings, with tkr."""
 
 from __future__ import annotations
 
@@ -6,10 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from services.reporting.reports.goals.builder import (
-    GoalsView,
-    goals_view_to_json,
-)
+from services.reporting.reports.goals.json import goals_view_to_json
+from services.reporting.reports.goals.view import GoalsView
 from services.reporting.reports.projects.builder import Lights, Managers, light_label
 from services.reporting.reports.projects.page import LinkedGoal, ProjectPage
 from services.reporting.reports.projects.register import Register

@@ -1,4 +1,5 @@
-"""A project's page (/projekt/{code}): its facts, roles, steps, money per year, timeline and linked goals."""
+"""A project's page (/projekt/{code}): its facts, roles, steps, money per year, timeline and
+linked goals."""
 
 from __future__ import annotations
 
@@ -22,10 +23,7 @@ from services.reporting.read_models.projects.tables import (
     StatusReportRow,
     StepRow,
 )
-from services.reporting.reports.goals.builder import (
-    CommitmentView,
-    build_goals_view,
-)
+from services.reporting.reports.goals.view import CommitmentView, build_goals_view
 from services.reporting.reports.projects.builder import (
     Lights,
     Managers,

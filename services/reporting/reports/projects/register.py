@@ -1,4 +1,5 @@
-"""The project register (/projekt): every project with its budget, financing and latest lights, filtered by status, unit and year."""
+"""The project register (/projekt): every project with its budget, financing and latest lights,
+filtered by status, unit and year."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from services.reporting.read_models.projects.tables import (
 from services.reporting.reports.projects.builder import (
     FIRST_YEAR,
     LAST_YEAR,
-    STATUS_LABELS,
     Lights,
     Managers,
     _group,
@@ -26,6 +26,7 @@ from services.reporting.reports.projects.builder import (
     subtree,
 )
 from services.reporting.reports.shared.refusals import UnknownFilter
+from services.reporting.vocabulary import PROJECT_STATUS_LABELS
 
 # --- the register --------------------------------------------------------------------------
 
@@ -42,13 +43,15 @@ class RegisterFilters:
         A status is named by its code or its Swedish label."""
         chosen = None
         if status is not None:
-            by_label = {label: s for s, label in STATUS_LABELS.items()}
+            by_label = {label: s for s, label in PROJECT_STATUS_LABELS.items()}
             chosen = by_label.get(status.strip().lower())
             if chosen is None:
                 try:
                     chosen = ProjectStatus(status.strip().lower())
                 except ValueError:
-                    known = ", ".join(f"{s.value} ({label})" for s, label in STATUS_LABELS.items())
+                    known = ", ".join(
+                        f"{s.value} ({label})" for s, label in PROJECT_STATUS_LABELS.items()
+                    )
                     raise UnknownFilter(f"status={status} finns inte; välj en av {known}") from None
         as_year = None
         if year is not None:
@@ -106,7 +109,7 @@ class Register:
         if self.unit_name is not None:
             parts.append(self.unit_name)
         if self.filters.status is not None:
-            parts.append(STATUS_LABELS[self.filters.status])
+            parts.append(PROJECT_STATUS_LABELS[self.filters.status])
         if self.filters.year is not None:
             parts.append(str(self.filters.year))
         return " – ".join(parts)

@@ -22,6 +22,7 @@ from enum import StrEnum
 
 from contracts.goals.fields import ActivityStatus, CommitmentKind, Comparison, MeasureUnit
 from services.reporting.reports.shared.formatting import format_number
+from services.reporting.vocabulary import ATTAINMENT_LABELS
 
 
 class Attainment(StrEnum):
@@ -34,15 +35,8 @@ class Attainment(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS[self]
+        return ATTAINMENT_LABELS[self.value]
 
-
-_LABELS = {
-    Attainment.MET: "uppfyllt",
-    Attainment.PARTLY_MET: "delvis uppfyllt",
-    Attainment.NOT_MET: "ej uppfyllt",
-    Attainment.NOT_MEASURED: "ej mätt",
-}
 
 _UPWARD = {Comparison.AT_LEAST, Comparison.MORE_THAN}
 _DOWNWARD = {Comparison.AT_MOST, Comparison.LESS_THAN}

@@ -9,13 +9,8 @@ from urllib.parse import quote
 from fastapi import HTTPException, Query
 from fastapi.responses import Response
 
-from services.reporting.reports.shared.table_export import (
-    CSV_MEDIA_TYPE,
-    XLSX_MEDIA_TYPE,
-    Report,
-    write_csv,
-    write_xlsx,
-)
+from services.reporting.reports.shared.table_export import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Report
+from services.reporting.reports.shared.table_files import write_csv, write_xlsx
 
 Format = Annotated[str, Query(description="html (sidan), csv eller xlsx (Excel) att ladda ned")]
 

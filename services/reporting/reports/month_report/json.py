@@ -1,0 +1,118 @@
+"""The month report as JSON: exact kronor as strings, with tkr; percents with one decimal."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from services.reporting.reports.month_report.builder import (
+    EXAMPLE_NOTICE,
+    Figure,
+    MonthReport,
+    NodeReport,
+    Trend,
+    period_of,
+)
+from services.reporting.reports.plan.view import Amounts
+from services.reporting.reports.shared.as_of import moment_json
+from services.reporting.reports.shared.formatting import format_kronor, format_tkr
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def _amounts_json(amounts: Amounts) -> dict[str, Any]:
+    parts = {"revenue": amounts.revenue, "costs": amounts.costs, "net": amounts.net}
+    return {
+        **{name: format_kronor(value) for name, value in parts.items()},
+        "tkr": {name: format_tkr(value) for name, value in parts.items()},
+    }
+
+
+def _figure_json(figure: Figure | None) -> dict[str, Any] | None:
+    if figure is None:
+        return None
+    return {
+        "source": figure.source,
+        **_amounts_json(figure.value),
+        "difference": None if figure.difference is None else _amounts_json(figure.difference),
+        "example_data": figure.example_data,
+    }
+
+
+def _percent_json(value: Decimal | None) -> str | None:
+    return None if value is None else format_kronor(value)
+
+
+def _node_json(node: NodeReport) -> dict[str, Any]:
+    percent = node.deviation_percent
+    return {
+        "code": node.code,
+        "name": node.name,
+        "kind": node.kind,
+        "depth": node.depth,
+        "parent_code": node.parent_code,
+        "manager_title": node.manager_title,
+        "manager_name": node.manager_name,
+        "example_data": node.example_data,
+        "budget": _figure_json(node.budget),
+        "budget_to_date": _figure_json(node.budget_to_date),
+        "periodisation": "profile" if node.profile else "twelfths",
+        "actuals_to_date": _figure_json(node.actuals),
+        "deviation": _figure_json(node.deviation),
+        "deviation_percent": None
+        if percent is None
+        else {
+            "revenue": _percent_json(percent.revenue),
+            "costs": _percent_json(percent.costs),
+            "net": _percent_json(percent.net),
+        },
+        "forecast": _figure_json(node.forecast),
+        "forecast_period": node.forecast_period,
+        "forecast_deviation": _figure_json(node.forecast_deviation),
+        "comment": None
+        if node.comment is None
+        else {
+            "comment": node.comment.comment,
+            "measures": node.comment.measures,
+            "example_data": node.comment.example_data,
+        },
+    }
+
+
+def _net_json(value: Decimal | None) -> str | None:
+    return None if value is None else format_kronor(value)
+
+
+def _trend_json(report: MonthReport, trend: Trend) -> dict[str, Any]:
+    return {
+        "unit_code": report.root.code,
+        "months": [
+            {
+                "period": period_of(report.year, point.month),
+                "budget_to_date_net": _net_json(point.budget_to_date),
+                "actuals_to_date_net": _net_json(point.actuals_to_date),
+            }
+            for point in trend.months
+        ],
+        "forecast_net": _net_json(trend.forecast),
+        "forecast_period": trend.forecast_period,
+    }
+
+
+def month_report_to_json(report: MonthReport) -> dict[str, Any]:
+    """The report as JSON: amounts as exact kronor strings, each with its tkr rendering;
+    percents as strings with one decimal."""
+    return {
+        "title": report.title,
+        "unit_code": report.root.code,
+        "year": report.year,
+        "month": report.month,
+        "period": report.period,
+        "example_data": report.example_data,
+        "notice": EXAMPLE_NOTICE if report.example_data else None,
+        "nodes": [_node_json(node) for node in report.nodes],
+        "trend": None if report.trend is None else _trend_json(report, report.trend),
+        "parked_events": report.parked,
+        "per": moment_json(report.per),
+        "version": report.version,
+    }

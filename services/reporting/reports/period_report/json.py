@@ -1,0 +1,120 @@
+"""The interim and annual reports as JSON: exact kronor as strings, with tkr."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.reporting.reports.goals.json import goals_view_to_json
+from services.reporting.reports.goals.view import GoalsView
+from services.reporting.reports.month_report.builder import (
+    EXAMPLE_NOTICE,
+)
+from services.reporting.reports.month_report.json import month_report_to_json
+from services.reporting.reports.period_report.builder import InvestmentFigure
+from services.reporting.reports.period_report.report import PeriodReport
+from services.reporting.reports.period_report.sections import Counts
+from services.reporting.reports.projects.json import register_to_json
+from services.reporting.reports.shared.as_of import moment_json
+from services.reporting.reports.shared.formatting import format_kronor, format_tkr
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def _investment_json(figure: InvestmentFigure | None) -> dict[str, Any] | None:
+    if figure is None:
+        return None
+    return {
+        "source": figure.source,
+        "amount": format_kronor(figure.value),
+        "tkr": format_tkr(figure.value),
+        "difference": None if figure.difference is None else format_kronor(figure.difference),
+    }
+
+
+def _counts_json(counts: Counts | None) -> dict[str, int] | None:
+    if counts is None:
+        return None
+    return {
+        "met": counts.met,
+        "partly_met": counts.partly_met,
+        "not_met": counts.not_met,
+        "not_measured": counts.not_measured,
+        "total": counts.total,
+    }
+
+
+def _goals_json(report: PeriodReport) -> dict[str, Any]:
+    section = report.goals
+    perspectives = []
+    for p in section.perspectives:
+        # The commitments as the goals view (/api/mal) writes them.
+        listed = GoalsView(report.year, report.root.code, report.root.name, p.commitments)
+        perspectives.append(
+            {
+                "perspective_id": p.perspective_id,
+                "name": p.name,
+                "attainment": _counts_json(p.total),
+                "women": _counts_json(p.women),
+                "men": _counts_json(p.men),
+                "commitments": goals_view_to_json(listed)["commitments"],
+            }
+        )
+    return {
+        "follow_up": report.kind.follow_up.value,
+        "follow_up_label": section.follow_up,
+        "perspectives": perspectives,
+        "empty": section.empty,
+    }
+
+
+def period_report_to_json(report: PeriodReport) -> dict[str, Any]:
+    """Amounts as exact kronor strings with their tkr; the economy's nodes as the month report
+    writes them (/api/uppfoljning)."""
+    economy = month_report_to_json(report.economy)
+    investments = report.investments
+    projects = report.projects
+    return {
+        "title": report.title,
+        "kind": report.kind.value,
+        "unit_code": report.root.code,
+        "year": report.year,
+        "first_period": report.first_period,
+        "last_period": report.last_period,
+        "example_data": report.example_data,
+        "notice": EXAMPLE_NOTICE if report.example_data else None,
+        "economy": {"period": economy["period"], "nodes": economy["nodes"]},
+        "net_investments": {
+            "with_outcome": investments.with_outcome,
+            "note": investments.note,
+            "empty": investments.empty,
+            "units": [
+                {
+                    "code": p.code,
+                    "name": p.name,
+                    "depth": p.depth,
+                    "budget": _investment_json(p.budget),
+                    "outcome": _investment_json(p.outcome),
+                    "deviation": None if p.deviation is None else format_kronor(p.deviation),
+                }
+                for p in investments.units
+            ],
+        },
+        "goals": _goals_json(report),
+        "projects": {
+            "projects": []
+            if projects.register is None
+            else register_to_json(projects.register)["projects"],
+            "empty": projects.empty,
+        },
+        "narratives": {
+            "section": report.kind.narrative_section.value,
+            "title": report.narratives.title,
+            "units": [
+                {"code": p.code, "name": p.name, "depth": p.depth, "text": p.narrative}
+                for p in report.narratives.units
+            ],
+            "empty": report.narratives.empty,
+        },
+        "parked_events": report.parked,
+        "per": moment_json(report.per),
+    }

@@ -1,0 +1,105 @@
+"""The plan as JSON: exact kronor as strings, with tkr."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from services.reporting.reports.goals.section import (
+    goals_section_to_json,
+)
+from services.reporting.reports.plan.view import Amounts, Cell, NodeView, PlanView
+from services.reporting.reports.projects.section import (
+    projects_section_to_json,
+)
+from services.reporting.reports.shared.as_of import moment_json
+from services.reporting.reports.shared.formatting import (
+    format_kronor,
+    format_signed_tkr,
+    format_tkr,
+)
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def amounts_json(amounts: Amounts) -> dict[str, Any]:
+    parts = {"revenue": amounts.revenue, "costs": amounts.costs, "net": amounts.net}
+    return {
+        **{name: format_kronor(value) for name, value in parts.items()},
+        "tkr": {name: format_tkr(value) for name, value in parts.items()},
+    }
+
+
+def _figure_json(cell: Cell[Amounts] | None) -> dict[str, Any] | None:
+    if cell is None:
+        return None
+    return {
+        "source": cell.source,
+        **amounts_json(cell.value),
+        "difference": None if cell.difference is None else amounts_json(cell.difference),
+        "status": cell.status,
+        "decision": cell.decision,
+        # Which part of the revenue is the project office's shares of project budgets.
+        "project_shares": None
+        if cell.project_shares is None
+        else _amount_json(cell.project_shares),
+    }
+
+
+def _amount_json(amount: Decimal) -> dict[str, str]:
+    return {"amount": format_kronor(amount), "tkr": format_tkr(amount)}
+
+
+def _investment_json(cell: Cell[Decimal] | None) -> dict[str, Any] | None:
+    if cell is None:
+        return None
+    return {
+        "source": cell.source,
+        **_amount_json(cell.value),
+        "difference": None if cell.difference is None else _amount_json(cell.difference),
+    }
+
+
+def _node_json(node: NodeView) -> dict[str, Any]:
+    return {
+        "code": node.code,
+        "name": node.name,
+        "kind": node.kind,
+        "depth": node.depth,
+        "parent_code": node.parent_code,
+        "manager_title": node.manager_title,
+        "manager_name": node.manager_name,
+        "closed_on": None if node.closed_on is None else node.closed_on.isoformat(),
+        "figures": [_figure_json(cell) for cell in node.figures],
+        "net_investments": [_investment_json(cell) for cell in node.net_investments],
+        "frame_changes": [
+            {
+                "amount": format_kronor(change.amount),
+                "tkr": format_signed_tkr(change.amount),
+                "reasons": change.reasons,
+                "decision": change.decision,
+            }
+            for change in node.frame_changes
+        ],
+        "activity_description": node.activity_description,
+        "activity_changes": node.activity_changes,
+    }
+
+
+def plan_to_json(view: PlanView) -> dict[str, Any]:
+    """The view as JSON: amounts as exact kronor strings, each with its tkr rendering."""
+    return {
+        "title": view.title,
+        "year": view.year,
+        "unit_code": view.root.code,
+        "columns": [
+            {"label": column.label, "kind": column.kind, "year": column.year}
+            for column in view.columns
+        ],
+        "nodes": [_node_json(node) for node in view.nodes],
+        "goals": None if view.goals is None else goals_section_to_json(view.goals),
+        "projects": None if view.projects is None else projects_section_to_json(view.projects),
+        "parked_events": view.parked,
+        "per": moment_json(view.per),
+        "version": view.version,
+    }

@@ -1,0 +1,133 @@
+"""The plan's view: its columns and, per node of the tree, its figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Generic, Literal, TypeVar
+
+from services.reporting.read_models.budget.tables import (
+    FrameChangeRow,
+)
+from services.reporting.reports.goals.section import (
+    GoalsSection,
+)
+from services.reporting.reports.projects.section import (
+    ProjectsSection,
+)
+
+# --- the view -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Amounts:
+    revenue: Decimal
+    costs: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        # Always derived: printed nets in source documents are sometimes inconsistent.
+        return self.revenue + self.costs
+
+    def __add__(self, other: Amounts) -> Amounts:
+        return Amounts(self.revenue + other.revenue, self.costs + other.costs)
+
+    def __sub__(self, other: Amounts) -> Amounts:
+        return Amounts(self.revenue - other.revenue, self.costs - other.costs)
+
+
+Source = Literal["own", "rolled_up"]
+V = TypeVar("V", Amounts, Decimal)
+
+
+@dataclass(frozen=True)
+class Cell(Generic[V]):
+    """What one node shows in one column. A column with nothing at or below is None."""
+
+    value: V
+    source: Source
+    difference: V | None = None  # own minus children, only when both exist and differ
+    status: str | None = None  # of the own figure: proposed / adopted / revised
+    decision: str | None = None  # of the own figure
+    # The part of the revenue that is the project office's shares of project budgets: its
+    # own, or rolled up from below; None where the value has none.
+    project_shares: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str  # "Budget 2010", "Bokslut 2010", ...
+    kind: str
+    year: int
+
+
+# (Swedish label, figure kind, offset from the budget year): the seed's five columns.
+_COLUMNS = (
+    ("Budget", "budget", -1),
+    ("Bokslut", "actuals", -1),
+    ("Budget", "budget", 0),
+    ("Plan", "plan", 1),
+    ("Plan", "plan", 2),
+)
+
+
+def plan_columns(year: int) -> tuple[Column, ...]:
+    return tuple(
+        Column(f"{label} {year + shift}", kind, year + shift) for label, kind, shift in _COLUMNS
+    )
+
+
+@dataclass(frozen=True)
+class NodeView:
+    code: str
+    name: str
+    kind: str
+    depth: int  # 0 for the requested node
+    parent_code: str | None
+    manager_title: str | None
+    manager_name: str | None
+    closed_on: date | None
+    figures: tuple[Cell[Amounts] | None, ...]  # aligned with PlanView.columns
+    net_investments: tuple[Cell[Decimal] | None, ...]  # aligned with PlanView.columns
+    frame_changes: tuple[FrameChangeRow, ...]  # of the budget year, in order
+    activity_description: str | None
+    activity_changes: str | None
+
+    @property
+    def has_difference(self) -> bool:
+        return any(cell is not None and cell.difference is not None for cell in self.figures)
+
+    @property
+    def has_investment_difference(self) -> bool:
+        return any(c is not None and c.difference is not None for c in self.net_investments)
+
+    @property
+    def has_net_investments(self) -> bool:
+        return any(cell is not None for cell in self.net_investments)
+
+
+@dataclass(frozen=True)
+class PlanView:
+    year: int  # the budget year Y
+    columns: tuple[Column, ...]
+    nodes: tuple[NodeView, ...]  # the requested node first, then depth-first
+    parked: int = 0
+    goals: GoalsSection | None = None  # "Nämndens resultatmål och åtaganden"
+    projects: ProjectsSection | None = None  # "… pågående alternativt nya projekt"
+    latest_actuals: str | None = None  # the year's latest month with actuals, YYYY-MM
+    per: datetime | None = None  # the moment the figures were read as of; None: now
+    version: str | None = None  # the budget version shown, as ?version= names it; None: latest
+
+    @property
+    def follow_up_period(self) -> str:
+        """The month the plan's month report link opens: the latest with actuals, or January."""
+        return self.latest_actuals or f"{self.year:04d}-01"
+
+    @property
+    def root(self) -> NodeView:
+        return self.nodes[0]
+
+    @property
+    def title(self) -> str:
+        return f"Planering med budget {self.year}–{self.year + 2} för {self.root.name}"
