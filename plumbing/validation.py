@@ -69,6 +69,9 @@ def _own(error: Mapping[str, Any]) -> str:
 _FROM_CONTEXT: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "string_too_short": _too_short,
     "string_too_long": _too_long,
+    # A list (a budget profile's twelve months): counted in values, not characters.
+    "too_short": lambda ctx: f"har för få värden (minst {ctx.get('min_length')})",
+    "too_long": lambda ctx: f"har för många värden (högst {ctx.get('max_length')})",
     "greater_than_equal": lambda ctx: f"är för litet (minst {ctx.get('ge')})",
     "greater_than": lambda ctx: f"är för litet (större än {ctx.get('gt')} krävs)",
     "less_than": lambda ctx: f"är för stort (mindre än {ctx.get('lt')} krävs)",

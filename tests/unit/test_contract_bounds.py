@@ -270,3 +270,20 @@ def test_an_infinite_year_is_refused_in_swedish() -> None:
     else:
         raise AssertionError("an infinite year was accepted")
     assert (problem.field, problem.message) == ("year", "ska vara ett ändligt tal")
+
+
+def test_a_budget_profile_with_too_few_months_is_refused_in_swedish() -> None:
+    from pydantic import ValidationError
+
+    from contracts.budget.commands import SetBudgetProfile
+    from plumbing.validation import problems_from
+
+    try:
+        SetBudgetProfile.model_validate(
+            {"actor": "a", "unit_code": "IT", "year": 2011, "monthly_percent": []}
+        )
+    except ValidationError as error:
+        messages = [p.message for p in problems_from(error.errors())]
+    else:
+        raise AssertionError("an empty profile was taken")
+    assert "har för få värden (minst 12)" in messages
