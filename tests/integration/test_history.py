@@ -1,14 +1,10 @@
 """The history of every figure: from the budget service's events to /historik, old and new."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 import httpx
-import pytest
-from nats.aio.client import Client
-from nats.js import JetStreamContext
 
 from contracts.budget.commands import RecordActuals, SetFigures
 from contracts.envelope import Command
@@ -20,8 +16,11 @@ from services.reporting.read_models.sources import BUDGET
 from services.reporting.reports.history.read import unit_history
 from tests.conftest import eventually
 from tests.fixtures import SMALL_TREE
+from tests.reporting_stack import reporting
 from tests.servers import Servers
-from tests.system import get_as, running_budget_and_reporting
+from tests.system import get_as
+
+__all__ = ["reporting"]  # the fixture its tests take, shared with every reporting test
 
 SYSTEM = "ekonomisystem"
 
@@ -45,17 +44,6 @@ def actuals(revenue: str) -> RecordActuals:
     )
 
 
-@pytest.fixture
-async def reporting(
-    servers: Servers,
-    nats_client: tuple[Client, JetStreamContext],
-    budget_database: str,
-    reporting_database: str,
-) -> AsyncIterator[ReportingProcess]:
-    async with running_budget_and_reporting(
-        servers.nats_url, budget_database, reporting_database
-    ) as process:
-        yield process
 
 
 async def _get(process: ReportingProcess, path: str) -> httpx.Response:

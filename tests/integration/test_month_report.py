@@ -21,14 +21,13 @@ from contracts.budget.commands import (
     WriteMonthComment,
 )
 from contracts.envelope import Command
-from kommunplan.demo import publish_commands
 from services.reporting.bootstrap import ReportingProcess
 from services.reporting.read_models.sources import BUDGET
 from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE
-from tests.conftest import eventually
-from tests.integration.test_reporting import projected_events, snapshot
+from tests.integration.test_reporting import snapshot
+from tests.reporting_stack import seeded_reporting
 from tests.servers import Servers
-from tests.system import get_as, running_budget_and_reporting
+from tests.system import get_as
 
 ACTOR = "controller"
 EXAMPLE = "exempeldata"
@@ -98,16 +97,9 @@ async def reporting(
     budget_database: str,
     reporting_database: str,
 ) -> AsyncIterator[ReportingProcess]:
-    async with running_budget_and_reporting(
-        servers.nats_url, budget_database, reporting_database
+    async with seeded_reporting(
+        servers, budget_database, reporting_database, commands()
     ) as process:
-        sent = commands()
-        await publish_commands(servers.nats_url, sent, "ekonomisystem")
-        await eventually(
-            lambda: projected_events(reporting_database),
-            until=lambda n: n == len(sent),
-            within=60,
-        )
         yield process
 
 

@@ -17,8 +17,9 @@ from services.reporting.read_models.sources import BUDGET
 from services.reporting.view_cache import ViewCache
 from tests.conftest import eventually
 from tests.integration.test_reporting import projected_events
+from tests.reporting_stack import seeded_reporting
 from tests.servers import Servers
-from tests.system import get_as, running_budget_and_reporting
+from tests.system import get_as
 
 DAY = date(2011, 1, 1)
 
@@ -63,13 +64,7 @@ async def reporting(
     budget_database: str,
     reporting_database: str,
 ) -> AsyncIterator[tuple[ReportingProcess, Servers, str]]:
-    async with running_budget_and_reporting(
-        servers.nats_url, budget_database, reporting_database
-    ) as process:
-        await publish_commands(servers.nats_url, TREE, "ekonomisystem")
-        await eventually(
-            lambda: projected_events(reporting_database), until=lambda n: n == len(TREE)
-        )
+    async with seeded_reporting(servers, budget_database, reporting_database, TREE) as process:
         yield process, servers, reporting_database
 
 

@@ -15,7 +15,7 @@ from services.reporting.reports.budget_versions.export import (
     versions_file_name,
     versions_table,
 )
-from services.reporting.reports.plan.view import Amounts
+from services.reporting.reports.shared.amounts import Amounts
 from services.reporting.reports.shared.table_export import Amount, Scale, Text
 
 D = Decimal

@@ -24,7 +24,7 @@ from services.reporting.reports.month_report.builder import (
 from services.reporting.reports.month_report.html import render_month_report_html
 from services.reporting.reports.month_report.json import month_report_to_json
 from services.reporting.reports.month_report.walk import build_month_report
-from services.reporting.reports.plan.view import Amounts
+from services.reporting.reports.shared.amounts import Amounts
 from services.reporting.reports.shared.refusals import UnknownUnit
 
 D = Decimal

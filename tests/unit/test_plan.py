@@ -16,7 +16,8 @@ from services.reporting.read_models.budget.tables import (
 from services.reporting.reports.plan.builder import PlanInput, build_plan
 from services.reporting.reports.plan.html import render_plan_html
 from services.reporting.reports.plan.json import plan_to_json
-from services.reporting.reports.plan.view import Amounts, NodeView, PlanView
+from services.reporting.reports.plan.view import NodeView, PlanView
+from services.reporting.reports.shared.amounts import Amounts
 from services.reporting.reports.shared.refusals import UnknownUnit
 
 BUDGET_2010, ACTUALS_2010, BUDGET_2011, PLAN_2012, PLAN_2013 = range(5)

@@ -7,43 +7,31 @@ from plumbing.read_model_tables import rows_of
 from plumbing.read_models import ReadSession
 from services.reporting.read_models.budget.queries import SUBTREE_SQL
 from services.reporting.read_models.budget.tables import UNITS, UnitName
-from services.reporting.read_models.goals.tables import (
-    ACTIVITY_ASSESSMENTS,
-    COMMITMENTS,
-    GOALS,
-    INDICATORS,
-    MEASUREMENT_HISTORY,
-    MEASUREMENTS,
-    NOTES,
-    PERSPECTIVES,
-    AssessmentRow,
-    GoalRow,
-    GoalsInput,
-    MeasurementRow,
-)
+from services.reporting.read_models.goals import tables
 
 
-async def goals_of_subtree(session: ReadSession, unit_code: str, year: int) -> GoalsInput:
+async def goals_of_subtree(session: ReadSession, unit_code: str, year: int) -> tables.GoalsInput:
     """The goals of ``unit_code``'s subtree whose years cover ``year``, with what hangs on
     them; the commitments read as ``commitment``."""
     units = await session.fetch(
         SUBTREE_SQL + "SELECT code, name FROM tree ORDER BY path", unit_code
     )
     goals = await session.fetch(
-        SUBTREE_SQL + f"SELECT {GOALS.select(alias='g')}"
+        SUBTREE_SQL + f"SELECT {tables.GOALS.select(alias='g')}"
         " FROM goals g JOIN tree t ON t.code = g.unit_code"
         " WHERE $2 BETWEEN g.first_year AND g.last_year ORDER BY t.path, g.ord",
         unit_code,
         year,
     )
-    return await _with_all(session, rows_of(UnitName, units), GOALS.rows(goals))
+    return await _with_all(session, rows_of(UnitName, units), tables.GOALS.rows(goals))
 
 
-async def goals_by_id(session: ReadSession, goal_ids: Sequence[str]) -> GoalsInput:
+async def goals_by_id(session: ReadSession, goal_ids: Sequence[str]) -> tables.GoalsInput:
     """The goals named, whatever their years, with what hangs on them and their units."""
-    goals = GOALS.rows(
+    goals = tables.GOALS.rows(
         await session.fetch(
-            f"SELECT {GOALS.select()} FROM goals WHERE goal_id = ANY($1::text[]) ORDER BY ord",
+            f"SELECT {tables.GOALS.select()} FROM goals"
+            " WHERE goal_id = ANY($1::text[]) ORDER BY ord",
             list(goal_ids),
         )
     )
@@ -57,60 +45,61 @@ async def goals_by_id(session: ReadSession, goal_ids: Sequence[str]) -> GoalsInp
 async def _with_all(
     session: ReadSession,
     units: list[UnitName],
-    goals: list[GoalRow],
-) -> GoalsInput:
+    goals: list[tables.GoalRow],
+) -> tables.GoalsInput:
     goal_ids = [g.goal_id for g in goals]
-    commitments = COMMITMENTS.rows(
+    commitments = tables.COMMITMENTS.rows(
         await session.fetch(
-            f"SELECT {COMMITMENTS.select()} FROM commitments"
+            f"SELECT {tables.COMMITMENTS.select()} FROM commitments"
             " WHERE goal_id = ANY($1::text[]) ORDER BY ord",
             goal_ids,
         )
     )
     commitment_ids = [c.commitment_id for c in commitments]
-    indicators = INDICATORS.rows(
+    indicators = tables.INDICATORS.rows(
         await session.fetch(
-            f"SELECT {INDICATORS.select()} FROM indicators"
+            f"SELECT {tables.INDICATORS.select()} FROM indicators"
             " WHERE goal_id = ANY($1::text[]) OR commitment_id = ANY($2::text[]) ORDER BY ord",
             goal_ids,
             commitment_ids,
         )
     )
     measures = commitment_ids + [i.indicator_id for i in indicators]
-    notes = NOTES.rows(
+    notes = tables.NOTES.rows(
         await session.fetch(
-            f"SELECT {NOTES.select()} FROM notes WHERE attached_to = ANY($1::text[]) ORDER BY ord",
+            f"SELECT {tables.NOTES.select()} FROM notes"
+            " WHERE attached_to = ANY($1::text[]) ORDER BY ord",
             goal_ids + measures,
         )
     )
     latest = await session.fetch(
-        f"SELECT {MEASUREMENTS.select(MeasurementRow)} FROM measurements"
+        f"SELECT {tables.MEASUREMENTS.select(tables.MeasurementRow)} FROM measurements"
         " WHERE measure_id = ANY($1::text[])",
         measures,
     )
     history = await session.fetch(
-        f"SELECT {MEASUREMENT_HISTORY.select()} FROM measurement_history"
+        f"SELECT {tables.MEASUREMENT_HISTORY.select()} FROM measurement_history"
         " WHERE measure_id = ANY($1::text[]) ORDER BY ord",
         measures,
     )
     assessments = await session.fetch(
-        f"SELECT {ACTIVITY_ASSESSMENTS.select(AssessmentRow)} FROM activity_assessments"
-        " WHERE commitment_id = ANY($1::text[])",
+        f"SELECT {tables.ACTIVITY_ASSESSMENTS.select(tables.AssessmentRow)}"
+        " FROM activity_assessments WHERE commitment_id = ANY($1::text[])",
         commitment_ids,
     )
     perspectives = await session.fetch(
-        f"SELECT {PERSPECTIVES.select()} FROM perspectives ORDER BY ord"
+        f"SELECT {tables.PERSPECTIVES.select()} FROM perspectives ORDER BY ord"
     )
     parked, _ = await session.parked_counts()
-    return GoalsInput(
+    return tables.GoalsInput(
         units=units,
-        perspectives=PERSPECTIVES.rows(perspectives),
+        perspectives=tables.PERSPECTIVES.rows(perspectives),
         goals=goals,
         commitments=commitments,
         indicators=indicators,
         notes=notes,
-        measurements=rows_of(MeasurementRow, latest),
-        measurement_history=rows_of(MeasurementRow, history),
-        assessments=rows_of(AssessmentRow, assessments),
+        measurements=rows_of(tables.MeasurementRow, latest),
+        measurement_history=rows_of(tables.MeasurementRow, history),
+        assessments=rows_of(tables.AssessmentRow, assessments),
         parked=parked,
     )

@@ -7,31 +7,21 @@ from plumbing.read_model_tables import Table, rows_of
 from plumbing.read_models import ReadSession
 from services.reporting.read_models.budget.queries import SUBTREE_SQL, shares_of_projects
 from services.reporting.read_models.budget.tables import UNITS, UnitNode
-from services.reporting.read_models.projects.tables import (
-    BUDGETS,
-    FINANCING,
-    GOAL_LINKS,
-    MANAGERS,
-    PROJECTS,
-    STATUS_CHANGES,
-    STATUS_REPORTS,
-    STEPS,
-    ProjectsInput,
-)
+from services.reporting.read_models.projects import tables
 
 
-async def projects_of_subtree(session: ReadSession, unit_code: str) -> ProjectsInput:
+async def projects_of_subtree(session: ReadSession, unit_code: str) -> tables.ProjectsInput:
     """The projects whose responsible unit lies in ``unit_code``'s subtree."""
     projects = await session.fetch(
-        SUBTREE_SQL + f"SELECT {PROJECTS.select()} FROM projects"
+        SUBTREE_SQL + f"SELECT {tables.PROJECTS.select()} FROM projects"
         " WHERE unit_code IN (SELECT code FROM tree) ORDER BY ord",
         unit_code,
     )
     parked, _ = await session.parked_counts()
-    return ProjectsInput(projects=PROJECTS.rows(projects), parked=parked)
+    return tables.ProjectsInput(projects=tables.PROJECTS.rows(projects), parked=parked)
 
 
-async def projects_with_all(session: ReadSession, project_code: str | None) -> ProjectsInput:
+async def projects_with_all(session: ReadSession, project_code: str | None) -> tables.ProjectsInput:
     """Every project (or the one named) with all that hangs on it, and the tree."""
     where = "" if project_code is None else " WHERE project_code = $1"
     args = () if project_code is None else (project_code,)
@@ -45,16 +35,16 @@ async def projects_with_all(session: ReadSession, project_code: str | None) -> P
 
     units = await session.fetch(f"SELECT {UNITS.select(UnitNode)} FROM units")
     parked, _ = await session.parked_counts()
-    return ProjectsInput(
-        projects=await rows(PROJECTS),
+    return tables.ProjectsInput(
+        projects=await rows(tables.PROJECTS),
         units=rows_of(UnitNode, units),
-        status_changes=await rows(STATUS_CHANGES),
-        managers=await rows(MANAGERS),
-        steps=await rows(STEPS),
-        budgets=await rows(BUDGETS),
-        financing=await rows(FINANCING),
-        status_reports=await rows(STATUS_REPORTS),
-        goal_links=await rows(GOAL_LINKS),
+        status_changes=await rows(tables.STATUS_CHANGES),
+        managers=await rows(tables.MANAGERS),
+        steps=await rows(tables.STEPS),
+        budgets=await rows(tables.BUDGETS),
+        financing=await rows(tables.FINANCING),
+        status_reports=await rows(tables.STATUS_REPORTS),
+        goal_links=await rows(tables.GOAL_LINKS),
         shares=await shares_of_projects(session, project_code),
         parked=parked,
     )

@@ -19,8 +19,8 @@ from typing import Any
 
 from services.reporting.read_models.budget.tables import FigureRow
 from services.reporting.reports.plan.builder import PlanInput, build_plan
-from services.reporting.reports.plan.json import amounts_json
-from services.reporting.reports.plan.view import Amounts, PlanView
+from services.reporting.reports.plan.view import PlanView
+from services.reporting.reports.shared.amounts import Amounts, amounts_json
 from services.reporting.reports.shared.as_of import moment_json
 from services.reporting.vocabulary import (
     ADOPTED,

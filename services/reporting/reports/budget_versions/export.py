@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from services.reporting.reports.budget_versions.builder import VersionRow, VersionsView
 from services.reporting.reports.plan.export import LINES
-from services.reporting.reports.plan.view import Amounts
+from services.reporting.reports.shared.amounts import Amounts
 from services.reporting.reports.shared.as_of import shown_moment
 from services.reporting.reports.shared.table_export import (
     Cell,

@@ -37,7 +37,8 @@ from services.reporting.read_models.budget.tables import (
     ProjectShareRow,
     UnitRow,
 )
-from services.reporting.reports.plan.view import Amounts, Source
+from services.reporting.reports.plan.view import Source
+from services.reporting.reports.shared.amounts import Amounts
 from services.reporting.vocabulary import MONTH_NAMES
 
 MONTHS = 12

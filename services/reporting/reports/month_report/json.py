@@ -13,19 +13,11 @@ from services.reporting.reports.month_report.builder import (
     Trend,
     period_of,
 )
-from services.reporting.reports.plan.view import Amounts
+from services.reporting.reports.shared.amounts import amounts_json
 from services.reporting.reports.shared.as_of import moment_json
-from services.reporting.reports.shared.formatting import format_kronor, format_tkr
+from services.reporting.reports.shared.formatting import format_kronor
 
 # --- JSON ---------------------------------------------------------------------------------
-
-
-def _amounts_json(amounts: Amounts) -> dict[str, Any]:
-    parts = {"revenue": amounts.revenue, "costs": amounts.costs, "net": amounts.net}
-    return {
-        **{name: format_kronor(value) for name, value in parts.items()},
-        "tkr": {name: format_tkr(value) for name, value in parts.items()},
-    }
 
 
 def _figure_json(figure: Figure | None) -> dict[str, Any] | None:
@@ -33,8 +25,8 @@ def _figure_json(figure: Figure | None) -> dict[str, Any] | None:
         return None
     return {
         "source": figure.source,
-        **_amounts_json(figure.value),
-        "difference": None if figure.difference is None else _amounts_json(figure.difference),
+        **amounts_json(figure.value),
+        "difference": None if figure.difference is None else amounts_json(figure.difference),
         "example_data": figure.example_data,
     }
 

@@ -30,8 +30,8 @@ from services.reporting.reports.month_report.builder import (
     period_of,
     periodise,
 )
-from services.reporting.reports.plan.view import Amounts
 from services.reporting.reports.shared import tree_walk
+from services.reporting.reports.shared.amounts import Amounts
 from services.reporting.reports.shared.refusals import UnknownUnit
 
 

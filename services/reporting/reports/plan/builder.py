@@ -27,11 +27,12 @@ from services.reporting.read_models.projects.tables import ProjectsInput
 from services.reporting.reports.goals.section import (
     build_goals_section,
 )
-from services.reporting.reports.plan.view import Amounts, Cell, NodeView, PlanView, V, plan_columns
+from services.reporting.reports.plan.view import Cell, NodeView, PlanView, V, plan_columns
 from services.reporting.reports.projects.section import (
     build_projects_section,
 )
 from services.reporting.reports.shared import tree_walk
+from services.reporting.reports.shared.amounts import Amounts
 from services.reporting.reports.shared.refusals import UnknownUnit
 
 # --- input rows, filled from the read models by another module ---------------------------

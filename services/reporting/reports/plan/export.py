@@ -10,8 +10,9 @@ from decimal import Decimal
 from contracts.goals.fields import CommitmentKind
 from services.reporting.reports.goals.builder import KIND_LABELS
 from services.reporting.reports.goals.section import GoalsSection, IndicatorEntry
-from services.reporting.reports.plan.view import Amounts, Cell, NodeView, PlanView
+from services.reporting.reports.plan.view import Cell, NodeView, PlanView
 from services.reporting.reports.projects.section import ProjectsSection
+from services.reporting.reports.shared.amounts import Amounts
 from services.reporting.reports.shared.as_of import shown_moment
 from services.reporting.reports.shared.table_export import Cell as TableCell
 from services.reporting.reports.shared.table_export import (

@@ -8,10 +8,11 @@ from typing import Any
 from services.reporting.reports.goals.section import (
     goals_section_to_json,
 )
-from services.reporting.reports.plan.view import Amounts, Cell, NodeView, PlanView
+from services.reporting.reports.plan.view import Cell, NodeView, PlanView
 from services.reporting.reports.projects.section import (
     projects_section_to_json,
 )
+from services.reporting.reports.shared.amounts import Amounts, amounts_json
 from services.reporting.reports.shared.as_of import moment_json
 from services.reporting.reports.shared.formatting import (
     format_kronor,
@@ -20,14 +21,6 @@ from services.reporting.reports.shared.formatting import (
 )
 
 # --- JSON ---------------------------------------------------------------------------------
-
-
-def amounts_json(amounts: Amounts) -> dict[str, Any]:
-    parts = {"revenue": amounts.revenue, "costs": amounts.costs, "net": amounts.net}
-    return {
-        **{name: format_kronor(value) for name, value in parts.items()},
-        "tkr": {name: format_tkr(value) for name, value in parts.items()},
-    }
 
 
 def _figure_json(cell: Cell[Amounts] | None) -> dict[str, Any] | None:

@@ -16,25 +16,9 @@ from services.reporting.reports.goals.section import (
 from services.reporting.reports.projects.section import (
     ProjectsSection,
 )
+from services.reporting.reports.shared.amounts import Amounts
 
 # --- the view -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Amounts:
-    revenue: Decimal
-    costs: Decimal
-
-    @property
-    def net(self) -> Decimal:
-        # Always derived: printed nets in source documents are sometimes inconsistent.
-        return self.revenue + self.costs
-
-    def __add__(self, other: Amounts) -> Amounts:
-        return Amounts(self.revenue + other.revenue, self.costs + other.costs)
-
-    def __sub__(self, other: Amounts) -> Amounts:
-        return Amounts(self.revenue - other.revenue, self.costs - other.costs)
 
 
 Source = Literal["own", "rolled_up"]

@@ -1,0 +1,35 @@
+"""Amounts as every report shows them: revenue and costs, the net always derived, in exact
+kronor, and as JSON with kronor as strings and tkr beside them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from services.reporting.reports.shared.formatting import format_kronor, format_tkr
+
+
+@dataclass(frozen=True)
+class Amounts:
+    revenue: Decimal
+    costs: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        # Always derived: printed nets in source documents are sometimes inconsistent.
+        return self.revenue + self.costs
+
+    def __add__(self, other: Amounts) -> Amounts:
+        return Amounts(self.revenue + other.revenue, self.costs + other.costs)
+
+    def __sub__(self, other: Amounts) -> Amounts:
+        return Amounts(self.revenue - other.revenue, self.costs - other.costs)
+
+
+def amounts_json(amounts: Amounts) -> dict[str, Any]:
+    parts = {"revenue": amounts.revenue, "costs": amounts.costs, "net": amounts.net}
+    return {
+        **{name: format_kronor(value) for name, value in parts.items()},
+        "tkr": {name: format_tkr(value) for name, value in parts.items()},
+    }
