@@ -26,17 +26,16 @@ import asyncpg
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 
-from plumbing import parking, stream_order, telemetry
+from plumbing import parking, telemetry
 from plumbing.consumer import Consumer, consume_from_position
 from plumbing.database import Connection
-from plumbing.errors import is_infrastructure
-from plumbing.jetstream import StopConsuming, delete_consumers, read_range, wait_for_stream
+from plumbing.jetstream import StopConsuming, wait_for_stream
 from plumbing.locks import Lease, fenced
-from plumbing.parking import PARKED_SQL, Parked, ParkedKind
-from plumbing.read_model_versions import keep_versions, per_schema
+from plumbing.projection_apply import CarefulAgain, InOrder
+from plumbing.projection_generations import Generations
 from plumbing.read_models import active_generation, schema_name
 from plumbing.readiness import WorkerStatus
-from plumbing.stream_order import STREAM_ORDER_SQL, Delivery, StreamPositions
+from plumbing.stream_order import Delivery
 from plumbing.stream_order import ReceivedEvent as ReceivedEvent  # projections import it here
 
 log = logging.getLogger(__name__)
@@ -59,21 +58,8 @@ class Source:
     subject: str
 
 
-# How often dropping a replaced generation gives way to readers before leaving it.
-DROP_ATTEMPTS = 300
-
 # What a database needs before projections can run in it, in order.
 MIGRATIONS = ["plumbing.sql.leases", "plumbing.sql.projections"]
-
-_TRACKING_SQL = (
-    "CREATE TABLE IF NOT EXISTS tracking (stream text PRIMARY KEY, sequence bigint NOT NULL);"
-    + STREAM_ORDER_SQL
-    + PARKED_SQL
-)
-
-
-class _CarefulAgain(Exception):
-    """A batch failed to apply as a whole; it is applied again one event at a time."""
 
 
 class ProjectionRunner:
@@ -96,6 +82,10 @@ class ProjectionRunner:
         self._ack_wait = ack_wait_seconds
         self._tracer = telemetry.tracer("plumbing.projection")
         self.status = WorkerStatus(status_name)
+        self._applier = InOrder(nc, projection.apply, source.stream)
+        self._generations = Generations(
+            self._js, projection.name, projection.tables_sql, source.stream
+        )
 
     def _consumer(self, generation: int) -> Consumer:
         return Consumer(
@@ -151,7 +141,7 @@ class ProjectionRunner:
         """
         await wait_for_stream(self._js, self._source.stream, stop)
         async with self._pool.acquire() as conn:
-            new = await self._create_generation(conn)
+            new = await self._generations.create(conn)
 
         async def not_caught_up() -> bool:
             info = await self._js.stream_info(self._source.stream)
@@ -170,90 +160,16 @@ class ProjectionRunner:
         return new
 
     async def _activate(self, new: int) -> None:
-        """Switch the views to ``new`` and drop the generations before it."""
         async with self._pool.acquire() as conn:
-            await conn.execute(
-                "INSERT INTO projection_active (projection, generation) VALUES ($1, $2)"
-                " ON CONFLICT (projection) DO UPDATE SET generation = EXCLUDED.generation",
-                self._projection.name,
-                new,
-            )
-            # Every earlier one, not only the last: one left in use by a rebuild before goes too.
-            replaced = await conn.fetch(
-                "SELECT generation FROM projection_generations"
-                " WHERE projection = $1 AND generation < $2 ORDER BY generation",
-                self._projection.name,
-                new,
-            )
-            for row in replaced:
-                await self._drop_generation(conn, int(row["generation"]))
+            await self._generations.activate(conn, new)
 
     async def _is_active(self, generation: int) -> bool:
         async with self._pool.acquire() as conn:
-            return await active_generation(conn, self._projection.name) == generation
+            return await self._generations.is_active(conn, generation)
 
     async def _ensure_active_generation(self) -> int:
         async with self._pool.acquire() as conn:
-            generation = await active_generation(conn, self._projection.name)
-            if generation is not None:
-                # A generation made before a table existed gets it now.
-                async with conn.transaction():
-                    await conn.execute(
-                        f"SET LOCAL search_path TO {schema_name(self._projection.name, generation)}"
-                    )
-                    await conn.execute(_TRACKING_SQL)
-                    await conn.execute(self._projection.tables_sql)
-                    await keep_versions(conn, schema_name(self._projection.name, generation))
-                return generation
-            generation = await self._create_generation(conn)
-            await conn.execute(
-                "INSERT INTO projection_active (projection, generation) VALUES ($1, $2)"
-                " ON CONFLICT (projection) DO NOTHING",
-                self._projection.name,
-                generation,
-            )
-            active = await active_generation(conn, self._projection.name)
-            assert active is not None
-            return active
-
-    async def _create_generation(self, conn: Connection) -> int:
-        async with conn.transaction():
-            generation = int(
-                await conn.fetchval(
-                    "INSERT INTO projection_generations (projection, generation)"
-                    " SELECT $1, coalesce(max(generation), 0) + 1 FROM projection_generations"
-                    " WHERE projection = $1 RETURNING generation",
-                    self._projection.name,
-                )
-            )
-            schema = schema_name(self._projection.name, generation)
-            await conn.execute(f"CREATE SCHEMA {schema}")
-            await conn.execute(f"SET LOCAL search_path TO {schema}")
-            await conn.execute(_TRACKING_SQL)
-            await conn.execute(self._projection.tables_sql)
-            await keep_versions(conn, schema)
-        return generation
-
-    async def _drop_generation(self, conn: Connection, generation: int) -> None:
-        schema = schema_name(self._projection.name, generation)
-        try:
-            await delete_consumers(self._js, self._source.stream, schema)
-        except Exception:
-            log.info("consumers of %s were already gone", schema)
-        # A view or a batch that began before the switch may still read the old tables,
-        # taking their locks one by one while the drop takes them all: waiting on each
-        # other would deadlock. So the drop gives way (a short lock timeout) and tries
-        # again, and those readers never wait on it for long.
-        for _ in range(DROP_ATTEMPTS):
-            try:
-                async with conn.transaction():
-                    await conn.execute("SET LOCAL lock_timeout = '200ms'")
-                    await conn.execute(f"DROP SCHEMA IF EXISTS {per_schema(schema)} CASCADE")
-                    await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-                return
-            except (asyncpg.LockNotAvailableError, asyncpg.DeadlockDetectedError):
-                await asyncio.sleep(0.1)
-        log.warning("%s is still in use; the next rebuild drops it", schema)
+            return await self._generations.ensure_active(conn)
 
     async def _apply_batch(
         self, msgs: list[Msg], lease: Lease, generation: int, *, must_be_active: bool
@@ -261,7 +177,7 @@ class ProjectionRunner:
         deliveries = [(m.metadata.sequence.stream, m.data) for m in msgs]
         try:
             applied = await self._store_batch(deliveries, lease, generation, must_be_active, False)
-        except _CarefulAgain:
+        except CarefulAgain:
             applied = await self._store_batch(deliveries, lease, generation, must_be_active, True)
         if telemetry.enabled():
             self._trace(applied, msgs)
@@ -299,88 +215,8 @@ class ProjectionRunner:
                 "SELECT sequence FROM tracking WHERE stream = $1 FOR UPDATE", self._source.stream
             )
             fresh = [d for d in deliveries if checkpoint is None or d[0] > checkpoint]
-            applied = await self._apply(conn, fresh, careful, schema)
+            applied = await self._applier.apply(conn, fresh, careful, schema)
             await self._record_checkpoint(conn, deliveries[-1][0])
-        return applied
-
-    async def _apply(
-        self, conn: Connection, deliveries: list[Delivery], careful: bool, durable: str
-    ) -> list[ReceivedEvent]:
-        """Apply what may be applied, in stream order, park the rest; return the applied.
-
-        A gap is first looked for in the NATS stream: the missing events are there unless
-        the gap's own version is false, and they are applied before it.
-        """
-        received, parked = stream_order.read(deliveries)
-        positions = await StreamPositions.load(conn, received)
-        in_order = stream_order.in_order(received, positions, parked)
-        found = await self._missing_from_stream(conn, parked, durable)
-        if found:
-            log.warning(
-                "%s: %d events missing before a gap read again from %s",
-                durable,
-                len(found),
-                self._source.stream,
-            )
-            every = dict([*found, *deliveries])  # by sequence
-            received, parked = stream_order.read(sorted(every.items()))
-            positions = await StreamPositions.load(conn, received)
-            in_order = stream_order.in_order(received, positions, parked)
-            # Those parked as gaps before (a replay) are applied now.
-            await parking.release(conn, [sequence for sequence, _ in found])
-        if careful:
-            applied = await self._apply_one_by_one(conn, in_order, parked)
-        else:
-            try:
-                await self._projection.apply(conn, in_order)
-            except Exception as error:
-                if is_infrastructure(error):
-                    raise
-                log.warning("batch failed to apply (%r); applying one event at a time", error)
-                raise _CarefulAgain from error
-            applied = in_order
-        await parking.park(conn, parked)
-        await stream_order.record_applied(conn, applied)
-        return applied
-
-    async def _missing_from_stream(
-        self, conn: Connection, parked: list[Parked], durable: str
-    ) -> list[Delivery]:
-        """The events missing before the gaps among ``parked``, as the NATS stream has them."""
-        wanted = await stream_order.gaps(conn, parked)
-        if wanted is None:
-            return []
-        deliveries = await read_range(
-            self._nc,
-            self._source.stream,
-            f"{durable}-gap",
-            wanted.first_sequence,
-            wanted.last_sequence,
-        )
-        events, _ = stream_order.read(deliveries)
-        return [(e.sequence, b) for e, b in _with_bodies(events, deliveries) if wanted.wants(e)]
-
-    async def _apply_one_by_one(
-        self, conn: Connection, events: list[ReceivedEvent], parked: list[Parked]
-    ) -> list[ReceivedEvent]:
-        applied: list[ReceivedEvent] = []
-        waiting: dict[str, int] = {}  # stream → version of the event it waits behind
-        for event in events:
-            envelope = event.message.envelope
-            if envelope.stream_id in waiting:
-                parked.append(stream_order.held(event, waiting[envelope.stream_id]))
-                continue
-            try:
-                async with conn.transaction():
-                    await self._projection.apply(conn, [event])
-            except Exception as error:
-                if is_infrastructure(error):
-                    raise
-                waiting[envelope.stream_id] = envelope.version
-                reason = parking.describe(error)
-                parked.append(stream_order.parked_event(event, ParkedKind.FAILED, reason))
-                continue
-            applied.append(event)
         return applied
 
     def _trace(self, events: list[ReceivedEvent], msgs: list[Msg]) -> None:
@@ -419,7 +255,7 @@ class ProjectionRunner:
             await conn.execute(
                 "SELECT sequence FROM tracking WHERE stream = $1 FOR UPDATE", self._source.stream
             )
-            applied = await self._apply(
+            applied = await self._applier.apply(
                 conn,
                 await parking.take_all(conn),
                 careful=True,
@@ -432,13 +268,6 @@ class ProjectionRunner:
             )
             still, _ = await parking.counts(conn)
         return len(applied), still
-
-
-def _with_bodies(
-    events: list[ReceivedEvent], deliveries: list[Delivery]
-) -> list[tuple[ReceivedEvent, bytes]]:
-    bodies = dict(deliveries)
-    return [(e, bodies[e.sequence]) for e in events]
 
 
 def _with_messages(events: list[ReceivedEvent], msgs: list[Msg]) -> list[tuple[ReceivedEvent, Msg]]:
