@@ -28,9 +28,9 @@ from contracts.projects.service import PROJECTS
 from contracts.service import WriteService
 from kommunplan import demo_data, local_identity
 from kommunplan.demo_data import DemoCommand
+from kommunplan.example_data import example_commands
 from plumbing.jetstream import connect
 from plumbing.requests import DUPLICATE
-from services.budget.example_data import example_commands
 
 DEMO_SYSTEM = "ekonomisystem"
 """Sends the budget's figures, actuals, forecasts, net investments and texts."""

@@ -263,7 +263,7 @@ def _start_with_demo(stack: Stack) -> str:
         load_projects_demo,
         projects_demo_count,
     )
-    from services.budget.example_data import last_example_actuals
+    from kommunplan.example_data import last_example_actuals
 
     print("Startar NATS och PostgreSQL …", flush=True)
     nats_url, _ = stack.start(wait_seconds=60)
@@ -319,7 +319,7 @@ def _load_once(
 def _example_actuals_listed(stack: Stack, last: RecordActuals) -> int:
     """1 once reporting's history lists ``last``, the last example actuals (by its message
     id): the example data is sent in order, so then all its actuals are there; else 0."""
-    from services.budget.example_data import EXAMPLE_ACTOR, YEAR
+    from kommunplan.example_data import EXAMPLE_ACTOR, YEAR
 
     stack.check_alive()
     history = http_get_json(

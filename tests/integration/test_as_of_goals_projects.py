@@ -21,12 +21,12 @@ from contracts.projects.commands import ChangeProjectStatus, RegisterProject, Re
 from contracts.projects.fields import Light, ProjectStatus
 from contracts.projects.service import PROJECTS
 from kommunplan.demo import publish_commands
+from kommunplan.demo_data import projects as projects_demo
+from kommunplan.demo_data.budget import unit_commands
+from kommunplan.demo_data.goals import goals_demo_commands, goals_demo_measurements
 from plumbing.jetstream import ensure_streams
 from plumbing.read_models import active_generation, schema_name
 from plumbing.write_service import streams
-from services.budget.demo_data import unit_commands
-from services.goals.demo_data import goals_demo_commands, goals_demo_measurements
-from services.projects import demo_data as projects_demo
 from services.reporting.bootstrap import ReportingProcess
 from services.reporting.read_models.budget.projection import BudgetProjection
 from services.reporting.read_models.goals.projection import GoalsProjection

@@ -18,10 +18,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from contracts.goals.service import GOALS
 from contracts.projects.service import PROJECTS
 from kommunplan.demo import load_demo
+from kommunplan.demo_data import projects as projects_demo
+from kommunplan.demo_data.goals import goals_demo_commands, goals_demo_measurements
 from plumbing.jetstream import ensure_streams
 from plumbing.write_service import streams
-from services.goals.demo_data import goals_demo_commands, goals_demo_measurements
-from services.projects import demo_data as projects_demo
 from services.reporting.read_models.budget.projection import BudgetProjection
 from services.reporting.read_models.projects.projection import ProjectsProjection
 from services.reporting.reports.shared.table_export import (

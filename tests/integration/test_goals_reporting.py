@@ -1,6 +1,7 @@
-"""Goals in reporting, on real NATS and PostgreSQL: the seed's goals (services/goals/demo_data)
-published as the goals service publishes its events, the organisation tree through the budget
-service; the plan's goals section and the goals view (/mal) read figure by figure."""
+"""Goals in reporting, on real NATS and PostgreSQL: the seed's goals
+(kommunplan/demo_data/goals.jsonl) published as the goals service publishes its events, the
+organisation tree through the budget service; the plan's goals section and the goals view
+(/mal) read figure by figure."""
 
 import asyncio
 import json
@@ -41,11 +42,11 @@ from contracts.goals.events import (
 from contracts.goals.fields import ActivityStatus
 from contracts.goals.service import GOALS
 from kommunplan.demo import publish_commands
+from kommunplan.demo_data.budget import unit_commands
+from kommunplan.demo_data.goals import goals_demo_commands, goals_demo_measurements
 from plumbing.jetstream import ensure_streams
 from plumbing.read_models import active_generation, schema_name
 from plumbing.write_service import streams
-from services.budget.demo_data import unit_commands
-from services.goals.demo_data import goals_demo_commands, goals_demo_measurements
 from services.reporting.bootstrap import ReportingProcess, add_operations_routes
 from services.reporting.read_models import sources
 from services.reporting.read_models.budget.projection import BudgetProjection

@@ -1,5 +1,5 @@
 """Projects in reporting, on real NATS and PostgreSQL: the seed's projects
-(services/projects/demo_data) published as the projects service publishes its events, the
+(kommunplan/demo_data/projects.jsonl) published as the projects service publishes its events, the
 budget through the budget service and the goals as the goals service publishes them; the
 plan's projects section, the register, the project page, and the project office's share of
 project budgets in the budget figures."""
@@ -42,12 +42,12 @@ from contracts.projects.events import (
 from contracts.projects.fields import Light, ProjectStatus
 from contracts.projects.service import PROJECTS
 from kommunplan.demo import load_demo
+from kommunplan.demo_data import projects as projects_demo
+from kommunplan.demo_data.goals import goals_demo_commands, goals_demo_measurements
 from plumbing.jetstream import ensure_streams
 from plumbing.read_models import active_generation, schema_name
 from plumbing.write_service import streams
 from services.budget.bootstrap import BudgetProcess
-from services.goals.demo_data import goals_demo_commands, goals_demo_measurements
-from services.projects import demo_data as projects_demo
 from services.reporting.bootstrap import ReportingProcess, add_operations_routes
 from services.reporting.read_models import sources
 from services.reporting.read_models.budget.projection import BudgetProjection

@@ -3,15 +3,15 @@
 from decimal import Decimal
 
 from contracts.budget.commands import (
-    BUDGET_COMMANDS,
     MakeForecast,
     RecordActuals,
     SetBudgetProfile,
     WriteMonthComment,
 )
 from contracts.budget.fields import MonthFigures
-from services.budget.demo_data import UNITS
-from services.budget.example_data import (
+from contracts.budget.service import BUDGET_COMMANDS
+from kommunplan.demo_data.budget import UNITS
+from kommunplan.example_data import (
     COST_DEVIATIONS,
     EXAMPLE_ACTOR,
     REVENUE_DEVIATIONS,

@@ -27,7 +27,7 @@ from contracts.goals.events import (
 )
 from contracts.refusal import NotPermitted, Refused
 from contracts.scope import Scope
-from services.goals.demo_data import goals_demo_commands, goals_demo_measurements
+from kommunplan.demo_data.goals import goals_demo_commands, goals_demo_measurements
 from services.goals.domain.catalogue import CATALOGUE_STREAM, Catalogue
 from services.goals.domain.decisions import decide, stream_for
 from services.goals.domain.permissions import check_permission

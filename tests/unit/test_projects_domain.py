@@ -39,14 +39,14 @@ from contracts.projects.fields import ProjectStatus
 from contracts.projects.service import PROJECTS
 from contracts.refusal import NotKnownYet, NotPermitted, Refused
 from contracts.scope import Scope
+from kommunplan.demo_data.budget import unit_commands
+from kommunplan.demo_data.goals import goals_demo_commands
+from kommunplan.demo_data.projects import projects_demo_commands
 from plumbing.decider import Decider
 from plumbing.event_codec import stored_metadata
 from plumbing.eventstore import NewEvent
 from plumbing.memory_eventstore import InMemoryEventStore
-from services.budget.demo_data import unit_commands
-from services.goals.demo_data import goals_demo_commands
 from services.projects import bootstrap as projects_bootstrap
-from services.projects.demo_data import projects_demo_commands
 from services.projects.domain.decisions import decide, stream_for
 from services.projects.domain.lifecycle import NEXT
 from services.projects.domain.permissions import check_permission
@@ -606,7 +606,12 @@ async def store_event(store: InMemoryEventStore, event: Event, version: int) -> 
         }
     )
     new = NewEvent(
-        uuid4(), stream_for(event), version, event.event_type, 1, event.model_dump(mode="json"),
+        uuid4(),
+        stream_for(event),
+        version,
+        event.event_type,
+        1,
+        event.model_dump(mode="json"),
         metadata,
     )
     await store.append([new])

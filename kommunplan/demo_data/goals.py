@@ -1,6 +1,5 @@
-"""The seed's goals as code written before their data file still names them: the commands of
-kommunplan/demo_data/goals.jsonl (read and validated by kommunplan.demo_data, where the demo
-itself is loaded from)."""
+"""The demo's goals as the code around them names them: the commands of goals.jsonl beside this
+module (read and validated by kommunplan.demo_data), the catalogue apart from the values."""
 
 from contracts.envelope import Command
 from contracts.goals.commands import RecordMeasurement

@@ -1,6 +1,6 @@
-"""The seed's projects as code written before their data file still names them: the commands of
-kommunplan/demo_data/projects.jsonl (read and validated by kommunplan.demo_data, where the demo
-itself is loaded from) and the codes of the projects the seed lists."""
+"""The demo's projects as the code around them names them: the commands of projects.jsonl
+beside this module (read and validated by kommunplan.demo_data) and the codes of the projects
+the seed lists."""
 
 from dataclasses import dataclass
 from typing import Any

@@ -51,7 +51,7 @@ from contracts.budget.commands import (
     WriteMonthComment,
 )
 from contracts.envelope import Command
-from services.budget.demo_data import BUDGET_2011, TABLES, UNITS, kronor
+from kommunplan.demo_data.budget import BUDGET_2011, TABLES, UNITS, kronor
 
 EXAMPLE_ACTOR = "exempeldata"
 """The actor of every example command: how the views tell example data from the seed's."""
@@ -268,34 +268,40 @@ def profile_commands() -> list[Command]:
     ]
 
 
+def _month_figures(
+    kind: type[RecordActuals] | type[MakeForecast],
+    key: str,
+    unit_code: str,
+    month: int,
+    revenue: Decimal,
+    costs: Decimal,
+) -> Command:
+    """A month's actuals or forecast for a unit, as the ledger sends it early the next month."""
+    return kind(
+        message_id=message_id(f"{key}/{unit_code}/{period(month)}"),
+        actor=EXAMPLE_ACTOR,
+        occurred_at=booked_at(month, 10),
+        unit_code=unit_code,
+        period=period(month),
+        revenue=revenue,
+        costs=costs,
+    )
+
+
 def _unit_month_commands(unit: UnitBudget) -> Iterator[tuple[int, Command]]:
-    revenue = monthly_actuals(unit.revenue, unit.unit_code, "revenue")
-    costs = monthly_actuals(unit.costs, unit.unit_code, "costs")
+    code = unit.unit_code
+    revenue = monthly_actuals(unit.revenue, code, "revenue")
+    costs = monthly_actuals(unit.costs, code, "costs")
     for index, month in enumerate(MONTHS):
-        at = booked_at(month, 10)
         yield (
             month,
-            RecordActuals(
-                message_id=message_id(f"actuals/{unit.unit_code}/{period(month)}"),
-                actor=EXAMPLE_ACTOR,
-                occurred_at=at,
-                unit_code=unit.unit_code,
-                period=period(month),
-                revenue=revenue[index],
-                costs=costs[index],
-            ),
+            _month_figures(RecordActuals, "actuals", code, month, revenue[index], costs[index]),
         )
+        expected_revenue = forecast(unit.revenue, code, month, _sum(revenue[: index + 1]))
+        expected_costs = forecast(unit.costs, code, month, _sum(costs[: index + 1]))
         yield (
             month,
-            MakeForecast(
-                message_id=message_id(f"forecast/{unit.unit_code}/{period(month)}"),
-                actor=EXAMPLE_ACTOR,
-                occurred_at=at,
-                unit_code=unit.unit_code,
-                period=period(month),
-                revenue=forecast(unit.revenue, unit.unit_code, month, _sum(revenue[: index + 1])),
-                costs=forecast(unit.costs, unit.unit_code, month, _sum(costs[: index + 1])),
-            ),
+            _month_figures(MakeForecast, "forecast", code, month, expected_revenue, expected_costs),
         )
 
 

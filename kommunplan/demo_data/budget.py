@@ -1,6 +1,5 @@
-"""The seed's budget in the shape code written before its data files still reads: the units
-and the printed tables, in tkr, of kommunplan/demo_data/budget.jsonl (read and validated by
-kommunplan.demo_data, where the demo itself is loaded from)."""
+"""The demo's budget as the code around it reads it: the units and the printed tables, in tkr,
+of budget.jsonl beside this module (read and validated by kommunplan.demo_data)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
