@@ -114,6 +114,16 @@ class Command(BaseModel):
     )
 
 
+def commands_by_name(*commands: type[Command]) -> dict[str, type[Command]]:
+    """A service's commands, by the name each is sent under."""
+    return {command.command_name: command for command in commands}
+
+
+def events_by_type(*events: type[Event]) -> dict[str, type[Event]]:
+    """A service's events, by their type."""
+    return {event.event_type: event for event in events}
+
+
 E = TypeVar("E", bound=Event)
 
 

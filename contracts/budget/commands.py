@@ -1,101 +1,64 @@
 """Budget commands: what controllers and administrations' systems ask the budget service to do."""
 
-from contracts.budget.fields import (
-    BudgetProfileFields,
-    FollowUpTextFields,
-    FrameChangeFields,
-    ManagerAppointment,
-    MonthCommentFields,
-    MonthFigures,
-    NarrativeFields,
-    NetInvestmentFields,
-    ProjectShareFields,
-    UnitClosing,
-    UnitMove,
-    UnitRegistration,
-    UnitRenaming,
-    YearFigures,
-)
+from contracts.budget import fields
 from contracts.envelope import Command
 
 
-class RegisterUnit(Command, UnitRegistration):
+class RegisterUnit(Command, fields.UnitRegistration):
     command_name = "register-unit"
 
 
-class RenameUnit(Command, UnitRenaming):
+class RenameUnit(Command, fields.UnitRenaming):
     command_name = "rename-unit"
 
 
-class MoveUnit(Command, UnitMove):
+class MoveUnit(Command, fields.UnitMove):
     command_name = "move-unit"
 
 
-class CloseUnit(Command, UnitClosing):
+class CloseUnit(Command, fields.UnitClosing):
     command_name = "close-unit"
 
 
-class AppointManager(Command, ManagerAppointment):
+class AppointManager(Command, fields.ManagerAppointment):
     command_name = "appoint-manager"
 
 
-class SetFigures(Command, YearFigures):
+class SetFigures(Command, fields.YearFigures):
     command_name = "set-figures"
 
 
-class RecordActuals(Command, MonthFigures):
+class RecordActuals(Command, fields.MonthFigures):
     command_name = "record-actuals"
 
 
-class MakeForecast(Command, MonthFigures):
+class MakeForecast(Command, fields.MonthFigures):
     command_name = "make-forecast"
 
 
-class ChangeFrame(Command, FrameChangeFields):
+class ChangeFrame(Command, fields.FrameChangeFields):
     command_name = "change-frame"
 
 
-class SetNetInvestment(Command, NetInvestmentFields):
+class SetNetInvestment(Command, fields.NetInvestmentFields):
     command_name = "set-net-investment"
 
 
-class WriteNarrative(Command, NarrativeFields):
+class WriteNarrative(Command, fields.NarrativeFields):
     command_name = "write-narrative"
 
 
-class WriteFollowUpText(Command, FollowUpTextFields):
+class WriteFollowUpText(Command, fields.FollowUpTextFields):
     command_name = "write-follow-up-text"
 
 
-class SetProjectShare(Command, ProjectShareFields):
+class SetProjectShare(Command, fields.ProjectShareFields):
     command_name = "set-project-share"
 
 
-class WriteMonthComment(Command, MonthCommentFields):
+class WriteMonthComment(Command, fields.MonthCommentFields):
     command_name = "write-month-comment"
 
 
-class SetBudgetProfile(Command, BudgetProfileFields):
+class SetBudgetProfile(Command, fields.BudgetProfileFields):
     command_name = "set-budget-profile"
-
-
-BUDGET_COMMANDS: dict[str, type[Command]] = {
-    cls.command_name: cls
-    for cls in (
-        RegisterUnit,
-        RenameUnit,
-        MoveUnit,
-        CloseUnit,
-        AppointManager,
-        SetFigures,
-        RecordActuals,
-        MakeForecast,
-        ChangeFrame,
-        SetNetInvestment,
-        WriteNarrative,
-        SetProjectShare,
-        WriteMonthComment,
-        SetBudgetProfile,
-        WriteFollowUpText,
-    )
-}

@@ -2,74 +2,48 @@
 service to do."""
 
 from contracts.envelope import Command
-from contracts.goals.fields import (
-    ActivityAssessment,
-    CommitmentFields,
-    GoalAdoption,
-    GoalRetirement,
-    GoalRewording,
-    IndicatorFields,
-    MeasurementFields,
-    NoteFields,
-    PerspectiveDefinition,
-)
+from contracts.goals import fields
 
 
-class DefinePerspective(Command, PerspectiveDefinition):
+class DefinePerspective(Command, fields.PerspectiveDefinition):
     command_name = "define-perspective"
 
 
-class AdoptGoal(Command, GoalAdoption):
+class AdoptGoal(Command, fields.GoalAdoption):
     """A result goal adopted for a unit of the organisation tree, for a period of years."""
 
     command_name = "adopt-goal"
 
 
-class RewordGoal(Command, GoalRewording):
+class RewordGoal(Command, fields.GoalRewording):
     command_name = "reword-goal"
 
 
-class RetireGoal(Command, GoalRetirement):
+class RetireGoal(Command, fields.GoalRetirement):
     command_name = "retire-goal"
 
 
-class MakeCommitment(Command, CommitmentFields):
+class MakeCommitment(Command, fields.CommitmentFields):
     """A commitment under a result goal: a key figure with a target, an activity, or a
     financial goal."""
 
     command_name = "make-commitment"
 
 
-class AddIndicator(Command, IndicatorFields):
+class AddIndicator(Command, fields.IndicatorFields):
     command_name = "add-indicator"
 
 
-class AttachNote(Command, NoteFields):
+class AttachNote(Command, fields.NoteFields):
     command_name = "attach-note"
 
 
-class RecordMeasurement(Command, MeasurementFields):
+class RecordMeasurement(Command, fields.MeasurementFields):
     """A measured value, as a survey or statistics system reports it; replaces an earlier
     one for the same period."""
 
     command_name = "record-measurement"
 
 
-class AssessActivity(Command, ActivityAssessment):
+class AssessActivity(Command, fields.ActivityAssessment):
     command_name = "assess-activity"
-
-
-GOALS_COMMANDS: dict[str, type[Command]] = {
-    cls.command_name: cls
-    for cls in (
-        DefinePerspective,
-        AdoptGoal,
-        RewordGoal,
-        RetireGoal,
-        MakeCommitment,
-        AddIndicator,
-        AttachNote,
-        RecordMeasurement,
-        AssessActivity,
-    )
-}

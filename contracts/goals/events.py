@@ -1,68 +1,42 @@
 """Goals events, version 1: facts the goals service has stored."""
 
 from contracts.envelope import Event
-from contracts.goals.fields import (
-    ActivityAssessment,
-    CommitmentFields,
-    GoalAdoption,
-    GoalRetirement,
-    GoalRewording,
-    IndicatorFields,
-    MeasurementFields,
-    NoteFields,
-    PerspectiveDefinition,
-)
+from contracts.goals import fields
 
 
-class PerspectiveDefined(Event, PerspectiveDefinition):
+class PerspectiveDefined(Event, fields.PerspectiveDefinition):
     event_type = "PerspectiveDefined"
 
 
-class GoalAdopted(Event, GoalAdoption):
+class GoalAdopted(Event, fields.GoalAdoption):
     event_type = "GoalAdopted"
 
 
-class GoalReworded(Event, GoalRewording):
+class GoalReworded(Event, fields.GoalRewording):
     event_type = "GoalReworded"
 
 
-class GoalRetired(Event, GoalRetirement):
+class GoalRetired(Event, fields.GoalRetirement):
     event_type = "GoalRetired"
 
 
-class CommitmentMade(Event, CommitmentFields):
+class CommitmentMade(Event, fields.CommitmentFields):
     event_type = "CommitmentMade"
 
 
-class IndicatorAdded(Event, IndicatorFields):
+class IndicatorAdded(Event, fields.IndicatorFields):
     event_type = "IndicatorAdded"
 
 
-class NoteAttached(Event, NoteFields):
+class NoteAttached(Event, fields.NoteFields):
     event_type = "NoteAttached"
 
 
-class MeasurementRecorded(Event, MeasurementFields):
+class MeasurementRecorded(Event, fields.MeasurementFields):
     """A value for a period; a later one for the same measure and period replaces it."""
 
     event_type = "MeasurementRecorded"
 
 
-class ActivityAssessed(Event, ActivityAssessment):
+class ActivityAssessed(Event, fields.ActivityAssessment):
     event_type = "ActivityAssessed"
-
-
-GOALS_EVENTS: dict[str, type[Event]] = {
-    cls.event_type: cls
-    for cls in (
-        PerspectiveDefined,
-        GoalAdopted,
-        GoalReworded,
-        GoalRetired,
-        CommitmentMade,
-        IndicatorAdded,
-        NoteAttached,
-        MeasurementRecorded,
-        ActivityAssessed,
-    )
-}

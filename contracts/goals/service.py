@@ -2,9 +2,32 @@
 
 from contracts.budget.service import BUDGET
 from contracts.budget.tree import TREE_EVENTS
-from contracts.goals.commands import GOALS_COMMANDS
-from contracts.goals.events import GOALS_EVENTS
+from contracts.envelope import commands_by_name, events_by_type
+from contracts.goals import commands, events
 from contracts.service import Learns, WriteService
+
+GOALS_COMMANDS = commands_by_name(
+    commands.DefinePerspective,
+    commands.AdoptGoal,
+    commands.RewordGoal,
+    commands.RetireGoal,
+    commands.MakeCommitment,
+    commands.AddIndicator,
+    commands.AttachNote,
+    commands.RecordMeasurement,
+    commands.AssessActivity,
+)
+GOALS_EVENTS = events_by_type(
+    events.PerspectiveDefined,
+    events.GoalAdopted,
+    events.GoalReworded,
+    events.GoalRetired,
+    events.CommitmentMade,
+    events.IndicatorAdded,
+    events.NoteAttached,
+    events.MeasurementRecorded,
+    events.ActivityAssessed,
+)
 
 GOALS = WriteService(
     name="goals",

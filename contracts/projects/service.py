@@ -4,11 +4,32 @@ goals from goals', and sends budget the project office's share of the projects i
 from contracts.budget.commands import SetProjectShare
 from contracts.budget.service import BUDGET
 from contracts.budget.tree import TREE_EVENTS
+from contracts.envelope import commands_by_name, events_by_type
 from contracts.goals.events import GoalAdopted, GoalRetired
 from contracts.goals.service import GOALS
-from contracts.projects.commands import PROJECTS_COMMANDS
-from contracts.projects.events import PROJECTS_EVENTS
+from contracts.projects import commands, events
 from contracts.service import Learns, Sends, WriteService
+
+PROJECTS_COMMANDS = commands_by_name(
+    commands.RegisterProject,
+    commands.ChangeProjectStatus,
+    commands.ChangeProjectManager,
+    commands.PlanStep,
+    commands.SetProjectBudget,
+    commands.RecordFinancing,
+    commands.ReportProjectStatus,
+    commands.LinkGoal,
+)
+PROJECTS_EVENTS = events_by_type(
+    events.ProjectRegistered,
+    events.ProjectStatusChanged,
+    events.ProjectManagerChanged,
+    events.StepPlanned,
+    events.ProjectBudgetSet,
+    events.FinancingRecorded,
+    events.ProjectStatusReported,
+    events.GoalLinked,
+)
 
 PROJECTS = WriteService(
     name="projects",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from contracts.budget.commands import RegisterUnit, SetFigures
-from contracts.budget.events import BUDGET_EVENTS
+from contracts.budget.service import BUDGET_EVENTS
 from contracts.rejection import Problem
 from plumbing.command_handler import CommandHandler
 from plumbing.event_codec import read_event, stored_metadata

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from contracts.budget.commands import BUDGET_COMMANDS
 from contracts.budget.fields import PERIOD_PATTERN, UNIT_CODE_PATTERN, check_period
+from contracts.budget.service import BUDGET_COMMANDS
 from contracts.envelope import Command
 from contracts.jsonschema import all_schemas
 from contracts.money import AMOUNT_LIMIT, AMOUNT_TEXT_PATTERN, MAX_AMOUNT_TEXT, parse_amount

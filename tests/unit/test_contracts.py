@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from contracts.budget.commands import BUDGET_COMMANDS
+from contracts.budget.service import BUDGET_COMMANDS
 from contracts.jsonschema import SCHEMA_DIR, all_schemas, render
 from contracts.money import AMOUNT_PATTERN
 from contracts.text import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN

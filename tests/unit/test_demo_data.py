@@ -13,7 +13,6 @@ from decimal import Decimal
 import pytest
 
 from contracts.budget.commands import (
-    BUDGET_COMMANDS,
     ChangeFrame,
     RegisterUnit,
     RenameUnit,
@@ -22,7 +21,7 @@ from contracts.budget.commands import (
     WriteNarrative,
 )
 from contracts.budget.fields import FigureKind, NarrativeSection
-from contracts.budget.service import BUDGET
+from contracts.budget.service import BUDGET, BUDGET_COMMANDS
 from contracts.envelope import Command
 from kommunplan.demo import DEMO_SYSTEM, PLANNER_ROLE, TREE_CHANGES, demo_commands
 from kommunplan.demo_data import read

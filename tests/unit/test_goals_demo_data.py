@@ -10,7 +10,6 @@ import pytest
 
 from contracts.envelope import Command
 from contracts.goals.commands import (
-    GOALS_COMMANDS,
     AddIndicator,
     AdoptGoal,
     AttachNote,
@@ -18,6 +17,7 @@ from contracts.goals.commands import (
     MakeCommitment,
     RecordMeasurement,
 )
+from contracts.goals.service import GOALS_COMMANDS
 from kommunplan.demo import goals_demo_count
 from tests.unit.goals_demo_seed import (
     ADMINISTRATION_TEXT,

@@ -10,12 +10,12 @@ from collections import Counter
 import pytest
 
 from contracts.projects.commands import (
-    PROJECTS_COMMANDS,
     ChangeProjectManager,
     RegisterProject,
     ReportProjectStatus,
     SetProjectBudget,
 )
+from contracts.projects.service import PROJECTS_COMMANDS
 from kommunplan.demo import projects_demo_count
 from tests.unit.projects_demo_seed import (
     COMMANDS,

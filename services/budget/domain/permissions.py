@@ -5,20 +5,10 @@ too and also shapes the organisation tree (and, when goals come, the goals).
 """
 
 from contracts.budget import commands
+from contracts.budget.service import BUDGET_COMMANDS
 from contracts.envelope import Command
 from plumbing.permissions import CONTROLLER, PLANNER, RolesFor
 
-_FIGURES = (
-    commands.SetFigures,
-    commands.RecordActuals,
-    commands.MakeForecast,
-    commands.ChangeFrame,
-    commands.SetNetInvestment,
-    commands.WriteNarrative,
-    commands.WriteMonthComment,
-    commands.SetBudgetProfile,
-    commands.WriteFollowUpText,
-)
 _TREE = (
     commands.RegisterUnit,
     commands.RenameUnit,
@@ -27,12 +17,20 @@ _TREE = (
     commands.AppointManager,
 )
 
-ROLES_FOR: dict[type[Command], frozenset[str]] = {
-    **{command: frozenset({CONTROLLER, PLANNER}) for command in _FIGURES},
-    **{command: frozenset({PLANNER}) for command in _TREE},
+
+def _roles(command: type[Command]) -> frozenset[str]:
+    """A planner shapes the tree; the figures and their texts are a controller's too."""
+    if command in _TREE:
+        return frozenset({PLANNER})
     # Only the projects service sends it, over NATS, as a project office's budget changes:
     # by hand it would move the office's revenue outside the 10 % rule, so no role may.
-    commands.SetProjectShare: frozenset(),
+    if command is commands.SetProjectShare:
+        return frozenset()
+    return frozenset({CONTROLLER, PLANNER})
+
+
+ROLES_FOR: dict[type[Command], frozenset[str]] = {
+    command: _roles(command) for command in BUDGET_COMMANDS.values()
 }
 
 

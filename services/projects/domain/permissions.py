@@ -4,13 +4,14 @@ change its manager."""
 
 from contracts.envelope import Command
 from contracts.projects import commands
+from contracts.projects.service import PROJECTS_COMMANDS
 from plumbing.permissions import CONTROLLER, PLANNER, RolesFor
 
 _FOLLOW_UP = (commands.ReportProjectStatus, commands.ChangeProjectManager)
 
 ROLES_FOR: dict[type[Command], frozenset[str]] = {
     command: frozenset({CONTROLLER, PLANNER}) if command in _FOLLOW_UP else frozenset({PLANNER})
-    for command in commands.PROJECTS_COMMANDS.values()
+    for command in PROJECTS_COMMANDS.values()
 }
 
 # Raises NotPermitted unless one of the roles may send the command.
