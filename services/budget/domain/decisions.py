@@ -3,35 +3,7 @@
 from collections.abc import Callable
 from datetime import date
 
-from contracts.budget.commands import (
-    AppointManager,
-    ChangeFrame,
-    CloseUnit,
-    MakeForecast,
-    MoveUnit,
-    RecordActuals,
-    RegisterUnit,
-    RenameUnit,
-    SetBudgetProfile,
-    SetFigures,
-    SetNetInvestment,
-    SetProjectShare,
-    WriteFollowUpText,
-    WriteMonthComment,
-    WriteNarrative,
-)
-from contracts.budget.events import (
-    ActualsRecorded,
-    BudgetProfileSet,
-    FiguresSet,
-    FollowUpTextWritten,
-    ForecastMade,
-    FrameChanged,
-    MonthCommentWritten,
-    NarrativeWritten,
-    NetInvestmentSet,
-    ProjectShareSet,
-)
+from contracts.budget import commands, events
 from contracts.envelope import Event, event_from
 from plumbing.decisions import Decisions
 from services.budget.domain.organisation import ORGANISATION_STREAM, Organisation
@@ -50,27 +22,27 @@ def _month_start(period: str) -> date:
 # commands in the same batch see the tree as it left it); raises Refused with the reasons when
 # it may not happen. ``scope`` limits the units a sender may write for; None means no limit.
 decide: Decisions[Organisation] = Decisions(check_scope)
-decide.add(RegisterUnit, Organisation.register)
-decide.add(RenameUnit, Organisation.rename)
-decide.add(MoveUnit, Organisation.move)
-decide.add(CloseUnit, Organisation.close)
-decide.add(AppointManager, Organisation.appoint)
+decide.add(commands.RegisterUnit, Organisation.register)
+decide.add(commands.RenameUnit, Organisation.rename)
+decide.add(commands.MoveUnit, Organisation.move)
+decide.add(commands.CloseUnit, Organisation.close)
+decide.add(commands.AppointManager, Organisation.appoint)
 
 
-@decide.on(SetFigures)
-def _set_figures(org: Organisation, command: SetFigures) -> Event:
+@decide.on(commands.SetFigures)
+def _set_figures(org: Organisation, command: commands.SetFigures) -> Event:
     org.open_on(command.unit_code, _year_start(command.year))
-    return event_from(command, FiguresSet)
+    return event_from(command, events.FiguresSet)
 
 
-MonthCommand = RecordActuals | MakeForecast | WriteMonthComment
+MonthCommand = commands.RecordActuals | commands.MakeForecast | commands.WriteMonthComment
 YearCommand = (
-    ChangeFrame
-    | SetNetInvestment
-    | WriteNarrative
-    | SetProjectShare
-    | SetBudgetProfile
-    | WriteFollowUpText
+    commands.ChangeFrame
+    | commands.SetNetInvestment
+    | commands.WriteNarrative
+    | commands.SetProjectShare
+    | commands.SetBudgetProfile
+    | commands.WriteFollowUpText
 )
 
 
@@ -94,15 +66,15 @@ def _for_a_year(event_type: type[Event]) -> Callable[[Organisation, YearCommand]
     return decision
 
 
-decide.add(RecordActuals, _for_a_month(ActualsRecorded))
-decide.add(MakeForecast, _for_a_month(ForecastMade))
-decide.add(WriteMonthComment, _for_a_month(MonthCommentWritten))
-decide.add(ChangeFrame, _for_a_year(FrameChanged))
-decide.add(SetNetInvestment, _for_a_year(NetInvestmentSet))
-decide.add(WriteNarrative, _for_a_year(NarrativeWritten))
-decide.add(SetProjectShare, _for_a_year(ProjectShareSet))
-decide.add(SetBudgetProfile, _for_a_year(BudgetProfileSet))
-decide.add(WriteFollowUpText, _for_a_year(FollowUpTextWritten))
+decide.add(commands.RecordActuals, _for_a_month(events.ActualsRecorded))
+decide.add(commands.MakeForecast, _for_a_month(events.ForecastMade))
+decide.add(commands.WriteMonthComment, _for_a_month(events.MonthCommentWritten))
+decide.add(commands.ChangeFrame, _for_a_year(events.FrameChanged))
+decide.add(commands.SetNetInvestment, _for_a_year(events.NetInvestmentSet))
+decide.add(commands.WriteNarrative, _for_a_year(events.NarrativeWritten))
+decide.add(commands.SetProjectShare, _for_a_year(events.ProjectShareSet))
+decide.add(commands.SetBudgetProfile, _for_a_year(events.BudgetProfileSet))
+decide.add(commands.WriteFollowUpText, _for_a_year(events.FollowUpTextWritten))
 
 
 def stream_for(event: Event) -> str:

@@ -7,28 +7,7 @@ from datetime import date
 
 from contracts.budget.fields import UnitKind
 from contracts.envelope import Event, event_from
-from contracts.goals.commands import (
-    AddIndicator,
-    AdoptGoal,
-    AssessActivity,
-    AttachNote,
-    DefinePerspective,
-    MakeCommitment,
-    RecordMeasurement,
-    RetireGoal,
-    RewordGoal,
-)
-from contracts.goals.events import (
-    ActivityAssessed,
-    CommitmentMade,
-    GoalAdopted,
-    GoalRetired,
-    GoalReworded,
-    IndicatorAdded,
-    MeasurementRecorded,
-    NoteAttached,
-    PerspectiveDefined,
-)
+from contracts.goals import commands, events
 from contracts.goals.fields import CommitmentKind
 from contracts.refusal import not_known_yet, refuse
 from plumbing.decisions import Decisions
@@ -54,8 +33,8 @@ def _known_goal(catalogue: Catalogue, goal_id: str, field: str = "goal_id") -> G
     return goal
 
 
-@decide.on(DefinePerspective)
-def _define_perspective(catalogue: Catalogue, command: DefinePerspective) -> Event:
+@decide.on(commands.DefinePerspective)
+def _define_perspective(catalogue: Catalogue, command: commands.DefinePerspective) -> Event:
     _heard_of(catalogue, command.board_code, "board_code")
     board = catalogue.tree.known(command.board_code, "board_code")
     if board.kind is not UnitKind.BOARD:
@@ -71,7 +50,7 @@ def _define_perspective(catalogue: Catalogue, command: DefinePerspective) -> Eve
                 f"perspektivet {command.parent_id} hör till {parent.board_code}, "
                 f"inte till {command.board_code}",
             )
-    return event_from(command, PerspectiveDefined)
+    return event_from(command, events.PerspectiveDefined)
 
 
 def _heard_of(catalogue: Catalogue, unit_code: str, field: str) -> None:
@@ -81,8 +60,8 @@ def _heard_of(catalogue: Catalogue, unit_code: str, field: str) -> None:
         raise not_known_yet(field, f"enheten {unit_code} finns inte i organisationen")
 
 
-@decide.on(AdoptGoal)
-def _adopt_goal(catalogue: Catalogue, command: AdoptGoal) -> Event:
+@decide.on(commands.AdoptGoal)
+def _adopt_goal(catalogue: Catalogue, command: commands.AdoptGoal) -> Event:
     _unused(catalogue, "goal_id", command.goal_id)
     _heard_of(catalogue, command.unit_code, "unit_code")
     catalogue.tree.open_on(command.unit_code, date(command.first_year, 1, 1))
@@ -96,28 +75,28 @@ def _adopt_goal(catalogue: Catalogue, command: AdoptGoal) -> Event:
             f"perspektivet {command.perspective_id} hör till {perspective.board_code}; "
             f"enheten {command.unit_code} hör till {board}",
         )
-    return event_from(command, GoalAdopted)
+    return event_from(command, events.GoalAdopted)
 
 
-@decide.on(RewordGoal)
-def _reword_goal(catalogue: Catalogue, command: RewordGoal) -> Event:
+@decide.on(commands.RewordGoal)
+def _reword_goal(catalogue: Catalogue, command: commands.RewordGoal) -> Event:
     _known_goal(catalogue, command.goal_id)
-    return event_from(command, GoalReworded)
+    return event_from(command, events.GoalReworded)
 
 
-@decide.on(RetireGoal)
-def _retire_goal(catalogue: Catalogue, command: RetireGoal) -> Event:
+@decide.on(commands.RetireGoal)
+def _retire_goal(catalogue: Catalogue, command: commands.RetireGoal) -> Event:
     goal = _known_goal(catalogue, command.goal_id)
     if command.last_year < goal.first_year:
         raise refuse(
             "last_year",
             f"last_year ({command.last_year}) ligger före målets första år ({goal.first_year})",
         )
-    return event_from(command, GoalRetired)
+    return event_from(command, events.GoalRetired)
 
 
-@decide.on(MakeCommitment)
-def _make_commitment(catalogue: Catalogue, command: MakeCommitment) -> Event:
+@decide.on(commands.MakeCommitment)
+def _make_commitment(catalogue: Catalogue, command: commands.MakeCommitment) -> Event:
     _unused(catalogue, "commitment_id", command.commitment_id)
     if _known_goal(catalogue, command.goal_id).retired:
         raise refuse("goal_id", f"resultatmålet {command.goal_id} har avslutats")
@@ -134,32 +113,32 @@ def _make_commitment(catalogue: Catalogue, command: MakeCommitment) -> Event:
                     "åtagandet mäts inte könsuppdelat (by_gender); "
                     "utgångsvärdet kan inte ha värden för kvinnor och män",
                 )
-    return event_from(command, CommitmentMade)
+    return event_from(command, events.CommitmentMade)
 
 
-@decide.on(AddIndicator)
-def _add_indicator(catalogue: Catalogue, command: AddIndicator) -> Event:
+@decide.on(commands.AddIndicator)
+def _add_indicator(catalogue: Catalogue, command: commands.AddIndicator) -> Event:
     _unused(catalogue, "indicator_id", command.indicator_id)
     if command.commitment_id is not None and command.commitment_id not in catalogue.commitments:
         raise refuse("commitment_id", f"åtagandet {command.commitment_id} finns inte")
     if command.goal_id is not None:
         _known_goal(catalogue, command.goal_id)
-    return event_from(command, IndicatorAdded)
+    return event_from(command, events.IndicatorAdded)
 
 
-@decide.on(AttachNote)
-def _attach_note(catalogue: Catalogue, command: AttachNote) -> Event:
+@decide.on(commands.AttachNote)
+def _attach_note(catalogue: Catalogue, command: commands.AttachNote) -> Event:
     _unused(catalogue, "note_id", command.note_id)
     if catalogue.goal_of(command.attached_to) is None:
         raise refuse(
             "attached_to",
             f"{command.attached_to} är inget resultatmål, åtagande eller indikator som finns",
         )
-    return event_from(command, NoteAttached)
+    return event_from(command, events.NoteAttached)
 
 
-@decide.on(RecordMeasurement)
-def _record_measurement(catalogue: Catalogue, command: RecordMeasurement) -> Event:
+@decide.on(commands.RecordMeasurement)
+def _record_measurement(catalogue: Catalogue, command: commands.RecordMeasurement) -> Event:
     measure = command.measure_id
     commitment = catalogue.commitments.get(measure)
     indicator = catalogue.indicators.get(measure)
@@ -187,11 +166,11 @@ def _record_measurement(catalogue: Catalogue, command: RecordMeasurement) -> Eve
                     f"{measure} mäts inte könsuppdelat (by_gender); "
                     "ange bara total, inga värden för kvinnor och män",
                 )
-    return event_from(command, MeasurementRecorded)
+    return event_from(command, events.MeasurementRecorded)
 
 
-@decide.on(AssessActivity)
-def _assess_activity(catalogue: Catalogue, command: AssessActivity) -> Event:
+@decide.on(commands.AssessActivity)
+def _assess_activity(catalogue: Catalogue, command: commands.AssessActivity) -> Event:
     commitment = catalogue.commitments.get(command.commitment_id)
     if commitment is None:
         raise refuse("commitment_id", f"åtagandet {command.commitment_id} finns inte")
@@ -203,13 +182,13 @@ def _assess_activity(catalogue: Catalogue, command: AssessActivity) -> Event:
             f"åtagandet {command.commitment_id} har en målnivå och bedöms mot sina mätvärden; "
             "dess värden registreras med record-measurement",
         )
-    return event_from(command, ActivityAssessed)
+    return event_from(command, events.ActivityAssessed)
 
 
 def stream_for(event: Event) -> str:
     """The catalogue's stream, or the measure's own for a measurement or an assessment."""
-    if isinstance(event, MeasurementRecorded):
+    if isinstance(event, events.MeasurementRecorded):
         return measure_stream(event.measure_id)
-    if isinstance(event, ActivityAssessed):
+    if isinstance(event, events.ActivityAssessed):
         return measure_stream(event.commitment_id)
     return CATALOGUE_STREAM

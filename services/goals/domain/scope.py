@@ -2,17 +2,7 @@
 under a goal, that goal's unit; for a perspective, its board."""
 
 from contracts.envelope import Command
-from contracts.goals.commands import (
-    AddIndicator,
-    AdoptGoal,
-    AssessActivity,
-    AttachNote,
-    DefinePerspective,
-    MakeCommitment,
-    RecordMeasurement,
-    RetireGoal,
-    RewordGoal,
-)
+from contracts.goals import commands
 from contracts.scope import Scope
 from services.goals.domain.catalogue import Catalogue
 
@@ -22,20 +12,20 @@ def _unit_written(catalogue: Catalogue, command: Command) -> tuple[str, str] | N
     unknown, which the decision itself refuses more plainly."""
     goal = None
     match command:
-        case DefinePerspective():
+        case commands.DefinePerspective():
             return "board_code", command.board_code
-        case AdoptGoal():
+        case commands.AdoptGoal():
             return "unit_code", command.unit_code
-        case RewordGoal() | RetireGoal() | MakeCommitment():
+        case commands.RewordGoal() | commands.RetireGoal() | commands.MakeCommitment():
             field, goal = "goal_id", catalogue.goals.get(command.goal_id)
-        case AddIndicator():
+        case commands.AddIndicator():
             field = "commitment_id" if command.commitment_id is not None else "goal_id"
             goal = catalogue.goal_under(command.commitment_id, command.goal_id)
-        case AttachNote():
+        case commands.AttachNote():
             field, goal = "attached_to", catalogue.goal_of(command.attached_to)
-        case RecordMeasurement():
+        case commands.RecordMeasurement():
             field, goal = "measure_id", catalogue.goal_of(command.measure_id)
-        case AssessActivity():
+        case commands.AssessActivity():
             field, goal = "commitment_id", catalogue.goal_of(command.commitment_id)
         case _:
             return None

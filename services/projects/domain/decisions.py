@@ -12,26 +12,7 @@ from decimal import Decimal
 
 from contracts.budget.fields import UnitKind
 from contracts.envelope import Event, event_from
-from contracts.projects.commands import (
-    ChangeProjectManager,
-    ChangeProjectStatus,
-    LinkGoal,
-    PlanStep,
-    RecordFinancing,
-    RegisterProject,
-    ReportProjectStatus,
-    SetProjectBudget,
-)
-from contracts.projects.events import (
-    FinancingRecorded,
-    GoalLinked,
-    ProjectBudgetSet,
-    ProjectManagerChanged,
-    ProjectRegistered,
-    ProjectStatusChanged,
-    ProjectStatusReported,
-    StepPlanned,
-)
+from contracts.projects import commands, events
 from contracts.refusal import not_known_yet, refuse
 from plumbing.decisions import Decisions
 from services.projects.domain.lifecycle import SWEDISH, why_not
@@ -85,8 +66,8 @@ def _within_period(project: Project, year: int) -> None:
         )
 
 
-@decide.on(RegisterProject)
-def _register(register: Register, command: RegisterProject) -> Event:
+@decide.on(commands.RegisterProject)
+def _register(register: Register, command: commands.RegisterProject) -> Event:
     if command.project_code in register.projects:
         raise refuse("project_code", f"projektet {command.project_code} finns redan")
     day = command.planned_start or command.occurred_at.date()
@@ -100,11 +81,11 @@ def _register(register: Register, command: RegisterProject) -> Event:
             "unit_code",
             f"enheten {command.unit_code} hör till {board}, inte till {command.board_code}",
         )
-    return event_from(command, ProjectRegistered)
+    return event_from(command, events.ProjectRegistered)
 
 
-@decide.on(ChangeProjectStatus)
-def _change_status(register: Register, command: ChangeProjectStatus) -> Event:
+@decide.on(commands.ChangeProjectStatus)
+def _change_status(register: Register, command: commands.ChangeProjectStatus) -> Event:
     project = _project(register, command.project_code)
     reason = why_not(project.status, command.status)
     if reason is not None:
@@ -116,35 +97,37 @@ def _change_status(register: Register, command: ChangeProjectStatus) -> Event:
             f"effective_on ({command.effective_on}) ligger före projektets förra "
             f"statusändring ({previous})",
         )
-    return event_from(command, ProjectStatusChanged)
+    return event_from(command, events.ProjectStatusChanged)
 
 
-@decide.on(ChangeProjectManager)
-def _change_manager(register: Register, command: ChangeProjectManager) -> Event:
+@decide.on(commands.ChangeProjectManager)
+def _change_manager(register: Register, command: commands.ChangeProjectManager) -> Event:
     project = _open(register, command.project_code)
     holding = project.acting_manager if command.acting else project.manager
     if command.project_manager == holding and (command.acting or project.acting_manager is None):
         role = "tillförordnad projektledare" if command.acting else "projektledare"
         raise refuse("project_manager", f"{command.project_manager} är redan {role}")
-    return event_from(command, ProjectManagerChanged)
+    return event_from(command, events.ProjectManagerChanged)
 
 
-@decide.on(PlanStep)
-def _plan_step(register: Register, command: PlanStep) -> Event:
+@decide.on(commands.PlanStep)
+def _plan_step(register: Register, command: commands.PlanStep) -> Event:
     _open(register, command.project_code)
     start, end = command.planned_start, command.planned_end
     if start is not None and end is not None and end < start:
         raise refuse("planned_end", f"planned_end ({end}) ligger före planned_start ({start})")
     _not_negative(command.cost_estimate, "cost_estimate", "en kostnadsberäkning")
-    return event_from(command, StepPlanned)
+    return event_from(command, events.StepPlanned)
 
 
 def _money_for_a_year(
-    event_type: type[ProjectBudgetSet | FinancingRecorded], what: str
-) -> Callable[[Register, SetProjectBudget | RecordFinancing], Event]:
+    event_type: type[events.ProjectBudgetSet | events.FinancingRecorded], what: str
+) -> Callable[[Register, commands.SetProjectBudget | commands.RecordFinancing], Event]:
     """Money for a year of the project's period: what it records, and how a refusal names it."""
 
-    def decision(register: Register, command: SetProjectBudget | RecordFinancing) -> Event:
+    def decision(
+        register: Register, command: commands.SetProjectBudget | commands.RecordFinancing
+    ) -> Event:
         _within_period(_open(register, command.project_code), command.year)
         _not_negative(command.amount, "amount", what)
         return event_from(command, event_type)
@@ -152,12 +135,14 @@ def _money_for_a_year(
     return decision
 
 
-decide.add(SetProjectBudget, _money_for_a_year(ProjectBudgetSet, "en projektbudget"))
-decide.add(RecordFinancing, _money_for_a_year(FinancingRecorded, "en finansiering"))
+decide.add(
+    commands.SetProjectBudget, _money_for_a_year(events.ProjectBudgetSet, "en projektbudget")
+)
+decide.add(commands.RecordFinancing, _money_for_a_year(events.FinancingRecorded, "en finansiering"))
 
 
-@decide.on(ReportProjectStatus)
-def _report_status(register: Register, command: ReportProjectStatus) -> Event:
+@decide.on(commands.ReportProjectStatus)
+def _report_status(register: Register, command: commands.ReportProjectStatus) -> Event:
     project = _project(register, command.project_code)
     ended = project.status_changed_on
     if project.final and ended is not None and command.period > f"{ended:%Y-%m}":
@@ -166,11 +151,11 @@ def _report_status(register: Register, command: ReportProjectStatus) -> Event:
             f"projektet {command.project_code} är {SWEDISH[project.status]} sedan {ended}; "
             f"en lägesrapport kan inte gälla {command.period}",
         )
-    return event_from(command, ProjectStatusReported)
+    return event_from(command, events.ProjectStatusReported)
 
 
-@decide.on(LinkGoal)
-def _link_goal(register: Register, command: LinkGoal) -> Event:
+@decide.on(commands.LinkGoal)
+def _link_goal(register: Register, command: commands.LinkGoal) -> Event:
     project = _open(register, command.project_code)
     goal = command.goal_id
     if goal not in register.goals.adopted:
@@ -180,7 +165,7 @@ def _link_goal(register: Register, command: LinkGoal) -> Event:
         raise refuse("goal_id", f"resultatmålet {goal} har avslutats")
     if goal in project.goal_ids:
         raise refuse("goal_id", f"projektet är redan kopplat till resultatmålet {goal}")
-    return event_from(command, GoalLinked)
+    return event_from(command, events.GoalLinked)
 
 
 def stream_for(event: Event) -> str:

@@ -12,16 +12,7 @@ from typing import Self
 from contracts.budget.tree import OrganisationTree
 from contracts.envelope import Event
 from contracts.goals.events import GoalAdopted, GoalRetired
-from contracts.projects.events import (
-    FinancingRecorded,
-    GoalLinked,
-    ProjectBudgetSet,
-    ProjectManagerChanged,
-    ProjectRegistered,
-    ProjectStatusChanged,
-    ProjectStatusReported,
-    StepPlanned,
-)
+from contracts.projects import events
 from contracts.projects.fields import ProjectStatus
 
 PROJECT_STREAM_PREFIX = "project-"
@@ -54,16 +45,16 @@ class ResultGoals:
 class Project:
     """A project as it stands; replaced as a whole by each of its events, never changed."""
 
-    registered: ProjectRegistered
+    registered: events.ProjectRegistered
     status: ProjectStatus = ProjectStatus.PROPOSED
     status_changed_on: date | None = None  # the last lifecycle change's date
     manager: str | None = None
     acting_manager: str | None = None  # a substitute while the manager is away
-    steps: Mapping[int, StepPlanned] = field(default_factory=dict)
-    budgets: Mapping[int, ProjectBudgetSet] = field(default_factory=dict)
-    financing: Mapping[tuple[str, int], FinancingRecorded] = field(default_factory=dict)
+    steps: Mapping[int, events.StepPlanned] = field(default_factory=dict)
+    budgets: Mapping[int, events.ProjectBudgetSet] = field(default_factory=dict)
+    financing: Mapping[tuple[str, int], events.FinancingRecorded] = field(default_factory=dict)
     goal_ids: tuple[str, ...] = ()
-    reports: tuple[ProjectStatusReported, ...] = ()
+    reports: tuple[events.ProjectStatusReported, ...] = ()
 
     @property
     def code(self) -> str:
@@ -80,28 +71,28 @@ class Project:
     def applied(self, event: Event) -> "Project":
         """The project after ``event``, one of its own."""
         match event:
-            case ProjectStatusChanged():
+            case events.ProjectStatusChanged():
                 return replace(self, status=event.status, status_changed_on=event.effective_on)
-            case ProjectManagerChanged() if event.acting:
+            case events.ProjectManagerChanged() if event.acting:
                 return replace(self, acting_manager=event.project_manager)
-            case ProjectManagerChanged():
+            case events.ProjectManagerChanged():
                 return replace(self, manager=event.project_manager, acting_manager=None)
-            case StepPlanned():
+            case events.StepPlanned():
                 return replace(self, steps={**self.steps, event.step: event})
-            case ProjectBudgetSet():
+            case events.ProjectBudgetSet():
                 return replace(self, budgets={**self.budgets, event.year: event})
-            case FinancingRecorded():
+            case events.FinancingRecorded():
                 key = (event.source, event.year)
                 return replace(self, financing={**self.financing, key: event})
-            case GoalLinked():
+            case events.GoalLinked():
                 return replace(self, goal_ids=(*self.goal_ids, event.goal_id))
-            case ProjectStatusReported():
+            case events.ProjectStatusReported():
                 return replace(self, reports=(*self.reports, event))
             case _:
                 raise ValueError(f"{type(event).__name__} is no event of a registered project")
 
 
-def registered(event: ProjectRegistered) -> Project:
+def registered(event: events.ProjectRegistered) -> Project:
     return Project(event, status=event.status, manager=event.project_manager)
 
 
@@ -132,7 +123,7 @@ class Register:
         return twin
 
     def apply(self, event: Event) -> None:
-        if isinstance(event, ProjectRegistered):
+        if isinstance(event, events.ProjectRegistered):
             self.projects[event.project_code] = registered(event)
             return
         code = getattr(event, "project_code", None)
