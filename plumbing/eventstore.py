@@ -1,9 +1,10 @@
 """The event store port: what a write service needs from storage, with no technology in it."""
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 
@@ -42,6 +43,10 @@ class Position:
     sequence: int
     epoch: int
 
+    def fenced_out(self) -> "FencedOut":
+        """The refusal of this position, and of all stored with it, once its epoch is gone."""
+        return FencedOut(f"{self.consumer}: epoch {self.epoch} no longer holds")
+
 
 @dataclass(frozen=True)
 class InboundMessage:
@@ -67,7 +72,23 @@ class FencedOut(Exception):
     """The consumer's lock is held by another worker now; nothing was stored."""
 
 
-class EventStore(Protocol):
+@dataclass(frozen=True)
+class Batch:
+    """What one append stores, all of it or none: events, the message ids they answer, and
+    the position of the consumer whose batch it was."""
+
+    events: Sequence[NewEvent]
+    messages: Sequence[InboundMessage]
+    position: Position | None
+
+    def conflict(self) -> ConcurrencyError:
+        """The refusal when another writer took a version of these events' streams first."""
+        return ConcurrencyError(sorted({e.stream_id for e in self.events}))
+
+
+class EventStore(ABC):
+    """The port. Each store writes a batch its own way; what an append promises is said once."""
+
     async def append(
         self,
         events: Sequence[NewEvent],
@@ -80,23 +101,30 @@ class EventStore(Protocol):
         when a message id is already known, and FencedOut when ``position``'s epoch no
         longer holds.
         """
-        ...
+        if not events and not messages and position is None:
+            return []
+        return await self._write(Batch(events, messages, position))
 
+    @abstractmethod
+    async def _write(self, batch: Batch) -> list[StoredEvent]:
+        """Store ``batch`` as ``append`` says, its events as stored, in order."""
+
+    @abstractmethod
     async def read_stream(self, stream_id: str, after_version: int = 0) -> list[StoredEvent]: ...
 
+    @abstractmethod
     async def read_streams(self, prefix: str, after_position: int = 0) -> list[StoredEvent]:
         """The events of every stream whose id starts with ``prefix`` (one stream per
         project), stored after ``after_position``, in the order they were stored."""
-        ...
 
+    @abstractmethod
     async def stream_versions(self, stream_ids: Sequence[str]) -> dict[str, int]:
         """The current version of each stream that exists (absent streams are left out)."""
-        ...
 
+    @abstractmethod
     async def known_messages(self, message_ids: Sequence[UUID]) -> dict[UUID, int | None]:
         """Each of ``message_ids`` already stored, with the inbound sequence it came with."""
-        ...
 
+    @abstractmethod
     async def position(self, consumer: str) -> int:
         """The last stream sequence stored for ``consumer``; 0 before the first."""
-        ...

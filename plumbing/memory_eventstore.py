@@ -11,18 +11,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from uuid import UUID
 
-from plumbing.eventstore import (
-    ConcurrencyError,
-    DuplicateMessageError,
-    FencedOut,
-    InboundMessage,
-    NewEvent,
-    Position,
-    StoredEvent,
-)
+from plumbing.eventstore import Batch, DuplicateMessageError, EventStore, StoredEvent
 
 
-class InMemoryEventStore:
+class InMemoryEventStore(EventStore):
     def __init__(self) -> None:
         self.events: list[StoredEvent] = []
         self._versions: dict[tuple[str, int], UUID] = {}
@@ -35,18 +27,14 @@ class InMemoryEventStore:
         self._leases[name] = self._leases.get(name, 0) + 1
         return self._leases[name]
 
-    async def append(
-        self,
-        events: Sequence[NewEvent],
-        messages: Sequence[InboundMessage] = (),
-        position: Position | None = None,
-    ) -> list[StoredEvent]:
+    async def _write(self, batch: Batch) -> list[StoredEvent]:
+        events, messages, position = batch.events, batch.messages, batch.position
         if position is not None and self._leases.get(position.consumer) != position.epoch:
-            raise FencedOut(f"{position.consumer}: epoch {position.epoch} no longer holds")
+            raise position.fenced_out()
         taken = [e.stream_id for e in events if (e.stream_id, e.version) in self._versions]
         positions = [(e.stream_id, e.version) for e in events]
         if taken or len(set(positions)) < len(positions):
-            raise ConcurrencyError(sorted({e.stream_id for e in events}))
+            raise batch.conflict()
         ids = [m.message_id for m in messages]
         if any(i in self._messages for i in ids) or len(set(ids)) < len(ids):
             raise DuplicateMessageError("a message id is stored already")

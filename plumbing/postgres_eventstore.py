@@ -7,15 +7,7 @@ from uuid import UUID
 import asyncpg
 
 from plumbing.database import dumps
-from plumbing.eventstore import (
-    ConcurrencyError,
-    DuplicateMessageError,
-    FencedOut,
-    InboundMessage,
-    NewEvent,
-    Position,
-    StoredEvent,
-)
+from plumbing.eventstore import Batch, DuplicateMessageError, EventStore, StoredEvent
 from plumbing.locks import FENCE_SQL
 
 # One statement, so one round trip, writes everything a batch stores: the message ids, the
@@ -63,20 +55,14 @@ ORDER BY s.position
 MIGRATIONS = ["plumbing.sql.leases", "plumbing.sql.eventstore"]
 
 
-class PostgresEventStore:
+class PostgresEventStore(EventStore):
     """Events, the outbox and inbound message ids, written in one transaction."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
-    async def append(
-        self,
-        events: Sequence[NewEvent],
-        messages: Sequence[InboundMessage] = (),
-        position: Position | None = None,
-    ) -> list[StoredEvent]:
-        if not events and not messages and position is None:
-            return []
+    async def _write(self, batch: Batch) -> list[StoredEvent]:
+        events, messages, position = batch.events, batch.messages, batch.position
         try:
             rows = await self._pool.fetch(
                 _APPEND,
@@ -96,10 +82,10 @@ class PostgresEventStore:
         except asyncpg.UniqueViolationError as error:
             if error.constraint_name == "inbound_messages_pkey":
                 raise DuplicateMessageError(str(error)) from error
-            raise ConcurrencyError(sorted({e.stream_id for e in events})) from error
+            raise batch.conflict() from error
         if not rows[0]["ok"]:
             assert position is not None
-            raise FencedOut(f"{position.consumer}: epoch {position.epoch} no longer holds")
+            raise position.fenced_out()
         return [
             e.stored(r["position"], r["recorded_at"])
             for e, r in zip(events, rows if events else [], strict=True)
