@@ -23,24 +23,5 @@ BEGIN
 END
 $$;
 
--- The row as it was before an update or a delete goes to <table>_versions, known until the
--- moment the change was recorded. By column name (through jsonb, which keeps numeric and
--- timestamps exact), so a column added to the table later cannot shift the others.
-CREATE OR REPLACE FUNCTION read_model_keep_version() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    until timestamptz;
-BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        until := NEW.known_from;
-    ELSE
-        until := current_setting('kommunplan.recorded_at')::timestamptz;
-    END IF;
-    EXECUTE format(
-        'INSERT INTO %1$I.%2$I SELECT * FROM jsonb_populate_record(NULL::%1$I.%2$I, $1)',
-        TG_TABLE_SCHEMA,
-        TG_TABLE_NAME || '_versions'
-    ) USING to_jsonb(OLD) || jsonb_build_object('known_until', until);
-    RETURN NULL;
-END
-$$;
+-- The row as it was before an update or a delete goes to <table>_versions: the trigger
+-- function, read_model_keep_version, is made by 003_read_model_version_ranges.sql.
