@@ -14,7 +14,7 @@ from plumbing.identity import Role
 from plumbing.parking import ParkedRow
 from plumbing.read_models import NotReady, ReadModels
 from services.reporting.read_models.parked import parked_events
-from services.reporting.reports.catalog import reports
+from services.reporting.reports.catalog import reports_by_tag
 from services.reporting.reports.period_report.builder import DEFAULT_INTERIM_LAST_MONTH
 from services.reporting.reports.shared.errors import answer_in_swedish, refused_address
 from services.reporting.reports.shared.routes import add_report
@@ -47,8 +47,9 @@ def create_app(
         return RedirectResponse(home)
 
     views = APIRouter()
-    for report in reports(interim_last_month):
-        add_report(views, report, models, access)
+    for tag, tagged in reports_by_tag(interim_last_month).items():
+        for report in tagged:
+            add_report(views, report, models, access, tag)
     app.include_router(views)
     app.include_router(_operations(models, access))
     return app

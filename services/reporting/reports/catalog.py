@@ -14,18 +14,19 @@ from services.reporting.reports.projects.routes import PROJECT, REGISTER
 from services.reporting.reports.shared.routes import ReportRoutes
 
 
-def reports(
+def reports_by_tag(
     interim_last_month: int = DEFAULT_INTERIM_LAST_MONTH,
-) -> list[ReportRoutes[Any, Any]]:
-    """``interim_last_month``: the interim report's last month when ?till= names none."""
-    return [
-        PLAN,
-        VERSIONS,
-        GOALS,
-        HISTORY,
-        REGISTER,
-        PROJECT,
-        MONTH_REPORT,
-        interim_report(interim_last_month),
-        ANNUAL_REPORT,
-    ]
+) -> dict[str, list[ReportRoutes[Any, Any]]]:
+    """Every report under the tag that groups its routes in the API's documentation.
+    ``interim_last_month``: the interim report's last month when ?till= names none."""
+    return {
+        "plan": [PLAN, VERSIONS],
+        "mål": [GOALS],
+        "historik": [HISTORY],
+        "projekt": [REGISTER, PROJECT],
+        "uppföljning": [MONTH_REPORT, interim_report(interim_last_month), ANNUAL_REPORT],
+    }
+
+
+def reports(interim_last_month: int = DEFAULT_INTERIM_LAST_MONTH) -> list[ReportRoutes[Any, Any]]:
+    return [report for tagged in reports_by_tag(interim_last_month).values() for report in tagged]

@@ -16,7 +16,7 @@ from services.reporting.reports.budget_versions.builder import (
 from services.reporting.reports.budget_versions.export import versions_file_name, versions_table
 from services.reporting.reports.plan.read import plan_input
 from services.reporting.reports.shared.pages import PAGES
-from services.reporting.reports.shared.routes import Asked, ReportRoutes, UnitYear, unit_year
+from services.reporting.reports.shared.routes import Asked, Shown, UnitYear, unit_year_report
 
 
 def render_versions_html(view: VersionsView) -> str:
@@ -24,6 +24,9 @@ def render_versions_html(view: VersionsView) -> str:
 
 
 async def _read(models: ReadModels, asked: Asked[UnitYear]) -> VersionsView:
+    """The year's budget per version (proposed to those who may see drafts, adopted,
+    revised), rolled up the tree, with the change from one version to the next; as CSV or an
+    Excel workbook with ?format=csv or ?format=xlsx."""
     unit, moment = asked.parameters, asked.moment
     statuses = STATUSES if sees_drafts(asked.viewer) else PUBLIC_STATUSES
     data = await plan_input(models, unit.year, per=moment, statuses=statuses, every_version=True)
@@ -31,16 +34,8 @@ async def _read(models: ReadModels, asked: Asked[UnitYear]) -> VersionsView:
     return dataclasses.replace(found, per=moment)
 
 
-VERSIONS: ReportRoutes[UnitYear, VersionsView] = ReportRoutes(
-    path="/plan/{unit_code}/{year}/versioner",
-    tag="plan",
-    parameters=unit_year,
-    read=_read,
-    page=render_versions_html,
-    json=versions_to_json,
-    table=versions_table,
-    file_name=lambda view, _: versions_file_name(view),
-    description="The year's budget per version (proposed to those who may see drafts,"
-    " adopted, revised), rolled up the tree, with the change from one version to the next;"
-    " as CSV or an Excel workbook with ?format=csv or ?format=xlsx.",
+VERSIONS = unit_year_report(
+    "/plan/{unit_code}/{year}/versioner",
+    _read,
+    Shown(render_versions_html, versions_to_json, versions_table, versions_file_name),
 )

@@ -13,7 +13,7 @@ from services.reporting.reports.goals.html import render_goals_html
 from services.reporting.reports.goals.json import goals_view_to_json
 from services.reporting.reports.goals.read import goals_input
 from services.reporting.reports.goals.view import Filters, GoalsView, build_goals_view
-from services.reporting.reports.shared.routes import Asked, ReportRoutes, Year
+from services.reporting.reports.shared.routes import Asked, ReportRoutes, Shown, Year
 
 Perspective = Annotated[
     str | None, Query(alias="perspektiv", description="Perspektivets id; med underområden")
@@ -27,18 +27,15 @@ Attained = Annotated[
 @dataclass(frozen=True)
 class GoalsAsked:
     unit_code: str
-    year: int
-    perspective: str | None
-    attained: str | None
-
-
-def _parameters(
-    unit_code: str, year: Year, perspective: Perspective = None, attained: Attained = None
-) -> GoalsAsked:
-    return GoalsAsked(unit_code, year, perspective, attained)
+    year: Year
+    perspective: Perspective = None
+    attained: Attained = None
 
 
 async def _read(models: ReadModels, asked: Asked[GoalsAsked]) -> GoalsView:
+    """Result goals and commitments of the unit and everything under it, with attainment; as
+    CSV or an Excel workbook with ?format=csv or ?format=xlsx; as it stood at an earlier
+    moment with ?per=."""
     goals, moment = asked.parameters, asked.moment
     filters = Filters.parse(goals.perspective, goals.attained)
     data = await goals_input(models, goals.unit_code, goals.year, moment)
@@ -46,16 +43,9 @@ async def _read(models: ReadModels, asked: Asked[GoalsAsked]) -> GoalsView:
     return dataclasses.replace(view, per=moment)
 
 
-GOALS: ReportRoutes[GoalsAsked, GoalsView] = ReportRoutes(
-    path="/mal/{unit_code}/{year}",
-    tag="mål",
-    parameters=_parameters,
-    read=_read,
-    page=render_goals_html,
-    json=goals_view_to_json,
-    table=goals_table,
-    file_name=lambda view, _: goals_file_name(view),
-    description="Result goals and commitments of the unit and everything under it, with"
-    " attainment; as CSV or an Excel workbook with ?format=csv or ?format=xlsx; as it stood"
-    " at an earlier moment with ?per=.",
+GOALS = ReportRoutes(
+    "/mal/{unit_code}/{year}",
+    _read,
+    Shown(render_goals_html, goals_view_to_json, goals_table, goals_file_name),
+    GoalsAsked,
 )

@@ -17,7 +17,7 @@ from services.reporting.reports.month_report.html import render_month_report_htm
 from services.reporting.reports.month_report.json import month_report_to_json
 from services.reporting.reports.month_report.read import month_report_input
 from services.reporting.reports.month_report.walk import build_month_report
-from services.reporting.reports.shared.routes import Asked, ReportRoutes
+from services.reporting.reports.shared.routes import Asked, ReportRoutes, Shown
 from services.reporting.reports.shared.versions import VersionParameter, chosen_version
 
 # ASCII digits only: \d would also take other scripts' digits.
@@ -44,15 +44,15 @@ def parse_period(period: str) -> tuple[int, int]:
 @dataclass(frozen=True)
 class MonthAsked:
     unit_code: str
-    period: str
-    version: str | None
-
-
-def _parameters(unit_code: str, period: Period, version: VersionParameter = None) -> MonthAsked:
-    return MonthAsked(unit_code, period, version)
+    period: Period
+    version: VersionParameter = None
 
 
 async def _read(models: ReadModels, asked: Asked[MonthAsked]) -> MonthReport:
+    """Budget, actuals and forecast for the month, with deviations and comments; as CSV
+    (semicolons, UTF-8 with BOM) or an Excel workbook with ?format=csv or ?format=xlsx; as it
+    stood at an earlier moment with ?per=, against one budget version with ?version= (the
+    public one, adopted or revised, by default)."""
     wanted, moment = asked.parameters, asked.moment
     year, month = parse_period(wanted.period)
     # Actuals are followed up against a decided budget unless a proposal is asked for.
@@ -62,17 +62,9 @@ async def _read(models: ReadModels, asked: Asked[MonthAsked]) -> MonthReport:
     return dataclasses.replace(found, per=moment, version=chosen.name)
 
 
-MONTH_REPORT: ReportRoutes[MonthAsked, MonthReport] = ReportRoutes(
-    path="/uppfoljning/{unit_code}/{period}",
-    tag="uppföljning",
-    parameters=_parameters,
-    read=_read,
-    page=render_month_report_html,
-    json=month_report_to_json,
-    table=month_report_table,
-    file_name=lambda view, _: file_name(view),
-    description="Budget, actuals and forecast for the month, with deviations and comments; as"
-    " CSV (semicolons, UTF-8 with BOM) or an Excel workbook with ?format=csv or ?format=xlsx;"
-    " as it stood at an earlier moment with ?per=, against one budget version with ?version="
-    " (the public one, adopted or revised, by default).",
+MONTH_REPORT = ReportRoutes(
+    "/uppfoljning/{unit_code}/{period}",
+    _read,
+    Shown(render_month_report_html, month_report_to_json, month_report_table, file_name),
+    MonthAsked,
 )

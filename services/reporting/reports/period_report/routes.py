@@ -6,7 +6,6 @@ download. Open to the month report's readers."""
 
 import dataclasses
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -28,7 +27,7 @@ from services.reporting.reports.period_report.read import period_report_input
 from services.reporting.reports.period_report.report import PeriodReport, build_period_report
 from services.reporting.reports.projects.builder import light_label
 from services.reporting.reports.shared.pages import PAGES
-from services.reporting.reports.shared.routes import Asked, ReportRoutes
+from services.reporting.reports.shared.routes import Asked, Read, ReportRoutes, Shown
 
 # ASCII digits only: \d would also take other scripts' digits.
 _YEAR = re.compile(r"[0-9]{4}")
@@ -83,12 +82,8 @@ def render_period_report_html(report: PeriodReport) -> str:
 @dataclass(frozen=True)
 class PeriodAsked:
     unit_code: str
-    year: str  # as the path has it: checked by parse_year
-    till: str | None = None  # the interim report's last month, when not the configured one
-
-
-def _interim_parameters(unit_code: str, year: YearText, till: Till = None) -> PeriodAsked:
-    return PeriodAsked(unit_code, year, till)
+    year: YearText  # as the path has it: checked by parse_year
+    till: Till = None  # the interim report's last month, when not the configured one
 
 
 def _annual_parameters(unit_code: str, year: YearText) -> PeriodAsked:
@@ -107,11 +102,11 @@ async def _report(
     return dataclasses.replace(found, per=moment)
 
 
-Read = Callable[[ReadModels, Asked[PeriodAsked]], Awaitable[PeriodReport]]
-
-
-def _read_interim(last_month: int) -> Read:
+def _read_interim(last_month: int) -> Read[PeriodAsked, PeriodReport]:
     async def read(models: ReadModels, asked: Asked[PeriodAsked]) -> PeriodReport:
+        """The interim report: economy, net investments, goal attainment, projects and the
+        units' texts, January to the period's last month; as it stood then with ?per=; its
+        tables as CSV or an Excel workbook with ?format=csv or ?format=xlsx."""
         year = parse_year(asked.parameters.year)
         till = parse_till(asked.parameters.till, year, last_month)
         return await _report(models, asked, ReportKind.INTERIM, till)
@@ -120,12 +115,15 @@ def _read_interim(last_month: int) -> Read:
 
 
 async def _read_annual(models: ReadModels, asked: Asked[PeriodAsked]) -> PeriodReport:
+    """The annual report: the interim report's sections for the whole year; as CSV or an
+    Excel workbook with ?format=csv or ?format=xlsx."""
     parse_year(asked.parameters.year)
     return await _report(models, asked, ReportKind.ANNUAL, 12)
 
 
-def _file_name(report: PeriodReport, _: PeriodAsked) -> str:
-    return period_report_file_name(report)
+_SHOWN = Shown(
+    render_period_report_html, period_report_to_json, period_report_table, period_report_file_name
+)
 
 
 def interim_report(
@@ -135,30 +133,10 @@ def interim_report(
     (ServiceSettings.interim_last_month)."""
     if not 1 <= interim_last_month <= 12:
         raise ValueError(f"interim_last_month must be 1–12, not {interim_last_month}")
-    return ReportRoutes(
-        path="/delarsrapport/{unit_code}/{year}",
-        tag="uppföljning",
-        parameters=_interim_parameters,
-        read=_read_interim(interim_last_month),
-        page=render_period_report_html,
-        json=period_report_to_json,
-        table=period_report_table,
-        file_name=_file_name,
-        description="The interim report: economy, net investments, goal attainment, projects"
-        " and the units' texts, January to the period's last month; as it stood then with"
-        " ?per=; its tables as CSV or an Excel workbook with ?format=csv or ?format=xlsx.",
-    )
+    read = _read_interim(interim_last_month)
+    return ReportRoutes("/delarsrapport/{unit_code}/{year}", read, _SHOWN, PeriodAsked)
 
 
-ANNUAL_REPORT: ReportRoutes[PeriodAsked, PeriodReport] = ReportRoutes(
-    path="/arsredovisning/{unit_code}/{year}",
-    tag="uppföljning",
-    parameters=_annual_parameters,
-    read=_read_annual,
-    page=render_period_report_html,
-    json=period_report_to_json,
-    table=period_report_table,
-    file_name=_file_name,
-    description="The annual report: the interim report's sections for the whole year; as CSV"
-    " or an Excel workbook with ?format=csv or ?format=xlsx.",
+ANNUAL_REPORT = ReportRoutes(
+    "/arsredovisning/{unit_code}/{year}", _read_annual, _SHOWN, _annual_parameters
 )

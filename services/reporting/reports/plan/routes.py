@@ -10,22 +10,20 @@ from services.reporting.reports.plan.html import render_plan_html
 from services.reporting.reports.plan.json import plan_to_json
 from services.reporting.reports.plan.read import plan_input
 from services.reporting.reports.plan.view import PlanView
-from services.reporting.reports.shared.routes import Asked, ReportRoutes, Year
+from services.reporting.reports.shared.routes import Asked, ReportRoutes, Shown, Year
 from services.reporting.reports.shared.versions import VersionParameter, chosen_version
 
 
 @dataclass(frozen=True)
 class PlanAsked:
     unit_code: str
-    year: int
-    version: str | None
-
-
-def _parameters(unit_code: str, year: Year, version: VersionParameter = None) -> PlanAsked:
-    return PlanAsked(unit_code, year, version)
+    year: Year
+    version: VersionParameter = None
 
 
 async def _read(models: ReadModels, asked: Asked[PlanAsked]) -> PlanView:
+    """The plan; its tables as CSV or an Excel workbook with ?format=csv or ?format=xlsx; as
+    it stood at an earlier moment with ?per=, one budget version with ?version=."""
     plan, moment = asked.parameters, asked.moment
     chosen = chosen_version(plan.version, asked.viewer)
     data = await plan_input(
@@ -35,16 +33,9 @@ async def _read(models: ReadModels, asked: Asked[PlanAsked]) -> PlanView:
     return dataclasses.replace(view, per=moment, version=chosen.name)
 
 
-PLAN: ReportRoutes[PlanAsked, PlanView] = ReportRoutes(
-    path="/plan/{unit_code}/{year}",
-    tag="plan",
-    parameters=_parameters,
-    read=_read,
-    page=render_plan_html,
-    json=plan_to_json,
-    table=plan_table,
-    file_name=lambda view, _: plan_file_name(view),
-    description="The plan; its tables as CSV or an Excel workbook with ?format=csv or"
-    " ?format=xlsx; as it stood at an earlier moment with ?per=, one budget version with"
-    " ?version=.",
+PLAN = ReportRoutes(
+    "/plan/{unit_code}/{year}",
+    _read,
+    Shown(render_plan_html, plan_to_json, plan_table, plan_file_name),
+    PlanAsked,
 )

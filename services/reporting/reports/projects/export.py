@@ -291,6 +291,7 @@ def project_table(page: ProjectPage) -> Report:
     )
 
 
-def project_file_name(page: ProjectPage, year: int | None) -> str:
+def project_file_name(page: ProjectPage) -> str:
     name = f"projekt-{page.project.project_code}"
+    year = page.attainment_year
     return name if year is None else f"{name}-{year}"

@@ -96,6 +96,7 @@ class ProjectPage:
     timeline: tuple[TimelineEntry, ...]
     goals: tuple[LinkedGoal, ...]
     latest: Lights | None
+    attainment_year: int | None = None  # the year the linked goals' attainment is read for
     parked: int = 0
     per: datetime | None = None  # the moment the view was read as of; None: now
 
@@ -252,5 +253,6 @@ def build_project_page(
         timeline=_timeline(project, mine(data.status_changes), managers, reports),
         goals=_linked_goals(mine(data.goal_links), data.goals, year),
         latest=latest_report(reports),
+        attainment_year=year,
         parked=data.parked,
     )

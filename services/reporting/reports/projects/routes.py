@@ -19,7 +19,7 @@ from services.reporting.reports.projects.json import project_page_to_json, regis
 from services.reporting.reports.projects.page import ProjectPage, build_project_page
 from services.reporting.reports.projects.read import project_input, register_input
 from services.reporting.reports.projects.register import Register, RegisterFilters, build_register
-from services.reporting.reports.shared.routes import Asked, ReportRoutes
+from services.reporting.reports.shared.routes import Asked, ReportRoutes, Shown
 
 Status = Annotated[
     str | None,
@@ -43,69 +43,47 @@ AttainmentYear = Annotated[
 
 @dataclass(frozen=True)
 class RegisterAsked:
-    status: str | None
-    unit_code: str | None
-    year: str | None
-
-
-def _register_parameters(
-    status: Status = None, unit_code: Unit = None, year: YearFilter = None
-) -> RegisterAsked:
-    return RegisterAsked(status, unit_code, year)
+    status: Status = None
+    unit_code: Unit = None
+    year: YearFilter = None
 
 
 async def _read_register(models: ReadModels, asked: Asked[RegisterAsked]) -> Register:
+    """The project register, filterable by status, unit (with its subtree) and year; as CSV
+    or an Excel workbook with ?format=csv or ?format=xlsx."""
     wanted = asked.parameters
     filters = RegisterFilters.parse(wanted.status, wanted.unit_code, wanted.year)
     found = build_register(await register_input(models, asked.moment), filters)
     return dataclasses.replace(found, per=asked.moment)
 
 
-REGISTER: ReportRoutes[RegisterAsked, Register] = ReportRoutes(
-    path="/projekt",
-    tag="projekt",
-    parameters=_register_parameters,
-    read=_read_register,
-    page=render_register_html,
-    json=register_to_json,
-    table=register_table,
-    file_name=lambda view, _: register_file_name(view),
-    description="The project register, filterable by status, unit (with its subtree) and"
-    " year; as CSV or an Excel workbook with ?format=csv or ?format=xlsx.",
+REGISTER = ReportRoutes(
+    "/projekt",
+    _read_register,
+    Shown(render_register_html, register_to_json, register_table, register_file_name),
+    RegisterAsked,
 )
 
 
 @dataclass(frozen=True)
 class ProjectAsked:
     project_code: str
-    year: str | None  # for the linked goals' attainment
-
-
-def _project_parameters(project_code: str, year: AttainmentYear = None) -> ProjectAsked:
-    return ProjectAsked(project_code, year)
-
-
-def _attainment_year(asked: ProjectAsked) -> int | None:
-    return RegisterFilters.parse(None, None, asked.year).year
+    year: AttainmentYear = None  # for the linked goals' attainment
 
 
 async def _read_project(models: ReadModels, asked: Asked[ProjectAsked]) -> ProjectPage:
+    """Every fact of one project: roles, steps, money per year, history, linked goals; its
+    tables as CSV or an Excel workbook with ?format=csv or ?format=xlsx."""
     project = asked.parameters
-    year = _attainment_year(project)
+    year = RegisterFilters.parse(None, None, project.year).year
     data = await project_input(models, project.project_code, asked.moment)
     found = build_project_page(data, project.project_code, year)
     return dataclasses.replace(found, per=asked.moment)
 
 
-PROJECT: ReportRoutes[ProjectAsked, ProjectPage] = ReportRoutes(
-    path="/projekt/{project_code}",
-    tag="projekt",
-    parameters=_project_parameters,
-    read=_read_project,
-    page=render_project_html,
-    json=project_page_to_json,
-    table=project_table,
-    file_name=lambda view, asked: project_file_name(view, _attainment_year(asked)),
-    description="Every fact of one project: roles, steps, money per year, history, linked"
-    " goals; its tables as CSV or an Excel workbook with ?format=csv or ?format=xlsx.",
+PROJECT = ReportRoutes(
+    "/projekt/{project_code}",
+    _read_project,
+    Shown(render_project_html, project_page_to_json, project_table, project_file_name),
+    ProjectAsked,
 )

@@ -3,9 +3,11 @@ its tables as a file), its JSON under /api, ?per= where the report can be read a
 and the reader's identity. Refusals are raised as they are (refusals.py, NotReady,
 HTTPException) and answered in Swedish by the handlers error_pages registers once."""
 
+import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Depends, Path
@@ -29,11 +31,7 @@ class UnitYear:
     """A report of a unit (and its subtree) for a year: /…/{unit_code}/{year}."""
 
     unit_code: str
-    year: int
-
-
-def unit_year(unit_code: str, year: Year) -> UnitYear:
-    return UnitYear(unit_code, year)
+    year: Year
 
 
 @dataclass(frozen=True)
@@ -45,21 +43,44 @@ class Asked(Generic[P]):
     moment: datetime | None  # None: now
 
 
-@dataclass(frozen=True)
-class ReportRoutes(Generic[P, V]):
-    """A report as the routes serve it."""
+Read = Callable[[ReadModels, Asked[P]], Awaitable[V]]  # reads and builds the view
 
-    path: str  # the page's; its JSON's is /api and the same
-    tag: str
-    # A FastAPI dependency of the report's own path and query parameters.
-    parameters: Callable[..., P]
-    read: Callable[[ReadModels, Asked[P]], Awaitable[V]]  # reads and builds the view
+
+@dataclass(frozen=True)
+class Shown(Generic[V]):
+    """How a report's view is shown: its page, its JSON, its tables as a file and the
+    file's name (without the extension, which is the format's)."""
+
     page: Callable[[V], str]
     json: Callable[[V], dict[str, Any]]
     table: Callable[[V], Report]
-    file_name: Callable[[V, P], str]
-    description: str  # what the page shows, for the API's documentation
+    file_name: Callable[[V], str]
+
+
+@dataclass(frozen=True)
+class ReportRoutes(Generic[P, V]):
+    """A report as the routes serve it. The docstring of ``read`` says what the report
+    shows: it documents the report's routes in the API's documentation."""
+
+    path: str  # the page's; its JSON's is /api and the same
+    read: Read[P, V]
+    shown: Shown[V]
+    # A FastAPI dependency of the report's own path and query parameters: a dataclass
+    # whose fields are annotated as FastAPI parameters, or a function that makes one.
+    parameters: Callable[..., P]
     as_of: bool = True  # ?per= shows the report as it stood
+
+    @property
+    def description(self) -> str:
+        """The docstring of ``read`` as one line."""
+        return " ".join((inspect.getdoc(self.read) or "").split())
+
+
+def unit_year_report(
+    path: str, read: Read[UnitYear, V], shown: Shown[V], *, as_of: bool = True
+) -> ReportRoutes[UnitYear, V]:
+    """A report of a unit and its subtree for a year, asked nothing more."""
+    return ReportRoutes(path, read, shown, UnitYear, as_of)
 
 
 def _now() -> None:
@@ -67,9 +88,14 @@ def _now() -> None:
 
 
 def add_report(
-    router: APIRouter, report: ReportRoutes[P, V], models: ReadModels, access: Access
+    router: APIRouter,
+    report: ReportRoutes[P, V],
+    models: ReadModels,
+    access: Access,
+    tag: str | None = None,
 ) -> None:
-    """Add ``report``'s page and JSON routes to ``router``."""
+    """Add ``report``'s page and JSON routes to ``router``; ``tag`` groups them in the API's
+    documentation."""
     parameters: Any = Depends(report.parameters)
     viewer: Any = Depends(access.viewer())
     moment: Any = Depends(moment_parameter if report.as_of else _now)
@@ -85,15 +111,17 @@ def add_report(
     ) -> Response:
         check_format(format)
         found = await view(asked, reader, per)
+        shown = report.shown
         if format == "html":
-            return HTMLResponse(report.page(found))
-        return download(report.table(found), format, report.file_name(found, asked))
+            return HTMLResponse(shown.page(found))
+        return download(shown.table(found), format, shown.file_name(found))
 
     async def json(
         asked: P = parameters, reader: Principal | None = viewer, per: datetime | None = moment
     ) -> dict[str, Any]:
-        return report.json(await view(asked, reader, per))
+        return report.shown.json(await view(asked, reader, per))
 
+    tags: list[str | Enum] | None = None if tag is None else [tag]
     router.add_api_route(
         report.path,
         page,
@@ -101,14 +129,14 @@ def add_report(
         response_class=HTMLResponse,
         responses=RESPONSES,
         description=report.description,
-        tags=[report.tag],
+        tags=tags,
     )
     router.add_api_route(
         "/api" + report.path,
         json,
         methods=["GET"],
         description=report.description,
-        tags=[report.tag],
+        tags=tags,
     )
 
 
