@@ -20,7 +20,6 @@ failing to answer is raised, as an infrastructure error, and the next catch-up t
 """
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator, Sequence
 
@@ -33,6 +32,7 @@ from contracts.envelope import Event
 from contracts.service import WriteService
 from plumbing.errors import InfrastructureError
 from plumbing.event_codec import UnreadableEvent, read_event
+from plumbing.jetstream import replace_consumer, request_pull
 from plumbing.nats_users import follower_consumer
 
 log = logging.getLogger(__name__)
@@ -96,11 +96,8 @@ class FollowedEvents:
         js = self._nc.jetstream(timeout=self._timeout)
         start = self._last_stream_sequence + 1
         try:
-            await js.delete_consumer(self._stream, self._consumer)
-        except NotFoundError:
-            pass  # none was left, or the stream is not there yet
-        try:
-            await js.add_consumer(
+            await replace_consumer(
+                js,
                 self._stream,
                 ConsumerConfig(
                     name=self._consumer,
@@ -135,11 +132,8 @@ class FollowedEvents:
         inbox = self._nc.new_inbox()
         subscription = await self._nc.subscribe(inbox, cb=arrived)
         try:
-            await self._nc.publish(
-                f"$JS.API.CONSUMER.MSG.NEXT.{self._stream}.{self._consumer}",
-                json.dumps({"batch": self._batch, "no_wait": True}).encode(),
-                reply=inbox,
-            )
+            request = {"batch": self._batch, "no_wait": True}
+            await request_pull(self._nc, self._stream, self._consumer, inbox, request)
             return await self._answer(queue)
         finally:
             try:

@@ -176,6 +176,29 @@ async def delete_consumers(js: JetStreamContext, stream: str, durable: str) -> N
                 pass
 
 
+async def replace_consumer(js: JetStreamContext, stream: str, config: ConsumerConfig) -> None:
+    """Make the consumer ``config`` describes on ``stream`` afresh: one of its name left
+    behind (by this process, or one that died) is deleted first. Raises NotFoundError when
+    there is no such stream (yet)."""
+    name = config.name or config.durable_name
+    if name is None:
+        raise ValueError("a consumer to replace needs a name")
+    with contextlib.suppress(NotFoundError):
+        await js.delete_consumer(stream, name)
+    await js.add_consumer(stream, config)
+
+
+async def request_pull(
+    nc: Client, stream: str, consumer: str, reply: str, request: dict[str, Any]
+) -> None:
+    """Ask ``consumer`` of ``stream`` for messages, delivered to ``reply``: a JetStream pull
+    request (``batch``, with ``expires`` or ``no_wait``). Its answer ends with a status
+    message (404: nothing now, 408: it expired) unless the batch filled first."""
+    await nc.publish(
+        f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}", json.dumps(request).encode(), reply=reply
+    )
+
+
 async def _create_consumer(js: JetStreamContext, settings: PullSettings) -> None:
     # Created afresh at the caller's position each time: its store, not JetStream's ack
     # floor, says what has been handled. Each holder of the worker's lock gets a consumer
@@ -225,7 +248,8 @@ class _Puller:
 
     def __init__(self, nc: Client, stream: str, durable: str) -> None:
         self._nc = nc
-        self._request_subject = f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{durable}"
+        self._stream = stream
+        self._durable = durable
         self._inbox = nc.new_inbox()
         self._queue: asyncio.Queue[Msg] = asyncio.Queue()
         self._owed = 0  # messages the open pull request may still deliver
@@ -250,9 +274,7 @@ class _Puller:
         if self._owed <= 0:
             # Twice a batch: the next batch arrives while this one is being handled.
             request = {"batch": 2 * batch, "expires": int(wait * 1_000_000_000)}
-            await self._nc.publish(
-                self._request_subject, json.dumps(request).encode(), reply=self._inbox
-            )
+            await request_pull(self._nc, self._stream, self._durable, self._inbox, request)
             self._owed = 2 * batch
         try:
             item = await asyncio.wait_for(self._queue.get(), wait + 1.0)
@@ -300,9 +322,8 @@ async def read_range(
     if last < first:
         return []
     js = nc.jetstream()
-    with contextlib.suppress(NotFoundError):
-        await js.delete_consumer(stream, consumer)
-    await js.add_consumer(
+    await replace_consumer(
+        js,
         stream,
         ConsumerConfig(
             durable_name=consumer,
