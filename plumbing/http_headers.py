@@ -10,6 +10,8 @@ its scripts and only gets the framing rule.
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from plumbing.http_middleware import HttpMiddleware
+
 VIEW_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -28,15 +30,12 @@ def add_security_headers(app: FastAPI) -> None:
     app.add_middleware(_SecurityHeaders, docs=frozenset(p for p in docs if p))
 
 
-class _SecurityHeaders:
+class _SecurityHeaders(HttpMiddleware):
     def __init__(self, app: ASGIApp, docs: frozenset[str]) -> None:
-        self._app = app
+        super().__init__(app)
         self._docs = docs
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self._app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         policy = DOCS_POLICY if scope["path"] in self._docs else VIEW_POLICY
 
         async def with_headers(message: Message) -> None:

@@ -25,6 +25,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.rejection import Problem
+from plumbing.http_middleware import HttpMiddleware
 from plumbing.screening import MAX_MESSAGE_BYTES, MAX_NESTING, screen, too_large
 
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
@@ -105,17 +106,14 @@ class _ClientGone(Exception):
     """The client disconnected before sending its whole body: there is no one to answer."""
 
 
-class _Screening:
+class _Screening(HttpMiddleware):
     def __init__(self, app: ASGIApp, answer: Answer, max_bytes: int, max_nesting: int) -> None:
-        self._app = app
+        super().__init__(app)
         self._answer = answer
         self._max_bytes = max_bytes
         self._max_nesting = max_nesting
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self._app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         problem = address_problem(scope)
         if problem is not None:
             await self._answer(scope, *problem)(scope, receive, send)
