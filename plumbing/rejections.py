@@ -3,17 +3,9 @@ and the consumers through which each system reads its own.
 
 A rejection carries the original, and escaping can make it six times larger (a NUL byte
 becomes ``\\u0000``): a rejection built naively from a large or hostile message is refused
-by the server, and a consumer that cannot publish its rejections cannot go on. From the
-inbound consumer::
-
-    data = encode_rejection(
-        msg.data,
-        problems,
-        subject=msg.subject,
-        source_system=source_system,
-        message_id=message_id_of(msg.data),
-        max_bytes=nc.max_payload - PAYLOAD_HEADROOM,
-    )
+by the server, and a consumer that cannot publish its rejections cannot go on. So the
+inbound consumer (plumbing.inbound) encodes each with ``encode_rejection``, within the
+server's max payload less ``PAYLOAD_HEADROOM``.
 
 A system reads its refusals only through the consumer the service makes for it
 (``ensure_rejection_consumers``): nats-server lets the system read it, pull from it and
