@@ -2,7 +2,7 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import asyncpg
 from nats.aio.client import Client
@@ -19,6 +19,8 @@ FencedBatchHandler = Callable[[list[Msg], Lease], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Consumer:
+    """A durable consumer of ``subject`` on ``stream``; its fields are PullSettings' own."""
+
     stream: str
     subject: str
     durable: str
@@ -53,15 +55,8 @@ async def consume_from_position(
         # Read only now: the lease's epoch was raised after the previous holder's last
         # write committed, so this is where that holder stopped.
         start = await position() + 1
-        pull = PullSettings(
-            stream=consumer.stream,
-            durable=consumer.durable,
-            subject=consumer.subject,
-            start_sequence=start,
-            epoch=lease.epoch,
-            batch_size=consumer.batch_size,
-            ack_wait_seconds=consumer.ack_wait_seconds,
-        )
+        # The consumer's own settings, pulled from there, as this holder of the lease.
+        pull = PullSettings(**asdict(consumer), start_sequence=start, epoch=lease.epoch)
         held: Lease = lease
 
         async def handle(msgs: list[Msg]) -> None:
