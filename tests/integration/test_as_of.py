@@ -2,15 +2,12 @@
 and PostgreSQL: what was known at a moment is read from the events' recorded times."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from urllib.parse import quote, urlencode
 
 import pytest
-from nats.aio.client import Client
-from nats.js import JetStreamContext
 
 from contracts.budget.commands import RecordActuals, RegisterUnit, RenameUnit, SetFigures
 from contracts.envelope import Command
@@ -31,7 +28,7 @@ from services.reporting.reports.shared.as_of import shown_moment
 from tests.conftest import eventually
 from tests.integration.test_reporting import projected_events
 from tests.servers import Servers
-from tests.system import get_as, running_budget_and_reporting
+from tests.system import Seed, get_as, ledger_sends
 
 ACTOR = "controller"
 DAY = date(2011, 1, 1)
@@ -86,28 +83,24 @@ class Moments:
 
 
 @pytest.fixture
+def reporting_seed() -> Seed:
+    return ledger_sends(BEFORE)
+
+
+@pytest.fixture
 async def moments(
-    servers: Servers,
-    nats_client: tuple[Client, JetStreamContext],
-    budget_database: str,
-    reporting_database: str,
-) -> AsyncIterator[Moments]:
-    async with running_budget_and_reporting(
-        servers.nats_url, budget_database, reporting_database
-    ) as process:
-        await publish_commands(servers.nats_url, BEFORE, "ekonomisystem")
-        await eventually(
-            lambda: projected_events(reporting_database), until=lambda n: n == len(BEFORE)
-        )
-        await asyncio.sleep(0.05)
-        between = datetime.now(UTC)
-        await asyncio.sleep(0.05)
-        await publish_commands(servers.nats_url, AFTER, "ekonomisystem")
-        await eventually(
-            lambda: projected_events(reporting_database),
-            until=lambda n: n == len(BEFORE) + len(AFTER),
-        )
-        yield Moments(process, between)
+    servers: Servers, reporting: ReportingProcess, reporting_database: str
+) -> Moments:
+    """BEFORE read, then AFTER sent and read."""
+    await asyncio.sleep(0.05)
+    between = datetime.now(UTC)
+    await asyncio.sleep(0.05)
+    await publish_commands(servers.nats_url, AFTER, "ekonomisystem")
+    await eventually(
+        lambda: projected_events(reporting_database),
+        until=lambda n: n == len(BEFORE) + len(AFTER),
+    )
+    return Moments(reporting, between)
 
 
 async def test_the_plan_as_it_stood_names_the_old_name_and_only_the_units_then(

@@ -4,44 +4,36 @@ a key figure measured, a project's status changed, a status report and a new pro
 recorded after the moment, are not seen as of it and are seen now."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from nats.aio.client import Client
-from nats.js import JetStreamContext
 
 from contracts.envelope import Command
 from contracts.goals.commands import RecordMeasurement, RewordGoal
-from contracts.goals.service import GOALS
 from contracts.projects.commands import ChangeProjectStatus, RegisterProject, ReportProjectStatus
 from contracts.projects.fields import Light, ProjectStatus
-from contracts.projects.service import PROJECTS
-from kommunplan.demo import publish_commands
 from kommunplan.demo_data import projects as projects_demo
 from kommunplan.demo_data.budget import unit_commands
 from kommunplan.demo_data.goals import goals_demo_commands, goals_demo_measurements
-from plumbing.jetstream import ensure_streams
 from plumbing.read_models import active_generation, schema_name
-from plumbing.write_service import streams
 from services.reporting.bootstrap import ReportingProcess
-from services.reporting.read_models.budget.projection import BudgetProjection
 from services.reporting.read_models.goals.projection import GoalsProjection
 from services.reporting.read_models.projects.projection import ProjectsProjection
 from services.reporting.reports.shared.as_of import shown_moment
 from tests.conftest import eventually
-from tests.integration.test_goals_reporting import GoalsPublisher, goals_applied
+from tests.integration.test_goals_reporting import GoalsPublisher, goals_applied, goals_publisher
 from tests.integration.test_projects_reporting import (
     DEMO,
     ProjectsPublisher,
-    applied,
     extra_commands,
+    projects_publisher,
 )
-from tests.servers import Servers
-from tests.system import get_as, running_budget_and_reporting
+from tests.system import Seed, applied, get_as, in_order, ledger_sends
+
+__all__ = ["goals_publisher", "projects_publisher"]  # the fixtures the seed takes
 
 GOAL = "nat-fler-jobb"
 OLD_TITLE = "Fler jobb"
@@ -115,50 +107,36 @@ class Moments:
 
 
 @pytest.fixture
+def reporting_seed(goals_publisher: GoalsPublisher, projects_publisher: ProjectsPublisher) -> Seed:
+    return in_order(
+        ledger_sends(unit_commands()),
+        goals_publisher.sends(goals_demo_commands() + goals_demo_measurements()),
+        projects_publisher.sends(projects_demo.projects_demo_commands() + extra_commands()),
+    )
+
+
+@pytest.fixture
 async def moments(
-    servers: Servers,
-    nats_client: tuple[Client, JetStreamContext],
-    budget_database: str,
-    reporting_database: str,
-) -> AsyncIterator[Moments]:
-    _, js = nats_client
-    await ensure_streams(js, streams(GOALS))
-    await ensure_streams(js, streams(PROJECTS))
-    async with running_budget_and_reporting(
-        servers.nats_url, budget_database, reporting_database
-    ) as process:
-        units = unit_commands()
-        await publish_commands(servers.nats_url, units, "ekonomisystem")
-        goals = GoalsPublisher(js)
-        goals_sent = await goals.publish(goals_demo_commands() + goals_demo_measurements())
-        projects = ProjectsPublisher(js)
-        projects_sent = len(
-            await projects.publish(projects_demo.projects_demo_commands() + extra_commands())
-        )
-        await eventually(
-            lambda: applied(process, BudgetProjection.name),
-            until=lambda n: n == len(units),
-            within=60,
-        )
-        await eventually(lambda: goals_applied(process), until=lambda n: n == goals_sent, within=60)
-        await eventually(
-            lambda: applied(process, ProjectsProjection.name),
-            until=lambda n: n == projects_sent,
-            within=60,
-        )
+    reporting: ReportingProcess,
+    goals_publisher: GoalsPublisher,
+    projects_publisher: ProjectsPublisher,
+) -> Moments:
+    """The seed read, then the goals' and projects' later changes sent and read."""
+    goals_sent = await goals_applied(reporting)
+    projects_sent = await applied(reporting, ProjectsProjection.name)
 
-        await asyncio.sleep(0.05)
-        between = datetime.now(UTC)
-        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.05)
+    between = datetime.now(UTC)
+    await asyncio.sleep(0.05)
 
-        # The publishers stamp each event's recorded time as they make it: after the moment.
-        goals_sent += await goals.publish(GOALS_AFTER)
-        projects_sent += len(await projects.publish(PROJECTS_AFTER))
-        await eventually(lambda: goals_applied(process), until=lambda n: n == goals_sent)
-        await eventually(
-            lambda: applied(process, ProjectsProjection.name), until=lambda n: n == projects_sent
-        )
-        yield Moments(process, between)
+    # The publishers stamp each event's recorded time as they make it: after the moment.
+    goals_sent += await goals_publisher.publish(GOALS_AFTER)
+    projects_sent += len(await projects_publisher.publish(PROJECTS_AFTER))
+    await eventually(lambda: goals_applied(reporting), until=lambda n: n == goals_sent)
+    await eventually(
+        lambda: applied(reporting, ProjectsProjection.name), until=lambda n: n == projects_sent
+    )
+    return Moments(reporting, between)
 
 
 def commitment(view: dict[str, Any], commitment_id: str) -> dict[str, Any]:

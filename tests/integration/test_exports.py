@@ -3,80 +3,34 @@ and projects through reporting; each file holds what the view's JSON says, exact
 
 import csv
 import io
-from collections.abc import AsyncIterator
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import httpx
-import pytest
-from nats.aio.client import Client
-from nats.js import JetStreamContext
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from contracts.goals.service import GOALS
-from contracts.projects.service import PROJECTS
-from kommunplan.demo import load_demo
 from kommunplan.demo_data import projects as projects_demo
-from kommunplan.demo_data.goals import goals_demo_commands, goals_demo_measurements
-from plumbing.jetstream import ensure_streams
-from plumbing.write_service import streams
-from services.reporting.read_models.budget.projection import BudgetProjection
-from services.reporting.read_models.projects.projection import ProjectsProjection
 from services.reporting.reports.shared.table_export import (
     CSV_MEDIA_TYPE,
     TKR_FORMAT,
     XLSX_MEDIA_TYPE,
 )
-from tests.conftest import eventually
-from tests.integration.test_goals_reporting import GoalsPublisher, goals_applied
+from tests.integration.test_goals_reporting import goals_publisher
 from tests.integration.test_projects_reporting import (
-    ProjectsPublisher,
     Stack,
-    applied,
-    extra_commands,
+    projects_publisher,
+    reporting_seed,
+    stack,
 )
-from tests.servers import Servers
-from tests.system import get_as, running_budget, running_reporting
+from tests.system import get_as
+
+# The fixtures of the projects' tests: reporting with the demo's budget, goals and projects.
+__all__ = ["goals_publisher", "projects_publisher", "reporting_seed", "stack"]
 
 PLATFORM = projects_demo.COMMUNICATION_PLATFORM
 LINES = (("Intäkter", "revenue"), ("Kostnader", "costs"), ("Nettokostnad", "net"))
-
-
-@pytest.fixture
-async def stack(
-    servers: Servers,
-    nats_client: tuple[Client, JetStreamContext],
-    budget_database: str,
-    reporting_database: str,
-) -> AsyncIterator[Stack]:
-    """Reporting with the seed's budget (through the budget service), goals and projects."""
-    _, js = nats_client
-    await ensure_streams(js, streams(GOALS))
-    await ensure_streams(js, streams(PROJECTS))
-    async with (
-        running_budget(servers.nats_url, budget_database) as budget,
-        running_reporting(servers.nats_url, reporting_database) as process,
-    ):
-        sent = await load_demo(servers.nats_url)
-        goals_sent = await GoalsPublisher(js).publish(
-            goals_demo_commands() + goals_demo_measurements()
-        )
-        publisher = ProjectsPublisher(js)
-        projects = await publisher.publish(
-            projects_demo.projects_demo_commands() + extra_commands()
-        )
-        await eventually(
-            lambda: applied(process, BudgetProjection.name), until=lambda n: n == sent, within=90
-        )
-        await eventually(lambda: goals_applied(process), until=lambda n: n == goals_sent, within=60)
-        await eventually(
-            lambda: applied(process, ProjectsProjection.name),
-            until=lambda n: n == len(projects),
-            within=60,
-        )
-        yield Stack(process, budget, publisher)
 
 
 async def fetch(stack: Stack, path: str) -> httpx.Response:

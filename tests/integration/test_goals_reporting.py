@@ -7,7 +7,7 @@ import asyncio
 import json
 import re
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,7 +41,6 @@ from contracts.goals.events import (
 )
 from contracts.goals.fields import ActivityStatus
 from contracts.goals.service import GOALS
-from kommunplan.demo import publish_commands
 from kommunplan.demo_data.budget import unit_commands
 from kommunplan.demo_data.goals import goals_demo_commands, goals_demo_measurements
 from plumbing.jetstream import ensure_streams
@@ -49,11 +48,9 @@ from plumbing.read_models import active_generation, schema_name
 from plumbing.write_service import streams
 from services.reporting.bootstrap import ReportingProcess, add_operations_routes
 from services.reporting.read_models import sources
-from services.reporting.read_models.budget.projection import BudgetProjection
 from services.reporting.read_models.goals.projection import GoalsProjection
 from tests.conftest import eventually
-from tests.servers import Servers
-from tests.system import get_as, running_budget_and_reporting
+from tests.system import Seed, Sent, applied, get_as, in_order, ledger_sends
 
 COMMAND_EVENTS: dict[type[Command], type[Event]] = {
     DefinePerspective: PerspectiveDefined,
@@ -126,6 +123,14 @@ class GoalsPublisher:
         await self.send(messages)
         return len(messages)
 
+    def sends(self, commands: Sequence[Command]) -> Seed:
+        """A seed of the reporting stack: ``commands``' events, for the goals projection."""
+
+        async def seed(nats_url: str) -> Sent:
+            return {GoalsProjection.name: await self.publish(commands)}
+
+        return seed
+
 
 def _stream_of(command: Command) -> str:
     if isinstance(command, DefinePerspective):
@@ -138,16 +143,8 @@ def _stream_of(command: Command) -> str:
 
 
 async def goals_applied(process: ReportingProcess, projection: str = GoalsProjection.name) -> int:
-    """How many events a projection's active generation has applied."""
-    async with process.pool.acquire() as conn:
-        generation = await active_generation(conn, projection)
-        if generation is None:
-            return 0
-        schema = schema_name(projection, generation)
-        value = await conn.fetchval(
-            f"SELECT coalesce(sum(version), 0) FROM {schema}.stream_versions"
-        )
-        return int(value)
+    """How many events a projection (the goals projection unless named) has applied."""
+    return await applied(process, projection)
 
 
 async def goals_snapshot(process: ReportingProcess) -> dict[str, list[tuple[Any, ...]]]:
@@ -165,28 +162,26 @@ async def goals_snapshot(process: ReportingProcess) -> dict[str, list[tuple[Any,
 
 
 @pytest.fixture
-async def stack(
-    servers: Servers,
-    nats_client: tuple[Client, JetStreamContext],
-    budget_database: str,
-    reporting_database: str,
-) -> AsyncIterator[tuple[ReportingProcess, GoalsPublisher]]:
+async def goals_publisher(nats_client: tuple[Client, JetStreamContext]) -> GoalsPublisher:
+    """The goals service's relay, as far as reporting sees it, its stream declared."""
     _, js = nats_client
     await ensure_streams(js, streams(GOALS))
-    async with running_budget_and_reporting(
-        servers.nats_url, budget_database, reporting_database
-    ) as process:
-        units = unit_commands()
-        await publish_commands(servers.nats_url, units, "ekonomisystem")
-        publisher = GoalsPublisher(js)
-        sent = await publisher.publish(goals_demo_commands() + goals_demo_measurements())
-        await eventually(lambda: goals_applied(process), until=lambda n: n == sent, within=60)
-        await eventually(
-            lambda: goals_applied(process, BudgetProjection.name),
-            until=lambda n: n == len(units),
-            within=60,
-        )
-        yield process, publisher
+    return GoalsPublisher(js)
+
+
+@pytest.fixture
+def reporting_seed(goals_publisher: GoalsPublisher) -> Seed:
+    return in_order(
+        ledger_sends(unit_commands()),
+        goals_publisher.sends(goals_demo_commands() + goals_demo_measurements()),
+    )
+
+
+@pytest.fixture
+def stack(
+    reporting: ReportingProcess, goals_publisher: GoalsPublisher
+) -> tuple[ReportingProcess, GoalsPublisher]:
+    return reporting, goals_publisher
 
 
 async def get_json(process: ReportingProcess, path: str) -> dict[str, Any]:

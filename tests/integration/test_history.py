@@ -16,11 +16,8 @@ from services.reporting.read_models.sources import BUDGET
 from services.reporting.reports.history.read import unit_history
 from tests.conftest import eventually
 from tests.fixtures import SMALL_TREE
-from tests.reporting_stack import reporting
 from tests.servers import Servers
 from tests.system import get_as
-
-__all__ = ["reporting"]  # the fixture its tests take, shared with every reporting test
 
 SYSTEM = "ekonomisystem"
 
@@ -42,8 +39,6 @@ def actuals(revenue: str) -> RecordActuals:
     return RecordActuals(
         actor="ledger", unit_code="IT", period="2011-03", revenue=revenue, costs="-1000"
     )
-
-
 
 
 async def _get(process: ReportingProcess, path: str) -> httpx.Response:

@@ -9,11 +9,10 @@ from plumbing.identity import LEEWAY_SECONDS, NotAuthenticated, Verifier
 from plumbing.settings import ServiceSettings
 from services.reporting.bootstrap import ReportingProcess
 from tests.conftest import eventually
-from tests.integration.test_view_cache import cache_of, reporting
-from tests.servers import Servers
+from tests.integration.test_view_cache import cache_of, reporting_seed
 from tests.tokens import identity_settings, token
 
-__all__ = ["reporting"]  # the fixture, shared with the cache's own tests
+__all__ = ["reporting_seed"]  # what the cache's own tests start from
 
 URL = "/api/plan/KS/2011"
 # How long the token is let in after it is issued: the verifier allows clocks
@@ -67,9 +66,9 @@ async def expired_token_on_a_kept_answer(
 
 
 async def test_an_expired_token_gets_401_on_a_url_it_read_while_valid(
-    reporting: tuple[ReportingProcess, Servers, str],
+    reporting: ReportingProcess,
 ) -> None:
-    process, _, _ = reporting
+    process = reporting
     cache = cache_of(process)
     transport = httpx.ASGITransport(app=process.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://reporting") as http:
@@ -77,9 +76,9 @@ async def test_an_expired_token_gets_401_on_a_url_it_read_while_valid(
 
 
 async def test_a_valid_token_and_an_anonymous_reader_still_get_kept_answers(
-    reporting: tuple[ReportingProcess, Servers, str],
+    reporting: ReportingProcess,
 ) -> None:
-    process, _, _ = reporting
+    process = reporting
     cache = cache_of(process)
     transport = httpx.ASGITransport(app=process.app)
     headers = {"Authorization": f"Bearer {token('reader')}"}

@@ -2,7 +2,6 @@
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -25,9 +24,7 @@ from services.reporting.bootstrap import ReportingProcess
 from services.reporting.read_models.sources import BUDGET
 from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE
 from tests.integration.test_reporting import snapshot
-from tests.reporting_stack import seeded_reporting
-from tests.servers import Servers
-from tests.system import get_as
+from tests.system import Seed, get_as, ledger_sends
 
 ACTOR = "controller"
 EXAMPLE = "exempeldata"
@@ -91,16 +88,8 @@ def commands() -> list[Command]:
 
 
 @pytest.fixture
-async def reporting(
-    servers: Servers,
-    nats_client: tuple[Client, JetStreamContext],
-    budget_database: str,
-    reporting_database: str,
-) -> AsyncIterator[ReportingProcess]:
-    async with seeded_reporting(
-        servers, budget_database, reporting_database, commands()
-    ) as process:
-        yield process
+def reporting_seed() -> Seed:
+    return ledger_sends(commands())
 
 
 async def report(process: ReportingProcess, unit: str, period: str = "2011-03") -> dict[str, Any]:

@@ -2,15 +2,12 @@
 budget service, goals and projects events as their services publish them, all projected by
 reporting and read through the views."""
 
-from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from fastapi import APIRouter, FastAPI
-from nats.aio.client import Client
-from nats.js import JetStreamContext
 
 from contracts.budget.commands import (
     MakeForecast,
@@ -38,28 +35,21 @@ from contracts.goals.fields import (
     MeasureUnit,
     Target,
 )
-from contracts.goals.service import GOALS
 from contracts.projects.commands import RegisterProject, ReportProjectStatus
 from contracts.projects.fields import Light
-from contracts.projects.service import PROJECTS
-from kommunplan.demo import publish_commands
 from plumbing.http_identity import Access
-from plumbing.jetstream import ensure_streams
 from plumbing.settings import ServiceSettings
-from plumbing.write_service import streams
 from services.reporting.bootstrap import ReportingProcess
 from services.reporting.http import create_app
-from services.reporting.read_models.budget.projection import BudgetProjection
-from services.reporting.read_models.projects.projection import ProjectsProjection
 from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE
 from services.reporting.reports.period_report.routes import interim_report
 from services.reporting.reports.shared.routes import add_report
-from tests.conftest import eventually
-from tests.integration.test_goals_reporting import GoalsPublisher, goals_applied
-from tests.integration.test_projects_reporting import ProjectsPublisher, applied
-from tests.servers import Servers
-from tests.system import get_as, running_budget, running_reporting
+from tests.integration.test_goals_reporting import GoalsPublisher, goals_publisher
+from tests.integration.test_projects_reporting import ProjectsPublisher, projects_publisher
+from tests.system import Seed, get_as, in_order, ledger_sends
 from tests.tokens import identity_settings
+
+__all__ = ["goals_publisher", "projects_publisher"]  # the fixtures the seed takes
 
 ACTOR = "controller"
 EXAMPLE = "exempeldata"
@@ -205,35 +195,12 @@ def projects_commands() -> list[Command]:
 
 
 @pytest.fixture
-async def reporting(
-    servers: Servers,
-    nats_client: tuple[Client, JetStreamContext],
-    budget_database: str,
-    reporting_database: str,
-) -> AsyncIterator[ReportingProcess]:
-    _, js = nats_client
-    await ensure_streams(js, streams(GOALS))
-    await ensure_streams(js, streams(PROJECTS))
-    async with (
-        running_budget(servers.nats_url, budget_database),
-        running_reporting(servers.nats_url, reporting_database) as process,
-    ):
-        sent = budget_commands()
-        await publish_commands(servers.nats_url, sent, "ekonomisystem")
-        goals_sent = await GoalsPublisher(js).publish(goals_commands())
-        projects_sent = await ProjectsPublisher(js).publish(projects_commands())
-        await eventually(
-            lambda: applied(process, BudgetProjection.name),
-            until=lambda n: n == len(sent),
-            within=60,
-        )
-        await eventually(lambda: goals_applied(process), until=lambda n: n == goals_sent, within=60)
-        await eventually(
-            lambda: applied(process, ProjectsProjection.name),
-            until=lambda n: n == len(projects_sent),
-            within=60,
-        )
-        yield process
+def reporting_seed(goals_publisher: GoalsPublisher, projects_publisher: ProjectsPublisher) -> Seed:
+    return in_order(
+        ledger_sends(budget_commands()),
+        goals_publisher.sends(goals_commands()),
+        projects_publisher.sends(projects_commands()),
+    )
 
 
 async def get(process: ReportingProcess, path: str, status: int = 200) -> Any:

@@ -6,7 +6,7 @@ project budgets in the budget figures."""
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,7 +18,6 @@ from nats.js import JetStreamContext
 from contracts.budget.commands import SetProjectShare
 from contracts.budget.service import BUDGET
 from contracts.envelope import Command, Envelope, Event, EventMessage
-from contracts.goals.service import GOALS
 from contracts.projects.commands import (
     ChangeProjectManager,
     ChangeProjectStatus,
@@ -41,7 +40,6 @@ from contracts.projects.events import (
 )
 from contracts.projects.fields import Light, ProjectStatus
 from contracts.projects.service import PROJECTS
-from kommunplan.demo import load_demo
 from kommunplan.demo_data import projects as projects_demo
 from kommunplan.demo_data.goals import goals_demo_commands, goals_demo_measurements
 from plumbing.jetstream import ensure_streams
@@ -50,12 +48,19 @@ from plumbing.write_service import streams
 from services.budget.bootstrap import BudgetProcess
 from services.reporting.bootstrap import ReportingProcess, add_operations_routes
 from services.reporting.read_models import sources
-from services.reporting.read_models.budget.projection import BudgetProjection
 from services.reporting.read_models.projects.projection import ProjectsProjection
 from tests.conftest import eventually
-from tests.integration.test_goals_reporting import GoalsPublisher, goals_applied
-from tests.servers import Servers
-from tests.system import get_as, running_budget, running_reporting
+from tests.integration.test_goals_reporting import GoalsPublisher, goals_publisher
+from tests.system import (
+    ReportingStack,
+    Seed,
+    Sent,
+    demo_budget,
+    get_as,
+    in_order,
+)
+
+__all__ = ["goals_publisher"]  # the fixture the seed takes, shared with the goals tests
 
 COMMAND_EVENTS: dict[type[Command], type[Event]] = {
     RegisterProject: ProjectRegistered,
@@ -125,17 +130,13 @@ class ProjectsPublisher:
             self.published.append(message)
         return messages
 
+    def sends(self, commands: Sequence[Command]) -> Seed:
+        """A seed of the reporting stack: ``commands``' events, for the projects projection."""
 
-async def applied(process: ReportingProcess, projection: str) -> int:
-    """How many events a projection's active generation has applied."""
-    async with process.pool.acquire() as conn:
-        generation = await active_generation(conn, projection)
-        if generation is None:
-            return 0
-        schema = schema_name(projection, generation)
-        return int(
-            await conn.fetchval(f"SELECT coalesce(sum(version), 0) FROM {schema}.stream_versions")
-        )
+        async def seed(nats_url: str) -> Sent:
+            return {ProjectsProjection.name: len(await self.publish(commands))}
+
+        return seed
 
 
 async def checkpoint(process: ReportingProcess) -> int:
@@ -241,36 +242,26 @@ class Stack:
 
 
 @pytest.fixture
-async def stack(
-    servers: Servers,
-    nats_client: tuple[Client, JetStreamContext],
-    budget_database: str,
-    reporting_database: str,
-) -> AsyncIterator[Stack]:
+async def projects_publisher(nats_client: tuple[Client, JetStreamContext]) -> ProjectsPublisher:
+    """The projects service's relay, as far as reporting sees it, its stream declared."""
     _, js = nats_client
-    await ensure_streams(js, streams(GOALS))
     await ensure_streams(js, streams(PROJECTS))
-    async with (
-        running_budget(servers.nats_url, budget_database) as budget,
-        running_reporting(servers.nats_url, reporting_database) as process,
-    ):
-        sent = await load_demo(servers.nats_url)
-        goals = GoalsPublisher(js)
-        goals_sent = await goals.publish(goals_demo_commands() + goals_demo_measurements())
-        publisher = ProjectsPublisher(js)
-        projects = await publisher.publish(
-            projects_demo.projects_demo_commands() + extra_commands()
-        )
-        await eventually(
-            lambda: applied(process, BudgetProjection.name), until=lambda n: n == sent, within=90
-        )
-        await eventually(lambda: goals_applied(process), until=lambda n: n == goals_sent, within=60)
-        await eventually(
-            lambda: applied(process, ProjectsProjection.name),
-            until=lambda n: n == len(projects),
-            within=60,
-        )
-        yield Stack(process, budget, publisher)
+    return ProjectsPublisher(js)
+
+
+@pytest.fixture
+def reporting_seed(goals_publisher: GoalsPublisher, projects_publisher: ProjectsPublisher) -> Seed:
+    """The demo's budget, goals and projects, and a few changes to the projects."""
+    return in_order(
+        demo_budget,
+        goals_publisher.sends(goals_demo_commands() + goals_demo_measurements()),
+        projects_publisher.sends(projects_demo.projects_demo_commands() + extra_commands()),
+    )
+
+
+@pytest.fixture
+def stack(reporting_stack: ReportingStack, projects_publisher: ProjectsPublisher) -> Stack:
+    return Stack(reporting_stack.reporting, reporting_stack.budget, projects_publisher)
 
 
 def listed(section: dict[str, Any], part: str) -> list[str]:

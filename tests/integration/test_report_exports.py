@@ -5,7 +5,6 @@ JSON says, exactly, and a file read as of an earlier moment says which."""
 import asyncio
 import csv
 import io
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -13,19 +12,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from nats.aio.client import Client
-from nats.js import JetStreamContext
 
 from contracts.budget.commands import SetFigures
 from contracts.budget.fields import FigureKind, FigureStatus
 from contracts.envelope import Command
-from contracts.goals.service import GOALS
-from contracts.projects.service import PROJECTS
 from kommunplan.demo import publish_commands
-from plumbing.jetstream import ensure_streams
-from plumbing.write_service import streams
 from services.reporting.read_models.budget.projection import BudgetProjection
-from services.reporting.read_models.projects.projection import ProjectsProjection
 from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE
 from services.reporting.reports.shared.as_of import shown_moment
 from services.reporting.reports.shared.table_export import (
@@ -48,15 +40,17 @@ from tests.integration.test_exports import (
     table,
     unknown_unit,
 )
-from tests.integration.test_goals_reporting import GoalsPublisher, goals_applied
 from tests.integration.test_period_report import (
-    budget_commands,
-    goals_commands,
-    projects_commands,
+    goals_publisher,
+    projects_publisher,
+    reporting_seed,
 )
-from tests.integration.test_projects_reporting import ProjectsPublisher, Stack, applied
+from tests.integration.test_projects_reporting import ProjectsPublisher, Stack
 from tests.servers import Servers
-from tests.system import get_as, running_budget, running_reporting
+from tests.system import ReportingStack, applied, get_as
+
+# The period report's fixtures: its budget, goals and projects sent and read.
+__all__ = ["goals_publisher", "projects_publisher", "reporting_seed"]
 
 ECONOMY_COLUMNS = (
     "budget",
@@ -105,44 +99,22 @@ class Reports:
 
 @pytest.fixture
 async def reports(
-    servers: Servers,
-    nats_client: tuple[Client, JetStreamContext],
-    budget_database: str,
-    reporting_database: str,
-) -> AsyncIterator[Reports]:
-    _, js = nats_client
-    await ensure_streams(js, streams(GOALS))
-    await ensure_streams(js, streams(PROJECTS))
-    async with (
-        running_budget(servers.nats_url, budget_database) as budget,
-        running_reporting(servers.nats_url, reporting_database) as process,
-    ):
-        first = budget_commands()
-        await publish_commands(servers.nats_url, first, "ekonomisystem")
-        goals_sent = await GoalsPublisher(js).publish(goals_commands())
-        publisher = ProjectsPublisher(js)
-        projects_sent = await publisher.publish(projects_commands())
-        await eventually(
-            lambda: applied(process, BudgetProjection.name),
-            until=lambda n: n == len(first),
-            within=60,
-        )
-        await asyncio.sleep(0.05)
-        between = datetime.now(UTC)
-        await asyncio.sleep(0.05)
-        await publish_commands(servers.nats_url, LATER, "ekonomisystem")
-        await eventually(
-            lambda: applied(process, BudgetProjection.name),
-            until=lambda n: n == len(first) + len(LATER),
-            within=60,
-        )
-        await eventually(lambda: goals_applied(process), until=lambda n: n == goals_sent, within=60)
-        await eventually(
-            lambda: applied(process, ProjectsProjection.name),
-            until=lambda n: n == len(projects_sent),
-            within=60,
-        )
-        yield Reports(Stack(process, budget, publisher), between)
+    servers: Servers, reporting_stack: ReportingStack, projects_publisher: ProjectsPublisher
+) -> Reports:
+    """The period report's seed read, then LATER's versions sent and read."""
+    process = reporting_stack.reporting
+    first = await applied(process, BudgetProjection.name)
+    await asyncio.sleep(0.05)
+    between = datetime.now(UTC)
+    await asyncio.sleep(0.05)
+    await publish_commands(servers.nats_url, LATER, "ekonomisystem")
+    await eventually(
+        lambda: applied(process, BudgetProjection.name),
+        until=lambda n: n == first + len(LATER),
+        within=60,
+    )
+    stack = Stack(process, reporting_stack.budget, projects_publisher)
+    return Reports(stack, between)
 
 
 async def public_csv(stack: Stack, path: str, file_name: str) -> list[list[str]]:

@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
@@ -13,7 +12,7 @@ from nats.js import JetStreamContext
 
 from contracts import subjects
 from contracts.budget.commands import SetFigures
-from kommunplan.demo import demo_commands, load_demo, publish_commands
+from kommunplan.demo import demo_commands, publish_commands
 from plumbing.read_models import active_generation, schema_name
 from services.reporting.bootstrap import ReportingProcess
 from services.reporting.read_models.budget.projection import BudgetProjection
@@ -21,7 +20,7 @@ from services.reporting.read_models.sources import BUDGET
 from services.reporting.reports.plan.read import plan_input
 from tests.conftest import count, eventually
 from tests.servers import Servers
-from tests.system import get_as, running_budget_and_reporting
+from tests.system import Seed, demo_budget, get_as
 
 TABLES = (
     "units",
@@ -85,20 +84,8 @@ def revised_budget_2011(unit: str, revenue: str, costs: str) -> SetFigures:
 
 
 @pytest.fixture
-async def reporting(
-    servers: Servers,
-    nats_client: tuple[Client, JetStreamContext],
-    budget_database: str,
-    reporting_database: str,
-) -> AsyncIterator[ReportingProcess]:
-    async with running_budget_and_reporting(
-        servers.nats_url, budget_database, reporting_database
-    ) as process:
-        sent = await load_demo(servers.nats_url)
-        await eventually(
-            lambda: projected_events(reporting_database), until=lambda n: n == sent, within=60
-        )
-        yield process
+def reporting_seed() -> Seed:
+    return demo_budget
 
 
 async def plan(process: ReportingProcess, unit: str = "KS", year: int = 2011) -> dict[str, Any]:

@@ -1,24 +1,18 @@
 """Who may read what in reporting: the adopted plan openly (by default), drafts only with a
 role, the operations views only as an operator; and the pages forbid scripts and framing."""
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from nats.aio.client import Client
-from nats.js import JetStreamContext
 
 from contracts.budget.commands import SetFigures
-from kommunplan.demo import publish_commands
 from plumbing.http_identity import Access
 from plumbing.settings import ServiceSettings
 from services.reporting.bootstrap import ReportingProcess
 from services.reporting.http import create_app
-from tests.conftest import eventually
 from tests.fixtures import SMALL_TREE
-from tests.servers import Servers
-from tests.system import running_budget_and_reporting
+from tests.system import Seed, ledger_sends
 from tests.tokens import bearer, identity_settings
 
 BUDGET_2011, PLAN_2012 = 2, 3
@@ -37,29 +31,14 @@ def figures(year: int, kind: str, status: str, revenue: int) -> SetFigures:
 
 
 @pytest.fixture
-async def reporting(
-    servers: Servers,
-    nats_client: tuple[Client, JetStreamContext],
-    budget_database: str,
-    reporting_database: str,
-) -> AsyncIterator[ReportingProcess]:
-    async with running_budget_and_reporting(
-        servers.nats_url, budget_database, reporting_database
-    ) as process:
-        commands = [
+def reporting_seed() -> Seed:
+    return ledger_sends(
+        [
             *SMALL_TREE,
             figures(2011, "budget", "adopted", 100),
             figures(2012, "plan", "proposed", 200),
         ]
-        await publish_commands(servers.nats_url, commands, "ekonomisystem")
-        async with _client(process) as http:
-            await eventually(lambda: _projected(http), within=60)
-        yield process
-
-
-async def _projected(http: httpx.AsyncClient) -> bool:
-    response = await http.get("/api/plan/KS/2011", headers=bearer("reader"))
-    return response.status_code == 200 and response.json()["nodes"][0]["figures"][PLAN_2012]
+    )
 
 
 def _client(process: ReportingProcess, **app_options: Any) -> httpx.AsyncClient:

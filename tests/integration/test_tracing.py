@@ -1,52 +1,43 @@
 """One trace from the sending system's request, through storage and NATS, into the projection."""
 
 import httpx
-from nats.aio.client import Client
-from nats.js import JetStreamContext
 from opentelemetry import trace
 
 from plumbing import telemetry
 from tests.conftest import SPANS, eventually
-from tests.servers import Servers
-from tests.system import running_budget, running_reporting
+from tests.system import ReportingStack
 from tests.tokens import bearer
 
 
 async def test_the_trace_context_is_carried_from_http_through_the_store_and_nats_to_the_projection(
-    servers: Servers,
-    nats_client: tuple[Client, JetStreamContext],
-    budget_database: str,
-    reporting_database: str,
+    reporting_stack: ReportingStack,
 ) -> None:
     SPANS.clear()
-    async with (
-        running_budget(servers.nats_url, budget_database) as budget,
-        running_reporting(servers.nats_url, reporting_database),
-    ):
-        with trace.get_tracer("test").start_as_current_span("ekonomisystem sends") as root:
-            headers = telemetry.current_trace_headers()
-            async with httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=budget.app), base_url="http://budget"
-            ) as http:
-                response = await http.post(
-                    "/api/register-unit",
-                    headers={**headers, **bearer("planner")},
-                    json={
-                        "actor": "controller",
-                        "unit_code": "KS",
-                        "name": "Kommunstyrelsen",
-                        "kind": "board",
-                        "effective_on": "2011-01-01",
-                    },
-                )
-        assert response.status_code == 201
-        trace_id = root.get_span_context().trace_id
+    budget = reporting_stack.budget
+    with trace.get_tracer("test").start_as_current_span("ekonomisystem sends") as root:
+        headers = telemetry.current_trace_headers()
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=budget.app), base_url="http://budget"
+        ) as http:
+            response = await http.post(
+                "/api/register-unit",
+                headers={**headers, **bearer("planner")},
+                json={
+                    "actor": "controller",
+                    "unit_code": "KS",
+                    "name": "Kommunstyrelsen",
+                    "kind": "board",
+                    "effective_on": "2011-01-01",
+                },
+            )
+    assert response.status_code == 201
+    trace_id = root.get_span_context().trace_id
 
-        def names() -> dict[str, list]:  # type: ignore[type-arg]
-            spans = [s for s in SPANS.get_finished_spans() if s.context.trace_id == trace_id]
-            return {s.name: s for s in spans}
+    def names() -> dict[str, list]:  # type: ignore[type-arg]
+        spans = [s for s in SPANS.get_finished_spans() if s.context.trace_id == trace_id]
+        return {s.name: s for s in spans}
 
-        spans = await eventually(names, until=lambda found: "project UnitRegistered" in found)
+    spans = await eventually(names, until=lambda found: "project UnitRegistered" in found)
 
     command = spans["budget register-unit"]
     publish = spans["publish UnitRegistered"]

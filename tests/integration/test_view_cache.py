@@ -1,13 +1,10 @@
 """Answers kept until the read models change, on NATS and PostgreSQL: never stale, never
 another reader's."""
 
-from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from nats.aio.client import Client
-from nats.js import JetStreamContext
 
 from contracts.budget.commands import RegisterUnit, SetFigures
 from contracts.envelope import Command
@@ -17,9 +14,8 @@ from services.reporting.read_models.sources import BUDGET
 from services.reporting.view_cache import ViewCache
 from tests.conftest import eventually
 from tests.integration.test_reporting import projected_events
-from tests.reporting_stack import seeded_reporting
 from tests.servers import Servers
-from tests.system import get_as
+from tests.system import Seed, get_as, ledger_sends
 
 DAY = date(2011, 1, 1)
 
@@ -58,14 +54,8 @@ TREE: list[Command] = [
 
 
 @pytest.fixture
-async def reporting(
-    servers: Servers,
-    nats_client: tuple[Client, JetStreamContext],
-    budget_database: str,
-    reporting_database: str,
-) -> AsyncIterator[tuple[ReportingProcess, Servers, str]]:
-    async with seeded_reporting(servers, budget_database, reporting_database, TREE) as process:
-        yield process, servers, reporting_database
+def reporting_seed() -> Seed:
+    return ledger_sends(TREE)
 
 
 def cache_of(process: ReportingProcess) -> ViewCache:
@@ -81,9 +71,9 @@ async def net(process: ReportingProcess, role: str | None = None) -> str:
 
 
 async def test_a_kept_answer_is_given_until_an_event_changes_the_read_models(
-    reporting: tuple[ReportingProcess, Servers, str],
+    reporting: ReportingProcess, servers: Servers, reporting_database: str
 ) -> None:
-    process, servers, database = reporting
+    process, database = reporting, reporting_database
     cache = cache_of(process)
     assert await net(process) == "-1000"
     built, given = cache.built, cache.given
@@ -97,9 +87,9 @@ async def test_a_kept_answer_is_given_until_an_event_changes_the_read_models(
 
 
 async def test_readers_do_not_share_answers(
-    reporting: tuple[ReportingProcess, Servers, str],
+    reporting: ReportingProcess, servers: Servers, reporting_database: str
 ) -> None:
-    process, servers, database = reporting
+    process, database = reporting, reporting_database
     await publish_commands(servers.nats_url, [budget("proposed", "-3000")], "ekonomisystem")
     await eventually(lambda: projected_events(database), until=lambda n: n == len(TREE) + 1)
     assert await net(process, "controller") == "-3000"  # who may see drafts
@@ -108,9 +98,9 @@ async def test_readers_do_not_share_answers(
 
 
 async def test_a_replay_of_parked_events_is_a_change_too(
-    reporting: tuple[ReportingProcess, Servers, str],
+    reporting: ReportingProcess,
 ) -> None:
-    process, _, _ = reporting
+    process = reporting
     cache = cache_of(process)
     before = await cache.state()
     await process.runner(BUDGET).replay_parked()
