@@ -33,16 +33,8 @@ class Goal:
     retired: bool = False
 
     @property
-    def goal_id(self) -> str:
-        return self.adopted.goal_id
-
-    @property
     def unit_code(self) -> str:
         return self.adopted.unit_code
-
-    @property
-    def first_year(self) -> int:
-        return self.adopted.first_year
 
 
 class Catalogue:

@@ -86,11 +86,11 @@ def _reword_goal(catalogue: Catalogue, command: commands.RewordGoal) -> Event:
 
 @decide.on(commands.RetireGoal)
 def _retire_goal(catalogue: Catalogue, command: commands.RetireGoal) -> Event:
-    goal = _known_goal(catalogue, command.goal_id)
-    if command.last_year < goal.first_year:
+    first_year = _known_goal(catalogue, command.goal_id).adopted.first_year
+    if command.last_year < first_year:
         raise refuse(
             "last_year",
-            f"last_year ({command.last_year}) ligger före målets första år ({goal.first_year})",
+            f"last_year ({command.last_year}) ligger före målets första år ({first_year})",
         )
     return event_from(command, events.GoalRetired)
 

@@ -57,10 +57,6 @@ class Project:
     reports: tuple[events.ProjectStatusReported, ...] = ()
 
     @property
-    def code(self) -> str:
-        return self.registered.project_code
-
-    @property
     def unit_code(self) -> str:
         return self.registered.unit_code
 
