@@ -12,13 +12,13 @@ import logging
 from collections import deque
 
 from nats.aio.client import Client
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 from pydantic import ValidationError
 
 from contracts.rejection import Rejection
 from plumbing.process_manager import ProcessManager
 from plumbing.readiness import WorkerStatus
+from plumbing.rejections import rejection_consumer
 from plumbing.requests import DUPLICATE
 
 log = logging.getLogger(__name__)
@@ -29,14 +29,13 @@ KEPT_REFUSALS = 100
 class SentRefusals:
     """The target's refusals of ``declaration``'s commands."""
 
-    def __init__(
-        self, nc: Client, declaration: ProcessManager, fetch_timeout: float = 1.0
-    ) -> None:
+    def __init__(self, nc: Client, declaration: ProcessManager, fetch_timeout: float = 1.0) -> None:
         target, sender = declaration.target, declaration.sender.name
         self._nc = nc
         self._consumer = sender
         self._stream = target.rejected_stream
-        self._subject = target.rejected_subject(sender)
+        # Made as the target makes the consumer a system reads its rejections through.
+        self._consumer_config = rejection_consumer(target, sender)
         self._title = target.title
         self._what = declaration.what
         self._timeout = fetch_timeout
@@ -50,16 +49,7 @@ class SentRefusals:
         self.status.standby()
         while not stop.is_set():
             try:
-                await js.add_consumer(
-                    self._stream,
-                    ConsumerConfig(
-                        name=self._consumer,
-                        durable_name=self._consumer,
-                        filter_subject=self._subject,
-                        ack_policy=AckPolicy.EXPLICIT,
-                        deliver_policy=DeliverPolicy.ALL,
-                    ),
-                )
+                await js.add_consumer(self._stream, self._consumer_config)
                 break
             except NotFoundError:  # the target has not declared its streams yet
                 await asyncio.sleep(1.0)
@@ -89,8 +79,12 @@ class SentRefusals:
             p.field == "message_id" and p.message == DUPLICATE for p in rejection.problems
         ):
             self.duplicates += 1
-            log.info("%s has %s %s already; resend refused", self._title, self._what,
-                     rejection.message_id)
+            log.info(
+                "%s has %s %s already; resend refused",
+                self._title,
+                self._what,
+                rejection.message_id,
+            )
             return
         self.refused.append(rejection)
         log.error(
