@@ -98,3 +98,6 @@ MULTI_LINE = _Characters(check_multi_line, MULTI_LINE_PATTERN)
 
 Name = Annotated[str, Field(min_length=1, max_length=200), SINGLE_LINE]
 """A name of a person, an account or a unit: one line, 1–200 characters."""
+
+Remark = Annotated[str, Field(min_length=1, max_length=5000), MULTI_LINE]
+"""Reasons, a comment, the measures taken, a note: multi-line, 1–5000 characters."""

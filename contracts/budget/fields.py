@@ -6,11 +6,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
+from contracts.field_group import FieldGroup
 from contracts.identifiers import Identifier
 from contracts.money import Amount
-from contracts.text import MULTI_LINE, SINGLE_LINE, Name, excerpt
+from contracts.text import MULTI_LINE, SINGLE_LINE, Name, Remark, excerpt
 
 UNIT_CODE_PATTERN = r"^[A-ZÅÄÖ0-9][A-ZÅÄÖ0-9_-]{0,19}$"
 UNIT_CODE_LENGTH = 20
@@ -36,6 +37,12 @@ _PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})")
 _PERIOD_LENGTH = len("2011-03")
 
 
+def check_year_in_range(year: int) -> None:
+    """Refuse a year a period names outside the Year range."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"året {year} ligger utanför {FIRST_YEAR}–{LAST_YEAR}")
+
+
 def check_period(value: str) -> str:
     match = _PERIOD.fullmatch(value)
     if match is None:
@@ -45,8 +52,7 @@ def check_period(value: str) -> str:
     year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12:
         raise ValueError(f"månad {month} finns inte; perioden ska ha månad 01–12")
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"året {year} ligger utanför {FIRST_YEAR}–{LAST_YEAR}")
+    check_year_in_range(year)
     return value
 
 
@@ -77,7 +83,6 @@ DecisionReference = Annotated[
     ),
     SINGLE_LINE,
 ]
-Reasons = Annotated[str, Field(min_length=1, max_length=5000), MULTI_LINE]
 NarrativeText = Annotated[str, Field(min_length=1, max_length=50000), MULTI_LINE]
 
 
@@ -112,11 +117,7 @@ class FollowUpReport(StrEnum):
     ANNUAL_REPORT = "annual_report"
 
 
-class _Fields(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class UnitRegistration(_Fields):
+class UnitRegistration(FieldGroup):
     unit_code: UnitCode
     name: Name
     kind: UnitKind
@@ -126,31 +127,31 @@ class UnitRegistration(_Fields):
     effective_on: date
 
 
-class UnitRenaming(_Fields):
+class UnitRenaming(FieldGroup):
     unit_code: UnitCode
     name: Name
     effective_on: date
 
 
-class UnitMove(_Fields):
+class UnitMove(FieldGroup):
     unit_code: UnitCode
     parent_code: UnitCode
     effective_on: date
 
 
-class UnitClosing(_Fields):
+class UnitClosing(FieldGroup):
     unit_code: UnitCode
     effective_on: date
 
 
-class ManagerAppointment(_Fields):
+class ManagerAppointment(FieldGroup):
     unit_code: UnitCode
     manager_title: ManagerTitle | None = None
     manager_name: Name
     effective_on: date
 
 
-class YearFigures(_Fields):
+class YearFigures(FieldGroup):
     """Revenue (positive) and costs (negative) in kronor; net is their sum, never sent."""
 
     unit_code: UnitCode
@@ -162,7 +163,7 @@ class YearFigures(_Fields):
     decision: DecisionReference | None = None
 
 
-class MonthFigures(_Fields):
+class MonthFigures(FieldGroup):
     """Actuals or a full-year forecast for a unit, as of a month."""
 
     unit_code: UnitCode
@@ -171,31 +172,31 @@ class MonthFigures(_Fields):
     costs: Amount
 
 
-class FrameChangeFields(_Fields):
+class FrameChangeFields(FieldGroup):
     """A change of a unit's frame: positive when the frame grows (ramökning)."""
 
     unit_code: UnitCode
     year: Year
     amount: Amount
-    reasons: Reasons
+    reasons: Remark
     decision: DecisionReference | None = None
 
 
-class NetInvestmentFields(_Fields):
+class NetInvestmentFields(FieldGroup):
     unit_code: UnitCode
     year: Year
     kind: FigureKind
     amount: Amount
 
 
-class NarrativeFields(_Fields):
+class NarrativeFields(FieldGroup):
     unit_code: UnitCode
     year: Year
     section: NarrativeSection
     text: NarrativeText
 
 
-class FollowUpTextFields(_Fields):
+class FollowUpTextFields(FieldGroup):
     """A unit's text for the follow-up of a year: how the year has gone, in its own words.
     Written again for the same report, it replaces the earlier one."""
 
@@ -205,7 +206,7 @@ class FollowUpTextFields(_Fields):
     text: NarrativeText
 
 
-class ProjectShareFields(_Fields):
+class ProjectShareFields(FieldGroup):
     """The project office's revenue from a project it runs: its share (10 %) of the project's
     budget for the year, as the projects service decides it. Set again for the same project
     and year, it replaces the earlier share."""
@@ -217,20 +218,20 @@ class ProjectShareFields(_Fields):
     revenue: Amount
 
 
-class MonthCommentFields(_Fields):
+class MonthCommentFields(FieldGroup):
     """A unit's comment on a month of its follow-up: why it deviates from its budget, and
     the measures it takes. Written again for the same month, it replaces the earlier one."""
 
     unit_code: UnitCode
     period: Period
-    comment: Reasons
-    measures: Reasons | None = Field(default=None, description="Åtgärder")
+    comment: Remark
+    measures: Remark | None = Field(default=None, description="Åtgärder")
 
 
 MONTHS = 12
 
 
-class BudgetProfileFields(_Fields):
+class BudgetProfileFields(FieldGroup):
     """How a unit's budget for a year is spread over its months, in percent of the year
     per month, January first, summing to exactly 100 (e.g. less in July); without one, a
     twelfth a month. Set again, it replaces the earlier profile."""

@@ -5,20 +5,19 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from contracts.budget.fields import FIRST_YEAR, LAST_YEAR, DecisionReference, UnitCode, Year
+from contracts.budget.fields import DecisionReference, UnitCode, Year, check_year_in_range
+from contracts.field_group import FieldGroup
 from contracts.goals.measure import MeasureValue
 from contracts.identifiers import Identifier
-from contracts.text import MULTI_LINE, SINGLE_LINE, Name, excerpt
+from contracts.text import MULTI_LINE, SINGLE_LINE, Name, Remark, excerpt
 
 Wording = Annotated[
     str,
     Field(min_length=1, max_length=2000, description="As the plan prints it"),
     MULTI_LINE,
 ]
-NoteText = Annotated[str, Field(min_length=1, max_length=5000), MULTI_LINE]
-Comment = Annotated[str, Field(min_length=1, max_length=5000), MULTI_LINE]
 Source = Annotated[
     str,
     Field(
@@ -43,8 +42,7 @@ def check_measure_period(value: str) -> str:
             "eller ett års delår (2011-interim)"
         )
     year = int(match.group(1))
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"året {year} ligger utanför {FIRST_YEAR}–{LAST_YEAR}")
+    check_year_in_range(year)
     return value
 
 
@@ -119,10 +117,6 @@ class NoteKind(StrEnum):
     FOOTNOTE = "footnote"
 
 
-class _Fields(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
 def _distinct(values: list[FollowUp]) -> list[FollowUp]:
     if len(set(values)) != len(values):
         raise ValueError("varje uppföljning får anges en gång")
@@ -136,7 +130,7 @@ FollowUps = Annotated[
 ]
 
 
-class Target(_Fields):
+class Target(FieldGroup):
     """A target level: "60 eller högre" is at_least 60 index; "plats 145 i ranking 2013" is
     at_most 145 rank, due 2013."""
 
@@ -147,7 +141,7 @@ class Target(_Fields):
     due_on: date | None = None
 
 
-class Baseline(_Fields):
+class Baseline(FieldGroup):
     """The value a target starts from: "NKI 63 i mätningen 2009"."""
 
     value: MeasureValue
@@ -157,7 +151,7 @@ class Baseline(_Fields):
     source: Source | None = None
 
 
-class PerspectiveDefinition(_Fields):
+class PerspectiveDefinition(FieldGroup):
     """A perspective of a board's goals, in the board's order; a sub-area names its parent."""
 
     board_code: UnitCode
@@ -167,7 +161,7 @@ class PerspectiveDefinition(_Fields):
     parent_id: Identifier | None = None
 
 
-class GoalAdoption(_Fields):
+class GoalAdoption(FieldGroup):
     goal_id: Identifier
     unit_code: UnitCode
     perspective_id: Identifier
@@ -185,19 +179,19 @@ class GoalAdoption(_Fields):
         return self
 
 
-class GoalRewording(_Fields):
+class GoalRewording(FieldGroup):
     goal_id: Identifier
     title: Wording
     decision: DecisionReference | None = None
 
 
-class GoalRetirement(_Fields):
+class GoalRetirement(FieldGroup):
     goal_id: Identifier
     last_year: Year = Field(description="The last year the goal applies")
     decision: DecisionReference | None = None
 
 
-class CommitmentFields(_Fields):
+class CommitmentFields(FieldGroup):
     commitment_id: Identifier
     goal_id: Identifier
     kind: CommitmentKind
@@ -208,7 +202,7 @@ class CommitmentFields(_Fields):
     by_gender: bool = Field(default=False, description="Measured for women and men apart")
 
 
-class IndicatorFields(_Fields):
+class IndicatorFields(FieldGroup):
     """Measured and shown, with no target; under a commitment or directly under a goal."""
 
     indicator_id: Identifier
@@ -227,16 +221,16 @@ class IndicatorFields(_Fields):
         return self
 
 
-class NoteFields(_Fields):
+class NoteFields(FieldGroup):
     """A definition or footnote attached to a goal, commitment or indicator."""
 
     note_id: Identifier
     attached_to: Identifier = Field(description="The goal, commitment or indicator")
     kind: NoteKind
-    text: NoteText
+    text: Remark
 
 
-class MeasurementFields(_Fields):
+class MeasurementFields(FieldGroup):
     """A key figure's or indicator's value for a period: total and/or women and men."""
 
     measure_id: Identifier = Field(description="The commitment or indicator measured")
@@ -253,8 +247,8 @@ class MeasurementFields(_Fields):
         return self
 
 
-class ActivityAssessment(_Fields):
+class ActivityAssessment(FieldGroup):
     commitment_id: Identifier
     period: MeasurePeriod
     status: ActivityStatus
-    comment: Comment | None = None
+    comment: Remark | None = None

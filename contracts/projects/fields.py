@@ -4,9 +4,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from contracts.budget.fields import DecisionReference, Period, UnitCode, Year
+from contracts.field_group import FieldGroup
 from contracts.identifiers import Identifier
 from contracts.money import Amount
 from contracts.text import MULTI_LINE, SINGLE_LINE, Name
@@ -47,11 +48,7 @@ class Light(StrEnum):
     RED = "red"
 
 
-class _Fields(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ProjectRegistration(_Fields):
+class ProjectRegistration(FieldGroup):
     """A project entered in the register, in the status it has when entered (an ongoing
     project registered late starts as ongoing)."""
 
@@ -87,7 +84,7 @@ class ProjectRegistration(_Fields):
         return end
 
 
-class StatusChange(_Fields):
+class StatusChange(FieldGroup):
     project_code: ProjectCode
     status: ProjectStatus
     effective_on: date
@@ -95,7 +92,7 @@ class StatusChange(_Fields):
     reason: ProjectText | None = None
 
 
-class ManagerChange(_Fields):
+class ManagerChange(FieldGroup):
     """A new project manager, or a substitute while the manager is away (acting)."""
 
     project_code: ProjectCode
@@ -105,7 +102,7 @@ class ManagerChange(_Fields):
     reason: ProjectText | None = None
 
 
-class StepPlan(_Fields):
+class StepPlan(FieldGroup):
     """A step (phase) with its planned period and cost estimate; planned again, it replaces."""
 
     project_code: ProjectCode
@@ -118,7 +115,7 @@ class StepPlan(_Fields):
     description: ProjectText | None = None
 
 
-class ProjectBudget(_Fields):
+class ProjectBudget(FieldGroup):
     """The project's budget for a year, in kronor (costs as a positive amount); set again for
     the same year, it replaces the earlier amount."""
 
@@ -128,7 +125,7 @@ class ProjectBudget(_Fields):
     decision: DecisionReference | None = None
 
 
-class Financing(_Fields):
+class Financing(FieldGroup):
     """External financing from a source for a year; set again, it replaces."""
 
     project_code: ProjectCode
@@ -139,7 +136,7 @@ class Financing(_Fields):
     note: ProjectText | None = None
 
 
-class StatusReport(_Fields):
+class StatusReport(FieldGroup):
     """How the project goes in a month: schedule, cost and quality as lights, with a text."""
 
     project_code: ProjectCode
@@ -151,7 +148,7 @@ class StatusReport(_Fields):
     reported_by: Name
 
 
-class GoalLink(_Fields):
+class GoalLink(FieldGroup):
     """The project serves a result goal of the goals service."""
 
     project_code: ProjectCode
