@@ -19,7 +19,7 @@ from contracts.budget.events import (
 )
 from contracts.budget.fields import UnitKind
 from contracts.envelope import Event
-from contracts.refusal import not_permitted, refuse
+from contracts.refusal import not_known_yet, not_permitted, refuse
 from contracts.scope import Scope
 
 TREE_EVENTS: tuple[type[Event], ...] = (
@@ -77,6 +77,15 @@ class OrganisationTree:
         unit = self.units.get(code)
         if unit is None:
             raise refuse(field, f"enheten {code} finns inte i organisationen")
+        return unit
+
+    def heard_of(self, code: str, field: str = "unit_code") -> Unit:
+        """The unit, in a copy of the tree kept from budget's events (goals', projects'): one
+        the copy has not heard of may be one budget has not published yet, so it is refused
+        as not known yet, and the handler waits a moment for it before the refusal stands."""
+        unit = self.units.get(code)
+        if unit is None:
+            raise not_known_yet(field, f"enheten {code} finns inte i organisationen")
         return unit
 
     def open_on(self, code: str, day: date, field: str = "unit_code") -> Unit:

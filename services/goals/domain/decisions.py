@@ -9,7 +9,7 @@ from contracts.budget.fields import UnitKind
 from contracts.envelope import Event, event_from
 from contracts.goals import commands, events
 from contracts.goals.fields import CommitmentKind
-from contracts.refusal import not_known_yet, refuse
+from contracts.refusal import refuse
 from plumbing.decisions import Decisions
 from services.goals.domain.catalogue import CATALOGUE_STREAM, Catalogue, Goal, measure_stream
 from services.goals.domain.scope import check_scope
@@ -35,8 +35,7 @@ def _known_goal(catalogue: Catalogue, goal_id: str, field: str = "goal_id") -> G
 
 @decide.on(commands.DefinePerspective)
 def _define_perspective(catalogue: Catalogue, command: commands.DefinePerspective) -> Event:
-    _heard_of(catalogue, command.board_code, "board_code")
-    board = catalogue.tree.known(command.board_code, "board_code")
+    board = catalogue.tree.heard_of(command.board_code, "board_code")
     if board.kind is not UnitKind.BOARD:
         raise refuse("board_code", f"{command.board_code} är ingen nämnd")
     _unused(catalogue, "perspective_id", command.perspective_id)
@@ -53,17 +52,10 @@ def _define_perspective(catalogue: Catalogue, command: commands.DefinePerspectiv
     return event_from(command, events.PerspectiveDefined)
 
 
-def _heard_of(catalogue: Catalogue, unit_code: str, field: str) -> None:
-    """Refuse a unit this copy of budget's tree has not heard of, as one budget may not
-    have published yet: the handler waits a moment for it before the refusal stands."""
-    if unit_code not in catalogue.tree.units:
-        raise not_known_yet(field, f"enheten {unit_code} finns inte i organisationen")
-
-
 @decide.on(commands.AdoptGoal)
 def _adopt_goal(catalogue: Catalogue, command: commands.AdoptGoal) -> Event:
     _unused(catalogue, "goal_id", command.goal_id)
-    _heard_of(catalogue, command.unit_code, "unit_code")
+    catalogue.tree.heard_of(command.unit_code)
     catalogue.tree.open_on(command.unit_code, date(command.first_year, 1, 1))
     perspective = catalogue.perspectives.get(command.perspective_id)
     if perspective is None:

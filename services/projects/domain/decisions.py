@@ -43,11 +43,9 @@ def _open(register: Register, code: str) -> Project:
 
 
 def _existing_unit(register: Register, code: str, field: str, day: date) -> None:
-    """Refuse a unit the tree does not have, or has closed before ``day``. One this copy of
-    budget's tree has not heard of may be one budget has not published yet: the handler
-    waits a moment for it before the refusal stands."""
-    if code not in register.tree.units:
-        raise not_known_yet(field, f"enheten {code} finns inte i organisationen")
+    """Refuse a unit this copy of budget's tree has not heard of (as not known yet), or one
+    closed before ``day``."""
+    register.tree.heard_of(code, field)
     register.tree.open_on(code, day, field)
 
 
