@@ -166,6 +166,11 @@ class Table(Generic[R]):
         return rows_of(self.row, records)
 
 
+def tables_ddl(tables: Sequence[Table[Any]]) -> str:
+    """The DDL of ``tables``, in order: a projection's ``tables_sql``."""
+    return "\n".join(table.ddl for table in tables)
+
+
 def rows_of(row: type[T], records: Sequence[Any]) -> list[T]:
     """``records``, read with a table's ``select(row)``, as ``row``s."""
     return [row(**dict(r)) for r in records]

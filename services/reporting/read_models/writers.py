@@ -83,3 +83,15 @@ async def write_in_order(
         if writer is not None:
             history.extend(await writer.write(conn, list(run)))
     return history
+
+
+class WrittenProjection:
+    """A projection whose events each go, in order, to the writer of their type; a
+    subclass names the projection, its tables' DDL and its writers by event type."""
+
+    name: str
+    tables_sql: str
+    writers: Mapping[str, Writer]
+
+    async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
+        await write_in_order(conn, self.writers, events)

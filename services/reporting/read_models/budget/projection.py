@@ -22,7 +22,7 @@ from contracts.budget.events import (
 )
 from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
-from plumbing.read_model_tables import Table
+from plumbing.read_model_tables import Table, tables_ddl
 from services.reporting.read_models import sources
 from services.reporting.read_models.budget.history import HISTORY
 from services.reporting.read_models.budget.history import record as record_history
@@ -280,7 +280,7 @@ class BudgetProjection:
     example data; each such row is marked so."""
 
     name = sources.BUDGET
-    tables_sql = "\n".join(table.ddl for table in TABLES)
+    tables_sql = tables_ddl(TABLES)
     # The default's, for a subclass that does not call __init__.
     _writers = _writers_for(DEFAULT_EXAMPLE_ACTORS)
 

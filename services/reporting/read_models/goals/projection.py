@@ -6,8 +6,6 @@ that does not validate fails to apply and the runner parks it. Every statement i
 upsert keyed by the sender's id, so applying an event twice leaves the same rows.
 """
 
-from collections.abc import Sequence
-
 from contracts.goals.events import (
     ActivityAssessed,
     CommitmentMade,
@@ -19,8 +17,8 @@ from contracts.goals.events import (
     NoteAttached,
     PerspectiveDefined,
 )
-from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
+from plumbing.read_model_tables import tables_ddl
 from services.reporting.read_models import sources
 from services.reporting.read_models.goals.tables import (
     ACTIVITY_ASSESSMENTS,
@@ -35,9 +33,9 @@ from services.reporting.read_models.goals.tables import (
 )
 from services.reporting.read_models.writers import (
     Statement,
+    WrittenProjection,
     by_event_type,
     insert_sql,
-    write_in_order,
 )
 
 _PERSPECTIVE = Statement(
@@ -173,9 +171,7 @@ _WRITERS = by_event_type(
 )
 
 
-class GoalsProjection:
+class GoalsProjection(WrittenProjection):
     name = sources.GOALS
-    tables_sql = "\n".join(table.ddl for table in TABLES)
-
-    async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
-        await write_in_order(conn, _WRITERS, events)
+    tables_sql = tables_ddl(TABLES)
+    writers = _WRITERS

@@ -6,8 +6,6 @@ that does not validate fails to apply and the runner parks it. Every statement i
 the project's ids or by the event's id, so applying an event twice leaves the same rows.
 """
 
-from collections.abc import Sequence
-
 from contracts.projects.events import (
     FinancingRecorded,
     GoalLinked,
@@ -18,8 +16,8 @@ from contracts.projects.events import (
     ProjectStatusReported,
     StepPlanned,
 )
-from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
+from plumbing.read_model_tables import tables_ddl
 from services.reporting.read_models import sources
 from services.reporting.read_models.projects.tables import (
     BUDGETS,
@@ -34,9 +32,9 @@ from services.reporting.read_models.projects.tables import (
 )
 from services.reporting.read_models.writers import (
     Statement,
+    WrittenProjection,
     by_event_type,
     insert_sql,
-    write_in_order,
 )
 
 
@@ -168,9 +166,7 @@ _WRITERS = by_event_type(
 )
 
 
-class ProjectsProjection:
+class ProjectsProjection(WrittenProjection):
     name = sources.PROJECTS
-    tables_sql = "\n".join(table.ddl for table in TABLES)
-
-    async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
-        await write_in_order(conn, _WRITERS, events)
+    tables_sql = tables_ddl(TABLES)
+    writers = _WRITERS
