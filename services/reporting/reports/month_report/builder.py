@@ -38,7 +38,7 @@ from services.reporting.read_models.budget.tables import (
     UnitRow,
 )
 from services.reporting.reports.plan.view import Source
-from services.reporting.reports.shared.amounts import Amounts
+from services.reporting.reports.shared.amounts import Amounts, total_of
 from services.reporting.vocabulary import MONTH_NAMES
 
 MONTHS = 12
@@ -249,17 +249,8 @@ class MonthReport:
         return any(node.example_data for node in self.nodes)
 
 
-def _sum(values: Sequence[Amounts]) -> Amounts | None:
-    if not values:
-        return None
-    total = values[0]
-    for value in values[1:]:
-        total = total + value
-    return total
-
-
 def _figure(own: Amounts | None, own_example: bool, below: Sequence[Figure]) -> Figure | None:
-    children = _sum([f.value for f in below])
+    children = total_of([f.value for f in below])
     if own is None:
         if children is None:
             return None

@@ -16,6 +16,7 @@ from services.reporting.reports.month_report.builder import (
 from services.reporting.reports.shared.amounts import amounts_json
 from services.reporting.reports.shared.as_of import moment_json
 from services.reporting.reports.shared.formatting import format_kronor
+from services.reporting.reports.shared.tree_walk import walked_node_json
 
 # --- JSON ---------------------------------------------------------------------------------
 
@@ -38,13 +39,7 @@ def _percent_json(value: Decimal | None) -> str | None:
 def _node_json(node: NodeReport) -> dict[str, Any]:
     percent = node.deviation_percent
     return {
-        "code": node.code,
-        "name": node.name,
-        "kind": node.kind,
-        "depth": node.depth,
-        "parent_code": node.parent_code,
-        "manager_title": node.manager_title,
-        "manager_name": node.manager_name,
+        **walked_node_json(node),
         "example_data": node.example_data,
         "budget": _figure_json(node.budget),
         "budget_to_date": _figure_json(node.budget_to_date),

@@ -26,12 +26,11 @@ from services.reporting.reports.month_report.builder import (
     Trend,
     _derived,
     _figure,
-    _sum,
     period_of,
     periodise,
 )
 from services.reporting.reports.shared import tree_walk
-from services.reporting.reports.shared.amounts import Amounts
+from services.reporting.reports.shared.amounts import Amounts, total_of
 from services.reporting.reports.shared.refusals import UnknownUnit
 
 
@@ -114,7 +113,7 @@ class _Walk:
             below("budget_to_date"),
         )
         booked = index.actuals.get(code, [])
-        own_actuals = _sum([Amounts(a.revenue, a.costs) for a in booked])
+        own_actuals = total_of([Amounts(a.revenue, a.costs) for a in booked])
         actuals = _figure(own_actuals, any(a.example_data for a in booked), below("actuals"))
         deviation = _derived(actuals, to_date)
         percent = None

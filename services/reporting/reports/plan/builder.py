@@ -32,7 +32,7 @@ from services.reporting.reports.projects.section import (
     build_projects_section,
 )
 from services.reporting.reports.shared import tree_walk
-from services.reporting.reports.shared.amounts import Amounts
+from services.reporting.reports.shared.amounts import Amounts, total_of
 from services.reporting.reports.shared.refusals import UnknownUnit
 
 # --- input rows, filled from the read models by another module ---------------------------
@@ -55,15 +55,6 @@ class PlanInput:
 # --- building -----------------------------------------------------------------------------
 
 
-def _sum(values: Sequence[V]) -> V | None:
-    if not values:
-        return None
-    total = values[0]
-    for value in values[1:]:
-        total = total + value
-    return total
-
-
 def _cell(
     own: V | None,
     below: Sequence[V],
@@ -72,7 +63,7 @@ def _cell(
     shares: Decimal | None = None,
     shares_below: Decimal | None = None,
 ) -> Cell[V] | None:
-    children = _sum(below)
+    children = total_of(below)
     if own is None:
         if children is None:
             return None
@@ -142,7 +133,7 @@ class _Walk:
             key = (unit.code, column.year, column.kind)
             row = index.figures.get(key)
             below = [cell.value for child in kept if (cell := child.figures[i]) is not None]
-            shares_below = _sum(
+            shares_below = total_of(
                 [
                     cell.project_shares
                     for child in kept

@@ -19,6 +19,7 @@ from services.reporting.reports.shared.formatting import (
     format_signed_tkr,
     format_tkr,
 )
+from services.reporting.reports.shared.tree_walk import walked_node_json
 
 # --- JSON ---------------------------------------------------------------------------------
 
@@ -55,13 +56,7 @@ def _investment_json(cell: Cell[Decimal] | None) -> dict[str, Any] | None:
 
 def _node_json(node: NodeView) -> dict[str, Any]:
     return {
-        "code": node.code,
-        "name": node.name,
-        "kind": node.kind,
-        "depth": node.depth,
-        "parent_code": node.parent_code,
-        "manager_title": node.manager_title,
-        "manager_name": node.manager_name,
+        **walked_node_json(node),
         "closed_on": None if node.closed_on is None else node.closed_on.isoformat(),
         "figures": [_figure_json(cell) for cell in node.figures],
         "net_investments": [_investment_json(cell) for cell in node.net_investments],

@@ -3,9 +3,10 @@ kronor, and as JSON with kronor as strings and tkr beside them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from services.reporting.reports.shared.formatting import format_kronor, format_tkr
 
@@ -25,6 +26,20 @@ class Amounts:
 
     def __sub__(self, other: Amounts) -> Amounts:
         return Amounts(self.revenue - other.revenue, self.costs - other.costs)
+
+
+# Constrained: each sum is of one kind, amounts or plain kronor.
+Summed = TypeVar("Summed", Amounts, Decimal)
+
+
+def total_of(values: Sequence[Summed]) -> Summed | None:
+    """The sum of ``values``; None for none (no figure, rather than a zero one)."""
+    if not values:
+        return None
+    total = values[0]
+    for value in values[1:]:
+        total = total + value
+    return total
 
 
 def amounts_json(amounts: Amounts) -> dict[str, Any]:

@@ -3,7 +3,7 @@ a walk that lists a parent before its children but builds it after them, since a
 sums need its children's figures. The plan and the month report both walk it this way."""
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 N = TypeVar("N")
 
@@ -66,3 +66,37 @@ def walk(
 
     visit(root, 0)
     return tuple(node for node in nodes if node is not None)
+
+
+class WalkedNode(Protocol):
+    """A node of a walk as it names its unit."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def depth(self) -> int: ...
+
+    @property
+    def parent_code(self) -> str | None: ...
+
+    @property
+    def manager_title(self) -> str | None: ...
+
+    @property
+    def manager_name(self) -> str | None: ...
+
+
+# What a node says of its unit and of where in the walk it stands, in the JSON's order.
+_WALKED_NODE_FIELDS = "code name kind depth parent_code manager_title manager_name".split()
+
+
+def walked_node_json(node: WalkedNode) -> dict[str, Any]:
+    """The JSON of the unit a node stands for, and where in the walk it stands."""
+    return {field: getattr(node, field) for field in _WALKED_NODE_FIELDS}
