@@ -37,16 +37,16 @@ LEDGER = "ekonomisystem"
 
 def settings(nats_url: str, database_url: str, **changes: Any) -> ProjectsSettings:
     """Settings every service reads its own from (the projects service's have the most),
-    with ``changes`` made to them."""
-    given = ProjectsSettings(
-        nats_url=nats_url,
-        database_url=database_url,
-        batch_size=200,
-        ack_wait_seconds=2.0,
-        systems=KNOWN_SYSTEMS,
+    with ``changes`` made to them, validated as the services' own are."""
+    given: dict[str, Any] = {
+        "nats_url": nats_url,
+        "database_url": database_url,
+        "batch_size": 200,
+        "ack_wait_seconds": 2.0,
+        "systems": KNOWN_SYSTEMS,
         **identity_settings(),
-    )
-    return given.model_copy(update=changes) if changes else given
+    }
+    return ProjectsSettings(**{**given, **changes})
 
 
 class Closable(Protocol):

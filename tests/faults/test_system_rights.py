@@ -11,7 +11,6 @@ deliver subject of its choosing; the server refuses each, the consumer stays as 
 it, nothing is delivered where the system asked, and the system still reads its rejections.
 """
 
-import asyncio
 import contextlib
 import json
 import uuid
@@ -28,7 +27,6 @@ from contracts.budget.commands import RecordActuals
 from contracts.budget.service import BUDGET
 from contracts.goals.service import GOALS
 from plumbing.jetstream import ensure_streams
-from plumbing.service import resilient
 from plumbing.write_service import streams
 from services.budget import bootstrap as budget
 from tests.conftest import eventually
@@ -45,7 +43,7 @@ from tests.faults.properties import (
 )
 from tests.faults.stack import ONE_OF_EACH, FaultStack
 from tests.locked_nats import LockedNats, Session, locked_nats, session
-from tests.system import settings
+from tests.system import inbound_only, running_budget
 
 # What each system may send. The ledger is given the tree here only to build the suite's
 # organisation; the demo's register gives it to no system.
@@ -228,25 +226,18 @@ def locked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LockedNats]:
         yield server
 
 
-@contextlib.asynccontextmanager
-async def _budget_as_its_user(server: LockedNats, database_url: str) -> AsyncIterator[None]:
+def _budget_as_its_user(
+    server: LockedNats, database_url: str
+) -> contextlib.AbstractAsyncContextManager[budget.BudgetProcess]:
     """Budget's inbound consumer as its own NATS user; it makes the systems' consumers."""
-    as_budget = settings(server.url, database_url).model_copy(
-        update={
-            "systems": REGISTER,
-            "nats_user": "budget",
-            "nats_password": SecretStr(server.passwords["budget"]),
-        }
+    return running_budget(
+        server.url,
+        database_url,
+        inbound_only,
+        systems=REGISTER,
+        nats_user="budget",
+        nats_password=SecretStr(server.passwords["budget"]),
     )
-    process = await budget.build(as_budget)
-    stop = asyncio.Event()
-    task = asyncio.create_task(resilient(process.inbound)(stop))
-    try:
-        yield
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=15)
-        await process.close()
 
 
 async def _stored(server: LockedNats, user: str, stream: str, subject: str) -> int:

@@ -1,9 +1,7 @@
 """What a system can store: the inbound stream's byte limit, and each system's share."""
 
-import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
@@ -16,14 +14,12 @@ from contracts.budget.service import BUDGET
 from contracts.envelope import Command
 from kommunplan.demo import publish_commands
 from plumbing.jetstream import ensure_streams
-from plumbing.service import resilient
-from plumbing.settings import WriteServiceSettings
 from plumbing.write_service import streams
 from services.budget import bootstrap as budget
 from tests.conftest import count, eventually
 from tests.fixtures import SMALL_TREE
 from tests.servers import Servers
-from tests.system import settings
+from tests.system import running_budget
 
 SHARE_BYTES = 20_000
 STREAM_BYTES = 1024**2
@@ -42,23 +38,16 @@ def _actuals(n: int, unit: str = "IT") -> list[Command]:
     ]
 
 
-@contextlib.asynccontextmanager
-async def _budget(servers: Servers, database: str) -> AsyncIterator[budget.BudgetProcess]:
-    given = settings(servers.nats_url, database).model_dump()
-    given.update(
+def _budget(
+    servers: Servers, database: str
+) -> contextlib.AbstractAsyncContextManager[budget.BudgetProcess]:
+    return running_budget(
+        servers.nats_url,
+        database,
         systems={"ekonomisystem": ["*"], "andrasystem": ["*"]},
         system_max_bytes_per_hour=SHARE_BYTES,
         inbound_max_bytes=STREAM_BYTES,
     )
-    process = await budget.build(WriteServiceSettings.model_validate(given))
-    stop = asyncio.Event()
-    tasks = [asyncio.create_task(resilient(w)(stop)) for w in (process.relay, process.inbound)]
-    try:
-        yield process
-    finally:
-        stop.set()
-        await asyncio.wait_for(asyncio.gather(*tasks), timeout=15)
-        await process.close()
 
 
 async def _refusals(js: JetStreamContext, system: str) -> list[str]:

@@ -35,7 +35,6 @@ from plumbing.process_manager import ProcessManagerWorker
 from plumbing.readiness import WorkerState
 from plumbing.sent_refusals import SentRefusals
 from plumbing.service import resilient
-from services.budget import bootstrap as budget_service
 from services.projects.office_share import DURABLE, OFFICE_SHARE, OfficeShare, message_id_for
 from services.projects.settings import OfficeShareSettings
 from tests.conftest import SPANS, count, eventually
@@ -43,7 +42,13 @@ from tests.fixtures import SMALL_TREE
 from tests.integration.test_nats_permissions import refused
 from tests.locked_nats import LockedNats, locked_nats, session
 from tests.servers import Servers
-from tests.system import KNOWN_SYSTEMS, running_budget, running_reporting, settings
+from tests.system import (
+    KNOWN_SYSTEMS,
+    inbound_only,
+    relay_only,
+    running_budget,
+    running_reporting,
+)
 
 OFFICE = "PROJ"
 OFFICE_UNIT = RegisterUnit(
@@ -480,17 +485,13 @@ def locked(tmp_path: Path) -> Iterator[LockedNats]:
 async def test_each_service_as_its_own_nats_user_sends_and_reads_only_what_it_declares(
     locked: LockedNats, budget_database: str, projects_database: str
 ) -> None:
-    def as_user(user: str) -> Any:
-        password = SecretStr(locked.passwords[user])
-        return settings(locked.url, budget_database).model_copy(
-            update={"nats_user": user, "nats_password": password}
-        )
+    def as_user(user: str) -> dict[str, Any]:
+        return {"nats_user": user, "nats_password": SecretStr(locked.passwords[user])}
 
-    inbound = await budget_service.build(as_user("budget"))
-    relay = await budget_service.build(as_user("budget-relay"))
-    stop = asyncio.Event()
-    tasks = [asyncio.create_task(resilient(w)(stop)) for w in (inbound.inbound, relay.relay)]
-    try:
+    async with (
+        running_budget(locked.url, budget_database, inbound_only, **as_user("budget")),
+        running_budget(locked.url, budget_database, relay_only, **as_user("budget-relay")),
+    ):
         ledger = SecretStr(locked.passwords["ekonomisystem"])
         await publish_commands(locked.url, [*SMALL_TREE, OFFICE_UNIT], "ekonomisystem", ledger)
         async with session(locked, "projects-relay") as projects_relay:
@@ -515,9 +516,4 @@ async def test_each_service_as_its_own_nats_user_sends_and_reads_only_what_it_de
             await refused(projects, BUDGET.events_subjects.replace(">", "UnitRegistered"))
         async with session(locked, "lonesystem") as payroll:
             await refused(payroll, BUDGET.inbound_subject("projects", "set-project-share"))
-    finally:
-        stop.set()
-        await asyncio.wait_for(asyncio.gather(*tasks), timeout=15)
-        for process in (inbound, relay):
-            await process.close()
     assert await count(budget_database, SHARES) == 1

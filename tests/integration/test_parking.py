@@ -1,7 +1,5 @@
 """Events reporting cannot apply are parked with their reason; the projection goes on."""
 
-import asyncio
-import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -17,7 +15,6 @@ from contracts.budget.commands import RecordActuals
 from kommunplan.demo import publish_commands
 from plumbing.database import Connection
 from plumbing.projection import ProjectionRunner, ReceivedEvent
-from plumbing.service import resilient
 from services.reporting import bootstrap as reporting
 from services.reporting.read_models.budget.projection import BudgetProjection
 from services.reporting.read_models.catalog import PROJECTIONS
@@ -25,7 +22,13 @@ from services.reporting.read_models.sources import BUDGET
 from tests.conftest import eventually
 from tests.fixtures import SMALL_TREE
 from tests.servers import Servers
-from tests.system import get_as, running_budget, settings
+from tests.system import (
+    Prepare,
+    budget_projection,
+    get_as,
+    ledger_sends,
+    running_reporting_stack,
+)
 
 
 def ledger(period: str, revenue: str) -> RecordActuals:
@@ -45,24 +48,17 @@ class BreakableProjection(BudgetProjection):
         await super().apply(conn, events)
 
 
-@contextlib.asynccontextmanager
-async def _reporting(
-    servers: Servers, database: str, projection: BudgetProjection
-) -> AsyncIterator[reporting.ReportingProcess]:
-    process = await reporting.build(settings(servers.nats_url, database))
-    # The budget's runner, first in the projections' table, over the breakable projection.
-    process.runners[0] = ProjectionRunner(
-        process.pool, process.nc, projection, PROJECTIONS[0].source, 200, 2.0
-    )
-    reporting.add_operations_routes(process)
-    stop = asyncio.Event()
-    task = asyncio.create_task(resilient(process.runner(BUDGET))(stop))
-    try:
-        yield process
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=15)
-        await process.close()
+def _breakable(projection: BudgetProjection) -> Prepare:
+    """Reporting with the budget's runner, first in the projections' table, over
+    ``projection``, and the operator's routes."""
+
+    def prepare(process: reporting.ReportingProcess) -> None:
+        process.runners[0] = ProjectionRunner(
+            process.pool, process.nc, projection, PROJECTIONS[0].source, 200, 2.0
+        )
+        reporting.add_operations_routes(process)
+
+    return prepare
 
 
 @pytest.fixture
@@ -78,11 +74,15 @@ async def stack(
     reporting_database: str,
     projection: BreakableProjection,
 ) -> AsyncIterator[reporting.ReportingProcess]:
-    async with (
-        running_budget(servers.nats_url, budget_database),
-        _reporting(servers, reporting_database, projection) as process,
-    ):
-        await publish_commands(servers.nats_url, [*SMALL_TREE], "ekonomisystem")
+    async with running_reporting_stack(
+        servers.nats_url,
+        budget_database,
+        reporting_database,
+        ledger_sends(SMALL_TREE),
+        workers=budget_projection,
+        prepare=_breakable(projection),
+    ) as running:
+        process = running.reporting
         await eventually(lambda: _actuals(process), until=lambda rows: rows == {})
         yield process
 

@@ -9,8 +9,6 @@ received, the caller's are kept as its references, and the history shows the rea
 only the office share, sent by the projects service, keeps the causing event as its cause.
 """
 
-import asyncio
-import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -29,7 +27,6 @@ from contracts.budget.service import BUDGET
 from contracts.goals.service import GOALS
 from kommunplan.demo import publish_commands
 from plumbing.jetstream import ensure_streams
-from plumbing.service import resilient
 from plumbing.write_service import streams
 from services.budget.bootstrap import BudgetProcess
 from services.projects import bootstrap as projects
@@ -37,7 +34,13 @@ from services.projects.office_share import message_id_for
 from services.reporting.bootstrap import ReportingProcess
 from tests.conftest import _fresh_database, count, eventually
 from tests.servers import Servers
-from tests.system import get_as, running_budget, running_reporting, settings
+from tests.system import (
+    get_as,
+    running_budget,
+    running_projects,
+    running_reporting,
+    with_process_managers,
+)
 from tests.tokens import bearer
 
 OFFICE = "PROJ"  # the project office, as the settings name it by default
@@ -140,22 +143,6 @@ async def office_shares(system: System, project_code: str) -> list[dict[str, Any
     )
 
 
-@contextlib.asynccontextmanager
-async def running_projects(nats_url: str, database: str) -> AsyncIterator[projects.ProjectsProcess]:
-    """The projects process as it runs: its relay, its inbound consumer and the office's
-    share, sending budget the office's revenue."""
-    process = await projects.build(settings(nats_url, database))
-    stop = asyncio.Event()
-    workers = [process.relay, process.inbound, *process.workers]
-    tasks = [asyncio.create_task(resilient(worker)(stop)) for worker in workers]
-    try:
-        yield process
-    finally:
-        stop.set()
-        await asyncio.wait_for(asyncio.gather(*tasks), timeout=15)
-        await process.close()
-
-
 @pytest.fixture(scope="module")
 async def system(servers: Servers) -> AsyncIterator[System]:
     nc = await nats.connect(servers.nats_url)
@@ -168,7 +155,7 @@ async def system(servers: Servers) -> AsyncIterator[System]:
     ]
     async with (
         running_budget(servers.nats_url, budget_db) as budget,
-        running_projects(servers.nats_url, projects_db) as projects_process,
+        running_projects(servers.nats_url, projects_db, with_process_managers) as projects_process,
         running_reporting(servers.nats_url, reporting_db) as reporting,
     ):
         await publish_commands(servers.nats_url, TREE, LEDGER)

@@ -1,12 +1,12 @@
 """budget, budget-relay and reporting each as its own NATS user on a server that refuses
 everything else: systems' commands reach the plan, and a refusal reaches its own system."""
 
-import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -14,16 +14,20 @@ from pydantic import SecretStr
 from contracts import subjects
 from contracts.budget.commands import RecordActuals
 from kommunplan.demo import publish_commands
-from plumbing.service import resilient
-from plumbing.settings import ServiceSettings
-from services.budget import bootstrap as budget
 from services.reporting import bootstrap as reporting
-from services.reporting.read_models.sources import BUDGET
 from tests.conftest import eventually
 from tests.fixtures import SMALL_TREE
 from tests.integration.test_reporting import projected_events, snapshot
 from tests.locked_nats import LockedNats, locked_nats, session
-from tests.system import KNOWN_SYSTEMS, settings
+from tests.system import (
+    KNOWN_SYSTEMS,
+    budget_projection,
+    inbound_only,
+    relay_only,
+    running_budget,
+    running_reporting,
+    settings,
+)
 
 LEDGER, PAYROLL = "ekonomisystem", "lonesystem"
 
@@ -34,11 +38,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LockedNats]:
         yield found
 
 
-def as_user(server: LockedNats, database_url: str, user: str) -> ServiceSettings:
-    password = SecretStr(server.passwords[user])
-    return settings(server.url, database_url).model_copy(
-        update={"nats_user": user, "nats_password": password}
-    )
+def as_user(server: LockedNats, user: str) -> dict[str, Any]:
+    """The settings' changes that make a process ``user``'s."""
+    return {"nats_user": user, "nats_password": SecretStr(server.passwords[user])}
 
 
 @contextlib.asynccontextmanager
@@ -46,23 +48,14 @@ async def running(
     server: LockedNats, budget_database: str, reporting_database: str
 ) -> AsyncIterator[None]:
     """Each process as `kommunplan up` starts it: its own connection as its own user."""
-    inbound = await budget.build(as_user(server, budget_database, "budget"))
-    relay = await budget.build(as_user(server, budget_database, "budget-relay"))
-    projection = await reporting.build(as_user(server, reporting_database, "reporting"))
-    workers = [
-        resilient(inbound.inbound),
-        resilient(relay.relay),
-        resilient(projection.runner(BUDGET)),
-    ]
-    stop = asyncio.Event()
-    tasks = [asyncio.create_task(worker(stop)) for worker in workers]
-    try:
+    async with (
+        running_budget(server.url, budget_database, inbound_only, **as_user(server, "budget")),
+        running_budget(server.url, budget_database, relay_only, **as_user(server, "budget-relay")),
+        running_reporting(
+            server.url, reporting_database, budget_projection, **as_user(server, "reporting")
+        ),
+    ):
         yield
-    finally:
-        stop.set()
-        await asyncio.wait_for(asyncio.gather(*tasks), timeout=15)
-        for process in (inbound, relay, projection):
-            await process.close()
 
 
 async def test_commands_from_systems_reach_the_plan_and_a_refusal_its_own_system(
@@ -85,7 +78,9 @@ async def test_commands_from_systems_reach_the_plan_and_a_refusal_its_own_system
         ("IT", "2011-03", Decimal("3012000"), Decimal("-3011500.50"))
     ]
     # `kommunplan rebuild`, as the reporting user, replays the same read models.
-    await reporting.rebuild(as_user(server, reporting_database, "reporting"))
+    await reporting.rebuild(
+        settings(server.url, reporting_database, **as_user(server, "reporting"))
+    )
     assert await snapshot(reporting_database) == before
     async with session(server, PAYROLL) as payroll:
         own = await payroll.js.pull_subscribe(

@@ -9,7 +9,6 @@ register, the statistics system measurements, the project tool status reports; t
 organisation tree and the project office's share are given to no system.
 """
 
-import asyncio
 import contextlib
 import json
 import uuid
@@ -32,8 +31,7 @@ from contracts.goals.service import GOALS
 from contracts.projects.service import PROJECTS
 from plumbing.jetstream import ensure_streams
 from plumbing.rejections import ensure_rejection_consumers
-from plumbing.service import resilient
-from plumbing.settings import StackSettings, WriteServiceSettings
+from plumbing.settings import StackSettings
 from plumbing.write_service import streams
 from services.budget import bootstrap as budget
 from tests.conftest import count, eventually
@@ -41,7 +39,7 @@ from tests.fixtures import SMALL_TREE
 from tests.integration.test_nats_permissions import refused
 from tests.locked_nats import LockedNats, Session, locked_nats, session
 from tests.servers import Servers
-from tests.system import settings
+from tests.system import inbound_only, running_budget
 from tests.tokens import bearer
 
 REGISTER = StackSettings().systems
@@ -169,29 +167,21 @@ async def test_the_server_takes_each_command_the_register_gives(
         assert sender.errors == []
 
 
-def _as_user(server: LockedNats, database_url: str, user: str) -> WriteServiceSettings:
-    return settings(server.url, database_url).model_copy(
-        update={
-            "systems": REGISTER,
-            "nats_user": user,
-            "nats_password": SecretStr(server.passwords[user]),
-        }
-    )
+def _as_user(server: LockedNats, user: str) -> dict[str, Any]:
+    """The settings' changes that make a process ``user``'s, with the demo's register."""
+    return {
+        "systems": REGISTER,
+        "nats_user": user,
+        "nats_password": SecretStr(server.passwords[user]),
+    }
 
 
-@contextlib.asynccontextmanager
-async def _budget_as_its_user(server: LockedNats, database_url: str) -> AsyncIterator[None]:
+def _budget_as_its_user(
+    server: LockedNats, database_url: str
+) -> contextlib.AbstractAsyncContextManager[budget.BudgetProcess]:
     """The budget process's inbound consumer as `up` starts it, as the budget user: it makes
     each system's consumer of rejections before it takes anything in."""
-    process = await budget.build(_as_user(server, database_url, "budget"))
-    stop = asyncio.Event()
-    task = asyncio.create_task(resilient(process.inbound)(stop))
-    try:
-        yield
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=15)
-        await process.close()
+    return running_budget(server.url, database_url, inbound_only, **_as_user(server, "budget"))
 
 
 def _create_request(system: str, **config: Any) -> bytes:
@@ -289,29 +279,18 @@ async def _consumer(js: JetStreamContext, name: str) -> Any:
 async def _budget(servers: Servers, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """Budget with the demo's register, its relay and inbound running, and the small tree
     entered by a planner over HTTP (as `up` enters the demo's); a client of its HTTP app."""
-    process = await budget.build(
-        settings(servers.nats_url, database_url).model_copy(update={"systems": REGISTER})
-    )
-    stop = asyncio.Event()
-    tasks = [
-        asyncio.create_task(resilient(worker)(stop)) for worker in (process.relay, process.inbound)
-    ]
-    try:
-        async with httpx.AsyncClient(
+    async with (
+        running_budget(servers.nats_url, database_url, systems=REGISTER) as process,
+        httpx.AsyncClient(
             transport=httpx.ASGITransport(app=process.app),
             base_url="http://budget",
             headers={**bearer("planner"), "content-type": "application/json"},
-        ) as http:
-            for unit in SMALL_TREE:
-                answer = await http.post(
-                    f"/api/{unit.command_name}", content=unit.model_dump_json()
-                )
-                assert answer.status_code == 201, answer.text
-            yield http
-    finally:
-        stop.set()
-        await asyncio.wait_for(asyncio.gather(*tasks), timeout=15)
-        await process.close()
+        ) as http,
+    ):
+        for unit in SMALL_TREE:
+            answer = await http.post(f"/api/{unit.command_name}", content=unit.model_dump_json())
+            assert answer.status_code == 201, answer.text
+        yield http
 
 
 async def _rejections_for(js: JetStreamContext, system: str) -> list[dict[str, Any]]:
