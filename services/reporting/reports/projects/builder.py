@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -83,15 +82,9 @@ def subtree(units: Sequence[UnitNode], unit_code: str) -> set[str]:
 # --- what the register and the page share --------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Lights:
-    period: str
-    schedule: str
-    cost: str
-    quality: str
-    text: str | None
-    reported_by: str
-    recorded_at: datetime
+# A status report's lights (schedule, cost, quality) with its period, text and reporter: the
+# report as its read model holds it.
+Lights = StatusReportRow
 
 
 @dataclass(frozen=True)
@@ -115,8 +108,7 @@ def managers_of(project: ProjectRow, changes: Sequence[ManagerRow]) -> Managers:
 def latest_report(reports: Sequence[StatusReportRow]) -> Lights | None:
     if not reports:
         return None
-    r = max(reports, key=lambda r: (r.period, r.order))
-    return Lights(r.period, r.schedule, r.cost, r.quality, r.text, r.reported_by, r.recorded_at)
+    return max(reports, key=lambda r: (r.period, r.order))
 
 
 def _sum(amounts: Sequence[Decimal]) -> Decimal | None:

@@ -170,7 +170,7 @@ def _timeline(
             r.text,
             None,
             r.reported_by,
-            Lights(r.period, r.schedule, r.cost, r.quality, r.text, r.reported_by, r.recorded_at),
+            r,
             r.order,
         )
         for r in reports
