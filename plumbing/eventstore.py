@@ -102,12 +102,12 @@ class EventStore(ABC):
         longer holds.
         """
         if not events and not messages and position is None:
-            return []
+            return []  # nothing to store, so no transaction to open
         return await self._write(Batch(events, messages, position))
 
     @abstractmethod
     async def _write(self, batch: Batch) -> list[StoredEvent]:
-        """Store ``batch`` as ``append`` says, its events as stored, in order."""
+        """Store ``batch`` as ``append`` says; its events as stored, in order."""
 
     @abstractmethod
     async def read_stream(self, stream_id: str, after_version: int = 0) -> list[StoredEvent]: ...
