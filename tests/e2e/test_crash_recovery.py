@@ -2,10 +2,7 @@
 
 import asyncio
 import json
-import os
 import signal
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 
@@ -16,56 +13,30 @@ from nats.js import JetStreamContext
 from contracts import subjects
 from contracts.budget.commands import RecordActuals
 from kommunplan.demo import publish_commands
-from plumbing.embedded import free_port
 from tests.conftest import count, eventually
 from tests.fixtures import SMALL_TREE
 from tests.servers import Servers
+from tests.service_processes import Start, service_processes
 from tests.system import KNOWN_SYSTEMS
 
 N = 4000
 
 
 @pytest.fixture
-def start_budget(servers: Servers, budget_database: str) -> Iterator[object]:
-    processes: list[subprocess.Popen[bytes]] = []
-
-    def start(service: str = "budget") -> subprocess.Popen[bytes]:
-        env = dict(os.environ)
-        env.update(
-            {
-                "KOMMUNPLAN_NATS_URL": servers.nats_url,
-                "KOMMUNPLAN_DATABASE_URL": budget_database,
-                "KOMMUNPLAN_HTTP_PORT": str(free_port()),
-                "KOMMUNPLAN_BATCH_SIZE": "100",
-                "KOMMUNPLAN_ACK_WAIT_SECONDS": "2",
-                "KOMMUNPLAN_SYSTEMS": json.dumps(KNOWN_SYSTEMS),
-            }
-        )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kommunplan", "serve", service],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        processes.append(process)
-        return process
-
-    yield start
-    for process in processes:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+def start_budget(servers: Servers, budget_database: str) -> Iterator[Start]:
+    with service_processes(servers.nats_url, budget_database, KNOWN_SYSTEMS) as start:
+        yield start
 
 
 async def test_killing_the_budget_service_mid_batch_loses_nothing_and_stores_nothing_twice(
     servers: Servers,
     nats_client: tuple[Client, JetStreamContext],
     budget_database: str,
-    start_budget: object,
+    start_budget: Start,
 ) -> None:
     _, js = nats_client
-    start_budget("budget-relay")  # type: ignore[operator]
-    first = start_budget()  # type: ignore[operator]
+    start_budget("budget-relay")
+    first = start_budget("budget")
     ledger = [
         RecordActuals(
             message_id=uuid.uuid4(),
@@ -86,7 +57,7 @@ async def test_killing_the_budget_service_mid_batch_loses_nothing_and_stores_not
     killed_at = await count(budget_database, stored)
     assert 0 < killed_at < N, "the kill must land in the middle of the work"
 
-    start_budget()  # type: ignore[operator]
+    start_budget("budget")
     await eventually(lambda: count(budget_database, stored), until=lambda n: n == N, within=120)
     await eventually(
         lambda: count(budget_database, "SELECT count(*) FROM outbox"),

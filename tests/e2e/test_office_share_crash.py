@@ -3,12 +3,9 @@ the project office's share: after the restart the share is sent, and budget stor
 
 import asyncio
 import json
-import os
 import signal
-import subprocess
-import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -26,12 +23,12 @@ from contracts.projects.service import PROJECTS
 from kommunplan.demo import publish_commands
 from plumbing import write_service
 from plumbing.database import ensure_database
-from plumbing.embedded import free_port
 from plumbing.jetstream import ensure_streams
 from services.projects.office_share import DURABLE, message_id_for
 from tests.conftest import count, eventually
 from tests.fixtures import SMALL_TREE
 from tests.servers import Servers
+from tests.service_processes import Start, service_processes
 from tests.system import running_budget
 
 TOOL = "projektverktyg"
@@ -54,8 +51,6 @@ PROJECT = RegisterProject(
 SHARES = "SELECT count(*) FROM events WHERE event_type = 'ProjectShareSet'"
 PROJECT_BUDGETS = "SELECT count(*) FROM events WHERE event_type = 'ProjectBudgetSet'"
 
-Start = Callable[[str], "subprocess.Popen[bytes]"]
-
 
 @pytest.fixture
 async def projects_database(servers: Servers) -> str:
@@ -64,34 +59,8 @@ async def projects_database(servers: Servers) -> str:
 
 @pytest.fixture
 def start_projects(servers: Servers, projects_database: str) -> Iterator[Start]:
-    processes: list[subprocess.Popen[bytes]] = []
-
-    def start(service: str = "projects") -> subprocess.Popen[bytes]:
-        env = dict(os.environ)
-        env.update(
-            {
-                "KOMMUNPLAN_NATS_URL": servers.nats_url,
-                "KOMMUNPLAN_DATABASE_URL": projects_database,
-                "KOMMUNPLAN_HTTP_PORT": str(free_port()),
-                "KOMMUNPLAN_BATCH_SIZE": "100",
-                "KOMMUNPLAN_ACK_WAIT_SECONDS": "2",
-                "KOMMUNPLAN_SYSTEMS": json.dumps({TOOL: ["*"]}),
-            }
-        )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kommunplan", "serve", service],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        processes.append(process)
-        return process
-
-    yield start
-    for process in processes:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    with service_processes(servers.nats_url, projects_database, {TOOL: ["*"]}) as start:
+        yield start
 
 
 async def _rows(database_url: str, sql: str, *args: object) -> list[asyncpg.Record]:
