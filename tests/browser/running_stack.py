@@ -68,10 +68,8 @@ def _stop(process: subprocess.Popen[str]) -> None:
 
 
 @contextlib.contextmanager
-def running_up(data_dir: Path, seconds: float = 240) -> Iterator[str]:
-    """Start `kommunplan up` keeping its data in ``data_dir``, wait until it has loaded the
-    demo, give reporting's base URL, and stop it with Ctrl-C afterwards."""
-    env, reporting_port = _environment(data_dir)
+def started_up(env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """`kommunplan up` with ``env``, its output on a pipe, stopped with Ctrl-C afterwards."""
     process = subprocess.Popen(
         [sys.executable, "-m", "kommunplan", "up"],
         env=env,
@@ -80,6 +78,17 @@ def running_up(data_dir: Path, seconds: float = 240) -> Iterator[str]:
         text=True,
     )
     try:
+        yield process
+    finally:
+        _stop(process)
+
+
+@contextlib.contextmanager
+def running_up(data_dir: Path, seconds: float = 240) -> Iterator[str]:
+    """Start `kommunplan up` keeping its data in ``data_dir``, wait until it has loaded the
+    demo, give reporting's base URL, and stop it with Ctrl-C afterwards."""
+    env, reporting_port = _environment(data_dir)
+    with started_up(env) as process:
         output = _Output(process)
         output.ready.wait(seconds)
         if not any(READY_LINE in line for line in output.lines):
@@ -88,5 +97,3 @@ def running_up(data_dir: Path, seconds: float = 240) -> Iterator[str]:
                 f"(logs in {data_dir / 'logs'}); it printed:\n{output.text()}"
             )
         yield f"http://127.0.0.1:{reporting_port}"
-    finally:
-        _stop(process)

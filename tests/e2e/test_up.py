@@ -1,14 +1,11 @@
 """`kommunplan up`, the Quick start's first command, against the test's servers."""
 
 import asyncio
-import contextlib
 import json
 import os
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -19,6 +16,7 @@ from kommunplan.demo import example_data_count, goals_demo_count
 from kommunplan.processes import DATABASES, SERVICES
 from kommunplan.stack import http_get_json
 from plumbing.embedded import free_port
+from tests.browser.running_stack import started_up
 from tests.servers import Servers
 
 
@@ -61,29 +59,6 @@ def _environment(servers: Servers, data_dir: Path) -> tuple[dict[str, str], int]
     return env, ports["reporting"]
 
 
-@contextlib.contextmanager
-def _up(env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
-    """`kommunplan up`, from its start until the plan's URLs are printed."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kommunplan", "up"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            # Asked, `up` stops its services; killed, it would leave them running.
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
 def _plan(reporting_port: int) -> object:
     return http_get_json(f"http://127.0.0.1:{reporting_port}/api/plan/KS/2011")
 
@@ -118,7 +93,7 @@ async def test_up_uses_the_servers_in_the_environment_loads_the_demo_and_stops_o
 
 
 def _run_up_and_stop_it(env: dict[str, str], reporting_port: int, data_dir: Path) -> None:
-    with _up(env) as process:
+    with started_up(env) as process:
         lines = _wait_for_line(process, "Avsluta med Ctrl-C", 120)
         url = f"http://127.0.0.1:{reporting_port}/api/plan/KS/2011"
         assert any(url in line for line in lines)
@@ -153,7 +128,7 @@ async def test_a_killed_service_is_started_again_while_nats_and_postgres_keep_ru
     database = await asyncpg.connect(servers.postgres_url)
     try:
         backend = await database.fetchval("SELECT pg_backend_pid()")
-        with _up(env) as up:
+        with started_up(env) as up:
             await asyncio.to_thread(_wait_for_line, up, "Avsluta med Ctrl-C", 120)
             await asyncio.to_thread(_kill_and_see_it_back, up, reporting_port)
             # Both servers kept every connection they had: neither was stopped.

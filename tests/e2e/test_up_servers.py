@@ -20,7 +20,8 @@ from kommunplan.local_identity import issue_token
 from kommunplan.processes import SERVICES
 from kommunplan.stack import http_get_json
 from plumbing.embedded import free_port
-from tests.e2e.test_up import _up, _wait_for_line
+from tests.browser.running_stack import started_up
+from tests.e2e.test_up import _wait_for_line
 
 
 @pytest.fixture
@@ -93,7 +94,7 @@ def test_up_starts_its_nats_and_postgres_again_after_kill_9_and_commands_reach_t
     data_dir: Path,
 ) -> None:
     env, ports = _environment(data_dir)
-    with _up(env) as up:
+    with started_up(env) as up:
         _wait_for_line(up, "Avsluta med Ctrl-C", 180)
 
         killed = _nats_server(up)
