@@ -88,6 +88,13 @@ class OrganisationTree:
             raise not_known_yet(field, f"enheten {code} finns inte i organisationen")
         return unit
 
+    def heard_of_board(self, code: str, field: str = "board_code") -> Unit:
+        """The unit, as ``heard_of`` finds it, if it is a board."""
+        board = self.heard_of(code, field)
+        if board.kind is not UnitKind.BOARD:
+            raise refuse(field, f"{code} är ingen nämnd")
+        return board
+
     def open_on(self, code: str, day: date, field: str = "unit_code") -> Unit:
         """The unit, if it exists and is not closed before ``day``."""
         unit = self.known(code, field)

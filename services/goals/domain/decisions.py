@@ -3,9 +3,10 @@
 Every refusal names the field it is about, in Swedish, as a sender sees it.
 """
 
+from collections.abc import Mapping
 from datetime import date
+from typing import TypeVar
 
-from contracts.budget.fields import UnitKind
 from contracts.envelope import Event, event_from
 from contracts.goals import commands, events
 from contracts.goals.fields import CommitmentKind
@@ -13,6 +14,8 @@ from contracts.refusal import refuse
 from plumbing.decisions import Decisions
 from services.goals.domain.catalogue import CATALOGUE_STREAM, Catalogue, Goal, measure_stream
 from services.goals.domain.scope import check_scope
+
+T = TypeVar("T")
 
 MEASURED_KINDS = (CommitmentKind.KEY_FIGURE, CommitmentKind.FINANCIAL)
 
@@ -26,23 +29,32 @@ def _unused(catalogue: Catalogue, field: str, identifier: str) -> None:
         raise refuse(field, f"id:t {identifier} används redan; välj ett nytt")
 
 
+def _known(table: Mapping[str, T], identifier: str, field: str, what: str) -> T:
+    """The entry ``identifier`` names, or a refusal naming ``field`` that ``what`` (its kind,
+    in Swedish, e.g. "resultatmålet") does not exist."""
+    entry = table.get(identifier)
+    if entry is None:
+        raise refuse(field, f"{what} {identifier} finns inte")
+    return entry
+
+
 def _known_goal(catalogue: Catalogue, goal_id: str, field: str = "goal_id") -> Goal:
-    goal = catalogue.goals.get(goal_id)
-    if goal is None:
-        raise refuse(field, f"resultatmålet {goal_id} finns inte")
-    return goal
+    return _known(catalogue.goals, goal_id, field, "resultatmålet")
+
+
+def _total_only(values: object, field_prefix: str, reason: str) -> None:
+    """Refuse values for women and men of something not measured by gender."""
+    for part in ("women", "men"):
+        if getattr(values, part) is not None:
+            raise refuse(f"{field_prefix}{part}", reason)
 
 
 @decide.on(commands.DefinePerspective)
 def _define_perspective(catalogue: Catalogue, command: commands.DefinePerspective) -> Event:
-    board = catalogue.tree.heard_of(command.board_code, "board_code")
-    if board.kind is not UnitKind.BOARD:
-        raise refuse("board_code", f"{command.board_code} är ingen nämnd")
+    catalogue.tree.heard_of_board(command.board_code)
     _unused(catalogue, "perspective_id", command.perspective_id)
     if command.parent_id is not None:
-        parent = catalogue.perspectives.get(command.parent_id)
-        if parent is None:
-            raise refuse("parent_id", f"perspektivet {command.parent_id} finns inte")
+        parent = _known(catalogue.perspectives, command.parent_id, "parent_id", "perspektivet")
         if parent.board_code != command.board_code:
             raise refuse(
                 "parent_id",
@@ -57,9 +69,9 @@ def _adopt_goal(catalogue: Catalogue, command: commands.AdoptGoal) -> Event:
     _unused(catalogue, "goal_id", command.goal_id)
     catalogue.tree.heard_of(command.unit_code)
     catalogue.tree.open_on(command.unit_code, date(command.first_year, 1, 1))
-    perspective = catalogue.perspectives.get(command.perspective_id)
-    if perspective is None:
-        raise refuse("perspective_id", f"perspektivet {command.perspective_id} finns inte")
+    perspective = _known(
+        catalogue.perspectives, command.perspective_id, "perspective_id", "perspektivet"
+    )
     board = catalogue.tree.board_of(command.unit_code)
     if perspective.board_code != board:
         raise refuse(
@@ -98,21 +110,20 @@ def _make_commitment(catalogue: Catalogue, command: commands.MakeCommitment) -> 
     if command.kind is CommitmentKind.ACTIVITY and command.target is not None:
         raise refuse("target", "en aktivitet har ingen målnivå; den bedöms med assess-activity")
     if command.baseline is not None and not command.by_gender:
-        for part in ("women", "men"):
-            if getattr(command.baseline, part) is not None:
-                raise refuse(
-                    f"baseline.{part}",
-                    "åtagandet mäts inte könsuppdelat (by_gender); "
-                    "utgångsvärdet kan inte ha värden för kvinnor och män",
-                )
+        _total_only(
+            command.baseline,
+            "baseline.",
+            "åtagandet mäts inte könsuppdelat (by_gender); "
+            "utgångsvärdet kan inte ha värden för kvinnor och män",
+        )
     return event_from(command, events.CommitmentMade)
 
 
 @decide.on(commands.AddIndicator)
 def _add_indicator(catalogue: Catalogue, command: commands.AddIndicator) -> Event:
     _unused(catalogue, "indicator_id", command.indicator_id)
-    if command.commitment_id is not None and command.commitment_id not in catalogue.commitments:
-        raise refuse("commitment_id", f"åtagandet {command.commitment_id} finns inte")
+    if command.commitment_id is not None:
+        _known(catalogue.commitments, command.commitment_id, "commitment_id", "åtagandet")
     if command.goal_id is not None:
         _known_goal(catalogue, command.goal_id)
     return event_from(command, events.IndicatorAdded)
@@ -151,21 +162,18 @@ def _record_measurement(catalogue: Catalogue, command: commands.RecordMeasuremen
     else:
         raise refuse("measure_id", f"{measure} är inget åtagande eller indikator som finns")
     if not by_gender:
-        for part in ("women", "men"):
-            if getattr(command, part) is not None:
-                raise refuse(
-                    part,
-                    f"{measure} mäts inte könsuppdelat (by_gender); "
-                    "ange bara total, inga värden för kvinnor och män",
-                )
+        _total_only(
+            command,
+            "",
+            f"{measure} mäts inte könsuppdelat (by_gender); "
+            "ange bara total, inga värden för kvinnor och män",
+        )
     return event_from(command, events.MeasurementRecorded)
 
 
 @decide.on(commands.AssessActivity)
 def _assess_activity(catalogue: Catalogue, command: commands.AssessActivity) -> Event:
-    commitment = catalogue.commitments.get(command.commitment_id)
-    if commitment is None:
-        raise refuse("commitment_id", f"åtagandet {command.commitment_id} finns inte")
+    commitment = _known(catalogue.commitments, command.commitment_id, "commitment_id", "åtagandet")
     # What has a target level is judged by its measurements; what has none (an activity,
     # or a key figure the plan gives no level) is judged by a controller's assessment.
     if commitment.target is not None:

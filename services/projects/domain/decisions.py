@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from contracts.budget.fields import UnitKind
 from contracts.envelope import Event, event_from
 from contracts.projects import commands, events
 from contracts.refusal import not_known_yet, refuse
@@ -71,8 +70,7 @@ def _register(register: Register, command: commands.RegisterProject) -> Event:
     day = command.planned_start or command.occurred_at.date()
     _existing_unit(register, command.board_code, "board_code", day)
     _existing_unit(register, command.unit_code, "unit_code", day)
-    if register.tree.units[command.board_code].kind is not UnitKind.BOARD:
-        raise refuse("board_code", f"{command.board_code} är ingen nämnd")
+    register.tree.heard_of_board(command.board_code)
     board = register.tree.board_of(command.unit_code)
     if board != command.board_code:
         raise refuse(
