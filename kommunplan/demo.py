@@ -29,7 +29,7 @@ from contracts.service import WriteService
 from kommunplan import demo_data, local_identity
 from kommunplan.demo_data import DemoCommand
 from kommunplan.example_data import example_commands
-from plumbing.jetstream import connect
+from plumbing.nats_connection import connect
 from plumbing.requests import DUPLICATE
 
 DEMO_SYSTEM = "ekonomisystem"

@@ -8,8 +8,9 @@ import asyncpg
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 
-from plumbing.jetstream import PullSettings, pull_batches, wait_for_stream
+from plumbing.jetstream import PullSettings, pull_batches
 from plumbing.locks import Lease, sole_worker
+from plumbing.nats_connection import wait_for_stream
 from plumbing.readiness import WorkerStatus
 
 # Stores a batch's effects together with the batch's last sequence, checking the lease

@@ -28,8 +28,8 @@ from contracts.write_services import WRITE_SERVICES
 from plumbing.command_handler import CommandHandler
 from plumbing.consumer import Consumer, consume_from_position
 from plumbing.eventstore import Position
-from plumbing.jetstream import Publisher
 from plumbing.locks import Lease
+from plumbing.publisher import Publisher
 from plumbing.readiness import WorkerStatus
 from plumbing.rejections import (
     PAYLOAD_HEADROOM,

@@ -1,4 +1,4 @@
-"""NATS JetStream: connecting, declaring streams, and the one batch pull loop of every consumer.
+"""NATS JetStream: the one batch pull loop of every consumer, and reading a stream's range.
 
 The ordered consumers (inbound commands, projections) use this pull loop, not FastStream's
 subscribers: they need a failed batch retried in place before anything later, their position
@@ -14,8 +14,7 @@ import asyncio
 import contextlib
 import json
 import logging
-import ssl
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,115 +26,15 @@ from nats.js.api import (
     AckPolicy,
     ConsumerConfig,
     DeliverPolicy,
-    DiscardPolicy,
-    StorageType,
-    StreamConfig,
 )
 from nats.js.errors import NotFoundError
-from pydantic import SecretStr
 
 from plumbing.errors import InfrastructureError
 from plumbing.eventstore import FencedOut
 from plumbing.locks import Lease, LeaseLost
-from plumbing.nats_users import inbox_prefix
 from plumbing.readiness import WorkerStatus
 
 log = logging.getLogger(__name__)
-
-
-# A server that stops answering (hung, paused, its machine frozen) is given up on after
-# about this many seconds without a pong, and the client connects again. nats-py's default
-# (two minutes, twice) left every consumer waiting four minutes on a server that had long
-# come back.
-PING_INTERVAL_SECONDS = 2
-MAX_OUTSTANDING_PINGS = 3
-
-
-class SteadyClient(Client):
-    """nats-py's client, surviving a pong that comes after its waiter gave up.
-
-    ``flush(timeout)`` cancels its pong future when the server is slow (a /ready check
-    during a pause); the pong that arrives later was set on the cancelled future, which
-    raised InvalidStateError in the read loop and ended it for good: the connection then
-    looked open but nothing more was read, and messages delivered meanwhile were lost.
-    """
-
-    async def _process_pong(self) -> None:
-        # Pongs answer pings in order: this one is for the oldest ping, given up on or not.
-        if self._pongs:
-            future = self._pongs.pop(0)
-            if not future.done():
-                future.set_result(True)
-        self._pongs_received += 1
-        self._pings_outstanding = 0
-
-
-@dataclass(frozen=True)
-class StreamSpec:
-    name: str
-    subjects: Sequence[str]
-    max_age_seconds: float = 0.0  # 0 keeps messages for good
-    duplicate_window_seconds: float = 120.0
-    replicas: int = 1
-    # When set, a message that would take the stream beyond it is refused to its sender
-    # (discard new): nothing kept is dropped to make room.
-    max_bytes: int | None = None
-
-
-async def connect(
-    url: str,
-    name: str,
-    user: str | None = None,
-    password: SecretStr | None = None,
-    ca_file: str | None = None,
-) -> tuple[Client, JetStreamContext]:
-    """Connect as ``user`` (none for a server without users), verifying TLS with ``ca_file``."""
-    options: dict[str, Any] = {}
-    if user is not None:
-        secret = password.get_secret_value() if password is not None else ""
-        options.update(user=user, password=secret, inbox_prefix=inbox_prefix(user))
-    if ca_file is not None:
-        options["tls"] = ssl.create_default_context(cafile=ca_file)
-    options.update(
-        name=name,
-        max_reconnect_attempts=-1,
-        reconnect_time_wait=0.5,
-        ping_interval=PING_INTERVAL_SECONDS,
-        max_outstanding_pings=MAX_OUTSTANDING_PINGS,
-    )
-    nc = SteadyClient()
-    await nc.connect(servers=url.split(","), **options)
-    return nc, nc.jetstream(timeout=10)
-
-
-async def ensure_streams(js: JetStreamContext, specs: Sequence[StreamSpec]) -> None:
-    for spec in specs:
-        config = StreamConfig(
-            name=spec.name,
-            subjects=list(spec.subjects),
-            storage=StorageType.FILE,
-            max_age=spec.max_age_seconds,
-            duplicate_window=spec.duplicate_window_seconds,
-            num_replicas=spec.replicas,
-            max_bytes=spec.max_bytes if spec.max_bytes is not None else -1,
-            discard=DiscardPolicy.NEW if spec.max_bytes is not None else DiscardPolicy.OLD,
-        )
-        try:
-            await js.stream_info(spec.name)
-            await js.update_stream(config)
-        except NotFoundError:
-            await js.add_stream(config)
-
-
-async def wait_for_stream(js: JetStreamContext, name: str, stop: asyncio.Event) -> None:
-    """Wait until the owning service has declared ``name`` (it may start after us)."""
-    while not stop.is_set():
-        try:
-            await js.stream_info(name)
-            return
-        except NotFoundError:
-            log.info("waiting for stream %s", name)
-            await asyncio.sleep(0.5)
 
 
 # A consumer left behind by a process that died goes away by itself after this long.
@@ -448,69 +347,3 @@ async def pull_batches(
                 handled = max(handled, msgs[-1].metadata.sequence.stream)
                 await _acknowledge(msgs[-1], settings.durable)
             status.progressed(puller.pending, moved=bool(msgs))
-
-
-class PublishError(InfrastructureError):
-    """JetStream did not store every message of a batch; the batch should be sent again."""
-
-
-@dataclass
-class _Batch:
-    left: int
-    done: asyncio.Event
-    errors: list[str]
-
-
-class Publisher:
-    """Publishes batches to JetStream and waits until every message is acknowledged.
-
-    All acknowledgements come to one inbox, told apart by their reply subject, which is
-    about twice as fast as nats-py's per-message futures. Messages go out in the order
-    given; send a batch again after a PublishError (Nats-Msg-Id keeps it stored once).
-    """
-
-    def __init__(self, nc: Client, timeout_seconds: float = 10.0) -> None:
-        self._nc = nc
-        self._timeout = timeout_seconds
-        self._inbox = nc.new_inbox()
-        self._batches: dict[int, _Batch] = {}
-        self._next_id = 0
-        self._subscription: Subscription | None = None
-
-    async def _acknowledged(self, msg: Msg) -> None:
-        batch = self._batches.get(int(msg.subject.split(".")[-2]))
-        if batch is None:
-            return  # a late answer for a batch given up on
-        status = msg.headers.get("Status") if msg.headers else None
-        if status is not None:  # 503: no stream takes this subject
-            batch.errors.append(f"{status} {msg.headers.get('Description', '')}")  # type: ignore[union-attr]
-        elif b'"error"' in msg.data:
-            batch.errors.append(json.loads(msg.data)["error"].get("description", "error"))
-        batch.left -= 1
-        if batch.left == 0:
-            batch.done.set()
-
-    async def publish(self, messages: Sequence[tuple[str, bytes, dict[str, str]]]) -> None:
-        if not messages:
-            return
-        if self._subscription is None:
-            self._subscription = await self._nc.subscribe(
-                f"{self._inbox}.*.*", cb=self._acknowledged
-            )
-        self._next_id += 1
-        batch_id = self._next_id
-        batch = _Batch(left=len(messages), done=asyncio.Event(), errors=[])
-        self._batches[batch_id] = batch
-        try:
-            for i, (subject, body, headers) in enumerate(messages):
-                await self._nc.publish(
-                    subject, body, reply=f"{self._inbox}.{batch_id}.{i}", headers=headers
-                )
-            try:
-                await asyncio.wait_for(batch.done.wait(), self._timeout)
-            except TimeoutError:
-                raise PublishError(f"{batch.left} of {len(messages)} not acknowledged") from None
-        finally:
-            del self._batches[batch_id]
-        if batch.errors:
-            raise PublishError(f"{len(batch.errors)} refused, first: {batch.errors[0]}")

@@ -9,8 +9,8 @@ from nats.aio.client import Client
 
 from plumbing import telemetry
 from plumbing.event_codec import envelope_json_sql
-from plumbing.jetstream import Publisher
 from plumbing.locks import FENCE_SQL, Lease, sole_worker
+from plumbing.publisher import Publisher
 from plumbing.readiness import WorkerStatus
 
 log = logging.getLogger(__name__)

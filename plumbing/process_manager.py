@@ -38,9 +38,9 @@ from contracts.service import WriteService
 from plumbing import telemetry
 from plumbing.consumer import Consumer, consume_from_position
 from plumbing.event_codec import OtherEvent, UnreadableEvent, read_event
-from plumbing.jetstream import Publisher
 from plumbing.locks import Lease, fenced
 from plumbing.migrations import Migrations, migrate
+from plumbing.publisher import Publisher
 from plumbing.readiness import WorkerStatus
 
 log = logging.getLogger(__name__)

@@ -29,8 +29,9 @@ from nats.aio.msg import Msg
 from plumbing import parking, telemetry
 from plumbing.consumer import Consumer, consume_from_position
 from plumbing.database import Connection
-from plumbing.jetstream import StopConsuming, wait_for_stream
+from plumbing.jetstream import StopConsuming
 from plumbing.locks import Lease, fenced
+from plumbing.nats_connection import wait_for_stream
 from plumbing.projection_apply import CarefulAgain, InOrder
 from plumbing.projection_generations import Generations
 from plumbing.read_models import active_generation, schema_name

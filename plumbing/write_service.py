@@ -25,8 +25,8 @@ from plumbing.eventstore import EventStore
 from plumbing.followed_events import FollowedEvents
 from plumbing.http_identity import Access
 from plumbing.inbound import InboundConsumer, known_systems
-from plumbing.jetstream import StreamSpec, connect, ensure_streams
 from plumbing.migrations import migrate
+from plumbing.nats_connection import StreamSpec, connect, ensure_streams
 from plumbing.outbox import OutboxRelay
 from plumbing.postgres_eventstore import MIGRATIONS, PostgresEventStore
 from plumbing.process_manager import ProcessManager, ProcessManagerWorker, Rule

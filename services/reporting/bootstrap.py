@@ -14,8 +14,8 @@ from nats.js.errors import NotFoundError
 from plumbing import parking, telemetry
 from plumbing.database import create_pool
 from plumbing.http_identity import Access
-from plumbing.jetstream import connect
 from plumbing.migrations import migrate
+from plumbing.nats_connection import connect
 from plumbing.projection import MIGRATIONS, ProjectionRunner
 from plumbing.read_models import ReadModels
 from plumbing.readiness import add_health_routes

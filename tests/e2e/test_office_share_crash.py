@@ -23,7 +23,7 @@ from contracts.projects.service import PROJECTS
 from kommunplan.demo import publish_commands
 from plumbing import write_service
 from plumbing.database import ensure_database
-from plumbing.jetstream import ensure_streams
+from plumbing.nats_connection import ensure_streams
 from services.projects.office_share import DURABLE, message_id_for
 from tests.conftest import count, eventually
 from tests.fixtures import SMALL_TREE

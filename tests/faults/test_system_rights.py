@@ -26,7 +26,7 @@ from contracts import subjects
 from contracts.budget.commands import RecordActuals
 from contracts.budget.service import BUDGET
 from contracts.goals.service import GOALS
-from plumbing.jetstream import ensure_streams
+from plumbing.nats_connection import ensure_streams
 from plumbing.write_service import streams
 from services.budget import bootstrap as budget
 from tests.conftest import eventually

@@ -18,7 +18,7 @@ from contracts.budget.tree import TREE_EVENTS
 from contracts.envelope import Event
 from contracts.goals.service import GOALS
 from plumbing.followed_events import FollowedEvents
-from plumbing.jetstream import ensure_streams
+from plumbing.nats_connection import ensure_streams
 from plumbing.nats_users import follower_consumer
 from plumbing.write_service import streams
 from tests.integration.test_nats_permissions import refused

@@ -43,7 +43,7 @@ from contracts.goals.fields import ActivityStatus
 from contracts.goals.service import GOALS
 from kommunplan.demo_data.budget import unit_commands
 from kommunplan.demo_data.goals import goals_demo_commands, goals_demo_measurements
-from plumbing.jetstream import ensure_streams
+from plumbing.nats_connection import ensure_streams
 from plumbing.read_models import active_generation, schema_name
 from plumbing.write_service import streams
 from services.reporting.bootstrap import ReportingProcess, add_operations_routes

@@ -13,7 +13,7 @@ from contracts.budget.commands import RecordActuals
 from contracts.budget.service import BUDGET
 from contracts.envelope import Command
 from kommunplan.demo import publish_commands
-from plumbing.jetstream import ensure_streams
+from plumbing.nats_connection import ensure_streams
 from plumbing.write_service import streams
 from services.budget import bootstrap as budget
 from tests.conftest import count, eventually

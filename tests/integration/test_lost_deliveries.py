@@ -9,7 +9,8 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import StreamConfig
 
-from plumbing.jetstream import DeliveriesLost, PullSettings, SteadyClient, _create_consumer, _Puller
+from plumbing.jetstream import DeliveriesLost, PullSettings, _create_consumer, _Puller
+from plumbing.nats_connection import SteadyClient
 
 STREAM = "LOSSES"
 SUBJECT = "losses.>"

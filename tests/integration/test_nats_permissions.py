@@ -10,7 +10,7 @@ from nats.errors import Error as NatsError
 
 from contracts import subjects
 from contracts.budget.service import BUDGET
-from plumbing.jetstream import ensure_streams
+from plumbing.nats_connection import ensure_streams
 from plumbing.rejections import ensure_rejection_consumers
 from plumbing.write_service import streams
 from tests.conftest import eventually

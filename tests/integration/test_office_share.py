@@ -28,8 +28,8 @@ from contracts.projects.service import PROJECTS
 from kommunplan.demo import publish_commands
 from plumbing import telemetry, write_service
 from plumbing.database import ensure_database
-from plumbing.jetstream import connect, ensure_streams
 from plumbing.migrations import migrate
+from plumbing.nats_connection import connect, ensure_streams
 from plumbing.postgres_eventstore import MIGRATIONS
 from plumbing.process_manager import ProcessManagerWorker
 from plumbing.readiness import WorkerState

@@ -26,7 +26,7 @@ from contracts.budget.commands import RegisterUnit
 from contracts.budget.service import BUDGET
 from contracts.goals.service import GOALS
 from kommunplan.demo import publish_commands
-from plumbing.jetstream import ensure_streams
+from plumbing.nats_connection import ensure_streams
 from plumbing.write_service import streams
 from services.budget.bootstrap import BudgetProcess
 from services.projects import bootstrap as projects

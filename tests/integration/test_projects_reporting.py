@@ -42,7 +42,7 @@ from contracts.projects.fields import Light, ProjectStatus
 from contracts.projects.service import PROJECTS
 from kommunplan.demo_data import projects as projects_demo
 from kommunplan.demo_data.goals import goals_demo_commands, goals_demo_measurements
-from plumbing.jetstream import ensure_streams
+from plumbing.nats_connection import ensure_streams
 from plumbing.read_models import active_generation, schema_name
 from plumbing.write_service import streams
 from services.budget.bootstrap import BudgetProcess

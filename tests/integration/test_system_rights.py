@@ -29,7 +29,7 @@ from contracts.budget.service import BUDGET
 from contracts.envelope import Command
 from contracts.goals.service import GOALS
 from contracts.projects.service import PROJECTS
-from plumbing.jetstream import ensure_streams
+from plumbing.nats_connection import ensure_streams
 from plumbing.rejections import ensure_rejection_consumers
 from plumbing.settings import StackSettings
 from plumbing.write_service import streams

@@ -1,0 +1,113 @@
+"""Connecting to NATS, and declaring and awaiting the JetStream streams a service uses."""
+
+import asyncio
+import logging
+import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from nats.js.api import DiscardPolicy, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+from pydantic import SecretStr
+
+from plumbing.nats_users import inbox_prefix
+
+log = logging.getLogger(__name__)
+
+
+# A server that stops answering (hung, paused, its machine frozen) is given up on after
+# about this many seconds without a pong, and the client connects again. nats-py's default
+# (two minutes, twice) left every consumer waiting four minutes on a server that had long
+# come back.
+PING_INTERVAL_SECONDS = 2
+MAX_OUTSTANDING_PINGS = 3
+
+
+class SteadyClient(Client):
+    """nats-py's client, surviving a pong that comes after its waiter gave up.
+
+    ``flush(timeout)`` cancels its pong future when the server is slow (a /ready check
+    during a pause); the pong that arrives later was set on the cancelled future, which
+    raised InvalidStateError in the read loop and ended it for good: the connection then
+    looked open but nothing more was read, and messages delivered meanwhile were lost.
+    """
+
+    async def _process_pong(self) -> None:
+        # Pongs answer pings in order: this one is for the oldest ping, given up on or not.
+        if self._pongs:
+            future = self._pongs.pop(0)
+            if not future.done():
+                future.set_result(True)
+        self._pongs_received += 1
+        self._pings_outstanding = 0
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    name: str
+    subjects: Sequence[str]
+    max_age_seconds: float = 0.0  # 0 keeps messages for good
+    duplicate_window_seconds: float = 120.0
+    replicas: int = 1
+    # When set, a message that would take the stream beyond it is refused to its sender
+    # (discard new): nothing kept is dropped to make room.
+    max_bytes: int | None = None
+
+
+async def connect(
+    url: str,
+    name: str,
+    user: str | None = None,
+    password: SecretStr | None = None,
+    ca_file: str | None = None,
+) -> tuple[Client, JetStreamContext]:
+    """Connect as ``user`` (none for a server without users), verifying TLS with ``ca_file``."""
+    options: dict[str, Any] = {}
+    if user is not None:
+        secret = password.get_secret_value() if password is not None else ""
+        options.update(user=user, password=secret, inbox_prefix=inbox_prefix(user))
+    if ca_file is not None:
+        options["tls"] = ssl.create_default_context(cafile=ca_file)
+    options.update(
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+        ping_interval=PING_INTERVAL_SECONDS,
+        max_outstanding_pings=MAX_OUTSTANDING_PINGS,
+    )
+    nc = SteadyClient()
+    await nc.connect(servers=url.split(","), **options)
+    return nc, nc.jetstream(timeout=10)
+
+
+async def ensure_streams(js: JetStreamContext, specs: Sequence[StreamSpec]) -> None:
+    for spec in specs:
+        config = StreamConfig(
+            name=spec.name,
+            subjects=list(spec.subjects),
+            storage=StorageType.FILE,
+            max_age=spec.max_age_seconds,
+            duplicate_window=spec.duplicate_window_seconds,
+            num_replicas=spec.replicas,
+            max_bytes=spec.max_bytes if spec.max_bytes is not None else -1,
+            discard=DiscardPolicy.NEW if spec.max_bytes is not None else DiscardPolicy.OLD,
+        )
+        try:
+            await js.stream_info(spec.name)
+            await js.update_stream(config)
+        except NotFoundError:
+            await js.add_stream(config)
+
+
+async def wait_for_stream(js: JetStreamContext, name: str, stop: asyncio.Event) -> None:
+    """Wait until the owning service has declared ``name`` (it may start after us)."""
+    while not stop.is_set():
+        try:
+            await js.stream_info(name)
+            return
+        except NotFoundError:
+            log.info("waiting for stream %s", name)
+            await asyncio.sleep(0.5)
