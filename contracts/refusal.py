@@ -2,7 +2,12 @@
 an event. Over HTTP a refusal is a 422, or a 403 when it is NotPermitted; over NATS it goes to
 the sender's rejection subject."""
 
+from datetime import date
+from typing import TypeVar
+
 from contracts.rejection import Problem
+
+Moment = TypeVar("Moment", date, int)
 
 
 class Refused(Exception):
@@ -33,3 +38,10 @@ def not_permitted(field: str, message: str) -> NotPermitted:
 
 def not_known_yet(field: str, message: str) -> NotKnownYet:
     return NotKnownYet(Problem(field=field, message=message))
+
+
+def check_not_before(field: str, value: Moment | None, earlier: Moment | None, what: str) -> None:
+    """Refuse ``field``'s ``value`` when it lies before ``earlier``, which ``what`` names (a
+    missing value lies before nothing)."""
+    if value is not None and earlier is not None and value < earlier:
+        raise refuse(field, f"{field} ({value}) ligger före {what} ({earlier})")

@@ -10,7 +10,7 @@ from typing import TypeVar
 from contracts.envelope import Event, event_from
 from contracts.goals import commands, events
 from contracts.goals.fields import CommitmentKind
-from contracts.refusal import refuse
+from contracts.refusal import check_not_before, refuse
 from plumbing.decisions import Decisions
 from services.goals.domain.catalogue import CATALOGUE_STREAM, Catalogue, Goal, measure_stream
 from services.goals.domain.scope import check_scope
@@ -91,11 +91,7 @@ def _reword_goal(catalogue: Catalogue, command: commands.RewordGoal) -> Event:
 @decide.on(commands.RetireGoal)
 def _retire_goal(catalogue: Catalogue, command: commands.RetireGoal) -> Event:
     first_year = _known_goal(catalogue, command.goal_id).adopted.first_year
-    if command.last_year < first_year:
-        raise refuse(
-            "last_year",
-            f"last_year ({command.last_year}) ligger före målets första år ({first_year})",
-        )
+    check_not_before("last_year", command.last_year, first_year, "målets första år")
     return event_from(command, events.GoalRetired)
 
 

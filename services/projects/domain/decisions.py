@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from contracts.envelope import Event, event_from
 from contracts.projects import commands, events
-from contracts.refusal import not_known_yet, refuse
+from contracts.refusal import check_not_before, not_known_yet, refuse
 from plumbing.decisions import Decisions
 from services.projects.domain.lifecycle import SWEDISH, why_not
 from services.projects.domain.register import Project, Register, project_stream
@@ -86,13 +86,12 @@ def _change_status(register: Register, command: commands.ChangeProjectStatus) ->
     reason = why_not(project.status, command.status)
     if reason is not None:
         raise refuse("status", reason)
-    previous = project.status_changed_on
-    if previous is not None and command.effective_on < previous:
-        raise refuse(
-            "effective_on",
-            f"effective_on ({command.effective_on}) ligger före projektets förra "
-            f"statusändring ({previous})",
-        )
+    check_not_before(
+        "effective_on",
+        command.effective_on,
+        project.status_changed_on,
+        "projektets förra statusändring",
+    )
     return event_from(command, events.ProjectStatusChanged)
 
 
@@ -109,9 +108,7 @@ def _change_manager(register: Register, command: commands.ChangeProjectManager) 
 @decide.on(commands.PlanStep)
 def _plan_step(register: Register, command: commands.PlanStep) -> Event:
     _open(register, command.project_code)
-    start, end = command.planned_start, command.planned_end
-    if start is not None and end is not None and end < start:
-        raise refuse("planned_end", f"planned_end ({end}) ligger före planned_start ({start})")
+    check_not_before("planned_end", command.planned_end, command.planned_start, "planned_start")
     _not_negative(command.cost_estimate, "cost_estimate", "en kostnadsberäkning")
     return event_from(command, events.StepPlanned)
 
