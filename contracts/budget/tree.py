@@ -32,6 +32,13 @@ TREE_EVENTS: tuple[type[Event], ...] = (
 """The events that shape the tree; all others leave it as it is."""
 
 
+def check_on_board(field: str, named: str, board: str, expected: str) -> None:
+    """Refuse what ``named`` describes ("enheten KLF") when it lies under ``board``, not under
+    ``expected``."""
+    if board != expected:
+        raise refuse(field, f"{named} hör till {board}, inte till {expected}")
+
+
 @dataclass
 class Unit:
     code: str

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TypeVar
 
+from contracts.budget.tree import check_on_board
 from contracts.envelope import Event, event_from
 from contracts.goals import commands, events
 from contracts.goals.fields import CommitmentKind
@@ -55,12 +56,9 @@ def _define_perspective(catalogue: Catalogue, command: commands.DefinePerspectiv
     _unused(catalogue, "perspective_id", command.perspective_id)
     if command.parent_id is not None:
         parent = _known(catalogue.perspectives, command.parent_id, "parent_id", "perspektivet")
-        if parent.board_code != command.board_code:
-            raise refuse(
-                "parent_id",
-                f"perspektivet {command.parent_id} hör till {parent.board_code}, "
-                f"inte till {command.board_code}",
-            )
+        check_on_board(
+            "parent_id", f"perspektivet {command.parent_id}", parent.board_code, command.board_code
+        )
     return event_from(command, events.PerspectiveDefined)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+from contracts.budget.tree import check_on_board
 from contracts.envelope import Event, event_from
 from contracts.projects import commands, events
 from contracts.refusal import check_not_before, not_known_yet, refuse
@@ -71,12 +72,12 @@ def _register(register: Register, command: commands.RegisterProject) -> Event:
     _existing_unit(register, command.board_code, "board_code", day)
     _existing_unit(register, command.unit_code, "unit_code", day)
     register.tree.heard_of_board(command.board_code)
-    board = register.tree.board_of(command.unit_code)
-    if board != command.board_code:
-        raise refuse(
-            "unit_code",
-            f"enheten {command.unit_code} hör till {board}, inte till {command.board_code}",
-        )
+    check_on_board(
+        "unit_code",
+        f"enheten {command.unit_code}",
+        register.tree.board_of(command.unit_code),
+        command.board_code,
+    )
     return event_from(command, events.ProjectRegistered)
 
 
