@@ -10,18 +10,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple, assert_never
 
-from contracts.budget.events import (
-    ActualsRecorded,
-    BudgetProfileSet,
-    FiguresSet,
-    FollowUpTextWritten,
-    ForecastMade,
-    FrameChanged,
-    MonthCommentWritten,
-    NarrativeWritten,
-    NetInvestmentSet,
-    ProjectShareSet,
-)
+from contracts.budget import events
 from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
 from plumbing.read_model_tables import Column, Table
@@ -92,16 +81,16 @@ _INSERT = (
 )
 
 Figure = (
-    FiguresSet
-    | ActualsRecorded
-    | ForecastMade
-    | FrameChanged
-    | NetInvestmentSet
-    | NarrativeWritten
-    | ProjectShareSet
-    | MonthCommentWritten
-    | FollowUpTextWritten
-    | BudgetProfileSet
+    events.FiguresSet
+    | events.ActualsRecorded
+    | events.ForecastMade
+    | events.FrameChanged
+    | events.NetInvestmentSet
+    | events.NarrativeWritten
+    | events.ProjectShareSet
+    | events.MonthCommentWritten
+    | events.FollowUpTextWritten
+    | events.BudgetProfileSet
 )
 """The events that change a figure, and so have a history."""
 
@@ -121,21 +110,21 @@ class Subject(NamedTuple):
 
 def _subject(event: Figure) -> Subject:
     match event:
-        case FiguresSet():
+        case events.FiguresSet():
             return Subject(event.unit_code, event.year, event.kind, event.decision)
-        case ActualsRecorded() | ForecastMade() | MonthCommentWritten():
+        case events.ActualsRecorded() | events.ForecastMade() | events.MonthCommentWritten():
             return Subject(event.unit_code, _year_of(event.period), event.period, None)
-        case FrameChanged():
+        case events.FrameChanged():
             return Subject(event.unit_code, event.year, None, event.decision)
-        case NetInvestmentSet():
+        case events.NetInvestmentSet():
             return Subject(event.unit_code, event.year, event.kind, None)
-        case NarrativeWritten():
+        case events.NarrativeWritten():
             return Subject(event.unit_code, event.year, event.section, None)
-        case FollowUpTextWritten():
+        case events.FollowUpTextWritten():
             return Subject(event.unit_code, event.year, event.report, None)
-        case ProjectShareSet():
+        case events.ProjectShareSet():
             return Subject(event.unit_code, event.year, event.project_code, None)
-        case BudgetProfileSet():
+        case events.BudgetProfileSet():
             return Subject(event.unit_code, event.year, None, None)
         case _:
             assert_never(event)

@@ -24,22 +24,9 @@ from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
 from plumbing.read_model_tables import Table, tables_ddl
 from services.reporting.read_models import sources
+from services.reporting.read_models.budget import tables
 from services.reporting.read_models.budget.history import HISTORY
 from services.reporting.read_models.budget.history import record as record_history
-from services.reporting.read_models.budget.tables import (
-    ACTUALS,
-    BUDGET_PROFILES,
-    CAUSED_BY,
-    FIGURES,
-    FORECASTS,
-    FRAME_CHANGES,
-    MONTH_COMMENTS,
-    NARRATIVES,
-    NET_INVESTMENTS,
-    PROJECT_SHARES,
-    UNITS,
-    MonthRow,
-)
 from services.reporting.read_models.budget.upserts import Upsert
 from services.reporting.read_models.writers import (
     Row,
@@ -53,18 +40,18 @@ from services.reporting.vocabulary import MONTH_ABBREVIATIONS
 Month = TypeVar("Month", ActualsRecorded, ForecastMade)
 
 TABLES: tuple[Table[Any], ...] = (
-    UNITS,
-    FIGURES,
-    FRAME_CHANGES,
-    NET_INVESTMENTS,
-    NARRATIVES,
-    ACTUALS,
-    FORECASTS,
+    tables.UNITS,
+    tables.FIGURES,
+    tables.FRAME_CHANGES,
+    tables.NET_INVESTMENTS,
+    tables.NARRATIVES,
+    tables.ACTUALS,
+    tables.FORECASTS,
     HISTORY,
-    PROJECT_SHARES,
-    CAUSED_BY,
-    MONTH_COMMENTS,
-    BUDGET_PROFILES,
+    tables.PROJECT_SHARES,
+    tables.CAUSED_BY,
+    tables.MONTH_COMMENTS,
+    tables.BUDGET_PROFILES,
 )
 
 DEFAULT_EXAMPLE_ACTORS = ("exempeldata",)
@@ -77,7 +64,7 @@ def _example(actors: Collection[str]) -> Callable[[ReceivedEvent], bool]:
 
 
 def _month_upsert(
-    model: type[Month], table: Table[MonthRow], actors: Collection[str]
+    model: type[Month], table: Table[tables.MonthRow], actors: Collection[str]
 ) -> Upsert[Month]:
     """Actuals and forecasts alike: one row per unit and month, the latest replacing; each
     row says whether it is example data."""
@@ -109,7 +96,7 @@ def _month_comments(actors: Collection[str]) -> Upsert[MonthCommentWritten]:
     example = _example(actors)
     return Upsert(
         MonthCommentWritten,
-        MONTH_COMMENTS,
+        tables.MONTH_COMMENTS,
         lambda c, e: (c.unit_code, c.period, c.comment, c.measures, _comment_text(c), example(e)),
         {"text": "summary"},
     )
@@ -119,7 +106,7 @@ def _budget_profiles(actors: Collection[str]) -> Upsert[BudgetProfileSet]:
     example = _example(actors)
     return Upsert(
         BudgetProfileSet,
-        BUDGET_PROFILES,
+        tables.BUDGET_PROFILES,
         lambda p, e: (p.unit_code, p.year, *p.monthly_percent, _profile_text(p), example(e)),
         {"text": "summary"},
     )
@@ -127,7 +114,7 @@ def _budget_profiles(actors: Collection[str]) -> Upsert[BudgetProfileSet]:
 
 _FIGURES = Upsert(
     FiguresSet,
-    FIGURES,
+    tables.FIGURES,
     lambda f, _: (f.unit_code, f.year, f.kind, f.status, f.revenue, f.costs, f.decision),
     {"status": "status", "revenue": "revenue", "costs": "costs"},
     unique=4,  # each status a version of its own: proposed, adopted and revised side by side
@@ -136,14 +123,14 @@ _FIGURES = Upsert(
 
 _NET_INVESTMENTS = Upsert(
     NetInvestmentSet,
-    NET_INVESTMENTS,
+    tables.NET_INVESTMENTS,
     lambda n, _: (n.unit_code, n.year, n.kind, n.amount),
     {"amount": "amount"},
 )
 
 _NARRATIVES = Upsert(
     NarrativeWritten,
-    NARRATIVES,
+    tables.NARRATIVES,
     lambda n, _: (n.unit_code, n.year, n.section, n.text),
     {"text": "text"},
 )
@@ -151,7 +138,7 @@ _NARRATIVES = Upsert(
 # A unit's text for the interim or the annual report: a section of the year's texts too.
 _FOLLOW_UP_TEXTS = Upsert(
     FollowUpTextWritten,
-    NARRATIVES,
+    tables.NARRATIVES,
     lambda t, _: (t.unit_code, t.year, t.report, t.text),
     {"text": "text"},
 )
@@ -159,7 +146,7 @@ _FOLLOW_UP_TEXTS = Upsert(
 # The project office's revenue from a project for a year, the later share replacing.
 _PROJECT_SHARES = Upsert(
     ProjectShareSet,
-    PROJECT_SHARES,
+    tables.PROJECT_SHARES,
     lambda p, e: (
         p.unit_code,
         p.year,
@@ -174,7 +161,7 @@ _PROJECT_SHARES = Upsert(
 # What caused an event another service's event led to (a share: the projects event), for
 # the history to name; the envelope's causation id.
 _CAUSED_BY_SQL = (
-    f"INSERT INTO {CAUSED_BY.name} ({CAUSED_BY.names(['event_id', 'causation_id'])})"
+    f"INSERT INTO {tables.CAUSED_BY.name} ({tables.CAUSED_BY.names(['event_id', 'causation_id'])})"
     " SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT (event_id) DO NOTHING"
 )
 
@@ -202,7 +189,7 @@ class _WithCause:
 
 _FRAME_CHANGES = Upsert(
     FrameChanged,
-    FRAME_CHANGES,
+    tables.FRAME_CHANGES,
     lambda f, e: (
         e.message.envelope.event_id,
         f.unit_code,
@@ -221,17 +208,18 @@ def _unit_update(columns: str) -> str:
     """Set ``columns`` ($2, $3, …) of the unit whose code is $1."""
     names = columns.split(", ")
     sets = ", ".join(f"{name} = ${i}" for i, name in enumerate(names, start=2))
-    return f"UPDATE {UNITS.name} SET {sets} WHERE code = $1"
+    return f"UPDATE {tables.UNITS.name} SET {sets} WHERE code = $1"
 
 
-_REGISTERED_COLUMNS = UNITS.names(
+_REGISTERED_COLUMNS = tables.UNITS.names(
     ["code", "name", "kind", "parent_code", "manager_title", "manager_name", "order"]
 )
 
 _TREE = (
     Statement(
         UnitRegistered,
-        f"INSERT INTO {UNITS.name} ({_REGISTERED_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        f"INSERT INTO {tables.UNITS.name} ({_REGISTERED_COLUMNS})"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
         lambda u, e: (
             u.unit_code,
             u.name,
@@ -246,7 +234,7 @@ _TREE = (
     Statement(UnitMoved, _unit_update("parent_code"), lambda u, _: (u.unit_code, u.parent_code)),
     Statement(
         UnitClosed,
-        f"UPDATE {UNITS.name} SET closed_on = $2::date WHERE code = $1",
+        f"UPDATE {tables.UNITS.name} SET closed_on = $2::date WHERE code = $1",
         lambda u, _: (u.unit_code, u.effective_on),
     ),
     Statement(
@@ -261,8 +249,8 @@ def _writers_for(example_actors: Collection[str]) -> dict[str, Writer]:
     return by_event_type(
         [
             _FIGURES,
-            _month_upsert(ActualsRecorded, ACTUALS, example_actors),
-            _month_upsert(ForecastMade, FORECASTS, example_actors),
+            _month_upsert(ActualsRecorded, tables.ACTUALS, example_actors),
+            _month_upsert(ForecastMade, tables.FORECASTS, example_actors),
             _NET_INVESTMENTS,
             _NARRATIVES,
             _FOLLOW_UP_TEXTS,

@@ -6,18 +6,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from contracts.budget.events import (
-    ActualsRecorded,
-    BudgetProfileSet,
-    FiguresSet,
-    FollowUpTextWritten,
-    ForecastMade,
-    FrameChanged,
-    MonthCommentWritten,
-    NarrativeWritten,
-    NetInvestmentSet,
-    ProjectShareSet,
-)
+from contracts.budget import events as budget
 from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
 from plumbing.read_model_tables import Table
@@ -27,16 +16,16 @@ from services.reporting.read_models.writers import Row
 # Constrained, not bound to the union: mypy then reads model_validate of each as that type.
 F = TypeVar(
     "F",
-    FiguresSet,
-    ActualsRecorded,
-    ForecastMade,
-    FrameChanged,
-    NetInvestmentSet,
-    NarrativeWritten,
-    ProjectShareSet,
-    MonthCommentWritten,
-    BudgetProfileSet,
-    FollowUpTextWritten,
+    budget.FiguresSet,
+    budget.ActualsRecorded,
+    budget.ForecastMade,
+    budget.FrameChanged,
+    budget.NetInvestmentSet,
+    budget.NarrativeWritten,
+    budget.ProjectShareSet,
+    budget.MonthCommentWritten,
+    budget.BudgetProfileSet,
+    budget.FollowUpTextWritten,
 )
 
 
