@@ -6,17 +6,7 @@ from __future__ import annotations
 
 from services.reporting.read_models.budget.history import Value
 from services.reporting.reports.history.builder import HistoryEntry, HistoryView, net, status_label
-from services.reporting.reports.shared.table_export import (
-    Cell,
-    Moment,
-    Report,
-    Row,
-    Scale,
-    Section,
-    Text,
-    amount,
-    text,
-)
+from services.reporting.reports.shared import table_export as table
 
 HEADERS = (
     "När (UTC)",
@@ -41,42 +31,44 @@ HEADERS = (
 )
 
 
-def _value(value: Value | None) -> tuple[Cell, Cell, Cell, Cell, Cell]:
+def _value(
+    value: Value | None,
+) -> tuple[table.Cell, table.Cell, table.Cell, table.Cell, table.Cell]:
     """Revenue, costs, net, the amount (a project share's: the project's budget) and text."""
     if value is None:
         return None, None, None, None, None
     return (
-        amount(value.revenue),
-        amount(value.costs),
-        amount(net(value)),
-        amount(value.amount),
-        text(value.text),
+        table.amount(value.revenue),
+        table.amount(value.costs),
+        table.amount(net(value)),
+        table.amount(value.amount),
+        table.text(value.text),
     )
 
 
-def _row(entry: HistoryEntry) -> Row:
+def _row(entry: HistoryEntry) -> table.Row:
     return (
-        Moment(entry.recorded_at),
-        Text(entry.what),
-        text(status_label(entry.new.status)),
+        table.Moment(entry.recorded_at),
+        table.Text(entry.what),
+        table.text(status_label(entry.new.status)),
         *_value(entry.old),
         *_value(entry.new),
-        text(entry.actor),
-        text(entry.actor_name),
-        text(entry.source_system),
-        Text(str(entry.correlation_id)),
-        None if entry.caused_by is None else Text(str(entry.caused_by)),
-        text(entry.decision),
+        table.text(entry.actor),
+        table.text(entry.actor_name),
+        table.text(entry.source_system),
+        table.Text(str(entry.correlation_id)),
+        None if entry.caused_by is None else table.Text(str(entry.caused_by)),
+        table.text(entry.decision),
     )
 
 
-def history_table(view: HistoryView) -> Report:
-    return Report(
+def history_table(view: HistoryView) -> table.Report:
+    return table.Report(
         title=view.title,
         unit=f"{view.unit_code} {view.unit_name}",
         period=str(view.year),
-        sections=(Section("Historik", HEADERS, tuple(_row(e) for e in view.entries)),),
-        scale=Scale.TKR,
+        sections=(table.Section("Historik", HEADERS, tuple(_row(e) for e in view.entries)),),
+        scale=table.Scale.TKR,
     )
 
 

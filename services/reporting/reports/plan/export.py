@@ -12,77 +12,73 @@ from services.reporting.reports.goals.builder import KIND_LABELS
 from services.reporting.reports.goals.section import GoalsSection, IndicatorEntry
 from services.reporting.reports.plan.view import Cell, NodeView, PlanView
 from services.reporting.reports.projects.section import ProjectsSection
+from services.reporting.reports.shared import table_export as table
 from services.reporting.reports.shared.amounts import Amounts
 from services.reporting.reports.shared.as_of import shown_moment
-from services.reporting.reports.shared.table_export import Cell as TableCell
-from services.reporting.reports.shared.table_export import (
-    Report,
-    Row,
-    Scale,
-    Section,
-    Text,
-    amount,
-    text,
-)
 
 DIFFERENCE = "Ej fördelat / ej avstämt mot underliggande"
 LINES = (("Intäkter", "revenue"), ("Kostnader", "costs"), ("Nettokostnad", "net"))
 
 
-def _unit(node: NodeView) -> tuple[TableCell, TableCell]:
-    return text(node.code), text(node.name)
+def _unit(node: NodeView) -> tuple[table.Cell, table.Cell]:
+    return table.text(node.code), table.text(node.name)
 
 
-def _part(cell: Cell[Amounts] | None, part: str) -> TableCell:
-    return None if cell is None else amount(getattr(cell.value, part))
+def _part(cell: Cell[Amounts] | None, part: str) -> table.Cell:
+    return None if cell is None else table.amount(getattr(cell.value, part))
 
 
-def _difference(cell: Cell[Amounts] | Cell[Decimal] | None) -> TableCell:
+def _difference(cell: Cell[Amounts] | Cell[Decimal] | None) -> table.Cell:
     if cell is None or cell.difference is None:
         return None
     gap = cell.difference
-    return amount(gap.net if isinstance(gap, Amounts) else gap)
+    return table.amount(gap.net if isinstance(gap, Amounts) else gap)
 
 
-def _figure_rows(node: NodeView) -> Iterator[Row]:
+def _figure_rows(node: NodeView) -> Iterator[table.Row]:
     for label, part in LINES:
-        yield (*_unit(node), Text(label), *(_part(cell, part) for cell in node.figures))
+        yield (*_unit(node), table.Text(label), *(_part(cell, part) for cell in node.figures))
     if node.has_difference:
-        yield (*_unit(node), Text(f"{DIFFERENCE} (netto)"), *map(_difference, node.figures))
+        yield (*_unit(node), table.Text(f"{DIFFERENCE} (netto)"), *map(_difference, node.figures))
 
 
-def _investment_rows(node: NodeView) -> Iterator[Row]:
+def _investment_rows(node: NodeView) -> Iterator[table.Row]:
     if not node.has_net_investments:
         return
     cells = node.net_investments
     yield (
         *_unit(node),
-        Text("Nettoinvesteringar"),
-        *(None if cell is None else amount(cell.value) for cell in cells),
+        table.Text("Nettoinvesteringar"),
+        *(None if cell is None else table.amount(cell.value) for cell in cells),
     )
     if node.has_investment_difference:
-        yield (*_unit(node), Text(DIFFERENCE), *map(_difference, cells))
+        yield (*_unit(node), table.Text(DIFFERENCE), *map(_difference, cells))
 
 
-def _frame_change_rows(node: NodeView) -> Iterator[Row]:
+def _frame_change_rows(node: NodeView) -> Iterator[table.Row]:
     for change in node.frame_changes:
-        yield (*_unit(node), amount(change.amount), text(change.reasons), text(change.decision))
+        yield (
+            *_unit(node),
+            table.amount(change.amount),
+            table.text(change.reasons),
+            table.text(change.decision),
+        )
 
 
-def _marks(follow_up: tuple[bool, ...]) -> tuple[TableCell, ...]:
-    return tuple(Text("X") if marked else None for marked in follow_up)
+def _marks(follow_up: tuple[bool, ...]) -> tuple[table.Cell, ...]:
+    return tuple(table.Text("X") if marked else None for marked in follow_up)
 
 
-def _notes(numbers: tuple[int, ...]) -> TableCell:
-    return text(", ".join(str(n) for n in numbers))
+def _notes(numbers: tuple[int, ...]) -> table.Cell:
+    return table.text(", ".join(str(n) for n in numbers))
 
 
-def _goal_rows(goals: GoalsSection) -> Iterator[Row]:
-    def indicator(place: tuple[TableCell, ...], entry: IndicatorEntry) -> Row:
+def _goal_rows(goals: GoalsSection) -> Iterator[table.Row]:
+    def indicator(place: tuple[table.Cell, ...], entry: IndicatorEntry) -> table.Row:
         return (
             *place,
-            Text("Indikator"),
-            Text(entry.name),
+            table.Text("Indikator"),
+            table.Text(entry.name),
             *_marks(entry.follow_up),
             _notes(entry.notes),
         )
@@ -90,13 +86,17 @@ def _goal_rows(goals: GoalsSection) -> Iterator[Row]:
     for unit in goals.units:
         for perspective in unit.perspectives:
             for goal in perspective.goals:
-                place = (text(unit.name), text(perspective.name), text(goal.title))
+                place = (
+                    table.text(unit.name),
+                    table.text(perspective.name),
+                    table.text(goal.title),
+                )
                 for c in goal.commitments:
                     kind = KIND_LABELS[CommitmentKind(c.kind)]
                     yield (
                         *place,
-                        Text(f"Åtagande ({kind.lower()})"),
-                        text(c.text),
+                        table.Text(f"Åtagande ({kind.lower()})"),
+                        table.text(c.text),
                         *_marks(c.follow_up),
                         _notes(c.notes),
                     )
@@ -104,27 +104,27 @@ def _goal_rows(goals: GoalsSection) -> Iterator[Row]:
                 yield from (indicator(place, i) for i in goal.indicators)
 
 
-def _goal_sections(goals: GoalsSection) -> list[Section]:
+def _goal_sections(goals: GoalsSection) -> list[table.Section]:
     headers = ("Enhet", "Perspektiv", "Resultatmål", "Typ", "Text", *goals.columns, "Fotnoter")
-    sections = [Section(goals.title, headers, tuple(_goal_rows(goals)))]
+    sections = [table.Section(goals.title, headers, tuple(_goal_rows(goals)))]
     if goals.footnotes:
-        notes = tuple((text(str(f.number)), text(f.text)) for f in goals.footnotes)
-        sections.append(Section("Fotnoter till resultatmålen", ("Fotnot", "Text"), notes))
+        notes = tuple((table.text(str(f.number)), table.text(f.text)) for f in goals.footnotes)
+        sections.append(table.Section("Fotnoter till resultatmålen", ("Fotnot", "Text"), notes))
     return sections
 
 
-def _project_section(projects: ProjectsSection) -> Section:
+def _project_section(projects: ProjectsSection) -> table.Section:
     listed = [("Pågående", p) for p in projects.ongoing] + [("Nya", p) for p in projects.new]
     rows = tuple(
         (
-            Text(group),
-            text(p.project_code),
-            text(p.name),
-            text(p.status_label),
-            text(p.purpose),
-            text(p.goals_text),
-            text(p.directive),
-            text(p.decision),
+            table.Text(group),
+            table.text(p.project_code),
+            table.text(p.name),
+            table.text(p.status_label),
+            table.text(p.purpose),
+            table.text(p.goals_text),
+            table.text(p.directive),
+            table.text(p.decision),
         )
         for group, p in listed
     )
@@ -138,25 +138,25 @@ def _project_section(projects: ProjectsSection) -> Section:
         "Projektdirektiv",
         "Beslut",
     )
-    return Section(projects.title, headers, rows)
+    return table.Section(projects.title, headers, rows)
 
 
-def plan_table(view: PlanView) -> Report:
+def plan_table(view: PlanView) -> table.Report:
     year = view.year
     columns = tuple(column.label for column in view.columns)
     nodes = view.nodes
     sections = [
-        Section(
+        table.Section(
             "Budget och plan",
             ("Enhetskod", "Enhet", "Rad", *columns),
             tuple(row for node in nodes for row in _figure_rows(node)),
         ),
-        Section(
+        table.Section(
             "Nettoinvesteringar",
             ("Enhetskod", "Enhet", "Rad", *columns),
             tuple(row for node in nodes for row in _investment_rows(node)),
         ),
-        Section(
+        table.Section(
             f"Ramförändringar {year}",
             ("Enhetskod", "Enhet", "Belopp", "Motiv", "Beslut"),
             tuple(row for node in nodes for row in _frame_change_rows(node)),
@@ -166,13 +166,13 @@ def plan_table(view: PlanView) -> Report:
         sections.extend(_goal_sections(view.goals))
     if view.projects is not None:
         sections.append(_project_section(view.projects))
-    return Report(
+    return table.Report(
         title=view.title,
         unit=f"{view.root.code} {view.root.name}",
         period=f"{year}–{year + 2}",
         per=shown_moment(view.per),
         sections=tuple(sections),
-        scale=Scale.TKR,
+        scale=table.Scale.TKR,
     )
 
 
