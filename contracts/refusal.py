@@ -40,8 +40,16 @@ def not_known_yet(field: str, message: str) -> NotKnownYet:
     return NotKnownYet(Problem(field=field, message=message))
 
 
-def check_not_before(field: str, value: Moment | None, earlier: Moment | None, what: str) -> None:
-    """Refuse ``field``'s ``value`` when it lies before ``earlier``, which ``what`` names (a
-    missing value lies before nothing)."""
+def lies_before(field: str, value: Moment | None, earlier: Moment | None, what: str) -> str | None:
+    """Why ``field``'s ``value`` may not be when it lies before ``earlier``, which ``what``
+    names; None when it does not (a missing value lies before nothing)."""
     if value is not None and earlier is not None and value < earlier:
-        raise refuse(field, f"{field} ({value}) ligger före {what} ({earlier})")
+        return f"{field} ({value}) ligger före {what} ({earlier})"
+    return None
+
+
+def check_not_before(field: str, value: Moment | None, earlier: Moment | None, what: str) -> None:
+    """Refuse ``field``'s ``value`` when it lies before ``earlier`` (``lies_before``)."""
+    reason = lies_before(field, value, earlier, what)
+    if reason is not None:
+        raise refuse(field, reason)

@@ -11,6 +11,7 @@ from contracts.budget.fields import DecisionReference, UnitCode, Year, check_yea
 from contracts.field_group import FieldGroup
 from contracts.goals.measure import MeasureValue
 from contracts.identifiers import Identifier
+from contracts.refusal import lies_before
 from contracts.text import MULTI_LINE, SINGLE_LINE, Name, Remark, excerpt
 
 Wording = Annotated[
@@ -172,10 +173,9 @@ class GoalAdoption(FieldGroup):
 
     @model_validator(mode="after")
     def _years_in_order(self) -> Self:
-        if self.last_year < self.first_year:
-            raise ValueError(
-                f"last_year ({self.last_year}) ligger före first_year ({self.first_year})"
-            )
+        reason = lies_before("last_year", self.last_year, self.first_year, "first_year")
+        if reason is not None:
+            raise ValueError(reason)
         return self
 
 

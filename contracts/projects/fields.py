@@ -10,6 +10,7 @@ from contracts.budget.fields import DecisionReference, Period, UnitCode, Year
 from contracts.field_group import FieldGroup
 from contracts.identifiers import Identifier
 from contracts.money import Amount
+from contracts.refusal import lies_before
 from contracts.text import MULTI_LINE, SINGLE_LINE, Name
 
 ProjectCode = Annotated[
@@ -78,9 +79,9 @@ class ProjectRegistration(FieldGroup):
     @field_validator("planned_end")
     @classmethod
     def _ends_after_it_starts(cls, end: date | None, info: ValidationInfo) -> date | None:
-        start = info.data.get("planned_start")
-        if start is not None and end is not None and end < start:
-            raise ValueError(f"planned_end ({end}) ligger före planned_start ({start})")
+        reason = lies_before("planned_end", end, info.data.get("planned_start"), "planned_start")
+        if reason is not None:
+            raise ValueError(reason)
         return end
 
 
