@@ -2,8 +2,9 @@
 the goals' and the budget's generations (sources.GOALS_WITH_UNITS)."""
 
 from collections.abc import Sequence
+from typing import Any
 
-from plumbing.read_model_tables import rows_of
+from plumbing.read_model_tables import R, Table, rows_of
 from plumbing.read_models import ReadSession
 from services.reporting.read_models.budget.queries import SUBTREE_SQL
 from services.reporting.read_models.budget.tables import UNITS, UnitName
@@ -28,18 +29,21 @@ async def goals_of_subtree(session: ReadSession, unit_code: str, year: int) -> t
 
 async def goals_by_id(session: ReadSession, goal_ids: Sequence[str]) -> tables.GoalsInput:
     """The goals named, whatever their years, with what hangs on them and their units."""
-    goals = tables.GOALS.rows(
-        await session.fetch(
-            f"SELECT {tables.GOALS.select()} FROM goals"
-            " WHERE goal_id = ANY($1::text[]) ORDER BY ord",
-            list(goal_ids),
-        )
-    )
+    goals = await _in_order(session, tables.GOALS, "goal_id = ANY($1::text[])", list(goal_ids))
     units = await session.fetch(
         f"SELECT {UNITS.select(UnitName)} FROM units WHERE code = ANY($1::text[]) ORDER BY ord",
         sorted({g.unit_code for g in goals}),
     )
     return await _with_all(session, rows_of(UnitName, units), goals)
+
+
+async def _in_order(session: ReadSession, table: Table[R], where: str, *args: Any) -> list[R]:
+    """The rows of ``table`` that ``where`` selects, in the order they were written."""
+    return table.rows(
+        await session.fetch(
+            f"SELECT {table.select()} FROM {table.name} WHERE {where} ORDER BY ord", *args
+        )
+    )
 
 
 async def _with_all(
@@ -48,29 +52,20 @@ async def _with_all(
     goals: list[tables.GoalRow],
 ) -> tables.GoalsInput:
     goal_ids = [g.goal_id for g in goals]
-    commitments = tables.COMMITMENTS.rows(
-        await session.fetch(
-            f"SELECT {tables.COMMITMENTS.select()} FROM commitments"
-            " WHERE goal_id = ANY($1::text[]) ORDER BY ord",
-            goal_ids,
-        )
+    commitments = await _in_order(
+        session, tables.COMMITMENTS, "goal_id = ANY($1::text[])", goal_ids
     )
     commitment_ids = [c.commitment_id for c in commitments]
-    indicators = tables.INDICATORS.rows(
-        await session.fetch(
-            f"SELECT {tables.INDICATORS.select()} FROM indicators"
-            " WHERE goal_id = ANY($1::text[]) OR commitment_id = ANY($2::text[]) ORDER BY ord",
-            goal_ids,
-            commitment_ids,
-        )
+    indicators = await _in_order(
+        session,
+        tables.INDICATORS,
+        "goal_id = ANY($1::text[]) OR commitment_id = ANY($2::text[])",
+        goal_ids,
+        commitment_ids,
     )
     measures = commitment_ids + [i.indicator_id for i in indicators]
-    notes = tables.NOTES.rows(
-        await session.fetch(
-            f"SELECT {tables.NOTES.select()} FROM notes"
-            " WHERE attached_to = ANY($1::text[]) ORDER BY ord",
-            goal_ids + measures,
-        )
+    notes = await _in_order(
+        session, tables.NOTES, "attached_to = ANY($1::text[])", goal_ids + measures
     )
     latest = await session.fetch(
         f"SELECT {tables.MEASUREMENTS.select(tables.MeasurementRow)} FROM measurements"
