@@ -13,7 +13,7 @@ from services.reporting.reports.month_report.builder import (
     Trend,
     period_of,
 )
-from services.reporting.reports.shared.amounts import amounts_json
+from services.reporting.reports.shared.amounts import sourced_amounts_json
 from services.reporting.reports.shared.as_of import moment_json
 from services.reporting.reports.shared.formatting import format_kronor
 from services.reporting.reports.shared.tree_walk import walked_node_json
@@ -25,14 +25,13 @@ def _figure_json(figure: Figure | None) -> dict[str, Any] | None:
     if figure is None:
         return None
     return {
-        "source": figure.source,
-        **amounts_json(figure.value),
-        "difference": None if figure.difference is None else amounts_json(figure.difference),
+        **sourced_amounts_json(figure.source, figure.value, figure.difference),
         "example_data": figure.example_data,
     }
 
 
-def _percent_json(value: Decimal | None) -> str | None:
+def _decimal_json(value: Decimal | None) -> str | None:
+    """A percent or an amount, exact: the figures the JSON gives as strings."""
     return None if value is None else format_kronor(value)
 
 
@@ -49,9 +48,9 @@ def _node_json(node: NodeReport) -> dict[str, Any]:
         "deviation_percent": None
         if percent is None
         else {
-            "revenue": _percent_json(percent.revenue),
-            "costs": _percent_json(percent.costs),
-            "net": _percent_json(percent.net),
+            "revenue": _decimal_json(percent.revenue),
+            "costs": _decimal_json(percent.costs),
+            "net": _decimal_json(percent.net),
         },
         "forecast": _figure_json(node.forecast),
         "forecast_period": node.forecast_period,
@@ -66,22 +65,18 @@ def _node_json(node: NodeReport) -> dict[str, Any]:
     }
 
 
-def _net_json(value: Decimal | None) -> str | None:
-    return None if value is None else format_kronor(value)
-
-
 def _trend_json(report: MonthReport, trend: Trend) -> dict[str, Any]:
     return {
         "unit_code": report.root.code,
         "months": [
             {
                 "period": period_of(report.year, point.month),
-                "budget_to_date_net": _net_json(point.budget_to_date),
-                "actuals_to_date_net": _net_json(point.actuals_to_date),
+                "budget_to_date_net": _decimal_json(point.budget_to_date),
+                "actuals_to_date_net": _decimal_json(point.actuals_to_date),
             }
             for point in trend.months
         ],
-        "forecast_net": _net_json(trend.forecast),
+        "forecast_net": _decimal_json(trend.forecast),
         "forecast_period": trend.forecast_period,
     }
 

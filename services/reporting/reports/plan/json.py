@@ -12,7 +12,7 @@ from services.reporting.reports.plan.view import Cell, NodeView, PlanView
 from services.reporting.reports.projects.section import (
     projects_section_to_json,
 )
-from services.reporting.reports.shared.amounts import Amounts, amounts_json
+from services.reporting.reports.shared.amounts import Amounts, sourced_amounts_json
 from services.reporting.reports.shared.as_of import moment_json
 from services.reporting.reports.shared.formatting import (
     format_kronor,
@@ -28,9 +28,7 @@ def _figure_json(cell: Cell[Amounts] | None) -> dict[str, Any] | None:
     if cell is None:
         return None
     return {
-        "source": cell.source,
-        **amounts_json(cell.value),
-        "difference": None if cell.difference is None else amounts_json(cell.difference),
+        **sourced_amounts_json(cell.source, cell.value, cell.difference),
         "status": cell.status,
         "decision": cell.decision,
         # Which part of the revenue is the project office's shares of project budgets.

@@ -48,3 +48,13 @@ def amounts_json(amounts: Amounts) -> dict[str, Any]:
         **{name: format_kronor(value) for name, value in parts.items()},
         "tkr": {name: format_tkr(value) for name, value in parts.items()},
     }
+
+
+def sourced_amounts_json(source: str, value: Amounts, difference: Amounts | None) -> dict[str, Any]:
+    """A node's figure as JSON: whether its own or rolled up, its amounts, and its own minus
+    its children's where they differ."""
+    return {
+        "source": source,
+        **amounts_json(value),
+        "difference": None if difference is None else amounts_json(difference),
+    }
