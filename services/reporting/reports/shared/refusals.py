@@ -1,6 +1,8 @@
 """What a report refuses to show, in Swedish for the reader: answered 404 or 422 by the
 handlers error_pages registers once for every report."""
 
+from typing import ClassVar
+
 
 class NotFound(Exception):
     """What the address names is not there (404)."""
@@ -10,26 +12,34 @@ class NotFound(Exception):
         return str(self)
 
 
-class UnknownUnit(NotFound):
+class UnknownCode(NotFound):
+    """A code the read models do not have; ``what`` names, in Swedish, what it codes."""
+
+    what: ClassVar[str]
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+    @property
+    def message(self) -> str:
+        return f"{self.what} {self.code} finns inte"
+
+
+class UnknownUnit(UnknownCode):
     """The requested unit code is not in the organisation tree."""
 
-    def __init__(self, unit_code: str) -> None:
-        super().__init__(unit_code)
-        self.unit_code = unit_code
+    what = "Enheten"
 
     @property
-    def message(self) -> str:
-        return f"Enheten {self.unit_code} finns inte"
+    def unit_code(self) -> str:
+        return self.code
 
 
-class UnknownProject(NotFound):
-    def __init__(self, project_code: str) -> None:
-        super().__init__(project_code)
-        self.project_code = project_code
+class UnknownProject(UnknownCode):
+    """The requested project code is not in the register."""
 
-    @property
-    def message(self) -> str:
-        return f"Projektet {self.project_code} finns inte"
+    what = "Projektet"
 
 
 class UnknownFilter(Exception):
