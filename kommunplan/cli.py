@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 
 from kommunplan.processes import SERVICES
 from plumbing.identity import Role
-from plumbing.settings import ServiceSettings, StackSettings
+from plumbing.settings import StackSettings
+from services.reporting.settings import ReportingSettings
 
 T = TypeVar("T")
 
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "rebuild":
         from services.reporting.bootstrap import rebuild
 
-        for label, generation in asyncio.run(rebuild(ServiceSettings())):
+        for label, generation in asyncio.run(rebuild(ReportingSettings())):
             models = f"Rapportmodellerna för {label}"
             if generation is None:
                 print(f"{models}: ingen händelseström ännu, inget att bygga om.")
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
         from services.reporting.bootstrap import parked
 
         logging.getLogger().setLevel(logging.WARNING)
-        for line in asyncio.run(parked(ServiceSettings(), replay=args.replay, seen=args.seen)):
+        for line in asyncio.run(parked(ReportingSettings(), replay=args.replay, seen=args.seen)):
             print(line)
     elif args.command == "token":
         print(_token(args))

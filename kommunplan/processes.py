@@ -41,8 +41,9 @@ def _write_service(service: str, relay: bool) -> Callable[[], Process]:
 
 def _reporting() -> Process:
     from services.reporting.bootstrap import run
+    from services.reporting.settings import ReportingSettings
 
-    return Process(ServiceSettings, run)
+    return Process(ReportingSettings, run)
 
 
 # Each write service runs as two processes: the service, and its outbox relay, which reads

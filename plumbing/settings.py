@@ -11,7 +11,8 @@ from plumbing.systems import Register, RegisterEntry, SystemEntry
 class ServiceSettings(BaseSettings):
     """What every service process needs to run. Every variable starts with KOMMUNPLAN_; a
     service with settings of its own reads them through a class of its own, derived from
-    this one (WriteServiceSettings, services.projects.settings.ProjectsSettings)."""
+    this one (WriteServiceSettings, services.projects.settings.ProjectsSettings,
+    services.reporting.settings.ReportingSettings)."""
 
     model_config = SettingsConfigDict(env_prefix="KOMMUNPLAN_", extra="ignore")
 
@@ -65,30 +66,6 @@ class ServiceSettings(BaseSettings):
     identity_units_claim: str = Field(
         default="units",
         description='Claim with the unit codes (each with its subtree, "*" for all)',
-    )
-    example_actors: list[str] = Field(
-        default_factory=lambda: ["exempeldata"],
-        description=(
-            "Actors whose events are example data, generated for trying the system; the"
-            " reports mark what rests on them"
-        ),
-    )
-    view_cache_bytes: int = Field(
-        default=64 * 1024 * 1024,
-        ge=0,
-        description=(
-            "How many bytes of finished report answers reporting keeps until the read models"
-            " change; 0 keeps none"
-        ),
-    )
-    interim_last_month: int = Field(
-        default=8,
-        ge=1,
-        le=12,
-        description=(
-            "The last month of the interim report (delårsrapport) unless ?till= names"
-            " another: 8 is January–August"
-        ),
     )
     open_views: bool = Field(
         default=True,

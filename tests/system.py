@@ -27,6 +27,7 @@ from services.projects.settings import ProjectsSettings
 from services.reporting import bootstrap as reporting
 from services.reporting.read_models.budget.projection import BudgetProjection
 from services.reporting.read_models.sources import BUDGET
+from services.reporting.settings import ReportingSettings
 from tests.conftest import eventually
 from tests.tokens import bearer, identity_settings
 
@@ -47,6 +48,11 @@ def settings(nats_url: str, database_url: str, **changes: Any) -> ProjectsSettin
         **identity_settings(),
     }
     return ProjectsSettings(**{**given, **changes})
+
+
+def reporting_settings(nats_url: str, database_url: str, **changes: Any) -> ReportingSettings:
+    """The reporting process's settings: the same as ``settings`` gives, with its own."""
+    return ReportingSettings(**{**settings(nats_url, database_url).model_dump(), **changes})
 
 
 class Closable(Protocol):
@@ -159,7 +165,7 @@ async def running_reporting(
 ) -> AsyncIterator[reporting.ReportingProcess]:
     """The reporting process built with the tests' settings and ``changes`` to them,
     ``prepare``d (a projection exchanged, routes added), running ``workers``."""
-    process = await reporting.build(settings(nats_url, database_url, **changes))
+    process = await reporting.build(reporting_settings(nats_url, database_url, **changes))
     prepare(process)
     async with running(process, workers(process)):
         yield process

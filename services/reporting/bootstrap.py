@@ -20,12 +20,12 @@ from plumbing.projection import MIGRATIONS, ProjectionRunner
 from plumbing.read_models import ReadModels
 from plumbing.readiness import add_health_routes
 from plumbing.service import serve
-from plumbing.settings import ServiceSettings
 from services.reporting.http import create_app
 from services.reporting.read_models.catalog import PROJECTIONS
 from services.reporting.read_models.parked import mark_parked_seen, parked_counts, parked_events
 from services.reporting.reports.catalog import reports
 from services.reporting.reports.shared.routes import view_prefixes
+from services.reporting.settings import ReportingSettings
 from services.reporting.view_cache import ViewCache
 
 LABELS = {projection.name: projection.label for projection in PROJECTIONS}
@@ -53,7 +53,7 @@ class ReportingProcess:
         await self.pool.close()
 
 
-async def build(settings: ServiceSettings) -> ReportingProcess:
+async def build(settings: ReportingSettings) -> ReportingProcess:
     pool = await create_pool(settings.database_url, max_size=6)
     async with pool.acquire() as conn:
         await migrate(conn, MIGRATIONS)
@@ -112,7 +112,7 @@ def add_operations_routes(process: ReportingProcess) -> None:
     )
 
 
-async def run(settings: ServiceSettings) -> None:
+async def run(settings: ReportingSettings) -> None:
     telemetry.setup_tracing("reporting")
     process = await build(settings)
     add_operations_routes(process)
@@ -130,7 +130,7 @@ async def _has_stream(js: JetStreamContext, stream: str) -> bool:
     return True
 
 
-async def rebuild(settings: ServiceSettings) -> list[tuple[str, int | None]]:
+async def rebuild(settings: ReportingSettings) -> list[tuple[str, int | None]]:
     """Rebuild the read models from each stream (budget, goals, projects), one after the other,
     while the views keep serving. Returns each projection's label and new generation (None:
     its stream does not exist yet, so there is nothing to rebuild)."""
@@ -147,7 +147,7 @@ async def rebuild(settings: ServiceSettings) -> list[tuple[str, int | None]]:
         await process.close()
 
 
-async def parked(settings: ServiceSettings, *, replay: bool, seen: bool) -> list[str]:
+async def parked(settings: ReportingSettings, *, replay: bool, seen: bool) -> list[str]:
     """For an operator: replay the parked events (after a fix), mark them seen, list them.
 
     Returns the lines to print, in Swedish.

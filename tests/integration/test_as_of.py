@@ -13,7 +13,6 @@ from contracts.budget.commands import RecordActuals, RegisterUnit, RenameUnit, S
 from contracts.envelope import Command
 from kommunplan.demo import publish_commands
 from plumbing.http_identity import Access
-from plumbing.settings import ServiceSettings
 from services.reporting.bootstrap import ReportingProcess
 from services.reporting.http import create_app
 from services.reporting.reports.budget_versions.builder import (
@@ -25,6 +24,7 @@ from services.reporting.reports.budget_versions.builder import (
 from services.reporting.reports.month_report.read import month_report_input
 from services.reporting.reports.plan.read import plan_input
 from services.reporting.reports.shared.as_of import shown_moment
+from services.reporting.settings import ReportingSettings
 from tests.conftest import eventually
 from tests.integration.test_reporting import projected_events
 from tests.servers import Servers
@@ -278,7 +278,7 @@ async def test_versions_side_by_side_and_one_version_asked_for(moments: Moments)
 
 
 async def test_the_interim_report_ends_where_the_setting_says(moments: Moments) -> None:
-    settings = ServiceSettings(interim_last_month=6)
+    settings = ReportingSettings(interim_last_month=6)
     app = create_app(
         moments.process.read_models,
         Access.from_settings(settings),

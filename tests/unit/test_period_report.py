@@ -9,7 +9,6 @@ import pytest
 from fastapi import HTTPException
 from pydantic import ValidationError
 
-from plumbing.settings import ServiceSettings
 from services.reporting.read_models.budget.tables import (
     FigureRow,
     MonthRow,
@@ -49,6 +48,7 @@ from services.reporting.reports.period_report.routes import (
 )
 from services.reporting.reports.period_report.sections import Counts
 from services.reporting.reports.shared.refusals import UnknownUnit
+from services.reporting.settings import ReportingSettings
 
 D = Decimal
 AT = datetime(2011, 9, 1, tzinfo=UTC)
@@ -513,9 +513,9 @@ def test_the_year_is_four_digits_in_the_allowed_range() -> None:
 
 
 def test_the_interim_reports_last_month_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert ServiceSettings().interim_last_month == 8
+    assert ReportingSettings().interim_last_month == 8
     monkeypatch.setenv("KOMMUNPLAN_INTERIM_LAST_MONTH", "6")
-    assert ServiceSettings().interim_last_month == 6
+    assert ReportingSettings().interim_last_month == 6
     monkeypatch.setenv("KOMMUNPLAN_INTERIM_LAST_MONTH", "13")
     with pytest.raises(ValidationError):
-        ServiceSettings()
+        ReportingSettings()

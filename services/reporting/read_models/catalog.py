@@ -8,11 +8,11 @@ from contracts import subjects
 from contracts.goals.service import GOALS
 from contracts.projects.service import PROJECTS
 from plumbing.projection import Projection, Source
-from plumbing.settings import ServiceSettings
 from services.reporting.read_models import sources
 from services.reporting.read_models.budget.projection import BudgetProjection
 from services.reporting.read_models.goals.projection import GoalsProjection
 from services.reporting.read_models.projects.projection import ProjectsProjection
+from services.reporting.settings import ReportingSettings
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Reads:
     label: str  # in an operator's listing
     status_name: str  # in /ready
     source: Source
-    projection: Callable[[ServiceSettings], Projection]
+    projection: Callable[[ReportingSettings], Projection]
 
 
 PROJECTIONS: tuple[Reads, ...] = (
