@@ -20,7 +20,7 @@ from contracts.budget.commands import (
     SetNetInvestment,
     WriteNarrative,
 )
-from contracts.budget.fields import FigureKind, NarrativeSection
+from contracts.budget.fields import FigureKind, FigureStatus, NarrativeSection
 from contracts.budget.service import BUDGET, BUDGET_COMMANDS
 from contracts.envelope import Command
 from kommunplan.demo import DEMO_SYSTEM, PLANNER_ROLE, TREE_CHANGES, demo_commands
@@ -139,6 +139,15 @@ def test_the_board_budget_2011_net_is_minus_109_550_000_kronor() -> None:
 
 def test_the_board_plan_2013_net_is_minus_109_350_000_kronor() -> None:
     assert net("KS", 2013, FigureKind.PLAN) == Decimal(-109_350_000)
+
+
+def test_the_plan_years_are_adopted_with_the_budget_year_under_the_same_decision() -> None:
+    board = [c for c in tables()["KS"] if c.year >= 2011]
+    [budget] = [c for c in board if c.kind == FigureKind.BUDGET]
+    plans = [c for c in board if c.kind == FigureKind.PLAN]
+    assert [c.year for c in plans] == [2012, 2013]
+    assert {(c.status, c.decision) for c in plans} == {(FigureStatus.ADOPTED, budget.decision)}
+    assert budget.status == FigureStatus.ADOPTED
 
 
 def test_the_three_administrations_leave_the_logistics_centre_frame_unallocated() -> None:

@@ -429,3 +429,36 @@ def test_html_escapes_text_typed_by_users() -> None:
 
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_a_cell_empty_because_a_draft_is_withheld_says_so() -> None:
+    data = plan_input(
+        units=[
+            unit("KS", "Kommunstyrelsen", "board", None, 1),
+            unit("KLF", "Kommunledningsförvaltningen", "administration", "KS", 2),
+        ],
+        figures=[figure("KS", 2011, "budget", 188_724, -298_274)],
+    )
+    withheld = PlanInput(
+        data.units,
+        data.figures,
+        (),
+        (),
+        (),
+        withheld=frozenset({("KLF", 2012, "plan")}),
+    )
+
+    view = build_plan(withheld, "KS", 2011)
+
+    assert node(view, "KLF").drafts_not_shown[PLAN_2012]
+    assert node(view, "KS").drafts_not_shown[PLAN_2012]  # nothing shown there either
+    assert not node(view, "KS").drafts_not_shown[PLAN_2013]  # nothing exists
+    assert not node(view, "KS").drafts_not_shown[BUDGET_2011]  # shown
+    assert plan_to_json(view)["nodes"][0]["drafts_not_shown"][PLAN_2012] is True
+    assert render_plan_html(view).count("förslag visas inte") == 6  # 3 rows, 2 nodes
+
+
+def test_a_cell_empty_because_nothing_exists_stays_empty() -> None:
+    html = render_plan_html(build_plan(seed_board(), "KS", 2011))
+
+    assert "förslag visas inte" not in html

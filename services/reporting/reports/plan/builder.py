@@ -50,6 +50,9 @@ class PlanInput:
     project_shares: Sequence[ProjectShareRow] = ()
     projects: ProjectsInput | None = None  # of the subtree; None: no projects read model yet
     latest_actuals: str | None = None  # the year's latest month with actuals, YYYY-MM
+    # (unit, year, kind) of the figures recorded with a status the reader may not see (a
+    # proposal, to a reader without a role): the view says so where it shows nothing else.
+    withheld: frozenset[tuple[str, int, str]] = frozenset()
 
 
 # --- building -----------------------------------------------------------------------------
@@ -84,6 +87,7 @@ class _Index:
     frame_changes: dict[str, list[FrameChangeRow]]
     narratives: dict[tuple[str, str], str]
     shares: dict[tuple[str, int], Decimal]  # (unit, year) → the sum of its project shares
+    withheld: frozenset[tuple[str, int, str]]
 
     @classmethod
     def of(cls, data: PlanInput, year: int) -> _Index:
@@ -105,6 +109,7 @@ class _Index:
                 (n.unit_code, n.section): n.text for n in data.narratives if n.year == year
             },
             shares=shares,
+            withheld=data.withheld,
         )
 
 
@@ -128,6 +133,7 @@ class _Walk:
     def node(self, unit: UnitRow, depth: int, kept: list[NodeView]) -> NodeView:
         index = self.index
         figures: list[Cell[Amounts] | None] = []
+        withheld: list[bool] = []
         investments: list[Cell[Decimal] | None] = []
         for i, column in enumerate(self.columns):
             key = (unit.code, column.year, column.kind)
@@ -151,6 +157,13 @@ class _Walk:
                 status = None if row is None else row.status
                 decision = None if row is None else row.decision
                 figures.append(_cell(own, below, status, decision, shares))
+            withheld.append(
+                figures[-1] is None
+                and (
+                    key in index.withheld
+                    or any(child.drafts_not_shown[i] for child in kept if child.drafts_not_shown)
+                )
+            )
             child_investments = [
                 spent.value for child in kept if (spent := child.net_investments[i]) is not None
             ]
@@ -165,6 +178,7 @@ class _Walk:
             manager_name=unit.manager_name,
             closed_on=unit.closed_on,
             figures=tuple(figures),
+            drafts_not_shown=tuple(withheld),
             net_investments=tuple(investments),
             frame_changes=tuple(index.frame_changes.get(unit.code, [])),
             activity_description=index.narratives.get((unit.code, "activity_description")),

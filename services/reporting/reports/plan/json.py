@@ -57,6 +57,8 @@ def _node_json(node: NodeView) -> dict[str, Any]:
         **walked_node_json(node),
         "closed_on": None if node.closed_on is None else node.closed_on.isoformat(),
         "figures": [_figure_json(cell) for cell in node.figures],
+        # Per column: a draft exists that the reader may not see, where nothing is shown.
+        "drafts_not_shown": list(node.drafts_not_shown),
         "net_investments": [_investment_json(cell) for cell in node.net_investments],
         "frame_changes": [
             {

@@ -23,10 +23,12 @@ async def plan_input(
     statuses: Sequence[str] = STATUSES,
     every_version: bool = False,
     in_order: bool = False,
+    withheld: Sequence[str] = (),
 ) -> PlanInput:
     """Everything the plan for ``year`` shows, read in one consistent snapshot; with
     ``unit_code``, the result goals of its subtree too. The figures are those of
-    ``statuses`` (budget queries' ``figures_sql``)."""
+    ``statuses`` (budget queries' ``figures_sql``); of the statuses ``withheld`` (those the reader
+    may not see), only which figures exist."""
 
     async def read(session: ReadSession) -> PlanInput:
         years = (year - 1, year + 2)
@@ -39,6 +41,7 @@ async def plan_input(
         narratives = await budget.narratives(session, year)
         shares = await budget.project_shares(session, years)
         latest_actuals = await budget.latest_actuals(session, year)
+        hidden = await _withheld(session, years, withheld)
         parked, _ = await session.parked_counts()
         goals_read = None
         if unit_code is not None and await session.use(GOALS_WITH_UNITS):
@@ -59,6 +62,22 @@ async def plan_input(
             project_shares=shares,
             projects=projects_read,
             latest_actuals=latest_actuals,
+            withheld=hidden,
         )
 
     return await models.read(read, (BUDGET,), per)
+
+
+async def _withheld(
+    session: ReadSession, years: tuple[int, int], statuses: Sequence[str]
+) -> frozenset[tuple[str, int, str]]:
+    """(unit, year, kind) of the figures of ``years`` recorded with one of ``statuses``."""
+    if not statuses:
+        return frozenset()
+    rows = await session.fetch(
+        "SELECT DISTINCT unit_code, year, kind FROM figures"
+        " WHERE year BETWEEN $1 AND $2 AND status = ANY($3::text[])",
+        *years,
+        list(statuses),
+    )
+    return frozenset((row["unit_code"], row["year"], row["kind"]) for row in rows)

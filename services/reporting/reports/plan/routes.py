@@ -3,7 +3,9 @@
 import dataclasses
 from dataclasses import dataclass
 
+from plumbing.http_identity import sees_drafts
 from plumbing.read_models import ReadModels
+from services.reporting.reports.budget_versions.builder import PUBLIC_STATUSES, STATUSES
 from services.reporting.reports.plan.builder import build_plan
 from services.reporting.reports.plan.export import plan_file_name, plan_table
 from services.reporting.reports.plan.html import render_plan_html
@@ -26,8 +28,17 @@ async def _read(models: ReadModels, asked: Asked[PlanAsked]) -> PlanView:
     it stood at an earlier moment with ?per=, one budget version with ?version=."""
     plan, moment = asked.parameters, asked.moment
     chosen = chosen_version(plan.version, asked.viewer)
+    # Drafts the reader may not see: the plan says where one exists instead of an empty cell.
+    hidden = tuple(status for status in STATUSES if status not in PUBLIC_STATUSES)
+    withheld = () if sees_drafts(asked.viewer) else hidden
     data = await plan_input(
-        models, plan.year, plan.unit_code, moment, chosen.statuses, in_order=chosen.in_order
+        models,
+        plan.year,
+        plan.unit_code,
+        moment,
+        chosen.statuses,
+        in_order=chosen.in_order,
+        withheld=withheld,
     )
     view = build_plan(data, plan.unit_code, plan.year)
     return dataclasses.replace(view, per=moment, version=chosen.name)

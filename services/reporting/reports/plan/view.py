@@ -77,6 +77,9 @@ class NodeView:
     frame_changes: tuple[FrameChangeRow, ...]  # of the budget year, in order
     activity_description: str | None
     activity_changes: str | None
+    # Per column: nothing is shown, but a draft is recorded at or below that the reader may
+    # not see ("förslag visas inte" rather than an empty cell). Empty: none withheld.
+    drafts_not_shown: tuple[bool, ...] = ()
 
     @property
     def has_difference(self) -> bool:
