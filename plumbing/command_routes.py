@@ -7,8 +7,9 @@ units where, and its subject is the actor stored with the event, whatever the bo
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Body, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.models import Example
 from fastapi.responses import JSONResponse
 from pydantic import Field, create_model
 
@@ -17,7 +18,9 @@ from contracts.refusal import NotPermitted
 from contracts.scope import Scope
 from contracts.service import WriteService
 from contracts.text import Name
+from plumbing.api_docs import add_api_docs
 from plumbing.asyncapi import add_asyncapi_routes
+from plumbing.command_examples import EXAMPLES
 from plumbing.command_handler import CommandHandler
 from plumbing.http_headers import add_security_headers
 from plumbing.http_identity import Access, answer_identity_refusals
@@ -45,6 +48,20 @@ def _http_body(command_type: type[Command]) -> type[Command]:
             Field(default=None, description="Används inte: den som agerar är tokens subjekt"),
         ),
     )
+
+
+def _documented_body(command_type: type[Command]) -> Any:
+    """The HTTP body, with the Swedish example the API documentation shows for it."""
+    example = EXAMPLES.get(command_type.command_name)
+    if example is None:
+        return _http_body(command_type)
+    examples: dict[str, Example] = {"exempel": {"summary": "Exempel", "value": example.body}}
+    return Annotated[_http_body(command_type), Body(openapi_examples=examples)]
+
+
+def _description(command_type: type[Command]) -> str | None:
+    example = EXAMPLES.get(command_type.command_name)
+    return example.description if example is not None else command_type.__doc__
 
 
 def _as_sent_by(body: Command, command_type: type[Command], principal: Principal) -> Command:
@@ -91,7 +108,7 @@ def _route(
             },
         )
 
-    handle.__annotations__["body"] = _http_body(command_type)
+    handle.__annotations__["body"] = _documented_body(command_type)
     handle.__name__ = command_type.__name__
     handle.__doc__ = command_type.__doc__
     return handle
@@ -105,11 +122,12 @@ def create_app(
     title: str,
     description: str,
 ) -> FastAPI:
-    app = FastAPI(title=title, description=description)
+    app = FastAPI(title=title, description=description, docs_url=None, redoc_url=None)
     screen_requests(app)
     add_security_headers(app)
     answer_identity_refusals(app)
     add_asyncapi_routes(app, declaration)
+    add_api_docs(app)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:
@@ -117,7 +135,9 @@ def create_app(
 
     for name, command_type in declaration.commands.items():
         route = _route(service, command_type, access, check_permission)
-        app.post(f"/api/{name}", status_code=201, name=name)(route)
+        app.post(
+            f"/api/{name}", status_code=201, name=name, description=_description(command_type)
+        )(route)
     return app
 
 

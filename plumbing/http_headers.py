@@ -2,13 +2,14 @@
 
 The views are server-rendered pages with one inline <style> block and no scripts at all,
 so a policy that allows inline styles and nothing else leaves an injected script nothing
-to run. Their one form (a view as it stood on a day) asks the same site again. FastAPI's
-own API documentation (/docs, /redoc) is a script application loaded from a CDN: it keeps
-its scripts and only gets the framing rule.
+to run. Their one form (a view as it stood on a day) asks the same site again. A page that
+states a policy of its own keeps it: the API documentation (plumbing.api_docs, /docs) is a
+script application served from the service's own files, and allows those and its one inline
+script by hash.
 """
 
 from fastapi import FastAPI
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from plumbing.http_middleware import HttpMiddleware
 
@@ -16,7 +17,6 @@ VIEW_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-DOCS_POLICY = "frame-ancestors 'none'"
 
 _ALWAYS = (
     (b"x-content-type-options", b"nosniff"),
@@ -26,24 +26,17 @@ _ALWAYS = (
 
 
 def add_security_headers(app: FastAPI) -> None:
-    docs = {path for path in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)}
-    app.add_middleware(_SecurityHeaders, docs=frozenset(p for p in docs if p))
+    app.add_middleware(_SecurityHeaders)
 
 
 class _SecurityHeaders(HttpMiddleware):
-    def __init__(self, app: ASGIApp, docs: frozenset[str]) -> None:
-        super().__init__(app)
-        self._docs = docs
-
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        policy = DOCS_POLICY if scope["path"] in self._docs else VIEW_POLICY
-
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.extend(_ALWAYS)
-                if _is_html(headers):
-                    headers.append((b"content-security-policy", policy.encode()))
+                if _is_html(headers) and not _has_policy(headers):
+                    headers.append((b"content-security-policy", VIEW_POLICY.encode()))
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -55,3 +48,7 @@ def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
         name.lower() == b"content-type" and value.startswith(b"text/html")
         for name, value in headers
     )
+
+
+def _has_policy(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(name.lower() == b"content-security-policy" for name, _ in headers)

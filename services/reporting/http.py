@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import RedirectResponse
 
+from plumbing.api_docs import add_api_docs
 from plumbing.http_headers import add_security_headers
 from plumbing.http_identity import Access, answer_identity_refusals
 from plumbing.http_screening import screen_requests
@@ -32,7 +33,12 @@ def create_app(
 ) -> FastAPI:
     """``interim_last_month``: the interim report's last month by default (ServiceSettings);
     ``cache``: where finished answers are kept until the read models change (None: none)."""
-    app = FastAPI(title="Rapportering", description="Planering med budget och uppföljning")
+    app = FastAPI(
+        title="Rapportering",
+        description="Planering med budget och uppföljning",
+        docs_url=None,
+        redoc_url=None,
+    )
     answer_identity_refusals(app)
     answer_in_swedish(app)
     # Middleware, innermost first: kept answers only for a caller the views would let in
@@ -41,6 +47,7 @@ def create_app(
         keep_answers(app, cache, access)
     screen_requests(app, refused_address)
     add_security_headers(app)
+    add_api_docs(app)
 
     @app.get("/", include_in_schema=False)
     async def index() -> RedirectResponse:
