@@ -19,6 +19,9 @@ from tests.browser.devtools import Chromium, PageLoad
 
 # From the seed plan the demo is built from: Kommunstyrelsen's net cost, budget 2011, in tkr.
 SEED_KS_NET_BUDGET_2011 = "-109 550"
+# ... its plan years, as printed ("Nettokostnad ... -109 450-109 350"), and the plan's date.
+SEED_KS_NET_PLAN_2012_2013 = ["-109 450", "-109 350"]
+SEED_PLAN_DATE = "2011-03-22"
 
 
 def api(reporting_url: str, path: str) -> dict[str, Any]:
@@ -98,6 +101,25 @@ def test_the_plan_shows_each_units_net_cost_per_year(browser: Chromium, reportin
     assert in_order(wanted, found), (wanted, found)
     for node in plan["nodes"]:
         assert node["name"] in text
+
+
+def test_an_anonymous_reader_sees_the_adopted_plan_years_and_the_cover(
+    browser: Chromium, reporting_url: str
+) -> None:
+    plan = api(reporting_url, "/api/plan/KS/2011")
+    text = visit(browser, reporting_url, "/plan/KS/2011", "plan-KS-2011-anonym")
+
+    plans = [c["kind"] == "plan" for c in plan["columns"]]
+    board = plan["nodes"][0]
+    assert [f["tkr"]["net"] for f, p in zip(board["figures"], plans, strict=True) if p] == (
+        SEED_KS_NET_PLAN_2012_2013
+    )
+    assert rows(text, "Nettokostnad")[0][-2:] == SEED_KS_NET_PLAN_2012_2013
+    assert "förslag visas inte" not in text
+    assert plan["cover"]["date"] == SEED_PLAN_DATE
+    assert f"Datum: {SEED_PLAN_DATE}" in text
+    assert "Status: Beslutad" in text
+    assert f"Beslut: {plan['cover']['decision']}" in text
 
 
 def _assert_month_report(text: str, report: dict[str, Any]) -> None:

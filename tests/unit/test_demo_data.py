@@ -148,6 +148,18 @@ def test_the_plan_years_are_adopted_with_the_budget_year_under_the_same_decision
     assert [c.year for c in plans] == [2012, 2013]
     assert {(c.status, c.decision) for c in plans} == {(FigureStatus.ADOPTED, budget.decision)}
     assert budget.status == FigureStatus.ADOPTED
+    assert budget.decision == "Planering med budget 2011-2013 för kommunstyrelsen, 2011-03-22"
+
+
+def test_the_plans_decision_is_the_seeds_document_and_date(seed: str) -> None:
+    """The seed names no decision paragraph, only the document and its date."""
+    assert "Planering med budget 2011-2013 för kommunstyrelsen" in seed
+    assert "Datum: 2011-03-22" in seed
+    decisions = {(c.year, c.decision) for cs in tables().values() for c in cs if c.year >= 2011}
+    assert {d for _, d in decisions} == {
+        "Planering med budget 2011-2013 för kommunstyrelsen, 2011-03-22"
+    }
+    assert {c.decision for cs in tables().values() for c in cs if c.year == 2010} == {None}
 
 
 def test_the_logistics_centre_has_the_frame_the_three_administrations_leave_unallocated(

@@ -462,3 +462,36 @@ def test_a_cell_empty_because_nothing_exists_stays_empty() -> None:
     html = render_plan_html(build_plan(seed_board(), "KS", 2011))
 
     assert "förslag visas inte" not in html
+
+
+def test_the_cover_shows_the_date_status_and_decision_of_the_roots_budget() -> None:
+    data = seed_board()
+    decided = [
+        FigureRow(f.unit_code, f.year, f.kind, f.status, f.revenue, f.costs, "KS 2011-03-22 § 7")
+        if (f.unit_code, f.year) == ("KS", 2011)
+        else f
+        for f in data.figures
+    ]
+    view = build_plan(PlanInput(data.units, decided, (), (), ()), "KS", 2011)
+
+    assert view.cover is not None and view.cover.dated == date(2011, 3, 22)
+    cover = plan_to_json(view)["cover"]
+    assert cover == {
+        "date": "2011-03-22",
+        "status": "adopted",
+        "status_name": "Beslutad",
+        "decision": "KS 2011-03-22 § 7",
+    }
+    html = render_plan_html(view)
+    assert "Datum: 2011-03-22" in html
+    assert "Status: Beslutad" in html and "Beslut: KS 2011-03-22 § 7" in html
+
+
+def test_a_cover_without_a_decision_shows_the_status_and_no_date() -> None:
+    view = build_plan(seed_board(), "KS", 2011)
+
+    assert view.cover is not None and view.cover.dated is None
+    html = render_plan_html(view)
+    cover = html[html.index('<p class="cover">') :].split("</p>", 1)[0]
+    assert "Status: Beslutad" in cover and "Datum:" not in cover and "Beslut:" not in cover
+    assert build_plan(seed_board(), "IT", 2011).cover is None  # no own budget

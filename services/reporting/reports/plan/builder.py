@@ -27,7 +27,15 @@ from services.reporting.read_models.projects.tables import ProjectsInput
 from services.reporting.reports.goals.section import (
     build_goals_section,
 )
-from services.reporting.reports.plan.view import Cell, NodeView, PlanView, V, plan_columns
+from services.reporting.reports.plan.view import (
+    Cell,
+    Column,
+    Cover,
+    NodeView,
+    PlanView,
+    V,
+    plan_columns,
+)
 from services.reporting.reports.projects.section import (
     build_projects_section,
 )
@@ -196,6 +204,16 @@ def _is_empty(node: NodeView) -> bool:
     )
 
 
+def _cover(root: NodeView, columns: Sequence[Column]) -> Cover | None:
+    """The cover of the root's own budget of the budget year, where it has one."""
+    for column, cell in zip(columns, root.figures, strict=True):
+        if column.kind == "budget" and column.year == columns[0].year + 1:
+            if cell is None or cell.source != "own" or cell.status is None:
+                return None
+            return Cover(cell.status, cell.decision)
+    return None
+
+
 def build_plan(data: PlanInput, unit_code: str, year: int) -> PlanView:
     """The plan for budget year ``year`` of ``unit_code`` and everything under it."""
     index = _Index.of(data, year)
@@ -207,6 +225,7 @@ def build_plan(data: PlanInput, unit_code: str, year: int) -> PlanView:
     goals = build_goals_section(data.goals, unit.name, year)
     projects = build_projects_section(data.projects, unit.name, year)
     return PlanView(
+        cover=_cover(nodes[0], walk.columns),
         year=year,
         columns=walk.columns,
         nodes=nodes,

@@ -78,6 +78,14 @@ def plan_to_json(view: PlanView) -> dict[str, Any]:
     """The view as JSON: amounts as exact kronor strings, each with its tkr rendering."""
     return {
         "title": view.title,
+        "cover": None
+        if view.cover is None
+        else {
+            "date": None if view.cover.dated is None else view.cover.dated.isoformat(),
+            "status": view.cover.status,
+            "status_name": view.cover.status_name,
+            "decision": view.cover.decision,
+        },
         "year": view.year,
         "unit_code": view.root.code,
         "columns": [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -94,6 +95,37 @@ class NodeView:
         return any(cell is not None for cell in self.net_investments)
 
 
+# The statuses of a budget as the cover says them.
+STATUS_NAMES = {"proposed": "Förslag", "adopted": "Beslutad", "revised": "Reviderad"}
+_DATE = re.compile(r"(?<![0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})(?![0-9])")
+
+
+@dataclass(frozen=True)
+class Cover:
+    """What the plan's first page says of it besides its title: the status of the root's own
+    budget of the budget year and the decision that figure carries, dated as that decision is
+    (a decision reference names its day: "KS 2010-11-24 § 228")."""
+
+    status: str  # proposed / adopted / revised
+    decision: str | None
+
+    @property
+    def status_name(self) -> str:
+        return STATUS_NAMES.get(self.status, self.status)
+
+    @property
+    def dated(self) -> date | None:
+        if self.decision is None:
+            return None
+        found = _DATE.search(self.decision)
+        if found is None:
+            return None
+        try:
+            return date.fromisoformat(found.group(1))
+        except ValueError:
+            return None
+
+
 @dataclass(frozen=True)
 class PlanView:
     year: int  # the budget year Y
@@ -105,6 +137,7 @@ class PlanView:
     latest_actuals: str | None = None  # the year's latest month with actuals, YYYY-MM
     per: datetime | None = None  # the moment the figures were read as of; None: now
     version: str | None = None  # the budget version shown, as ?version= names it; None: latest
+    cover: Cover | None = None  # the plan's date, status and decision; None: no own budget
 
     @property
     def follow_up_period(self) -> str:
