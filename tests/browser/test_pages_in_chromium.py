@@ -115,7 +115,7 @@ def test_an_anonymous_reader_sees_the_adopted_plan_years_and_the_cover(
         SEED_KS_NET_PLAN_2012_2013
     )
     assert rows(text, "Nettokostnad")[0][-2:] == SEED_KS_NET_PLAN_2012_2013
-    assert "förslag visas inte" not in text
+    assert "ej beslutat, visas inte" not in text
     assert plan["cover"]["date"] == SEED_PLAN_DATE
     assert f"Datum: {SEED_PLAN_DATE}" in text
     assert "Status: Beslutad" in text

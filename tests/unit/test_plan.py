@@ -14,11 +14,13 @@ from services.reporting.read_models.budget.tables import (
     UnitRow,
 )
 from services.reporting.reports.plan.builder import PlanInput, build_plan
+from services.reporting.reports.plan.export import plan_table
 from services.reporting.reports.plan.html import render_plan_html
 from services.reporting.reports.plan.json import plan_to_json
 from services.reporting.reports.plan.view import NodeView, PlanView
 from services.reporting.reports.shared.amounts import Amounts
 from services.reporting.reports.shared.refusals import UnknownUnit
+from services.reporting.reports.shared.table_files import write_csv
 
 BUDGET_2010, ACTUALS_2010, BUDGET_2011, PLAN_2012, PLAN_2013 = range(5)
 
@@ -455,13 +457,15 @@ def test_a_cell_empty_because_a_draft_is_withheld_says_so() -> None:
     assert not node(view, "KS").drafts_not_shown[PLAN_2013]  # nothing exists
     assert not node(view, "KS").drafts_not_shown[BUDGET_2011]  # shown
     assert plan_to_json(view)["nodes"][0]["drafts_not_shown"][PLAN_2012] is True
-    assert render_plan_html(view).count("förslag visas inte") == 6  # 3 rows, 2 nodes
+    assert render_plan_html(view).count("ej beslutat, visas inte") == 6  # 3 rows, 2 nodes
+    csv = write_csv(plan_table(view)).decode("utf-8-sig")
+    assert csv.count("ej beslutat, visas inte") == 6
 
 
 def test_a_cell_empty_because_nothing_exists_stays_empty() -> None:
     html = render_plan_html(build_plan(seed_board(), "KS", 2011))
 
-    assert "förslag visas inte" not in html
+    assert "ej beslutat, visas inte" not in html
 
 
 def test_the_cover_shows_the_date_status_and_decision_of_the_roots_budget() -> None:

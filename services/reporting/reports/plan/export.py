@@ -24,8 +24,13 @@ def _unit(node: NodeView) -> tuple[table.Cell, table.Cell]:
     return table.text(node.code), table.text(node.name)
 
 
-def _part(cell: Cell[Amounts] | None, part: str) -> table.Cell:
-    return None if cell is None else table.amount(getattr(cell.value, part))
+WITHHELD = "ej beslutat, visas inte"  # a draft the reader may not see, as the page says
+
+
+def _part(cell: Cell[Amounts] | None, part: str, withheld: bool) -> table.Cell:
+    if cell is None:
+        return table.Text(WITHHELD) if withheld else None
+    return table.amount(getattr(cell.value, part))
 
 
 def _difference(cell: Cell[Amounts] | Cell[Decimal] | None) -> table.Cell:
@@ -37,7 +42,9 @@ def _difference(cell: Cell[Amounts] | Cell[Decimal] | None) -> table.Cell:
 
 def _figure_rows(node: NodeView) -> Iterator[table.Row]:
     for label, part in LINES:
-        yield (*_unit(node), table.Text(label), *(_part(cell, part) for cell in node.figures))
+        withheld = node.drafts_not_shown or (False,) * len(node.figures)
+        parts = (_part(c, part, w) for c, w in zip(node.figures, withheld, strict=True))
+        yield (*_unit(node), table.Text(label), *parts)
     if node.has_difference:
         yield (*_unit(node), table.Text(f"{DIFFERENCE} (netto)"), *map(_difference, node.figures))
 

@@ -79,7 +79,7 @@ class NodeView:
     activity_description: str | None
     activity_changes: str | None
     # Per column: nothing is shown, but a draft is recorded at or below that the reader may
-    # not see ("förslag visas inte" rather than an empty cell). Empty: none withheld.
+    # not see ("ej beslutat, visas inte" rather than an empty cell). Empty: none withheld.
     drafts_not_shown: tuple[bool, ...] = ()
 
     @property
