@@ -78,7 +78,7 @@ def test_every_command_is_example_data_with_a_unique_message_id() -> None:
 def test_the_units_are_the_leaves_with_a_budget_and_each_has_every_month_once() -> None:
     codes = [unit.unit_code for unit in example_units()]
     assert codes == [
-        *["NÄT", "POL", "FOL", "KGM", "KOM"],
+        *["NÄT", "KLC", "POL", "FOL", "KGM", "KOM"],
         *["KLFL", "EKO", "IT", "INFO", "KSEK", "STAB", "PERS", "PROJ"],
     ]
     for code in codes:
