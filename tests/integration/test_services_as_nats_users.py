@@ -24,9 +24,9 @@ from tests.system import (
     budget_projection,
     inbound_only,
     relay_only,
+    reporting_settings,
     running_budget,
     running_reporting,
-    settings,
 )
 
 LEDGER, PAYROLL = "ekonomisystem", "lonesystem"
@@ -79,7 +79,7 @@ async def test_commands_from_systems_reach_the_plan_and_a_refusal_its_own_system
     ]
     # `kommunplan rebuild`, as the reporting user, replays the same read models.
     await reporting.rebuild(
-        settings(server.url, reporting_database, **as_user(server, "reporting"))
+        reporting_settings(server.url, reporting_database, **as_user(server, "reporting"))
     )
     assert await snapshot(reporting_database) == before
     async with session(server, PAYROLL) as payroll:
