@@ -16,8 +16,11 @@ from services.reporting.reports.history.builder import (
     entry_json,
     history_to_json,
     shorten,
+    swedish_time,
 )
+from services.reporting.reports.history.export import history_table
 from services.reporting.reports.history.html import render_history_html
+from services.reporting.reports.shared.table_files import write_csv
 
 START = datetime(2011, 3, 1, 9, 0, tzinfo=UTC)
 OLD = slice(12, 12 + len(VALUE_FIELDS))
@@ -135,3 +138,43 @@ def test_a_short_text_is_kept_and_a_long_one_cut_at_a_word() -> None:
     assert shorten("kort text") == "kort text"
     cut = shorten("ord " * 100, limit=10)
     assert cut == "ord ord …"
+
+
+def test_times_are_shown_in_swedish_time_in_winter_and_in_summer() -> None:
+    assert swedish_time(datetime(2026, 12, 6, 21, 41, 30, tzinfo=UTC)) == "2026-12-06 22:41"
+    assert swedish_time(datetime(2011, 7, 1, 21, 41, tzinfo=UTC)) == "2011-07-01 23:41"
+    # The night summer time begins (01:00 UTC) and the night it ends.
+    assert swedish_time(datetime(2011, 3, 27, 0, 59, tzinfo=UTC)) == "2011-03-27 01:59"
+    assert swedish_time(datetime(2011, 3, 27, 1, 0, tzinfo=UTC)) == "2011-03-27 03:00"
+    assert swedish_time(datetime(2011, 10, 30, 0, 30, tzinfo=UTC)) == "2011-10-30 02:30"
+    assert swedish_time(datetime(2011, 10, 30, 1, 30, tzinfo=UTC)) == "2011-10-30 02:30"
+    assert replace(ADOPTED, recorded_at=datetime(2012, 1, 2, 8, 5, tzinfo=UTC)).when == (
+        "2012-01-02 09:05"
+    )
+
+
+def test_who_is_a_person_by_name_and_account_and_a_system_by_its_name() -> None:
+    assert REVISED.who == "Karin Controller (controller)"
+    assert ADOPTED.who == "controller"  # a token without a name
+    system = replace(ADOPTED, source_system="ekonomisystem", actor="exempeldata")
+    assert system.who == "ekonomisystem"
+    service = replace(ADOPTED, source_system="projects", actor="projects")
+    assert service.who == "projekttjänsten"
+
+
+def test_the_page_the_json_and_the_files_say_who_in_words_and_when_in_swedish_time() -> None:
+    shown = replace(REVISED, recorded_at=datetime(2026, 12, 6, 21, 41, tzinfo=UTC))
+    view = build_history("IT", "IT-kontor", 2012, [shown], drafts=True)
+    page = render_history_html(view)
+    assert "2026-12-06 22:41" in page and "Karin Controller (controller)" in page
+    assert "När (svensk tid)" in page and ">http<" not in page
+    data = entry_json(shown)
+    assert (data["recorded_at_text"], data["who"]) == ("2026-12-06 22:41", shown.who)
+    assert (data["actor"], data["actor_name"], data["source_system"]) == (
+        "controller",
+        "Karin Controller",
+        "http",
+    )
+    csv = write_csv(history_table(view)).decode("utf-8-sig")
+    assert "2026-12-06 22:41;" in csv and "Karin Controller (controller);controller;" in csv
+    assert "21:41" not in csv

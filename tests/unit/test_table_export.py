@@ -220,3 +220,16 @@ def test_utc_moments_are_written_unchanged() -> None:
         (Section("S", ("När",), ((Moment(datetime(2011, 1, 2, 3, 4, 5, tzinfo=UTC)),),)),),
     )
     assert "2011-01-02 03:04:05" in write_csv(report).decode("utf-8-sig")
+
+
+def test_swedish_moments_are_in_swedish_time_in_winter_and_summer_in_both_files() -> None:
+    winter = datetime(2026, 12, 6, 21, 41, 30, tzinfo=UTC)
+    summer = datetime(2011, 7, 1, 21, 41, tzinfo=UTC)
+    rows = ((Moment(winter, swedish=True),), (Moment(summer, swedish=True),))
+    report = Report("T", "U", "P", (Section("S", ("När",), rows),))
+    text = write_csv(report).decode("utf-8-sig")
+    assert "2026-12-06 22:41\r\n" in text or "2026-12-06 22:41\n" in text
+    assert "2011-07-01 23:41" in text
+    (sheet,) = workbook(report)
+    cells = [c.value for (c,) in sheet.iter_rows() if isinstance(c.value, datetime)]
+    assert cells == [datetime(2026, 12, 6, 22, 41, 30), datetime(2011, 7, 1, 23, 41)]

@@ -13,7 +13,9 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from contracts.write_services import WRITE_SERVICES
 from services.reporting.read_models.budget.history import Value
+from services.reporting.reports.shared.as_of import shown_moment
 from services.reporting.reports.shared.formatting import (
     format_kronor,
     format_signed_tkr,
@@ -22,6 +24,11 @@ from services.reporting.reports.shared.formatting import (
 
 DRAFT = "proposed"
 SHORT_TEXT = 200
+
+# The source a person's change comes from: signed in, over HTTP, with the token naming them.
+PERSON_SOURCE = "http"
+# The services that send each other commands, by the name they send under: "projekttjänsten".
+_SERVICE_TITLES = {service.name: service.title for service in WRITE_SERVICES}
 
 _FIGURE_KINDS = {"budget": "Budget", "plan": "Plan", "actuals": "Bokslut"}
 _STATUSES = {"proposed": "förslag", "adopted": "fastställd", "revised": "reviderad"}
@@ -79,6 +86,40 @@ class HistoryEntry:
     @property
     def is_draft(self) -> bool:
         return self.new.status == DRAFT
+
+    @property
+    def when(self) -> str:
+        """When the change was stored, in Swedish time: "2026-12-06 23:41"."""
+        return swedish_time(self.recorded_at)
+
+    @property
+    def by_person(self) -> bool:
+        return self.source_system == PERSON_SOURCE
+
+    @property
+    def who(self) -> str:
+        """Who made the change, in words: a person by name and account, "Anna Andersson
+        (anna.controller)", a system by its name, "ekonomisystem", a service by its title."""
+        if self.by_person:
+            if self.actor_name and self.actor_name != self.actor:
+                return f"{self.actor_name} ({self.actor})"
+            return self.actor
+        return self.from_where
+
+    @property
+    def from_where(self) -> str:
+        """Where the change came from, in words: a system's or a service's name, or for a
+        person signed in, "inloggad användare"."""
+        if self.by_person:
+            return "inloggad användare"
+        return _SERVICE_TITLES.get(self.source_system, self.source_system)
+
+
+def swedish_time(moment: datetime) -> str:
+    """A moment in Swedish time to the minute, summer or winter: "2026-12-06 23:41"."""
+    shown = shown_moment(moment)
+    assert shown is not None
+    return shown
 
 
 def status_label(status: str | None) -> str | None:
@@ -173,6 +214,9 @@ def value_json(value: Value | None, event_type: str) -> dict[str, Any] | None:
 def entry_json(entry: HistoryEntry) -> dict[str, Any]:
     return {
         "recorded_at": entry.recorded_at.isoformat(),
+        "recorded_at_text": entry.when,
+        "who": entry.who,
+        "from": entry.from_where,
         "what": entry.what,
         "event_type": entry.event_type,
         "item": entry.item,

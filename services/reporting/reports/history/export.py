@@ -1,6 +1,7 @@
 """The history of a unit's figures as a file to download (services.reporting.table_export),
 from the HistoryView the page is drawn from: one row per change, the old and the new value
-in columns of their own, texts in full. The workbook shows amounts in tkr, as the page."""
+in columns of their own, texts in full, times in Swedish time and who in words beside the
+account. The workbook shows amounts in tkr, as the page."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from services.reporting.reports.history.builder import HistoryEntry, HistoryView
 from services.reporting.reports.shared import table_export as table
 
 HEADERS = (
-    "När (UTC)",
+    "När (svensk tid)",
     "Vad",
     "Status",
     "Tidigare intäkter",
@@ -23,7 +24,7 @@ HEADERS = (
     "Nytt belopp",
     "Ny text",
     "Vem",
-    "Namn",
+    "Konto",
     "Från system",
     "Meddelande",
     "Orsakad av händelse",
@@ -48,14 +49,14 @@ def _value(
 
 def _row(entry: HistoryEntry) -> table.Row:
     return (
-        table.Moment(entry.recorded_at),
+        table.Moment(entry.recorded_at, swedish=True),
         table.Text(entry.what),
         table.text(status_label(entry.new.status)),
         *_value(entry.old),
         *_value(entry.new),
+        table.Text(entry.who),
         table.text(entry.actor),
-        table.text(entry.actor_name),
-        table.text(entry.source_system),
+        table.Text(entry.from_where),
         table.Text(str(entry.correlation_id)),
         None if entry.caused_by is None else table.Text(str(entry.caused_by)),
         table.text(entry.decision),

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 
+from services.reporting.reports.shared.as_of import LOCAL_TIME
 from services.reporting.reports.shared.formatting import format_kronor
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -34,6 +35,7 @@ INTEGER_FORMAT = "0"
 NUMBER_FORMAT = "General"
 DAY_FORMAT = "yyyy-mm-dd"
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm:ss"
+SWEDISH_MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
 
 KRONOR_NOTE = "Belopp i kronor."
 TKR_NOTE = "Belopp i tkr; cellerna har exakta kronor."
@@ -90,9 +92,11 @@ class Day:
 
 @dataclass(frozen=True)
 class Moment:
-    """A point in time, shown in UTC to the second."""
+    """A point in time, shown in UTC to the second; ``swedish``: in Swedish time to the minute,
+    as the pages show it."""
 
     value: datetime
+    swedish: bool = False
 
 
 Cell = Text | Amount | Percent | Number | Integer | Day | Moment | None
@@ -178,6 +182,12 @@ def _notices(report: Report, amounts_note: str) -> list[str]:
 def _plain(value: Decimal) -> str:
     """The Decimal's digits in plain notation ("1000", never "1E+3"), never "-0"."""
     return format_kronor(value)
+
+
+def _swedish(moment: datetime) -> datetime:
+    """Naive Swedish time, summer or winter; a naive moment is taken to be UTC."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(LOCAL_TIME).replace(tzinfo=None)
 
 
 def _utc(moment: datetime) -> datetime:

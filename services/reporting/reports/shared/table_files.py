@@ -24,6 +24,7 @@ from services.reporting.reports.shared.table_export import (
     MOMENT_FORMAT,
     NUMBER_FORMAT,
     PERCENT_FORMAT,
+    SWEDISH_MOMENT_FORMAT,
     TKR_FORMAT,
     TKR_NOTE,
     Amount,
@@ -39,6 +40,7 @@ from services.reporting.reports.shared.table_export import (
     Text,
     _notices,
     _plain,
+    _swedish,
     _utc,
 )
 
@@ -61,6 +63,8 @@ def _csv_cell(cell: Cell) -> str:
             return str(value)
         case Day(value):
             return value.isoformat()
+        case Moment(value, True):
+            return _swedish(value).strftime("%Y-%m-%d %H:%M")
         case Moment(value):
             return _utc(value).strftime("%Y-%m-%d %H:%M:%S")
 
@@ -156,10 +160,10 @@ def _put(sheet: Worksheet, row: int, column: int, cell: Cell, scale: Scale) -> N
             written = _sheet_cell(sheet, row, column)
             written.value = value
             written.number_format = DAY_FORMAT
-        case Moment(value):
+        case Moment(value, swedish):
             written = _sheet_cell(sheet, row, column)
-            written.value = _utc(value)
-            written.number_format = MOMENT_FORMAT
+            written.value = _swedish(value) if swedish else _utc(value)
+            written.number_format = SWEDISH_MOMENT_FORMAT if swedish else MOMENT_FORMAT
 
 
 def _shown_length(cell: Cell) -> int:
