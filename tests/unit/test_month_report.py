@@ -15,6 +15,7 @@ from services.reporting.read_models.budget.tables import (
 )
 from services.reporting.reports.month_report.builder import (
     EXAMPLE_NOTICE,
+    PERCENT_NOTE,
     MonthReportInput,
     NodeReport,
     ProfileRow,
@@ -77,11 +78,18 @@ def test_a_profile_spreads_the_budget_by_its_percents() -> None:
 
 
 def test_percent_is_of_the_size_of_the_budget_to_date_with_one_decimal() -> None:
-    assert percent_of(D("-10"), D("-300")) == D("-3.3")
-    assert percent_of(D("5"), D("-300")) == D("1.7")  # 1,666… → 1,7
-    assert percent_of(D("1"), D("-40")) == D("2.5")
-    assert percent_of(D("-1"), D("80")) == D("-1.3")  # -1,25 → -1,3, away from zero
+    assert percent_of(D("-10000"), D("-300000")) == D("-3.3")
+    assert percent_of(D("5000"), D("-300000")) == D("1.7")  # 1,666… → 1,7
+    assert percent_of(D("2500"), D("-100000")) == D("2.5")
+    assert percent_of(D("-1250"), D("100000")) == D("-1.3")  # -1,25 → -1,3, away from zero
     assert percent_of(D("10"), D("0")) is None
+
+
+def test_no_percent_where_the_budget_to_date_is_smaller_than_100_tkr() -> None:
+    # −5 049,3 % of a budget of 33 tkr says nothing; the page says why instead.
+    assert percent_of(D("-1666269"), D("33000")) is None
+    assert percent_of(D("-1666269"), D("-99999.99")) is None
+    assert percent_of(D("-1000"), D("-100000")) == D("-1.0")
 
 
 def test_a_leaf_shows_actuals_to_date_deviation_and_its_latest_forecast() -> None:
@@ -273,9 +281,13 @@ def test_the_trend_is_each_months_report_for_the_unit_net() -> None:
     trend = report.trend
     assert trend is not None and [p.month for p in trend.months] == list(range(1, 13))
     for point in trend.months:
-        alone = build_month_report(data, "KS", 2011, point.month).root
+        month = build_month_report(data, "KS", 2011, point.month)
+        alone = month.root
         assert alone.budget_to_date is not None
-        assert point.budget_to_date == alone.budget_to_date.value.net
+        # The report's budget to date runs to each unit's last reported month; the trend's is
+        # the calendar's, so the two agree where every unit has reported the month or none.
+        if all(node.reported_month in (None, point.month) for node in month.nodes):
+            assert point.budget_to_date == alone.budget_to_date.value.net
         if point.month <= 3:
             assert alone.actuals is not None
             assert point.actuals_to_date == alone.actuals.value.net
@@ -332,3 +344,66 @@ def test_the_page_draws_the_trend_and_each_units_deviation() -> None:
     leaf = render_month_report_html(build_month_report(data, "IT", 2011, 1))
     assert len(_charts(leaf)) == 1
     assert _charts(render_month_report_html(build_month_report(data, "X", 2011, 1))) == []
+
+
+# --- months not reported --------------------------------------------------------------------
+
+
+def test_a_month_not_reported_is_missing_and_budget_to_date_runs_to_the_last_reported() -> None:
+    data = MonthReportInput(
+        UNITS,
+        [IT_BUDGET, STAB_BUDGET],
+        actuals=[
+            actual("IT", "2011-01", "100000", "-1000000"),
+            actual("IT", "2011-02", "100000", "-1000000"),
+            actual("STAB", "2011-01", "50000", "-300000"),
+        ],
+    )
+    report = build_month_report(data, "KS", 2011, 5)
+    it, stab = (n for n in report.nodes if n.code in ("IT", "STAB"))
+    assert (report.reported_month, it.reported_month, stab.reported_month) == (2, 2, 1)
+    assert report.missing_months == (3, 4, 5)
+    # IT's budget for January–February, not January–May: the same months as its actuals.
+    assert it.budget_to_date is not None
+    assert it.budget_to_date.value == periodise(Amounts(D("1200000"), D("-12000001")), 2)
+    assert stab.budget_to_date is not None
+    assert stab.budget_to_date.value == Amounts(D("50000.00"), D("-300000.00"))
+    assert report.to_date_name == "februari"
+    notice = report.missing_notice
+    assert notice is not None and "mars–maj 2011" in notice and "inte som noll" in notice
+    page = render_month_report_html(report)
+    assert "Utfall t.o.m. februari" in page and "Utfall t.o.m. maj" not in page
+    assert "mars–maj 2011" in page
+    found = month_report_to_json(report)
+    assert found["missing_months"] == ["2011-03", "2011-04", "2011-05"]
+    assert found["reported_month"] == 2
+
+
+def test_nothing_is_missing_when_the_month_is_reported() -> None:
+    data = MonthReportInput(UNITS, [IT_BUDGET], actuals=[actual("IT", "2011-03", "1", "-1")])
+    report = build_month_report(data, "KS", 2011, 3)
+    assert report.missing_months == () and report.missing_notice is None
+    assert report.notices == ()
+
+
+def test_a_unit_without_actuals_reports_every_month_missing() -> None:
+    report = build_month_report(MonthReportInput(UNITS, [IT_BUDGET]), "KS", 2011, 2)
+    assert report.reported_month is None and report.missing_months == (1, 2)
+    assert report.missing_notice is not None and "ingen månad" in report.missing_notice
+
+
+def test_a_percent_of_a_small_budget_to_date_is_not_shown_and_the_page_says_why() -> None:
+    small = FigureRow("STAB", 2011, "budget", "adopted", D("0"), D("-396000"), None)
+    data = MonthReportInput(
+        UNITS, [IT_BUDGET, small], actuals=[actual("STAB", "2011-01", "0", "-1700000")]
+    )
+    report = build_month_report(data, "KS", 2011, 1)
+    stab = next(n for n in report.nodes if n.code == "STAB")
+    assert stab.budget_to_date is not None
+    assert stab.budget_to_date.value.net == D("-33000.00")
+    assert stab.deviation_percent is not None and stab.deviation_percent.net is None
+    assert stab.percent_withheld and report.percent_withheld
+    assert PERCENT_NOTE in report.notices
+    page = render_month_report_html(report)
+    assert "5 049" not in page and "ej meningsfull" in page
+    assert "mindre än 100 tkr" in page

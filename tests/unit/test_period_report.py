@@ -244,7 +244,13 @@ def test_the_annual_report_is_the_whole_year_whatever_month_it_is_given() -> Non
     assert report.economy == build_month_report(ECONOMY, "KS", 2011, 12)
     root = report.economy.root
     assert root.budget is not None and root.budget_to_date is not None
-    assert root.budget_to_date.value == root.budget.value
+    assert root.reported_month == 12
+    # IT has reported every month, Staben January alone: each unit's budget to date runs to
+    # its own last reported month.
+    it = next(n for n in report.economy.nodes if n.code == "IT")
+    assert it.budget is not None and it.budget_to_date is not None
+    assert it.budget_to_date.value == it.budget.value
+    assert root.budget_to_date.value != root.budget.value
     assert report.title == "Årsredovisning 2011 för Kommunstyrelsen"
 
 
@@ -519,3 +525,47 @@ def test_the_interim_reports_last_month_is_a_setting(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("KOMMUNPLAN_INTERIM_LAST_MONTH", "13")
     with pytest.raises(ValidationError):
         ReportingSettings()
+
+
+# --- months not reported and a year not closed ---------------------------------------------
+
+AUGUST = dataclasses.replace(
+    FULL,
+    economy=dataclasses.replace(
+        ECONOMY, actuals=tuple(a for a in ECONOMY.actuals if a.period <= "2011-08")
+    ),
+)
+
+
+def test_an_annual_report_of_a_year_not_closed_says_so_and_shows_no_full_year_outcome() -> None:
+    report = annual(AUGUST)
+    assert not report.closed
+    economy = report.economy
+    assert economy.reported_month == 8 and economy.missing_months == (9, 10, 11, 12)
+    root = economy.root
+    assert root.budget is not None and root.budget_to_date is not None
+    # Budget and actuals for January–August, not the year's budget against eight months.
+    assert root.budget_to_date.value != root.budget.value
+    notice = report.not_closed_notice
+    assert notice is not None and "inte avslutat" in notice and "prognos" in notice
+    assert notice in report.notices and economy.missing_notice in report.notices
+    page = render_period_report_html(report)
+    assert "Utfall t.o.m. augusti" in page and "Utfall t.o.m. december" not in page
+    assert "Året 2011 är inte avslutat" in page and "Prognos helår" in page
+    found = period_report_to_json(report)
+    assert found["closed"] is False and notice in found["notices"]
+    assert found["economy"]["missing_months"] == ["2011-09", "2011-10", "2011-11", "2011-12"]
+
+
+def test_the_year_is_closed_when_its_outcome_exists_for_the_unit_or_below() -> None:
+    closed = annual(dataclasses.replace(AUGUST, closed_units=frozenset({"IT"})))
+    assert closed.closed and closed.not_closed_notice is None
+    elsewhere = annual(dataclasses.replace(AUGUST, closed_units=frozenset({"ANNAN"})))
+    assert not elsewhere.closed
+
+
+def test_an_interim_report_says_which_months_are_missing() -> None:
+    report = build_period_report(AUGUST, "STAB", 2011, ReportKind.INTERIM, 8)
+    assert report.not_closed_notice is None  # the interim report has no year end to close
+    assert report.economy.missing_months == tuple(range(2, 9))
+    assert "februari–augusti 2011" in render_period_report_html(report)

@@ -82,6 +82,16 @@ async def figures(
     return FIGURES.rows(await session.fetch(sql, *years, list(statuses)))
 
 
+async def outcome_units(session: ReadSession, year: int) -> list[str]:
+    """The units with an outcome (bokslut, kind ``actuals``) of ``year`` among their figures."""
+    rows = await session.fetch(
+        "SELECT DISTINCT unit_code FROM figures WHERE year = $1 AND kind = 'actuals'"
+        " ORDER BY unit_code",
+        year,
+    )
+    return [r["unit_code"] for r in rows]
+
+
 async def frame_changes(session: ReadSession, year: int) -> list[FrameChangeRow]:
     return FRAME_CHANGES.rows(
         await session.fetch(

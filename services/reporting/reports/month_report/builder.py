@@ -8,9 +8,13 @@ Pure: rows in, view out, no I/O. For a month M of year Y and every node of the s
   the unit's profile (percent per month); revenue and costs are each rounded once, to the
   öre, half away from zero, so month 12 gives the year's budget exactly; net is their sum;
 * actuals to date: the sum of the months 1..M (each month's latest booked outcome);
+* the last reported month: the latest month up to M with actuals of the node's own or of a
+  node below it; a later month is missing, never zero. Budget to date runs to that month,
+  so actuals and budget cover the same months (to M where nothing is reported);
 * deviation: actuals to date minus budget to date, and in percent of the size of the budget
-  to date (one decimal, half away from zero; none when the budget to date is 0), so a
-  negative percent is worse than budget for revenue and costs alike;
+  to date (one decimal, half away from zero), so a negative percent is worse than budget for
+  revenue and costs alike; no percent where the budget to date of the line is smaller than
+  100 tkr in size (PERCENT_MIN_BASE), as a percent of so little says nothing;
 * the forecast: the unit's latest full-year forecast made in Y in month M or before, and
   its deviation from the year's budget (prognosavvikelse);
 * the unit's comment and measures for M.
@@ -45,6 +49,12 @@ MONTHS = 12
 ÖRE = Decimal("0.01")
 TENTH = Decimal("0.1")
 HUNDRED = Decimal(100)
+# Below this size of budget to date (kronor) a deviation is not given in percent.
+PERCENT_MIN_BASE = Decimal(100_000)
+PERCENT_NOTE = (
+    "Avvikelse i procent visas inte där budgeten t.o.m. månaden är mindre än 100 tkr;"
+    " en procent av så lite säger inget."
+)
 
 EXAMPLE_NOTICE = (
     "Exempeldata: månadsutfall, prognoser och kommentarer är genererade för att prova"
@@ -77,6 +87,13 @@ class MonthReportInput:
 
 
 # --- calculation --------------------------------------------------------------------------
+
+
+def months_words(first: int, last: int) -> str:
+    """ "september–december", or "augusti" for one month."""
+    if first == last:
+        return MONTH_NAMES[first - 1]
+    return f"{MONTH_NAMES[first - 1]}–{MONTH_NAMES[last - 1]}"
 
 
 def period_of(year: int, month: int) -> str:
@@ -114,8 +131,8 @@ def periodise(budget: Amounts, month: int, profile: Sequence[Decimal] | None = N
 
 def percent_of(deviation: Decimal, base: Decimal) -> Decimal | None:
     """``deviation`` in percent of the size of ``base``, one decimal, half away from zero;
-    None when ``base`` is 0."""
-    if base == 0:
+    None when ``base`` is smaller in size than PERCENT_MIN_BASE (0 included)."""
+    if abs(base) < PERCENT_MIN_BASE:
         return None
     return _round(_EXACT.divide(_EXACT.multiply(deviation, HUNDRED), abs(base)), TENTH)
 
@@ -125,6 +142,17 @@ class Percents:
     revenue: Decimal | None
     costs: Decimal | None
     net: Decimal | None
+
+    def withheld(self, deviation: Amounts) -> bool:
+        """Whether a percent is left out for a line with a deviation other than 0."""
+        return any(
+            p is None and d != 0
+            for p, d in (
+                (self.revenue, deviation.revenue),
+                (self.costs, deviation.costs),
+                (self.net, deviation.net),
+            )
+        )
 
     @classmethod
     def of(cls, deviation: Amounts, base: Amounts) -> Percents:
@@ -162,7 +190,7 @@ class NodeReport:
     manager_title: str | None
     manager_name: str | None
     budget: Figure | None  # the year's
-    budget_to_date: Figure | None
+    budget_to_date: Figure | None  # to the last reported month, or M without one
     profile: bool  # whether the node's own budget to date follows its profile
     actuals: Figure | None  # to date
     deviation: Figure | None  # actuals to date minus budget to date
@@ -171,6 +199,16 @@ class NodeReport:
     forecast_period: str | None  # when the node's own forecast was made
     forecast_deviation: Figure | None  # forecast minus the year's budget
     comment: Comment | None
+    reported_month: int | None = None  # the last month up to M with actuals at or below
+
+    @property
+    def percent_withheld(self) -> bool:
+        """Whether a deviation in percent is left out for the budget's small size."""
+        return (
+            self.deviation is not None
+            and self.deviation_percent is not None
+            and self.deviation_percent.withheld(self.deviation.value)
+        )
 
     @property
     def figures(self) -> tuple[Figure | None, ...]:
@@ -247,6 +285,59 @@ class MonthReport:
     @property
     def example_data(self) -> bool:
         return any(node.example_data for node in self.nodes)
+
+    @property
+    def reported_month(self) -> int | None:
+        """The last month up to the report's with actuals for the report's unit or below."""
+        return self.root.reported_month
+
+    @property
+    def to_date_name(self) -> str:
+        """The month "t.o.m." the actuals and budget to date run to: the last reported, or
+        the report's month where none is."""
+        return MONTH_NAMES[(self.reported_month or self.month) - 1]
+
+    def to_date_name_of(self, node: NodeReport) -> str:
+        """The month "t.o.m." a node's actuals and budget to date run to."""
+        return MONTH_NAMES[(node.reported_month or self.month) - 1]
+
+    @property
+    def missing_months(self) -> tuple[int, ...]:
+        """The months up to the report's without actuals after the last reported one."""
+        return tuple(range((self.reported_month or 0) + 1, self.month + 1))
+
+    @property
+    def missing_notice(self) -> str | None:
+        """What the report says of months not reported; None when none is missing."""
+        missing = self.missing_months
+        if not missing:
+            return None
+        months = months_words(missing[0], missing[-1])
+        if self.reported_month is None:
+            return (
+                f"Utfall saknas för {months} {self.year}: ingen månad är rapporterad för"
+                f" {self.root.name}. Ej rapporterade månader räknas inte som noll."
+            )
+        return (
+            f"Utfall saknas för {months} {self.year}; senast rapporterade månad är"
+            f" {MONTH_NAMES[self.reported_month - 1]}. Ej rapporterade månader räknas inte"
+            f" som noll: utfall, budget och avvikelse avser"
+            f" {months_words(1, self.reported_month)}."
+        )
+
+    @property
+    def percent_withheld(self) -> bool:
+        return any(node.percent_withheld for node in self.nodes)
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        """What the page says above and beside its figures, in print and in the files too."""
+        found = [EXAMPLE_NOTICE] if self.example_data else []
+        if self.missing_notice:
+            found.append(self.missing_notice)
+        if self.percent_withheld:
+            found.append(PERCENT_NOTE)
+        return tuple(found)
 
 
 def _figure(own: Amounts | None, own_example: bool, below: Sequence[Figure]) -> Figure | None:

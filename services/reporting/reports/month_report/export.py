@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from services.reporting.reports.month_report.builder import (
-    EXAMPLE_NOTICE,
     Figure,
     MonthReport,
     NodeReport,
@@ -33,7 +32,7 @@ LINES = (("Intäkter", "revenue"), ("Kostnader", "costs"), ("Nettokostnad", "net
 
 
 def headers(report: MonthReport) -> tuple[str, ...]:
-    month = report.month_name
+    month = report.to_date_name
     return (
         "Enhetskod",
         "Enhet",
@@ -83,7 +82,7 @@ def month_report_table(report: MonthReport) -> Report:
         unit=f"{root.code} {root.name}",
         period=report.period,
         per=shown_moment(report.per),
-        notices=(EXAMPLE_NOTICE,) if report.example_data else (),
+        notices=report.notices,
         sections=(
             Section(
                 SECTION_TITLE,

@@ -5,7 +5,11 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
-from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE, MonthReport
+from services.reporting.reports.month_report.builder import (
+    EXAMPLE_NOTICE,
+    PERCENT_NOTE,
+    MonthReport,
+)
 from services.reporting.reports.shared.bar_chart import bar_chart
 from services.reporting.reports.shared.charts import Axis, Bar, Series
 from services.reporting.reports.shared.formatting import format_number, format_tkr
@@ -57,7 +61,7 @@ def trend_chart(report: MonthReport) -> Chart | None:
     caption = f"Nettokostnad {report.year} ackumulerad månad för månad, tkr"
     summary = (
         f"Nettokostnad för {root.name} {report.year} i tkr, summerad från januari:"
-        f" utfall till och med {report.month_name}, budget för hela året och"
+        f" utfall till och med {report.to_date_name}, budget för hela året och"
         " helårsprognosen i december."
     )
     svg = line_chart(f"utveckling-{root.code}", caption, summary, MONTH_ABBREVIATIONS, series, TKR)
@@ -72,9 +76,9 @@ def deviation_chart(report: MonthReport) -> Chart | None:
     ]
     if not bars:
         return None
-    caption = f"Avvikelse t.o.m. {report.month_name} per enhet, nettokostnad, tkr"
+    caption = f"Avvikelse t.o.m. {report.to_date_name} per enhet, nettokostnad, tkr"
     summary = (
-        f"Utfall minus budget till och med {report.month_name} {report.year} för enheterna under"
+        f"Utfall minus budget till och med {report.to_date_name} {report.year} för enheterna under"
         f" {report.root.name}; under noll är sämre än budget."
     )
     missing = [node.name for node in children if node.deviation is None]
@@ -87,5 +91,9 @@ def deviation_chart(report: MonthReport) -> Chart | None:
 def render_month_report_html(report: MonthReport) -> str:
     charts = [chart for chart in (trend_chart(report), deviation_chart(report)) if chart]
     return PAGES.get_template("month_report.html").render(
-        view=report, notice=EXAMPLE_NOTICE, percent=format_percent, charts=charts
+        view=report,
+        notice=EXAMPLE_NOTICE,
+        percent_note=PERCENT_NOTE,
+        percent=format_percent,
+        charts=charts,
     )

@@ -99,20 +99,26 @@ class _Walk:
         def below(attribute: str) -> list[Figure]:
             return [f for child in kept if (f := getattr(child, attribute)) is not None]
 
+        booked = index.actuals.get(code, [])
+        reported = max(
+            [int(a.period[5:]) for a in booked]
+            + [m for child in kept if (m := child.reported_month) is not None],
+            default=None,
+        )
         own_budget = index.budgets.get(code)
         budget = _figure(own_budget, False, below("budget"))
         profile = index.profiles.get(code)
         own_to_date = None
         if own_budget is not None:
             percents = None if profile is None else profile.monthly_percent
-            own_to_date = periodise(own_budget, self.month, percents)
+            # To the last reported month: a month not reported is missing, not zero.
+            own_to_date = periodise(own_budget, reported or self.month, percents)
         profiled = own_budget is not None and profile is not None
         to_date = _figure(
             own_to_date,
             profiled and profile is not None and profile.example_data,
             below("budget_to_date"),
         )
-        booked = index.actuals.get(code, [])
         own_actuals = total_of([Amounts(a.revenue, a.costs) for a in booked])
         actuals = _figure(own_actuals, any(a.example_data for a in booked), below("actuals"))
         deviation = _derived(actuals, to_date)
@@ -146,6 +152,7 @@ class _Walk:
             comment=None
             if written is None
             else Comment(written.comment, written.measures, written.example_data),
+            reported_month=reported,
         )
 
 

@@ -15,6 +15,11 @@ Pure: rows in, report out, no I/O. Each report has five sections:
 5. the texts the units wrote for this report (budget's write-follow-up-text, report
    interim_report or annual_report).
 
+A month without actuals is missing, never zero (the month report's last reported month). The
+year is closed when its outcome, the bokslut (figures of kind ``actuals`` for the year, as
+"Bokslut 2010" is stored), exists for the report's unit or a unit below it; an annual report
+of a year not closed says so, and its year end is the forecast, labelled as one.
+
 A section with nothing to show stays, and says why in Swedish.
 """
 
@@ -92,6 +97,7 @@ class PeriodReportInput:
     narratives: Sequence[NarrativeRow] = ()
     goals: GoalsInput | None = None
     projects: ProjectsInput | None = None
+    closed_units: frozenset[str] = frozenset()  # units with the year's outcome (bokslut)
 
 
 # --- net investments and narratives, per unit of the subtree -------------------------------

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 
 from services.reporting.reports.goals.export import goals_table
 from services.reporting.reports.goals.view import GoalsView
-from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE
 from services.reporting.reports.month_report.export import month_report_table
 from services.reporting.reports.period_report.builder import ReportKind
 from services.reporting.reports.period_report.report import PeriodReport
@@ -68,7 +67,7 @@ def economy_section(report: PeriodReport) -> Section:
     """The month report's table of the period's last month, under the page's heading."""
     economy = report.economy
     (table,) = month_report_table(economy).sections
-    return dataclasses.replace(table, title=f"Ekonomi t.o.m. {economy.month_name} {report.year}")
+    return dataclasses.replace(table, title=f"Ekonomi t.o.m. {economy.to_date_name} {report.year}")
 
 
 def investments_section(report: PeriodReport) -> Section:
@@ -165,9 +164,10 @@ def narratives_section(report: PeriodReport) -> Section:
 
 
 def notices(report: PeriodReport) -> tuple[str, ...]:
-    """The page's warning of example data, the investments' note, and why a section is
-    empty, each as the page says it."""
-    found = [EXAMPLE_NOTICE] if report.example_data else []
+    """The page's warning of example data, of months not reported and of a year not closed,
+    why a percent is left out, the investments' note, and why a section is empty, each as the
+    page says it."""
+    found = list(report.notices)
     found += [
         words
         for words in (

@@ -82,7 +82,14 @@ def period_report_to_json(report: PeriodReport) -> dict[str, Any]:
         "last_period": report.last_period,
         "example_data": report.example_data,
         "notice": EXAMPLE_NOTICE if report.example_data else None,
-        "economy": {"period": economy["period"], "nodes": economy["nodes"]},
+        "closed": report.closed,
+        "notices": list(report.notices),
+        "economy": {
+            "period": economy["period"],
+            "reported_month": economy["reported_month"],
+            "missing_months": economy["missing_months"],
+            "nodes": economy["nodes"],
+        },
         "net_investments": {
             "with_outcome": investments.with_outcome,
             "note": investments.note,

@@ -46,19 +46,21 @@ async def period_report_input(
 
     async def read(
         session: ReadSession,
-    ) -> tuple[list[NetInvestmentRow], list[NarrativeRow], GoalsInput | None]:
+    ) -> tuple[list[NetInvestmentRow], list[NarrativeRow], GoalsInput | None, list[str]]:
         investments = await budget.net_investments(session, (year, year))
+        closed = await budget.outcome_units(session, year)
         narratives = await budget.narratives(session, year, narrative_section)
         goals_read = None
         if await session.use(GOALS_WITH_UNITS):
             goals_read = await goals.goals_of_subtree(session, unit_code, year)
-        return investments, narratives, goals_read
+        return investments, narratives, goals_read, closed
 
-    investments, narratives, goals_read = await models.read(read, (BUDGET,), per)
+    investments, narratives, goals_read, closed = await models.read(read, (BUDGET,), per)
     return PeriodReportInput(
         economy=economy,
         net_investments=investments,
         narratives=narratives,
         goals=goals_read,
         projects=await _projects(models, per),
+        closed_units=frozenset(closed),
     )

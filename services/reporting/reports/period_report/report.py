@@ -43,6 +43,31 @@ class PeriodReport:
     narratives: NarrativesSection
     parked: int = 0
     per: datetime | None = None  # the moment the view was read as of; None: now
+    closed: bool = False  # whether the year's outcome (bokslut) exists for the unit or below
+
+    @property
+    def not_closed_notice(self) -> str | None:
+        """What an annual report of a year not closed says; None otherwise."""
+        if self.kind is not ReportKind.ANNUAL or self.closed:
+            return None
+        reported = self.economy.reported_month
+        known = (
+            "inget utfall är rapporterat"
+            if reported is None
+            else f"utfall finns t.o.m. {MONTH_NAMES[reported - 1]}"
+        )
+        return (
+            f"Året {self.year} är inte avslutat: bokslut saknas och {known}. Helårets resultat"
+            " visas som prognos, inte som utfall."
+        )
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        """The economy's notices, and whether the year is closed."""
+        found = list(self.economy.notices)
+        if self.not_closed_notice:
+            found.insert(1 if self.example_data else 0, self.not_closed_notice)
+        return tuple(found)
 
     @property
     def root(self) -> UnitName:
@@ -106,4 +131,5 @@ def build_period_report(
         projects=projects,
         narratives=_narratives_section(parts, kind, root.name, year),
         parked=parked,
+        closed=any(node.code in data.closed_units for node in economy.nodes),
     )
