@@ -9,7 +9,14 @@ from markupsafe import Markup
 
 from contracts.goals.fields import CommitmentKind, MeasureUnit
 from services.reporting.reports.goals.builder import KIND_LABELS, period_label
-from services.reporting.reports.goals.view import STATUS_WORDS, CommitmentView, GoalsView, Measured
+from services.reporting.reports.goals.view import (
+    CARDS,
+    STATUS_WORDS,
+    CommitmentView,
+    GoalsView,
+    Measured,
+)
+from services.reporting.reports.shared.attainment import Attainment
 from services.reporting.reports.shared.charts import Axis, Reference, Series
 from services.reporting.reports.shared.formatting import format_measure
 from services.reporting.reports.shared.line_chart import line_chart
@@ -81,11 +88,13 @@ def render_goals_html(view: GoalsView) -> str:
     charts = {
         c.commitment_id: chart
         for c in view.commitments
-        if (chart := measurement_chart(c)) is not None
+        if view.display == CARDS and (chart := measurement_chart(c)) is not None
     }
     return PAGES.get_template("goals.html").render(
         view=view,
         kind_labels={kind.value: label for kind, label in KIND_LABELS.items()},
         status_words=STATUS_WORDS,
         charts=charts,
+        attainments=list(Attainment),
+        perspective_names=dict(view.perspectives),
     )

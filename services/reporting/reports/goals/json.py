@@ -9,7 +9,13 @@ from contracts.goals.fields import (
     CommitmentKind,
 )
 from services.reporting.reports.goals.builder import KIND_LABELS
-from services.reporting.reports.goals.view import STATUS_WORDS, CommitmentView, GoalsView, Measured
+from services.reporting.reports.goals.view import (
+    STATUS_WORDS,
+    CommitmentView,
+    GoalsView,
+    Measured,
+    PerspectiveSummary,
+)
 from services.reporting.reports.shared.as_of import moment_json
 from services.reporting.reports.shared.attainment import Attainment
 from services.reporting.reports.shared.formatting import format_measure
@@ -85,6 +91,15 @@ def _commitment_json(view: CommitmentView) -> dict[str, Any]:
     }
 
 
+def _summary_json(summary: PerspectiveSummary) -> dict[str, Any]:
+    return {
+        "perspective_id": summary.perspective_id or None,
+        "perspective": summary.perspective,
+        "commitments": summary.total,
+        "attainment": {a.value: n for a, n in summary.counts},
+    }
+
+
 def goals_view_to_json(view: GoalsView) -> dict[str, Any]:
     """Values as exact strings, each with its Swedish rendering."""
     return {
@@ -97,6 +112,7 @@ def goals_view_to_json(view: GoalsView) -> dict[str, Any]:
             if view.filters.attainment is None
             else view.filters.attainment.value,
         },
+        "summary": [_summary_json(s) for s in (*view.summary, view.overall)],
         "commitments": [_commitment_json(c) for c in view.commitments],
         "parked_events": view.parked,
         "per": moment_json(view.per),

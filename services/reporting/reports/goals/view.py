@@ -42,8 +42,10 @@ class Filters:
 
     @classmethod
     def parse(cls, perspective_id: str | None, attained: str | None) -> Filters:
+        # A form sends a filter not chosen as empty: the same as none.
+        perspective_id = perspective_id or None
         chosen = None
-        if attained is not None:
+        if attained:
             try:
                 chosen = Attainment(attained)
             except ValueError:
@@ -52,6 +54,52 @@ class Filters:
                     f"maluppfyllelse={attained} finns inte; välj en av {known}"
                 ) from None
         return cls(perspective_id, chosen)
+
+
+# How the page shows the commitments (?visning=): a card each, or a row each in one table.
+CARDS = "kort"
+TABLE = "tabell"
+DISPLAYS = (CARDS, TABLE)
+
+
+def parse_display(display: str | None) -> str:
+    """The display ?visning= names; cards when none is named."""
+    if display is None or display == "":
+        return CARDS
+    if display not in DISPLAYS:
+        raise UnknownFilter(f"visning={display} finns inte; välj en av {', '.join(DISPLAYS)}")
+    return display
+
+
+@dataclass(frozen=True)
+class PerspectiveSummary:
+    """How many of a perspective's commitments are met, partly met, not met, not measured."""
+
+    perspective_id: str
+    perspective: str  # with its parent: "Tvärfrågor – Folkhälsa"
+    counts: tuple[tuple[Attainment, int], ...]  # every attainment, in the vocabulary's order
+
+    @property
+    def total(self) -> int:
+        return sum(count for _, count in self.counts)
+
+    def count(self, attained: Attainment) -> int:
+        return dict(self.counts)[attained]
+
+
+def summarise(commitments: Sequence[CommitmentView]) -> tuple[PerspectiveSummary, ...]:
+    """Per perspective, in the order the commitments come, how many reach each attainment
+    in total (a commitment by gender counts once, by its total)."""
+    names: dict[str, str] = {}
+    counted: dict[str, dict[Attainment, int]] = {}
+    for c in commitments:
+        names.setdefault(c.perspective_id, c.perspective)
+        counts = counted.setdefault(c.perspective_id, dict.fromkeys(Attainment, 0))
+        counts[c.attainment.total] += 1
+    return tuple(
+        PerspectiveSummary(pid, names[pid], tuple(counts.items()))
+        for pid, counts in counted.items()
+    )
 
 
 @dataclass(frozen=True)
@@ -132,6 +180,28 @@ class GoalsView:
     filters: Filters = field(default_factory=Filters)
     parked: int = 0
     per: datetime | None = None  # the moment the view was read as of; None: now
+    # The perspectives a filter can choose, with their parents: (id, "Tvärfrågor – Folkhälsa").
+    perspectives: tuple[tuple[str, str], ...] = ()
+    display: str = CARDS
+
+    @property
+    def summary(self) -> tuple[PerspectiveSummary, ...]:
+        """Per perspective, in the perspectives' order, the attainment of its commitments."""
+        order = {pid: position for position, (pid, _) in enumerate(self.perspectives)}
+        return tuple(
+            sorted(
+                summarise(self.commitments),
+                key=lambda s: order.get(s.perspective_id, len(order)),
+            )
+        )
+
+    @property
+    def overall(self) -> PerspectiveSummary:
+        """Every commitment shown, whatever its perspective."""
+        counts = dict.fromkeys(Attainment, 0)
+        for c in self.commitments:
+            counts[c.attainment.total] += 1
+        return PerspectiveSummary("", "Alla perspektiv", tuple(counts.items()))
 
     @property
     def title(self) -> str:
@@ -237,6 +307,19 @@ def build_goals_view(
         (g for g in data.goals if g.first_year <= year <= g.last_year and g.unit_code in units),
         key=lambda g: (units[g.unit_code], index.perspective_key(g.perspective_id), g.order),
     )
+    choosable: dict[str, tuple[tuple[tuple[int, int], ...], str]] = {}
+    for goal in goals:
+        path = index.perspective_path(goal.perspective_id)
+        for depth in range(1, len(path) + 1):
+            above = path[:depth]
+            label = " – ".join(p.name for p in above)
+            choosable[above[-1].perspective_id] = (
+                tuple((p.position, p.order) for p in above),
+                label,
+            )
+    perspectives = tuple(
+        (pid, label) for pid, (_, label) in sorted(choosable.items(), key=lambda kv: kv[1][0])
+    )
     views = []
     for goal in goals:
         if filters.perspective_id is not None and not _in_perspective(
@@ -247,4 +330,6 @@ def build_goals_view(
             view = _commitment_view(index, names[goal.unit_code], goal, c, year)
             if filters.attainment is None or view.attainment.total is filters.attainment:
                 views.append(view)
-    return GoalsView(year, unit.code, unit.name, tuple(views), filters, data.parked)
+    return GoalsView(
+        year, unit.code, unit.name, tuple(views), filters, data.parked, perspectives=perspectives
+    )
