@@ -281,9 +281,11 @@ def test_the_annual_report_shows_the_economy_attainment_and_projects(
     text = visit(browser, reporting_url, "/arsredovisning/KS/2011", "arsredovisning-KS-2011")
 
     assert report["kind"] == "annual" and report["last_period"] == "2011-12"
-    # The whole year is the budget to date at the year's end.
+    # Actuals January–August: the year is not closed, and budget to date runs to August.
+    assert report["closed"] is False and report["economy"]["reported_month"] == 8
     board = report["economy"]["nodes"][0]
-    assert board["budget_to_date"]["tkr"]["net"] == board["budget"]["tkr"]["net"]
+    assert board["budget_to_date"]["tkr"]["net"] != board["budget"]["tkr"]["net"]
+    assert "Året 2011 är inte avslutat" in text and "Utfall t.o.m. december" not in text
     _assert_period_report(text, report)
 
 
