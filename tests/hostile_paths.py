@@ -80,7 +80,8 @@ def routes(app: FastAPI) -> list[RouteContext]:
 
 
 def _methods(route: RouteContext) -> set[str]:
-    return set(route.methods or ())
+    # A mount (the docs pages' own files) names no methods; it is read with GET.
+    return set(route.methods or ("GET",))
 
 
 def _query_parameters(route: RouteContext) -> list[str]:
