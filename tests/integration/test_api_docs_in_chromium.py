@@ -43,7 +43,9 @@ def test_swagger_ui_renders_the_commands_from_the_services_own_files(
         load = browser.load(f"{budget_url}/docs#/default/set_figures_api_set_figures_post")
         text = browser.text()
     assert load.problems() == [], "\n".join(load.problems())
-    assert all(url.startswith(budget_url) for url in load.statuses), sorted(load.statuses)
+    # Swagger UI's stylesheet draws some icons as data: URLs, which leave nothing to fetch.
+    fetched = [url for url in load.statuses if not url.startswith("data:")]
+    assert all(url.startswith(budget_url) for url in fetched), sorted(fetched)
     assert load.statuses[f"{budget_url}/openapi.json"] == 200
     for name in ("register-unit", "record-actuals", "set-figures"):
         assert f"/api/{name}" in text
