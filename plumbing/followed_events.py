@@ -32,7 +32,7 @@ from contracts.envelope import Event
 from contracts.service import WriteService
 from plumbing.errors import InfrastructureError
 from plumbing.event_codec import UnreadableEvent, read_event
-from plumbing.jetstream import replace_consumer, request_pull
+from plumbing.jetstream import next_delivery, replace_consumer, request_pull
 from plumbing.nats_users import follower_consumer
 
 log = logging.getLogger(__name__)
@@ -169,11 +169,8 @@ class FollowedEvents:
         When it is not, another process pulled from the consumer, or a delivery was lost on
         the way; either way this process makes its consumer again.
         """
-        try:
-            delivered = msg.metadata.sequence.consumer
-        except Exception:
-            return False
-        if delivered != self._last_delivery + 1:
+        delivered = next_delivery(msg, self._last_delivery)
+        if delivered is None:
             return False
         self._last_delivery = delivered
         return True

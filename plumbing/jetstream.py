@@ -200,13 +200,26 @@ class _Puller:
 
     def _take(self, msg: Msg) -> None:
         metadata = msg.metadata
-        if metadata.sequence.consumer != self._delivered + 1:
+        if next_delivery(msg, self._delivered) is None:
             raise DeliveriesLost(
                 f"delivery {metadata.sequence.consumer} came after {self._delivered}"
                 f" (stream sequence {metadata.sequence.stream}); deliveries were lost"
             )
         self._delivered = metadata.sequence.consumer
         self.pending = metadata.num_pending
+
+
+def next_delivery(msg: Msg, last: int) -> int | None:
+    """The consumer's number of ``msg`` when it is the delivery after ``last``, else None.
+
+    A consumer numbers every delivery, redeliveries too, one after another; a number skipped
+    means a delivery went elsewhere (another reader) or was lost with a dropped connection.
+    """
+    try:
+        delivered = int(msg.metadata.sequence.consumer)
+    except Exception:  # not a JetStream delivery at all
+        return None
+    return delivered if delivered == last + 1 else None
 
 
 # A range read gives up after this many pulls in a row that brought nothing and no word.
