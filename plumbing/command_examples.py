@@ -89,6 +89,18 @@ EXAMPLES: dict[str, CommandExample] = {
             "decision": _DECISION,
         },
     ),
+    "attach-table-note": CommandExample(
+        "Fäster en not vid en enhets tabell, en kolumn eller ett belopp i den, t.ex. att "
+        "beloppen är preliminära; samma not-id ersätter en tidigare not.",
+        {
+            "unit_code": "KS",
+            "year": 2011,
+            "note_id": "ombudgeteringar-2010",
+            "table": "net_investments",
+            "kind": "budget",
+            "text": "Eventuella ombudgeteringar från år 2010 är ej inräknade.",
+        },
+    ),
     "set-net-investment": CommandExample(
         "Sätter en enhets nettoinvestering för ett år: budget, plan eller utfall.",
         {"unit_code": "KLF", "year": 2011, "kind": "budget", "amount": "2 000 000"},

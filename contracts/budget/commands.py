@@ -1,6 +1,6 @@
 """Budget commands: what controllers and administrations' systems ask the budget service to do."""
 
-from contracts.budget import fields
+from contracts.budget import fields, notes
 from contracts.envelope import Command
 
 
@@ -62,3 +62,7 @@ class WriteMonthComment(Command, fields.MonthCommentFields):
 
 class SetBudgetProfile(Command, fields.BudgetProfileFields):
     command_name = "set-budget-profile"
+
+
+class AttachTableNote(Command, notes.NoteFields):
+    command_name = "attach-table-note"

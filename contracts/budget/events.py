@@ -1,6 +1,6 @@
 """Budget events, version 1: facts the budget service has stored."""
 
-from contracts.budget import fields
+from contracts.budget import fields, notes
 from contracts.envelope import Event
 
 
@@ -76,3 +76,9 @@ class BudgetProfileSet(Event, fields.BudgetProfileFields):
     """How a unit's budget for a year is spread over the months; replaces an earlier one."""
 
     event_type = "BudgetProfileSet"
+
+
+class TableNoteAttached(Event, notes.NoteFields):
+    """A note on a unit's table, column or figure; replaces an earlier one of the same id."""
+
+    event_type = "TableNoteAttached"

@@ -152,7 +152,11 @@ class ManagerAppointment(FieldGroup):
 
 
 class YearFigures(FieldGroup):
-    """Revenue (positive) and costs (negative) in kronor; net is their sum, never sent."""
+    """Revenue (positive) and costs (negative) in kronor; net is their sum, never sent.
+
+    ``stated_net`` is the net the sender states with them (as its own document prints it):
+    the views show where revenue plus costs does not give it. Figures sent without one (all
+    sent before it existed) state none, and nothing is checked."""
 
     unit_code: UnitCode
     year: Year
@@ -161,6 +165,9 @@ class YearFigures(FieldGroup):
     revenue: Amount
     costs: Amount
     decision: DecisionReference | None = None
+    stated_net: Amount | None = Field(
+        default=None, description="The net the sender expects (revenue + costs), e.g. as printed"
+    )
 
 
 class MonthFigures(FieldGroup):

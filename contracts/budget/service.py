@@ -20,6 +20,7 @@ BUDGET_COMMANDS = commands_by_name(
     commands.WriteMonthComment,
     commands.SetBudgetProfile,
     commands.WriteFollowUpText,
+    commands.AttachTableNote,
 )
 BUDGET_EVENTS = events_by_type(
     events.UnitRegistered,
@@ -37,6 +38,7 @@ BUDGET_EVENTS = events_by_type(
     events.MonthCommentWritten,
     events.BudgetProfileSet,
     events.FollowUpTextWritten,
+    events.TableNoteAttached,
 )
 
 BUDGET = WriteService(

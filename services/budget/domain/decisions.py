@@ -43,6 +43,7 @@ YearCommand = (
     | commands.SetProjectShare
     | commands.SetBudgetProfile
     | commands.WriteFollowUpText
+    | commands.AttachTableNote
 )
 
 
@@ -75,6 +76,7 @@ decide.add(commands.WriteNarrative, _for_a_year(events.NarrativeWritten))
 decide.add(commands.SetProjectShare, _for_a_year(events.ProjectShareSet))
 decide.add(commands.SetBudgetProfile, _for_a_year(events.BudgetProfileSet))
 decide.add(commands.WriteFollowUpText, _for_a_year(events.FollowUpTextWritten))
+decide.add(commands.AttachTableNote, _for_a_year(events.TableNoteAttached))
 
 
 def stream_for(event: Event) -> str:
