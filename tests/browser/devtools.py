@@ -230,12 +230,26 @@ class Chromium:
         self._settle(quiet, deadline)
         return _page_load(url, self._events)
 
+    def evaluate(self, expression: str) -> Any:
+        """The value of a JavaScript ``expression`` in the page, as JSON gives it."""
+        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        return result["result"].get("value")
+
     def text(self) -> str:
         """The page's text as it is rendered (document.body.innerText)."""
-        result = self.send(
-            "Runtime.evaluate", {"expression": "document.body.innerText", "returnByValue": True}
+        return str(self.evaluate("document.body.innerText"))
+
+    def window_width(self, width: int) -> None:
+        """Lay the page out in a window ``width`` CSS pixels wide from now on."""
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False},
         )
-        return str(result["result"]["value"])
+
+    def pdf(self) -> bytes:
+        """The page printed on A4, as the browser's print does it, with its CSS for print."""
+        printed = self.send("Page.printToPDF", {"preferCSSPageSize": True})
+        return base64.b64decode(printed["data"])
 
     def screenshot(self, path: Path) -> None:
         """The whole page, not only the window, as a PNG."""

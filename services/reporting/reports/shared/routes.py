@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from plumbing.http_identity import Access
@@ -19,6 +19,7 @@ from plumbing.read_models import ReadModels
 from services.reporting.reports.shared.as_of_http import moment_parameter
 from services.reporting.reports.shared.downloads import RESPONSES, Format, check_format, download
 from services.reporting.reports.shared.table_export import Report
+from services.reporting.reports.shared.wayfinding_page import with_wayfinding
 
 P = TypeVar("P")
 V = TypeVar("V")
@@ -104,6 +105,7 @@ def add_report(
         return await report.read(models, Asked(asked, reader, per))
 
     async def page(
+        request: Request,
         asked: P = parameters,
         reader: Principal | None = viewer,
         per: datetime | None = moment,
@@ -113,7 +115,11 @@ def add_report(
         found = await view(asked, reader, per)
         shown = report.shown
         if format == "html":
-            return HTMLResponse(shown.page(found))
+            query = dict(request.query_params)
+            page = shown.page(found)
+            return HTMLResponse(
+                await with_wayfinding(models, report.path, asked, per, query, page)
+            )
         return download(shown.table(found), format, shown.file_name(found))
 
     async def json(
