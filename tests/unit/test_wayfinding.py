@@ -14,7 +14,7 @@ from services.reporting.reports.shared.wayfinding import (
 
 
 def unit(code: str, parent: str | None, closed_on: date | None = None) -> UnitRow:
-    return UnitRow(code, f"Enhet {code}", "unit", parent, None, None, closed_on, 0)  # type: ignore[arg-type]
+    return UnitRow(code, f"Enhet {code}", "unit", parent, None, None, closed_on, 0)
 
 
 TREE = [
@@ -52,7 +52,9 @@ def test_the_tree_links_keep_the_view_its_filters_and_moment() -> None:
 
 
 def test_every_view_of_the_unit_and_year_is_linked_and_the_current_one_marked() -> None:
-    way = wayfinding(TREE, at("/mal/{unit_code}/{year}", Subject("NÄT", 2011), {"per": "2011-05-01"}))
+    way = wayfinding(
+        TREE, at("/mal/{unit_code}/{year}", Subject("NÄT", 2011), {"per": "2011-05-01"})
+    )
     hrefs = {link.label: link.href for link in way.views}
     assert hrefs["Plan"] == "/plan/NÄT/2011?per=2011-05-01"
     assert hrefs["Månadsuppföljning"] == "/uppfoljning/NÄT/2011-08?per=2011-05-01"
