@@ -2,7 +2,6 @@
 a column of it or one figure ("preliminärt", "exklusive ombudgeteringar från 2010")."""
 
 from enum import StrEnum
-
 from typing import Self
 
 from pydantic import Field, model_validator

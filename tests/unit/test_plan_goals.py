@@ -154,7 +154,7 @@ def test_the_plan_page_shows_the_section_after_the_units() -> None:
     view = build_plan(PlanInput(units, [], [], [], [], goals=rows), "KLF", 2011)
     html = render_plan_html(view)
     assert html.index("Kommunledningsförvaltningen</h2>") < html.index(
-        "Nämndens resultatmål och åtaganden"
+        "<h2>Nämndens resultatmål och åtaganden"
     )
     assert "&lt;b&gt;Fet&lt;/b&gt;" in html
     assert '<sup class="ref"><a href="#fotnot-2">2</a></sup>' in html

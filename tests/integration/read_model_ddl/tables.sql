@@ -135,6 +135,23 @@ CREATE TABLE IF NOT EXISTS budget_profiles (
     example_data boolean NOT NULL,
     PRIMARY KEY (unit_code, year)
 );
+-- The net the sender states with a figure; none for figures sent before it existed.
+ALTER TABLE figures ADD COLUMN IF NOT EXISTS stated_net numeric;
+-- A note on a unit's table, a column of it or one figure, with who sent it.
+CREATE TABLE IF NOT EXISTS table_notes (
+    unit_code     text    NOT NULL,
+    year          integer NOT NULL,
+    note_id       text    NOT NULL,
+    note_table    text    NOT NULL,
+    kind          text,
+    line          text,
+    text          text    NOT NULL,
+    actor         text    NOT NULL,
+    actor_name    text,
+    source_system text    NOT NULL,
+    ord           bigint  NOT NULL,
+    PRIMARY KEY (unit_code, year, note_id)
+);
 -- Since when each row was known: its event's recorded time. Every version of such a
 -- table's rows is kept for views of an earlier moment (plumbing/read_model_versions.py);
 -- '-infinity' only for rows of a generation made before the column existed.
@@ -149,3 +166,4 @@ ALTER TABLE history ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEF
 ALTER TABLE project_shares ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
 ALTER TABLE month_comments ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
 ALTER TABLE budget_profiles ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE table_notes ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';

@@ -91,6 +91,7 @@ Figure = (
     | events.MonthCommentWritten
     | events.FollowUpTextWritten
     | events.BudgetProfileSet
+    | events.TableNoteAttached
 )
 """The events that change a figure, and so have a history."""
 
@@ -126,6 +127,8 @@ def _subject(event: Figure) -> Subject:
             return Subject(event.unit_code, event.year, event.project_code, None)
         case events.BudgetProfileSet():
             return Subject(event.unit_code, event.year, None, None)
+        case events.TableNoteAttached():
+            return Subject(event.unit_code, event.year, event.note_id, None)
         case _:
             assert_never(event)
 

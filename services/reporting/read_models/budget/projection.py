@@ -27,6 +27,7 @@ from services.reporting.read_models import sources
 from services.reporting.read_models.budget import tables
 from services.reporting.read_models.budget.history import HISTORY
 from services.reporting.read_models.budget.history import record as record_history
+from services.reporting.read_models.budget.notes import NOTE_UPSERT
 from services.reporting.read_models.budget.upserts import Upsert
 from services.reporting.read_models.writers import (
     Row,
@@ -52,6 +53,7 @@ TABLES: tuple[Table[Any], ...] = (
     tables.CAUSED_BY,
     tables.MONTH_COMMENTS,
     tables.BUDGET_PROFILES,
+    tables.NOTES,
 )
 
 DEFAULT_EXAMPLE_ACTORS = ("exempeldata",)
@@ -115,7 +117,16 @@ def _budget_profiles(actors: Collection[str]) -> Upsert[BudgetProfileSet]:
 _FIGURES = Upsert(
     FiguresSet,
     tables.FIGURES,
-    lambda f, _: (f.unit_code, f.year, f.kind, f.status, f.revenue, f.costs, f.decision),
+    lambda f, _: (
+        f.unit_code,
+        f.year,
+        f.kind,
+        f.status,
+        f.revenue,
+        f.costs,
+        f.decision,
+        f.stated_net,
+    ),
     {"status": "status", "revenue": "revenue", "costs": "costs"},
     unique=4,  # each status a version of its own: proposed, adopted and revised side by side
     history_key_length=3,
@@ -258,6 +269,7 @@ def _writers_for(example_actors: Collection[str]) -> dict[str, Writer]:
             _WithCause(_PROJECT_SHARES),
             _month_comments(example_actors),
             _budget_profiles(example_actors),
+            NOTE_UPSERT,
             *_TREE,
         ]
     )

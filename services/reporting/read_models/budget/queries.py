@@ -13,6 +13,7 @@ from services.reporting.read_models.budget.tables import (
     MONTH_COMMENTS,
     NARRATIVES,
     NET_INVESTMENTS,
+    NOTES,
     PROFILE_COLUMNS,
     PROJECT_SHARES,
     UNITS,
@@ -22,6 +23,7 @@ from services.reporting.read_models.budget.tables import (
     MonthRow,
     NarrativeRow,
     NetInvestmentRow,
+    NoteRow,
     ProjectShareRow,
     ShareRow,
     UnitRow,
@@ -105,6 +107,16 @@ async def net_investments(session: ReadSession, years: tuple[int, int]) -> list[
     return NET_INVESTMENTS.rows(
         await session.fetch(
             f"SELECT {NET_INVESTMENTS.select()} FROM net_investments WHERE year BETWEEN $1 AND $2",
+            *years,
+        )
+    )
+
+
+async def notes(session: ReadSession, years: tuple[int, int]) -> list[NoteRow]:
+    """The notes on units' tables of ``years`` (first and last), in the order attached."""
+    return NOTES.rows(
+        await session.fetch(
+            f"SELECT {NOTES.select()} FROM {NOTES.name} WHERE year BETWEEN $1 AND $2 ORDER BY ord",
             *years,
         )
     )

@@ -51,6 +51,25 @@ class FigureRow:
     revenue: Decimal
     costs: Decimal
     decision: str | None
+    # The net its sender states with it; added later, so older generations get NULL: none.
+    stated_net: Annotated[Decimal | None, Sql(default="NULL")] = None
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """A note on a unit's table (contracts.budget.notes), with who sent it."""
+
+    unit_code: str
+    year: int
+    note_id: str
+    table: Annotated[str, Sql(name="note_table")]  # 'figures' | 'net_investments'
+    kind: str | None  # the column's kind; None: the whole table of the plan year
+    line: str | None  # 'revenue' | 'costs' | 'net'; None: the column
+    text: str
+    actor: str
+    actor_name: str | None
+    source_system: str
+    order: Ord  # when it was (last) attached, for numbering in that order
 
 
 @dataclass(frozen=True)
@@ -140,6 +159,7 @@ FIGURES = Table(
         " ON figures (unit_code, year, kind, status);",
     ),
 )
+NOTES = Table("table_notes", NoteRow, key=("unit_code", "year", "note_id"))
 FRAME_CHANGES = Table("frame_changes", FrameChangeRow, key=("event_id",), first=(EVENT_ID,))
 NET_INVESTMENTS = Table("net_investments", NetInvestmentRow, key=("unit_code", "year", "kind"))
 NARRATIVES = Table("narratives", NarrativeRow, key=("unit_code", "year", "section"))

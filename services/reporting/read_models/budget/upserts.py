@@ -26,6 +26,7 @@ F = TypeVar(
     budget.MonthCommentWritten,
     budget.BudgetProfileSet,
     budget.FollowUpTextWritten,
+    budget.TableNoteAttached,
 )
 
 

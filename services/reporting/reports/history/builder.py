@@ -79,6 +79,8 @@ class HistoryEntry:
             return f"Ramförändring {self.year}"
         if self.event_type == "ProjectShareSet":
             return f"Projektandel {self.year}, projekt {item}"
+        if self.event_type == "TableNoteAttached":
+            return f"Not {item}"
         if self.event_type == "NetInvestmentSet":
             return f"Nettoinvesteringar, {_FIGURE_KINDS.get(item, item).lower()} {self.year}"
         return _SECTIONS.get(item, item)
@@ -98,21 +100,29 @@ class HistoryEntry:
 
     @property
     def who(self) -> str:
-        """Who made the change, in words: a person by name and account, "Anna Andersson
-        (anna.controller)", a system by its name, "ekonomisystem", a service by its title."""
-        if self.by_person:
-            if self.actor_name and self.actor_name != self.actor:
-                return f"{self.actor_name} ({self.actor})"
-            return self.actor
-        return self.from_where
+        return sender_in_words(self.actor, self.actor_name, self.source_system)
 
     @property
     def from_where(self) -> str:
-        """Where the change came from, in words: a system's or a service's name, or for a
-        person signed in, "inloggad användare"."""
-        if self.by_person:
-            return "inloggad användare"
-        return _SERVICE_TITLES.get(self.source_system, self.source_system)
+        return source_in_words(self.source_system)
+
+
+def sender_in_words(actor: str, actor_name: str | None, source_system: str) -> str:
+    """Who sent something, in words: a person by name and account, "Anna Andersson
+    (anna.controller)", a system by its name, "ekonomisystem", a service by its title."""
+    if source_system == PERSON_SOURCE:
+        if actor_name and actor_name != actor:
+            return f"{actor_name} ({actor})"
+        return actor
+    return source_in_words(source_system)
+
+
+def source_in_words(source_system: str) -> str:
+    """Where something came from, in words: a system's or a service's name, or for a person
+    signed in, "inloggad användare"."""
+    if source_system == PERSON_SOURCE:
+        return "inloggad användare"
+    return _SERVICE_TITLES.get(source_system, source_system)
 
 
 def swedish_time(moment: datetime) -> str:

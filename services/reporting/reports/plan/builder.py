@@ -19,6 +19,7 @@ from services.reporting.read_models.budget.tables import (
     FrameChangeRow,
     NarrativeRow,
     NetInvestmentRow,
+    NoteRow,
     ProjectShareRow,
     UnitRow,
 )
@@ -27,6 +28,8 @@ from services.reporting.read_models.projects.tables import ProjectsInput
 from services.reporting.reports.goals.section import (
     build_goals_section,
 )
+from services.reporting.reports.plan import reconciliation
+from services.reporting.reports.plan.notes import with_notes
 from services.reporting.reports.plan.view import (
     Cell,
     Column,
@@ -61,6 +64,7 @@ class PlanInput:
     # (unit, year, kind) of the figures recorded with a status the reader may not see (a
     # proposal, to a reader without a role): the view says so where it shows nothing else.
     withheld: frozenset[tuple[str, int, str]] = frozenset()
+    notes: Sequence[NoteRow] = ()  # on units' tables, in the order attached
 
 
 # --- building -----------------------------------------------------------------------------
@@ -73,6 +77,7 @@ def _cell(
     decision: str | None = None,
     shares: Decimal | None = None,
     shares_below: Decimal | None = None,
+    stated_net: Decimal | None = None,
 ) -> Cell[V] | None:
     children = total_of(below)
     if own is None:
@@ -80,7 +85,8 @@ def _cell(
             return None
         return Cell(children, "rolled_up", project_shares=shares_below)
     gap = None if children is None or own == children else own - children
-    return Cell(own, "own", gap, status, decision, shares)
+    stated = reconciliation.stated_difference(own, stated_net) if isinstance(own, Amounts) else None
+    return Cell(own, "own", gap, status, decision, shares, stated_net, stated)
 
 
 @dataclass(frozen=True)
@@ -130,7 +136,9 @@ class _Walk:
 
     def __init__(self, index: _Index, year: int) -> None:
         self.index = index
+        self.year = year
         self.columns = plan_columns(year)
+        self.budget_column = reconciliation.budget_column(self.columns, year)
         # A unit closed before the first column's year has no place in this plan.
         self.window_start = date(year - 1, 1, 1)
 
@@ -164,7 +172,8 @@ class _Walk:
                     own = own + Amounts(row.revenue, row.costs)
                 status = None if row is None else row.status
                 decision = None if row is None else row.decision
-                figures.append(_cell(own, below, status, decision, shares))
+                stated = None if row is None else row.stated_net
+                figures.append(_cell(own, below, status, decision, shares, stated_net=stated))
             withheld.append(
                 figures[-1] is None
                 and (
@@ -176,6 +185,8 @@ class _Walk:
                 spent.value for child in kept if (spent := child.net_investments[i]) is not None
             ]
             investments.append(_cell(index.investments.get(key), child_investments))
+        changes = index.frame_changes.get(unit.code, [])
+        total, from_below = reconciliation.frame_changes_total(changes, kept, self.budget_column)
         return NodeView(
             code=unit.code,
             name=unit.name,
@@ -188,9 +199,13 @@ class _Walk:
             figures=tuple(figures),
             drafts_not_shown=tuple(withheld),
             net_investments=tuple(investments),
-            frame_changes=tuple(index.frame_changes.get(unit.code, [])),
+            frame_changes=tuple(changes),
             activity_description=index.narratives.get((unit.code, "activity_description")),
             activity_changes=index.narratives.get((unit.code, "activity_changes")),
+            frame_changes_total=total,
+            frame_check=reconciliation.frame_check(
+                figures, self.columns, self.year, total, from_below
+            ),
         )
 
 
@@ -221,7 +236,8 @@ def build_plan(data: PlanInput, unit_code: str, year: int) -> PlanView:
     if unit is None:
         raise UnknownUnit(unit_code)
     walk = _Walk(index, year)
-    nodes = tree_walk.walk(unit, index.children, walk.node, walk.left_out)
+    walked = tree_walk.walk(unit, index.children, walk.node, walk.left_out)
+    nodes = with_notes(walked, data.notes, walk.columns, year)
     goals = build_goals_section(data.goals, unit.name, year)
     projects = build_projects_section(data.projects, unit.name, year)
     return PlanView(

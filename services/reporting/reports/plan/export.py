@@ -15,9 +15,17 @@ from services.reporting.reports.projects.section import ProjectsSection
 from services.reporting.reports.shared import table_export as table
 from services.reporting.reports.shared.amounts import Amounts
 from services.reporting.reports.shared.as_of import shown_moment
+from services.reporting.reports.shared.formatting import format_signed_tkr
 
 DIFFERENCE = "Ej fördelat / ej avstämt mot underliggande"
 LINES = (("Intäkter", "revenue"), ("Kostnader", "costs"), ("Nettokostnad", "net"))
+# A unit's own reconciliation, as the page shows it: the net its sender stated, and that
+# net minus revenue plus costs.
+STATED = (
+    ("Angiven nettokostnad", "stated_net"),
+    ("Avvikelse: angiven nettokostnad mot intäkter + kostnader", "stated_difference"),
+)
+NOTE_HEADERS = ("Not", "Enhetskod", "Enhet", "Tabell", "Kolumn", "Rad", "Text", "Avsändare")
 
 
 def _unit(node: NodeView) -> tuple[table.Cell, table.Cell]:
@@ -47,6 +55,18 @@ def _figure_rows(node: NodeView) -> Iterator[table.Row]:
         yield (*_unit(node), table.Text(label), *parts)
     if node.has_difference:
         yield (*_unit(node), table.Text(f"{DIFFERENCE} (netto)"), *map(_difference, node.figures))
+    if node.has_stated_difference:
+        for label, field in STATED:
+            yield (
+                *_unit(node),
+                table.Text(label),
+                *(
+                    table.amount(getattr(c, field))
+                    if c is not None and c.stated_difference is not None
+                    else None
+                    for c in node.figures
+                ),
+            )
 
 
 def _investment_rows(node: NodeView) -> Iterator[table.Row]:
@@ -62,7 +82,7 @@ def _investment_rows(node: NodeView) -> Iterator[table.Row]:
         yield (*_unit(node), table.Text(DIFFERENCE), *map(_difference, cells))
 
 
-def _frame_change_rows(node: NodeView) -> Iterator[table.Row]:
+def _frame_change_rows(node: NodeView, year: int) -> Iterator[table.Row]:
     for change in node.frame_changes:
         yield (
             *_unit(node),
@@ -70,6 +90,37 @@ def _frame_change_rows(node: NodeView) -> Iterator[table.Row]:
             table.text(change.reasons),
             table.text(change.decision),
         )
+    check = node.frame_check
+    if check is not None and check.difference is not None:
+        below = "under enheten " if check.from_below else ""
+        yield (
+            *_unit(node),
+            table.amount(check.difference),
+            table.Text(
+                f"Ej avstämt: ramförändringarna {below}blir {format_signed_tkr(check.total)}"
+                f" tkr, budgeten {year} ändras med {format_signed_tkr(check.growth)} tkr"
+                f" mot budget {year - 1}"
+            ),
+            None,
+        )
+
+
+_TABLE_NAMES = {"figures": "Budget och plan", "net_investments": "Nettoinvesteringar"}
+_LINE_NAMES = dict((part, label) for label, part in LINES)
+
+
+def _note_rows(view: PlanView) -> Iterator[table.Row]:
+    for node in view.nodes:
+        for note in node.notes:
+            yield (
+                table.text(str(note.number)),
+                *_unit(node),
+                table.Text(_TABLE_NAMES.get(note.table, note.table)),
+                None if note.column is None else table.text(view.columns[note.column].label),
+                None if note.line is None else table.text(_LINE_NAMES.get(note.line, note.line)),
+                table.text(note.text),
+                table.text(note.sender),
+            )
 
 
 def _marks(follow_up: tuple[bool, ...]) -> tuple[table.Cell, ...]:
@@ -166,9 +217,12 @@ def plan_table(view: PlanView) -> table.Report:
         table.Section(
             f"Ramförändringar {year}",
             ("Enhetskod", "Enhet", "Belopp", "Motiv", "Beslut"),
-            tuple(row for node in nodes for row in _frame_change_rows(node)),
+            tuple(row for node in nodes for row in _frame_change_rows(node, year)),
         ),
     ]
+    notes = tuple(_note_rows(view))
+    if notes:
+        sections.append(table.Section("Noter", NOTE_HEADERS, notes))
     if view.goals is not None:
         sections.extend(_goal_sections(view.goals))
     if view.projects is not None:

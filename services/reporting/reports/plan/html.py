@@ -1,8 +1,9 @@
 """The plan view as a Swedish HTML page, for the browser and for print."""
 
+from services.reporting.reports.plan.contents import contents
 from services.reporting.reports.plan.view import PlanView
 from services.reporting.reports.shared.pages import PAGES
 
 
 def render_plan_html(view: PlanView) -> str:
-    return PAGES.get_template("plan.html").render(view=view)
+    return PAGES.get_template("plan.html").render(view=view, contents=contents)

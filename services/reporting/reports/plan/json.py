@@ -8,7 +8,8 @@ from typing import Any
 from services.reporting.reports.goals.section import (
     goals_section_to_json,
 )
-from services.reporting.reports.plan.view import Cell, NodeView, PlanView
+from services.reporting.reports.plan.contents import contents
+from services.reporting.reports.plan.view import Cell, FrameCheck, NodeView, NoteView, PlanView
 from services.reporting.reports.projects.section import (
     projects_section_to_json,
 )
@@ -24,10 +25,17 @@ from services.reporting.reports.shared.tree_walk import walked_node_json
 # --- JSON ---------------------------------------------------------------------------------
 
 
+def _optional_amount(amount: Decimal | None) -> dict[str, str] | None:
+    return None if amount is None else _amount_json(amount)
+
+
 def _figure_json(cell: Cell[Amounts] | None) -> dict[str, Any] | None:
     if cell is None:
         return None
     return {
+        # The net the sender stated, and how far revenue plus costs fall from it.
+        "stated_net": _optional_amount(cell.stated_net),
+        "stated_difference": _optional_amount(cell.stated_difference),
         **sourced_amounts_json(cell.source, cell.value, cell.difference),
         "status": cell.status,
         "decision": cell.decision,
@@ -52,7 +60,30 @@ def _investment_json(cell: Cell[Decimal] | None) -> dict[str, Any] | None:
     }
 
 
-def _node_json(node: NodeView) -> dict[str, Any]:
+def _note_json(note: NoteView, view: PlanView) -> dict[str, Any]:
+    return {
+        "number": note.number,
+        "note_id": note.note_id,
+        "table": note.table,
+        "column": None if note.column is None else view.columns[note.column].label,
+        "line": note.line,
+        "text": note.text,
+        "sender": note.sender,
+    }
+
+
+def _frame_check_json(check: FrameCheck | None) -> dict[str, Any] | None:
+    if check is None:
+        return None
+    return {
+        "total": _amount_json(check.total),
+        "from_units_below": check.from_below,
+        "budget_growth": _amount_json(check.growth),
+        "difference": _optional_amount(check.difference),
+    }
+
+
+def _node_json(node: NodeView, view: PlanView) -> dict[str, Any]:
     return {
         **walked_node_json(node),
         "closed_on": None if node.closed_on is None else node.closed_on.isoformat(),
@@ -69,8 +100,11 @@ def _node_json(node: NodeView) -> dict[str, Any]:
             }
             for change in node.frame_changes
         ],
+        # The budget year's frame changes against the growth of the net budget.
+        "frame_check": _frame_check_json(node.frame_check),
         "activity_description": node.activity_description,
         "activity_changes": node.activity_changes,
+        "notes": [_note_json(note, view) for note in node.notes],
     }
 
 
@@ -92,7 +126,8 @@ def plan_to_json(view: PlanView) -> dict[str, Any]:
             {"label": column.label, "kind": column.kind, "year": column.year}
             for column in view.columns
         ],
-        "nodes": [_node_json(node) for node in view.nodes],
+        "contents": [{"title": title, "anchor": anchor} for title, anchor, _ in contents(view)],
+        "nodes": [_node_json(node, view) for node in view.nodes],
         "goals": None if view.goals is None else goals_section_to_json(view.goals),
         "projects": None if view.projects is None else projects_section_to_json(view.projects),
         "parked_events": view.parked,

@@ -39,6 +39,7 @@ async def plan_input(
         frame_changes = await budget.frame_changes(session, year)
         investments = await budget.net_investments(session, years)
         narratives = await budget.narratives(session, year)
+        notes = await budget.notes(session, years)
         shares = await budget.project_shares(session, years)
         latest_actuals = await budget.latest_actuals(session, year)
         hidden = await _withheld(session, years, withheld)
@@ -63,6 +64,7 @@ async def plan_input(
             projects=projects_read,
             latest_actuals=latest_actuals,
             withheld=hidden,
+            notes=notes,
         )
 
     return await models.read(read, (BUDGET,), per)

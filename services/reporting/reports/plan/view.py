@@ -38,6 +38,10 @@ class Cell(Generic[V]):
     # The part of the revenue that is the project office's shares of project budgets: its
     # own, or rolled up from below; None where the value has none.
     project_shares: Decimal | None = None
+    # The net the sender stated with the own figure, and the stated net minus revenue plus
+    # costs where they differ (the unit's own reconciliation, beside ``difference``).
+    stated_net: Decimal | None = None
+    stated_difference: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,36 @@ def plan_columns(year: int) -> tuple[Column, ...]:
 
 
 @dataclass(frozen=True)
+class NoteView:
+    """A note a sender attached to a unit's table, numbered through the plan."""
+
+    number: int
+    note_id: str
+    table: str  # 'figures' | 'net_investments'
+    column: int | None  # index into PlanView.columns; None: the whole table
+    line: str | None  # 'revenue' | 'costs' | 'net' of the column; None: the column
+    text: str
+    sender: str  # who sent it, in words (history.builder.sender_in_words)
+
+
+@dataclass(frozen=True)
+class FrameCheck:
+    """A unit's frame changes of the budget year against the change of its net budget.
+
+    ``total``: its own changes, or where it has none, its units' totals (``from_below``);
+    ``growth``: how much the frame grew, Budget Y−1's net minus Budget Y's, each the net
+    its sender stated where one was."""
+
+    total: Decimal
+    growth: Decimal
+    from_below: bool
+
+    @property
+    def difference(self) -> Decimal | None:
+        return None if self.total == self.growth else self.total - self.growth
+
+
+@dataclass(frozen=True)
 class NodeView:
     code: str
     name: str
@@ -81,6 +115,26 @@ class NodeView:
     # Per column: nothing is shown, but a draft is recorded at or below that the reader may
     # not see ("ej beslutat, visas inte" rather than an empty cell). Empty: none withheld.
     drafts_not_shown: tuple[bool, ...] = ()
+    notes: tuple[NoteView, ...] = ()  # in number order
+    # The sum of the budget year's frame changes here or below (FrameCheck.total); None: not
+    # known for every unit below that has a budget.
+    frame_changes_total: Decimal | None = None
+    frame_check: FrameCheck | None = None
+
+    def notes_of(self, table: str) -> tuple[NoteView, ...]:
+        return tuple(note for note in self.notes if note.table == table)
+
+    def note_marks(self, table: str, column: int | None, line: str | None = None) -> list[int]:
+        """The numbers a heading (``line`` None) or a figure of ``table`` carries."""
+        return [
+            n.number
+            for n in self.notes
+            if n.table == table and n.column == column and n.line == line
+        ]
+
+    @property
+    def has_stated_difference(self) -> bool:
+        return any(c is not None and c.stated_difference is not None for c in self.figures)
 
     @property
     def has_difference(self) -> bool:
