@@ -131,21 +131,73 @@ FollowUps = Annotated[
 ]
 
 
+class TargetKind(StrEnum):
+    """What a target states."""
+
+    LEVEL = "level"  # the value itself: "60 eller högre", "mindre än 61 procent"
+    CHANGE = "change"  # a change from the baseline: "öka med 25 procent", "öka från 2009 års nivå"
+    RANK = "rank"  # a place in a ranking, lower is better: "plats 145 i ranking 2013"
+
+
+class ChangeBasis(StrEnum):
+    """What a change target's value counts in."""
+
+    # Relative to the baseline: 25 means the baseline's value and a quarter of it.
+    PERCENT_OF_BASELINE = "percent_of_baseline"
+    # In the measure's own unit (percentage points for a share): "more_than 0" is any increase.
+    MEASURE_UNIT = "measure_unit"
+
+
 class Target(FieldGroup):
-    """A target level: "60 eller högre" is at_least 60 index; "plats 145 i ranking 2013" is
-    at_most 145 rank, due 2013."""
+    """A target: "60 eller högre" is at_least 60 index; "plats 145 i ranking 2013" is a rank,
+    at_most 145, due 2013; "ska öka med 25 procent under 2011" is a change of at_least 25
+    percent of the baseline, due 2011; "ska öka från 2009 års nivå" a change of more_than 0
+    in the measure's unit from the baseline of 2009.
+
+    For a change, ``comparison`` and ``value`` hold the change from the baseline, not the
+    value measured. ``kind`` and ``change_basis`` came after the first targets were stored:
+    a target without ``kind`` is a level, or a rank where its unit is a rank, as it always
+    meant; ``change_basis`` belongs to a change only.
+    """
 
     comparison: Comparison
     value: MeasureValue
     unit: MeasureUnit
     due_year: Year | None = None
     due_on: date | None = None
+    kind: TargetKind | None = None
+    change_basis: ChangeBasis | None = None
+
+    @property
+    def stated_kind(self) -> TargetKind:
+        """The kind, also of a target stored before kinds were named."""
+        if self.kind is not None:
+            return self.kind
+        return TargetKind.RANK if self.unit is MeasureUnit.RANK else TargetKind.LEVEL
+
+    @model_validator(mode="after")
+    def _kind_fits(self) -> Self:
+        if self.kind is TargetKind.CHANGE and self.change_basis is None:
+            raise ValueError(
+                "ett förändringsmål (kind change) anger change_basis: percent_of_baseline"
+                " eller measure_unit"
+            )
+        if self.kind is not TargetKind.CHANGE and self.change_basis is not None:
+            raise ValueError("change_basis hör bara till ett förändringsmål (kind change)")
+        if self.kind is TargetKind.RANK and self.unit is not MeasureUnit.RANK:
+            raise ValueError("en placering (kind rank) har enheten rank")
+        return self
 
 
 class Baseline(FieldGroup):
-    """The value a target starts from: "NKI 63 i mätningen 2009"."""
+    """The value a target starts from: "NKI 63 i mätningen 2009".
 
-    value: MeasureValue
+    ``value`` may be left out where the plan names the baseline's period but not its value
+    ("från 2009 års nivå"): the measurement of that period gives it. Baselines stored before
+    it could be left out all have one.
+    """
+
+    value: MeasureValue | None = None
     women: MeasureValue | None = None
     men: MeasureValue | None = None
     period: MeasurePeriod

@@ -30,5 +30,9 @@ ATTAINMENT_LABELS = {
     "uppfyllt": "uppfyllt",
     "delvis": "delvis uppfyllt",
     "ej_uppfyllt": "ej uppfyllt",
+    # Before a target's due year: judged against the path from the baseline, or not at all.
+    "i_fas": "i fas",
+    "inte_i_fas": "inte i fas",
+    "ej_bedomt": "ej bedömt före målåret",
     "ej_matt": "ej mätt",
 }

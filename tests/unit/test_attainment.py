@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from contracts.goals.fields import ActivityStatus, CommitmentKind, Comparison, MeasureUnit
+from services.reporting.reports.goals.rule_words import rule_text
 from services.reporting.reports.shared.attainment import (
     Attainment,
     Result,
@@ -15,7 +16,6 @@ from services.reporting.reports.shared.attainment import (
     attained,
     commitment,
     key_figure,
-    rule_text,
 )
 from services.reporting.reports.shared.formatting import format_measure, format_number
 
@@ -161,9 +161,27 @@ def test_swedish_labels_and_filter_codes() -> None:
         "uppfyllt",
         "delvis uppfyllt",
         "ej uppfyllt",
+        "i fas",
+        "inte i fas",
+        "ej bedömt före målåret",
         "ej mätt",
     ]
-    assert [a.value for a in Attainment] == ["uppfyllt", "delvis", "ej_uppfyllt", "ej_matt"]
+    assert [a.value for a in Attainment] == [
+        "uppfyllt",
+        "delvis",
+        "ej_uppfyllt",
+        "i_fas",
+        "inte_i_fas",
+        "ej_bedomt",
+        "ej_matt",
+    ]
+
+
+# A target without a due year holds every year.
+STANDING = (
+    " Målnivån gäller varje år: bara ett mätvärde från årets egen period bedöms;"
+    " ett äldre värde gör åtagandet ej mätt."
+)
 
 
 @pytest.mark.parametrize(
@@ -174,42 +192,44 @@ def test_swedish_labels_and_filter_codes() -> None:
             "70",
             False,
             "Uppfyllt när värdet är lägre än 61 procent; delvis uppfyllt när det har sjunkit"
-            " från utgångsvärdet 70 men inte nått målet.",
+            " från utgångsvärdet 70 men inte nått målet." + STANDING,
         ),
         (
             Target(Comparison.AT_LEAST, Decimal("60"), MeasureUnit.INDEX),
             "55",
             False,
             "Uppfyllt när värdet är 60 eller högre; delvis uppfyllt när det har stigit"
-            " från utgångsvärdet 55 men inte nått målet.",
+            " från utgångsvärdet 55 men inte nått målet." + STANDING,
         ),
         (
             Target(Comparison.MORE_THAN, Decimal("66"), MeasureUnit.PERCENT),
             None,
             False,
             "Uppfyllt när värdet är högre än 66 procent; annars ej uppfyllt, eftersom inget"
-            " utgångsvärde finns att jämföra med.",
+            " utgångsvärde finns att jämföra med." + STANDING,
         ),
         (
             Target(Comparison.AT_MOST, Decimal("145"), MeasureUnit.RANK),
             "225",
             False,
             "Uppfyllt när placeringen är plats 145 eller bättre; delvis uppfyllt när den har"
-            " förbättrats från utgångsvärdet plats 225 men inte nått målet.",
+            " förbättrats från utgångsvärdet plats 225 men inte nått målet." + STANDING,
         ),
         (
             Target(Comparison.EQUAL, Decimal("100"), MeasureUnit.PERCENT),
             "80",
             False,
             "Uppfyllt när värdet är 100 procent; delvis uppfyllt när det ligger närmare målet"
-            " än utgångsvärdet 80 gjorde.",
+            " än utgångsvärdet 80 gjorde." + STANDING,
         ),
         (
             Target(Comparison.AT_LEAST, Decimal("2.6"), MeasureUnit.INDEX),
             "2.05",
             True,
             "Uppfyllt när värdet är 2,6 eller högre; delvis uppfyllt när det har stigit"
-            " från utgångsvärdet 2,05 men inte nått målet. Kvinnor och män bedöms var för sig"
+            " från utgångsvärdet 2,05 men inte nått målet."
+            + STANDING
+            + " Kvinnor och män bedöms var för sig"
             " mot målet, från sina egna utgångsvärden där de finns.",
         ),
     ],

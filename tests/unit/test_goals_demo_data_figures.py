@@ -9,9 +9,11 @@ from decimal import Decimal
 import pytest
 
 from contracts.goals.fields import (
+    ChangeBasis,
     CommitmentKind,
     Comparison,
     MeasureUnit,
+    TargetKind,
 )
 from tests.seed_text import SEED
 from tests.unit.goals_demo_seed import (
@@ -49,6 +51,8 @@ TARGET_WORDING = re.compile(
     r"\b(\d+|en|tre|fyra) (procent|%)|\d%|eller högre|minst|målvärde|målnivå|ska vara \d+"
 )
 """A commitment printed with any of these has a target level; without, it has none."""
+CHANGE_WORDING = re.compile(r"ska öka (med \d+ procent|från \d{4} års nivå|under planperioden)")
+"""A commitment printed with any of these has a target of change from a baseline."""
 
 
 def value_pattern(value: Decimal) -> str:
@@ -65,18 +69,26 @@ def near(text: str, first: str, second: str, distance: int = 40) -> bool:
     )
 
 
-def test_a_commitment_has_a_target_exactly_where_the_seed_prints_a_level() -> None:
+def test_a_commitment_has_a_target_exactly_where_the_seed_prints_a_level_or_a_change() -> None:
     for commitment in COMMITMENTS:
-        printed = TARGET_WORDING.search(commitment.text) is not None
+        change = CHANGE_WORDING.search(commitment.text) is not None
+        printed = change or TARGET_WORDING.search(commitment.text) is not None
         assert (commitment.target is not None) == printed, commitment.text
+        if commitment.target is not None:
+            assert (commitment.target.kind is TargetKind.CHANGE) == change, commitment.text
 
 
 def test_every_target_is_the_number_next_to_its_wording() -> None:
     targets = [c for c in COMMITMENTS if c.target is not None]
-    assert len(targets) == 21
+    assert len(targets) == 23
     for commitment in targets:
         target, text = commitment.target, commitment.text
         assert target is not None
+        if target.kind is TargetKind.CHANGE and target.value == 0:
+            # "ska öka från 2009 års nivå", "ska öka under planperioden": any increase.
+            assert target.comparison is Comparison.MORE_THAN, text
+            assert target.change_basis is ChangeBasis.MEASURE_UNIT, text
+            continue
         value = value_pattern(target.value)
         assert re.search(UNIT_WORDING[target.unit].format(value=value), text), text
         if (target.value, target.unit) == (Decimal(100), MeasureUnit.PERCENT):
@@ -143,6 +155,32 @@ def test_the_targets_read_as_the_seed_means_them() -> None:
         None,
     )
     assert level("klf-avskrivningar") == (Comparison.AT_MOST, Decimal(3), MeasureUnit.PERCENT, None)
+    kinds = {c.commitment_id: c.target.kind for c in COMMITMENTS if c.target is not None}
+    assert kinds.pop("nat-svenskt-naringslivs-ranking") is TargetKind.RANK
+    changes = {cid for cid, kind in kinds.items() if kind is TargetKind.CHANGE}
+    assert changes == {
+        "klf-avtal-som-kan-e-bestallas",
+        "klf-soliditet",
+        "klf-sjalvfinansieringsgrad",
+    }
+    assert all(kinds[cid] is TargetKind.LEVEL for cid in kinds.keys() - changes)
+    # "ska öka med 25 procent under 2011": a quarter more than the share at the end of 2010.
+    contracts = COMMITMENT["klf-avtal-som-kan-e-bestallas"]
+    assert contracts.target is not None and contracts.baseline is not None
+    assert level("klf-avtal-som-kan-e-bestallas") == (
+        Comparison.AT_LEAST,
+        Decimal(25),
+        MeasureUnit.PERCENT,
+        2011,
+    )
+    assert contracts.target.change_basis is ChangeBasis.PERCENT_OF_BASELINE
+    assert (contracts.baseline.period, contracts.baseline.value) == ("2010", None)
+    # "ska öka från 2009 års nivå under planperioden", "ska öka under planperioden" (2011-2013).
+    for cid, period in (("klf-sjalvfinansieringsgrad", "2009"), ("klf-soliditet", "2010")):
+        rising = COMMITMENT[cid]
+        assert rising.target is not None and rising.baseline is not None
+        assert level(cid) == (Comparison.MORE_THAN, Decimal(0), MeasureUnit.PERCENT, 2013)
+        assert (rising.baseline.period, rising.baseline.value) == (period, None)
 
 
 def period_wording(period: str) -> str:
@@ -154,7 +192,7 @@ def period_wording(period: str) -> str:
 
 
 def test_every_baseline_is_printed_with_its_period_and_source() -> None:
-    baselines = [c for c in COMMITMENTS if c.baseline is not None]
+    baselines = [c for c in COMMITMENTS if c.baseline is not None and c.baseline.value is not None]
     assert {c.commitment_id for c in baselines} == {
         "nat-svenskt-naringslivs-ranking",
         "nat-nojd-kund-index",
@@ -164,6 +202,7 @@ def test_every_baseline_is_printed_with_its_period_and_source() -> None:
         baseline = commitment.baseline
         assert baseline is not None and baseline.source is not None
         printed = " ".join([commitment.text, *(n.text for n in notes_of(commitment.commitment_id))])
+        assert baseline.value is not None
         value = value_pattern(baseline.value)
         assert near(printed, value, re.escape(period_wording(baseline.period))), printed
         assert baseline.source in printed
@@ -243,7 +282,7 @@ def test_measured_commitments_are_key_figures() -> None:
 def test_the_baselines_are_also_recorded_where_the_seed_states_them() -> None:
     recorded = {(m.measure_id, m.period): m.total for m in RECORDED}
     for commitment in COMMITMENTS:
-        if commitment.baseline is not None:
+        if commitment.baseline is not None and commitment.baseline.value is not None:
             key = (commitment.commitment_id, commitment.baseline.period)
             assert recorded[key] == commitment.baseline.value
 

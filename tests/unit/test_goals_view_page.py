@@ -55,6 +55,9 @@ def test_the_summary_counts_each_perspectives_commitments_by_attainment() -> Non
         Attainment.MET: 1,
         Attainment.PARTLY_MET: 0,
         Attainment.NOT_MET: 1,
+        Attainment.ON_TRACK: 0,
+        Attainment.OFF_TRACK: 0,
+        Attainment.NOT_JUDGED: 0,
         Attainment.NOT_MEASURED: 2,
     }
     document = goals_view_to_json(view)
@@ -62,7 +65,15 @@ def test_the_summary_counts_each_perspectives_commitments_by_attainment() -> Non
         "perspective_id": None,
         "perspective": "Alla perspektiv",
         "commitments": 4,
-        "attainment": {"uppfyllt": 1, "delvis": 0, "ej_uppfyllt": 1, "ej_matt": 2},
+        "attainment": {
+            "uppfyllt": 1,
+            "delvis": 0,
+            "ej_uppfyllt": 1,
+            "i_fas": 0,
+            "inte_i_fas": 0,
+            "ej_bedomt": 0,
+            "ej_matt": 2,
+        },
     }
 
 

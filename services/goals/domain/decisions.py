@@ -10,7 +10,7 @@ from typing import TypeVar
 from contracts.budget.tree import check_on_board
 from contracts.envelope import Event, event_from
 from contracts.goals import commands, events
-from contracts.goals.fields import CommitmentKind
+from contracts.goals.fields import CommitmentKind, TargetKind
 from contracts.refusal import check_not_before, refuse
 from plumbing.decisions import Decisions
 from services.goals.domain.catalogue import CATALOGUE_STREAM, Catalogue, Goal, measure_stream
@@ -103,6 +103,12 @@ def _make_commitment(catalogue: Catalogue, command: commands.MakeCommitment) -> 
     # measured and shown, and its attainment is not judged.
     if command.kind is CommitmentKind.ACTIVITY and command.target is not None:
         raise refuse("target", "en aktivitet har ingen målnivå; den bedöms med assess-activity")
+    target = command.target
+    if target is not None and target.stated_kind is TargetKind.CHANGE and command.baseline is None:
+        raise refuse(
+            "baseline",
+            "ett förändringsmål räknas från ett utgångsvärde; ange baseline med minst dess period",
+        )
     if command.baseline is not None and not command.by_gender:
         _total_only(
             command.baseline,

@@ -92,6 +92,8 @@ def _commitment_args(c: CommitmentMade, e: ReceivedEvent) -> tuple[object, ...]:
         None if baseline is None else baseline.period,
         None if baseline is None else baseline.source,
         e.sequence,
+        None if target is None else target.stated_kind.value,
+        None if target is None or target.change_basis is None else target.change_basis.value,
     )
 
 

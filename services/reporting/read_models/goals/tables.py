@@ -55,6 +55,10 @@ class CommitmentRow:
     baseline_period: str | None
     baseline_source: str | None
     order: Ord
+    # Last, with defaults, as they came after the others: None reads as a level (a rank where
+    # the unit is one), as contracts.goals.fields.Target says.
+    target_kind: str | None = None
+    target_change_basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,11 @@ COMMITMENTS = Table(
     CommitmentRow,
     key=("commitment_id",),
     indexes=(("commitments_goal", "goal_id"),),
+    # A generation made before targets had kinds reads them as levels (ranks) until rebuilt.
+    upgrades=(
+        "ALTER TABLE commitments ADD COLUMN IF NOT EXISTS target_kind text;",
+        "ALTER TABLE commitments ADD COLUMN IF NOT EXISTS target_change_basis text;",
+    ),
 )
 INDICATORS = Table("indicators", IndicatorRow, key=("indicator_id",))
 NOTES = Table("notes", NoteRow, key=("note_id",))

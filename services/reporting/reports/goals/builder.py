@@ -12,10 +12,12 @@ from decimal import Decimal
 from typing import TypeVar
 
 from contracts.goals.fields import (
+    ChangeBasis,
     CommitmentKind,
     Comparison,
     FollowUp,
     MeasureUnit,
+    TargetKind,
     period_year,
 )
 from services.reporting.read_models.goals.tables import (
@@ -47,21 +49,6 @@ FOLLOW_UP_COLUMNS: tuple[tuple[FollowUp, str], ...] = (
     (FollowUp.LONG_TERM, "Långsiktig"),
 )
 
-COMPARISON_WORDS = {
-    Comparison.AT_LEAST: "minst",
-    Comparison.MORE_THAN: "mer än",
-    Comparison.AT_MOST: "högst",
-    Comparison.LESS_THAN: "mindre än",
-    Comparison.EQUAL: "lika med",
-}
-# A ranking place is better the lower it is: its words say so.
-RANK_COMPARISON_WORDS = {
-    Comparison.AT_LEAST: "sämst",
-    Comparison.MORE_THAN: "sämre än",
-    Comparison.AT_MOST: "bäst",
-    Comparison.LESS_THAN: "bättre än",
-    Comparison.EQUAL: "exakt",
-}
 KIND_LABELS = {
     CommitmentKind.KEY_FIGURE: "Nyckeltal",
     CommitmentKind.ACTIVITY: "Aktivitet",
@@ -74,17 +61,36 @@ KIND_LABELS = {
 def _target(c: CommitmentRow) -> attainment.Target | None:
     if c.target_comparison is None or c.target_value is None:
         return None
+    unit = MeasureUnit(c.target_unit or MeasureUnit.OTHER)
+    if c.target_kind is not None:
+        kind = TargetKind(c.target_kind)
+    else:
+        kind = TargetKind.RANK if unit is MeasureUnit.RANK else TargetKind.LEVEL
     return attainment.Target(
         Comparison(c.target_comparison),
         c.target_value,
-        MeasureUnit(c.target_unit or MeasureUnit.OTHER),
+        unit,
+        kind,
+        None if c.target_change_basis is None else ChangeBasis(c.target_change_basis),
+        c.target_due_year if c.target_due_on is None else c.target_due_on.year,
     )
 
 
-def _baseline(c: CommitmentRow) -> attainment.Values | None:
-    if c.baseline_value is None:
+def _baseline(
+    c: CommitmentRow, measured: Sequence[MeasurementRow] = ()
+) -> attainment.Values | None:
+    """The baseline the plan states or, where it names only the period ("2009 års nivå"),
+    the measurement of that period."""
+    if c.baseline_value is not None:
+        return attainment.Values(
+            c.baseline_value, c.baseline_women, c.baseline_men, c.baseline_period
+        )
+    if c.baseline_period is None:
         return None
-    return attainment.Values(c.baseline_value, c.baseline_women, c.baseline_men)
+    row = next((m for m in measured if m.period == c.baseline_period), None)
+    if row is None:
+        return attainment.Values(period=c.baseline_period)
+    return attainment.Values(row.total, row.women, row.men, row.period)
 
 
 def period_key(period: str) -> tuple[int, int, int]:

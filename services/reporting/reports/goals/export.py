@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 from contracts.goals.fields import CommitmentKind
 from services.reporting.reports.goals.builder import KIND_LABELS
-from services.reporting.reports.goals.view import STATUS_WORDS, CommitmentView, GoalsView, Measured
+from services.reporting.reports.goals.commitment import STATUS_WORDS, CommitmentView, Measured
+from services.reporting.reports.goals.view import GoalsView
 from services.reporting.reports.shared.as_of import shown_moment
 from services.reporting.reports.shared.attainment import Attainment
 from services.reporting.reports.shared.table_export import (
@@ -89,7 +90,7 @@ def _target(c: CommitmentView) -> tuple[Cell, Cell, Cell]:
     if target is None:
         return None, None, None
     due = target.due_on.isoformat() if target.due_on else target.due_year
-    return Text(target.words), number(target.value), None if due is None else Text(str(due))
+    return Text(target.text), number(target.value), None if due is None else Text(str(due))
 
 
 def _assessment(c: CommitmentView) -> Cell:

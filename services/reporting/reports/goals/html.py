@@ -9,13 +9,8 @@ from markupsafe import Markup
 
 from contracts.goals.fields import CommitmentKind, MeasureUnit
 from services.reporting.reports.goals.builder import KIND_LABELS, period_label
-from services.reporting.reports.goals.view import (
-    CARDS,
-    STATUS_WORDS,
-    CommitmentView,
-    GoalsView,
-    Measured,
-)
+from services.reporting.reports.goals.commitment import STATUS_WORDS, CommitmentView, Measured
+from services.reporting.reports.goals.view import CARDS, GoalsView
 from services.reporting.reports.shared.attainment import Attainment
 from services.reporting.reports.shared.charts import Axis, Reference, Series
 from services.reporting.reports.shared.formatting import format_measure
@@ -62,8 +57,8 @@ def measurement_chart(view: CommitmentView) -> Chart | None:
     if view.baseline is not None and view.baseline.total is not None:
         baseline_period = period_label(view.baseline.period)
         references.append(Reference(f"Utgångsvärde {baseline_period}", view.baseline.total))
-    if view.target is not None:
-        references.append(Reference(f"Målnivå ({view.target.words})", view.target.value))
+    if view.target is not None and view.target.level is not None:
+        references.append(Reference(f"Målnivå ({view.target.words})", view.target.level))
     axis = Axis(
         AXIS_LABELS.get(unit or "", ""),
         lambda value: format_measure(value, unit),

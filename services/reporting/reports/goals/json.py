@@ -9,13 +9,8 @@ from contracts.goals.fields import (
     CommitmentKind,
 )
 from services.reporting.reports.goals.builder import KIND_LABELS
-from services.reporting.reports.goals.view import (
-    STATUS_WORDS,
-    CommitmentView,
-    GoalsView,
-    Measured,
-    PerspectiveSummary,
-)
+from services.reporting.reports.goals.commitment import STATUS_WORDS, CommitmentView, Measured
+from services.reporting.reports.goals.view import GoalsView, PerspectiveSummary
 from services.reporting.reports.shared.as_of import moment_json
 from services.reporting.reports.shared.attainment import Attainment
 from services.reporting.reports.shared.formatting import format_measure
@@ -67,7 +62,10 @@ def _commitment_json(view: CommitmentView) -> dict[str, Any]:
             "comparison": target.comparison,
             "words": target.words,
             "value": format(target.value, "f"),
-            "text": f"{target.words} {format_measure(target.value, target.unit)}",
+            "text": target.text,
+            "kind": target.kind,
+            "change_basis": target.change_basis,
+            "level": None if target.level is None else format(target.level, "f"),
             "unit": target.unit,
             "due_year": target.due_year,
             "due_on": None if target.due_on is None else target.due_on.isoformat(),

@@ -1,14 +1,29 @@
 """Goal attainment (måluppfyllelse), computed from what the events say: the target, the
 baseline and the latest measurement, or an activity's assessment. No sender states it.
 
-Pure: no database, no web. The rule, for a key figure or a financial goal with a target:
+Pure: no database, no web. A target is a level ("60 eller högre"), a rank (a place in a
+ranking, lower is better) or a change from the baseline ("öka med 25 procent", "öka från
+2009 års nivå"); a change's target level is the baseline moved by the change. A target may
+name the year it is due.
 
-- met (uppfyllt): the target's comparison holds for the measured value;
-- partly met (delvis uppfyllt): not met, but the value has moved from the baseline toward
-  the target (up for at_least / more_than, down for at_most / less_than, such as a ranking
-  place; for equal, closer to the target than the baseline was);
-- not met (ej uppfyllt): neither, or not met with no baseline to compare with;
-- not measured (ej mätt): no measurement.
+Which judgement a measured value gets depends on when it was measured (``Occasion``):
+
+- no measurement up to the report's end: not measured (ej mätt);
+- a target with a due year, measured at the end of that year or later: met (uppfyllt) when
+  the comparison holds; partly met (delvis uppfyllt) when not, but the value has moved from
+  the baseline toward the target; else not met (ej uppfyllt);
+- measured before the end of the due year: never "ej uppfyllt". On track (i fas) when the
+  value is at least as far as the straight path from the baseline (its period's end) to the
+  target (the due year's end) has come at the measurement's end, not on track (inte i fas)
+  when not; not judged (ej bedömt) where no path can be drawn (no baseline value, or a
+  baseline measured no earlier than the value); not measured where the only value is the
+  baseline's own or older;
+- the due year past with no value of it or later: not measured;
+- a target with no due year is a level that holds every year: a value of the report's year
+  is judged met / partly / not met; a value of an earlier year is that year's, not this
+  one's: not measured.
+
+Without an occasion every value is judged as due (met / partly / not met).
 
 By gender, women and men are each held against the target, their baseline being the
 baseline's women or men value where it has one, else its total. An activity is met when
@@ -18,10 +33,17 @@ assessment.
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
+from enum import Enum, StrEnum
 
-from contracts.goals.fields import ActivityStatus, CommitmentKind, Comparison, MeasureUnit
-from services.reporting.reports.shared.formatting import format_number
+from contracts.goals.fields import (
+    ActivityStatus,
+    ChangeBasis,
+    CommitmentKind,
+    Comparison,
+    MeasureUnit,
+    TargetKind,
+    period_year,
+)
 from services.reporting.vocabulary import ATTAINMENT_LABELS
 
 
@@ -31,31 +53,62 @@ class Attainment(StrEnum):
     MET = "uppfyllt"
     PARTLY_MET = "delvis"
     NOT_MET = "ej_uppfyllt"
+    ON_TRACK = "i_fas"
+    OFF_TRACK = "inte_i_fas"
+    NOT_JUDGED = "ej_bedomt"
     NOT_MEASURED = "ej_matt"
 
     @property
     def label(self) -> str:
         return ATTAINMENT_LABELS[self.value]
 
+    @property
+    def before_due(self) -> bool:
+        """A judgement of a target not yet due."""
+        return self in (Attainment.ON_TRACK, Attainment.OFF_TRACK, Attainment.NOT_JUDGED)
 
-_UPWARD = {Comparison.AT_LEAST, Comparison.MORE_THAN}
-_DOWNWARD = {Comparison.AT_MOST, Comparison.LESS_THAN}
+
+UPWARD = frozenset({Comparison.AT_LEAST, Comparison.MORE_THAN})
+DOWNWARD = frozenset({Comparison.AT_MOST, Comparison.LESS_THAN})
 
 
 @dataclass(frozen=True)
 class Values:
-    """A measurement's or a baseline's values: total and/or women and men."""
+    """A measurement's or a baseline's values: total and/or women and men, and the period
+    they were measured for where known."""
 
     total: Decimal | None = None
     women: Decimal | None = None
     men: Decimal | None = None
+    period: str | None = None
 
 
 @dataclass(frozen=True)
 class Target:
     comparison: Comparison
-    value: Decimal
+    value: Decimal  # a change's size, for a change
     unit: MeasureUnit
+    kind: TargetKind = TargetKind.LEVEL
+    change_basis: ChangeBasis | None = None
+    due_year: int | None = None
+
+    def level(self, baseline: Decimal | None) -> Decimal | None:
+        """The value the measure is held against: a change's needs its baseline."""
+        if self.kind is not TargetKind.CHANGE:
+            return self.value
+        if baseline is None:
+            return None
+        if self.change_basis is ChangeBasis.PERCENT_OF_BASELINE:
+            return baseline + baseline * self.value / 100
+        return baseline + self.value
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """When attainment is judged: a report of ``year`` up to the end of ``last_month``."""
+
+    year: int
+    last_month: int = 12
 
 
 @dataclass(frozen=True)
@@ -88,9 +141,9 @@ def holds(comparison: Comparison, value: Decimal, target: Decimal) -> bool:
 def _moved_toward(
     comparison: Comparison, value: Decimal, baseline: Decimal, target: Decimal
 ) -> bool:
-    if comparison in _UPWARD:
+    if comparison in UPWARD:
         return value > baseline
-    if comparison in _DOWNWARD:
+    if comparison in DOWNWARD:
         return value < baseline
     return abs(value - target) < abs(baseline - target)
 
@@ -98,7 +151,7 @@ def _moved_toward(
 def attained(
     comparison: Comparison, target: Decimal, baseline: Decimal | None, value: Decimal | None
 ) -> Attainment:
-    """One value held against the target, from its baseline."""
+    """One value held against a target that is due, from its baseline."""
     if value is None:
         return Attainment.NOT_MEASURED
     if holds(comparison, value, target):
@@ -108,12 +161,99 @@ def attained(
     return Attainment.NOT_MET
 
 
-# From best to worst, for a total that only the women's and men's values give.
-_ORDER = (Attainment.MET, Attainment.PARTLY_MET, Attainment.NOT_MET, Attainment.NOT_MEASURED)
+def period_end(period: str) -> int:
+    """The month a measuring period ends, counted from year 0: a year ends with December,
+    the interim period (delår) with August."""
+    year = period_year(period)
+    rest = period[5:]
+    if rest == "":
+        return year * 12 + 12
+    if rest == "interim":
+        return year * 12 + 8
+    return year * 12 + int(rest)
+
+
+def on_path(
+    comparison: Comparison,
+    value: Decimal,
+    baseline: Decimal,
+    target: Decimal,
+    since_baseline: int,
+    baseline_to_due: int,
+) -> bool:
+    """Whether ``value``, ``since_baseline`` months after the baseline, is as far as the
+    straight path to ``target``, ``baseline_to_due`` months after the baseline, has come.
+    Both sides are multiplied by the months instead of divided: exact."""
+    return holds(
+        comparison, (value - baseline) * baseline_to_due, (target - baseline) * since_baseline
+    )
+
+
+class _Phase(Enum):
+    DUE = "due"  # judged met / partly / not met
+    PATH = "path"  # before the due year's end: on track or not
+    NONE = "none"  # no value that counts: not measured
+
+
+def _phase(target: Target, baseline: Values, latest: Values, occasion: Occasion | None) -> _Phase:
+    if occasion is None or latest.period is None:
+        return _Phase.DUE
+    if target.due_year is None:
+        return _Phase.DUE if period_year(latest.period) == occasion.year else _Phase.NONE
+    if period_end(latest.period) >= target.due_year * 12 + 12:
+        return _Phase.DUE
+    if occasion.year > target.due_year:
+        return _Phase.NONE
+    if baseline.period is not None and period_end(latest.period) <= period_end(baseline.period):
+        return _Phase.NONE
+    return _Phase.PATH
+
+
+def _judged(
+    phase: _Phase,
+    target: Target,
+    baseline: Values,
+    latest: Values,
+    base: Decimal | None,
+    value: Decimal | None,
+) -> Attainment:
+    level = target.level(base)
+    if value is None or phase is _Phase.NONE:
+        return Attainment.NOT_MEASURED
+    if phase is _Phase.DUE:
+        if level is None:
+            return Attainment.NOT_JUDGED
+        return attained(target.comparison, level, base, value)
+    if level is None or base is None or baseline.period is None or latest.period is None:
+        return Attainment.NOT_JUDGED
+    start = period_end(baseline.period)
+    due = (target.due_year or 0) * 12 + 12
+    if due <= start:
+        return Attainment.NOT_JUDGED
+    since = period_end(latest.period) - start
+    if on_path(target.comparison, value, base, level, since, due - start):
+        return Attainment.ON_TRACK
+    return Attainment.OFF_TRACK
+
+
+# From best to worst within each phase, for a total that only the women's and men's give.
+_ORDER = (
+    Attainment.MET,
+    Attainment.PARTLY_MET,
+    Attainment.NOT_MET,
+    Attainment.ON_TRACK,
+    Attainment.OFF_TRACK,
+    Attainment.NOT_JUDGED,
+    Attainment.NOT_MEASURED,
+)
 
 
 def key_figure(
-    target: Target, baseline: Values | None, latest: Values | None, by_gender: bool
+    target: Target,
+    baseline: Values | None,
+    latest: Values | None,
+    by_gender: bool,
+    occasion: Occasion | None = None,
 ) -> Result:
     """A key figure's (or financial goal's) attainment from its latest measurement.
 
@@ -122,20 +262,13 @@ def key_figure(
     """
     base = baseline or Values()
     measured = latest or Values()
-    total = attained(target.comparison, target.value, base.total, measured.total)
+    phase = _phase(target, base, measured, occasion)
+    total = _judged(phase, target, base, measured, base.total, measured.total)
     if not by_gender:
         return Result(total)
-    women = attained(
-        target.comparison,
-        target.value,
-        base.women if base.women is not None else base.total,
-        measured.women,
-    )
-    men = attained(
-        target.comparison,
-        target.value,
-        base.men if base.men is not None else base.total,
-        measured.men,
+    women, men = (
+        _judged(phase, target, base, measured, own if own is not None else base.total, value)
+        for own, value in ((base.women, measured.women), (base.men, measured.men))
     )
     if measured.total is None and latest is not None:
         measured_ones = [a for a in (women, men) if a is not Attainment.NOT_MEASURED]
@@ -162,94 +295,10 @@ def commitment(
     latest: Values | None,
     assessment: ActivityStatus | None,
     by_gender: bool,
+    occasion: Occasion | None = None,
 ) -> Result:
     """A commitment's attainment: measured against its target where it has one, else as
     its latest assessment says (an activity, or a goal with no target level)."""
     if kind is not CommitmentKind.ACTIVITY and target is not None:
-        return key_figure(target, baseline, latest, by_gender)
+        return key_figure(target, baseline, latest, by_gender, occasion)
     return Result(activity(assessment))
-
-
-# --- the rule in words ---------------------------------------------------------------------
-
-
-def _amount(value: Decimal, unit: MeasureUnit) -> str:
-    number = format_number(value)
-    if unit is MeasureUnit.RANK:
-        return f"plats {number}"
-    if unit is MeasureUnit.PERCENT:
-        return f"{number} procent"
-    if unit is MeasureUnit.KRONOR:
-        return f"{number} kronor"
-    return number
-
-
-def _condition(target: Target) -> str:
-    amount = _amount(target.value, target.unit)
-    if target.unit is MeasureUnit.RANK:
-        # A lower place is better: say it in the ranking's own words.
-        conditions = {
-            Comparison.AT_LEAST: f"placeringen är {amount} eller sämre",
-            Comparison.MORE_THAN: f"placeringen är sämre än {amount}",
-            Comparison.AT_MOST: f"placeringen är {amount} eller bättre",
-            Comparison.LESS_THAN: f"placeringen är bättre än {amount}",
-            Comparison.EQUAL: f"placeringen är {amount}",
-        }
-    else:
-        conditions = {
-            Comparison.AT_LEAST: f"värdet är {amount} eller högre",
-            Comparison.MORE_THAN: f"värdet är högre än {amount}",
-            Comparison.AT_MOST: f"värdet är {amount} eller lägre",
-            Comparison.LESS_THAN: f"värdet är lägre än {amount}",
-            Comparison.EQUAL: f"värdet är {amount}",
-        }
-    return conditions[target.comparison]
-
-
-def _partly(target: Target, baseline: Decimal) -> str:
-    start = format_number(baseline)
-    if target.unit is MeasureUnit.RANK:
-        if target.comparison is Comparison.EQUAL:
-            return f"delvis uppfyllt när den ligger närmare målet än utgångsvärdet plats {start}"
-        # Going down the list (a lower place) is what at_most and less_than ask for.
-        moved = "förbättrats" if target.comparison in _DOWNWARD else "försämrats"
-        return (
-            f"delvis uppfyllt när den har {moved} från utgångsvärdet plats {start}"
-            " men inte nått målet"
-        )
-    if target.comparison is Comparison.EQUAL:
-        return f"delvis uppfyllt när det ligger närmare målet än utgångsvärdet {start} gjorde"
-    moved = "stigit" if target.comparison in _UPWARD else "sjunkit"
-    return f"delvis uppfyllt när det har {moved} från utgångsvärdet {start} men inte nått målet"
-
-
-def rule_text(
-    kind: CommitmentKind, target: Target | None, baseline: Values | None, by_gender: bool
-) -> str:
-    """The attainment rule of a commitment, in Swedish, as shown next to its figures:
-    "Uppfyllt när värdet är lägre än 61 procent; delvis uppfyllt när det har sjunkit från
-    utgångsvärdet 70 men inte nått målet."
-    """
-    if kind is CommitmentKind.ACTIVITY:
-        return (
-            "Uppfyllt när aktiviteten är genomförd; delvis uppfyllt medan den pågår; "
-            "ej uppfyllt när den inte har påbörjats."
-        )
-    if target is None:
-        return (
-            "Ingen målnivå är angiven: uppfyllt när åtagandet bedöms som genomfört, "
-            "delvis uppfyllt medan arbetet pågår, ej uppfyllt när det inte har påbörjats."
-        )
-    first = f"Uppfyllt när {_condition(target)}"
-    if baseline is not None and baseline.total is not None:
-        sentence = f"{first}; {_partly(target, baseline.total)}."
-    else:
-        sentence = (
-            f"{first}; annars ej uppfyllt, eftersom inget utgångsvärde finns att jämföra med."
-        )
-    if by_gender:
-        sentence += (
-            " Kvinnor och män bedöms var för sig mot målet, från sina egna utgångsvärden"
-            " där de finns."
-        )
-    return sentence
