@@ -118,7 +118,8 @@ def _demo_systems() -> dict[str, RegisterEntry]:
     """The systems that load the demo (StackSettings.systems), each with what it sends."""
     return {
         # The ledger: budget figures and frame changes, actuals, forecasts and their
-        # monthly profiles, net investments, narratives, follow-up texts and comments.
+        # monthly profiles, net investments, narratives, follow-up texts, comments and the
+        # notes on its tables.
         "ekonomisystem": SystemEntry(
             units=["*"],
             commands={
@@ -132,6 +133,7 @@ def _demo_systems() -> dict[str, RegisterEntry]:
                     "write-narrative",
                     "write-follow-up-text",
                     "write-month-comment",
+                    "attach-table-note",
                 ]
             },
         ),
