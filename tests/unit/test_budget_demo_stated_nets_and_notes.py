@@ -68,6 +68,7 @@ def test_the_notes_are_the_seeds_and_sit_where_its_markers_are() -> None:
     assert notes["pers-fotnot-6-summering"].text == PERSONNEL
     preliminary = notes["ks-nettoinvesteringar-preliminart"].text
     assert preliminary.startswith("Preliminärt: ")
-    assert "nettoinvesteringar är preliminärt " + preliminary.removeprefix(
-        "Preliminärt: "
-    ).rstrip(".") in SEED
+    assert (
+        "nettoinvesteringar är preliminärt " + preliminary.removeprefix("Preliminärt: ").rstrip(".")
+        in SEED
+    )
