@@ -39,6 +39,7 @@ from services.reporting.reports.period_report.builder import (
     PeriodReportInput,
     ReportKind,
 )
+from services.reporting.reports.period_report.goal_attainment import Counts
 from services.reporting.reports.period_report.json import period_report_to_json
 from services.reporting.reports.period_report.report import PeriodReport, build_period_report
 from services.reporting.reports.period_report.routes import (
@@ -46,7 +47,6 @@ from services.reporting.reports.period_report.routes import (
     parse_year,
     render_period_report_html,
 )
-from services.reporting.reports.period_report.sections import Counts
 from services.reporting.reports.shared.refusals import UnknownUnit
 from services.reporting.settings import ReportingSettings
 
@@ -361,14 +361,30 @@ def test_goal_attainment_counts_the_interim_commitments_per_perspective() -> Non
     assert staff.women is None and staff.men is None
 
 
-def test_the_annual_report_counts_its_own_commitments_with_the_whole_years_values() -> None:
+def test_the_annual_report_evaluates_every_commitment_with_the_whole_years_values() -> None:
     section = annual().goals
     assert section.follow_up == "Årligen"
     ids = [c.commitment_id for p in section.perspectives for c in p.commitments]
-    assert ids == ["c-nki", "c-halsa"]
+    assert ids == ["c-nki", "c-svar", "c-halsa", "c-manad", "c-ny"]
+    assert section.others == 0
+    assert section.note is not None and "alla 5 åtaganden" in section.note
     halsa = section.perspectives[1].commitments[0]
     assert halsa.latest is not None and halsa.latest.period == "2011-10"
-    assert section.perspectives[1].total == Counts(not_met=1)
+    # c-halsa 40 from 50 (not met), c-manad 70 in March (met), c-ny never measured.
+    assert section.perspectives[1].total == Counts(met=1, not_met=1, not_measured=1)
+    assert section.overall == Counts(met=1, partly_met=2, not_met=1, not_measured=1)
+
+
+def test_the_interim_report_says_how_many_other_commitments_the_year_has() -> None:
+    section = interim().goals
+    assert section.others == 2
+    assert section.note == (
+        "Delårsrapporten visar de 3 åtaganden som följs upp vid delåret (Delår); ytterligare 2"
+        " av årets åtaganden följs upp först i årsredovisningen."
+    )
+    page = render_period_report_html(interim())
+    assert section.note in page and "Alla perspektiv" in page and "I fas" in page
+    assert period_report_to_json(interim())["goals"]["others"] == 2
 
 
 def test_values_after_the_periods_end_are_not_counted() -> None:
@@ -405,9 +421,13 @@ def test_goal_attainment_in_json_has_counts_and_the_commitments() -> None:
         "met": 0,
         "partly_met": 2,
         "not_met": 0,
+        "on_track": 0,
+        "off_track": 0,
+        "not_judged": 0,
         "not_measured": 0,
         "total": 2,
     }
+    assert goals["attainment"]["total"] == 3 and goals["labels"]["on_track"] == "i fas"
     assert citizens["women"]["met"] == 1
     assert citizens["commitments"][0]["attainment"]["women"]["label"] == "uppfyllt"
 

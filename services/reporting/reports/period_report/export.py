@@ -16,8 +16,12 @@ from services.reporting.reports.goals.export import goals_table
 from services.reporting.reports.goals.view import GoalsView
 from services.reporting.reports.month_report.export import month_report_table
 from services.reporting.reports.period_report.builder import ReportKind
+from services.reporting.reports.period_report.goal_attainment import (
+    COUNTED,
+    Counts,
+    PerspectiveAttainment,
+)
 from services.reporting.reports.period_report.report import PeriodReport
-from services.reporting.reports.period_report.sections import Counts, PerspectiveAttainment
 from services.reporting.reports.projects.builder import Lights, light_label
 from services.reporting.reports.projects.export import LIGHT_HEADERS
 from services.reporting.reports.projects.register import RegisterRow
@@ -43,10 +47,7 @@ NARRATIVES_TITLE = "Verksamhetens text"
 ATTAINMENT_HEADERS = (
     "Perspektiv",
     "Avser",
-    "Uppfyllt",
-    "Delvis uppfyllt",
-    "Ej uppfyllt",
-    "Ej mätt",
+    *(a.label.capitalize() for a in COUNTED),
     "Summa",
 )
 PROJECT_HEADERS = (
@@ -95,10 +96,7 @@ def _counts(perspective: str, of: str, counts: Counts) -> Row:
     return (
         Text(perspective),
         Text(of),
-        Integer(counts.met),
-        Integer(counts.partly_met),
-        Integer(counts.not_met),
-        Integer(counts.not_measured),
+        *(Integer(n) for _, n in counts.by_attainment),
         Integer(counts.total),
     )
 
@@ -112,7 +110,10 @@ def _attainment_rows(p: PerspectiveAttainment) -> Iterator[Row]:
 
 
 def attainment_section(report: PeriodReport) -> Section:
-    rows = tuple(row for p in report.goals.perspectives for row in _attainment_rows(p))
+    goals = report.goals
+    rows = tuple(row for p in goals.perspectives for row in _attainment_rows(p))
+    if goals.perspectives:
+        rows += (_counts("Alla perspektiv", "Åtaganden", goals.overall),)
     return Section(ATTAINMENT_TITLE, ATTAINMENT_HEADERS, rows)
 
 
@@ -173,6 +174,7 @@ def notices(report: PeriodReport) -> tuple[str, ...]:
         for words in (
             report.investments.note,
             report.investments.empty,
+            report.goals.note,
             report.goals.empty,
             report.projects.empty,
             report.narratives.empty,

@@ -11,8 +11,8 @@ from services.reporting.reports.month_report.builder import (
 )
 from services.reporting.reports.month_report.json import month_report_to_json
 from services.reporting.reports.period_report.builder import InvestmentFigure
+from services.reporting.reports.period_report.goal_attainment import COUNTED, Counts
 from services.reporting.reports.period_report.report import PeriodReport
-from services.reporting.reports.period_report.sections import Counts
 from services.reporting.reports.projects.json import register_to_json
 from services.reporting.reports.shared.as_of import moment_json
 from services.reporting.reports.shared.formatting import format_kronor, format_tkr
@@ -34,13 +34,7 @@ def _investment_json(figure: InvestmentFigure | None) -> dict[str, Any] | None:
 def _counts_json(counts: Counts | None) -> dict[str, int] | None:
     if counts is None:
         return None
-    return {
-        "met": counts.met,
-        "partly_met": counts.partly_met,
-        "not_met": counts.not_met,
-        "not_measured": counts.not_measured,
-        "total": counts.total,
-    }
+    return {**{field: getattr(counts, field) for field in COUNTED.values()}, "total": counts.total}
 
 
 def _goals_json(report: PeriodReport) -> dict[str, Any]:
@@ -62,6 +56,10 @@ def _goals_json(report: PeriodReport) -> dict[str, Any]:
     return {
         "follow_up": report.kind.follow_up.value,
         "follow_up_label": section.follow_up,
+        "note": section.note,
+        "others": section.others,
+        "attainment": _counts_json(section.overall),
+        "labels": {field: a.label for a, field in COUNTED.items()},
         "perspectives": perspectives,
         "empty": section.empty,
     }

@@ -19,16 +19,22 @@ from services.reporting.reports.period_report.builder import (
     _narratives_section,
     _UnitWalk,
 )
-from services.reporting.reports.period_report.sections import (
-    GoalsSection,
-    ProjectsSection,
-    _goals_section,
-    _projects_section,
-)
+from services.reporting.reports.period_report.goal_attainment import GoalsSection, goals_section
+from services.reporting.reports.period_report.sections import ProjectsSection, _projects_section
 from services.reporting.reports.shared import tree_walk
 from services.reporting.vocabulary import MONTH_NAMES
 
 # --- the report -----------------------------------------------------------------------------
+
+# The economy's figures per node, in the table's order.
+ECONOMY_COLUMNS = (
+    "budget",
+    "budget_to_date",
+    "actuals",
+    "deviation",
+    "forecast",
+    "forecast_deviation",
+)
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,19 @@ class PeriodReport:
     def example_data(self) -> bool:
         return self.economy.example_data
 
+    @property
+    def example_columns(self) -> frozenset[str]:
+        """The economy's columns with a figure resting on example data: the page marks each
+        once, in its head, not in every cell."""
+        return frozenset(
+            column
+            for column in ECONOMY_COLUMNS
+            if any(
+                (figure := getattr(node, column)) is not None and figure.example_data
+                for node in self.economy.nodes
+            )
+        )
+
 
 def build_period_report(
     data: PeriodReportInput, unit_code: str, year: int, kind: ReportKind, last_month: int = 12
@@ -116,7 +135,7 @@ def build_period_report(
     )
     # The interim period (delår) ends with August, after its months; the year after December.
     end = (year, 13, 0) if kind is ReportKind.ANNUAL else (year, last_month, 1)
-    goals = _goals_section(data.goals, root, year, end, kind)
+    goals = goals_section(data.goals, root, year, end, kind, last_month)
     projects = _projects_section(data.projects, root, year, period_of(year, last_month))
     parked = economy.parked
     parked += 0 if data.goals is None else data.goals.parked

@@ -1,4 +1,4 @@
-"""The interim and annual reports' goal attainment per perspective and their projects."""
+"""The interim and annual reports' projects."""
 
 from __future__ import annotations
 
@@ -6,19 +6,12 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from contracts.goals.fields import FollowUp
 from services.reporting.read_models.budget.tables import (
     UnitName,
 )
-from services.reporting.read_models.goals.tables import GoalsInput
 from services.reporting.read_models.projects.tables import ProjectRow, ProjectsInput
-from services.reporting.reports.goals.builder import period_key
-from services.reporting.reports.goals.view import CommitmentView, GoalsView, build_goals_view
 from services.reporting.reports.period_report.builder import (
-    _FOLLOW_UP_LABELS,
-    GOALS_NOT_LOADED,
     PROJECTS_NOT_LOADED,
-    ReportKind,
 )
 from services.reporting.reports.projects.register import (
     Register,
@@ -27,103 +20,6 @@ from services.reporting.reports.projects.register import (
     build_register,
     covers,
 )
-from services.reporting.reports.shared.attainment import Attainment
-
-# --- goal attainment ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Counts:
-    met: int = 0
-    partly_met: int = 0
-    not_met: int = 0
-    not_measured: int = 0
-
-    def plus(self, attained: Attainment) -> Counts:
-        field = _COUNTED[attained]
-        return dataclasses.replace(self, **{field: getattr(self, field) + 1})
-
-    @property
-    def total(self) -> int:
-        return self.met + self.partly_met + self.not_met + self.not_measured
-
-
-_COUNTED = {
-    Attainment.MET: "met",
-    Attainment.PARTLY_MET: "partly_met",
-    Attainment.NOT_MET: "not_met",
-    Attainment.NOT_MEASURED: "not_measured",
-}
-
-
-@dataclass(frozen=True)
-class PerspectiveAttainment:
-    perspective_id: str
-    name: str  # with its parent: "Tvärfrågor – Folkhälsa"
-    total: Counts
-    women: Counts | None  # None when no commitment of it is measured by gender
-    men: Counts | None
-    commitments: tuple[CommitmentView, ...]
-
-
-@dataclass(frozen=True)
-class GoalsSection:
-    follow_up: str  # the cadence's Swedish label: "Delår"
-    perspectives: tuple[PerspectiveAttainment, ...]
-    view: GoalsView | None  # the goals view the counts come from
-    empty: str | None
-
-
-def _until(data: GoalsInput, follow_up: FollowUp, end: tuple[int, int, int]) -> GoalsInput:
-    """The commitments of ``follow_up`` with the values of periods up to ``end`` only."""
-    return dataclasses.replace(
-        data,
-        commitments=[c for c in data.commitments if follow_up.value in c.follow_up],
-        measurements=[m for m in data.measurements if period_key(m.period) <= end],
-        measurement_history=[m for m in data.measurement_history if period_key(m.period) <= end],
-        assessments=[a for a in data.assessments if period_key(a.period) <= end],
-    )
-
-
-def _perspective(commitments: Sequence[CommitmentView]) -> PerspectiveAttainment:
-    total, women, men = Counts(), Counts(), Counts()
-    by_gender = False
-    for c in commitments:
-        total = total.plus(c.attainment.total)
-        if c.attainment.women is not None and c.attainment.men is not None:
-            by_gender = True
-            women = women.plus(c.attainment.women)
-            men = men.plus(c.attainment.men)
-    first = commitments[0]
-    return PerspectiveAttainment(
-        first.perspective_id,
-        first.perspective,
-        total,
-        women if by_gender else None,
-        men if by_gender else None,
-        tuple(commitments),
-    )
-
-
-def _goals_section(
-    data: GoalsInput | None, root: UnitName, year: int, end: tuple[int, int, int], kind: ReportKind
-) -> GoalsSection:
-    label = _FOLLOW_UP_LABELS[kind.follow_up]
-    if data is None:
-        return GoalsSection(label, (), None, GOALS_NOT_LOADED)
-    view = build_goals_view(_until(data, kind.follow_up, end), root, year)
-    grouped: dict[str, list[CommitmentView]] = {}
-    for commitment in view.commitments:
-        grouped.setdefault(commitment.perspective_id, []).append(commitment)
-    perspectives = tuple(_perspective(found) for found in grouped.values())
-    empty = None
-    if not perspectives:
-        empty = (
-            f"{root.name} och enheterna under har inga åtaganden {year} som följs upp"
-            f" i {kind.definite} ({label})."
-        )
-    return GoalsSection(label, perspectives, view, empty)
-
 
 # --- projects -------------------------------------------------------------------------------
 
