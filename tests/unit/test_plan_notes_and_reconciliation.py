@@ -114,6 +114,9 @@ def test_frame_changes_are_checked_against_the_growth_of_the_stated_net_budget()
     klf = node(view, "KLF").frame_check
     assert klf == FrameCheck(tkr(1_239), tkr(1_239), True)
     assert klf.difference is None
+    # The board's budget is its units' sum here: their own checks say where it does not add up.
+    assert node(view, "KS").frame_changes_total == tkr(1_217)
+    assert node(view, "KS").frame_check is None
 
 
 def test_an_administrations_frame_changes_from_below_that_miss_its_growth_are_flagged() -> None:

@@ -63,12 +63,16 @@ def frame_check(
     total: Decimal | None,
     from_below: bool,
 ) -> FrameCheck | None:
-    """The unit's frame changes against the growth of its net budget from ``year`` − 1 to
-    ``year``; None where either is unknown."""
+    """The unit's frame changes against the growth of its own net budget from ``year`` − 1
+    to ``year``; None where either is unknown. A budget summed from the units below is not
+    checked: its units' own checks already say where it does not add up."""
     this, last = budget_column(columns, year), budget_column(columns, year - 1)
     if total is None or this is None or last is None:
         return None
-    now, before = stated_or_net(figures[this]), stated_or_net(figures[last])
+    cells = (figures[this], figures[last])
+    if any(cell is None or cell.source != "own" for cell in cells):
+        return None
+    now, before = (stated_or_net(cell) for cell in cells)
     if now is None or before is None:
         return None
     return FrameCheck(total, before - now, from_below)
