@@ -196,8 +196,9 @@ def test_the_targets_in_words() -> None:
     assert target_text(RISING, "2009") == "högre än utgångsvärdet (2009) år 2013"
     assert target_text(STANDING, None) == "minst 60"
     rule = rule_text(CommitmentKind.KEY_FIGURE, RANKING, RANKING_BASE, False)
-    assert "Före utgången av målåret 2013 bedöms inget som ej uppfyllt" in rule
+    assert rule.startswith("Vid utgången av målåret 2013 uppfyllt när placeringen är plats 145")
+    assert "Dessförinnan bedöms inget som ej uppfyllt" in rule
     assert rule_text(CommitmentKind.KEY_FIGURE, CONTRACTS, None, False).startswith(
-        "Uppfyllt när värdet har ökat med minst 25 procent från utgångsvärdet; utgångsvärdet"
-        " är inte mätt"
+        "Vid utgången av målåret 2011 uppfyllt när värdet har ökat med minst 25 procent från"
+        " utgångsvärdet; utgångsvärdet är inte mätt"
     )

@@ -114,7 +114,10 @@ def _baseline_view(c: CommitmentRow, baseline: attainment.Values | None) -> Meas
     if c.baseline_value is None:
         # The plan named the period only: the value, where there is one, is that period's
         # measurement.
-        source = "mätvärdet för perioden" if baseline.total is not None else "ej mätt"
+        if baseline.total is not None:
+            source = "mätvärdet för perioden (värdet anges inte i planen)"
+        else:
+            source = "värdet anges inte i planen och är inte mätt"
         return Measured(baseline.period, baseline.total, baseline.women, baseline.men, source)
     return Measured(
         baseline.period, c.baseline_value, c.baseline_women, c.baseline_men, c.baseline_source

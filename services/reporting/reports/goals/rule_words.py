@@ -42,6 +42,14 @@ def _change_size(target: Target) -> str:
     return format_measure(target.value, target.unit.value)
 
 
+def _any_change(target: Target) -> str | None:
+    """ "högre" or "lägre" for a change that asks only for a rise or a fall ("ska öka från 2009
+    års nivå"); None for one of a size."""
+    if target.value != 0 or target.comparison not in (Comparison.MORE_THAN, Comparison.LESS_THAN):
+        return None
+    return "högre" if target.comparison is Comparison.MORE_THAN else "lägre"
+
+
 def target_text(target: Target, baseline_period: str | None) -> str:
     """The target as one phrase: "minst 60", "bäst plats 145 år 2013", "ökning med minst 25
     procent från utgångsvärdet (2010) år 2011", "högre än utgångsvärdet (2009) år 2013"."""
@@ -49,8 +57,8 @@ def target_text(target: Target, baseline_period: str | None) -> str:
     if target.kind is not TargetKind.CHANGE:
         return f"{comparison_words(target)} {format_measure(target.value, target.unit.value)}{due}"
     start = "utgångsvärdet" + ("" if baseline_period is None else f" ({baseline_period})")
-    if target.value == 0 and target.comparison in (Comparison.MORE_THAN, Comparison.LESS_THAN):
-        way = "högre" if target.comparison is Comparison.MORE_THAN else "lägre"
+    way = _any_change(target)
+    if way is not None:
         return f"{way} än {start}{due}"
     return f"{comparison_words(target)} {_change_size(target)} från {start}{due}"
 
@@ -71,8 +79,9 @@ def _amount(value: Decimal, unit: MeasureUnit) -> str:
 
 def _condition(target: Target) -> str:
     if target.kind is TargetKind.CHANGE:
-        if target.value == 0 and target.comparison in (Comparison.MORE_THAN, Comparison.LESS_THAN):
-            return f"värdet är {target_text(target, None)}"
+        way = _any_change(target)
+        if way is not None:
+            return f"värdet är {way} än utgångsvärdet"
         words = COMPARISON_WORDS[target.comparison]
         return f"värdet har ökat med {words} {_change_size(target)} från utgångsvärdet"
     amount = _amount(target.value, target.unit)
@@ -120,10 +129,9 @@ def _timing(target: Target) -> str:
             " ett äldre värde gör åtagandet ej mätt."
         )
     return (
-        f" Före utgången av målåret {target.due_year} bedöms inget som ej uppfyllt: i fas när"
-        " mätvärdet har kommit minst så långt som en rak linje från utgångsvärdet till"
-        " målnivån vid målårets slut, annars inte i fas; ej bedömt där ingen sådan linje"
-        " kan dras (inget utgångsvärde)."
+        " Dessförinnan bedöms inget som ej uppfyllt: i fas när mätvärdet har kommit minst så"
+        " långt som en rak linje från utgångsvärdet till målnivån vid målårets slut, annars"
+        " inte i fas; ej bedömt där ingen sådan linje kan dras (inget utgångsvärde)."
     )
 
 
@@ -144,7 +152,9 @@ def rule_text(
             "Ingen målnivå är angiven: uppfyllt när åtagandet bedöms som genomfört, "
             "delvis uppfyllt medan arbetet pågår, ej uppfyllt när det inte har påbörjats."
         )
-    first = f"Uppfyllt när {_condition(target)}"
+    due = target.due_year
+    first = f"{'Uppfyllt' if due is None else f'Vid utgången av målåret {due} uppfyllt'} när "
+    first += _condition(target)
     if target.kind is TargetKind.CHANGE and (baseline is None or baseline.total is None):
         sentence = (
             f"{first}; utgångsvärdet är inte mätt, så förändringen kan inte räknas"

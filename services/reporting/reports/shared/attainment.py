@@ -236,16 +236,9 @@ def _judged(
     return Attainment.OFF_TRACK
 
 
-# From best to worst within each phase, for a total that only the women's and men's give.
-_ORDER = (
-    Attainment.MET,
-    Attainment.PARTLY_MET,
-    Attainment.NOT_MET,
-    Attainment.ON_TRACK,
-    Attainment.OFF_TRACK,
-    Attainment.NOT_JUDGED,
-    Attainment.NOT_MEASURED,
-)
+# From best to worst within each phase, as the enum lists them: for a total that only the
+# women's and men's values give.
+_ORDER = tuple(Attainment)
 
 
 def key_figure(
