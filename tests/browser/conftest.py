@@ -34,9 +34,9 @@ class Stack:
     before_load: datetime
 
 
-# Module-scoped: the stack and the browser end with the tests that use them, rather than
-# idling beside the rest of the suite.
-@pytest.fixture(scope="module")
+# Package-scoped: every browser test module shares one stack and one browser, and both end
+# with the last of them, rather than idling beside the rest of the suite.
+@pytest.fixture(scope="package")
 def stack(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     # Taken before `up` starts: its data folder is new, so nothing is recorded before this.
     before_load = datetime.now(UTC)
@@ -44,12 +44,12 @@ def stack(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         yield Stack(url, before_load)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def reporting_url(stack: Stack) -> str:
     return stack.url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
     log = tmp_path_factory.mktemp("chromium") / "chromium.log"
     with chromium(log, chromium_path) as opened:
