@@ -124,7 +124,8 @@ async def test_the_plan_downloads_its_tables(stack: Stack) -> None:
 
     workbook = await sheets(stack, "/plan/KS/2011?format=xlsx", "plan-KS-2011.xlsx")
     assert list(workbook)[:3] == ["Budget och plan", "Nettoinvesteringar", "Ramförändringar 2011"]
-    assert len(workbook) == 3 + 2 + 1  # the goals, their footnotes, the projects
+    assert len(workbook) == 3 + 1 + 2 + 1  # the notes, the goals, their footnotes, the projects
+    assert list(workbook)[3] == "Noter"
     headers, cells = table(workbook["Budget och plan"])
     assert headers[3:] == [c["label"] for c in view["columns"]]
     net = next(r for r in cells if r[0] == "KS" and r[2] == "Nettokostnad")
