@@ -165,10 +165,10 @@ async def test_the_goals_view_shows_the_wording_and_measurement_known_then(
     nki_then, nki_now = commitment(then, NKI), commitment(now, NKI)
     assert nki_then["goal"] == OLD_TITLE
     assert nki_now["goal"] == NEW_TITLE
-    # The latest measurement then was the baseline year's, and it did not meet the target.
+    # The latest measurement then was the baseline year's: 2011 was not measured yet.
     assert (nki_then["latest"]["period"], nki_then["latest"]["total"]["text"]) == ("2009", "63")
     assert [m["period"] for m in nki_then["history"]] == ["2009"]
-    assert attainment(nki_then) == "ej uppfyllt"
+    assert attainment(nki_then) == "ej mätt"
     assert (nki_now["latest"]["period"], nki_now["latest"]["total"]["text"]) == ("2011", "72")
     assert [m["period"] for m in nki_now["history"]] == ["2009", "2011"]
     assert attainment(nki_now) == "uppfyllt"

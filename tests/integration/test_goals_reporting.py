@@ -300,28 +300,39 @@ async def test_the_goals_view_shows_targets_baselines_measurements_and_attainmen
     nki = commitment(view, "nat-nojd-kund-index")
     assert nki["unit_name"] == "Förvaltningen Näringsliv och tillväxt"
     assert nki["goal"] == "Fler jobb" and nki["perspective"] == "Samhällsutveckling"
-    assert nki["target"]["text"] == "minst 70" and nki["target"]["due_year"] == 2011
+    assert nki["target"]["text"] == "minst 70 år 2011" and nki["target"]["due_year"] == 2011
     assert (nki["baseline"]["total"]["text"], nki["baseline"]["period"]) == ("63", "2009")
     assert (nki["latest"]["total"]["text"], nki["latest"]["period"]) == ("63", "2009")
-    assert attained(nki) == ("ej uppfyllt", None, None)
-    assert nki["attainment"]["rule"] == (
-        "Uppfyllt när värdet är 70 eller högre; delvis uppfyllt när det har stigit från"
-        " utgångsvärdet 63 men inte nått målet."
+    # The only value is the baseline's own, of 2009: nothing of 2011 is measured.
+    assert attained(nki) == ("ej mätt", None, None)
+    assert nki["attainment"]["rule"].startswith(
+        "Vid utgången av målåret 2011 uppfyllt när värdet är 70 eller högre; delvis uppfyllt"
+        " när det har stigit från utgångsvärdet 63 men inte nått målet. Dessförinnan bedöms"
+        " inget som ej uppfyllt"
     )
 
     ranking = commitment(view, "nat-svenskt-naringslivs-ranking")
-    assert ranking["target"]["text"] == "bäst plats 145"
+    assert ranking["target"]["text"] == "bäst plats 145 år 2013"
+    assert ranking["target"]["kind"] == "rank"
     assert ranking["baseline"]["total"]["text"] == "plats 225"
     assert ranking["latest"]["total"] == {"value": "225", "text": "plats 225"}
-    assert attained(ranking) == ("ej uppfyllt", None, None)
+    # Due 2013, with 2010's place only: never "ej uppfyllt" in 2011.
+    assert attained(ranking) == ("ej mätt", None, None)
     assert "plats 145 eller bättre" in ranking["attainment"]["rule"]
 
     broadband = commitment(view, "klf-yttackning-bredband")
     assert broadband["baseline"]["total"]["text"] == "2 %"
     assert broadband["latest"]["total"]["text"] == "2 %"
     assert broadband["latest"]["period"] == "2010-06"
-    assert broadband["target"]["text"] == "minst 25 %"
-    assert attained(broadband) == ("ej uppfyllt", None, None)
+    assert broadband["target"]["text"] == "minst 25 % år 2011"
+    assert attained(broadband) == ("ej mätt", None, None)  # June 2010's is the baseline
+
+    contracts = commitment(view, "klf-avtal-som-kan-e-bestallas")
+    assert contracts["target"]["kind"] == "change" and contracts["target"]["level"] is None
+    assert contracts["target"]["text"] == (
+        "ökning med minst 25 procent från utgångsvärdet (2010) år 2011"
+    )
+    assert contracts["baseline"]["period"] == "2010" and contracts["baseline"]["total"] is None
 
     divide = commitment(view, "klf-digitala-klyftan")
     assert divide["by_gender"] is True
@@ -336,7 +347,8 @@ async def test_the_goals_view_shows_targets_baselines_measurements_and_attainmen
         ("2010", "2,05"),
     ]
     assert offices["latest"]["total"] == {"value": "2.05", "text": "2,05"}
-    assert attained(offices) == ("ej uppfyllt", None, None)  # at least 3, no baseline
+    # At least 3 every year: 2010's value is not 2011's.
+    assert attained(offices) == ("ej mätt", None, None)
 
     worry = next(c for c in view["commitments"] if "oroar sig" in c["text"])
     assert worry["by_gender"] is True
@@ -409,7 +421,8 @@ async def test_later_measurements_move_attainment_and_replace_a_period_keeping_i
     later = commitment(
         await get_json(process, "/api/mal/KS/2012"), "nat-svenskt-naringslivs-ranking"
     )
-    assert attained(later) == ("delvis uppfyllt", None, None)
+    # 180 in 2012 is behind the path from 225 in 2010 to 145 in 2013 (171,7 in 2012).
+    assert attained(later) == ("inte i fas", None, None)
 
     met = await get_json(process, "/api/mal/KS/2011?maluppfyllelse=uppfyllt")
     assert [c["commitment_id"] for c in met["commitments"]] == ["klf-yttackning-bredband"]
@@ -466,7 +479,10 @@ async def test_filters_and_refusals(stack: tuple[ReportingProcess, GoalsPublishe
     wrong = await get_as(process.app, "/api/mal/KS/2011?maluppfyllelse=kanske", "reader")
     assert wrong.status_code == 422
     assert "maluppfyllelse=kanske finns inte" in wrong.json()["detail"]
-    assert "uppfyllt, delvis, ej_uppfyllt, ej_matt" in wrong.json()["detail"]
+    assert (
+        "uppfyllt, delvis, ej_uppfyllt, i_fas, inte_i_fas, ej_bedomt, ej_matt"
+        in (wrong.json()["detail"])
+    )
     wrong = await get_as(process.app, "/mal/KS/2011?perspektiv=okänt", "reader")
     assert wrong.status_code == 422 and "perspektiv=okänt finns inte" in wrong.text
     missing = await get_as(process.app, "/api/mal/XYZ/2011", "reader")

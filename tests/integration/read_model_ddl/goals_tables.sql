@@ -92,6 +92,10 @@ CREATE TABLE IF NOT EXISTS activity_assessments (
     recorded_at   timestamptz NOT NULL,
     PRIMARY KEY (commitment_id, period)
 );
+-- A target's kind (level, change or rank) and a change's basis; none for commitments
+-- projected before targets had kinds.
+ALTER TABLE commitments ADD COLUMN IF NOT EXISTS target_kind text;
+ALTER TABLE commitments ADD COLUMN IF NOT EXISTS target_change_basis text;
 -- Since when each row was known: its event's recorded time. Every version of such a
 -- table's rows is kept for views of an earlier moment (plumbing/read_model_versions.py);
 -- '-infinity' only for rows of a generation made before the column existed.
