@@ -80,6 +80,15 @@ def comma(amount: str | None) -> str:
     return "" if amount is None else amount.replace(".", ",")
 
 
+def tkr(kronor: str | None) -> str:
+    """Kronor from the JSON as a file of a page in tkr writes them: in tkr, exact, with a
+    decimal comma and no trailing zeros."""
+    if kronor is None:
+        return ""
+    digits = f"{Decimal(kronor).scaleb(-3).normalize():f}"
+    return "0" if digits == "-0" else digits.replace(".", ",")
+
+
 async def refused_in_swedish(stack: Stack, path: str) -> None:
     response = await get_as(stack.reporting.app, path, "reader")
     assert response.status_code == 422
@@ -103,7 +112,7 @@ async def test_the_plan_downloads_its_tables(stack: Stack) -> None:
     rows = await csv_rows(stack, "/plan/KS/2011?format=csv", "plan-KS-2011.csv")
     assert rows[0] == [view["title"], "Enhet: KS Kommunstyrelsen", "Period: 2011–2013"]
     figures = section(rows, "Budget och plan")
-    # Every node's three lines, with exact kronor as in the JSON.
+    # Every node's three lines, in tkr as the page, exact to the krona of the JSON.
     for node in view["nodes"]:
         for label, part in (
             ("Intäkter", "revenue"),
@@ -111,12 +120,12 @@ async def test_the_plan_downloads_its_tables(stack: Stack) -> None:
             ("Nettokostnad", "net"),
         ):
             line = next(r for r in figures if r[0] == node["code"] and r[2] == label)
-            assert line[3:] == [comma(f and f[part]) for f in node["figures"]]
+            assert line[3:] == [tkr(f and f[part]) for f in node["figures"]]
     ks = view["nodes"][0]
     gap = next(r for r in figures if r[0] == "KS" and r[2].startswith("Ej fördelat"))
     # Bokslut 2010's rows and the printed total differ; Budget 2011 is fully allocated (KLC).
-    assert gap[4] == comma(ks["figures"][1]["difference"]["net"])
-    assert gap[5] == comma(None) and ks["figures"][2]["difference"] is None
+    assert gap[4] == tkr(ks["figures"][1]["difference"]["net"])
+    assert gap[5] == tkr(None) and ks["figures"][2]["difference"] is None
     projects = section(rows, view["projects"]["title"])
     assert [r[1] for r in projects] == [p["project_code"] for p in view["projects"]["ongoing"]] + [
         p["project_code"] for p in view["projects"]["new"]
@@ -127,7 +136,7 @@ async def test_the_plan_downloads_its_tables(stack: Stack) -> None:
     assert len(workbook) == 3 + 1 + 2 + 1  # the notes, the goals, their footnotes, the projects
     assert list(workbook)[3] == "Noter"
     headers, cells = table(workbook["Budget och plan"])
-    assert headers[3:] == [c["label"] for c in view["columns"]]
+    assert headers[3:] == [c["label"] + " (tkr)" for c in view["columns"]]
     net = next(r for r in cells if r[0] == "KS" and r[2] == "Nettokostnad")
     assert Decimal(str(net[5])) == Decimal(ks["figures"][2]["net"])
     sheet = workbook["Budget och plan"]
@@ -226,7 +235,7 @@ async def test_the_history_downloads_every_change(stack: Stack) -> None:
     assert [r[1] for r in listed] == [e["what"] for e in view["entries"]]
     for line, entry in zip(listed, view["entries"], strict=True):
         new = entry["new"] or {}
-        assert line[8:10] == [comma(new.get("revenue")), comma(new.get("costs"))]
+        assert line[8:10] == [tkr(new.get("revenue")), tkr(new.get("costs"))]
         assert line[16] == entry["message_id"]
 
     workbook = await sheets(stack, "/historik/KS/2011?format=xlsx", "historik-KS-2011.xlsx")

@@ -22,8 +22,8 @@ from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE
 from services.reporting.reports.shared.as_of import shown_moment
 from services.reporting.reports.shared.table_export import (
     CSV_MEDIA_TYPE,
+    CSV_TKR_NOTE,
     INTEGER_FORMAT,
-    KRONOR_NOTE,
     TKR_FORMAT,
     TKR_NOTE,
 )
@@ -38,6 +38,7 @@ from tests.integration.test_exports import (
     section,
     sheets,
     table,
+    tkr,
     unknown_unit,
 )
 from tests.integration.test_period_report import (
@@ -129,14 +130,18 @@ async def public_csv(stack: Stack, path: str, file_name: str) -> list[list[str]]
 
 
 def economy_line(node: dict[str, Any], part: str) -> list[str]:
-    """A node's line of the economy as the JSON has it, in the file's columns."""
-    return [comma(node[column] and node[column][part]) for column in ECONOMY_COLUMNS]
+    """A node's line of the economy as the JSON has it, in the file's columns: amounts in
+    tkr as the page shows them, the percent as it is."""
+    return [
+        (comma if column == "deviation_percent" else tkr)(node[column] and node[column][part])
+        for column in ECONOMY_COLUMNS
+    ]
 
 
 def investment_line(unit: dict[str, Any], with_outcome: bool) -> list[str]:
-    line = [unit["code"], unit["name"], comma(unit["budget"] and unit["budget"]["amount"])]
+    line = [unit["code"], unit["name"], tkr(unit["budget"] and unit["budget"]["amount"])]
     if with_outcome:
-        line += [comma(unit["outcome"] and unit["outcome"]["amount"]), comma(unit["deviation"])]
+        line += [tkr(unit["outcome"] and unit["outcome"]["amount"]), tkr(unit["deviation"])]
     return line
 
 
@@ -194,7 +199,7 @@ async def test_the_interim_report_downloads_every_section(reports: Reports) -> N
     assert rows[0] == [report["title"], "Enhet: KS Kommunstyrelsen", "Period: 2011-01–2011-08"]
     assert report["example_data"] and report["net_investments"]["note"]
     notices = expected_notices(report)
-    assert rows[1 : 2 + len(notices)] == [[KRONOR_NOTE], *notices]
+    assert rows[1 : 2 + len(notices)] == [[CSV_TKR_NOTE], *notices]
 
     # The economy is the month report of August, line for line, as its own file has it.
     economy = section(rows, SHEETS[0])
@@ -209,7 +214,7 @@ async def test_the_interim_report_downloads_every_section(reports: Reports) -> N
             assert line[3:10] == economy_line(node, part)
 
     investments = report["net_investments"]
-    assert rows[rows.index([SHEETS[1]]) + 1] == ["Enhetskod", "Enhet", "Budget 2011"]
+    assert rows[rows.index([SHEETS[1]]) + 1] == ["Enhetskod", "Enhet", "Budget 2011 (tkr)"]
     assert section(rows, SHEETS[1]) == [investment_line(u, False) for u in investments["units"]]
     assert section(rows, SHEETS[2]) == attainment_lines(report["goals"])
     commitments = [c for p in report["goals"]["perspectives"] for c in p["commitments"]]
@@ -276,7 +281,7 @@ async def test_the_interim_reports_last_month_and_moment_stay_in_its_files(
     )
     assert rows[0][-1] == f"Per: {shown_moment(reports.between)}"
     ks = next(r for r in section(rows, "Ekonomi t.o.m. augusti 2011") if r[2] == "Nettokostnad")
-    assert ks[3] == comma(then["economy"]["nodes"][0]["budget"]["net"])
+    assert ks[3] == tkr(then["economy"]["nodes"][0]["budget"]["net"])
     await links_its_downloads(
         stack,
         f"/delarsrapport/KS/2011?{per}",
@@ -294,9 +299,9 @@ async def test_the_annual_report_downloads_outcome_and_deviation(reports: Report
     assert rows[rows.index([title]) + 1] == [
         "Enhetskod",
         "Enhet",
-        "Budget 2011",
-        "Utfall 2011",
-        "Avvikelse",
+        "Budget 2011 (tkr)",
+        "Utfall 2011 (tkr)",
+        "Avvikelse (tkr)",
     ]
     assert section(rows, title) == [investment_line(u, True) for u in investments["units"]]
     assert any(u["outcome"] for u in investments["units"])
@@ -336,7 +341,7 @@ async def test_empty_sections_stay_and_the_file_says_why(reports: Reports) -> No
     )
     notices = expected_notices(report)
     assert [report["goals"]["empty"]] in notices and [report["projects"]["empty"]] in notices
-    assert rows[1 : 2 + len(notices)] == [[KRONOR_NOTE], *notices]
+    assert rows[1 : 2 + len(notices)] == [[CSV_TKR_NOTE], *notices]
     for title in ("Måluppfyllelse per perspektiv", "Åtaganden", "Projekt", "Verksamhetens text"):
         assert section(rows, title) == []
 
@@ -349,10 +354,10 @@ def version_lines(view: dict[str, Any]) -> list[list[str]]:
         line = [row["code"], row["name"]]
         for i, status in enumerate(statuses):
             amounts = row["versions"][status]
-            line += [comma(amounts and amounts[p]) for _, p in LINES]
+            line += [tkr(amounts and amounts[p]) for _, p in LINES]
             if i > 0:
                 change = row["changes"][f"{status}_minus_{statuses[i - 1]}"]
-                line += [comma(change and change[p]) for _, p in LINES]
+                line += [tkr(change and change[p]) for _, p in LINES]
         expected.append(line)
     return expected
 
@@ -385,19 +390,19 @@ async def test_the_budget_versions_download_side_by_side(reports: Reports) -> No
     assert public["statuses"] == ["adopted", "revised"]
     rows = await public_csv(stack, f"{path}?format=csv", f"{name}.csv")
     assert rows[rows.index(["Budgetversioner"]) + 1][2:] == [
-        "Beslutad: intäkter",
-        "Beslutad: kostnader",
-        "Beslutad: nettokostnad",
-        "Reviderad: intäkter",
-        "Reviderad: kostnader",
-        "Reviderad: nettokostnad",
-        "Förändring beslutad–reviderad: intäkter",
-        "Förändring beslutad–reviderad: kostnader",
-        "Förändring beslutad–reviderad: nettokostnad",
+        "Beslutad: intäkter (tkr)",
+        "Beslutad: kostnader (tkr)",
+        "Beslutad: nettokostnad (tkr)",
+        "Reviderad: intäkter (tkr)",
+        "Reviderad: kostnader (tkr)",
+        "Reviderad: nettokostnad (tkr)",
+        "Förändring beslutad–reviderad: intäkter (tkr)",
+        "Förändring beslutad–reviderad: kostnader (tkr)",
+        "Förändring beslutad–reviderad: nettokostnad (tkr)",
     ]
     assert section(rows, "Budgetversioner") == version_lines(public)
     it = next(r for r in section(rows, "Budgetversioner") if r[0] == "IT")
-    assert it[-2:] == ["-499999,50", "-399999,50"]
+    assert it[-2:] == ["-499,9995", "-399,9995"]  # tkr, exact to the öre
 
     # As it stood before the later versions, and the file says when.
     per = urlencode({"per": reports.between.isoformat()})

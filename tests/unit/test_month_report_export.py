@@ -18,7 +18,7 @@ from services.reporting.reports.month_report.builder import (
 from services.reporting.reports.month_report.export import month_report_csv, month_report_xlsx
 from services.reporting.reports.month_report.html import render_month_report_html
 from services.reporting.reports.month_report.walk import build_month_report
-from services.reporting.reports.shared.table_export import KRONOR_FORMAT
+from services.reporting.reports.shared.table_export import CSV_TKR_NOTE, TKR_FORMAT, TKR_NOTE
 
 D = Decimal
 
@@ -32,13 +32,13 @@ HEADERS = [
     "Enhetskod",
     "Enhet",
     "Rad",
-    "Budget 2011",
-    "Budget t.o.m. mars",
-    "Utfall t.o.m. mars",
-    "Avvikelse",
+    "Budget 2011 (tkr)",
+    "Budget t.o.m. mars (tkr)",
+    "Utfall t.o.m. mars (tkr)",
+    "Avvikelse (tkr)",
     "Avvikelse %",
-    "Prognos helår",
-    "Prognosavvikelse",
+    "Prognos helår (tkr)",
+    "Prognosavvikelse (tkr)",
     "Exempeldata",
     "Kommentar",
     "Åtgärder",
@@ -89,7 +89,7 @@ def test_the_csv_names_the_report_then_has_swedish_headers_and_a_row_per_node_an
         "Enhet: KS Kommunstyrelsen",
         "Period: 2011-03",
     ]
-    assert rows[1:5] == [["Belopp i kronor."], [EXAMPLE_NOTICE], [], ["Månadsuppföljning"]]
+    assert rows[1:5] == [[CSV_TKR_NOTE], [EXAMPLE_NOTICE], [], ["Månadsuppföljning"]]
     assert rows[5] == HEADERS
     assert [(r[0], r[2]) for r in rows[FIRST_ROW:]] == [
         (code, line)
@@ -98,28 +98,28 @@ def test_the_csv_names_the_report_then_has_swedish_headers_and_a_row_per_node_an
     ]
 
 
-def test_the_csv_writes_exact_kronor_with_a_decimal_comma() -> None:
+def test_the_csv_writes_exact_tkr_as_the_page_shows_with_a_decimal_comma() -> None:
     rows = {(r[0], r[2]): r for r in csv_rows(built())[FIRST_ROW:]}
     it_costs = rows[("IT", "Kostnader")]
     assert it_costs[3:11] == [
-        "-12000001",
-        "-3000000,25",  # three twelfths, to the öre
-        "-3150000",
-        "-149999,75",
+        "-12000,001",
+        "-3000,00025",  # three twelfths, to the öre
+        "-3150",
+        "-149,99975",
         "-5,0",
-        "-12300000",
-        "-299999",
+        "-12300",
+        "-299,999",
         "nej",
     ]
     it_net = rows[("IT", "Nettokostnad")]
     assert it_net[3:10] == [
-        "-10800001",
-        "-2700000,25",
-        "-2830000",
-        "-129999,75",
+        "-10800,001",
+        "-2700,00025",
+        "-2830",
+        "-129,99975",
         "-4,8",
-        "-11050000",
-        "-249999",
+        "-11050",
+        "-249,999",
     ]
     # A comment starting like a formula is written as text; the others as they are.
     assert it_net[11:] == ["Licenserna blev dyrare; åtgärd krävs", "'=1+1"]
@@ -142,7 +142,7 @@ def test_the_workbook_has_the_title_the_notice_and_frozen_swedish_headers() -> N
     assert sheet["A1"].value == "Månadsuppföljning mars 2011 för Kommunstyrelsen"
     assert sheet["A2"].value == "Enhet: KS Kommunstyrelsen"
     assert sheet["A3"].value == "Period: 2011-03"
-    assert sheet["A4"].value == "Belopp i kronor."
+    assert sheet["A4"].value == TKR_NOTE
     assert sheet["A5"].value == EXAMPLE_NOTICE
     assert sheet["A6"].value is None
     assert sheet["A7"].value == "Månadsuppföljning"
@@ -157,7 +157,8 @@ def test_the_workbook_writes_amounts_and_percents_as_numbers() -> None:
     it_costs = rows[("IT", "Kostnader")]
     amounts = [it_costs[i] for i in (3, 4, 5, 6, 8, 9)]
     assert all(cell.data_type == "n" for cell in amounts)
-    assert all(cell.number_format == KRONOR_FORMAT for cell in amounts)
+    # Shown in tkr, as the page shows them; the cells hold the exact kronor.
+    assert all(cell.number_format == TKR_FORMAT for cell in amounts)
     assert [D(str(cell.value)) for cell in amounts] == [
         D("-12000001"),
         D("-3000000.25"),

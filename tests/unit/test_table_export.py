@@ -86,8 +86,19 @@ def test_the_csv_is_exact_to_the_byte() -> None:
     assert write_csv(small_report()) == expected.encode("utf-8")
 
 
-def test_the_csv_writes_kronor_even_where_the_workbook_shows_tkr() -> None:
-    assert write_csv(small_report(Scale.TKR)) == write_csv(small_report())
+def test_a_csv_of_a_page_in_tkr_is_in_tkr_exact_to_the_krona_and_says_so() -> None:
+    lines = write_csv(small_report(Scale.TKR)).decode("utf-8-sig").splitlines()
+    assert lines[1] == "Belopp i tkr, exakta på kronan (med decimaler där det behövs)."
+    # Only the column of amounts is labelled; a percent or a year is not in tkr.
+    assert lines[5] == "Enhet;Budget (tkr);Avvikelse %;År"
+    assert lines[6] == '"IT; drift";1234,56789;-5,0;2011'
+    assert lines[7] == "'=SUMMA(A1);0;;"
+
+
+def test_whole_thousands_in_tkr_carry_no_trailing_zeros() -> None:
+    report = Report("T", "U", "P", (Section("S", ("Budget",), ((Amount(D("-109550000")),),)),))
+    tkr = Report(**{**report.__dict__, "scale": Scale.TKR})
+    assert write_csv(tkr).decode("utf-8-sig").splitlines()[-1] == "-109550"
 
 
 def test_a_report_with_a_per_moment_says_so_in_its_heading() -> None:

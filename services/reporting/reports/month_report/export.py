@@ -19,6 +19,7 @@ from services.reporting.reports.shared.table_export import (
     Cell,
     Report,
     Row,
+    Scale,
     Section,
     amount,
     percent,
@@ -83,6 +84,7 @@ def month_report_table(report: MonthReport) -> Report:
         period=report.period,
         per=shown_moment(report.per),
         notices=report.notices,
+        scale=Scale.TKR,  # as the page shows its amounts
         sections=(
             Section(
                 SECTION_TITLE,

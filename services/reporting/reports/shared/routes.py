@@ -117,9 +117,7 @@ def add_report(
         if format == "html":
             query = dict(request.query_params)
             page = shown.page(found)
-            return HTMLResponse(
-                await with_wayfinding(models, report.path, asked, per, query, page)
-            )
+            return HTMLResponse(await with_wayfinding(models, report.path, asked, per, query, page))
         return download(shown.table(found), format, shown.file_name(found))
 
     async def json(

@@ -21,9 +21,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
+from typing import Generic, TypeVar
 
 from services.reporting.reports.shared.as_of import LOCAL_TIME
 from services.reporting.reports.shared.formatting import format_kronor
+
+V = TypeVar("V")
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,6 +42,9 @@ SWEDISH_MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
 
 KRONOR_NOTE = "Belopp i kronor."
 TKR_NOTE = "Belopp i tkr; cellerna har exakta kronor."
+# A CSV has no cell format: its amounts are written in tkr, exact to the krona.
+CSV_TKR_NOTE = "Belopp i tkr, exakta på kronan (med decimaler där det behövs)."
+TKR_HEADER = " (tkr)"
 
 # Text a spreadsheet would take for a formula; written with a leading apostrophe in the CSV.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -55,39 +61,34 @@ class Scale(Enum):
 
 
 @dataclass(frozen=True)
-class Text:
-    value: str
+class Value(Generic[V]):
+    """A typed cell: its type says how the files write it."""
+
+    value: V
 
 
-@dataclass(frozen=True)
-class Amount:
+class Text(Value[str]):
+    pass
+
+
+class Amount(Value[Decimal]):
     """Kronor, exact."""
 
-    value: Decimal
 
-
-@dataclass(frozen=True)
-class Percent:
+class Percent(Value[Decimal]):
     """Percent points, as the page prints them: -5.0 is "-5,0 %"."""
 
-    value: Decimal
 
-
-@dataclass(frozen=True)
-class Number:
+class Number(Value[Decimal]):
     """A measured value, exact, in the unit its row names."""
 
-    value: Decimal
+
+class Integer(Value[int]):
+    pass
 
 
-@dataclass(frozen=True)
-class Integer:
-    value: int
-
-
-@dataclass(frozen=True)
-class Day:
-    value: date
+class Day(Value[date]):
+    pass
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,17 @@ class Report:
         if self.per:
             lines.append(f"Per: {self.per}")
         return lines
+
+    def headers(self, section: Section) -> list[str]:
+        """``section``'s headers, each column of amounts marked " (tkr)" where the report
+        shows tkr, so a file read alone says its unit in every column."""
+        if self.scale is not Scale.TKR:
+            return list(section.headers)
+        amounts = [
+            any(isinstance(row[i], Amount) for row in section.rows)
+            for i in range(len(section.headers))
+        ]
+        return [h + TKR_HEADER if a else h for h, a in zip(section.headers, amounts, strict=True)]
 
     @property
     def has_amounts(self) -> bool:

@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from services.reporting.reports.shared.table_export import (
     _FORMULA_STARTS,
+    CSV_TKR_NOTE,
     DAY_FORMAT,
     INTEGER_FORMAT,
     KRONOR_FORMAT,
@@ -51,12 +52,15 @@ def _csv_text(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def _csv_cell(cell: Cell) -> str:
+def _csv_cell(cell: Cell, scale: Scale = Scale.KRONOR) -> str:
     match cell:
         case None:
             return ""
         case Text(value):
             return _csv_text(value)
+        case Amount(value) if scale is Scale.TKR:
+            # scaleb moves the decimal point exactly; normalize drops the zeros it leaves.
+            return _plain(value.scaleb(-3).normalize()).replace(".", ",")
         case Amount(value) | Percent(value) | Number(value):
             return _plain(value).replace(".", ",")
         case Integer(value):
@@ -75,13 +79,14 @@ def write_csv(report: Report) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([_csv_text(line) for line in report.heading])
-    for notice in _notices(report, KRONOR_NOTE):
+    amounts = CSV_TKR_NOTE if report.scale is Scale.TKR else KRONOR_NOTE
+    for notice in _notices(report, amounts):
         writer.writerow([_csv_text(notice)])
     for section in report.sections:
         writer.writerow([])
         writer.writerow([_csv_text(section.title)])
-        writer.writerow([_csv_text(header) for header in section.headers])
-        writer.writerows([_csv_cell(cell) for cell in row] for row in section.rows)
+        writer.writerow([_csv_text(header) for header in report.headers(section)])
+        writer.writerows([_csv_cell(cell, report.scale) for cell in row] for row in section.rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -218,7 +223,7 @@ def _write_sheet(sheet: Worksheet, report: Report, section: Section) -> None:
     row += 1
     _put_text(sheet, row, 1, section.title).font = Font(bold=True, size=12)
     row += 1
-    for column, header in enumerate(section.headers, start=1):
+    for column, header in enumerate(report.headers(section), start=1):
         written = _put_text(sheet, row, column, header)
         written.font = Font(bold=True)
         written.alignment = Alignment(wrap_text=True, vertical="bottom")
