@@ -15,15 +15,13 @@ from services.reporting.read_models.budget.tables import (
 )
 from services.reporting.reports.month_report.builder import (
     EXAMPLE_NOTICE,
-    PERCENT_NOTE,
     MonthReportInput,
     NodeReport,
     ProfileRow,
-    percent_of,
-    periodise,
 )
 from services.reporting.reports.month_report.html import render_month_report_html
 from services.reporting.reports.month_report.json import month_report_to_json
+from services.reporting.reports.month_report.to_date import PERCENT_NOTE, percent_of, periodise
 from services.reporting.reports.month_report.walk import build_month_report
 from services.reporting.reports.shared.amounts import Amounts
 from services.reporting.reports.shared.refusals import UnknownUnit

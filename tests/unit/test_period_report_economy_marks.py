@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from services.reporting.read_models.budget.tables import FigureRow
-from services.reporting.reports.month_report.builder import PERCENT_NOTE
+from services.reporting.reports.month_report.to_date import PERCENT_NOTE
 from services.reporting.reports.period_report.builder import PeriodReportInput
 from services.reporting.reports.period_report.export import period_report_table
 from services.reporting.reports.period_report.json import period_report_to_json

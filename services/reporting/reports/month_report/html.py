@@ -7,9 +7,9 @@ from markupsafe import Markup
 
 from services.reporting.reports.month_report.builder import (
     EXAMPLE_NOTICE,
-    PERCENT_NOTE,
     MonthReport,
 )
+from services.reporting.reports.month_report.to_date import PERCENT_NOTE
 from services.reporting.reports.shared.bar_chart import bar_chart
 from services.reporting.reports.shared.charts import Axis, Bar, Series
 from services.reporting.reports.shared.formatting import format_number, format_tkr

@@ -14,21 +14,19 @@ from services.reporting.read_models.budget.tables import (
     UnitRow,
 )
 from services.reporting.reports.month_report.builder import (
-    MONTHS,
     Comment,
     Figure,
     MonthPoint,
     MonthReport,
     MonthReportInput,
     NodeReport,
-    Percents,
     ProfileRow,
     Trend,
     _derived,
     _figure,
     period_of,
-    periodise,
 )
+from services.reporting.reports.month_report.to_date import MONTHS, Percents, periodise
 from services.reporting.reports.shared import tree_walk
 from services.reporting.reports.shared.amounts import Amounts, total_of
 from services.reporting.reports.shared.refusals import UnknownUnit

@@ -14,9 +14,10 @@ from fastapi import HTTPException, Path, Query
 from contracts.budget.fields import FIRST_YEAR, LAST_YEAR
 from plumbing.read_models import ReadModels
 from services.reporting.reports.goals.builder import format_value
-from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE, PERCENT_NOTE
+from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE
 from services.reporting.reports.month_report.html import format_percent
 from services.reporting.reports.month_report.routes import parse_period
+from services.reporting.reports.month_report.to_date import PERCENT_NOTE
 from services.reporting.reports.period_report.builder import DEFAULT_INTERIM_LAST_MONTH, ReportKind
 from services.reporting.reports.period_report.export import (
     period_report_file_name,
