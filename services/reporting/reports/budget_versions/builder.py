@@ -22,6 +22,7 @@ from services.reporting.reports.plan.builder import PlanInput, build_plan
 from services.reporting.reports.plan.view import PlanView
 from services.reporting.reports.shared.amounts import Amounts, amounts_json
 from services.reporting.reports.shared.as_of import moment_json
+from services.reporting.reports.shared.unit_year import UnitYearView
 from services.reporting.vocabulary import (
     ADOPTED,
     PROPOSED,
@@ -86,10 +87,7 @@ class VersionRow:
 
 
 @dataclass(frozen=True)
-class VersionsView:
-    unit_code: str
-    unit_name: str
-    year: int
+class VersionsView(UnitYearView):
     statuses: tuple[str, ...]
     rows: tuple[VersionRow, ...]
     parked: int = 0  # events the read models could not take in; the figures may lack them

@@ -21,6 +21,7 @@ from services.reporting.reports.shared.formatting import (
     format_signed_tkr,
     format_tkr,
 )
+from services.reporting.reports.shared.unit_year import UnitYearView
 
 DRAFT = "proposed"
 SHORT_TEXT = 200
@@ -151,10 +152,7 @@ def shorten(text: str, limit: int = SHORT_TEXT) -> str:
 
 
 @dataclass(frozen=True)
-class HistoryView:
-    unit_code: str
-    unit_name: str
-    year: int
+class HistoryView(UnitYearView):
     entries: tuple[HistoryEntry, ...]
     parked: int = 0
 
