@@ -146,18 +146,17 @@ def investment_line(unit: dict[str, Any], with_outcome: bool) -> list[str]:
 
 
 def attainment_lines(goals: dict[str, Any]) -> list[list[str]]:
+    """Per perspective the commitments' counts, and women's and men's where measured so, then
+    all perspectives together: each attainment in the order the JSON names them, and the sum."""
+    keys = [*goals["labels"], "total"]
     lines = []
     for p in goals["perspectives"]:
         for of, key in (("Åtaganden", "attainment"), ("Kvinnor", "women"), ("Män", "men")):
             counts = p[key]
             if counts is not None:
-                lines.append(
-                    [p["name"], of]
-                    + [
-                        str(counts[n])
-                        for n in ("met", "partly_met", "not_met", "not_measured", "total")
-                    ]
-                )
+                lines.append([p["name"], of] + [str(counts[n]) for n in keys])
+    if goals["perspectives"]:
+        lines.append(["Alla perspektiv", "Åtaganden"] + [str(goals["attainment"][n]) for n in keys])
     return lines
 
 
