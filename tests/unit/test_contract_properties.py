@@ -50,6 +50,14 @@ VALID: dict[str, dict[str, Any]] = {
         "manager_name": "Bo Berg",
         "effective_on": "2011-02-01",
     },
+    "attach-table-note": {
+        "unit_code": "KS",
+        "year": 2011,
+        "note_id": "ombudgeteringar-2010",
+        "table": "net_investments",
+        "kind": "budget",
+        "text": "Eventuella ombudgeteringar från år 2010 är ej inräknade.",
+    },
     "set-figures": {
         "unit_code": "IT",
         "year": 2011,

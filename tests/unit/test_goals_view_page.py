@@ -13,11 +13,13 @@ import pytest
 from plumbing.http_identity import Access
 from plumbing.settings import ServiceSettings
 from services.reporting.http import create_app
+from services.reporting.read_models.budget.tables import UnitRow
 from services.reporting.read_models.goals.tables import GoalsInput, MeasurementRow
 from services.reporting.reports.goals import routes
 from services.reporting.reports.goals.html import render_goals_html
 from services.reporting.reports.goals.json import goals_view_to_json
 from services.reporting.reports.goals.view import Filters, build_goals_view, parse_display
+from services.reporting.reports.shared import wayfinding_page
 from services.reporting.reports.shared.attainment import Attainment
 from services.reporting.reports.shared.refusals import UnknownFilter
 from tests.unit.test_plan_goals import UNITS, commitment, data
@@ -111,7 +113,11 @@ def stood_in(monkeypatch: pytest.MonkeyPatch) -> None:
     async def goals_input(*_: Any) -> GoalsInput:
         return measured_data()
 
+    async def no_tree(*_: Any) -> tuple[list[UnitRow], int]:
+        return [], 1  # the shared header then places the page nowhere
+
     monkeypatch.setattr(routes, "goals_input", goals_input)
+    monkeypatch.setattr(wayfinding_page, "_tree", no_tree)
 
 
 async def get(path: str, headers: dict[str, str] | None = None) -> httpx.Response:

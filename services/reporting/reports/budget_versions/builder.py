@@ -158,10 +158,7 @@ def _change_json(change: Amounts | None) -> dict[str, Any] | None:
 
 def versions_to_json(view: VersionsView) -> dict[str, Any]:
     return {
-        "unit_code": view.unit_code,
-        "unit_name": view.unit_name,
-        "year": view.year,
-        "title": view.title,
+        **view.heading_json(view.title),
         "per": moment_json(view.per),
         "parked_events": view.parked,
         "statuses": list(view.statuses),

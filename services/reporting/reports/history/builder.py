@@ -244,10 +244,7 @@ def entry_json(entry: HistoryEntry) -> dict[str, Any]:
 
 def history_to_json(view: HistoryView) -> dict[str, Any]:
     return {
-        "title": view.title,
-        "unit_code": view.unit_code,
-        "unit_name": view.unit_name,
-        "year": view.year,
+        **view.heading_json(view.title),
         "entries": [entry_json(entry) for entry in view.entries],
         "parked_events": view.parked,
     }

@@ -88,12 +88,13 @@ def deviation_chart(report: MonthReport) -> Chart | None:
     return Chart(caption, svg)
 
 
+# What a page of the year's economy says the same way: the month report's and the interim
+# and annual reports'.
+ECONOMY_WORDS = {"notice": EXAMPLE_NOTICE, "percent_note": PERCENT_NOTE, "percent": format_percent}
+
+
 def render_month_report_html(report: MonthReport) -> str:
     charts = [chart for chart in (trend_chart(report), deviation_chart(report)) if chart]
     return PAGES.get_template("month_report.html").render(
-        view=report,
-        notice=EXAMPLE_NOTICE,
-        percent_note=PERCENT_NOTE,
-        percent=format_percent,
-        charts=charts,
+        view=report, charts=charts, **ECONOMY_WORDS
     )

@@ -14,10 +14,8 @@ from fastapi import HTTPException, Path, Query
 from contracts.budget.fields import FIRST_YEAR, LAST_YEAR
 from plumbing.read_models import ReadModels
 from services.reporting.reports.goals.builder import format_value
-from services.reporting.reports.month_report.builder import EXAMPLE_NOTICE
-from services.reporting.reports.month_report.html import format_percent
+from services.reporting.reports.month_report.html import ECONOMY_WORDS
 from services.reporting.reports.month_report.routes import parse_period
-from services.reporting.reports.month_report.to_date import PERCENT_NOTE
 from services.reporting.reports.period_report.builder import DEFAULT_INTERIM_LAST_MONTH, ReportKind
 from services.reporting.reports.period_report.export import (
     period_report_file_name,
@@ -72,9 +70,7 @@ def measure_period(period: str) -> str:
 def render_period_report_html(report: PeriodReport) -> str:
     return PAGES.get_template("period_report.html").render(
         view=report,
-        notice=EXAMPLE_NOTICE,
-        percent_note=PERCENT_NOTE,
-        percent=format_percent,
+        **ECONOMY_WORDS,
         light_label=light_label,
         format_value=format_value,
         measure_period=measure_period,
