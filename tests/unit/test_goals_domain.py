@@ -155,6 +155,43 @@ def test_a_key_figure_may_be_followed_without_a_target(catalogue: Catalogue) -> 
     assert isinstance(event, CommitmentMade) and event.target is None
 
 
+CHANGE_TARGET = {
+    "comparison": "at_least",
+    "value": "25",
+    "unit": "percent",
+    "due_year": 2011,
+    "kind": "change",
+    "change_basis": "percent_of_baseline",
+}
+
+
+def test_a_change_target_is_counted_from_a_baseline(catalogue: Catalogue) -> None:
+    without = commitment("okning", target=CHANGE_TARGET)
+    assert refusal(catalogue, without) == (
+        "baseline",
+        "ett förändringsmål räknas från ett utgångsvärde; ange baseline med minst dess period",
+    )
+    # The plan may name the baseline's period alone: "öka från 2009 års nivå".
+    event = decide(
+        catalogue, commitment("okning", target=CHANGE_TARGET, baseline={"period": "2010"})
+    )
+    assert isinstance(event, CommitmentMade) and event.baseline is not None
+    assert event.baseline.value is None
+
+
+def test_a_target_states_its_kind_fittingly() -> None:
+    with pytest.raises(ValueError, match="change_basis"):
+        commitment("x", target={**CHANGE_TARGET, "change_basis": None})
+    with pytest.raises(ValueError, match="change_basis hör bara"):
+        commitment("x", target={**KEY_FIGURE_TARGET, "change_basis": "measure_unit"})
+    with pytest.raises(ValueError, match="enheten rank"):
+        commitment("x", target={**KEY_FIGURE_TARGET, "kind": "rank"})
+    # Stored before kinds were named: a level, or a rank where its unit is one.
+    old = commitment("x", target={"comparison": "at_most", "value": "145", "unit": "rank"})
+    assert old.target is not None and old.target.stated_kind.value == "rank"
+    assert commitment("y").target.stated_kind.value == "level"  # type: ignore[union-attr]
+
+
 def test_an_accepted_command_is_applied_so_the_next_one_sees_it(catalogue: Catalogue) -> None:
     event = decide(catalogue, goal("nytt-mal", unit_code="NÄT"))
     assert isinstance(event, GoalAdopted)
