@@ -16,14 +16,14 @@ from services.reporting.reports.month_report.builder import (
 from services.reporting.reports.shared.amounts import sourced_amounts_json
 from services.reporting.reports.shared.as_of import moment_json
 from services.reporting.reports.shared.formatting import format_kronor
+from services.reporting.reports.shared.optional import optional
 from services.reporting.reports.shared.tree_walk import walked_node_json
 
 # --- JSON ---------------------------------------------------------------------------------
 
 
-def _figure_json(figure: Figure | None) -> dict[str, Any] | None:
-    if figure is None:
-        return None
+@optional
+def _figure_json(figure: Figure) -> dict[str, Any]:
     return {
         **sourced_amounts_json(figure.source, figure.value, figure.difference),
         "example_data": figure.example_data,

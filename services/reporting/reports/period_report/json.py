@@ -16,13 +16,13 @@ from services.reporting.reports.period_report.report import PeriodReport
 from services.reporting.reports.projects.json import register_to_json
 from services.reporting.reports.shared.as_of import moment_json
 from services.reporting.reports.shared.formatting import format_kronor, format_tkr
+from services.reporting.reports.shared.optional import optional
 
 # --- JSON -----------------------------------------------------------------------------------
 
 
-def _investment_json(figure: InvestmentFigure | None) -> dict[str, Any] | None:
-    if figure is None:
-        return None
+@optional
+def _investment_json(figure: InvestmentFigure) -> dict[str, Any]:
     return {
         "source": figure.source,
         "amount": format_kronor(figure.value),
@@ -31,9 +31,8 @@ def _investment_json(figure: InvestmentFigure | None) -> dict[str, Any] | None:
     }
 
 
-def _counts_json(counts: Counts | None) -> dict[str, int] | None:
-    if counts is None:
-        return None
+@optional
+def _counts_json(counts: Counts) -> dict[str, int]:
     return {**{field: getattr(counts, field) for field in COUNTED.values()}, "total": counts.total}
 
 

@@ -20,6 +20,7 @@ from services.reporting.reports.shared.formatting import (
     format_signed_tkr,
     format_tkr,
 )
+from services.reporting.reports.shared.optional import optional
 from services.reporting.reports.shared.tree_walk import walked_node_json
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -29,9 +30,8 @@ def _optional_amount(amount: Decimal | None) -> dict[str, str] | None:
     return None if amount is None else _amount_json(amount)
 
 
-def _figure_json(cell: Cell[Amounts] | None) -> dict[str, Any] | None:
-    if cell is None:
-        return None
+@optional
+def _figure_json(cell: Cell[Amounts]) -> dict[str, Any]:
     return {
         # The net the sender stated, and how far revenue plus costs fall from it.
         "stated_net": _optional_amount(cell.stated_net),
@@ -50,9 +50,8 @@ def _amount_json(amount: Decimal) -> dict[str, str]:
     return {"amount": format_kronor(amount), "tkr": format_tkr(amount)}
 
 
-def _investment_json(cell: Cell[Decimal] | None) -> dict[str, Any] | None:
-    if cell is None:
-        return None
+@optional
+def _investment_json(cell: Cell[Decimal]) -> dict[str, Any]:
     return {
         "source": cell.source,
         **_amount_json(cell.value),
@@ -72,9 +71,8 @@ def _note_json(note: NoteView, view: PlanView) -> dict[str, Any]:
     }
 
 
-def _frame_check_json(check: FrameCheck | None) -> dict[str, Any] | None:
-    if check is None:
-        return None
+@optional
+def _frame_check_json(check: FrameCheck) -> dict[str, Any]:
     return {
         "total": _amount_json(check.total),
         "from_units_below": check.from_below,

@@ -14,6 +14,7 @@ from services.reporting.reports.projects.page import LinkedGoal, ProjectPage
 from services.reporting.reports.projects.register import Register
 from services.reporting.reports.shared.as_of import moment_json
 from services.reporting.reports.shared.formatting import format_kronor, format_tkr
+from services.reporting.reports.shared.optional import optional
 
 # --- JSON ---------------------------------------------------------------------------------
 
@@ -30,9 +31,8 @@ def _light_json(light: str) -> dict[str, str]:
     return {"code": light, "label": light_label(light)}
 
 
-def _lights_json(lights: Lights | None) -> dict[str, Any] | None:
-    if lights is None:
-        return None
+@optional
+def _lights_json(lights: Lights) -> dict[str, Any]:
     return {
         "period": lights.period,
         "schedule": _light_json(lights.schedule),
