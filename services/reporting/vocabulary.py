@@ -33,6 +33,6 @@ ATTAINMENT_LABELS = {
     # Before a target's due year: judged against the path from the baseline, or not at all.
     "i_fas": "i fas",
     "inte_i_fas": "inte i fas",
-    "ej_bedomt": "ej bedömt före målåret",
+    "ej_bedomt": "ej bedömt",
     "ej_matt": "ej mätt",
 }

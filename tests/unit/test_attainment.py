@@ -163,7 +163,7 @@ def test_swedish_labels_and_filter_codes() -> None:
         "ej uppfyllt",
         "i fas",
         "inte i fas",
-        "ej bedömt före målåret",
+        "ej bedömt",
         "ej mätt",
     ]
     assert [a.value for a in Attainment] == [

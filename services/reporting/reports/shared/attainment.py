@@ -11,12 +11,13 @@ Which judgement a measured value gets depends on when it was measured (``Occasio
 - no measurement up to the report's end: not measured (ej mätt);
 - a target with a due year, measured at the end of that year or later: met (uppfyllt) when
   the comparison holds; partly met (delvis uppfyllt) when not, but the value has moved from
-  the baseline toward the target; else not met (ej uppfyllt);
+  the baseline toward the target; else not met (ej uppfyllt); a change whose baseline is not
+  measured cannot be counted: not judged (ej bedömt);
 - measured before the end of the due year: never "ej uppfyllt". On track (i fas) when the
   value is at least as far as the straight path from the baseline (its period's end) to the
   target (the due year's end) has come at the measurement's end, not on track (inte i fas)
   when not; not judged (ej bedömt) where no path can be drawn (no baseline value, or a
-  baseline measured no earlier than the value); not measured where the only value is the
+  baseline of the due year's end or later); not measured where the only value is the
   baseline's own or older;
 - the due year past with no value of it or later: not measured;
 - a target with no due year is a level that holds every year: a value of the report's year
@@ -65,7 +66,7 @@ class Attainment(StrEnum):
     @property
     def before_due(self) -> bool:
         """A judgement of a target not yet due."""
-        return self in (Attainment.ON_TRACK, Attainment.OFF_TRACK, Attainment.NOT_JUDGED)
+        return self in (Attainment.ON_TRACK, Attainment.OFF_TRACK)
 
 
 UPWARD = frozenset({Comparison.AT_LEAST, Comparison.MORE_THAN})
