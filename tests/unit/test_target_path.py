@@ -103,7 +103,7 @@ def test_the_interim_period_is_on_the_path_before_the_due_year_ends() -> None:
     63 + 7 * 20/24 = 68,83."""
     nki = Target(Comparison.AT_LEAST, Decimal(70), MeasureUnit.INDEX, due_year=2011)
     base = at("63", "2009")
-    interim = Occasion(2011, 8)
+    interim = Occasion(2011)
     assert key_figure(nki, base, at("69", "2011-interim"), False, interim).total is ON_TRACK
     assert key_figure(nki, base, at("68.8", "2011-interim"), False, interim).total is OFF_TRACK
     # The year's own value decides once the due year is over.

@@ -143,12 +143,11 @@ def goals_section(
     year: int,
     end: tuple[int, int, int],
     kind: ReportKind,
-    last_month: int,
 ) -> GoalsSection:
     label = _FOLLOW_UP_LABELS[kind.follow_up]
     if data is None:
         return GoalsSection(label, (), None, GOALS_NOT_LOADED)
-    occasion = Occasion(year, last_month)
+    occasion = Occasion(year)
     whole_year = build_goals_view(_until(data, end), root, year, occasion=occasion)
     if kind is ReportKind.ANNUAL:
         view = whole_year

@@ -135,7 +135,7 @@ def build_period_report(
     )
     # The interim period (delår) ends with August, after its months; the year after December.
     end = (year, 13, 0) if kind is ReportKind.ANNUAL else (year, last_month, 1)
-    goals = goals_section(data.goals, root, year, end, kind, last_month)
+    goals = goals_section(data.goals, root, year, end, kind)
     projects = _projects_section(data.projects, root, year, period_of(year, last_month))
     parked = economy.parked
     parked += 0 if data.goals is None else data.goals.parked

@@ -106,10 +106,10 @@ class Target:
 
 @dataclass(frozen=True)
 class Occasion:
-    """When attainment is judged: a report of ``year`` up to the end of ``last_month``."""
+    """When attainment is judged: a report of ``year``, with the values of periods up to its
+    end (the reader of the rows leaves out later ones)."""
 
     year: int
-    last_month: int = 12
 
 
 @dataclass(frozen=True)
