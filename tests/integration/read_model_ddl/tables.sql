@@ -137,6 +137,8 @@ CREATE TABLE IF NOT EXISTS budget_profiles (
 );
 -- The net the sender states with a figure; none for figures sent before it existed.
 ALTER TABLE figures ADD COLUMN IF NOT EXISTS stated_net numeric;
+-- The figure's stream sequence, which orders two versions recorded at the same moment.
+ALTER TABLE figures ADD COLUMN IF NOT EXISTS ord bigint;
 -- A note on a unit's table, a column of it or one figure, with who sent it.
 CREATE TABLE IF NOT EXISTS table_notes (
     unit_code     text    NOT NULL,

@@ -117,7 +117,7 @@ def _budget_profiles(actors: Collection[str]) -> Upsert[BudgetProfileSet]:
 _FIGURES = Upsert(
     FiguresSet,
     tables.FIGURES,
-    lambda f, _: (
+    lambda f, e: (
         f.unit_code,
         f.year,
         f.kind,
@@ -126,6 +126,7 @@ _FIGURES = Upsert(
         f.costs,
         f.decision,
         f.stated_net,
+        e.sequence,
     ),
     {"status": "status", "revenue": "revenue", "costs": "costs"},
     unique=4,  # each status a version of its own: proposed, adopted and revised side by side

@@ -64,7 +64,7 @@ def figures_sql(
     return (
         f"SELECT DISTINCT ON ({versions}) {FIGURES.select()}"
         f" FROM figures WHERE {where} AND status = ANY(${statuses}::text[])"
-        f" ORDER BY {versions}, {first}known_from DESC"
+        f" ORDER BY {versions}, {first}known_from DESC, ord DESC NULLS LAST"
     )
 
 

@@ -53,6 +53,9 @@ class FigureRow:
     decision: str | None
     # The net its sender states with it; added later, so older generations get NULL: none.
     stated_net: Annotated[Decimal | None, Sql(default="NULL")] = None
+    # The event's stream sequence: of two versions recorded in the same transaction (at the
+    # same moment) the later sent is the later version. Added later: older rows have none.
+    order: Annotated[int | None, Sql("bigint", name="ord", default="NULL")] = None
 
 
 @dataclass(frozen=True)

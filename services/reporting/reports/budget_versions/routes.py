@@ -1,7 +1,6 @@
 """The budget versions' routes: /plan/{unit}/{year}/versioner and its JSON; the proposal only
 to a reader who may see drafts."""
 
-import dataclasses
 
 from plumbing.http_identity import sees_drafts
 from plumbing.read_models import ReadModels
@@ -30,8 +29,7 @@ async def _read(models: ReadModels, asked: Asked[UnitYear]) -> VersionsView:
     unit, moment = asked.parameters, asked.moment
     statuses = STATUSES if sees_drafts(asked.viewer) else PUBLIC_STATUSES
     data = await plan_input(models, unit.year, per=moment, statuses=statuses, every_version=True)
-    found = build_versions(data, unit.unit_code, unit.year, statuses)
-    return dataclasses.replace(found, per=moment)
+    return build_versions(data, unit.unit_code, unit.year, statuses)
 
 
 VERSIONS = unit_year_report(

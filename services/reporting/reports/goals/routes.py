@@ -53,7 +53,7 @@ async def _read(models: ReadModels, asked: Asked[GoalsAsked]) -> GoalsView:
     display = parse_display(goals.display)
     data = await goals_input(models, goals.unit_code, goals.year, moment)
     view = build_goals_view(data, data.units[0], goals.year, filters)
-    return dataclasses.replace(view, per=moment, display=display)
+    return dataclasses.replace(view, display=display)
 
 
 GOALS = ReportRoutes(

@@ -59,7 +59,7 @@ async def _read(models: ReadModels, asked: Asked[MonthAsked]) -> MonthReport:
     chosen = chosen_version(wanted.version, asked.viewer, PUBLIC_STATUSES)
     data = await month_report_input(models, year, month, moment, chosen.statuses, chosen.in_order)
     found = build_month_report(data, wanted.unit_code, year, month)
-    return dataclasses.replace(found, per=moment, version=chosen.name)
+    return dataclasses.replace(found, version=chosen.name)
 
 
 MONTH_REPORT = ReportRoutes(

@@ -4,7 +4,6 @@ configured last month; the annual report's, /arsredovisning/{unit}/{year} and
 /api/arsredovisning/{unit}/{year}. With ?format=csv or ?format=xlsx the pages are files to
 download. Open to the month report's readers."""
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Annotated
@@ -96,8 +95,7 @@ async def _report(
     data = await period_report_input(
         models, unit_code, year, last_month, kind.narrative_section.value, moment
     )
-    found = build_period_report(data, unit_code, year, kind, last_month)
-    return dataclasses.replace(found, per=moment)
+    return build_period_report(data, unit_code, year, kind, last_month)
 
 
 def _read_interim(last_month: int) -> Read[PeriodAsked, PeriodReport]:

@@ -41,7 +41,7 @@ async def _read(models: ReadModels, asked: Asked[PlanAsked]) -> PlanView:
         withheld=withheld,
     )
     view = build_plan(data, plan.unit_code, plan.year)
-    return dataclasses.replace(view, per=moment, version=chosen.name)
+    return dataclasses.replace(view, version=chosen.name)
 
 
 PLAN = ReportRoutes(

@@ -1,7 +1,6 @@
 """The project routes: /projekt (the register) and /projekt/{code} (a project's page), each
 with its JSON under /api."""
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -53,8 +52,7 @@ async def _read_register(models: ReadModels, asked: Asked[RegisterAsked]) -> Reg
     or an Excel workbook with ?format=csv or ?format=xlsx."""
     wanted = asked.parameters
     filters = RegisterFilters.parse(wanted.status, wanted.unit_code, wanted.year)
-    found = build_register(await register_input(models, asked.moment), filters)
-    return dataclasses.replace(found, per=asked.moment)
+    return build_register(await register_input(models, asked.moment), filters)
 
 
 REGISTER = ReportRoutes(
@@ -77,8 +75,7 @@ async def _read_project(models: ReadModels, asked: Asked[ProjectAsked]) -> Proje
     project = asked.parameters
     year = RegisterFilters.parse(None, None, project.year).year
     data = await project_input(models, project.project_code, asked.moment)
-    found = build_project_page(data, project.project_code, year)
-    return dataclasses.replace(found, per=asked.moment)
+    return build_project_page(data, project.project_code, year)
 
 
 PROJECT = ReportRoutes(

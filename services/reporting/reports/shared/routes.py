@@ -3,6 +3,7 @@ its tables as a file), its JSON under /api, ?per= where the report can be read a
 and the reader's identity. Refusals are raised as they are (refusals.py, NotReady,
 HTTPException) and answered in Swedish by the handlers error_pages registers once."""
 
+import dataclasses
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -84,6 +85,14 @@ def unit_year_report(
     return ReportRoutes(path, read, shown, UnitYear, as_of)
 
 
+def read_as_of(view: V, moment: datetime | None) -> V:
+    """``view`` marked with the moment it was read as of, where it has one (its ``per``):
+    its page, its JSON and its files all say so."""
+    if dataclasses.is_dataclass(view) and "per" in {f.name for f in dataclasses.fields(view)}:
+        return dataclasses.replace(view, per=moment)  # type: ignore[type-var]
+    return view
+
+
 def _now() -> None:
     return None
 
@@ -102,7 +111,7 @@ def add_report(
     moment: Any = Depends(moment_parameter if report.as_of else _now)
 
     async def view(asked: P, reader: Principal | None, per: datetime | None) -> V:
-        return await report.read(models, Asked(asked, reader, per))
+        return read_as_of(await report.read(models, Asked(asked, reader, per)), per)
 
     async def page(
         request: Request,
