@@ -179,8 +179,9 @@ def test_swedish_labels_and_filter_codes() -> None:
 
 # A target without a due year holds every year.
 STANDING = (
-    " Målnivån gäller varje år: bara ett mätvärde från årets egen period bedöms;"
-    " ett äldre värde gör åtagandet ej mätt."
+    " Målnivån gäller varje år och bedöms på helårets värde; ett värde för en del av året är"
+    " i fas eller inte i fas mot en rak linje från utgångsvärdet till målnivån vid årets slut;"
+    " ett äldre års värde gör åtagandet ej mätt."
 )
 
 

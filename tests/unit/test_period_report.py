@@ -47,6 +47,7 @@ from services.reporting.reports.period_report.routes import (
     parse_year,
     render_period_report_html,
 )
+from services.reporting.reports.shared.attainment import Attainment
 from services.reporting.reports.shared.refusals import UnknownUnit
 from services.reporting.settings import ReportingSettings
 
@@ -351,10 +352,12 @@ def test_goal_attainment_counts_the_interim_commitments_per_perspective() -> Non
     [citizens, staff] = section.perspectives
     assert citizens.name == "Medborgare"
     assert [c.commitment_id for c in citizens.commitments] == ["c-nki", "c-svar"]
-    # c-nki: women 62 met, men 55 partly; its total is the lesser of the two.
-    assert citizens.total == Counts(met=0, partly_met=2)
-    assert citizens.women == Counts(met=1)
-    assert citizens.men == Counts(partly_met=1)
+    # Neither is due before the year's end. c-nki in August, 20 of 24 months from 50 (2009)
+    # toward 60 (2011's end), where the path is at 58,3: women 62 on track, men 55 not; its
+    # total is the lesser of the two. c-svar 55 in June, behind the path's 57,5.
+    assert citizens.total == Counts(off_track=2)
+    assert citizens.women == Counts(on_track=1)
+    assert citizens.men == Counts(off_track=1)
     assert staff.name == "Medarbetare"
     assert [c.commitment_id for c in staff.commitments] == ["c-ny"]
     assert staff.total == Counts(not_measured=1)
@@ -370,9 +373,19 @@ def test_the_annual_report_evaluates_every_commitment_with_the_whole_years_value
     assert section.note is not None and "alla 5 åtaganden" in section.note
     halsa = section.perspectives[1].commitments[0]
     assert halsa.latest is not None and halsa.latest.period == "2011-10"
-    # c-halsa 40 from 50 (not met), c-manad 70 in March (met), c-ny never measured.
-    assert section.perspectives[1].total == Counts(met=1, not_met=1, not_measured=1)
-    assert section.overall == Counts(met=1, partly_met=2, not_met=1, not_measured=1)
+    # The year not over, each value is on its path or not: c-halsa 40 in October (behind
+    # 59,2), c-manad 70 in March (ahead of 56,3); c-ny never measured.
+    assert section.perspectives[1].total == Counts(on_track=1, off_track=1, not_measured=1)
+    assert section.overall == Counts(on_track=1, off_track=3, not_measured=1)
+    # The year's own values decide once they are there: 61 is met, 55 only partly.
+    whole_year = (measured("c-halsa", "2011", "61"), measured("c-svar", "2011", "55"))
+    goals = dataclasses.replace(GOALS, measurements=(*GOALS.measurements, *whole_year))
+    judged = {
+        c.commitment_id: c.attainment.total
+        for p in annual(dataclasses.replace(FULL, goals=goals)).goals.perspectives
+        for c in p.commitments
+    }
+    assert (judged["c-halsa"], judged["c-svar"]) == (Attainment.MET, Attainment.PARTLY_MET)
 
 
 def test_the_interim_report_says_how_many_other_commitments_the_year_has() -> None:
@@ -391,7 +404,7 @@ def test_values_after_the_periods_end_are_not_counted() -> None:
     # The interim value is the delår's: a report ending in June has no value for c-nki yet,
     # and c-svar's June value still counts.
     [citizens, _] = interim(month=6).goals.perspectives
-    assert citizens.total == Counts(partly_met=1, not_measured=1)
+    assert citizens.total == Counts(off_track=1, not_measured=1)
     assert citizens.women == Counts(not_measured=1)
 
 
@@ -419,17 +432,17 @@ def test_goal_attainment_in_json_has_counts_and_the_commitments() -> None:
     citizens = goals["perspectives"][0]
     assert citizens["attainment"] == {
         "met": 0,
-        "partly_met": 2,
+        "partly_met": 0,
         "not_met": 0,
         "on_track": 0,
-        "off_track": 0,
+        "off_track": 2,
         "not_judged": 0,
         "not_measured": 0,
         "total": 2,
     }
     assert goals["attainment"]["total"] == 3 and goals["labels"]["on_track"] == "i fas"
-    assert citizens["women"]["met"] == 1
-    assert citizens["commitments"][0]["attainment"]["women"]["label"] == "uppfyllt"
+    assert citizens["women"]["on_track"] == 1
+    assert citizens["commitments"][0]["attainment"]["women"]["label"] == "i fas"
 
 
 # --- projects ---------------------------------------------------------------------------------

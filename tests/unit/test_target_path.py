@@ -95,7 +95,7 @@ def test_a_target_not_yet_due_is_never_not_met() -> None:
     for value in ("100", "225", "300", "400"):
         for year in (2011, 2012):
             attained = judged(RANKING, RANKING_BASE, at(value, str(year)), year)
-            assert attained in (ON_TRACK, OFF_TRACK) and attained.before_due
+            assert attained in (ON_TRACK, OFF_TRACK)
 
 
 def test_the_interim_period_is_on_the_path_before_the_due_year_ends() -> None:
@@ -154,9 +154,15 @@ def test_a_rise_from_a_years_level_is_any_increase() -> None:
     assert judged(RISING, base, at("75", "2013"), 2013) is NOT_MET
 
 
-def test_a_standing_level_is_judged_on_the_years_own_value_only() -> None:
+def test_a_standing_level_is_due_at_the_end_of_each_year() -> None:
     assert judged(STANDING, None, at("61", "2011"), 2011) is MET
-    assert judged(STANDING, None, at("59", "2011-interim"), 2011) is NOT_MET
+    assert judged(STANDING, None, at("59", "2011"), 2011) is NOT_MET
+    # Part of the year: not failed, on the path from the baseline to the year's end or not.
+    assert judged(STANDING, None, at("59", "2011-interim"), 2011) is NOT_JUDGED
+    base = at("50", "2010")
+    # August 2011, 8 of 12 months from 50 toward 60: the path is at 56,7.
+    assert judged(STANDING, base, at("57", "2011-interim"), 2011) is ON_TRACK
+    assert judged(STANDING, base, at("56", "2011-interim"), 2011) is OFF_TRACK
     # 2010's value is a baseline for 2011, not its outcome.
     assert judged(STANDING, None, at("61", "2010"), 2011) is NOT_MEASURED
     assert judged(STANDING, None, None, 2011) is NOT_MEASURED

@@ -125,8 +125,9 @@ def _partly(target: Target, baseline: Decimal) -> str:
 def _timing(target: Target) -> str:
     if target.due_year is None:
         return (
-            " Målnivån gäller varje år: bara ett mätvärde från årets egen period bedöms;"
-            " ett äldre värde gör åtagandet ej mätt."
+            " Målnivån gäller varje år och bedöms på helårets värde; ett värde för en del av"
+            " året är i fas eller inte i fas mot en rak linje från utgångsvärdet till målnivån"
+            " vid årets slut; ett äldre års värde gör åtagandet ej mätt."
         )
     return (
         " Dessförinnan bedöms inget som ej uppfyllt: i fas när mätvärdet har kommit minst så"

@@ -20,16 +20,15 @@ Which judgement a measured value gets depends on when it was measured (``Occasio
   baseline of the due year's end or later); not measured where the only value is the
   baseline's own or older;
 - the due year past with no value of it or later: not measured;
-- a target with no due year is a level that holds every year: a value of the report's year
-  is judged met / partly / not met; a value of an earlier year is that year's, not this
-  one's: not measured.
+- a target with no due year is a level that holds every year, due at the end of the
+  report's year: the year's own value is judged met / partly / not met, a value of part of
+  the year (a month, the interim period) on track or not as above; a value of an earlier
+  year is that year's, not this one's: not measured.
 
-Without an occasion every value is judged as due (met / partly / not met).
-
-By gender, women and men are each held against the target, their baseline being the
-baseline's women or men value where it has one, else its total. An activity is met when
-done, partly met while under way, not met when not started, not measured before any
-assessment.
+Without an occasion every value is judged as due (met / partly / not met). By gender, women
+and men are each held against the target, their baseline being the baseline's women or men
+value where it has one, else its total. An activity is met when done, partly met while under
+way, not met when not started, not measured before any assessment.
 """
 
 from dataclasses import dataclass
@@ -62,11 +61,6 @@ class Attainment(StrEnum):
     @property
     def label(self) -> str:
         return ATTAINMENT_LABELS[self.value]
-
-    @property
-    def before_due(self) -> bool:
-        """A judgement of a target not yet due."""
-        return self in (Attainment.ON_TRACK, Attainment.OFF_TRACK)
 
 
 UPWARD = frozenset({Comparison.AT_LEAST, Comparison.MORE_THAN})
@@ -106,8 +100,7 @@ class Target:
 
 @dataclass(frozen=True)
 class Occasion:
-    """When attainment is judged: a report of ``year``, with the values of periods up to its
-    end (the reader of the rows leaves out later ones)."""
+    """When attainment is judged: a report of ``year`` (its rows hold no later values)."""
 
     year: int
 
@@ -196,22 +189,30 @@ class _Phase(Enum):
     NONE = "none"  # no value that counts: not measured
 
 
-def _phase(target: Target, baseline: Values, latest: Values, occasion: Occasion | None) -> _Phase:
+def _phase(
+    target: Target, baseline: Values, latest: Values, occasion: Occasion | None
+) -> tuple[_Phase, int]:
+    """How ``latest`` is judged, and the month its target is due by: its due year's end, or
+    for a level without one the end of the occasion's year."""
     if occasion is None or latest.period is None:
-        return _Phase.DUE
-    if target.due_year is None:
-        return _Phase.DUE if period_year(latest.period) == occasion.year else _Phase.NONE
-    if period_end(latest.period) >= target.due_year * 12 + 12:
-        return _Phase.DUE
-    if occasion.year > target.due_year:
-        return _Phase.NONE
+        return _Phase.DUE, 0
+    due_year = target.due_year
+    if due_year is None:
+        if period_year(latest.period) != occasion.year:
+            return _Phase.NONE, 0
+        due_year = occasion.year
+    due = due_year * 12 + 12
+    if period_end(latest.period) >= due:
+        return _Phase.DUE, due
+    if occasion.year > due_year:
+        return _Phase.NONE, due
     if baseline.period is not None and period_end(latest.period) <= period_end(baseline.period):
-        return _Phase.NONE
-    return _Phase.PATH
+        return _Phase.NONE, due
+    return _Phase.PATH, due
 
 
 def _judged(
-    phase: _Phase,
+    phase: tuple[_Phase, int],
     target: Target,
     baseline: Values,
     latest: Values,
@@ -219,16 +220,16 @@ def _judged(
     value: Decimal | None,
 ) -> Attainment:
     level = target.level(base)
-    if value is None or phase is _Phase.NONE:
+    kind, due = phase
+    if value is None or kind is _Phase.NONE:
         return Attainment.NOT_MEASURED
-    if phase is _Phase.DUE:
+    if kind is _Phase.DUE:
         if level is None:
             return Attainment.NOT_JUDGED
         return attained(target.comparison, level, base, value)
     if level is None or base is None or baseline.period is None or latest.period is None:
         return Attainment.NOT_JUDGED
     start = period_end(baseline.period)
-    due = (target.due_year or 0) * 12 + 12
     if due <= start:
         return Attainment.NOT_JUDGED
     since = period_end(latest.period) - start
