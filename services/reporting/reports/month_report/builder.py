@@ -44,6 +44,7 @@ from services.reporting.read_models.budget.tables import (
 from services.reporting.reports.month_report.to_date import PERCENT_NOTE, Percents
 from services.reporting.reports.plan.view import Source
 from services.reporting.reports.shared.amounts import Amounts, total_of
+from services.reporting.reports.shared.tree_walk import WalkedNode
 from services.reporting.vocabulary import MONTH_NAMES
 
 EXAMPLE_NOTICE = (
@@ -108,14 +109,7 @@ class Comment:
 
 
 @dataclass(frozen=True)
-class NodeReport:
-    code: str
-    name: str
-    kind: str
-    depth: int
-    parent_code: str | None
-    manager_title: str | None
-    manager_name: str | None
+class NodeReport(WalkedNode):
     budget: Figure | None  # the year's
     budget_to_date: Figure | None  # to the last reported month, or M without one
     profile: bool  # whether the node's own budget to date follows its profile

@@ -30,6 +30,7 @@ from services.reporting.reports.month_report.to_date import MONTHS, Percents, pe
 from services.reporting.reports.shared import tree_walk
 from services.reporting.reports.shared.amounts import Amounts, total_of
 from services.reporting.reports.shared.refusals import UnknownUnit
+from services.reporting.reports.shared.tree_walk import placed
 
 
 @dataclass(frozen=True)
@@ -131,13 +132,7 @@ class _Walk:
         )
         written = index.comments.get(code)
         return NodeReport(
-            code=code,
-            name=unit.name,
-            kind=unit.kind,
-            depth=depth,
-            parent_code=unit.parent_code,
-            manager_title=unit.manager_title,
-            manager_name=unit.manager_name,
+            **placed(unit, depth),
             budget=budget,
             budget_to_date=to_date,
             profile=profiled,

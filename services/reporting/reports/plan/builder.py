@@ -45,6 +45,7 @@ from services.reporting.reports.projects.section import (
 from services.reporting.reports.shared import tree_walk
 from services.reporting.reports.shared.amounts import Amounts, total_of
 from services.reporting.reports.shared.refusals import UnknownUnit
+from services.reporting.reports.shared.tree_walk import placed
 
 # --- input rows, filled from the read models by another module ---------------------------
 
@@ -188,13 +189,7 @@ class _Walk:
         changes = index.frame_changes.get(unit.code, [])
         total, from_below = reconciliation.frame_changes_total(changes, kept, self.budget_column)
         return NodeView(
-            code=unit.code,
-            name=unit.name,
-            kind=unit.kind,
-            depth=depth,
-            parent_code=unit.parent_code,
-            manager_title=unit.manager_title,
-            manager_name=unit.manager_name,
+            **placed(unit, depth),
             closed_on=unit.closed_on,
             figures=tuple(figures),
             drafts_not_shown=tuple(withheld),

@@ -18,6 +18,7 @@ from services.reporting.reports.projects.section import (
     ProjectsSection,
 )
 from services.reporting.reports.shared.amounts import Amounts
+from services.reporting.reports.shared.tree_walk import WalkedNode
 
 # --- the view -----------------------------------------------------------------------------
 
@@ -98,14 +99,7 @@ class FrameCheck:
 
 
 @dataclass(frozen=True)
-class NodeView:
-    code: str
-    name: str
-    kind: str
-    depth: int  # 0 for the requested node
-    parent_code: str | None
-    manager_title: str | None
-    manager_name: str | None
+class NodeView(WalkedNode):
     closed_on: date | None
     figures: tuple[Cell[Amounts] | None, ...]  # aligned with PlanView.columns
     net_investments: tuple[Cell[Decimal] | None, ...]  # aligned with PlanView.columns

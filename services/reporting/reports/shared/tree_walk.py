@@ -3,7 +3,10 @@ a walk that lists a parent before its children but builds it after them, since a
 sums need its children's figures. The plan and the month report both walk it this way."""
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Any, Protocol, TypedDict, TypeVar
+
+from services.reporting.read_models.budget.tables import UnitRow
 
 N = TypeVar("N")
 
@@ -68,35 +71,44 @@ def walk(
     return tuple(node for node in nodes if node is not None)
 
 
-class WalkedNode(Protocol):
-    """A node of a walk as it names its unit."""
+@dataclass(frozen=True)
+class WalkedNode:
+    """What a node of a walk says of its unit and of where in the walk it stands; the plan's
+    and the month report's nodes begin with it."""
 
-    @property
-    def code(self) -> str: ...
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def kind(self) -> str: ...
-
-    @property
-    def depth(self) -> int: ...
-
-    @property
-    def parent_code(self) -> str | None: ...
-
-    @property
-    def manager_title(self) -> str | None: ...
-
-    @property
-    def manager_name(self) -> str | None: ...
+    code: str
+    name: str
+    kind: str
+    depth: int  # 0 for the requested node
+    parent_code: str | None
+    manager_title: str | None
+    manager_name: str | None
 
 
-# What a node says of its unit and of where in the walk it stands, in the JSON's order.
-_WALKED_NODE_FIELDS = "code name kind depth parent_code manager_title manager_name".split()
+class Placed(TypedDict):
+    """A WalkedNode's fields, to begin a node with: ``Node(**placed(unit, depth), ...)``."""
+
+    code: str
+    name: str
+    kind: str
+    depth: int
+    parent_code: str | None
+    manager_title: str | None
+    manager_name: str | None
+
+
+def placed(unit: UnitRow, depth: int) -> Placed:
+    return Placed(
+        code=unit.code,
+        name=unit.name,
+        kind=unit.kind,
+        depth=depth,
+        parent_code=unit.parent_code,
+        manager_title=unit.manager_title,
+        manager_name=unit.manager_name,
+    )
 
 
 def walked_node_json(node: WalkedNode) -> dict[str, Any]:
     """The JSON of the unit a node stands for, and where in the walk it stands."""
-    return {field: getattr(node, field) for field in _WALKED_NODE_FIELDS}
+    return {field: getattr(node, field) for field in Placed.__annotations__}
