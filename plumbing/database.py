@@ -1,6 +1,8 @@
 """PostgreSQL connections: pools for a service, and creating a service's database."""
 
 import json
+import os
+import socket
 from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import urlsplit, urlunsplit
 
@@ -20,9 +22,19 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec("jsonb", encoder=str, decoder=str, schema="pg_catalog")
 
 
+def application_name() -> str:
+    """How this process names itself to PostgreSQL: the operators' view shows it as the
+    holder of a worker's lock (pg_stat_activity), so it says which machine and process."""
+    return f"kommunplan {socket.gethostname()} pid {os.getpid()}"[:63]
+
+
 async def create_pool(url: str, *, min_size: int = 1, max_size: int = 5) -> asyncpg.Pool:
     pool = await asyncpg.create_pool(
-        url, min_size=min_size, max_size=max_size, init=_init_connection
+        url,
+        min_size=min_size,
+        max_size=max_size,
+        init=_init_connection,
+        server_settings={"application_name": application_name()},
     )
     assert pool is not None
     return pool

@@ -31,6 +31,7 @@ from plumbing.eventstore import Position
 from plumbing.locks import Lease
 from plumbing.publisher import Publisher
 from plumbing.readiness import WorkerStatus
+from plumbing.refusal_log import RefusalNote, note_refusals
 from plumbing.rejections import (
     PAYLOAD_HEADROOM,
     encode_rejection,
@@ -296,17 +297,22 @@ class InboundConsumer:
 
     async def _reject(self, rejections: list[tuple[Msg, list[Problem]]]) -> None:
         messages = []
+        notes = []
         for msg, problems in rejections:
             source_system = msg.subject.split(".")[2] if msg.subject.count(".") >= 2 else "okänd"
+            message_id = message_id_of(msg.data)
             rejection = encode_rejection(
                 msg.data,
                 problems,
                 subject=msg.subject,
                 source_system=source_system,
-                message_id=message_id_of(msg.data),
+                message_id=message_id,
                 max_bytes=self._nc.max_payload - PAYLOAD_HEADROOM,
             )
             # Keyed by the inbound sequence: a batch handled again does not reject twice.
             headers = {"Nats-Msg-Id": f"rejected-{msg.metadata.sequence.stream}"}
-            messages.append((self._declaration.rejected_subject(source_system), rejection, headers))
+            rejected_on = self._declaration.rejected_subject(source_system)
+            messages.append((rejected_on, rejection, headers))
+            notes.append(RefusalNote.of(msg, message_id, source_system, rejected_on, problems))
         await self._publisher.publish(messages)
+        await note_refusals(self._pool, notes)

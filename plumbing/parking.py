@@ -110,9 +110,16 @@ async def release(conn: Connection, sequences: Sequence[int]) -> None:
         await conn.execute("DELETE FROM parked WHERE sequence = ANY($1::bigint[])", list(sequences))
 
 
-async def take_all(conn: Connection) -> list[tuple[int, bytes]]:
-    """Remove every parked event, returning (sequence, body) in stream order, to replay."""
-    rows = await conn.fetch("DELETE FROM parked RETURNING sequence, body")
+async def take(conn: Connection, only: Sequence[int] | None = None) -> list[tuple[int, bytes]]:
+    """Remove the parked events at ``only`` (None: every one), returning (sequence, body) in
+    stream order, to replay."""
+    if only is None:
+        rows = await conn.fetch("DELETE FROM parked RETURNING sequence, body")
+    else:
+        rows = await conn.fetch(
+            "DELETE FROM parked WHERE sequence = ANY($1::bigint[]) RETURNING sequence, body",
+            list(only),
+        )
     return sorted((r["sequence"], bytes(r["body"])) for r in rows)
 
 

@@ -16,9 +16,10 @@ start of the stream while the views keep reading the active one, then switches.
 """
 
 import asyncio
+import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -240,35 +241,48 @@ class ProjectionRunner:
 
     # -- for operators -------------------------------------------------------------------
 
-    async def replay_parked(self) -> tuple[int, int]:
-        """Apply the parked events of the active generation again, after a fix.
+    async def replay_parked(self, only: Sequence[int] | None = None) -> tuple[int, int]:
+        """Apply the parked events of the active generation again, after a fix: those at the
+        stream sequences ``only``, or every one.
 
         Returns how many were applied and how many are still parked. Runs beside the live
         runner: both lock the checkpoint row, so they take turns.
         """
+        async with self._operator_change() as (conn, schema):
+            if conn is None:
+                return 0, 0
+            applied = await self._applier.apply(
+                conn, await parking.take(conn, only), careful=True, durable=schema
+            )
+            still, _ = await parking.counts(conn)
+        return len(applied), still
+
+    async def skip_parked(self, sequence: int) -> bool:
+        """Leave the parked event at ``sequence`` unapplied and off the list: an operator's
+        decision. A later event of its stream looks for it in the stream again (a gap)."""
+        async with self._operator_change() as (conn, _):
+            return conn is not None and bool(await parking.take(conn, [sequence]))
+
+    @contextlib.asynccontextmanager
+    async def _operator_change(self) -> AsyncIterator[tuple[Connection | None, str]]:
+        """A transaction in the active generation's schema (and its name), taking turns with
+        the live runner (both lock the checkpoint row); None before there is a generation."""
         async with self._pool.acquire() as conn, conn.transaction():
             generation = await active_generation(conn, self._projection.name)
             if generation is None:
-                return 0, 0
-            await conn.execute(
-                f"SET LOCAL search_path TO {schema_name(self._projection.name, generation)}"
-            )
+                yield None, ""
+                return
+            schema = schema_name(self._projection.name, generation)
+            await conn.execute(f"SET LOCAL search_path TO {schema}")
             await conn.execute(
                 "SELECT sequence FROM tracking WHERE stream = $1 FOR UPDATE", self._source.stream
             )
-            applied = await self._applier.apply(
-                conn,
-                await parking.take_all(conn),
-                careful=True,
-                durable=schema_name(self._projection.name, generation),
-            )
+            yield conn, schema
             # The read models change here without the checkpoint moving: a new version of
             # the tracking row says so to whoever keeps answers until they change.
             await conn.execute(
                 "UPDATE tracking SET sequence = sequence WHERE stream = $1", self._source.stream
             )
-            still, _ = await parking.counts(conn)
-        return len(applied), still
 
 
 def _with_messages(events: list[ReceivedEvent], msgs: list[Msg]) -> list[tuple[ReceivedEvent, Msg]]:

@@ -36,6 +36,10 @@ CREATE TABLE IF NOT EXISTS applied_events (
     digest    bytea   NOT NULL,
     PRIMARY KEY (stream_id, version)
 );
+-- Where in the NATS stream each event came from and when it was applied: a message's
+-- journey shows both to an operator.
+ALTER TABLE applied_events ADD COLUMN IF NOT EXISTS sequence bigint;
+ALTER TABLE applied_events ADD COLUMN IF NOT EXISTS applied_at timestamptz DEFAULT now();
 """
 
 # A message as the projection reads it: its stream sequence and its bytes.
@@ -205,13 +209,14 @@ async def record_applied(conn: Connection, applied: Sequence[ReceivedEvent]) -> 
     )
     fingerprints = [e.fingerprint for e in applied]
     await conn.execute(
-        "INSERT INTO applied_events (stream_id, version, event_id, digest)"
-        " SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::bytea[])"
+        "INSERT INTO applied_events (stream_id, version, event_id, digest, sequence)"
+        " SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::bytea[], $5::bigint[])"
         " ON CONFLICT (stream_id, version) DO NOTHING",
         [e.position[0] for e in applied],
         [e.position[1] for e in applied],
         [f.event_id for f in fingerprints],
         [f.digest for f in fingerprints],
+        [e.sequence for e in applied],
     )
 
 
