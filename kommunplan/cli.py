@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import logging
+import sys
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -10,7 +11,6 @@ from typing import Any, TypeVar
 from kommunplan.processes import SERVICES
 from plumbing.identity import Role
 from plumbing.settings import StackSettings
-from services.reporting.settings import ReportingSettings
 
 T = TypeVar("T")
 
@@ -30,17 +30,24 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("up", help="start everything (embedded NATS and PostgreSQL) with the demo")
     serve = commands.add_parser("serve", help="run one service (settings from KOMMUNPLAN_*)")
     serve.add_argument("service", choices=list(SERVICES))
-    commands.add_parser(
-        "rebuild",
-        help="replay the budget and goals streams into fresh reporting read models, then switch",
-    )
-    parked = commands.add_parser(
-        "parked", help="list the events reporting could not apply (settings from KOMMUNPLAN_*)"
-    )
-    parked.add_argument("--replay", action="store_true", help="apply them again, after a fix")
-    parked.add_argument("--seen", action="store_true", help="mark them as seen by an operator")
+    _add_operator_commands(commands)
     _add_token_command(commands)
     return parser
+
+
+def _add_operator_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Against the running `up` (found in its data folder), through reporting's /api/drift."""
+    commands.add_parser("status", help="the operators' view: readiness, locks, lag, refusals")
+    commands.add_parser(
+        "rebuild", help="rebuild reporting's read models from the streams, then switch"
+    )
+    parked = commands.add_parser("parked", help="list the events reporting could not apply")
+    action = parked.add_mutually_exclusive_group()
+    action.add_argument("--replay", metavar="ID", help="apply one again (e.g. reporting:12)")
+    action.add_argument("--skip", metavar="ID", help="take one off the list unapplied")
+    parked.add_argument("--seen", action="store_true", help="mark them as seen by an operator")
+    journey = commands.add_parser("journey", help="a message's journey, by message or trace id")
+    journey.add_argument("id")
 
 
 def _add_token_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -71,23 +78,32 @@ def main(argv: list[str] | None = None) -> None:
         up(StackSettings())
     elif args.command == "serve":
         run_loop(SERVICES[args.service]().start())
-    elif args.command == "rebuild":
-        from services.reporting.bootstrap import rebuild
-
-        for label, generation in asyncio.run(rebuild(ReportingSettings())):
-            models = f"Rapportmodellerna för {label}"
-            if generation is None:
-                print(f"{models}: ingen händelseström ännu, inget att bygga om.")
-            else:
-                print(f"{models} är ombyggda; generation {generation} används nu.")
-    elif args.command == "parked":
-        from services.reporting.bootstrap import parked
-
-        logging.getLogger().setLevel(logging.WARNING)
-        for line in asyncio.run(parked(ReportingSettings(), replay=args.replay, seen=args.seen)):
-            print(line)
+    elif args.command in OPERATOR_COMMANDS:
+        _operator(args)
     elif args.command == "token":
         print(_token(args))
+
+
+OPERATOR_COMMANDS = ("status", "parked", "rebuild", "journey")
+
+
+def _operator(args: argparse.Namespace) -> None:
+    from kommunplan import operator_cli
+
+    data_dir = Path(StackSettings().data_dir).resolve()
+    try:
+        if args.command == "status":
+            lines = operator_cli.status(data_dir)
+        elif args.command == "parked":
+            lines = operator_cli.parked(data_dir, args.replay, args.skip, args.seen)
+        elif args.command == "rebuild":
+            lines = operator_cli.rebuild(data_dir)
+        else:
+            lines = operator_cli.journey(data_dir, args.id)
+    except operator_cli.Refused as refused:
+        print(refused, file=sys.stderr)
+        raise SystemExit(1) from None
+    print("\n".join(lines))
 
 
 def _token(args: argparse.Namespace) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from contracts.budget.commands import RecordActuals
-from kommunplan import local_identity, nats_access
+from kommunplan import local_identity, nats_access, stack_state
 from kommunplan.processes import DATABASES, SERVICES
 from kommunplan.supervision import Process, SupervisedProcess, by_signal_or_code
 from kommunplan.watch import keep_running
@@ -58,6 +58,7 @@ class Stack:
     services: dict[str, SupervisedProcess] = field(default_factory=dict)
     # Only the servers started here; a server given by URL is someone else's to keep.
     servers: dict[str, SupervisedProcess] = field(default_factory=dict)
+    database_urls: dict[str, str] = field(default_factory=dict)  # by process
 
     @property
     def data_dir(self) -> Path:
@@ -73,6 +74,9 @@ class Stack:
 
     def url(self, service: str) -> str:
         return f"http://{self.settings.http_host}:{self.port(service)}"
+
+    def urls(self) -> dict[str, str]:
+        return {service: self.url(service) for service in SERVICES}
 
     def log_path(self, service: str) -> Path:
         return self.data_dir / "logs" / f"{service}.log"
@@ -122,6 +126,8 @@ class Stack:
             }
         )
         env.update(self.nats_user(service))
+        if service == "reporting":
+            env.update(self.operations_environment())
         with self.log_path(service).open("ab") as output:
             return subprocess.Popen(
                 [sys.executable, "-m", "kommunplan", "serve", service],
@@ -131,6 +137,20 @@ class Stack:
                 # Own process group: Ctrl-C reaches us once, and we stop the services in order.
                 start_new_session=True,
             )
+
+    def operations_environment(self) -> dict[str, str]:
+        """What reporting's operators' view reads: each process's address (for its /ready)
+        and each write service's database (services.reporting.operations)."""
+        write_services = {DATABASES[s] for s in SERVICES if DATABASES[s] != "reporting"}
+        databases = {
+            DATABASES[s]: url
+            for s, url in self.database_urls.items()
+            if DATABASES[s] in write_services
+        }
+        return {
+            "KOMMUNPLAN_SERVICE_URLS": json.dumps(self.urls()),
+            "KOMMUNPLAN_SERVICE_DATABASES": json.dumps(databases),
+        }
 
     def nats_user(self, service: str) -> dict[str, str]:
         """The service's NATS user: generated for our own server, else from the environment."""
@@ -158,9 +178,12 @@ class Stack:
         Returns the NATS URL and each service's database URL.
         """
         nats_url, postgres_url = self.start_servers()
-        database_urls = {}
+        database_urls = {
+            service: asyncio.run(ensure_database(postgres_url, DATABASES[service]))
+            for service in SERVICES
+        }
+        self.database_urls = database_urls
         for service in SERVICES:
-            database_urls[service] = asyncio.run(ensure_database(postgres_url, DATABASES[service]))
             launch = functools.partial(self.launch, service, nats_url, database_urls[service])
             supervised = SupervisedProcess(service, launch, self.log_path(service))
             supervised.start(time.monotonic())
@@ -169,6 +192,7 @@ class Stack:
             wait_until(
                 functools.partial(self.answers, service), wait_seconds, f"{service} to answer"
             )
+        stack_state.record(self.data_dir, self.urls())
         return nats_url, database_urls
 
     def reader_token(self) -> str:
@@ -180,6 +204,7 @@ class Stack:
         return http_get_json(f"{self.url(service)}/health") is not None
 
     def stop(self) -> None:
+        stack_state.forget(self.data_dir)
         for service in self.services.values():
             service.terminate()
         for service in self.services.values():

@@ -92,6 +92,18 @@ def _consumes(stream: str) -> tuple[str, ...]:
     )
 
 
+def _watches(stream: str) -> tuple[str, ...]:
+    """What the operators' view (services.reporting.operations.jetstream) sends for
+    ``stream``: its info, its consumers' info, and single messages (how long ago the oldest
+    one a consumer has not acknowledged was stored; where a message of a journey went)."""
+    return (
+        f"$JS.API.STREAM.INFO.{stream}",
+        f"$JS.API.CONSUMER.LIST.{stream}",
+        f"$JS.API.CONSUMER.INFO.{stream}.*",
+        f"$JS.API.STREAM.MSG.GET.{stream}",
+    )
+
+
 def follower_consumer(follower: str) -> str:
     """The consumer through which ``follower`` reads the events of the services it learns
     from (plumbing.followed_events), one on each of their events streams."""
@@ -155,7 +167,18 @@ def service_permissions(service: str) -> Permissions:
     replies = (f"{inbox_prefix(service)}.>",)
     publish = _write_service_publishes(service)
     if publish is None and service == "reporting":
-        publish = tuple(p for s in WRITE_SERVICES for p in _consumes(s.events_stream))
+        publish = tuple(
+            p
+            for s in WRITE_SERVICES
+            for p in (
+                *_consumes(s.events_stream),
+                *(
+                    p
+                    for stream in (s.inbound_stream, s.events_stream, s.rejected_stream)
+                    for p in _watches(stream)
+                ),
+            )
+        )
     if publish is None:
         raise ValueError(f"okänd tjänst {service!r}")
     return Permissions(publish=tuple(dict.fromkeys(publish)), subscribe=replies)

@@ -3,6 +3,7 @@
 
 import asyncio
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import asyncpg
@@ -11,7 +12,7 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
-from plumbing import parking, telemetry
+from plumbing import telemetry
 from plumbing.database import create_pool
 from plumbing.http_identity import Access
 from plumbing.migrations import migrate
@@ -21,14 +22,15 @@ from plumbing.read_models import ReadModels
 from plumbing.readiness import add_health_routes
 from plumbing.service import serve
 from services.reporting.http import create_app
+from services.reporting.operations import actions
+from services.reporting.operations.operator import Operator
+from services.reporting.operations.sources import Sources
 from services.reporting.read_models.catalog import PROJECTIONS
-from services.reporting.read_models.parked import mark_parked_seen, parked_counts, parked_events
+from services.reporting.read_models.parked import parked_counts
 from services.reporting.reports.catalog import reports
 from services.reporting.reports.shared.routes import view_prefixes
 from services.reporting.settings import ReportingSettings
 from services.reporting.view_cache import ViewCache
-
-LABELS = {projection.name: projection.label for projection in PROJECTIONS}
 
 
 @dataclass
@@ -38,6 +40,7 @@ class ReportingProcess:
     js: JetStreamContext
     runners: list[ProjectionRunner]  # in the order of read_models.catalog.PROJECTIONS
     app: FastAPI
+    sources: Sources
 
     def runner(self, projection: str) -> ProjectionRunner:
         """The runner of ``projection`` (a name of read_models.sources)."""
@@ -49,22 +52,13 @@ class ReportingProcess:
         return ReadModels(self.pool)
 
     async def close(self) -> None:
+        await self.sources.close()
         await self.nc.drain()
         await self.pool.close()
 
 
-async def build(settings: ReportingSettings) -> ReportingProcess:
-    pool = await create_pool(settings.database_url, max_size=6)
-    async with pool.acquire() as conn:
-        await migrate(conn, MIGRATIONS)
-    nc, js = await connect(
-        settings.nats_url,
-        "reporting",
-        settings.nats_user,
-        settings.nats_password,
-        settings.nats_ca_file,
-    )
-    runners = [
+def _runners(pool: asyncpg.Pool, nc: Client, settings: ReportingSettings) -> list[ProjectionRunner]:
+    return [
         ProjectionRunner(
             pool,
             nc,
@@ -76,7 +70,30 @@ async def build(settings: ReportingSettings) -> ReportingProcess:
         )
         for entry in PROJECTIONS
     ]
+
+
+async def build(settings: ReportingSettings) -> ReportingProcess:
+    pool = await create_pool(settings.database_url, max_size=6)
+    async with pool.acquire() as conn:
+        await migrate(conn, [*MIGRATIONS, actions.MIGRATIONS])
+    nc, js = await connect(
+        settings.nats_url,
+        "reporting",
+        settings.nats_user,
+        settings.nats_password,
+        settings.nats_ca_file,
+    )
+    runners = _runners(pool, nc, settings)
     models = ReadModels(pool)
+    sources = Sources(pool, js, settings.service_databases, settings.service_urls)
+    operator = Operator(
+        models,
+        sources,
+        {entry.name: runner for entry, runner in zip(PROJECTIONS, runners, strict=True)},
+        # Runners of their own: the live ones keep projecting (and /ready their state).
+        functools.partial(_rebuild_all, js, functools.partial(_runners, pool, nc, settings)),
+        settings.trace_url,
+    )
     cache = None
     if settings.view_cache_bytes:
         views = view_prefixes(reports(settings.interim_last_month))
@@ -87,8 +104,9 @@ async def build(settings: ReportingSettings) -> ReportingProcess:
         Access.from_settings(settings),
         interim_last_month=settings.interim_last_month,
         cache=cache,
+        operator=operator,
     )
-    return ReportingProcess(pool=pool, nc=nc, js=js, runners=runners, app=app)
+    return ReportingProcess(pool=pool, nc=nc, js=js, runners=runners, app=app, sources=sources)
 
 
 async def _nothing_parked_unseen(models: ReadModels) -> str | None:
@@ -130,50 +148,25 @@ async def _has_stream(js: JetStreamContext, stream: str) -> bool:
     return True
 
 
+async def _rebuild_all(
+    js: JetStreamContext, runners: Callable[[], list[ProjectionRunner]]
+) -> list[tuple[str, int | None]]:
+    """Rebuild the read models from each stream (budget, goals, projects), one after the
+    other, while the views keep serving. Returns each projection's label and new generation
+    (None: its stream does not exist yet, so there is nothing to rebuild)."""
+    rebuilt: list[tuple[str, int | None]] = []
+    for entry, runner in zip(PROJECTIONS, runners(), strict=True):
+        generation = None
+        if await _has_stream(js, entry.source.stream):
+            generation = await runner.rebuild(asyncio.Event())
+        rebuilt.append((entry.label, generation))
+    return rebuilt
+
+
 async def rebuild(settings: ReportingSettings) -> list[tuple[str, int | None]]:
-    """Rebuild the read models from each stream (budget, goals, projects), one after the other,
-    while the views keep serving. Returns each projection's label and new generation (None:
-    its stream does not exist yet, so there is nothing to rebuild)."""
+    """The read models rebuilt by a process of its own (see _rebuild_all)."""
     process = await build(settings)
     try:
-        rebuilt: list[tuple[str, int | None]] = []
-        for entry in PROJECTIONS:
-            generation = None
-            if await _has_stream(process.js, entry.source.stream):
-                generation = await process.runner(entry.name).rebuild(asyncio.Event())
-            rebuilt.append((entry.label, generation))
-        return rebuilt
+        return await _rebuild_all(process.js, lambda: process.runners)
     finally:
         await process.close()
-
-
-async def parked(settings: ReportingSettings, *, replay: bool, seen: bool) -> list[str]:
-    """For an operator: replay the parked events (after a fix), mark them seen, list them.
-
-    Returns the lines to print, in Swedish.
-    """
-    process = await build(settings)
-    try:
-        lines = []
-        if replay:
-            for entry in PROJECTIONS:
-                applied, still = await process.runner(entry.name).replay_parked()
-                lines.append(
-                    f"Omspelning ({entry.label}): {applied} händelser inlästa,"
-                    f" {still} fortfarande parkerade."
-                )
-        if seen:
-            marked = await mark_parked_seen(process.read_models)
-            lines.append(f"{marked} parkerade händelser markerade som sedda.")
-        rows = await parked_events(process.read_models)
-        lines.extend(_parked_line(LABELS[projection], row) for projection, row in rows)
-        lines.append(f"{len(rows)} parkerade händelser.")
-        return lines
-    finally:
-        await process.close()
-
-
-def _parked_line(label: str, row: parking.ParkedRow) -> str:
-    where = f"{row.stream_id} v{row.version} {row.event_type}" if row.stream_id else "oläsbar"
-    seen = "sedd" if row.seen_at else "ny"
-    return f"#{row.sequence} {label} [{row.kind.value}, {seen}] {where}: {row.reason}"

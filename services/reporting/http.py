@@ -1,6 +1,6 @@
 """The views controllers and politicians read, in Swedish: every report of reports.catalog
-through one route factory, the operators' listing of parked events, and the refusals
-answered once for all of them."""
+through one route factory, the operators' view and listing of parked events, and the
+refusals answered once for all of them."""
 
 from typing import Any
 
@@ -14,8 +14,10 @@ from plumbing.http_screening import screen_requests
 from plumbing.identity import Role
 from plumbing.parking import ParkedRow
 from plumbing.read_models import NotReady, ReadModels
+from services.reporting.operations.operator import Operator
 from services.reporting.read_models.parked import parked_events
 from services.reporting.reports.catalog import reports_by_tag
+from services.reporting.reports.drift.routes import operator_routes
 from services.reporting.reports.period_report.builder import DEFAULT_INTERIM_LAST_MONTH
 from services.reporting.reports.shared.errors import answer_in_swedish, refused_address
 from services.reporting.reports.shared.routes import add_report
@@ -30,9 +32,11 @@ def create_app(
     home: str = "/plan/KS/2011",
     interim_last_month: int = DEFAULT_INTERIM_LAST_MONTH,
     cache: ViewCache | None = None,
+    operator: Operator | None = None,
 ) -> FastAPI:
     """``interim_last_month``: the interim report's last month by default (ServiceSettings);
-    ``cache``: where finished answers are kept until the read models change (None: none)."""
+    ``cache``: where finished answers are kept until the read models change (None: none);
+    ``operator``: the operators' view and its actions (None: only the parked listing)."""
     app = FastAPI(
         title="Rapportering",
         description="Planering med budget och uppföljning",
@@ -59,6 +63,8 @@ def create_app(
             add_report(views, report, models, access, tag)
     app.include_router(views)
     app.include_router(_operations(models, access))
+    if operator is not None:
+        app.include_router(operator_routes(operator, models, access))
     return app
 
 

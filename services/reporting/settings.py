@@ -31,3 +31,27 @@ class ReportingSettings(ServiceSettings):
             " another: 8 is January–August"
         ),
     )
+    # The operators' view (/drift) and a message's journey: what they read besides the read
+    # models. `kommunplan up` sets both for its own processes.
+    service_urls: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "Where each process answers, by process name, for the operators' view to ask its"
+            ' /ready, as JSON: {"budget": "http://127.0.0.1:8001", "budget-relay": …}'
+        ),
+    )
+    service_databases: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "Each write service's database URL, by service name, as JSON: the operators' view"
+            " reads its outbox, its workers' locks and the commands it accepted and refused"
+        ),
+    )
+    trace_url: str | None = Field(
+        default=None,
+        description=(
+            "A tracing backend's page of a trace, with {trace_id} where the id goes, e.g."
+            " http://127.0.0.1:16686/trace/{trace_id}: a message's journey links its trace"
+            " there; none by default"
+        ),
+    )

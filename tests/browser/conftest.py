@@ -27,11 +27,12 @@ def chromium_path() -> str:
 
 @dataclass(frozen=True)
 class Stack:
-    """`kommunplan up` with the demo loaded: reporting's base URL, and a moment before
-    anything was loaded into it."""
+    """`kommunplan up` with the demo loaded: reporting's base URL, a moment before anything
+    was loaded into it, and its data folder (where the command line finds it)."""
 
     url: str
     before_load: datetime
+    data_dir: Path
 
 
 # Package-scoped: every browser test module shares one stack and one browser, and both end
@@ -40,8 +41,9 @@ class Stack:
 def stack(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     # Taken before `up` starts: its data folder is new, so nothing is recorded before this.
     before_load = datetime.now(UTC)
-    with running_up(tmp_path_factory.mktemp("kommunplan-up")) as url:
-        yield Stack(url, before_load)
+    data_dir = tmp_path_factory.mktemp("kommunplan-up")
+    with running_up(data_dir) as url:
+        yield Stack(url, before_load, data_dir)
 
 
 @pytest.fixture(scope="package")

@@ -54,6 +54,13 @@ def shown_moment(moment: datetime | None) -> str | None:
     return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
 
 
+def shown_instant(moment: datetime | None) -> str | None:
+    """To the millisecond, in Swedish time, for steps that follow each other closely."""
+    if moment is None:
+        return None
+    return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+
+
 def moment_json(moment: datetime | None) -> str | None:
     """The moment in a view's JSON: ISO 8601 with its offset, or null for now."""
     return None if moment is None else moment.isoformat()

@@ -5,7 +5,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from services.reporting.reports.budget_versions.builder import version_label
-from services.reporting.reports.shared.as_of import shown_moment
+from services.reporting.reports.shared.as_of import shown_instant, shown_moment
 from services.reporting.reports.shared.formatting import (
     format_grouped_kronor,
     format_measure,
@@ -32,4 +32,5 @@ PAGES.filters["signed_tkr"] = format_signed_tkr
 PAGES.filters["measure"] = format_measure
 PAGES.filters["kronor"] = format_grouped_kronor
 PAGES.filters["moment"] = shown_moment
+PAGES.filters["instant"] = shown_instant
 PAGES.filters["version_label"] = version_label

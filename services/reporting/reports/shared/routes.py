@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from plumbing.http_identity import Access
-from plumbing.identity import Principal
+from plumbing.identity import Principal, Role
 from plumbing.read_models import ReadModels
 from services.reporting.reports.shared.as_of_http import moment_parameter
 from services.reporting.reports.shared.downloads import RESPONSES, Format, check_format, download
@@ -71,6 +71,8 @@ class ReportRoutes(Generic[P, V]):
     # whose fields are annotated as FastAPI parameters, or a function that makes one.
     parameters: Callable[..., P]
     as_of: bool = True  # ?per= shows the report as it stood
+    # Who may read it: anyone the views let in (None), or only a caller with this role.
+    role: Role | None = None
 
     @property
     def description(self) -> str:
@@ -107,7 +109,7 @@ def add_report(
     """Add ``report``'s page and JSON routes to ``router``; ``tag`` groups them in the API's
     documentation."""
     parameters: Any = Depends(report.parameters)
-    viewer: Any = Depends(access.viewer())
+    viewer: Any = Depends(access.viewer() if report.role is None else access.with_role(report.role))
     moment: Any = Depends(moment_parameter if report.as_of else _now)
 
     async def view(asked: P, reader: Principal | None, per: datetime | None) -> V:

@@ -1,0 +1,112 @@
+"""The operators' commands against a running ``kommunplan up``: status, parked, rebuild and
+journey. They find it by the note ``up`` leaves in its data folder (stack_state), sign an
+operator token with its local key, and ask reporting's /api/drift; no database URL or NATS
+credential is needed. What goes wrong is said in one Swedish line, with a non-zero exit."""
+
+import getpass
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from kommunplan import local_identity, stack_state
+from kommunplan.operator_text import journey_lines, parked_lines, status_lines
+
+NOT_RUNNING = (
+    "Kommunplan körs inte med datamappen {data_dir}; starta den med `python3 run.py up`"
+    " (eller ange samma KOMMUNPLAN_DATA_DIR som den startades med)."
+)
+# A rebuild replays every stream; the views keep answering meanwhile.
+REBUILD_SECONDS = 3600.0
+
+
+class Refused(Exception):
+    """What to tell the operator, in one Swedish line."""
+
+
+def _token(data_dir: Path) -> str:
+    user = getpass.getuser()
+    return local_identity.issue_token(
+        data_dir, ["operator"], [], user, f"{user} (kommandoraden)", hours=0.25
+    )
+
+
+def _call(data_dir: Path, method: str, path: str, timeout: float = 30.0) -> Any:
+    running = stack_state.running(data_dir)
+    if running is None:
+        raise Refused(NOT_RUNNING.format(data_dir=data_dir))
+    request = urllib.request.Request(
+        running.reporting_url + path,
+        method=method,
+        headers={"Authorization": f"Bearer {_token(data_dir)}", "accept": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        raise Refused(f"Rapporteringen svarade {error.code}: {_detail(error)}") from None
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise Refused(
+            f"Rapporteringen på {running.reporting_url} svarar inte ({reason});"
+            " den kanske startar om, försök igen strax."
+        ) from None
+
+
+def _detail(error: urllib.error.HTTPError) -> str:
+    try:
+        body = json.loads(error.read())
+    except ValueError:
+        return error.reason
+    if isinstance(body, dict):
+        if isinstance(body.get("detail"), str):
+            return str(body["detail"])
+        problems = body.get("problems")
+        if isinstance(problems, list) and problems:
+            return "; ".join(str(p.get("message", "")) for p in problems)
+    return str(body)
+
+
+def _parked_path(given: str, action: str) -> str:
+    projection, _, sequence = given.rpartition(":")
+    if not projection or not sequence.isdigit():
+        raise Refused(f"{given!r} är inget id för en parkerad händelse; skriv t.ex. reporting:12")
+    return f"/api/drift/parkerade/{projection}/{sequence}/{action}"
+
+
+def status(data_dir: Path) -> list[str]:
+    return status_lines(_call(data_dir, "GET", "/api/drift"))
+
+
+def parked(data_dir: Path, replay: str | None, skip: str | None, seen: bool) -> list[str]:
+    lines = []
+    if replay is not None:
+        answer = _call(data_dir, "POST", _parked_path(replay, "spela-om"))
+        lines.append(f"{replay}: {answer['utfall']}.")
+    if skip is not None:
+        answer = _call(data_dir, "POST", _parked_path(skip, "hoppa-over"))
+        lines.append(f"{skip}: {answer['utfall']}.")
+    if seen:
+        answer = _call(data_dir, "POST", "/api/drift/parkerade/sedda")
+        lines.append(f"{answer['markerade']} parkerade händelser markerade som sedda.")
+    return lines + parked_lines(_call(data_dir, "GET", "/api/drift")["parked"])
+
+
+def rebuild(data_dir: Path) -> list[str]:
+    answer = _call(data_dir, "POST", "/api/drift/ombyggnad", timeout=REBUILD_SECONDS)
+    lines = []
+    for projection in answer["projections"]:
+        models = f"Rapportmodellerna för {projection['label']}"
+        if projection["generation"] is None:
+            lines.append(f"{models}: ingen händelseström ännu, inget att bygga om.")
+        else:
+            lines.append(f"{models} är ombyggda; generation {projection['generation']} används nu.")
+    return lines
+
+
+def journey(data_dir: Path, wanted: str) -> list[str]:
+    return journey_lines(
+        _call(data_dir, "GET", f"/api/drift/resa/{urllib.parse.quote(wanted, safe='')}")
+    )

@@ -1,0 +1,1 @@
+"""The operators' view (/drift) and a message's journey (/drift/resa/{id})."""
