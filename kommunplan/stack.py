@@ -390,6 +390,8 @@ def _print_urls(stack: Stack, nats_url: str) -> None:
         f"  Mål-API:            {stack.url('goals')}/docs\n"
         f"  Projekt-API:        {stack.url('projects')}/docs\n"
         "  Token för API:t:    python3 run.py token --role controller --units IT\n"
+        f"  Driftvyn:           {stack.url('reporting')}/drift (med token --role operator;"
+        " i terminalen: python3 run.py status)\n"
         f"  NATS:               {nats_url}\n"
         f"  Loggar:             {stack.data_dir / 'logs'}\n"
         "Avsluta med Ctrl-C.",
