@@ -153,3 +153,22 @@ async def test_streams_are_not_purged_deleted_or_changed_but_by_the_services(
         await refused(outsider, f"$JS.API.STREAM.MSG.DELETE.{REJECTED}")
     for system in (A, B):
         assert await stored(declared, REJECTED, subjects.budget_rejected(system)) == 1
+
+
+async def test_reporting_reads_the_streams_state_for_operators_and_takes_nothing(
+    declared: LockedNats,
+) -> None:
+    async with session(declared, "reporting") as reporting:
+        for stream in (REJECTED, subjects.BUDGET_INBOUND_STREAM, subjects.BUDGET_EVENTS_STREAM):
+            assert (await reporting.js.stream_info(stream)).config.name == stream
+            await reporting.js.consumers_info(stream)
+        assert (await reporting.js.get_msg(REJECTED, 1)).data == b"refused for ekonomisystem"
+        assert reporting.errors == []
+        api = "$JS.API"
+        # No consumer of a system's or of the commands may it make, pull from or delete.
+        await refused(reporting, f"{api}.CONSUMER.MSG.NEXT.{REJECTED}.{A}")
+        await refused(reporting, f"{api}.CONSUMER.DELETE.{REJECTED}.{A}")
+        await refused(reporting, f"{api}.CONSUMER.DURABLE.CREATE.{REJECTED}.spy")
+        inbound = subjects.BUDGET_INBOUND_STREAM
+        await refused(reporting, f"{api}.CONSUMER.MSG.NEXT.{inbound}.budget-inbound")
+        await refused(reporting, f"{api}.STREAM.MSG.DELETE.{inbound}")
