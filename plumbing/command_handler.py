@@ -11,7 +11,7 @@ from opentelemetry.trace import Span
 
 from contracts.refusal import NotKnownYet, NotPermitted, Refused
 from contracts.rejection import Problem
-from plumbing import telemetry
+from plumbing import outcome_telemetry, telemetry
 from plumbing.decider import Decider, S
 from plumbing.errors import is_infrastructure
 from plumbing.eventstore import (
@@ -70,6 +70,11 @@ class CommandHandler(Generic[S]):
         self._lock = asyncio.Lock()
         self._tracer = telemetry.tracer(f"services.{name}")
 
+    @property
+    def name(self) -> str:
+        """The service's name, as its metrics and log lines name it."""
+        return self._name
+
     async def state(self) -> S:
         """What the decisions read, caught up with the store: a copy to read from."""
         async with self._lock:
@@ -92,14 +97,16 @@ class CommandHandler(Generic[S]):
         """
         async with self._lock:
             try:
-                return await self._decide_and_store(requests, position, before_commit)
+                outcomes = await self._decide_and_store(requests, position, before_commit)
             except Exception as error:
                 if is_infrastructure(error) or isinstance(error, FencedOut | TooManyConflicts):
                     raise
                 # Something in the batch cannot be stored (a value the database refuses):
                 # find which, refuse it, and store the rest, rather than fail for ever.
                 log.warning("batch could not be stored (%r); storing one by one", error)
-                return await self._one_by_one(requests, position, before_commit)
+                outcomes = await self._one_by_one(requests, position, before_commit)
+        outcome_telemetry.observed(self._name, requests, outcomes)
+        return outcomes
 
     async def _decide_and_store(
         self,
@@ -242,6 +249,8 @@ class CommandHandler(Generic[S]):
             raise _OwnersMayCatchUp()
         if not look_up_known and await self._refused_but_known(requests, outcomes):
             raise DuplicateMessageError("a refused message was stored before")
+        # Before before_commit, which sends the refusals: each goes with its trace.
+        outcomes = outcome_telemetry.kept(requests, outcomes)
         try:
             if before_commit is not None:
                 await before_commit(outcomes)

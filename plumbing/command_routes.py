@@ -18,6 +18,7 @@ from contracts.refusal import NotPermitted
 from contracts.scope import Scope
 from contracts.service import WriteService
 from contracts.text import Name
+from plumbing import outcome_telemetry, telemetry
 from plumbing.api_docs import add_api_docs
 from plumbing.asyncapi import add_asyncapi_routes
 from plumbing.command_examples import EXAMPLES
@@ -82,16 +83,28 @@ def _route(
         principal: Annotated[Principal, Depends(authenticated)],
     ) -> Any:
         command = _as_sent_by(body, command_type, principal)
+        request.state.message_id = str(command.message_id)  # for the request's log line
+        # The HTTP server span's context: it continues the caller's trace, or starts one.
+        trace_headers = telemetry.current_trace_headers() or dict(request.headers)
         try:
             check_permission(principal.roles, command)
         except NotPermitted as refused:
+            outcome_telemetry.counted(
+                service.name,
+                HTTP_SOURCE,
+                command_type.command_name,
+                "not_permitted",
+                trace_headers,
+                str(command.message_id),
+                refused.problems,
+            )
             return refusal(refused.problems, 403)
         (outcome,) = await service.handle(
             [
                 CommandRequest(
                     command,
                     HTTP_SOURCE,
-                    trace_headers=dict(request.headers),
+                    trace_headers=trace_headers,
                     scope=Scope(principal.units),
                     actor_name=principal.name,
                 )
@@ -130,8 +143,18 @@ def create_app(
     add_api_docs(app)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:
-        return refusal(problems_from(error.errors()))
+    async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = problems_from(error.errors())
+        command = request.url.path.rsplit("/", 1)[-1][:64]
+        outcome_telemetry.counted(
+            service.name,
+            HTTP_SOURCE,
+            command if command in declaration.commands else "okänt",
+            "invalid",
+            telemetry.current_trace_headers(),
+            problems=problems,
+        )
+        return refusal(problems)
 
     for name, command_type in declaration.commands.items():
         route = _route(service, command_type, access, check_permission)

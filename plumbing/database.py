@@ -8,6 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from plumbing.metrics import time_queries
+
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
 
@@ -20,6 +22,7 @@ else:
 async def _init_connection(conn: asyncpg.Connection) -> None:
     # jsonb travels as text both ways; the callers decide how to parse it.
     await conn.set_type_codec("jsonb", encoder=str, decoder=str, schema="pg_catalog")
+    time_queries(conn)
 
 
 def application_name() -> str:

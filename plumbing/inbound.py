@@ -12,22 +12,25 @@ import asyncio
 import functools
 import logging
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import asyncpg
 from nats.aio.client import Client
 from nats.aio.msg import Msg
-from pydantic import ValidationError
 
-from contracts.rejection import Problem
-from contracts.scope import EVERY_UNIT, Scope
 from contracts.service import WriteService
-from contracts.write_services import WRITE_SERVICES
+from plumbing import outcome_telemetry, telemetry
 from plumbing.command_handler import CommandHandler
 from plumbing.consumer import Consumer, consume_from_position
 from plumbing.eventstore import Position
+from plumbing.inbound_reading import (
+    InboundReader,
+    Refused,
+    Sender,
+    Unreadable,
+    sender_and_command,
+)
 from plumbing.locks import Lease
 from plumbing.publisher import Publisher
 from plumbing.readiness import WorkerStatus
@@ -39,61 +42,12 @@ from plumbing.rejections import (
     message_id_of,
 )
 from plumbing.requests import Outcome, Rejected, Request
-from plumbing.screening import screen
-from plumbing.settings import WriteServiceSettings
-from plumbing.system_shares import OVER_SHARE, SystemShares
-from plumbing.systems import register, reserved_for, service_senders
-from plumbing.validation import problems_from
+from plumbing.system_shares import SystemShares
 
 log = logging.getLogger(__name__)
 
 # How often, at most, the inbound stream's room is looked at after a batch.
 ROOM_CHECK_SECONDS = 5.0
-
-UNKNOWN_SYSTEM = (
-    "systemet {system!r} är inte känt av {service}; bara system i registret över "
-    "avsändare (inställningen KOMMUNPLAN_SYSTEMS) får skicka"
-)
-
-
-NOT_GRANTED = (
-    "systemet {system!r} får inte skicka kommandot {command!r} till {service}; {granted} "
-    "(registret över avsändare, inställningen KOMMUNPLAN_SYSTEMS)"
-)
-ONLY_FROM_SERVICE = (
-    "kommandot {command!r} tar {service} bara emot från {sender}, inte från systemet {system!r}"
-)
-
-
-@dataclass(frozen=True)
-class Sender:
-    """Who may send a service commands over NATS: for which units, and which commands."""
-
-    scope: Scope
-    commands: frozenset[str]
-    # One of our own services (a declaration's ``sends_to``), not an administration's
-    # system: the service makes no consumer of refusals for it (it makes its own).
-    service: bool = False
-
-
-def known_systems(
-    settings: WriteServiceSettings,
-    declaration: WriteService,
-    services: Iterable[WriteService] = WRITE_SERVICES,
-) -> dict[str, Sender]:
-    """The register's systems, each with the ``declaration``'s commands given to it, and each
-    service that declares it sends ``declaration`` commands (its ``sends_to``), for every
-    unit and only the commands it declares (``sends_commands``): a service decides for the
-    whole municipality, and no system may take its name
-    (plumbing.nats_users.check_system_name)."""
-    known = tuple(services)
-    senders = {
-        name: Sender(rights.scope, rights.commands_of(declaration.name))
-        for name, rights in register(settings.systems, known).items()
-    }
-    for name, (_, commands) in service_senders(declaration, known).items():
-        senders[name] = Sender(Scope(frozenset({EVERY_UNIT})), commands, service=True)
-    return senders
 
 
 class InboundConsumer:
@@ -122,6 +76,7 @@ class InboundConsumer:
         self._publisher = Publisher(nc)
         self._service = service
         self._systems = dict(systems)
+        self._reader = InboundReader(declaration, self._systems, shares, self._share_used)
         self.status = WorkerStatus("inkommande")
         self._consumer = Consumer(
             stream=declaration.inbound_stream,
@@ -152,19 +107,19 @@ class InboundConsumer:
 
     async def handle_batch(self, msgs: list[Msg], lease: Lease) -> None:
         requests: list[tuple[Msg, Request]] = []
-        unreadable: list[tuple[Msg, list[Problem]]] = []
+        unreadable: list[Refused] = []
         for msg in msgs:
-            request_or_problems = self._parse(msg)
+            request_or_problems = self._reader.read(msg)
             if isinstance(request_or_problems, Request):
                 requests.append((msg, request_or_problems))
             else:
-                unreadable.append((msg, request_or_problems))
+                unreadable.append(self._unreadable(msg, request_or_problems))
 
         async def reject(outcomes: list[Outcome]) -> None:
             # Published before the batch is stored: once its position is stored, the batch
             # is never seen again, so its rejections must already be out.
             refused = [
-                (msg, outcome.problems)
+                Refused(msg, outcome.problems, outcome.trace_headers)
                 for (msg, _), outcome in zip(requests, outcomes, strict=True)
                 if isinstance(outcome, Rejected)
             ]
@@ -177,7 +132,26 @@ class InboundConsumer:
             before_commit=reject,
         )
         self._over_share = {seq: v for seq, v in self._over_share.items() if seq > last}
+        for refused in unreadable:
+            system, command = sender_and_command(refused.msg.subject)
+            outcome_telemetry.counted(
+                self._declaration.name,
+                system,
+                command,
+                refused.reason,
+                refused.trace_headers,
+                message_id_of(refused.msg.data),
+                refused.problems,
+            )
         await self._make_room(last)
+
+    def _unreadable(self, msg: Msg, unreadable: Unreadable) -> Refused:
+        """The refusal of a message not decided on, kept in the message's trace."""
+        _, command = sender_and_command(msg.subject)
+        headers = outcome_telemetry.keep(
+            command, unreadable.reason, msg.headers or {}, message_id_of(msg.data)
+        )
+        return Refused(msg, unreadable.problems, headers, unreadable.reason)
 
     async def _make_room(self, handled: int) -> None:
         """Let go of handled messages when the stream runs short of room, so its byte
@@ -204,102 +178,11 @@ class InboundConsumer:
             self._over_share[sequence] = self._shares.take(system, len(msg.data))
         return self._over_share[sequence]
 
-    def _parse(self, msg: Msg) -> Request | list[Problem]:
-        problems = screen(msg.data)
-        if problems:
-            return problems
-        tokens = msg.subject.split(".")
-        name = self._declaration.name
-        if len(tokens) != 4:
-            return [
-                Problem(
-                    field="",
-                    message=(
-                        f"ämnet ska vara {name}.inbound.<system>.<kommando>, inte {msg.subject}"
-                    ),
-                )
-            ]
-        source_system, command_name = tokens[2], tokens[3]
-        sender = self._systems.get(source_system)
-        if sender is None:
-            return [
-                Problem(
-                    field="",
-                    message=UNKNOWN_SYSTEM.format(
-                        system=source_system, service=self._declaration.title
-                    ),
-                )
-            ]
-        commands = self._declaration.commands
-        command_type = commands.get(command_name)
-        if command_type is None:
-            return [
-                Problem(
-                    field="",
-                    message=(
-                        f"okänt kommando {command_name!r}; kända: " + ", ".join(sorted(commands))
-                    ),
-                )
-            ]
-        if command_name not in sender.commands:
-            return [Problem(field="", message=self._not_granted(source_system, command_name))]
-        sent = self._share_used(msg, source_system)
-        if sent is not None:
-            assert self._shares is not None
-            message = OVER_SHARE.format(
-                system=source_system,
-                sent=sent,
-                service=self._declaration.title,
-                share=self._shares.share_bytes,
-            )
-            return [Problem(field="", message=message)]
-        try:
-            command = command_type.model_validate_json(msg.data)
-        except ValidationError as error:
-            return problems_from(error.errors())
-        if "message_id" not in command.model_fields_set:
-            return [
-                Problem(
-                    field="message_id",
-                    message=(
-                        "fältet saknas; varje meddelande behöver ett eget UUID "
-                        "så att det bara lagras en gång"
-                    ),
-                )
-            ]
-        return Request(
-            command=command,
-            source_system=source_system,
-            trace_headers=dict(msg.headers or {}),
-            sequence=msg.metadata.sequence.stream,
-            scope=sender.scope,
-            from_service=sender.service,
-        )
-
-    def _not_granted(self, system: str, command: str) -> str:
-        service = self._declaration
-        only_from = reserved_for(service).get(command)
-        if only_from is not None:
-            return ONLY_FROM_SERVICE.format(
-                command=command, service=service.title, sender=only_from.title, system=system
-            )
-        granted = sorted(self._systems[system].commands)
-        return NOT_GRANTED.format(
-            system=system,
-            command=command,
-            service=service.title,
-            granted=(
-                "det får skicka " + ", ".join(granted)
-                if granted
-                else "det får inte skicka något hit"
-            ),
-        )
-
-    async def _reject(self, rejections: list[tuple[Msg, list[Problem]]]) -> None:
+    async def _reject(self, rejections: list[Refused]) -> None:
         messages = []
         notes = []
-        for msg, problems in rejections:
-            source_system = msg.subject.split(".")[2] if msg.subject.count(".") >= 2 else "okänd"
+        for msg, problems, trace_headers, _ in rejections:
+            source_system, _ = sender_and_command(msg.subject)
             message_id = message_id_of(msg.data)
             rejection = encode_rejection(
                 msg.data,
@@ -310,7 +193,11 @@ class InboundConsumer:
                 max_bytes=self._nc.max_payload - PAYLOAD_HEADROOM,
             )
             # Keyed by the inbound sequence: a batch handled again does not reject twice.
-            headers = {"Nats-Msg-Id": f"rejected-{msg.metadata.sequence.stream}"}
+            # With the trace the refusal is kept in, so the sender can find it by its id.
+            headers = {
+                "Nats-Msg-Id": f"rejected-{msg.metadata.sequence.stream}",
+                **telemetry.well_formed(trace_headers),
+            }
             rejected_on = self._declaration.rejected_subject(source_system)
             messages.append((rejected_on, rejection, headers))
             notes.append(RefusalNote.of(msg, message_id, source_system, rejected_on, problems))

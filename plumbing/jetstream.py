@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ from nats.js.errors import NotFoundError
 from plumbing.errors import InfrastructureError
 from plumbing.eventstore import FencedOut
 from plumbing.locks import Lease, LeaseLost
+from plumbing.pull_telemetry import PullTelemetry
 from plumbing.readiness import WorkerStatus
 
 log = logging.getLogger(__name__)
@@ -335,13 +337,16 @@ async def pull_batches(
     Returns when stopped or no longer wanted; raises LeaseLost when the lock is gone and
     PullError when the consumer disappeared (the caller starts again from its store).
     """
-    await _create_consumer(nc.jetstream(), settings)
+    js = nc.jetstream()
+    await _create_consumer(js, settings)
     handled = settings.start_sequence - 1
+    observed = PullTelemetry(settings.stream, settings.durable)
     async with _Puller(nc, settings.stream, settings.consumer_name) as puller:
         while not stop.is_set():
             lease.check()
             if keep_going is not None and not await keep_going():
                 return
+            await observed.ask_consumer(js, settings.consumer_name)
             try:
                 msgs = await puller.fetch(settings.batch_size, settings.fetch_timeout_seconds)
             except PullError:
@@ -352,10 +357,13 @@ async def pull_batches(
                 await asyncio.sleep(0.5)
                 continue
             fresh = [m for m in msgs if m.metadata.sequence.stream > handled]
-            if fresh and not await _handle_until_done(
-                fresh, handler, settings, stop, lease, status
-            ):
-                return
+            if fresh:
+                started, spans = time.perf_counter(), observed.processing(fresh)
+                if not await _handle_until_done(fresh, handler, settings, stop, lease, status):
+                    return
+                observed.handled(fresh, spans, time.perf_counter() - started, puller.pending)
+            elif puller.pending == 0:
+                observed.caught_up()
             if msgs:
                 handled = max(handled, msgs[-1].metadata.sequence.stream)
                 await _acknowledge(msgs[-1], settings.durable)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
+from plumbing import logs
 from plumbing.database import Connection
 from plumbing.errors import is_infrastructure
 
@@ -51,6 +52,8 @@ async def fenced(conn: Connection, lease: Lease) -> None:
     lease.check()
     held = await conn.fetchval(FENCE_SQL.format(name="$1", epoch="$2"), lease.name, lease.epoch)
     if held is None:
+        if not lease.lost.is_set():
+            logs.lifecycle("lock lost", logging.WARNING, lock=lease.name, epoch=lease.epoch)
         lease.lost.set()
         raise LeaseLost(f"{lease.name}: another worker took over after epoch {lease.epoch}")
 
@@ -84,7 +87,9 @@ async def _watch(conn: Connection, lease: Lease, interval: float, released: asyn
             async with asyncio.timeout(max(interval, 2.0)):
                 await conn.fetchval("SELECT 1")
         except Exception as error:
-            log.warning("lock %s lost: %r", lease.name, error)
+            logs.lifecycle(
+                "lock lost", logging.WARNING, lock=lease.name, epoch=lease.epoch, error=repr(error)
+            )
             lease.lost.set()
 
 
@@ -109,7 +114,7 @@ async def sole_worker(
                 return
             await asyncio.sleep(poll_seconds)
         lease = Lease(key, await _raise_epoch(conn, key))
-        log.info("holding %s at epoch %d", key, lease.epoch)
+        logs.lifecycle("lock taken", lock=key, epoch=lease.epoch)
         released = asyncio.Event()
         watch = asyncio.create_task(
             _watch(conn, lease, watch_seconds, released), name=f"watch {key}"
@@ -124,6 +129,8 @@ async def sole_worker(
                 await asyncio.wait({watch})
             finally:
                 await _unlock(conn, key)
+                if not lease.lost.is_set():
+                    logs.lifecycle("lock released", lock=key, epoch=lease.epoch)
 
 
 async def _unlock(conn: Connection, key: str) -> None:

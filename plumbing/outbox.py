@@ -2,14 +2,17 @@
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 
 import asyncpg
 from nats.aio.client import Client
+from opentelemetry.trace import SpanKind
 
 from plumbing import telemetry
 from plumbing.event_codec import envelope_json_sql
 from plumbing.locks import FENCE_SQL, Lease, sole_worker
+from plumbing.metrics import instruments
 from plumbing.publisher import Publisher
 from plumbing.readiness import WorkerStatus
 
@@ -45,6 +48,17 @@ _DELETE_RELAYED = (
 
 LEASE = "outbox-relay"
 
+# What waits, and since when: the oldest row has the lowest position.
+_BACKLOG = """
+SELECT count(*) AS backlog,
+       (SELECT extract(epoch FROM now() - e.recorded_at)::float8 FROM events e
+        WHERE e.position = (SELECT min(position) FROM outbox)) AS oldest_age
+FROM outbox
+"""
+
+# How often, at most, the backlog is counted for the metrics.
+BACKLOG_SECONDS = 2.0
+
 
 class OutboxRelay:
     def __init__(
@@ -62,6 +76,7 @@ class OutboxRelay:
         self._idle_sleep = idle_sleep_seconds
         self._tracer = telemetry.tracer("plumbing.outbox")
         self.status = WorkerStatus("utkorg")
+        self._counted = 0.0
 
     async def run(self, stop: asyncio.Event) -> None:
         """Relay while this process holds the relay's lock; LeaseLost when it loses it."""
@@ -80,8 +95,20 @@ class OutboxRelay:
                     await asyncio.sleep(1.0)
                     continue
                 self.status.working()
+                await self._count_backlog()
                 if relayed == 0:
                     await asyncio.sleep(self._idle_sleep)
+
+    async def _count_backlog(self) -> None:
+        """kommunplan.outbox.backlog and .oldest_age, every few seconds."""
+        if time.monotonic() - self._counted < BACKLOG_SECONDS:
+            return
+        self._counted = time.monotonic()
+        row = await self._pool.fetchrow(_BACKLOG)
+        assert row is not None
+        counters = instruments()
+        counters.outbox_backlog.set(int(row["backlog"]))
+        counters.outbox_oldest_age.set(float(row["oldest_age"] or 0.0))
 
     async def relay_once(self, lease: Lease) -> int:
         """Publish one batch and remove it from the outbox once JetStream acknowledged all.
@@ -93,22 +120,29 @@ class OutboxRelay:
         rows = await self._pool.fetch(_SELECT_BATCH, self._batch_size, lease.name, lease.epoch)
         if not rows:
             return 0
-        tracing = telemetry.enabled()
         messages = []
         for row in rows:
             headers = {"Nats-Msg-Id": row["event_id"]}
             stored_context = {
                 key: row[key] for key in ("traceparent", "tracestate") if row[key] is not None
             }
-            if tracing:
-                with self._tracer.start_as_current_span(
-                    f"publish {row['event_type']}", context=telemetry.extract(stored_context)
-                ):
-                    telemetry.inject(headers)
-            else:
-                # Nothing records spans here; pass the stored context on unchanged.
-                headers.update(stored_context)
-            messages.append((self._subject_for(row["event_type"]), row["body"].encode(), headers))
+            subject = self._subject_for(row["event_type"])
+            with self._tracer.start_as_current_span(
+                f"publish {row['event_type']}",
+                context=telemetry.extract(stored_context),
+                kind=SpanKind.PRODUCER,
+            ) as span:
+                if span.is_recording():
+                    span.set_attributes(
+                        {
+                            "messaging.system": "nats",
+                            "messaging.operation.type": "send",
+                            "messaging.destination.name": subject,
+                            "messaging.message.id": row["event_id"],
+                        }
+                    )
+                telemetry.inject(headers)
+            messages.append((subject, row["body"].encode(), headers))
         lease.check()
         await self._publisher.publish(messages)
         await self._pool.execute(

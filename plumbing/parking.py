@@ -14,12 +14,21 @@ An operator sees them (``kommunplan parked``, the views say how many) and replay
 after a fix; a replay runs them through the same rules, in their stream order.
 """
 
+import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+from opentelemetry import trace
+
+from plumbing import logs, telemetry
 from plumbing.database import Connection
+from plumbing.screening import is_parseable
+
+log = logging.getLogger("kommunplan.parked")
 
 
 class ParkedKind(StrEnum):
@@ -93,6 +102,8 @@ async def blocked_streams(conn: Connection, stream_ids: Sequence[str]) -> set[st
 async def park(conn: Connection, parked: Sequence[Parked]) -> None:
     if not parked:
         return
+    for each in parked:
+        _observed(each)
     await conn.executemany(
         "INSERT INTO parked (sequence, kind, reason, body, stream_id, version, event_type)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7)"
@@ -156,3 +167,39 @@ async def counts(conn: Connection) -> tuple[int, int]:
 async def mark_seen(conn: Connection) -> int:
     result = await conn.execute("UPDATE parked SET seen_at = now() WHERE seen_at IS NULL")
     return int(result.split()[-1])
+
+
+def _envelope(body: bytes) -> dict[str, Any]:
+    """The envelope of a parked event's body, or nothing when it cannot be read safely."""
+    if not is_parseable(body):
+        return {}
+    try:
+        envelope = json.loads(body).get("envelope")
+    except (ValueError, AttributeError):
+        return {}
+    return envelope if isinstance(envelope, dict) else {}
+
+
+def _observed(parked: Parked) -> None:
+    """A line in the log, and a span kept in the event's own trace whatever the sampling."""
+    envelope = _envelope(parked.body)
+    carried = {"traceparent": str(envelope.get("traceparent") or "")}
+    span = telemetry.kept_span(
+        f"park {parked.event_type or 'message'}",
+        telemetry.extract(telemetry.well_formed(carried)),
+        {"kommunplan.parked.kind": parked.kind.value},
+    )
+    span.end()
+    logs.record(
+        log,
+        "parked",
+        f"parked ({parked.kind.value}): {parked.reason[:300]}",
+        logging.WARNING,
+        trace_id=telemetry.trace_id(trace.set_span_in_context(span)),
+        message_id=envelope.get("event_id"),
+        sequence=parked.sequence,
+        stream_id=parked.stream_id,
+        version=parked.version,
+        event_type=parked.event_type,
+        parked_kind=parked.kind.value,
+    )

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
 from plumbing.errors import InfrastructureError
+from plumbing.metrics import instruments
 
 
 class PublishError(InfrastructureError):
@@ -76,3 +78,6 @@ class Publisher:
             del self._batches[batch_id]
         if batch.errors:
             raise PublishError(f"{len(batch.errors)} refused, first: {batch.errors[0]}")
+        sent = instruments().sent
+        for subject, count in Counter(subject for subject, _, _ in messages).items():
+            sent.add(count, {"messaging.system": "nats", "messaging.destination.name": subject})

@@ -15,7 +15,10 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from nats.aio.client import Client
 
+from plumbing import telemetry
 from plumbing.http_failures import answer_failures
+from plumbing.http_telemetry import TracedRequests
+from plumbing.metrics import add_metrics_route
 
 # A batch retried for longer than this means the worker is stuck, not just unlucky.
 STALLED_AFTER_SECONDS = 30.0
@@ -127,10 +130,15 @@ def add_health_routes(
     checks: dict[str, Check] | None = None,
 ) -> None:
     """GET /health: 200 while the process lives. GET /ready: 200 or 503 with each check.
+    GET /metrics: the process's metrics (plumbing.metrics).
 
-    Also answers a request that fails for NATS or PostgreSQL with 503 (plumbing.http_failures).
+    Also answers a request that fails for NATS or PostgreSQL with 503 (plumbing.http_failures),
+    and traces and logs every request (plumbing.http_telemetry).
     """
     answer_failures(app)
+    add_metrics_route(app)
+    app.add_middleware(TracedRequests)
+    telemetry.instrument_app(app)
 
     @app.get("/health", tags=["drift"])
     async def health() -> dict[str, str]:

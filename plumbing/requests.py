@@ -39,6 +39,9 @@ class Rejected:
     problems: list[Problem]
     not_permitted: bool = False  # refused for who sent it rather than for what it says
     not_known_yet: bool = False  # refused for naming what another service may yet publish
+    # The trace the refusal is kept in (plumbing.outcome_telemetry), sent back with it; not
+    # part of what was decided, so two refusals for the same reasons are equal.
+    trace_headers: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

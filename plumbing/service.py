@@ -2,14 +2,19 @@
 
 import asyncio
 import contextlib
+import functools
 import logging
+import signal
 from collections.abc import Callable, Coroutine, Sequence
+from types import FrameType
 from typing import Any, Protocol
 
 import uvicorn
 from fastapi import FastAPI
 
+from plumbing import logs, telemetry
 from plumbing.readiness import WorkerStatus
+from plumbing.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +29,14 @@ class BackgroundWorker(Protocol):
     async def run(self, stop: asyncio.Event) -> None: ...
 
 MAX_RESTART_DELAY_SECONDS = 10.0
+
+
+def start_process(name: str, settings: ServiceSettings) -> None:
+    """The process's JSON log lines, tracing and metrics (at start-up, before any pool or
+    connection is made, so they are instrumented), and its first lifecycle line."""
+    logs.setup_logging(name, settings.log_level)
+    telemetry.setup(name, settings.trace_sample_ratio)
+    logs.lifecycle("start", port=settings.http_port)
 
 
 async def _sleep_unless_stopped(stop: asyncio.Event, seconds: float) -> None:
@@ -68,12 +81,13 @@ async def serve(
     instead of leaving it half-working.
     """
     stop = asyncio.Event()
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    server = _Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     tasks = [
         asyncio.create_task(resilient(worker)(stop), name=worker.status.name)
         for worker in workers
     ]
     http = asyncio.create_task(server.serve(), name="http")
+    announce = asyncio.create_task(_announce_ready(server, port), name="announce")
 
     def crashed(task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None and not stop.is_set():
@@ -83,10 +97,38 @@ async def serve(
     for task in tasks:
         task.add_done_callback(crashed)
     await http
+    announce.cancel()
     stop.set()
     done, running = await asyncio.wait(tasks, timeout=10)
     for task in running:
         task.cancel()
     for task in done:
         if not task.cancelled() and task.exception() is not None:
+            logs.lifecycle("stop", logging.ERROR, error=repr(task.exception()))
             raise task.exception()  # type: ignore[misc]
+    if not server.stopping:
+        logs.lifecycle("stop")
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, saying when a signal stops it: uvicorn raises the signal again once
+    it has shut down, which ends the process before anything after ``serve`` runs."""
+
+    stopping = False
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if not self.stopping:
+            self.stopping = True
+            # Written from the event loop, not inside the signal handler.
+            with contextlib.suppress(RuntimeError):
+                asyncio.get_running_loop().call_soon_threadsafe(
+                    functools.partial(logs.lifecycle, "stop", signal=signal.Signals(sig).name)
+                )
+        super().handle_exit(sig, frame)
+
+
+async def _announce_ready(server: uvicorn.Server, port: int) -> None:
+    # uvicorn has only its ``started`` flag to say it listens, no event to wait on.
+    while not server.started:  # noqa: ASYNC110
+        await asyncio.sleep(0.05)
+    logs.lifecycle("ready", port=port)

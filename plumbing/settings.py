@@ -67,6 +67,20 @@ class ServiceSettings(BaseSettings):
         default="units",
         description='Claim with the unit codes (each with its subtree, "*" for all)',
     )
+    trace_sample_ratio: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "The share of traces kept when a sender starts none (parent-based: a sender's own"
+            " decision is followed); refused commands and parked events are always kept"
+        ),
+    )
+    log_level: str = Field(
+        default="INFO",
+        pattern="^(DEBUG|INFO|WARNING|ERROR|debug|info|warning|error)$",
+        description="The least level written to the process's JSON log lines",
+    )
     open_views: bool = Field(
         default=True,
         description=(

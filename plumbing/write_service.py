@@ -17,14 +17,15 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from contracts.service import WriteService
-from plumbing import telemetry
 from plumbing.command_handler import CommandHandler
 from plumbing.database import create_pool
 from plumbing.decider import Decider, Domain, S
 from plumbing.eventstore import EventStore
 from plumbing.followed_events import FollowedEvents
 from plumbing.http_identity import Access
-from plumbing.inbound import InboundConsumer, known_systems
+from plumbing.inbound import InboundConsumer
+from plumbing.inbound_reading import known_systems
+from plumbing.metrics import observe_pool
 from plumbing.migrations import migrate
 from plumbing.nats_connection import StreamSpec, connect, ensure_streams
 from plumbing.outbox import OutboxRelay
@@ -32,7 +33,7 @@ from plumbing.postgres_eventstore import MIGRATIONS, PostgresEventStore
 from plumbing.process_manager import ProcessManager, ProcessManagerWorker, Rule
 from plumbing.readiness import add_health_routes
 from plumbing.sent_refusals import SentRefusals
-from plumbing.service import BackgroundWorker, serve
+from plumbing.service import BackgroundWorker, serve, start_process
 from plumbing.settings import WriteServiceSettings
 from plumbing.system_shares import SystemShares
 
@@ -141,6 +142,7 @@ class WriteProcess(Generic[S]):
 async def build(parts: WriteServiceParts[S, Settings], settings: Settings) -> WriteProcess[S]:
     declaration = parts.declaration
     pool = await create_pool(settings.database_url, max_size=6)
+    observe_pool(pool, declaration.name)
     async with pool.acquire() as conn:
         await migrate(conn, MIGRATIONS)
     nc, js = await connect(
@@ -182,7 +184,7 @@ async def build(parts: WriteServiceParts[S, Settings], settings: Settings) -> Wr
 
 async def run(parts: WriteServiceParts[Any, Settings], settings: Settings) -> None:
     """The service's HTTP routes, its inbound consumer and any workers of its own."""
-    telemetry.setup_tracing(parts.declaration.name)
+    start_process(parts.declaration.name, settings)
     process = await build(parts, settings)
     workers = [process.inbound, *process.workers]
     add_health_routes(process.app, process.nc, process.pool, [w.status for w in workers])
@@ -200,7 +202,7 @@ async def run_relay(parts: WriteServiceParts[Any, Settings], settings: Settings)
     may run: one relays, the others stand by (plumbing.locks.sole_worker).
     """
     name = parts.declaration.name
-    telemetry.setup_tracing(f"{name}-relay")
+    start_process(f"{name}-relay", settings)
     process = await build(parts, settings)
     health = FastAPI(title=f"{name.capitalize()} outbox relay")
     relay = process.relay

@@ -12,15 +12,15 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
-from plumbing import telemetry
 from plumbing.database import create_pool
 from plumbing.http_identity import Access
+from plumbing.metrics import instruments, observe_pool
 from plumbing.migrations import migrate
 from plumbing.nats_connection import connect
 from plumbing.projection import MIGRATIONS, ProjectionRunner
-from plumbing.read_models import ReadModels
+from plumbing.read_models import ReadModels, ReadSession
 from plumbing.readiness import add_health_routes
-from plumbing.service import serve
+from plumbing.service import serve, start_process
 from services.reporting.http import create_app
 from services.reporting.operations import actions
 from services.reporting.operations.operator import Operator
@@ -130,13 +130,33 @@ def add_operations_routes(process: ReportingProcess) -> None:
     )
 
 
+PARKED_METRIC_SECONDS = 5.0
+
+
+async def _count_parked(models: ReadModels) -> None:
+    """kommunplan.parked.events per projection, all and not yet seen, every few seconds."""
+    gauge = instruments().parked
+    while True:
+        for projection in PROJECTIONS:
+            try:
+                parked, unseen = await models.read(ReadSession.parked_counts, (projection.name,))
+            except Exception:  # not ready yet, or the database away: counted next time
+                continue
+            gauge.set(parked, {"projection": projection.name, "seen": "all"})
+            gauge.set(unseen, {"projection": projection.name, "seen": "unseen"})
+        await asyncio.sleep(PARKED_METRIC_SECONDS)
+
+
 async def run(settings: ReportingSettings) -> None:
-    telemetry.setup_tracing("reporting")
+    start_process("reporting", settings)
     process = await build(settings)
+    observe_pool(process.pool, "reporting")
     add_operations_routes(process)
+    parked = asyncio.create_task(_count_parked(process.read_models), name="parked metric")
     try:
         await serve(process.app, settings.http_host, settings.http_port, process.runners)
     finally:
+        parked.cancel()
         await process.close()
 
 

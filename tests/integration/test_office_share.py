@@ -269,7 +269,10 @@ async def test_a_budget_of_a_project_the_office_runs_sends_budget_a_tenth_once_w
     sent = spans["projects set-project-share"]
     decided = spans["budget set-project-share"]
     assert sent.parent is not None and sent.parent.span_id == root.get_span_context().span_id
-    assert decided.parent is not None and decided.parent.span_id == sent.context.span_id
+    # Budget's pull loop processes the message within the trace it was sent in.
+    received = spans["process BUDGET_INBOUND"]
+    assert received.parent is not None and received.parent.span_id == sent.context.span_id
+    assert decided.parent is not None and decided.parent.span_id == received.context.span_id
     assert await inbound_shares(js) == 1
 
 

@@ -39,9 +39,20 @@ async def test_the_trace_context_is_carried_from_http_through_the_store_and_nats
 
     spans = await eventually(names, until=lambda found: "project UnitRegistered" in found)
 
+    server = spans["POST /api/register-unit"]
     command = spans["budget register-unit"]
     publish = spans["publish UnitRegistered"]
+    process = spans["process BUDGET_EVENTS"]
     project = spans["project UnitRegistered"]
-    assert command.parent.span_id == root.get_span_context().span_id
+    assert server.parent.span_id == root.get_span_context().span_id
+    # Within the server's span (FastAPI's own telemetry puts a span of the route's function
+    # between them).
+    by_id = {s.context.span_id: s for s in spans.values()}
+    above = command
+    while above.parent is not None and above.parent.span_id != server.context.span_id:
+        above = by_id[above.parent.span_id]
+    assert above.parent is not None
     assert publish.parent.span_id == command.context.span_id
-    assert project.parent.span_id == publish.context.span_id
+    assert process.parent.span_id == publish.context.span_id
+    assert process.attributes["messaging.destination.name"] == "BUDGET_EVENTS"
+    assert project.parent.span_id == process.context.span_id

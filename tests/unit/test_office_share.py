@@ -16,7 +16,7 @@ from contracts.projects.events import ProjectBudgetSet, ProjectRegistered
 from contracts.projects.service import PROJECTS
 from contracts.rejection import Problem, Rejection
 from contracts.scope import Scope
-from plumbing.inbound import known_systems
+from plumbing.inbound_reading import known_systems
 from plumbing.nats_users import sender_publishes, service_permissions, system_permissions
 from plumbing.process_manager import ProcessManagerWorker, Reacted
 from plumbing.requests import DUPLICATE

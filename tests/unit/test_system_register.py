@@ -25,7 +25,7 @@ from kommunplan.demo import (
     load_projects_demo,
 )
 from kommunplan.nats_access import prepare
-from plumbing.inbound import known_systems
+from plumbing.inbound_reading import known_systems
 from plumbing.nats_users import all_permissions, service_permissions, system_permissions
 from plumbing.settings import StackSettings, WriteServiceSettings
 from plumbing.systems import grantable, register

@@ -1,0 +1,111 @@
+"""What the pull loop (plumbing.jetstream) tells operators of each consumer: a process span per
+message, a log line per batch, and its metrics (messages handled, how long a batch took, how far
+behind it is, and what JetStream says is pending and unacknowledged)."""
+
+import logging
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from opentelemetry import trace
+from opentelemetry.trace import Span, SpanKind
+
+from plumbing import logs, telemetry
+from plumbing.metrics import instruments
+
+log = logging.getLogger("kommunplan.consumer")
+
+# How often, at most, the consumer's own counts are asked of JetStream.
+CONSUMER_INFO_SECONDS = 5.0
+
+
+class PullTelemetry:
+    def __init__(self, stream: str, durable: str) -> None:
+        self._stream = stream
+        self._durable = durable
+        self._attributes = {
+            "messaging.system": "nats",
+            "messaging.destination.name": stream,
+            "messaging.consumer.group.name": durable,
+        }
+        self._tracer = telemetry.tracer("plumbing.jetstream")
+        self._asked = 0.0
+
+    def processing(self, msgs: Sequence[Msg]) -> list[Span]:
+        """A process span per message, child of the context it was sent with (or the start of
+        its trace); each message's ``traceparent`` header now names its span, so what handles
+        it continues the trace from there."""
+        spans = []
+        for msg in msgs:
+            span = self._tracer.start_span(
+                f"process {self._stream}",
+                context=telemetry.extract(msg.headers),
+                kind=SpanKind.CONSUMER,
+            )
+            if span.is_recording():
+                span.set_attributes(self._attributes)
+                span.set_attribute(
+                    "messaging.message.id", (msg.headers or {}).get("Nats-Msg-Id", "")
+                )
+                span.set_attribute("messaging.operation.type", "process")
+            headers = dict(msg.headers or {})
+            headers.pop("tracestate", None)
+            telemetry.inject(headers, trace.set_span_in_context(span))
+            msg.headers = headers
+            spans.append(span)
+        return spans
+
+    def handled(
+        self, msgs: Sequence[Msg], spans: Sequence[Span], seconds: float, pending: int | None
+    ) -> None:
+        for span in spans:
+            span.end()
+        counters = instruments()
+        counters.consumed.add(len(msgs), self._attributes)
+        counters.process_duration.record(seconds, self._attributes)
+        last = msgs[-1].metadata
+        if pending is not None:
+            counters.consumer_lag.set(pending, self._attributes)
+            behind = 0.0
+            if pending > 0 and last.timestamp is not None:
+                behind = max((datetime.now(UTC) - last.timestamp).total_seconds(), 0.0)
+            counters.consumer_lag_age.set(behind, self._attributes)
+        logs.record(
+            log,
+            "batch",
+            f"{self._durable}: {len(msgs)} handled",
+            trace_id=telemetry.trace_id_of((msgs[0].headers or {}).get("traceparent"))
+            if len(msgs) == 1
+            else None,
+            message_id=(msgs[0].headers or {}).get("Nats-Msg-Id") if len(msgs) == 1 else None,
+            consumer=self._durable,
+            stream=self._stream,
+            messages=len(msgs),
+            first_sequence=msgs[0].metadata.sequence.stream,
+            last_sequence=last.sequence.stream,
+            duration_ms=round(seconds * 1000, 2),
+            pending=pending,
+        )
+
+    def caught_up(self) -> None:
+        """Nothing waits: the lag is none."""
+        counters = instruments()
+        counters.consumer_lag.set(0, self._attributes)
+        counters.consumer_lag_age.set(0.0, self._attributes)
+
+    async def ask_consumer(self, js: JetStreamContext, consumer: str) -> None:
+        """The consumer's pending and unacknowledged messages, as JetStream counts them, every
+        few seconds; a failure to ask is left for the next time."""
+        if time.monotonic() - self._asked < CONSUMER_INFO_SECONDS:
+            return
+        self._asked = time.monotonic()
+        try:
+            info = await js.consumer_info(self._stream, consumer)
+        except Exception as error:
+            log.debug("consumer info of %s: %r", consumer, error)
+            return
+        counters = instruments()
+        counters.consumer_pending.set(int(info.num_pending or 0), self._attributes)
+        counters.consumer_ack_pending.set(int(info.num_ack_pending or 0), self._attributes)
