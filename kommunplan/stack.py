@@ -393,7 +393,14 @@ def _print_urls(stack: Stack, nats_url: str) -> None:
         f"  Driftvyn:           {stack.url('reporting')}/drift (med token --role operator;"
         " i terminalen: python3 run.py status)\n"
         f"  NATS:               {nats_url}\n"
-        f"  Loggar:             {stack.data_dir / 'logs'}\n"
+        f"  Loggar (JSON):      {stack.data_dir / 'logs'}/<process>.log\n"
+        "  Mätvärden:          " + metrics_urls(stack) + "\n"
         "Avsluta med Ctrl-C.",
         flush=True,
     )
+    logging.getLogger("kommunplan.stack").info("metrics: %s", metrics_urls(stack))
+
+
+def metrics_urls(stack: Stack) -> str:
+    """Where each process serves its metrics, for Prometheus to scrape."""
+    return ", ".join(f"{stack.url(service)}/metrics ({service})" for service in SERVICES)
