@@ -8,9 +8,11 @@ Pure: rows in, report out, no I/O. Each report has five sections:
 2. net investments: the year's budget and, in the annual report, the outcome (the read
    model's kind ``actuals`` for the year); the events carry no monthly outcome of
    investments, so the interim report shows the budget and says so;
-3. goal attainment per perspective, for the commitments followed up in this report (Delår
-   or Årligen), counted with the goals view's rules (services.reporting.goals_view) on the
-   measurements and assessments of periods up to the report's end;
+3. goal attainment per perspective and in all, by women and men where measured so: in the
+   annual report for every commitment of the year, in the interim report for those followed
+   up at the interim (Delår), saying how many others there are; judged with the goals
+   view's rules on the measurements and assessments of periods up to the report's end
+   (period_report.goal_attainment);
 4. the projects of the subtree with their latest status report up to the period's end;
 5. the texts the units wrote for this report (budget's write-follow-up-text, report
    interim_report or annual_report).
