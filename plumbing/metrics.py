@@ -44,9 +44,17 @@ class Instruments:
     parked: Gauge
 
 
+# Recorded by the FastAPI instrumentation (plumbing.telemetry.instrument_app), not here.
+HTTP_SERVER_DURATION = "http.server.request.duration"
+
+
 @functools.cache
 def instruments() -> Instruments:
-    meter = metrics.get_meter("kommunplan")
+    """The process's instruments, from the meter provider plumbing.telemetry installed."""
+    return make_instruments(metrics.get_meter("kommunplan"))
+
+
+def make_instruments(meter: metrics.Meter) -> Instruments:
     return Instruments(
         commands_accepted=meter.create_counter(
             "kommunplan.commands.accepted",
@@ -118,7 +126,7 @@ def add_metrics_route(app: FastAPI) -> None:
         return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 
-def observe_pool(pool: asyncpg.Pool, name: str) -> None:
+def observe_pool(pool: asyncpg.Pool, name: str, meter: metrics.Meter | None = None) -> None:
     """db.client.connection.count (used, idle) and .max of ``pool``, read when scraped."""
     attributes = {"db.client.connection.pool.name": name}
 
@@ -130,7 +138,7 @@ def observe_pool(pool: asyncpg.Pool, name: str) -> None:
     def most(_: CallbackOptions) -> Iterable[Observation]:
         yield Observation(pool.get_max_size(), attributes)
 
-    meter = metrics.get_meter("kommunplan")
+    meter = meter or metrics.get_meter("kommunplan")
     meter.create_observable_up_down_counter(
         "db.client.connection.count", [count], "{connection}", "Connections of the pool"
     )
