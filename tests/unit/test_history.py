@@ -16,10 +16,10 @@ from services.reporting.reports.history.builder import (
     entry_json,
     history_to_json,
     shorten,
-    swedish_time,
 )
 from services.reporting.reports.history.export import history_table
 from services.reporting.reports.history.html import render_history_html
+from services.reporting.reports.shared.senders import swedish_time
 from services.reporting.reports.shared.table_files import write_csv
 
 START = datetime(2011, 3, 1, 9, 0, tzinfo=UTC)

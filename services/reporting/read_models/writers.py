@@ -16,6 +16,7 @@ from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
 from plumbing.read_model_tables import Table
 from plumbing.read_model_versions import applying_event_of
+from services.reporting.read_models.senders import SenderRow, record_senders
 
 Row = tuple[Any, ...]
 E = TypeVar("E", bound=Event)
@@ -92,6 +93,11 @@ class WrittenProjection:
     name: str
     tables_sql: str
     writers: Mapping[str, Writer]
+    # Where it keeps who sent each event it writes, if it does (one of its tables).
+    senders: Table[SenderRow] | None = None
 
     async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
         await write_in_order(conn, self.writers, events)
+        if self.senders is not None:
+            written = [e for e in events if e.event_type in self.writers]
+            await record_senders(conn, self.senders, written)

@@ -107,3 +107,13 @@ ALTER TABLE notes ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAU
 ALTER TABLE measurements ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
 ALTER TABLE measurement_history ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
 ALTER TABLE activity_assessments ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+-- Who sent each event the read models hold, under which message and when.
+CREATE TABLE IF NOT EXISTS goal_senders (
+    event_id uuid NOT NULL,
+    actor text NOT NULL,
+    actor_name text,
+    source_system text NOT NULL,
+    message_id uuid NOT NULL,
+    recorded_at timestamptz NOT NULL,
+    PRIMARY KEY (event_id)
+);

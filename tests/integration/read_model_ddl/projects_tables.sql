@@ -110,3 +110,13 @@ ALTER TABLE project_budgets ADD COLUMN IF NOT EXISTS known_from timestamptz NOT 
 ALTER TABLE project_financing ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
 ALTER TABLE project_status_reports ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
 ALTER TABLE project_goal_links ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+-- Who sent each event the read models hold, under which message and when.
+CREATE TABLE IF NOT EXISTS project_senders (
+    event_id uuid NOT NULL,
+    actor text NOT NULL,
+    actor_name text,
+    source_system text NOT NULL,
+    message_id uuid NOT NULL,
+    recorded_at timestamptz NOT NULL,
+    PRIMARY KEY (event_id)
+);

@@ -31,6 +31,7 @@ from services.reporting.read_models.goals.tables import (
     PERSPECTIVES,
     TABLES,
 )
+from services.reporting.read_models.senders import GOAL_SENDERS
 from services.reporting.read_models.writers import (
     Statement,
     WrittenProjection,
@@ -175,5 +176,6 @@ _WRITERS = by_event_type(
 
 class GoalsProjection(WrittenProjection):
     name = sources.GOALS
-    tables_sql = tables_ddl(TABLES)
+    tables_sql = tables_ddl((*TABLES, GOAL_SENDERS))
     writers = _WRITERS
+    senders = GOAL_SENDERS

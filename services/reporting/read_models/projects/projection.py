@@ -30,6 +30,7 @@ from services.reporting.read_models.projects.tables import (
     STEPS,
     TABLES,
 )
+from services.reporting.read_models.senders import PROJECT_SENDERS
 from services.reporting.read_models.writers import (
     Statement,
     WrittenProjection,
@@ -168,5 +169,6 @@ _WRITERS = by_event_type(
 
 class ProjectsProjection(WrittenProjection):
     name = sources.PROJECTS
-    tables_sql = tables_ddl(TABLES)
+    tables_sql = tables_ddl((*TABLES, PROJECT_SENDERS))
     writers = _WRITERS
+    senders = PROJECT_SENDERS

@@ -13,23 +13,23 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from contracts.write_services import WRITE_SERVICES
 from services.reporting.read_models.budget.history import Value
-from services.reporting.reports.shared.as_of import shown_moment
+from services.reporting.reports.history.follow_ups import FollowUpEntry, follow_up_json
 from services.reporting.reports.shared.formatting import (
     format_kronor,
     format_signed_tkr,
     format_tkr,
 )
+from services.reporting.reports.shared.senders import (
+    PERSON_SOURCE,
+    sender_in_words,
+    source_in_words,
+    swedish_time,
+)
 from services.reporting.reports.shared.unit_year import UnitYearView
 
 DRAFT = "proposed"
 SHORT_TEXT = 200
-
-# The source a person's change comes from: signed in, over HTTP, with the token naming them.
-PERSON_SOURCE = "http"
-# The services that send each other commands, by the name they send under: "projekttjänsten".
-_SERVICE_TITLES = {service.name: service.title for service in WRITE_SERVICES}
 
 _FIGURE_KINDS = {"budget": "Budget", "plan": "Plan", "actuals": "Bokslut"}
 _STATUSES = {"proposed": "förslag", "adopted": "fastställd", "revised": "reviderad"}
@@ -108,31 +108,6 @@ class HistoryEntry:
         return source_in_words(self.source_system)
 
 
-def sender_in_words(actor: str, actor_name: str | None, source_system: str) -> str:
-    """Who sent something, in words: a person by name and account, "Anna Andersson
-    (anna.controller)", a system by its name, "ekonomisystem", a service by its title."""
-    if source_system == PERSON_SOURCE:
-        if actor_name and actor_name != actor:
-            return f"{actor_name} ({actor})"
-        return actor
-    return source_in_words(source_system)
-
-
-def source_in_words(source_system: str) -> str:
-    """Where something came from, in words: a system's or a service's name, or for a person
-    signed in, "inloggad användare"."""
-    if source_system == PERSON_SOURCE:
-        return "inloggad användare"
-    return _SERVICE_TITLES.get(source_system, source_system)
-
-
-def swedish_time(moment: datetime) -> str:
-    """A moment in Swedish time to the minute, summer or winter: "2026-12-06 23:41"."""
-    shown = shown_moment(moment)
-    assert shown is not None
-    return shown
-
-
 def status_label(status: str | None) -> str | None:
     return None if status is None else _STATUSES.get(status, status)
 
@@ -155,6 +130,8 @@ def shorten(text: str, limit: int = SHORT_TEXT) -> str:
 class HistoryView(UnitYearView):
     entries: tuple[HistoryEntry, ...]
     parked: int = 0
+    # The measurements and status reports of the subtree's year, oldest first.
+    follow_ups: tuple[FollowUpEntry, ...] = ()
 
     @property
     def title(self) -> str:
@@ -188,10 +165,11 @@ def build_history(
     *,
     drafts: bool,
     parked: int = 0,
+    follow_ups: tuple[FollowUpEntry, ...] = (),
 ) -> HistoryView:
     ordered = sorted(entries, key=lambda e: (e.recorded_at, e.sequence))
     listed = ordered if drafts else without_drafts(ordered)
-    return HistoryView(unit_code, unit_name, year, tuple(listed), parked)
+    return HistoryView(unit_code, unit_name, year, tuple(listed), parked, follow_ups)
 
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -246,5 +224,6 @@ def history_to_json(view: HistoryView) -> dict[str, Any]:
     return {
         **view.heading_json(view.title),
         "entries": [entry_json(entry) for entry in view.entries],
+        "follow_ups": [follow_up_json(entry) for entry in view.follow_ups],
         "parked_events": view.parked,
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from services.reporting.read_models.budget.history import Value
 from services.reporting.reports.history.builder import HistoryEntry, HistoryView, net, status_label
+from services.reporting.reports.history.follow_ups import follow_up_section
 from services.reporting.reports.shared import table_export as table
 
 HEADERS = (
@@ -68,7 +69,10 @@ def history_table(view: HistoryView) -> table.Report:
         title=view.title,
         unit=f"{view.unit_code} {view.unit_name}",
         period=str(view.year),
-        sections=(table.Section("Historik", HEADERS, tuple(_row(e) for e in view.entries)),),
+        sections=(
+            table.Section("Historik", HEADERS, tuple(_row(e) for e in view.entries)),
+            follow_up_section(view.follow_ups),
+        ),
         scale=table.Scale.TKR,
     )
 

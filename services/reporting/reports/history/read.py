@@ -11,8 +11,11 @@ from services.reporting.read_models.budget.history import (
     history_of,
 )
 from services.reporting.read_models.budget.queries import unit_name
-from services.reporting.read_models.sources import BUDGET
+from services.reporting.read_models.goals.measurement_history import measurements_of_year
+from services.reporting.read_models.projects.status_report_history import status_reports_of_year
+from services.reporting.read_models.sources import BUDGET, GOALS_WITH_UNITS, PROJECTS_WITH_UNITS
 from services.reporting.reports.history.builder import HistoryEntry, HistoryView, build_history
+from services.reporting.reports.history.follow_ups import follow_up_entries
 from services.reporting.reports.shared.refusals import UnknownUnit
 
 # The senders whose commands carry the event that caused them (a process manager's).
@@ -54,6 +57,19 @@ async def unit_history(models: ReadModels, unit_code: str, year: int, drafts: bo
             raise UnknownUnit(unit_code)
         entries = [_entry(r) for r in await history_of(session, unit_code, year)]
         parked, _ = await session.parked_counts()
-        return build_history(unit_code, name, year, entries, drafts=drafts, parked=parked)
+        measurements = (
+            await measurements_of_year(session, unit_code, year)
+            if await session.use(GOALS_WITH_UNITS)
+            else []
+        )
+        reports = (
+            await status_reports_of_year(session, unit_code, year)
+            if await session.use(PROJECTS_WITH_UNITS)
+            else []
+        )
+        follow_ups = follow_up_entries(measurements, reports)
+        return build_history(
+            unit_code, name, year, entries, drafts=drafts, parked=parked, follow_ups=follow_ups
+        )
 
     return await models.read(read, (BUDGET,))

@@ -12,8 +12,8 @@ import dataclasses
 from collections.abc import Sequence
 
 from services.reporting.read_models.budget.tables import NoteRow
-from services.reporting.reports.history.builder import sender_in_words
 from services.reporting.reports.plan.view import Column, NodeView, NoteView
+from services.reporting.reports.shared.senders import sender_in_words
 
 TABLES = ("figures", "net_investments")
 _LINES = (None, "revenue", "costs", "net")

@@ -78,7 +78,7 @@ class NoteView:
     column: int | None  # index into PlanView.columns; None: the whole table
     line: str | None  # 'revenue' | 'costs' | 'net' of the column; None: the column
     text: str
-    sender: str  # who sent it, in words (history.builder.sender_in_words)
+    sender: str  # who sent it, in words (shared.senders.sender_in_words)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,56 @@
+"""Every measurement recorded for the goals of a unit's subtree in a year, oldest first, with
+what it measures and who sent it: the history page lists them beside the budget's changes."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from plumbing.read_model_tables import rows_of
+from plumbing.read_models import ReadSession
+from services.reporting.read_models.budget.queries import SUBTREE_SQL
+
+
+@dataclass(frozen=True)
+class MeasurementRecord:
+    measure_id: str
+    what: str  # the commitment's text or the indicator's name
+    unit_code: str  # the unit whose goal it is
+    period: str
+    total: Decimal | None
+    women: Decimal | None
+    men: Decimal | None
+    source: str
+    recorded_at: datetime
+    # Who sent it; none for a measurement applied before senders were kept (until a rebuild).
+    actor: str | None
+    actor_name: str | None
+    source_system: str | None
+    message_id: UUID | None
+
+
+_SQL = (
+    SUBTREE_SQL
+    + """
+SELECT h.measure_id, coalesce(c.text, i.name) AS what, g.unit_code, h.period, h.total,
+       h.women, h.men, h.source, h.recorded_at,
+       s.actor, s.actor_name, s.source_system, s.message_id
+FROM measurement_history h
+LEFT JOIN commitments c ON c.commitment_id = h.measure_id
+LEFT JOIN indicators i ON i.indicator_id = h.measure_id
+LEFT JOIN commitments ic ON ic.commitment_id = i.commitment_id
+JOIN goals g ON g.goal_id = coalesce(c.goal_id, i.goal_id, ic.goal_id)
+JOIN tree t ON t.code = g.unit_code
+LEFT JOIN goal_senders s ON s.event_id = h.event_id
+WHERE left(h.period, 4) = $2
+ORDER BY h.ord
+"""
+)
+
+
+async def measurements_of_year(
+    session: ReadSession, unit_code: str, year: int
+) -> list[MeasurementRecord]:
+    """The measurements of ``year`` (their period's year) of ``unit_code``'s subtree's goals,
+    in the order recorded; replaced values too."""
+    return rows_of(MeasurementRecord, await session.fetch(_SQL, unit_code, str(year)))

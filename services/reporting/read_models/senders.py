@@ -1,0 +1,56 @@
+"""Who sent each event the goals' and the projects' read models hold, and under which
+message: so a measurement or a project's status report is shown with the person's or the
+system's name and the time it was recorded, as the budget's history shows its changes (which
+keeps this in its own history rows). Written by the projection in the same transaction as
+the rows it explains; looked up by the event's id."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from plumbing.database import Connection
+from plumbing.projection import ReceivedEvent
+from plumbing.read_model_tables import Table
+
+
+@dataclass(frozen=True)
+class SenderRow:
+    event_id: UUID
+    actor: str
+    actor_name: str | None
+    source_system: str
+    message_id: UUID  # the command's message id, which names the event's correlation
+    recorded_at: datetime
+
+
+def senders_table(name: str) -> Table[SenderRow]:
+    """A source's table of senders; named for its source, since a view reading goals and
+    projects together has both on its search path. The row of an event never changes, so it
+    keeps no versions: a view as it stood at an earlier moment reads the rows of that moment
+    and finds their senders here."""
+    return Table(name, SenderRow, key=("event_id",), versioned=False)
+
+
+GOAL_SENDERS = senders_table("goal_senders")
+PROJECT_SENDERS = senders_table("project_senders")
+
+
+async def record_senders(
+    conn: Connection, table: Table[SenderRow], events: Sequence[ReceivedEvent]
+) -> None:
+    """One row of ``table`` per event of ``events``, in one statement."""
+    if not events:
+        return
+    envelopes = [e.message.envelope for e in events]
+    await conn.execute(
+        f"INSERT INTO {table.name} ({table.select()})"
+        " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[],"
+        " $6::timestamptz[]) ON CONFLICT (event_id) DO NOTHING",
+        [v.event_id for v in envelopes],
+        [v.actor for v in envelopes],
+        [v.actor_name for v in envelopes],
+        [v.source_system for v in envelopes],
+        [v.correlation_id for v in envelopes],
+        [v.recorded_at for v in envelopes],
+    )
