@@ -43,7 +43,13 @@ def _add_operator_commands(commands: "argparse._SubParsersAction[argparse.Argume
     )
     parked = commands.add_parser("parked", help="list the events reporting could not apply")
     action = parked.add_mutually_exclusive_group()
-    action.add_argument("--replay", metavar="ID", help="apply one again (e.g. reporting:12)")
+    action.add_argument(
+        "--replay",
+        metavar="ID",
+        nargs="?",
+        const="alla",
+        help="apply one again (e.g. reporting:12), or without an id every one, after a fix",
+    )
     action.add_argument("--skip", metavar="ID", help="take one off the list unapplied")
     parked.add_argument("--seen", action="store_true", help="mark them as seen by an operator")
     journey = commands.add_parser("journey", help="a message's journey, by message or trace id")

@@ -18,6 +18,8 @@ NOT_RUNNING = (
     "Kommunplan körs inte med datamappen {data_dir}; starta den med `python3 run.py up`"
     " (eller ange samma KOMMUNPLAN_DATA_DIR som den startades med)."
 )
+# What `parked --replay` without an id stands for.
+EVERY = "alla"
 # A rebuild replays every stream; the views keep answering meanwhile.
 REBUILD_SECONDS = 3600.0
 
@@ -81,8 +83,15 @@ def status(data_dir: Path) -> list[str]:
 
 
 def parked(data_dir: Path, replay: str | None, skip: str | None, seen: bool) -> list[str]:
-    lines = []
-    if replay is not None:
+    lines: list[str] = []
+    if replay == EVERY:
+        answer = _call(data_dir, "POST", "/api/drift/parkerade/spela-om")
+        lines.extend(
+            f"Omspelning ({p['projection']}): {p['applied']} händelser inlästa,"
+            f" {p['still_parked']} fortfarande parkerade."
+            for p in answer["projektioner"]
+        )
+    elif replay is not None:
         answer = _call(data_dir, "POST", _parked_path(replay, "spela-om"))
         lines.append(f"{replay}: {answer['utfall']}.")
     if skip is not None:
@@ -96,7 +105,7 @@ def parked(data_dir: Path, replay: str | None, skip: str | None, seen: bool) -> 
 
 def rebuild(data_dir: Path) -> list[str]:
     answer = _call(data_dir, "POST", "/api/drift/ombyggnad", timeout=REBUILD_SECONDS)
-    lines = []
+    lines: list[str] = []
     for projection in answer["projections"]:
         models = f"Rapportmodellerna för {projection['label']}"
         if projection["generation"] is None:

@@ -242,6 +242,11 @@ async def test_a_rebuild_and_marking_seen_are_posted_by_an_operator_and_recorded
     # The rebuild parks what the live generation parked: the forged message again, unseen.
     (parked,) = drift["parked"]
     assert parked["seen_at"] is None
+    replayed = await stack.call("POST", "/api/drift/parkerade/spela-om")
+    assert replayed.status_code == 200
+    assert {"projection": "reporting", "applied": 0, "still_parked": 1} in replayed.json()[
+        "projektioner"
+    ]
     seen = await stack.call("POST", "/api/drift/parkerade/sedda")
     assert seen.status_code == 200 and seen.json() == {"markerade": 1}
     drift = await stack.json("/api/drift")
@@ -249,5 +254,10 @@ async def test_a_rebuild_and_marking_seen_are_posted_by_an_operator_and_recorded
     done = [(a["action"], a["outcome"]) for a in drift["actions"]]
     assert done == [
         ("markera sedda", "1 markerade"),
+        (
+            "spela om",
+            "reporting: 0 inlästa, 1 kvar, reporting_goals: 0 inlästa, 0 kvar,"
+            " reporting_projects: 0 inlästa, 0 kvar",
+        ),
         ("bygg om", "budget: generation 2, mål: ingen ström än, projekt: ingen ström än"),
     ]

@@ -54,6 +54,17 @@ class Operator:
         await self._record(who, actions.REPLAY, f"{projection}:{sequence}", outcome)
         return outcome
 
+    async def replay_all(self, who: Principal) -> list[tuple[str, int, int]]:
+        """Apply every parked event again, projection by projection: (projection, applied,
+        still parked)."""
+        replayed = []
+        for projection, runner in self.runners.items():
+            applied, still = await runner.replay_parked()
+            replayed.append((projection, applied, still))
+        outcome = ", ".join(f"{p}: {a} inlästa, {s} kvar" for p, a, s in replayed)
+        await self._record(who, actions.REPLAY, "alla parkerade", outcome)
+        return replayed
+
     async def skip(self, who: Principal, projection: str, sequence: int) -> str:
         """Take the parked event off the list unapplied; what happened, in Swedish."""
         runner = await self._parked(projection, sequence)

@@ -120,6 +120,10 @@ def _event_steps(found: Found, event: StoredEvent) -> list[Step]:
     return steps
 
 
+def _events(count: int) -> str:
+    return "1 händelse" if count == 1 else f"{count} händelser"
+
+
 def _journey(
     found: Found, service: str, message_id: str, events: list[StoredEvent]
 ) -> MessageJourney:
@@ -127,7 +131,7 @@ def _journey(
     listed = ", ".join(f"{e.event_type} ({e.stream_id} v{e.version})" for e in events)
     steps = [
         _received(found, service, message_id, first),
-        Step(first.recorded_at, service, "Godtaget", f"{len(events)} händelse(r): {listed}"),
+        Step(first.recorded_at, service, "Godtaget", f"{_events(len(events))}: {listed}"),
     ]
     for event in events:
         steps.extend(_event_steps(found, event))

@@ -98,6 +98,16 @@ def operator_routes(operator: Operator, models: ReadModels, access: Access) -> A
     async def look_up(_: who, id: Annotated[str, Query(pattern=ID_PATTERN)]) -> RedirectResponse:
         return RedirectResponse(f"/drift/resa/{id}", status_code=303)
 
+    @router.post("/api/drift/parkerade/spela-om")
+    async def replay_all(principal: who) -> dict[str, list[dict[str, Any]]]:
+        """Spela om alla parkerade händelser, efter en rättning."""
+        replayed = await operator.replay_all(principal)
+        return {
+            "projektioner": [
+                {"projection": p, "applied": a, "still_parked": s} for p, a, s in replayed
+            ]
+        }
+
     @router.post("/api/drift/parkerade/{projection}/{sequence}/spela-om")
     async def replay(principal: who, projection: Projection, sequence: ParkedAt) -> dict[str, str]:
         """Spela om en parkerad händelse, efter en rättning."""
