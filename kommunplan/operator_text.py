@@ -9,6 +9,8 @@ from services.reporting.reports.shared.as_of import shown_instant
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
     """Columns as wide as their widest cell, numbers to the right."""
+    if not rows:
+        return ["(inga)"]
     cells = [[str(h) for h in headers], *[["–" if c is None else str(c) for c in r] for r in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     numeric = [

@@ -79,6 +79,7 @@ def test_the_command_a_message_caused_stands_beneath_it_with_its_own_steps() -> 
 def test_a_refusal_shows_its_reasons_and_where_the_rejection_went() -> None:
     refusal = Refusal(
         "budget",
+        9,
         T0,
         "ekonomisystem",
         "budget.inbound.ekonomisystem.record-actuals",
@@ -91,6 +92,7 @@ def test_a_refusal_shows_its_reasons_and_where_the_rejection_went() -> None:
     refused = {s.what: s.detail for s in message.steps}
     assert refused["Avvisat"].startswith("unit_code: enheten NOPE finns inte")
     assert "budget.rejected.ekonomisystem" in refused["Avvisat"]
+    assert refused["Mottaget"].endswith("(BUDGET_INBOUND nr 9)")
 
 
 def test_nothing_found_is_said_in_swedish() -> None:

@@ -112,6 +112,11 @@ async def _events(sources: Sources, wanted: str, found: Found) -> None:
 
 async def _bookkeeping(sources: Sources, found: Found) -> None:
     """When and from where each message was received, and what still waits in an outbox."""
+    for refusal in found.refusals:
+        inbound = SERVICES[refusal.service].inbound_stream
+        msg = await message_at(sources.js, inbound, refusal.sequence)
+        if msg is not None:
+            found.inbound[(refusal.service, refusal.sequence)] = msg
     for service in sources.services:
         mine = [e for e in found.events if e.service == service]
         if not mine:

@@ -45,6 +45,7 @@ class Backlog:
 @dataclass(frozen=True)
 class Refusal:
     service: str
+    sequence: int  # in the service's inbound stream
     refused_at: datetime
     source_system: str
     subject: str
@@ -145,7 +146,8 @@ async def refused_by_system(conn: Connection, since: datetime) -> dict[str, int]
 
 
 _REFUSAL_COLUMNS = (
-    "refused_at, source_system, subject, rejection_subject, message_id, trace_id, problems"
+    "sequence, refused_at, source_system, subject, rejection_subject, message_id, trace_id,"
+    " problems"
 )
 
 
@@ -153,6 +155,7 @@ def _refusal(service: str, row: Any) -> Refusal:
     problems = json.loads(row["problems"])
     return Refusal(
         service=service,
+        sequence=int(row["sequence"]),
         refused_at=row["refused_at"],
         source_system=row["source_system"],
         subject=row["subject"],

@@ -162,16 +162,17 @@ def _messages(found: Found, wanted: Callable[[StoredEvent], bool]) -> list[Messa
     ]
 
 
-def _refused(refusal: Refusal) -> MessageJourney:
-    reasons = "; ".join(
-        f"{field}: {message}" if field else message for field, message in refusal.problems
-    )
+def _refused(found: Found, refusal: Refusal) -> MessageJourney:
+    reasons = "; ".join(f"{field}: {text}" if field else text for field, text in refusal.problems)
+    msg = found.inbound.get((refusal.service, refusal.sequence))
+    stream = SERVICES[refusal.service].inbound_stream
+    received = f"på {refusal.subject} av {refusal.service} ({stream} nr {refusal.sequence})"
     steps = (
         Step(
-            refusal.refused_at,
+            msg.time if msg and msg.time else refusal.refused_at,
             refusal.service,
             "Mottaget",
-            f"på {refusal.subject} av {refusal.service}",
+            received,
         ),
         Step(
             refusal.refused_at,
@@ -200,7 +201,7 @@ def journey_view(wanted: str, found: Found, trace_url: str | None, parked: int) 
     }
     return JourneyView(
         wanted=wanted,
-        messages=tuple([*roots, *(_refused(r) for r in found.refusals)]),
+        messages=tuple([*roots, *(_refused(found, r) for r in found.refusals)]),
         trace_ids=tuple(sorted(traces)),
         trace_url=trace_url,
         problems=tuple(found.problems),
