@@ -15,6 +15,7 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from contracts.budget.service import BUDGET
+from plumbing.database import with_database
 from services.budget.bootstrap import BudgetProcess
 from services.reporting.bootstrap import ReportingProcess
 from services.reporting.read_models.sources import BUDGET as BUDGET_PROJECTION
@@ -25,6 +26,10 @@ from tests.system import applied, running_budget, running_reporting
 from tests.tokens import bearer
 
 LEDGER = "ekonomisystem"
+
+
+def missing(url: str) -> str:
+    return with_database(url, "no_such_database")
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 
 
@@ -85,7 +90,8 @@ async def stack(
         running_reporting(
             servers.nats_url,
             reporting_database,
-            service_databases={"budget": budget_database},
+            # Goals' database is not there: the view says so and shows the rest.
+            service_databases={"budget": budget_database, "goals": missing(budget_database)},
         ) as reporting,
     ):
         running = Stack(budget, reporting, js)
@@ -174,6 +180,8 @@ async def test_the_view_shows_locks_outboxes_and_consumers_with_their_lag(stack:
     services = {s["name"]: s for s in drift["services"]}
     budget = services["budget"]
     assert budget["problem"] is None and budget["outbox"]["waiting"] == 0
+    assert services["goals"]["problem"].startswith("databasen kunde inte läsas")
+    assert services["goals"]["ready"] is False
     locks = {lock["name"]: lock for lock in budget["locks"]}
     assert locks["outbox-relay"]["holder"].startswith("kommunplan ")
     assert any(lock["holder"] for lock in services["reporting"]["locks"])

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerInfo, RawStreamMsg
-from nats.js.errors import Error as JetStreamError
 from nats.js.errors import NotFoundError
 
 from contracts.write_services import WRITE_SERVICES
@@ -46,8 +46,9 @@ def service_streams() -> list[str]:
 
 
 async def message_at(js: JetStreamContext, stream: str, sequence: int) -> RawStreamMsg | None:
-    """The stream's message at ``sequence``, or None when it is gone (or never was)."""
-    with contextlib.suppress(NotFoundError):
+    """The stream's message at ``sequence``, or None when it is gone (or never was), or
+    NATS does not answer: a journey then shows what the stores say without it."""
+    with contextlib.suppress(NotFoundError, NatsError, TimeoutError):
         return await js.get_msg(stream, sequence)
     return None
 
@@ -85,7 +86,7 @@ async def stream_state(js: JetStreamContext, stream: str) -> StreamState:
         states = [await _consumer_state(js, stream, c) for c in consumers]
     except NotFoundError:
         return StreamState(stream, 0, 0, (), "strömmen finns inte än")
-    except (JetStreamError, TimeoutError) as error:
+    except (NatsError, TimeoutError) as error:  # NATS away: the view shows the rest
         return StreamState(stream, 0, 0, (), f"kunde inte läsas: {type(error).__name__}")
     return StreamState(
         name=stream,

@@ -80,7 +80,7 @@ async def _or_note(
     try:
         return await sources.read(service, read)
     except Exception as error:  # the rest of the journey is still shown
-        found.problems.append(f"{service}: databasen svarar inte ({type(error).__name__})")
+        found.problems.append(f"{service}: databasen kunde inte läsas ({type(error).__name__})")
         return None
 
 

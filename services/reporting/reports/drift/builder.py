@@ -118,7 +118,7 @@ async def _or_problem(read: Awaitable[T]) -> tuple[T | None, str | None]:
     try:
         return await read, None
     except Exception as error:  # an operator's page shows what failed, and the rest
-        return None, f"databasen svarar inte: {type(error).__name__}"
+        return None, f"databasen kunde inte läsas: {type(error).__name__}"
 
 
 def _processes(sources: Sources, service: str) -> list[str]:
