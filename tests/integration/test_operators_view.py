@@ -30,6 +30,8 @@ LEDGER = "ekonomisystem"
 
 def missing(url: str) -> str:
     return with_database(url, "no_such_database")
+
+
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 
 
@@ -132,6 +134,9 @@ async def test_a_command_over_nats_is_followed_by_message_and_trace_id_to_the_vi
     assert "projektionen budget" in seen["Inläst"]
     assert all(s["at"] is not None for s in message["steps"])
     assert {"href": "/historik/IT/2011", "label": "Historiken för IT 2011"} in message["views"]
+    (event,) = message["events"]
+    assert (event["event_type"], event["stream_id"]) == ("ActualsRecorded", "unit-IT-2011")
+    assert event["sequence"] == 3  # after the two units' events
     assert TRACE_ID in journey["trace_ids"]
     by_trace = await stack.json(f"/api/drift/resa/{TRACE_ID}")
     assert [m["message_id"] for m in by_trace["messages"]] == [message_id]

@@ -29,6 +29,17 @@ class View:
 
 
 @dataclass(frozen=True)
+class Decided:
+    """An event the message was accepted as: where it stands in its stream and in NATS."""
+
+    event_id: str
+    event_type: str
+    stream_id: str
+    version: int
+    sequence: int | None  # in the events stream, once published and taken in
+
+
+@dataclass(frozen=True)
 class MessageJourney:
     service: str
     message_id: str
@@ -37,6 +48,7 @@ class MessageJourney:
     steps: tuple[Step, ...]
     views: tuple[View, ...]
     caused: tuple["MessageJourney", ...]  # commands it led another service to take
+    events: tuple[Decided, ...] = ()  # none: it was refused
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,13 @@ def _event_steps(found: Found, event: StoredEvent) -> list[Step]:
     return steps
 
 
+def _decided(found: Found, event: StoredEvent) -> Decided:
+    applied = found.applied.get(event.event_id)
+    published = found.published.get(event.event_id)
+    sequence = published.seq if published else (applied.sequence if applied else None)
+    return Decided(event.event_id, event.event_type, event.stream_id, event.version, sequence)
+
+
 def _events(count: int) -> str:
     return "1 händelse" if count == 1 else f"{count} händelser"
 
@@ -148,6 +167,7 @@ def _journey(
         tuple(steps),
         tuple(views.values()),
         tuple(caused),
+        tuple(_decided(found, e) for e in events),
     )
 
 

@@ -130,6 +130,16 @@ def _message_json(message: MessageJourney) -> dict[str, Any]:
             {"at": _at(s.at), "service": s.service, "what": s.what, "detail": s.detail}
             for s in message.steps
         ],
+        "events": [
+            {
+                "event_id": e.event_id,
+                "event_type": e.event_type,
+                "stream_id": e.stream_id,
+                "version": e.version,
+                "sequence": e.sequence,
+            }
+            for e in message.events
+        ],
         "views": [{"label": v.label, "href": v.href} for v in message.views],
         "caused": [_message_json(m) for m in message.caused],
     }
