@@ -230,7 +230,7 @@ async def test_a_parked_event_is_replayed_or_skipped_and_who_did_it_is_shown(
     skip = await stack.call("POST", f"/api/drift/parkerade/{projection}/{sequence}/hoppa-over")
     assert skip.status_code == 200 and skip.json()["utfall"] == "överhoppad"
     gone = await stack.call("POST", f"/api/drift/parkerade/{projection}/{sequence}/hoppa-over")
-    assert gone.status_code == 404
+    assert gone.status_code == 404 and "Ingen händelse nr" in gone.json()["detail"]
     drift = await stack.json("/api/drift")
     assert drift["parked"] == []
     done = [(a["actor"], a["actor_name"], a["action"], a["target"]) for a in drift["actions"]]
@@ -274,3 +274,15 @@ async def test_a_rebuild_and_marking_seen_are_posted_by_an_operator_and_recorded
         ),
         ("bygg om", "budget: generation 2, mål: ingen ström än, projekt: ingen ström än"),
     ]
+
+
+async def test_the_pages_buttons_act_and_lead_back_to_the_view(stack: Stack) -> None:
+    await stack.js.publish(BUDGET.event_subject("Forged"), b"a third forgery")
+    drift = await eventually(lambda: stack.json("/api/drift"), until=lambda d: d["parked"])
+    (parked,) = drift["parked"]
+    page = await stack.call("GET", "/drift")
+    action = f"/drift/parkerade/{parked['projection']}/{parked['sequence']}/hoppa-over"
+    assert f'action="{action}"' in page.text
+    pressed = await stack.call("POST", action)
+    assert pressed.status_code == 303 and pressed.headers["location"] == "/drift"
+    assert (await stack.json("/api/drift"))["parked"] == []
