@@ -96,16 +96,16 @@ OPERATOR_COMMANDS = ("status", "parked", "rebuild", "journey")
 def _operator(args: argparse.Namespace) -> None:
     from kommunplan import operator_cli
 
-    data_dir = Path(StackSettings().data_dir).resolve()
+    settings = StackSettings()
     try:
         if args.command == "status":
-            lines = operator_cli.status(data_dir)
+            lines = operator_cli.status(settings)
         elif args.command == "parked":
-            lines = operator_cli.parked(data_dir, args.replay, args.skip, args.seen)
+            lines = operator_cli.parked(settings, args.replay, args.skip, args.seen)
         elif args.command == "rebuild":
-            lines = operator_cli.rebuild(data_dir)
+            lines = operator_cli.rebuild(settings)
         else:
-            lines = operator_cli.journey(data_dir, args.id)
+            lines = operator_cli.journey(settings, args.id)
     except operator_cli.Refused as refused:
         print(refused, file=sys.stderr)
         raise SystemExit(1) from None

@@ -13,7 +13,12 @@ from typing import Any
 
 from kommunplan import local_identity, stack_state
 from kommunplan.operator_text import journey_lines, parked_lines, status_lines
+from plumbing.settings import StackSettings
 
+NO_TOKEN = (
+    "KOMMUNPLAN_REPORTING_URL är satt men inte KOMMUNPLAN_OPERATOR_TOKEN; ange en token med"
+    " rollen operator från kommunens identitetsleverantör."
+)
 NOT_RUNNING = (
     "Kommunplan körs inte med datamappen {data_dir}; starta den med `python3 run.py up`"
     " (eller ange samma KOMMUNPLAN_DATA_DIR som den startades med)."
@@ -28,21 +33,32 @@ class Refused(Exception):
     """What to tell the operator, in one Swedish line."""
 
 
-def _token(data_dir: Path) -> str:
+def _local_token(data_dir: Path) -> str:
     user = getpass.getuser()
     return local_identity.issue_token(
         data_dir, ["operator"], [], user, f"{user} (kommandoraden)", hours=0.25
     )
 
 
-def _call(data_dir: Path, method: str, path: str, timeout: float = 30.0) -> Any:
+def _reporting(settings: StackSettings) -> tuple[str, str]:
+    """Where reporting answers and the operator's token: as given, or the running `up`'s."""
+    if settings.reporting_url is not None:
+        if settings.operator_token is None:
+            raise Refused(NO_TOKEN)
+        return settings.reporting_url.rstrip("/"), settings.operator_token.get_secret_value()
+    data_dir = Path(settings.data_dir).resolve()
     running = stack_state.running(data_dir)
     if running is None:
         raise Refused(NOT_RUNNING.format(data_dir=data_dir))
+    return running.reporting_url, _local_token(data_dir)
+
+
+def _call(settings: StackSettings, method: str, path: str, timeout: float = 30.0) -> Any:
+    url, token = _reporting(settings)
     request = urllib.request.Request(
-        running.reporting_url + path,
+        url + path,
         method=method,
-        headers={"Authorization": f"Bearer {_token(data_dir)}", "accept": "application/json"},
+        headers={"Authorization": f"Bearer {token}", "accept": "application/json"},
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -52,8 +68,8 @@ def _call(data_dir: Path, method: str, path: str, timeout: float = 30.0) -> Any:
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise Refused(
-            f"Rapporteringen på {running.reporting_url} svarar inte ({reason});"
-            " den kanske startar om, försök igen strax."
+            f"Rapporteringen på {url} svarar inte ({reason}); den kanske startar om,"
+            " försök igen strax."
         ) from None
 
 
@@ -78,33 +94,33 @@ def _parked_path(given: str, action: str) -> str:
     return f"/api/drift/parkerade/{projection}/{sequence}/{action}"
 
 
-def status(data_dir: Path) -> list[str]:
-    return status_lines(_call(data_dir, "GET", "/api/drift"))
+def status(settings: StackSettings) -> list[str]:
+    return status_lines(_call(settings, "GET", "/api/drift"))
 
 
-def parked(data_dir: Path, replay: str | None, skip: str | None, seen: bool) -> list[str]:
+def parked(settings: StackSettings, replay: str | None, skip: str | None, seen: bool) -> list[str]:
     lines: list[str] = []
     if replay == EVERY:
-        answer = _call(data_dir, "POST", "/api/drift/parkerade/spela-om")
+        answer = _call(settings, "POST", "/api/drift/parkerade/spela-om")
         lines.extend(
             f"Omspelning ({p['projection']}): {p['applied']} händelser inlästa,"
             f" {p['still_parked']} fortfarande parkerade."
             for p in answer["projektioner"]
         )
     elif replay is not None:
-        answer = _call(data_dir, "POST", _parked_path(replay, "spela-om"))
+        answer = _call(settings, "POST", _parked_path(replay, "spela-om"))
         lines.append(f"{replay}: {answer['utfall']}.")
     if skip is not None:
-        answer = _call(data_dir, "POST", _parked_path(skip, "hoppa-over"))
+        answer = _call(settings, "POST", _parked_path(skip, "hoppa-over"))
         lines.append(f"{skip}: {answer['utfall']}.")
     if seen:
-        answer = _call(data_dir, "POST", "/api/drift/parkerade/sedda")
+        answer = _call(settings, "POST", "/api/drift/parkerade/sedda")
         lines.append(f"{answer['markerade']} parkerade händelser markerade som sedda.")
-    return lines + parked_lines(_call(data_dir, "GET", "/api/drift")["parked"])
+    return lines + parked_lines(_call(settings, "GET", "/api/drift")["parked"])
 
 
-def rebuild(data_dir: Path) -> list[str]:
-    answer = _call(data_dir, "POST", "/api/drift/ombyggnad", timeout=REBUILD_SECONDS)
+def rebuild(settings: StackSettings) -> list[str]:
+    answer = _call(settings, "POST", "/api/drift/ombyggnad", timeout=REBUILD_SECONDS)
     lines: list[str] = []
     for projection in answer["projections"]:
         models = f"Rapportmodellerna för {projection['label']}"
@@ -115,7 +131,7 @@ def rebuild(data_dir: Path) -> list[str]:
     return lines
 
 
-def journey(data_dir: Path, wanted: str) -> list[str]:
+def journey(settings: StackSettings, wanted: str) -> list[str]:
     return journey_lines(
-        _call(data_dir, "GET", f"/api/drift/resa/{urllib.parse.quote(wanted, safe='')}")
+        _call(settings, "GET", f"/api/drift/resa/{urllib.parse.quote(wanted, safe='')}")
     )

@@ -219,6 +219,17 @@ class StackSettings(BaseSettings):
     # users (the services take KOMMUNPLAN_<SERVICE>_NATS_USER and _PASSWORD).
     demo_nats_password: SecretStr | None = None
 
+    # The operators' commands (status, parked, rebuild, journey) reach the `up` running with
+    # data_dir by itself; elsewhere (a deployment) they are told where reporting answers and
+    # given an operator's token from the identity provider.
+    reporting_url: str | None = Field(
+        default=None,
+        description="Reporting's address for the operators' commands, where no `up` runs here",
+    )
+    operator_token: SecretStr | None = Field(
+        default=None, description="An operator's token for those commands, with reporting_url"
+    )
+
     def port(self, process: str, processes: Sequence[str]) -> int:
         """The port ``process`` listens on, one of ``processes`` (kommunplan.processes)."""
         given = self.ports.get(process)

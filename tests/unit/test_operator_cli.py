@@ -14,9 +14,10 @@ from kommunplan.stack_state import note_path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(data_dir: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KOMMUNPLAN_")}
     env["KOMMUNPLAN_DATA_DIR"] = str(data_dir)
+    env.update({f"KOMMUNPLAN_{name.upper()}": value for name, value in settings.items()})
     env["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
         [sys.executable, "-m", "kommunplan", *args],
@@ -70,3 +71,17 @@ def test_a_stack_that_does_not_answer_is_said_so_without_a_traceback(tmp_path: P
     assert answered.returncode == 1
     assert "svarar inte" in answered.stderr and "Traceback" not in answered.stderr
     assert answered.stderr.count("\n") == 1
+
+
+def test_a_given_reporting_address_needs_an_operators_token(tmp_path: Path) -> None:
+    answered = run(tmp_path, "status", reporting_url="http://127.0.0.1:9")
+    assert answered.returncode == 1
+    assert answered.stderr.startswith("KOMMUNPLAN_REPORTING_URL är satt men inte")
+
+
+def test_a_given_reporting_address_is_asked_instead_of_the_data_folder(tmp_path: Path) -> None:
+    answered = run(
+        tmp_path, "status", reporting_url="http://127.0.0.1:9", operator_token="ett-token"
+    )
+    assert answered.returncode == 1
+    assert answered.stderr.startswith("Rapporteringen på http://127.0.0.1:9 svarar inte")
