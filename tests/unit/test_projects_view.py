@@ -1,10 +1,12 @@
 """Projects in reporting without servers: the plan's section, the register with its filters,
 the project page, and the project office's shares in the plan's figures."""
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -34,6 +36,7 @@ from services.reporting.read_models.projects.tables import (
     StatusReportRow,
     StepRow,
 )
+from services.reporting.read_models.senders import SenderRow
 from services.reporting.reports.plan.builder import PlanInput, build_plan
 from services.reporting.reports.plan.html import render_plan_html
 from services.reporting.reports.plan.json import plan_to_json
@@ -443,6 +446,25 @@ def test_the_project_page_has_every_fact_steps_money_timeline_and_goals() -> Non
     assert "Projektkontorets andel" in html
     assert "uppfyllt" in html
     assert "Målet finns ännu inte i målrapporteringen." in html
+
+
+def test_the_timeline_says_who_sent_each_step_in_words_where_the_sender_is_kept() -> None:
+    def sent(order: int, actor: str, name: str | None, system: str) -> SenderRow:
+        return SenderRow(UUID(int=order), actor, name, system, UUID(int=order), REGISTERED, order)
+
+    senders = {
+        3: sent(3, "planering", None, "planeringssystem"),
+        5: sent(5, "anna", "Anna Andersson", "http"),
+    }
+    data = dataclasses.replace(page_data(), senders=senders)
+    timeline = project_page_to_json(build_project_page(data, "plattform"))["timeline"]
+    # A step whose sender is not kept (read before senders were) keeps the account.
+    assert [e["who"] for e in timeline] == [
+        timeline[0]["who"],
+        "planeringssystem",
+        "Karin",
+        "Eva Ek (Anna Andersson (anna))",
+    ]
 
 
 def test_an_unknown_project_is_not_found() -> None:

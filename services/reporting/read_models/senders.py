@@ -11,7 +11,8 @@ from uuid import UUID
 
 from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
-from plumbing.read_model_tables import Table
+from plumbing.read_model_tables import Ord, Table
+from plumbing.read_models import ReadSession
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class SenderRow:
     source_system: str
     message_id: UUID  # the command's message id, which names the event's correlation
     recorded_at: datetime
+    order: Ord  # the event's stream sequence, as the rows it wrote keep it
 
 
 def senders_table(name: str) -> Table[SenderRow]:
@@ -29,7 +31,9 @@ def senders_table(name: str) -> Table[SenderRow]:
     projects together has both on its search path. The row of an event never changes, so it
     keeps no versions: a view as it stood at an earlier moment reads the rows of that moment
     and finds their senders here."""
-    return Table(name, SenderRow, key=("event_id",), versioned=False)
+    return Table(
+        name, SenderRow, key=("event_id",), versioned=False, indexes=((f"{name}_ord", "ord"),)
+    )
 
 
 GOAL_SENDERS = senders_table("goal_senders")
@@ -44,13 +48,24 @@ async def record_senders(
         return
     envelopes = [e.message.envelope for e in events]
     await conn.execute(
-        f"INSERT INTO {table.name} ({table.select()})"
+        f"INSERT INTO {table.name} ({', '.join(c.name for c in table.columns)})"
         " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[],"
-        " $6::timestamptz[]) ON CONFLICT (event_id) DO NOTHING",
+        " $6::timestamptz[], $7::bigint[]) ON CONFLICT (event_id) DO NOTHING",
         [v.event_id for v in envelopes],
         [v.actor for v in envelopes],
         [v.actor_name for v in envelopes],
         [v.source_system for v in envelopes],
         [v.correlation_id for v in envelopes],
         [v.recorded_at for v in envelopes],
+        [e.sequence for e in events],
     )
+
+
+async def senders_by_order(
+    session: ReadSession, table: Table[SenderRow], orders: Sequence[int]
+) -> dict[int, SenderRow]:
+    """The senders of the events at ``orders`` (stream sequences) that ``table`` knows."""
+    found = await session.fetch(
+        f"SELECT {table.select()} FROM {table.name} WHERE ord = ANY($1::bigint[])", list(orders)
+    )
+    return {row.order: row for row in table.rows(found)}

@@ -115,5 +115,7 @@ CREATE TABLE IF NOT EXISTS goal_senders (
     source_system text NOT NULL,
     message_id uuid NOT NULL,
     recorded_at timestamptz NOT NULL,
+    ord bigint NOT NULL,
     PRIMARY KEY (event_id)
 );
+CREATE INDEX IF NOT EXISTS goal_senders_ord ON goal_senders (ord);

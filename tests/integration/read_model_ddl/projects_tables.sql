@@ -118,5 +118,7 @@ CREATE TABLE IF NOT EXISTS project_senders (
     source_system text NOT NULL,
     message_id uuid NOT NULL,
     recorded_at timestamptz NOT NULL,
+    ord bigint NOT NULL,
     PRIMARY KEY (event_id)
 );
+CREATE INDEX IF NOT EXISTS project_senders_ord ON project_senders (ord);

@@ -2,8 +2,8 @@
 table is named project_* (but the register itself) so that none shadows another source's on
 a shared search path; the organisation tree is the budget's, the result goals the goals'."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from plumbing.read_model_tables import Column, Ord, Table
 from services.reporting.read_models.budget.tables import ShareRow, UnitNode
 from services.reporting.read_models.goals.tables import GoalsInput
+from services.reporting.read_models.senders import SenderRow
 
 EVENT_ID = Column("event_id", "uuid")
 
@@ -173,3 +174,5 @@ class ProjectsInput:
     shares: Sequence[ShareRow] = ()
     goals: GoalsInput | None = None  # the linked goals; None: no goals read model yet
     parked: int = 0
+    # Who sent the events of one project's page, by stream sequence (senders.py).
+    senders: Mapping[int, SenderRow] = field(default_factory=dict)

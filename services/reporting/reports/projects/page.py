@@ -4,7 +4,7 @@ linked goals."""
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,6 +23,7 @@ from services.reporting.read_models.projects.tables import (
     StatusReportRow,
     StepRow,
 )
+from services.reporting.read_models.senders import SenderRow
 from services.reporting.reports.goals.view import CommitmentView, build_goals_view
 from services.reporting.reports.projects.builder import (
     Lights,
@@ -34,6 +35,7 @@ from services.reporting.reports.projects.builder import (
     status_label,
 )
 from services.reporting.reports.shared.refusals import UnknownProject
+from services.reporting.reports.shared.senders import sender_in_words
 
 # --- the project page ---------------------------------------------------------------------
 
@@ -122,11 +124,26 @@ def _month_end(period: str) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def _sent_by(senders: Mapping[int, SenderRow], order: int, account: str) -> str:
+    """Who sent the event at ``order``, in words; its account where the sender is not kept."""
+    sender = senders.get(order)
+    if sender is None:
+        return account
+    return sender_in_words(sender.actor, sender.actor_name, sender.source_system)
+
+
+def _reported_by(senders: Mapping[int, SenderRow], report: StatusReportRow) -> str:
+    """The reporter the report names, and the system or person who sent it where another."""
+    sent = _sent_by(senders, report.order, report.reported_by)
+    return report.reported_by if sent == report.reported_by else f"{report.reported_by} ({sent})"
+
+
 def _timeline(
     project: ProjectRow,
     changes: Sequence[StatusChangeRow],
     managers: Sequence[ManagerRow],
     reports: Sequence[StatusReportRow],
+    senders: Mapping[int, SenderRow],
 ) -> tuple[TimelineEntry, ...]:
     entries = [
         TimelineEntry(
@@ -135,7 +152,7 @@ def _timeline(
             f"Registrerat i projektregistret som {status_label(project.registered_status)}",
             None,
             project.decision,
-            project.registered_by,
+            _sent_by(senders, project.order, project.registered_by),
             order=project.order,
         )
     ]
@@ -146,7 +163,7 @@ def _timeline(
             f"Status: {status_label(c.status)}",
             c.reason,
             c.decision,
-            c.actor,
+            _sent_by(senders, c.order, c.actor),
             order=c.order,
         )
         for c in changes
@@ -169,7 +186,7 @@ def _timeline(
             f"Lägesrapport {period_words(r.period)}",
             r.text,
             None,
-            r.reported_by,
+            _reported_by(senders, r),
             r,
             r.order,
         )
@@ -250,7 +267,7 @@ def build_project_page(
         status_label=status_label(project.status),
         steps=tuple(sorted(mine(data.steps), key=lambda s: s.step)),
         years=_years(mine(data.budgets), mine(data.financing), mine(data.shares)),
-        timeline=_timeline(project, mine(data.status_changes), managers, reports),
+        timeline=_timeline(project, mine(data.status_changes), managers, reports, data.senders),
         goals=_linked_goals(mine(data.goal_links), data.goals, year),
         latest=latest_report(reports),
         attainment_year=year,

@@ -8,6 +8,7 @@ from plumbing.read_models import ReadModels, ReadSession
 from services.reporting.read_models.goals import queries as goals
 from services.reporting.read_models.projects import queries as projects
 from services.reporting.read_models.projects.tables import ProjectsInput
+from services.reporting.read_models.senders import PROJECT_SENDERS, senders_by_order
 from services.reporting.read_models.sources import GOALS_WITH_UNITS, PROJECTS_WITH_UNITS
 
 
@@ -28,6 +29,13 @@ async def project_input(
 
     async def read(session: ReadSession) -> ProjectsInput:
         data = await projects.projects_with_all(session, project_code)
+        orders = [
+            row.order
+            for rows in (data.projects, data.status_changes, data.status_reports)
+            for row in rows
+        ]
+        senders = await senders_by_order(session, PROJECT_SENDERS, orders)
+        data = dataclasses.replace(data, senders=senders)
         if data.goal_links and await session.use(GOALS_WITH_UNITS):
             linked = await goals.goals_by_id(session, [link.goal_id for link in data.goal_links])
             data = dataclasses.replace(data, goals=linked, parked=data.parked + linked.parked)
