@@ -140,6 +140,8 @@ async def test_a_command_over_nats_is_followed_by_message_and_trace_id_to_the_vi
     assert TRACE_ID in journey["trace_ids"]
     by_trace = await stack.json(f"/api/drift/resa/{TRACE_ID}")
     assert [m["message_id"] for m in by_trace["messages"]] == [message_id]
+    csv = await stack.call("GET", f"/drift/resa/{message_id}?format=csv")
+    assert csv.status_code == 200 and "Publicerat" in csv.text
     page = await stack.call("GET", f"/drift/resa/{message_id}")
     assert page.status_code == 200 and "budget.inbound.ekonomisystem.record-actuals" in page.text
 
@@ -198,6 +200,10 @@ async def test_the_view_shows_locks_outboxes_and_consumers_with_their_lag(stack:
     assert projection[0]["lag_seconds"] == 0.0
     page = await stack.call("GET", "/drift")
     assert page.status_code == 200 and "Strömmar och konsumenter" in page.text
+    csv = await stack.call("GET", "/drift?format=csv")
+    assert csv.status_code == 200 and "Strömmar" in csv.text and "BUDGET_EVENTS" in csv.text
+    workbook = await stack.call("GET", "/drift?format=xlsx")
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
 
 
 async def test_only_an_operator_may_look_and_nothing_found_is_said_in_swedish(
