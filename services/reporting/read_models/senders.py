@@ -26,6 +26,17 @@ class SenderRow:
     order: Ord  # the event's stream sequence, as the rows it wrote keep it
 
 
+@dataclass(frozen=True)
+class Sent:
+    """Who sent the event behind a row, as a reader joins it on: none for an event applied
+    before senders were kept (until the read models are rebuilt)."""
+
+    actor: str | None
+    actor_name: str | None
+    source_system: str | None
+    message_id: UUID | None
+
+
 def senders_table(name: str) -> Table[SenderRow]:
     """A source's table of senders; named for its source, since a view reading goals and
     projects together has both on its search path. The row of an event never changes, so it

@@ -2,31 +2,18 @@
 what it measures and who sent it: the history page lists them beside the budget's changes."""
 
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
-from uuid import UUID
 
 from plumbing.read_model_tables import rows_of
 from plumbing.read_models import ReadSession
 from services.reporting.read_models.budget.queries import SUBTREE_SQL
+from services.reporting.read_models.goals.tables import MeasurementRow
+from services.reporting.read_models.senders import Sent
 
 
 @dataclass(frozen=True)
-class MeasurementRecord:
-    measure_id: str
+class MeasurementRecord(Sent, MeasurementRow):
     what: str  # the commitment's text or the indicator's name
     unit_code: str  # the unit whose goal it is
-    period: str
-    total: Decimal | None
-    women: Decimal | None
-    men: Decimal | None
-    source: str
-    recorded_at: datetime
-    # Who sent it; none for a measurement applied before senders were kept (until a rebuild).
-    actor: str | None
-    actor_name: str | None
-    source_system: str | None
-    message_id: UUID | None
 
 
 _SQL = (

@@ -2,38 +2,25 @@
 sent it: the history page lists them beside the budget's changes."""
 
 from dataclasses import dataclass
-from datetime import datetime
-from uuid import UUID
 
 from plumbing.read_model_tables import rows_of
 from plumbing.read_models import ReadSession
 from services.reporting.read_models.budget.queries import SUBTREE_SQL
+from services.reporting.read_models.projects.tables import StatusReportRow
+from services.reporting.read_models.senders import Sent
 
 
 @dataclass(frozen=True)
-class StatusReportRecord:
-    project_code: str
+class StatusReportRecord(Sent, StatusReportRow):
     what: str  # the project's name
     unit_code: str  # the unit the project belongs to
-    period: str
-    schedule: str
-    cost: str
-    quality: str
-    text: str | None
-    reported_by: str
-    recorded_at: datetime
-    # Who sent it; none for a report applied before senders were kept (until a rebuild).
-    actor: str | None
-    actor_name: str | None
-    source_system: str | None
-    message_id: UUID | None
 
 
 _SQL = (
     SUBTREE_SQL
     + """
 SELECT r.project_code, p.name AS what, p.unit_code, r.period, r.schedule, r.cost, r.quality,
-       r.text, r.reported_by, r.recorded_at,
+       r.text, r.reported_by, r.recorded_at, r.ord AS "order",
        s.actor, s.actor_name, s.source_system, s.message_id
 FROM project_status_reports r
 JOIN projects p ON p.project_code = r.project_code

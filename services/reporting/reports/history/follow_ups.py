@@ -2,6 +2,7 @@
 history page lists them below the budget's changes: what, for which period, the value in
 words, when it was recorded (Swedish time), who sent it and under which message."""
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -94,14 +95,9 @@ def follow_up_entries(
 
 def follow_up_json(entry: FollowUpEntry) -> dict[str, Any]:
     return {
-        "kind": entry.kind,
-        "what": entry.what,
-        "unit_code": entry.unit_code,
-        "period": entry.period,
-        "value": entry.value,
+        **dataclasses.asdict(entry),
         "recorded_at": entry.recorded_at.isoformat(),
         "when": entry.when,
-        "who": entry.who,
         "message_id": None if entry.message_id is None else str(entry.message_id),
     }
 
