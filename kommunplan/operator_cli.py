@@ -105,17 +105,17 @@ def parked(settings: StackSettings, replay: str | None, skip: str | None, seen: 
         lines.extend(
             f"Omspelning ({p['projection']}): {p['applied']} händelser inlästa,"
             f" {p['still_parked']} fortfarande parkerade."
-            for p in answer["projektioner"]
+            for p in answer["projections"]
         )
     elif replay is not None:
         answer = _call(settings, "POST", _parked_path(replay, "spela-om"))
-        lines.append(f"{replay}: {answer['utfall']}.")
+        lines.append(f"{replay}: {answer['outcome']}.")
     if skip is not None:
         answer = _call(settings, "POST", _parked_path(skip, "hoppa-over"))
-        lines.append(f"{skip}: {answer['utfall']}.")
+        lines.append(f"{skip}: {answer['outcome']}.")
     if seen:
         answer = _call(settings, "POST", "/api/drift/parkerade/sedda")
-        lines.append(f"{answer['markerade']} parkerade händelser markerade som sedda.")
+        lines.append(f"{answer['marked']} parkerade händelser markerade som sedda.")
     return lines + parked_lines(_call(settings, "GET", "/api/drift")["parked"])
 
 

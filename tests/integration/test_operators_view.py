@@ -228,13 +228,13 @@ async def test_a_parked_event_is_replayed_or_skipped_and_who_did_it_is_shown(
     assert parked["kind"] == "unreadable" and parked["id"].startswith("reporting:")
     projection, sequence = parked["id"].split(":")
     replay = await stack.call("POST", f"/api/drift/parkerade/{projection}/{sequence}/spela-om")
-    assert replay.status_code == 200 and replay.json()["utfall"].startswith("parkerad igen")
+    assert replay.status_code == 200 and replay.json()["outcome"].startswith("parkerad igen")
     reader = await stack.call(
         "POST", f"/api/drift/parkerade/{projection}/{sequence}/hoppa-over", role="reader"
     )
     assert reader.status_code == 403
     skip = await stack.call("POST", f"/api/drift/parkerade/{projection}/{sequence}/hoppa-over")
-    assert skip.status_code == 200 and skip.json()["utfall"] == "överhoppad"
+    assert skip.status_code == 200 and skip.json()["outcome"] == "överhoppad"
     gone = await stack.call("POST", f"/api/drift/parkerade/{projection}/{sequence}/hoppa-over")
     assert gone.status_code == 404 and "Ingen händelse nr" in gone.json()["detail"]
     drift = await stack.json("/api/drift")
@@ -264,10 +264,10 @@ async def test_a_rebuild_and_marking_seen_are_posted_by_an_operator_and_recorded
     replayed = await stack.call("POST", "/api/drift/parkerade/spela-om")
     assert replayed.status_code == 200
     assert {"projection": "reporting", "applied": 0, "still_parked": 1} in replayed.json()[
-        "projektioner"
+        "projections"
     ]
     seen = await stack.call("POST", "/api/drift/parkerade/sedda")
-    assert seen.status_code == 200 and seen.json() == {"markerade": 1}
+    assert seen.status_code == 200 and seen.json() == {"marked": 1}
     drift = await stack.json("/api/drift")
     assert drift["parked"][0]["seen_at"] is not None
     done = [(a["action"], a["outcome"]) for a in drift["actions"]]

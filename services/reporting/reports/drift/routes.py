@@ -103,7 +103,7 @@ def operator_routes(operator: Operator, models: ReadModels, access: Access) -> A
         """Spela om alla parkerade händelser, efter en rättning."""
         replayed = await operator.replay_all(principal)
         return {
-            "projektioner": [
+            "projections": [
                 {"projection": p, "applied": a, "still_parked": s} for p, a, s in replayed
             ]
         }
@@ -111,12 +111,12 @@ def operator_routes(operator: Operator, models: ReadModels, access: Access) -> A
     @router.post("/api/drift/parkerade/{projection}/{sequence}/spela-om")
     async def replay(principal: who, projection: Projection, sequence: ParkedAt) -> dict[str, str]:
         """Spela om en parkerad händelse, efter en rättning."""
-        return {"utfall": await operator.replay(principal, projection, sequence)}
+        return {"outcome": await operator.replay(principal, projection, sequence)}
 
     @router.post("/api/drift/parkerade/{projection}/{sequence}/hoppa-over")
     async def skip(principal: who, projection: Projection, sequence: ParkedAt) -> dict[str, str]:
         """Ta bort en parkerad händelse ur listan utan att läsa in den."""
-        return {"utfall": await operator.skip(principal, projection, sequence)}
+        return {"outcome": await operator.skip(principal, projection, sequence)}
 
     # The page's forms: the same actions, then back to the view.
     @router.post("/drift/parkerade/{projection}/{sequence}/spela-om", include_in_schema=False)
@@ -136,7 +136,7 @@ def operator_routes(operator: Operator, models: ReadModels, access: Access) -> A
     @router.post("/api/drift/parkerade/sedda")
     async def seen(principal: who) -> dict[str, int]:
         """Markera alla parkerade händelser som sedda av driftansvarig."""
-        return {"markerade": await operator.mark_seen(principal)}
+        return {"marked": await operator.mark_seen(principal)}
 
     @router.post("/api/drift/ombyggnad")
     async def rebuild(principal: who) -> JSONResponse:
