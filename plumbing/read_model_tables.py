@@ -70,6 +70,9 @@ KNOWN_FROM = Column("known_from", "timestamptz", default="'-infinity'")
 """Since when a row was known: its event's recorded time; '-infinity' only for rows of a
 generation made before the column existed."""
 
+EVENT_ID = Column("event_id", "uuid")
+"""The id of the event a row stands for, where a table keeps a row per event."""
+
 
 def _column(name: str, hint: Any) -> Column:
     sql = Sql()

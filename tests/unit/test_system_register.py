@@ -4,6 +4,7 @@ give."""
 
 import asyncio
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -168,9 +169,16 @@ def test_a_write_service_makes_the_consumers_on_its_own_rejections_and_on_no_oth
         )
         assert others == expected
         assert f"$JS.API.CONSUMER.DELETE.{service.rejected_stream}.*" in publish
-    for relay in ("budget-relay", "goals-relay", "projects-relay", "reporting"):
+    for relay in ("budget-relay", "goals-relay", "projects-relay"):
         publish = service_permissions(relay).publish
         assert not any("CONSUMER" in p and "REJECTED" in p for p in publish)
+    # Reporting reads the rejection streams and their consumers for the operators' view:
+    # their state and single messages, never a consumer made, deleted or pulled from.
+    on_rejections = [p for p in service_permissions("reporting").publish if "REJECTED" in p]
+    reads = re.compile(
+        r"\$JS\.API\.(STREAM\.INFO|CONSUMER\.LIST|CONSUMER\.INFO|STREAM\.MSG\.GET)\."
+    )
+    assert on_rejections and all(reads.match(p) for p in on_rejections), on_rejections
 
 
 def test_up_writes_each_systems_commands_into_the_servers_configuration(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from plumbing.read_model_tables import Column, Ord, Sql, Table
+from plumbing.read_model_tables import EVENT_ID, Column, Ord, Sql, Table
 
 # Whether a row was sent by an example-data actor (ServiceSettings); the tables of actuals
 # and forecasts gained it later, so older generations get it with its default.
@@ -144,7 +144,6 @@ class CommentRow:
     example_data: bool = False
 
 
-EVENT_ID = Column("event_id", "uuid")
 SUMMARY = Column("summary", "text")  # the row as the history shows it
 EXAMPLE_DATA = Column("example_data", "boolean")
 

@@ -8,10 +8,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from plumbing.read_model_tables import Column, Ord, Table
+from plumbing.read_model_tables import EVENT_ID, Column, Ord, Table
 from services.reporting.read_models.budget.tables import UnitName
-
-EVENT_ID = Column("event_id", "uuid")
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from plumbing.read_model_tables import Column, Ord, Table
+from plumbing.read_model_tables import EVENT_ID, Ord, Table
 from services.reporting.read_models.budget.tables import ShareRow, UnitNode
 from services.reporting.read_models.goals.tables import GoalsInput
 from services.reporting.read_models.senders import SenderRow
-
-EVENT_ID = Column("event_id", "uuid")
 
 
 @dataclass(frozen=True)
