@@ -12,18 +12,17 @@ from plumbing.http_headers import add_security_headers
 from plumbing.http_identity import Access, answer_identity_refusals
 from plumbing.http_screening import screen_requests
 from plumbing.identity import Role
-from plumbing.parking import ParkedRow
 from plumbing.read_models import NotReady, ReadModels
 from services.reporting.operations.operator import Operator
 from services.reporting.read_models.parked import parked_events
 from services.reporting.reports.catalog import reports_by_tag
+from services.reporting.reports.drift.builder import LABELS, ParkedEvent
+from services.reporting.reports.drift.json import parked_json
 from services.reporting.reports.drift.routes import operator_routes
 from services.reporting.reports.period_report.builder import DEFAULT_INTERIM_LAST_MONTH
 from services.reporting.reports.shared.errors import answer_in_swedish, refused_address
 from services.reporting.reports.shared.routes import add_report
 from services.reporting.view_cache import ViewCache, keep_answers
-
-PARKED_EXCERPT_BYTES = 2000
 
 
 def create_app(
@@ -78,22 +77,7 @@ def _operations(models: ReadModels, access: Access) -> APIRouter:
             rows = await parked_events(models)
         except NotReady:
             return []
-        return [_parked_json(projection, row) for projection, row in rows]
+        return [parked_json(ParkedEvent(p, LABELS[p], row)) for p, row in rows]
 
     return router
 
-
-def _parked_json(projection: str, row: ParkedRow) -> dict[str, Any]:
-    return {
-        "projection": projection,
-        "sequence": row.sequence,
-        "kind": row.kind.value,
-        "reason": row.reason,
-        "stream_id": row.stream_id,
-        "version": row.version,
-        "event_type": row.event_type,
-        "parked_at": row.parked_at.isoformat() if row.parked_at else None,
-        "seen_at": row.seen_at.isoformat() if row.seen_at else None,
-        "size": len(row.body),
-        "excerpt": row.body[:PARKED_EXCERPT_BYTES].decode("utf-8", errors="replace"),
-    }
