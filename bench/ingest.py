@@ -15,6 +15,7 @@ One JSON object goes to stdout, progress to stderr. The exit code is 1 when a co
 check failed (events lost, rejected or duplicated); missed targets are only reported.
 
     python bench/ingest.py [--events N] [--rate R] [--latency-seconds S]
+    python bench/ingest.py --telemetry [--events N] [--rounds R]   (bench/telemetry_cost.py)
 """
 
 import argparse
@@ -507,6 +508,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=500.0, help="events/s for latency")
     parser.add_argument("--latency-seconds", type=float, default=20.0)
     parser.add_argument("--poll-ms", type=float, default=10.0, help="latency poll interval")
+    parser.add_argument(
+        "--telemetry",
+        action="store_true",
+        help="measure throughput with metrics and tracing off and on instead (telemetry_cost)",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="off/on pairs with --telemetry")
     add_loading_arguments(parser, stall_seconds=60.0)
     args = parser.parse_args(argv)
     if args.events < 1 or args.rate <= 0 or args.latency_seconds <= 0:
@@ -517,6 +524,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     setup_logging(log)
+    if args.telemetry:
+        from telemetry_cost import measure
+
+        report = measure(Bench, args)
+        print(json.dumps(report, indent=2))
+        return 0
     return run_on_stack(lambda running: Bench(args, running).run(), args.batch_size)
 
 

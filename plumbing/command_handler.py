@@ -218,7 +218,7 @@ class CommandHandler(Generic[S]):
                 outcomes.append(Rejected([Problem(field="message_id", message=DUPLICATE)]))
                 continue
             span = None
-            if tracing:
+            if tracing and telemetry.worth_a_span(request.trace_headers):
                 span = self._tracer.start_span(
                     f"{self._name} {request.command.command_name}",
                     context=telemetry.extract(request.trace_headers),

@@ -359,7 +359,9 @@ async def pull_batches(
             fresh = [m for m in msgs if m.metadata.sequence.stream > handled]
             if fresh:
                 started, spans = time.perf_counter(), observed.processing(fresh)
-                if not await _handle_until_done(fresh, handler, settings, stop, lease, status):
+                with observed.receiving(len(fresh)):
+                    done = await _handle_until_done(fresh, handler, settings, stop, lease, status)
+                if not done:
                     return
                 observed.handled(fresh, spans, time.perf_counter() - started, puller.pending)
             elif puller.pending == 0:

@@ -127,6 +127,11 @@ class OutboxRelay:
                 key: row[key] for key in ("traceparent", "tracestate") if row[key] is not None
             }
             subject = self._subject_for(row["event_type"])
+            if not telemetry.worth_a_span(stored_context):
+                # Not sampled: the stored context passes on unchanged, with its trace id.
+                headers.update(stored_context)
+                messages.append((subject, row["body"].encode(), headers))
+                continue
             with self._tracer.start_as_current_span(
                 f"publish {row['event_type']}",
                 context=telemetry.extract(stored_context),

@@ -224,6 +224,8 @@ class ProjectionRunner:
     def _trace(self, events: list[ReceivedEvent], msgs: list[Msg]) -> None:
         """One span per applied event, child of the publish span that sent it."""
         for event, msg in _with_messages(events, msgs):
+            if not telemetry.worth_a_span(msg.headers):
+                continue
             span = self._tracer.start_span(
                 f"project {event.event_type}", context=telemetry.extract(msg.headers)
             )

@@ -2,9 +2,10 @@
 message, a log line per batch, and its metrics (messages handled, how long a batch took, how far
 behind it is, and what JetStream says is pending and unacknowledged)."""
 
+import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
 from nats.aio.msg import Msg
@@ -36,13 +37,25 @@ class PullTelemetry:
     def processing(self, msgs: Sequence[Msg]) -> list[Span]:
         """A process span per message, child of the context it was sent with (or the start of
         its trace); each message's ``traceparent`` header now names its span, so what handles
-        it continues the trace from there."""
+        it continues the trace from there. A message in a trace that is not sampled keeps its
+        context as it came (telemetry.worth_a_span)."""
         spans = []
+        name = f"process {self._stream}"
         for msg in msgs:
+            if not telemetry.worth_a_span(msg.headers):
+                continue
+            attributes = None
+            if "traceparent" not in (msg.headers or {}):
+                started = telemetry.unsampled_start(name)
+                if started is not None:
+                    msg.headers = {**(msg.headers or {}), **started}
+                    continue
+                attributes = {telemetry.KEEP: True}  # the sampler chose this trace already
             span = self._tracer.start_span(
-                f"process {self._stream}",
+                name,
                 context=telemetry.extract(msg.headers),
                 kind=SpanKind.CONSUMER,
+                attributes=attributes,
             )
             if span.is_recording():
                 span.set_attributes(self._attributes)
@@ -56,6 +69,22 @@ class PullTelemetry:
             msg.headers = headers
             spans.append(span)
         return spans
+
+    @contextlib.contextmanager
+    def receiving(self, count: int) -> Iterator[None]:
+        """A receive span for the batch, current while it is handled, so what the handler
+        asks of PostgreSQL is traced under it (a trace of its own: the batch's messages each
+        have theirs)."""
+        with self._tracer.start_as_current_span(
+            f"receive {self._stream}",
+            kind=SpanKind.CONSUMER,
+            attributes={
+                **self._attributes,
+                "messaging.operation.type": "receive",
+                "messaging.batch.message_count": count,
+            },
+        ):
+            yield
 
     def handled(
         self, msgs: Sequence[Msg], spans: Sequence[Span], seconds: float, pending: int | None

@@ -35,7 +35,7 @@ def start_process(name: str, settings: ServiceSettings) -> None:
     """The process's JSON log lines, tracing and metrics (at start-up, before any pool or
     connection is made, so they are instrumented), and its first lifecycle line."""
     logs.setup_logging(name, settings.log_level)
-    telemetry.setup(name, settings.trace_sample_ratio)
+    telemetry.setup(name, settings.trace_sample_ratio, enabled=settings.telemetry)
     logs.lifecycle("start", port=settings.http_port)
 
 

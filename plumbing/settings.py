@@ -76,6 +76,13 @@ class ServiceSettings(BaseSettings):
             " decision is followed); refused commands and parked events are always kept"
         ),
     )
+    telemetry: bool = Field(
+        default=True,
+        description=(
+            "Whether the process records metrics and spans at all; off, /metrics has only"
+            " the process's own figures and no trace starts (for measuring what they cost)"
+        ),
+    )
     log_level: str = Field(
         default="INFO",
         pattern="^(DEBUG|INFO|WARNING|ERROR|debug|info|warning|error)$",

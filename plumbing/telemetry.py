@@ -61,9 +61,13 @@ class KeepMarked(Sampler):
         links: Sequence[Link] | None = None,
         trace_state: trace.TraceState | None = None,
     ) -> SamplingResult:
+        parent = trace.get_current_span(parent_context).get_span_context()
         if attributes and attributes.get(KEEP):
-            parent = trace.get_current_span(parent_context).get_span_context()
             return SamplingResult(Decision.RECORD_AND_SAMPLE, attributes, parent.trace_state)
+        if kind == SpanKind.CLIENT and not parent.is_valid:
+            # A database statement outside any trace (a relay's poll, a lock's watch) starts
+            # none: thousands a minute, each alone, would bury the traces worth reading.
+            return SamplingResult(Decision.DROP)
         return self._base.should_sample(
             parent_context, trace_id, name, kind, attributes, links, trace_state
         )
@@ -76,12 +80,17 @@ def setup(
     service_name: str,
     sample_ratio: float = DEFAULT_SAMPLE_RATIO,
     exporter: SpanExporter | None = None,
+    enabled: bool = True,
 ) -> None:
-    """Install tracing, metrics and the FastAPI and asyncpg instrumentation, once per process.
+    """Install tracing, metrics and the FastAPI and asyncpg instrumentation, once per process;
+    nothing when not ``enabled`` (the API's no-op providers stay).
 
     Spans and metrics go over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set (or spans to
     ``exporter``); metrics are always readable at /metrics (plumbing.metrics).
     """
+    if not enabled:
+        _installed.add("off")
+        return
     if "tracing" not in _installed:
         _installed.add("tracing")
         setup_tracing(service_name, exporter, sample_ratio)
@@ -127,6 +136,8 @@ def _setup_metrics(service_name: str) -> None:
 
 def instrument_app(app: "FastAPI") -> None:
     """HTTP server spans and http.server.request.duration for a FastAPI app."""
+    if "off" in _installed:
+        return
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
     FastAPIInstrumentor.instrument_app(app, excluded_urls="/metrics,/health,/ready")
@@ -172,6 +183,37 @@ def well_formed(headers: Mapping[str, str]) -> dict[str, str]:
         if state is not None and _TRACESTATE.fullmatch(state):
             context["tracestate"] = state
     return context
+
+
+def worth_a_span(carrier: Mapping[str, str] | None) -> bool:
+    """Whether a span continuing ``carrier``'s context could be recorded: False when it
+    carries a well-formed ``traceparent`` whose trace is not sampled.
+
+    A span there would be recorded nowhere; passing the context on unchanged keeps the trace
+    id as well, for a fraction of the cost (most traces are not sampled: the hot paths make a
+    span per message). A trace starts only where there is no context to continue.
+    """
+    parent = (carrier or {}).get("traceparent")
+    if parent is None or not _TRACEPARENT.fullmatch(parent):
+        return True
+    return bool(int(parent[-2:], 16) & 1)
+
+
+def unsampled_start(name: str) -> dict[str, str] | None:
+    """The context of a trace starting here that the sampler leaves out, made without a span;
+    None when it keeps the trace (then start a span marked ``KEEP``: the coin is tossed once).
+
+    Most traces are not sampled, and a message with no context of its own starts one: its id
+    is all the trace needs from here, and a span object per message costs the hot path more
+    than the rest of its telemetry.
+    """
+    provider = trace.get_tracer_provider()
+    if not isinstance(provider, TracerProvider):
+        return None
+    trace_id = provider.id_generator.generate_trace_id()
+    if provider.sampler.should_sample(None, trace_id, name).decision != Decision.DROP:
+        return None
+    return {"traceparent": f"00-{trace_id:032x}-{provider.id_generator.generate_span_id():016x}-00"}
 
 
 def extract(carrier: Mapping[str, str] | None) -> Context:
