@@ -24,7 +24,9 @@ from services.reporting.reports.shared.table_files import write_csv
 
 START = datetime(2011, 3, 1, 9, 0, tzinfo=UTC)
 OLD = slice(12, 12 + len(VALUE_FIELDS))
-NEW = slice(12 + len(VALUE_FIELDS), None)
+NEW = slice(12 + len(VALUE_FIELDS), -1)
+TRACE_ID = -1
+TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
 
 def event(event_type: str, payload: dict[str, Any], sequence: int) -> ReceivedEvent:
@@ -40,6 +42,7 @@ def event(event_type: str, payload: dict[str, Any], sequence: int) -> ReceivedEv
         actor="ledger",
         correlation_id=uuid4(),
         causation_id=uuid4(),
+        traceparent=TRACEPARENT if sequence % 2 else None,
     )
     return ReceivedEvent(EventMessage(envelope=envelope, payload=payload), sequence)
 
@@ -64,6 +67,11 @@ def test_each_change_of_a_key_in_one_run_has_the_value_before_it_as_its_old_valu
     assert [(r[OLD][1], r[NEW][1]) for r in rows] == [(3, 5), (5, 7), (7, 9)]
     assert [(r[4], r[5]) for r in rows] == [(2011, "2011-03")] * 3
     assert rows[0][8:11] == ("ledger", None, "ekonomisystem")
+
+
+def test_each_change_keeps_the_id_of_the_trace_it_was_stored_in_where_it_has_one() -> None:
+    rows = history_rows([change(5, 1), change(7, 2)], {})
+    assert [row[TRACE_ID] for row in rows] == ["4bf92f3577b34da6a3ce929d0e0e4736", None]
 
 
 def test_a_key_never_written_before_has_no_old_value() -> None:
@@ -132,6 +140,14 @@ def test_frame_changes_are_signed_and_narratives_shortened_in_the_page() -> None
     assert "Sammanfattande verksamhetsförändringar" in page
     assert shorten(text) in page and text.strip() not in page
     assert "Karin Controller" in page
+
+
+def test_the_page_shows_each_changes_trace_id_where_it_has_one() -> None:
+    traced = replace(ADOPTED, trace_id="4bf92f3577b34da6a3ce929d0e0e4736")
+    view = build_history("IT", "IT-kontor", 2012, [traced, REVISED], drafts=True)
+    page = render_history_html(view)
+    assert page.count("spår 4bf92f3577b34da6a3ce929d0e0e4736") == 1
+    assert page.count("spår ") == 1
 
 
 def test_a_short_text_is_kept_and_a_long_one_cut_at_a_word() -> None:

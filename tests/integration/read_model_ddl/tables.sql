@@ -84,7 +84,8 @@ CREATE TABLE IF NOT EXISTS history (
     new_revenue    numeric,
     new_costs      numeric,
     new_amount     numeric,
-    new_text       text
+    new_text       text,
+    trace_id       text
 );
 CREATE INDEX IF NOT EXISTS history_unit_year ON history (unit_code, year);
 -- The project office's revenue from each project it runs, per year: the latest share.

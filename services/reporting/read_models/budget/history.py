@@ -15,6 +15,7 @@ from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
 from plumbing.read_model_tables import Column, Table
 from plumbing.read_models import ReadSession
+from plumbing.telemetry import trace_id_of
 
 
 class Value(NamedTuple):
@@ -62,8 +63,13 @@ HISTORY: Table[Any] = Table(
         Column("correlation_id", "uuid"),
         *_value_columns("old"),
         *_value_columns("new"),
+        # The trace the change was stored in (its traceparent's id), shown so an operator
+        # can find the trace; none for events stored without one. Last, where the upgrade
+        # of an older generation adds it.
+        Column("trace_id", "text", nullable=True),
     ),
     indexes=(("history_unit_year", "unit_code, year"),),
+    upgrades=("ALTER TABLE history ADD COLUMN IF NOT EXISTS trace_id text;",),
 )
 _COLUMNS = HISTORY.first
 # What an entry of the history holds besides its unit and its old and new values.
@@ -163,6 +169,7 @@ def history_rows(
                 envelope.correlation_id,
                 *current.get(key, _NO_VALUE),
                 *new,
+                trace_id_of(envelope.traceparent),
             )
         )
         current[key] = new

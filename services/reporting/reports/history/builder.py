@@ -61,6 +61,7 @@ class HistoryEntry:
     old: Value | None
     new: Value
     caused_by: UUID | None = None  # the event (of another service) that led to this one
+    trace_id: str | None = None  # the trace the change was stored in
 
     @property
     def what(self) -> str:
