@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from contracts.budget.commands import RecordActuals
-from kommunplan import local_identity, nats_access, stack_state
+from kommunplan import local_identity, local_provider, nats_access, stack_state
 from kommunplan.processes import DATABASES, SERVICES
 from kommunplan.supervision import Process, SupervisedProcess, by_signal_or_code
 from kommunplan.watch import keep_running
@@ -59,6 +59,8 @@ class Stack:
     # Only the servers started here; a server given by URL is someone else's to keep.
     servers: dict[str, SupervisedProcess] = field(default_factory=dict)
     database_urls: dict[str, str] = field(default_factory=dict)  # by process
+    # reporting's settings for signing in with `up`'s local provider, when it runs one
+    signin: dict[str, str] = field(default_factory=dict)
 
     @property
     def data_dir(self) -> Path:
@@ -122,12 +124,14 @@ class Stack:
                 "KOMMUNPLAN_HTTP_HOST": self.settings.http_host,
                 "KOMMUNPLAN_HTTP_PORT": str(self.port(service)),
                 "KOMMUNPLAN_SYSTEMS": json.dumps(self.settings.systems),
-                **local_identity.service_environment(self.data_dir),
             }
         )
+        if not local_provider.provider_configured(os.environ):
+            env.update(local_identity.service_environment(self.data_dir))
         env.update(self.nats_user(service))
         if service == "reporting":
             env.update(self.operations_environment())
+            env.update(self.signin)
         with self.log_path(service).open("ab") as output:
             return subprocess.Popen(
                 [sys.executable, "-m", "kommunplan", "serve", service],
@@ -183,6 +187,11 @@ class Stack:
             for service in SERVICES
         }
         self.database_urls = database_urls
+        if not local_provider.provider_configured(os.environ):
+            port = self.settings.ports.get("identity", self.settings.reporting_port + 10)
+            self.signin = local_provider.start_local(
+                self.data_dir, self.settings.http_host, port, self.url("reporting")
+            )
         for service in SERVICES:
             launch = functools.partial(self.launch, service, nats_url, database_urls[service])
             supervised = SupervisedProcess(service, launch, self.log_path(service))
@@ -389,9 +398,11 @@ def _print_urls(stack: Stack, nats_url: str) -> None:
         f"  Budget-API:         {stack.url('budget')}/docs\n"
         f"  Mål-API:            {stack.url('goals')}/docs\n"
         f"  Projekt-API:        {stack.url('projects')}/docs\n"
-        "  Token för API:t:    python3 run.py token --role controller --units IT\n"
-        f"  Driftvyn:           {stack.url('reporting')}/drift (med token --role operator;"
-        " i terminalen: python3 run.py status)\n"
+        f"  Logga in:           {stack.url('reporting')}/logga-in"
+        + (" (lokal identitetsleverantör, med demopersoner)\n" if stack.signin else "\n")
+        + "  Token för API:t:    python3 run.py token --role controller --units IT\n"
+        f"  Driftvyn:           {stack.url('reporting')}/drift (inloggad som driftansvarig, eller med token"
+        " --role operator; i terminalen: python3 run.py status)\n"
         f"  NATS:               {nats_url}\n"
         f"  Loggar (JSON):      {stack.data_dir / 'logs'}/<process>.log\n"
         "  Mätvärden:          " + metrics_urls(stack) + "\n"

@@ -34,7 +34,7 @@ class _SecurityHeaders(HttpMiddleware):
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers.extend(_ALWAYS)
+                headers.extend(h for h in _ALWAYS if not _has(headers, h[0]))
                 if _is_html(headers) and not _has_policy(headers):
                     headers.append((b"content-security-policy", VIEW_POLICY.encode()))
                 message = {**message, "headers": headers}
@@ -51,4 +51,10 @@ def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
 
 
 def _has_policy(headers: list[tuple[bytes, bytes]]) -> bool:
-    return any(name.lower() == b"content-security-policy" for name, _ in headers)
+    return _has(headers, b"content-security-policy")
+
+
+def _has(headers: list[tuple[bytes, bytes]], wanted: bytes) -> bool:
+    """Whether the answer states ``wanted`` itself: a page with forms names its own
+    referrer policy, so that the browser sends its origin with them (signin.guard)."""
+    return any(name.lower() == wanted for name, _ in headers)

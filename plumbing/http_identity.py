@@ -6,7 +6,7 @@ when the caller is known but lacks the role; both in the shape of ``refusal``.
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -59,30 +59,52 @@ def lacks(role: Role) -> str:
     return f"inloggningen saknar rollen {role.value}, som krävs här"
 
 
-class Access:
-    """Who may call which routes of one app: writers, readers of views, operators."""
+class SessionLookup(Protocol):
+    """People signed in in the browser (reporting's sessions): the principal a request's
+    session names, or None; for a request that writes, only with its CSRF token."""
 
-    def __init__(self, verifier: Verifier, open_views: bool) -> None:
+    async def principal(self, request: Request) -> Principal | None: ...
+
+
+class Access:
+    """Who may call which routes of one app: writers, readers of views, operators. A
+    caller shows a token, or, where ``sessions`` is given, a signed-in session."""
+
+    def __init__(
+        self, verifier: Verifier, open_views: bool, sessions: SessionLookup | None = None
+    ) -> None:
         self._verifier = verifier
         self._open_views = open_views
+        self._sessions = sessions
+
+    def with_sessions(self, sessions: SessionLookup) -> "Access":
+        return Access(self._verifier, self._open_views, sessions)
+
+    @property
+    def verifier(self) -> Verifier:
+        return self._verifier
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> "Access":
         return cls(Verifier.from_settings(settings), settings.open_views)
 
-    async def _caller(self, credentials: HTTPAuthorizationCredentials | None) -> Principal | None:
+    async def _caller(
+        self, request: Request, credentials: HTTPAuthorizationCredentials | None
+    ) -> Principal | None:
         if credentials is None:
-            return None
+            if self._sessions is None:
+                return None
+            return await self._sessions.principal(request)
         # Off the event loop: with a JWKS URL, an unseen key is fetched over HTTP.
         return await asyncio.to_thread(self._verifier.verify, credentials.credentials)
 
     def authenticated(self) -> Callable[..., Awaitable[Principal]]:
         """A dependency: the caller, who must show a valid token."""
 
-        async def caller(credentials: Credentials) -> Principal:
+        async def caller(request: Request, credentials: Credentials) -> Principal:
             if not self._verifier.configured:
                 raise NotAuthenticated(NO_PROVIDER)
-            principal = await self._caller(credentials)
+            principal = await self._caller(request, credentials)
             if principal is None:
                 raise NotAuthenticated(NO_TOKEN)
             return principal
@@ -105,12 +127,15 @@ class Access:
         views are open. Whoever it returns may read; only a principal with a role sees
         drafts (see ``sees_drafts``)."""
 
-        async def caller(credentials: Credentials) -> Principal | None:
-            if credentials is None and self._open_views:
+        async def caller(request: Request, credentials: Credentials) -> Principal | None:
+            signed_in = None
+            if credentials is None and self._sessions is not None:
+                signed_in = await self._sessions.principal(request)
+            if credentials is None and signed_in is None and self._open_views:
                 return None
             if not self._verifier.configured:
                 raise NotAuthenticated(NO_PROVIDER)
-            principal = await self._caller(credentials)
+            principal = signed_in or await self._caller(request, credentials)
             if principal is None:
                 raise NotAuthenticated(NO_TOKEN)
             if not principal.reads and not self._open_views:
@@ -124,7 +149,7 @@ class Access:
         it may read: for an answer given before the route's dependencies run, such as a
         kept one, which must not outlive the token it was kept for."""
         try:
-            await self.viewer()(await _bearer(request))
+            await self.viewer()(request, await _bearer(request))
         except (NotAuthenticated, Forbidden) as error:
             return identity_refusal(error)
         return None

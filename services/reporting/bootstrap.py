@@ -13,7 +13,6 @@ from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
 from plumbing.database import create_pool
-from plumbing.http_identity import Access
 from plumbing.metrics import instruments, observe_pool
 from plumbing.migrations import migrate
 from plumbing.nats_connection import connect
@@ -30,6 +29,7 @@ from services.reporting.read_models.parked import parked_counts
 from services.reporting.reports.catalog import reports
 from services.reporting.reports.shared.routes import view_prefixes
 from services.reporting.settings import ReportingSettings
+from services.reporting.signin.wiring import browser_access
 from services.reporting.view_cache import ViewCache
 
 
@@ -99,13 +99,15 @@ async def build(settings: ReportingSettings) -> ReportingProcess:
         views = view_prefixes(reports(settings.interim_last_month))
         names = [entry.name for entry in PROJECTIONS]
         cache = ViewCache(models, names, settings.view_cache_bytes, views)
+    access, add_people = browser_access(settings, pool, models)
     app = create_app(
         models,
-        Access.from_settings(settings),
+        access,
         interim_last_month=settings.interim_last_month,
         cache=cache,
         operator=operator,
     )
+    add_people(app)
     return ReportingProcess(pool=pool, nc=nc, js=js, runners=runners, app=app, sources=sources)
 
 

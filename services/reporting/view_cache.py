@@ -25,6 +25,7 @@ from starlette.responses import Response
 
 from plumbing.http_identity import Access
 from plumbing.read_models import ReadModels
+from services.reporting.signin.sessions import COOKIE
 
 _Key = tuple[object, ...]
 
@@ -65,7 +66,12 @@ class ViewCache:
             self._bytes -= len(dropped[2])
 
     def keeps(self, request: Request) -> bool:
-        return request.method == "GET" and request.url.path.startswith(self._views)
+        # A signed-in person's page is their own (their forms, their CSRF token).
+        return (
+            request.method == "GET"
+            and request.url.path.startswith(self._views)
+            and COOKIE not in request.cookies
+        )
 
     async def answer(
         self, request: Request, build: Callable[[Request], Awaitable[Response]]

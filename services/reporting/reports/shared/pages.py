@@ -6,6 +6,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from services.reporting.reports.budget_versions.builder import version_label
 from services.reporting.reports.shared.as_of import shown_instant, shown_moment
+from services.reporting.reports.shared.form_slot import form_slot
 from services.reporting.reports.shared.formatting import (
     format_grouped_kronor,
     format_measure,
@@ -27,6 +28,7 @@ PAGES = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+PAGES.globals["form_slot"] = form_slot
 PAGES.filters["tkr"] = format_tkr
 PAGES.filters["signed_tkr"] = format_signed_tkr
 PAGES.filters["measure"] = format_measure

@@ -127,8 +127,15 @@ def add_report(
         shown = report.shown
         if format == "html":
             query = dict(request.query_params)
-            page = shown.page(found)
-            return HTMLResponse(await with_wayfinding(models, report.path, asked, per, query, page))
+            page = await with_wayfinding(
+                models, report.path, asked, per, query, shown.page(found)
+            )
+            # Who reads it, and the forms they may use (forms.page), where the app has them.
+            personal = getattr(request.app.state, "personal_page", None)
+            if personal is None:
+                return HTMLResponse(page)
+            page, headers = await personal(request, page)
+            return HTMLResponse(page, headers=headers)
         return download(shown.table(found), format, shown.file_name(found))
 
     async def json(

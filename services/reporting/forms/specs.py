@@ -1,0 +1,98 @@
+"""The forms people write with in the browser, as data: which command of which service each
+sends, its fields in Swedish, and the roles it is shown to.
+
+A form decides nothing: it sends its command to the owning service's HTTP endpoint with the
+person's own token, and the service accepts or refuses it as it would over the API. The
+roles here only decide whom the form is shown to (the same roles the service names for the
+command); the unit a form writes for must also be within the person's units.
+"""
+
+from dataclasses import dataclass
+
+from services.reporting.reports.goals.commitment import STATUS_WORDS
+
+CONTROLLER_OR_PLANNER = ("controller", "planner")
+ACTIVITY_STATUSES = tuple((status, words.capitalize()) for status, words in STATUS_WORDS.items())
+PERIOD_HINT = "år (2011), månad (2011-08) eller delår (2011-interim)"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the command's field
+    label: str
+    kind: str = "text"  # text, textarea, number or a choice (choices)
+    required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label)
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    name: str  # in the address: /skriv/{name}
+    service: str
+    command: str
+    title: str
+    submit: str
+    fixed: tuple[str, ...]  # the command's fields the page sets (hidden)
+    fields: tuple[Field, ...]
+    roles: tuple[str, ...] = CONTROLLER_OR_PLANNER
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(self.fixed) | {field.name for field in self.fields}
+
+
+FORMS = {
+    spec.name: spec
+    for spec in (
+        FormSpec(
+            "manadskommentar",
+            "budget",
+            "write-month-comment",
+            "Skriv månadens kommentar och åtgärder",
+            "Spara kommentaren",
+            ("unit_code", "period"),
+            (
+                Field("comment", "Kommentar", "textarea", required=True),
+                Field("measures", "Åtgärder", "textarea"),
+            ),
+        ),
+        FormSpec(
+            "uppfoljningstext",
+            "budget",
+            "write-follow-up-text",
+            "Skriv enhetens text för rapporten",
+            "Spara texten",
+            ("unit_code", "year", "report"),
+            (Field("text", "Text", "textarea", required=True),),
+        ),
+        FormSpec(
+            "matvarde",
+            "goals",
+            "record-measurement",
+            "Registrera ett mätvärde",
+            "Spara mätvärdet",
+            ("measure_id",),
+            (
+                Field("period", "Period", required=True, hint=PERIOD_HINT),
+                Field("total", "Totalt", "number"),
+                Field("women", "Kvinnor", "number"),
+                Field("men", "Män", "number"),
+                Field("source", "Källa", required=True),
+            ),
+        ),
+        FormSpec(
+            "bedomning",
+            "goals",
+            "assess-activity",
+            "Bedöm aktiviteten",
+            "Spara bedömningen",
+            ("commitment_id",),
+            (
+                Field("period", "Period", required=True, hint=PERIOD_HINT),
+                Field("status", "Bedömning", choices=ACTIVITY_STATUSES, required=True),
+                Field("comment", "Kommentar", "textarea"),
+            ),
+        ),
+    )
+}  # fmt: skip
