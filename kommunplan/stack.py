@@ -188,7 +188,7 @@ class Stack:
         }
         self.database_urls = database_urls
         if not local_provider.provider_configured(os.environ):
-            port = self.settings.ports.get("identity", self.settings.reporting_port + 10)
+            port = self.settings.ports.get("identity", self.port("reporting") + 10)
             self.signin = local_provider.start_local(
                 self.data_dir, self.settings.http_host, port, self.url("reporting")
             )

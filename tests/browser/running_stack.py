@@ -21,7 +21,8 @@ READY_LINE = "Avsluta med Ctrl-C"
 def _environment(data_dir: Path) -> tuple[dict[str, str], int]:
     """`up`'s environment with none of the caller's KOMMUNPLAN_ settings (so no servers are
     taken from it), and the port reporting serves on."""
-    ports = {process: free_port() for process in SERVICES}
+    # With the local identity provider's, which runs inside `up` itself.
+    ports = {process: free_port() for process in [*SERVICES, "identity"]}
     env = {name: value for name, value in os.environ.items() if not name.startswith("KOMMUNPLAN_")}
     env.update(
         {

@@ -17,8 +17,10 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from plumbing.read_models import ReadModels
 from plumbing.requests import DUPLICATE
 from services.reporting.forms.page import PersonalPages
+from services.reporting.forms.shown import until_shown
 from services.reporting.forms.slots import render_form
 from services.reporting.forms.specs import FORMS, FormSpec
 from services.reporting.reports.shared.pages import PAGES
@@ -52,7 +54,11 @@ def _problems(answer: httpx.Response) -> list[dict[str, str]]:
 
 
 def add_forms(
-    app: FastAPI, sessions: Sessions, personal: PersonalPages, service_urls: dict[str, str]
+    app: FastAPI,
+    sessions: Sessions,
+    personal: PersonalPages,
+    models: ReadModels,
+    service_urls: dict[str, str],
 ) -> None:
     router = APIRouter(include_in_schema=False)
 
@@ -110,6 +116,8 @@ def add_forms(
             )
         problems = [] if answer.status_code == 201 else _problems(answer)
         if all(p.get("message") == DUPLICATE for p in problems):
+            if not problems:
+                await until_shown(models, spec.service, answer.json().get("event_ids", []))
             back = local_path(posted.get("return_to"))
             return RedirectResponse(back, status_code=303)
         view = sent_back(spec, signed_in, posted, problems)

@@ -42,6 +42,13 @@ class FormSpec:
         return frozenset(self.fixed) | {field.name for field in self.fields}
 
 
+KRONOR_HINT = "i kronor, t.ex. -1234567; kostnader skrivs negativa"
+AMOUNTS = (
+    Field("revenue", "Intäkter", "number", required=True, hint=KRONOR_HINT),
+    Field("costs", "Kostnader", "number", required=True, hint=KRONOR_HINT),
+)
+DECIDED = (("adopted", "Beslutad budget"), ("revised", "Reviderad budget"))
+
 FORMS = {
     spec.name: spec
     for spec in (
@@ -65,6 +72,30 @@ FORMS = {
             "Spara texten",
             ("unit_code", "year", "report"),
             (Field("text", "Text", "textarea", required=True),),
+        ),
+        FormSpec(
+            "budgetforslag",
+            "budget",
+            "set-figures",
+            "Lägg ett budgetförslag",
+            "Spara förslaget",
+            ("unit_code", "year", "kind", "status"),
+            (*AMOUNTS, Field("decision", "Ärende eller beslut (frivilligt)")),
+        ),
+        FormSpec(
+            "budgetbeslut",
+            "budget",
+            "set-figures",
+            "Registrera beslutad eller reviderad budget",
+            "Spara budgeten",
+            ("unit_code", "year", "kind"),
+            (
+                Field("status", "Version", choices=DECIDED, required=True),
+                *AMOUNTS,
+                Field("decision", "Beslut", required=True, hint="t.ex. KF 2010-11-15 § 13"),
+            ),
+            # Recording what the council decided is the planners' part of the budget work.
+            roles=("planner",),
         ),
         FormSpec(
             "matvarde",

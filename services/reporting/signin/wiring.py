@@ -30,6 +30,6 @@ def browser_access(
         add_signin(app, settings, sessions)
         personal = PersonalPages(sessions, models, settings.signin_local)
         app.state.personal_page = personal
-        add_forms(app, sessions, personal, settings.service_urls)
+        add_forms(app, sessions, personal, models, settings.service_urls)
 
     return access.with_sessions(sessions), add
