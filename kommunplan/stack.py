@@ -401,8 +401,8 @@ def _print_urls(stack: Stack, nats_url: str) -> None:
         f"  Logga in:           {stack.url('reporting')}/logga-in"
         + (" (lokal identitetsleverantör, med demopersoner)\n" if stack.signin else "\n")
         + "  Token för API:t:    python3 run.py token --role controller --units IT\n"
-        f"  Driftvyn:           {stack.url('reporting')}/drift (inloggad som driftansvarig, eller med token"
-        " --role operator; i terminalen: python3 run.py status)\n"
+        f"  Driftvyn:           {stack.url('reporting')}/drift (inloggad som driftansvarig,"
+        " eller med token --role operator; i terminalen: python3 run.py status)\n"
         f"  NATS:               {nats_url}\n"
         f"  Loggar (JSON):      {stack.data_dir / 'logs'}/<process>.log\n"
         "  Mätvärden:          " + metrics_urls(stack) + "\n"
