@@ -68,7 +68,7 @@ class ServiceSettings(BaseSettings):
         description='Claim with the unit codes (each with its subtree, "*" for all)',
     )
     trace_sample_ratio: float = Field(
-        default=0.1,
+        default=0.01,
         ge=0.0,
         le=1.0,
         description=(

@@ -39,8 +39,6 @@ _PROPAGATOR = TraceContextTextMapPropagator()
 KEEP = "kommunplan.keep"
 """A span started with this attribute true is kept whatever the sampling ratio says."""
 
-DEFAULT_SAMPLE_RATIO = 0.1
-
 _installed: set[str] = set()
 
 
@@ -78,7 +76,7 @@ class KeepMarked(Sampler):
 
 def setup(
     service_name: str,
-    sample_ratio: float = DEFAULT_SAMPLE_RATIO,
+    sample_ratio: float,
     exporter: SpanExporter | None = None,
     enabled: bool = True,
 ) -> None:
