@@ -136,6 +136,15 @@ EXAMPLES: dict[str, CommandExample] = {
             "measures": "Rekrytering pågår; konsultinsatserna avslutas i maj.",
         },
     ),
+    "mark-ready": CommandExample(
+        "Klarmarkerar en enhets månadsuppföljning (eller delårsrapport eller årsredovisning,"
+        " då utan month) för den överordnade enheten.",
+        {"unit_code": "IT", "year": 2011, "report": "month_report", "month": 8},
+    ),
+    "reopen-report": CommandExample(
+        "Öppnar en klarmarkerad uppföljning igen, för att ändra i den.",
+        {"unit_code": "IT", "year": 2011, "report": "month_report", "month": 8},
+    ),
     "set-budget-profile": CommandExample(
         "Fördelar en enhets årsbudget på årets tolv månader, i procent.",
         {

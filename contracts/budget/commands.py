@@ -66,3 +66,15 @@ class SetBudgetProfile(Command, fields.BudgetProfileFields):
 
 class AttachTableNote(Command, notes.NoteFields):
     command_name = "attach-table-note"
+
+
+class MarkReady(Command, fields.ReadinessFields):
+    """Mark a unit's month report, interim report or annual report ready for its parent."""
+
+    command_name = "mark-ready"
+
+
+class ReopenReport(Command, fields.ReadinessFields):
+    """Open a unit's follow-up marked ready again, to change it."""
+
+    command_name = "reopen-report"

@@ -82,3 +82,15 @@ class TableNoteAttached(Event, notes.NoteFields):
     """A note on a unit's table, column or figure; replaces an earlier one of the same id."""
 
     event_type = "TableNoteAttached"
+
+
+class ReportMarkedReady(Event, fields.ReadinessFields):
+    """A unit's follow-up was marked ready for its parent unit (klarmarkerad)."""
+
+    event_type = "ReportMarkedReady"
+
+
+class ReportReopened(Event, fields.ReadinessFields):
+    """A unit's follow-up marked ready was opened again."""
+
+    event_type = "ReportReopened"

@@ -4,9 +4,9 @@ import re
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from contracts.field_group import FieldGroup
 from contracts.identifiers import Identifier
@@ -256,3 +256,38 @@ class BudgetProfileFields(FieldGroup):
         if total != 100:
             raise ValueError(f"månadernas andelar ska bli 100 procent tillsammans, inte {total}")
         return values
+
+
+class FollowUpKind(StrEnum):
+    """A follow-up a unit marks ready for its parent unit: the month report of a month, or
+    the interim or the annual report of a year."""
+
+    MONTH_REPORT = "month_report"
+    INTERIM_REPORT = "interim_report"
+    ANNUAL_REPORT = "annual_report"
+
+
+class ReadinessFields(FieldGroup):
+    """A unit's follow-up marked ready for its parent unit (klarmarkerad), or opened again:
+    the month report of ``month`` in ``year``, or the interim or annual report of ``year``.
+    Marked again, it is marked anew; the latest marking or reopening stands."""
+
+    unit_code: UnitCode
+    year: Year
+    report: FollowUpKind
+    month: int | None = Field(
+        default=None, ge=1, le=12, description="The month, for a month report (only then)"
+    )
+
+    @model_validator(mode="after")
+    def _month_for_a_month_report(self) -> Self:
+        if self.report is FollowUpKind.MONTH_REPORT and self.month is None:
+            raise ValueError("en månadsuppföljning klarmarkeras för en månad: ange month")
+        if self.report is not FollowUpKind.MONTH_REPORT and self.month is not None:
+            raise ValueError("delårsrapporten och årsredovisningen gäller året: ange ingen month")
+        return self
+
+    @property
+    def period(self) -> str:
+        """The month as YYYY-MM, or the year, the marking is for."""
+        return f"{self.year}-{self.month:02d}" if self.month is not None else str(self.year)

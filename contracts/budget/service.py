@@ -21,6 +21,8 @@ BUDGET_COMMANDS = commands_by_name(
     commands.SetBudgetProfile,
     commands.WriteFollowUpText,
     commands.AttachTableNote,
+    commands.MarkReady,
+    commands.ReopenReport,
 )
 BUDGET_EVENTS = events_by_type(
     events.UnitRegistered,
@@ -39,6 +41,8 @@ BUDGET_EVENTS = events_by_type(
     events.BudgetProfileSet,
     events.FollowUpTextWritten,
     events.TableNoteAttached,
+    events.ReportMarkedReady,
+    events.ReportReopened,
 )
 
 BUDGET = WriteService(

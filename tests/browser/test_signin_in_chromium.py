@@ -78,6 +78,28 @@ def test_a_controller_signs_in_writes_is_refused_and_signs_out(
     assert "Kommentar och åtgärder 2011-08" in history
     assert "Anna Andersson (anna.klf)" in history
 
+    # The month marked ready: on the page, on the parent's, and in the history.
+    browser.load(f"{reporting_url}{MONTH}")
+    page = after(
+        browser, "document.querySelector('form[action=\"/skriv/klarmarkera\"] button').click()"
+    )
+    assert "Kommunledningsförvaltningen: klar (Anna Andersson" in page
+    assert browser.evaluate("document.querySelector('form[action=\"/skriv/oppna-igen\"]') !== null")
+    browser.load(f"{reporting_url}/uppfoljning/KS/2011-08")
+    assert "Kommunledningsförvaltningen\tklar (Anna Andersson" in browser.text()
+    history = after(browser, f"location.href = '{reporting_url}/historik/KLF/2011'")
+    assert "Klarmarkerad: månadsuppföljningen 2011-08" in history
+
+    # A measurement of a key figure, on the goals view.
+    browser.load(f"{reporting_url}/mal/KLF/2011")
+    measurement = "document.querySelector('form[action=\"/skriv/matvarde\"]')"
+    source = f"Enkät {uuid.uuid4().hex[:6]}"
+    # Typed as a Swede writes it, with a decimal comma.
+    page = after(browser, fill(measurement, period="2011-08", total="64,5", source=source))
+    browser.screenshot(SCREENSHOTS / "inloggad-matvarde.png")
+    assert browser.evaluate("location.pathname") == "/mal/KLF/2011"
+    assert source in page and "64,5" in page
+
     # Too long a comment: the service's reason in Swedish beside the field, the text kept.
     browser.load(f"{reporting_url}{MONTH}")
     typed = "x" * 5001

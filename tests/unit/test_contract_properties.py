@@ -102,6 +102,8 @@ VALID: dict[str, dict[str, Any]] = {
         "comment": "Licenskostnaderna kom i mars i stället för i april.",
         "measures": "Inga; avvikelsen jämnas ut i april.",
     },
+    "mark-ready": {"unit_code": "IT", "year": 2011, "report": "month_report", "month": 8},
+    "reopen-report": {"unit_code": "IT", "year": 2011, "report": "interim_report"},
     "set-budget-profile": {
         "unit_code": "IT",
         "year": 2011,

@@ -44,6 +44,8 @@ YearCommand = (
     | commands.SetBudgetProfile
     | commands.WriteFollowUpText
     | commands.AttachTableNote
+    | commands.MarkReady
+    | commands.ReopenReport
 )
 
 
@@ -77,6 +79,8 @@ decide.add(commands.SetProjectShare, _for_a_year(events.ProjectShareSet))
 decide.add(commands.SetBudgetProfile, _for_a_year(events.BudgetProfileSet))
 decide.add(commands.WriteFollowUpText, _for_a_year(events.FollowUpTextWritten))
 decide.add(commands.AttachTableNote, _for_a_year(events.TableNoteAttached))
+decide.add(commands.MarkReady, _for_a_year(events.ReportMarkedReady))
+decide.add(commands.ReopenReport, _for_a_year(events.ReportReopened))
 
 
 def stream_for(event: Event) -> str:

@@ -9,6 +9,7 @@ form sent twice carries the same message id, so the second is recognised as stor
 Refused, the form comes back with the service's reasons beside its fields, as typed.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,14 @@ def _problems(answer: httpx.Response) -> list[dict[str, str]]:
     if isinstance(found, list) and found:
         return [p for p in found if isinstance(p, dict)]
     return [{"field": "", "message": f"tjänsten svarade {answer.status_code}"}]
+
+
+def _as_sent(spec: FormSpec, name: str, value: str) -> str:
+    """A number as a Swede types it ("1 234,5") as the contract takes it ("1234.5"); the
+    service refuses, in Swedish, whatever is still no number."""
+    if any(f.name == name and f.kind == "number" for f in spec.fields):
+        return re.sub(r"[\s\u00a0\u202f]", "", value).replace(",", ".")
+    return value
 
 
 def add_forms(
@@ -106,7 +115,11 @@ def add_forms(
             # Nothing is sent: the form is not shown again, since it is not the person's own.
             view = FormPage(spec.title, f"Formuläret togs inte emot: {reason}.", Markup(""), "/")
             return await page(request, view, 403)
-        body = {name: value for name, value in posted.items() if name not in CARRIED and value}
+        body = {
+            name: _as_sent(spec, name, value)
+            for name, value in posted.items()
+            if name not in CARRIED and value.strip()
+        }
         body["message_id"] = posted.get("message_id", "")
         async with httpx.AsyncClient(timeout=30) as client:
             answer = await client.post(

@@ -36,6 +36,7 @@ class FormSpec:
     fixed: tuple[str, ...]  # the command's fields the page sets (hidden)
     fields: tuple[Field, ...]
     roles: tuple[str, ...] = CONTROLLER_OR_PLANNER
+    folded: bool = True  # shown as a heading that opens it; a form of one button is not
 
     @property
     def names(self) -> frozenset[str]:
@@ -49,6 +50,7 @@ AMOUNTS = (
 )
 DECIDED = (("adopted", "Beslutad budget"), ("revised", "Reviderad budget"))
 
+READINESS = ("unit_code", "year", "report", "month")
 FORMS = {
     spec.name: spec
     for spec in (
@@ -96,6 +98,26 @@ FORMS = {
             ),
             # Recording what the council decided is the planners' part of the budget work.
             roles=("planner",),
+        ),
+        FormSpec(
+            "klarmarkera",
+            "budget",
+            "mark-ready",
+            "Klarmarkera",
+            "Markera som klar",
+            READINESS,
+            (),
+            folded=False,
+        ),
+        FormSpec(
+            "oppna-igen",
+            "budget",
+            "reopen-report",
+            "Öppna igen",
+            "Öppna igen för ändringar",
+            READINESS,
+            (),
+            folded=False,
         ),
         FormSpec(
             "matvarde",

@@ -98,6 +98,8 @@ Figure = (
     | events.FollowUpTextWritten
     | events.BudgetProfileSet
     | events.TableNoteAttached
+    | events.ReportMarkedReady
+    | events.ReportReopened
 )
 """The events that change a figure, and so have a history."""
 
@@ -135,6 +137,8 @@ def _subject(event: Figure) -> Subject:
             return Subject(event.unit_code, event.year, None, None)
         case events.TableNoteAttached():
             return Subject(event.unit_code, event.year, event.note_id, None)
+        case events.ReportMarkedReady() | events.ReportReopened():
+            return Subject(event.unit_code, event.year, f"{event.report}:{event.period}", None)
         case _:
             assert_never(event)
 

@@ -15,6 +15,8 @@ from contracts.budget.events import (
     NarrativeWritten,
     NetInvestmentSet,
     ProjectShareSet,
+    ReportMarkedReady,
+    ReportReopened,
     UnitClosed,
     UnitMoved,
     UnitRegistered,
@@ -39,6 +41,7 @@ from services.reporting.read_models.writers import (
 from services.reporting.vocabulary import MONTH_ABBREVIATIONS
 
 Month = TypeVar("Month", ActualsRecorded, ForecastMade)
+Readiness = TypeVar("Readiness", ReportMarkedReady, ReportReopened)
 
 TABLES: tuple[Table[Any], ...] = (
     tables.UNITS,
@@ -54,6 +57,7 @@ TABLES: tuple[Table[Any], ...] = (
     tables.MONTH_COMMENTS,
     tables.BUDGET_PROFILES,
     tables.NOTES,
+    tables.READY_MARKS,
 )
 
 DEFAULT_EXAMPLE_ACTORS = ("exempeldata",)
@@ -154,6 +158,28 @@ _FOLLOW_UP_TEXTS = Upsert(
     lambda t, _: (t.unit_code, t.year, t.report, t.text),
     {"text": "text"},
 )
+
+READY = "ready"
+REOPENED = "reopened"
+
+
+def _ready_marks(model: type[Readiness], state: str) -> Upsert[Readiness]:
+    """A unit's follow-up marked ready, or opened again: the latest stands."""
+    return Upsert(
+        model,
+        tables.READY_MARKS,
+        lambda r, e: (
+            r.unit_code,
+            r.report,
+            r.period,
+            state,
+            e.message.envelope.actor,
+            e.message.envelope.actor_name,
+            e.message.envelope.recorded_at,
+        ),
+        {"status": "state"},
+    )
+
 
 # The project office's revenue from a project for a year, the later share replacing.
 _PROJECT_SHARES = Upsert(
@@ -271,6 +297,8 @@ def _writers_for(example_actors: Collection[str]) -> dict[str, Writer]:
             _month_comments(example_actors),
             _budget_profiles(example_actors),
             NOTE_UPSERT,
+            _ready_marks(ReportMarkedReady, READY),
+            _ready_marks(ReportReopened, REOPENED),
             *_TREE,
         ]
     )

@@ -16,6 +16,7 @@ from services.reporting.read_models.budget.tables import (
     NOTES,
     PROFILE_COLUMNS,
     PROJECT_SHARES,
+    READY_MARKS,
     UNITS,
     CommentRow,
     FigureRow,
@@ -25,6 +26,7 @@ from services.reporting.read_models.budget.tables import (
     NetInvestmentRow,
     NoteRow,
     ProjectShareRow,
+    ReadyRow,
     ShareRow,
     UnitRow,
 )
@@ -186,6 +188,19 @@ async def month_comments(session: ReadSession, period: str) -> list[CommentRow]:
         CommentRow,
         await session.fetch(
             f"SELECT {MONTH_COMMENTS.select(CommentRow)} FROM month_comments WHERE period = $1",
+            period,
+        ),
+    )
+
+
+async def ready_marks(session: ReadSession, report: str, period: str) -> list[ReadyRow]:
+    """Every unit's latest marking of ``report`` for ``period`` (ready or reopened)."""
+    return rows_of(
+        ReadyRow,
+        await session.fetch(
+            f"SELECT {READY_MARKS.select(ReadyRow)} FROM ready_marks"
+            " WHERE report = $1 AND period = $2",
+            report,
             period,
         ),
     )

@@ -1,7 +1,7 @@
 """The budget's read-model tables, each declared once by the row its readers read."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -144,6 +144,20 @@ class CommentRow:
     example_data: bool = False
 
 
+@dataclass(frozen=True)
+class ReadyRow:
+    """Whether a unit's follow-up is marked ready for its parent unit: the latest marking
+    or reopening, who did it and when."""
+
+    unit_code: str
+    report: str  # 'month_report' | 'interim_report' | 'annual_report'
+    period: str  # YYYY-MM for a month report, else the year
+    state: str  # 'ready' | 'reopened'
+    actor: str
+    actor_name: str | None
+    marked_at: datetime
+
+
 SUMMARY = Column("summary", "text")  # the row as the history shows it
 EXAMPLE_DATA = Column("example_data", "boolean")
 
@@ -165,6 +179,7 @@ NOTES = Table("table_notes", NoteRow, key=("unit_code", "year", "note_id"))
 FRAME_CHANGES = Table("frame_changes", FrameChangeRow, key=("event_id",), first=(EVENT_ID,))
 NET_INVESTMENTS = Table("net_investments", NetInvestmentRow, key=("unit_code", "year", "kind"))
 NARRATIVES = Table("narratives", NarrativeRow, key=("unit_code", "year", "section"))
+READY_MARKS = Table("ready_marks", ReadyRow, key=("unit_code", "report", "period"))
 ACTUALS = Table("actuals", MonthRow, key=("unit_code", "period"))
 FORECASTS = Table("forecasts", MonthRow, key=("unit_code", "period"))
 # The project office's revenue from each project it runs, per year: the latest share.

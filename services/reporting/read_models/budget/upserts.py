@@ -27,6 +27,8 @@ F = TypeVar(
     budget.BudgetProfileSet,
     budget.FollowUpTextWritten,
     budget.TableNoteAttached,
+    budget.ReportMarkedReady,
+    budget.ReportReopened,
 )
 
 

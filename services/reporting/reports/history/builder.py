@@ -32,12 +32,26 @@ DRAFT = "proposed"
 SHORT_TEXT = 200
 
 _FIGURE_KINDS = {"budget": "Budget", "plan": "Plan", "actuals": "Bokslut"}
-_STATUSES = {"proposed": "förslag", "adopted": "fastställd", "revised": "reviderad"}
+_STATUSES = {
+    "proposed": "förslag",
+    "adopted": "fastställd",
+    "revised": "reviderad",
+    "ready": "klar",
+    "reopened": "öppen igen",
+}
 _SECTIONS = {
     "activity_description": "Sammanfattande verksamhetsbeskrivning",
     "activity_changes": "Sammanfattande verksamhetsförändringar",
     "interim_report": "Text till delårsrapporten",
     "annual_report": "Text till årsredovisningen",
+}
+
+
+READINESS_WORDS = {"ReportMarkedReady": "Klarmarkerad", "ReportReopened": "Öppnad igen"}
+_READY_REPORTS = {
+    "month_report": "månadsuppföljningen",
+    "interim_report": "delårsrapporten",
+    "annual_report": "årsredovisningen",
 }
 
 
@@ -83,6 +97,11 @@ class HistoryEntry:
             return f"Projektandel {self.year}, projekt {item}"
         if self.event_type == "TableNoteAttached":
             return f"Not {item}"
+        if self.event_type in READINESS_WORDS:
+            report, _, period = item.partition(":")
+            return (
+                f"{READINESS_WORDS[self.event_type]}: {_READY_REPORTS.get(report, report)} {period}"
+            )
         if self.event_type == "NetInvestmentSet":
             return f"Nettoinvesteringar, {_FIGURE_KINDS.get(item, item).lower()} {self.year}"
         return _SECTIONS.get(item, item)

@@ -44,6 +44,7 @@ from services.reporting.read_models.budget.tables import (
 from services.reporting.reports.month_report.to_date import PERCENT_NOTE, Percents
 from services.reporting.reports.plan.view import Source
 from services.reporting.reports.shared.amounts import Amounts, total_of
+from services.reporting.reports.shared.readiness import Readiness
 from services.reporting.reports.shared.tree_walk import WalkedNode
 from services.reporting.vocabulary import MONTH_NAMES
 
@@ -181,6 +182,7 @@ class MonthReport:
     trend: Trend | None = None
     per: datetime | None = None  # the moment the figures were read as of; None: now
     version: str | None = None  # the budget version compared with, as ?version= names it
+    readiness: Readiness | None = None  # which units have marked the month ready
 
     @property
     def children(self) -> tuple[NodeReport, ...]:

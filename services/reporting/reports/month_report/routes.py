@@ -17,6 +17,7 @@ from services.reporting.reports.month_report.html import render_month_report_htm
 from services.reporting.reports.month_report.json import month_report_to_json
 from services.reporting.reports.month_report.read import month_report_input
 from services.reporting.reports.month_report.walk import build_month_report
+from services.reporting.reports.shared.readiness_read import with_readiness
 from services.reporting.reports.shared.routes import Asked, ReportRoutes, Shown
 from services.reporting.reports.shared.versions import VersionParameter, chosen_version
 
@@ -59,6 +60,9 @@ async def _read(models: ReadModels, asked: Asked[MonthAsked]) -> MonthReport:
     chosen = chosen_version(wanted.version, asked.viewer, PUBLIC_STATUSES)
     data = await month_report_input(models, year, month, moment, chosen.statuses, chosen.in_order)
     found = build_month_report(data, wanted.unit_code, year, month)
+    found = await with_readiness(
+        models, found, "month_report", wanted.period, wanted.unit_code, moment
+    )
     return dataclasses.replace(found, version=chosen.name)
 
 

@@ -22,6 +22,7 @@ from services.reporting.reports.period_report.builder import (
 from services.reporting.reports.period_report.goal_attainment import GoalsSection, goals_section
 from services.reporting.reports.period_report.sections import ProjectsSection, _projects_section
 from services.reporting.reports.shared import tree_walk
+from services.reporting.reports.shared.readiness import Readiness
 from services.reporting.vocabulary import MONTH_NAMES
 
 # --- the report -----------------------------------------------------------------------------
@@ -50,6 +51,7 @@ class PeriodReport:
     parked: int = 0
     per: datetime | None = None  # the moment the view was read as of; None: now
     closed: bool = False  # whether the year's outcome (bokslut) exists for the unit or below
+    readiness: Readiness | None = None  # which units have marked the report ready
 
     @property
     def not_closed_notice(self) -> str | None:

@@ -25,6 +25,7 @@ from services.reporting.reports.period_report.read import period_report_input
 from services.reporting.reports.period_report.report import PeriodReport, build_period_report
 from services.reporting.reports.projects.builder import light_label
 from services.reporting.reports.shared.pages import PAGES
+from services.reporting.reports.shared.readiness_read import with_readiness
 from services.reporting.reports.shared.routes import Asked, Read, ReportRoutes, Shown
 
 # ASCII digits only: \d would also take other scripts' digits.
@@ -95,7 +96,9 @@ async def _report(
     data = await period_report_input(
         models, unit_code, year, last_month, kind.narrative_section.value, moment
     )
-    return build_period_report(data, unit_code, year, kind, last_month)
+    found = build_period_report(data, unit_code, year, kind, last_month)
+    report = kind.narrative_section.value  # interim_report or annual_report
+    return await with_readiness(models, found, report, str(year), unit_code, moment)
 
 
 def _read_interim(last_month: int) -> Read[PeriodAsked, PeriodReport]:
