@@ -107,3 +107,32 @@ def test_signing_out_ends_the_session_for_every_copy_of_its_cookie(reporting_url
             headers={"Origin": reporting_url},
         )
         assert refused.status_code == 401
+
+
+def test_a_page_that_needs_a_signed_in_person_sends_a_browser_to_sign_in(
+    reporting_url: str,
+) -> None:
+    page = httpx.get(f"{reporting_url}/drift", headers={"Accept": "text/html"}, timeout=30)
+    assert page.status_code == 303
+    assert page.headers["location"] == "/logga-in?till=%2Fdrift"
+    assert httpx.get(f"{reporting_url}/api/drift", timeout=30).status_code == 401
+
+
+def test_a_planner_writes_a_project_status_report_on_the_projects_page(
+    reporting_url: str,
+) -> None:
+    project = "/projekt/kommunikationsplattform"
+    with contextlib.closing(signed_in(reporting_url, "petra.plan")) as petra:
+        page = petra.get(f"{reporting_url}{project}").text
+        form = page.split('action="/skriv/lagesrapport"')[1].split("</form>")[0]
+        hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+        text = f"Leveransen är försenad {uuid.uuid4().hex[:6]}"
+        typed = {"period": "2011-09", "schedule": "yellow", "cost": "green"}
+        typed |= {"quality": "green", "text": text, "reported_by": "Petra Persson"}
+        sent = petra.post(
+            f"{reporting_url}/skriv/lagesrapport",
+            data={k: html.unescape(v) for k, v in hidden.items()} | typed,
+            headers={"Origin": reporting_url},
+        )
+        assert sent.status_code == 303 and sent.headers["location"] == project
+        assert text in petra.get(f"{reporting_url}{project}").text

@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from starlette.requests import Request
 
 from plumbing.read_models import NotReady, ReadModels, ReadSession
-from services.reporting.forms.slots import fill
+from services.reporting.forms.slots import csrf_input, fill
 from services.reporting.read_models.budget import queries as budget
 from services.reporting.read_models.sources import BUDGET
+from services.reporting.reports.shared.form_slot import CSRF_PLACE
 from services.reporting.reports.shared.pages import PAGES
 from services.reporting.signin.sessions import Sessions
 
@@ -42,4 +43,6 @@ class PersonalPages:
             signed_in=signed_in, local=self._local, here=here
         )
         page = await fill(page.replace(PLACE, bar, 1), signed_in, self.parents, here)
+        token = "" if signed_in is None else str(csrf_input(signed_in.csrf))
+        page = page.replace(CSRF_PLACE, token)
         return page, PERSONAL_HEADERS if signed_in is not None else {}

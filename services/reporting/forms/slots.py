@@ -35,6 +35,10 @@ def may_use(
     return False
 
 
+def csrf_input(token: str) -> Markup:
+    return Markup('<input type="hidden" name="csrf" value="{}">').format(token)
+
+
 def render_form(
     spec: FormSpec,
     signed_in: SignedIn,

@@ -10,9 +10,11 @@ command); the unit a form writes for must also be within the person's units.
 from dataclasses import dataclass
 
 from services.reporting.reports.goals.commitment import STATUS_WORDS
+from services.reporting.vocabulary import LIGHT_LABELS
 
 CONTROLLER_OR_PLANNER = ("controller", "planner")
 ACTIVITY_STATUSES = tuple((status, words.capitalize()) for status, words in STATUS_WORDS.items())
+LIGHTS = tuple((light.value, words.capitalize()) for light, words in LIGHT_LABELS.items())
 PERIOD_HINT = "år (2011), månad (2011-08) eller delår (2011-interim)"
 
 
@@ -118,6 +120,22 @@ FORMS = {
             READINESS,
             (),
             folded=False,
+        ),
+        FormSpec(
+            "lagesrapport",
+            "projects",
+            "report-project-status",
+            "Skriv en lägesrapport",
+            "Spara lägesrapporten",
+            ("project_code",),
+            (
+                Field("period", "Månad", required=True, hint="ÅÅÅÅ-MM, t.ex. 2011-08"),
+                Field("schedule", "Tid", choices=LIGHTS, required=True),
+                Field("cost", "Kostnad", choices=LIGHTS, required=True),
+                Field("quality", "Kvalitet", choices=LIGHTS, required=True),
+                Field("text", "Kommentar", "textarea"),
+                Field("reported_by", "Rapporterad av", required=True),
+            ),
         ),
         FormSpec(
             "matvarde",

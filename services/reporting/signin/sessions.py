@@ -57,6 +57,11 @@ class Sessions:
         """Start a session for ``access_token`` until ``until`` and set its cookie."""
         value = secrets.token_urlsafe(32)
         async with self._pool.acquire() as conn:
+            # Sessions over for a day are of no use to anyone: cleared as new ones start.
+            await conn.execute(
+                "DELETE FROM signin_sessions WHERE expires_at < now() - interval '1 day'"
+                " OR ended_at < now() - interval '1 day'"
+            )
             await conn.execute(
                 "INSERT INTO signin_sessions (id_hash, access_token, csrf, expires_at)"
                 " VALUES ($1, $2, $3, $4)",

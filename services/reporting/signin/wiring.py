@@ -3,11 +3,14 @@
 the sign-in bar and forms on every page, and the forms' route."""
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import asyncpg
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
 
-from plumbing.http_identity import Access
+from plumbing.http_identity import Access, identity_refusal
+from plumbing.identity import NotAuthenticated
 from plumbing.read_models import ReadModels
 from services.reporting.forms.page import PersonalPages
 from services.reporting.forms.routes import add_forms
@@ -28,8 +31,22 @@ def browser_access(
 
     def add(app: FastAPI) -> None:
         add_signin(app, settings, sessions)
+        send_to_sign_in(app)
         personal = PersonalPages(sessions, models, settings.signin_local)
         app.state.personal_page = personal
         add_forms(app, sessions, personal, models, settings.service_urls)
 
     return access.with_sessions(sessions), add
+
+
+def send_to_sign_in(app: FastAPI) -> None:
+    """A page that needs a signed-in person sends a browser without one to sign in, and
+    back; an API caller gets the 401 it always did."""
+
+    @app.exception_handler(NotAuthenticated)
+    async def unknown(request: Request, error: NotAuthenticated) -> Response:
+        wants_page = "text/html" in request.headers.get("accept", "")
+        if request.method == "GET" and wants_page and not request.url.path.startswith("/api/"):
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/logga-in?{urlencode({'till': here})}", status_code=303)
+        return identity_refusal(error)

@@ -6,7 +6,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from services.reporting.reports.budget_versions.builder import version_label
 from services.reporting.reports.shared.as_of import shown_instant, shown_moment
-from services.reporting.reports.shared.form_slot import form_slot
+from services.reporting.reports.shared.form_slot import csrf_field, form_slot
 from services.reporting.reports.shared.formatting import (
     format_grouped_kronor,
     format_measure,
@@ -29,6 +29,7 @@ PAGES = Environment(
     lstrip_blocks=True,
 )
 PAGES.globals["form_slot"] = form_slot
+PAGES.globals["csrf_field"] = csrf_field
 PAGES.filters["tkr"] = format_tkr
 PAGES.filters["signed_tkr"] = format_signed_tkr
 PAGES.filters["measure"] = format_measure
