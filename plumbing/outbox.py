@@ -10,7 +10,7 @@ from nats.aio.client import Client
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.trace import SpanKind
 
-from plumbing import telemetry
+from plumbing import logs, telemetry
 from plumbing.event_codec import envelope_json_sql
 from plumbing.locks import FENCE_SQL, Lease, sole_worker
 from plumbing.metrics import instruments
@@ -124,6 +124,7 @@ class OutboxRelay:
         reads nothing. (One that loses it between reading and publishing sends what the
         new holder sends too; Nats-Msg-Id keeps those stored once, in the same order.)
         """
+        started = time.perf_counter()
         rows = await self._pool.fetch(_SELECT_BATCH, self._batch_size, lease.name, lease.epoch)
         if not rows:
             return 0
@@ -159,5 +160,17 @@ class OutboxRelay:
         await self._publisher.publish(messages)
         await self._pool.execute(
             _DELETE_RELAYED, [r["position"] for r in rows], lease.name, lease.epoch
+        )
+        logs.record(
+            log,
+            "batch",
+            f"outbox: {len(rows)} published",
+            message_id=rows[0]["event_id"] if len(rows) == 1 else None,
+            trace_id=telemetry.trace_id_of(rows[0]["traceparent"]) if len(rows) == 1 else None,
+            consumer=LEASE,
+            messages=len(rows),
+            first_position=rows[0]["position"],
+            last_position=rows[-1]["position"],
+            duration_ms=round((time.perf_counter() - started) * 1000, 2),
         )
         return len(rows)

@@ -234,7 +234,8 @@ async def test_each_process_serves_its_metrics_and_they_move_with_what_is_accept
         changes = {line.get("change") for line in lines if line.get("kind") == "lifecycle"}
         assert {"start", "ready", "lock taken", "stop"} <= changes, (name, changes)
         assert all(line["service"] == name for line in lines)
-    batches = [line for line in log_lines(tmp_path / "reporting.log") if line["kind"] == "batch"]
-    assert batches and all("consumer" in line and "messages" in line for line in batches)
+    for name in ("reporting", "budget", "budget-relay"):
+        batches = [line for line in log_lines(tmp_path / f"{name}.log") if line["kind"] == "batch"]
+        assert batches and all("consumer" in line and "messages" in line for line in batches)
     requests = [line for line in log_lines(tmp_path / "reporting.log") if line["kind"] == "request"]
     assert any(line["path"] == "/api/plan/KS/2011" and "trace_id" in line for line in requests)
