@@ -14,6 +14,7 @@ from plumbing import logs, telemetry
 from plumbing.event_codec import envelope_json_sql
 from plumbing.locks import FENCE_SQL, Lease, sole_worker
 from plumbing.metrics import instruments
+from plumbing.notifications import Wakeup
 from plumbing.publisher import Publisher
 from plumbing.readiness import WorkerStatus
 
@@ -48,6 +49,9 @@ _DELETE_RELAYED = (
 )
 
 LEASE = "outbox-relay"
+# The append's transaction notifies this channel when it queues events (a trigger on the
+# outbox, plumbing/sql/eventstore/004_outbox_notify.sql): the relay sleeps until then.
+CHANNEL = "outbox"
 
 # What waits, and since when: the oldest row has the lowest position.
 _BACKLOG = """
@@ -68,13 +72,13 @@ class OutboxRelay:
         nc: Client,
         subject_for: Callable[[str], str],
         batch_size: int = 500,
-        idle_sleep_seconds: float = 0.02,
+        safety_poll_seconds: float = 5.0,
     ) -> None:
         self._pool = pool
         self._publisher = Publisher(nc)
         self._subject_for = subject_for
         self._batch_size = batch_size
-        self._idle_sleep = idle_sleep_seconds
+        self._safety_poll = safety_poll_seconds
         self._tracer = telemetry.tracer("plumbing.outbox")
         self.status = WorkerStatus("utkorg")
         self._counted = 0.0
@@ -92,19 +96,26 @@ class OutboxRelay:
             if lease is None:
                 return
             self.status.working()
-            while not stop.is_set():
-                lease.check()
-                try:
-                    relayed = await self.relay_once(lease)
-                except Exception as error:
-                    self.status.retrying(error)
-                    log.warning("outbox relay failed; retrying: %r", error)
-                    await asyncio.sleep(1.0)
-                    continue
-                self.status.working()
-                await self._count_backlog()
-                if relayed == 0:
-                    await asyncio.sleep(self._idle_sleep)
+            async with Wakeup(self._pool, CHANNEL, self._safety_poll) as wakeup:
+                await self._relay_while_held(lease, wakeup, stop)
+
+    async def _relay_while_held(self, lease: Lease, wakeup: Wakeup, stop: asyncio.Event) -> None:
+        """Relay what is queued, then sleep until the append notifies (or the safety poll)."""
+        while not stop.is_set():
+            lease.check()
+            # Cleared before reading: an append committed after the read wakes the wait.
+            wakeup.clear()
+            try:
+                relayed = await self.relay_once(lease)
+            except Exception as error:
+                self.status.retrying(error)
+                log.warning("outbox relay failed; retrying: %r", error)
+                await asyncio.sleep(1.0)
+                continue
+            self.status.working()
+            await self._count_backlog()
+            if relayed < self._batch_size:
+                await wakeup.wait(stop, lease.lost)
 
     async def _count_backlog(self) -> None:
         """kommunplan.outbox.backlog and .oldest_age, every few seconds."""

@@ -125,6 +125,14 @@ class WriteServiceSettings(ServiceSettings):
             " handled messages make room when it runs short"
         ),
     )
+    outbox_safety_poll_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description=(
+            "The outbox relay wakes when the append notifies it (LISTEN/NOTIFY); at the"
+            " latest after this many seconds it looks anyway, in case a notification was lost"
+        ),
+    )
     system_max_bytes_per_hour: int = Field(
         default=256 * 1024**2,
         ge=1024,

@@ -101,9 +101,7 @@ class WriteServiceParts(Generic[S, Settings]):
         decider = Decider(self.declaration, self.domain(settings), events_of)
         return CommandHandler(name, store, decider)
 
-    def workers(
-        self, pool: asyncpg.Pool, nc: Client, settings: Settings
-    ) -> list[BackgroundWorker]:
+    def workers(self, pool: asyncpg.Pool, nc: Client, settings: Settings) -> list[BackgroundWorker]:
         """What the service process runs beside its inbound consumer: each process manager,
         and its reader of what the target refused of it."""
         return [
@@ -165,7 +163,13 @@ async def build(parts: WriteServiceParts[S, Settings], settings: Settings) -> Wr
         nc=nc,
         js=js,
         service=service,
-        relay=OutboxRelay(pool, nc, declaration.event_subject, batch_size=settings.batch_size),
+        relay=OutboxRelay(
+            pool,
+            nc,
+            declaration.event_subject,
+            batch_size=settings.batch_size,
+            safety_poll_seconds=settings.outbox_safety_poll_seconds,
+        ),
         inbound=InboundConsumer(
             declaration,
             pool,
