@@ -11,10 +11,14 @@ from kommunplan.supervision import SupervisedProcess
 
 log = logging.getLogger(__name__)
 
-READINESS_EVERY = 2.0
+# Each probe costs every service a request with a round trip to NATS and PostgreSQL;
+# asking seldom is what keeps an idle stack quiet (bench/idle_cpu.py).
+READINESS_EVERY = 10.0
 # Longer than a service's own checks take to give up (2 s each, one after another), so
 # that we hear why it is not ready rather than only that it did not answer.
 PROBE_TIMEOUT = 10.0
+# How often exits are looked for: a restart waits at least a second anyway.
+TICK_SECONDS = 0.5
 # A process that has just been started is not expected to answer HTTP yet.
 STARTUP_GRACE = 30.0
 
@@ -47,7 +51,7 @@ def keep_running(
                 for name, service in services.items():
                     if name not in asking and service.restart_at is None:
                         asking[name] = pool.submit(probe, url(name), PROBE_TIMEOUT)
-            time.sleep(0.2)
+            time.sleep(TICK_SECONDS)
     finally:
         # An answer still on its way is not worth delaying Ctrl-C for.
         pool.shutdown(wait=False, cancel_futures=True)

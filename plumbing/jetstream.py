@@ -15,7 +15,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,7 +59,11 @@ class PullSettings:
     epoch: int = 0  # the fencing epoch of the lock holder (plumbing.locks.Lease)
     batch_size: int = 500
     ack_wait_seconds: float = 30.0
-    fetch_timeout_seconds: float = 0.5
+    # How long a pull request waits on the server for messages. Messages are handed over as
+    # they arrive, so this costs no latency; it is how often an idle consumer asks again
+    # and checks ``keep_going``, and how soon a request lost with a dropped connection is
+    # asked anew (this and a second more).
+    fetch_timeout_seconds: float = 5.0
 
     @property
     def consumer_name(self) -> str:
@@ -171,16 +175,18 @@ class _Puller:
     async def _arrived(self, msg: Msg) -> None:
         self._queue.put_nowait(msg)
 
-    async def fetch(self, batch: int, wait: float) -> list[Msg]:
+    async def fetch(
+        self, batch: int, wait: float, interrupts: Sequence[asyncio.Event] = ()
+    ) -> list[Msg]:
+        """What has arrived, at most ``batch``, waiting up to ``wait`` for the first;
+        nothing when one of ``interrupts`` is set first (e.g. stop, a lost lease)."""
         if self._owed <= 0:
             # Twice a batch: the next batch arrives while this one is being handled.
             request = {"batch": 2 * batch, "expires": int(wait * 1_000_000_000)}
             await request_pull(self._nc, self._stream, self._durable, self._inbox, request)
             self._owed = 2 * batch
-        try:
-            item = await asyncio.wait_for(self._queue.get(), wait + 1.0)
-        except TimeoutError:
-            self._owed = 0  # the request expired without a word; ask anew
+        item = await self._next(wait + 1.0, interrupts)
+        if item is None:
             return []
         msgs: list[Msg] = []
         while True:
@@ -199,6 +205,26 @@ class _Puller:
             if len(msgs) >= batch or self._queue.empty():
                 return msgs
             item = self._queue.get_nowait()
+
+    async def _next(self, seconds: float, interrupts: Sequence[asyncio.Event]) -> Msg | None:
+        if not self._queue.empty():
+            return self._queue.get_nowait()
+        getter = asyncio.ensure_future(self._queue.get())
+        waiters = [asyncio.ensure_future(e.wait()) for e in interrupts]
+        try:
+            await asyncio.wait(
+                [getter, *waiters], timeout=seconds, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+            if not getter.done():
+                getter.cancel()  # a get not yet resumed has taken nothing from the queue
+        if getter.done() and not getter.cancelled():
+            return getter.result()
+        if not any(e.is_set() for e in interrupts):
+            self._owed = 0  # the request expired without a word; ask anew
+        return None
 
     def _take(self, msg: Msg) -> None:
         metadata = msg.metadata
@@ -348,7 +374,9 @@ async def pull_batches(
                 return
             await observed.ask_consumer(js, settings.consumer_name)
             try:
-                msgs = await puller.fetch(settings.batch_size, settings.fetch_timeout_seconds)
+                msgs = await puller.fetch(
+                    settings.batch_size, settings.fetch_timeout_seconds, (stop, lease.lost)
+                )
             except PullError:
                 raise
             except Exception as error:  # e.g. reconnecting after NATS restarted

@@ -100,7 +100,9 @@ async def sole_worker(
     stop: asyncio.Event,
     still_wanted: Callable[[], Awaitable[bool]] | None = None,
     poll_seconds: float = 1.0,
-    watch_seconds: float = 1.0,
+    # A closed connection is noticed at once (its termination listener); the ping is for a
+    # server that hangs with the connection open, and is slow so that idle workers are quiet.
+    watch_seconds: float = 5.0,
 ) -> AsyncIterator[Lease | None]:
     """Yield a Lease once this process holds the lock named ``key``, None if it gave up.
 
@@ -116,12 +118,19 @@ async def sole_worker(
         lease = Lease(key, await _raise_epoch(conn, key))
         logs.lifecycle("lock taken", lock=key, epoch=lease.epoch)
         released = asyncio.Event()
+
+        def closed(*_: object) -> None:
+            log.warning("lock %s lost with its connection", key)
+            lease.lost.set()
+
+        conn.add_termination_listener(closed)
         watch = asyncio.create_task(
             _watch(conn, lease, watch_seconds, released), name=f"watch {key}"
         )
         try:
             yield lease
         finally:
+            conn.remove_termination_listener(closed)
             released.set()
             watch.cancel()
             try:

@@ -29,7 +29,7 @@ KEPT_REFUSALS = 100
 class SentRefusals:
     """The target's refusals of ``declaration``'s commands."""
 
-    def __init__(self, nc: Client, declaration: ProcessManager, fetch_timeout: float = 1.0) -> None:
+    def __init__(self, nc: Client, declaration: ProcessManager, fetch_timeout: float = 5.0) -> None:
         target, sender = declaration.target, declaration.sender.name
         self._nc = nc
         self._consumer = sender
