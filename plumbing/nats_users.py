@@ -30,6 +30,20 @@ SERVICE_USERS = (
     "reporting",
 )
 
+# The operators' user: reads what JetStream holds about its streams and consumers (the
+# account, their configuration and state, their names), and nothing else: no message, and
+# no change to a stream or a consumer.
+OPERATOR_USER = "operator"
+OPERATOR_READS = (
+    "$JS.API.INFO",
+    "$JS.API.STREAM.NAMES",
+    "$JS.API.STREAM.LIST",
+    "$JS.API.STREAM.INFO.*",
+    "$JS.API.CONSUMER.NAMES.*",
+    "$JS.API.CONSUMER.LIST.*",
+    "$JS.API.CONSUMER.INFO.*.*",
+)
+
 # A system's name is a token of its subjects and of its inbox and consumer names.
 _SYSTEM_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -55,7 +69,7 @@ def check_system_name(system: str) -> None:
             f"systemnamnet {system!r} duger inte som NATS-användare; "
             "använd bokstäver a–z, siffror, - och _ (högst 64 tecken)"
         )
-    if system in SERVICE_USERS:
+    if system in (*SERVICE_USERS, OPERATOR_USER):
         raise ValueError(f"systemnamnet {system!r} är upptaget av en tjänst; välj ett annat")
 
 
@@ -225,8 +239,9 @@ def _reads_rejections(service: WriteService, reader: str) -> tuple[str, ...]:
 
 
 def all_permissions(systems: Mapping[str, SystemRights]) -> dict[str, Permissions]:
-    """Every service's user and each system's, by user name."""
+    """Every service's user, the operators' and each system's, by user name."""
     users = {service: service_permissions(service) for service in SERVICE_USERS}
+    users[OPERATOR_USER] = Permissions(OPERATOR_READS, (f"{inbox_prefix(OPERATOR_USER)}.>",))
     users.update({system: system_permissions(system, rights) for system, rights in systems.items()})
     return users
 

@@ -210,6 +210,13 @@ class StackSettings(BaseSettings):
     )
     data_dir: str = Field(default=".kommunplan", description="Where embedded servers keep data")
     nats_port: int = 4222
+    nats_monitor_port: int | None = Field(
+        default=None,
+        description=(
+            "Where the NATS that `up` starts serves its HTTP monitoring (/varz, /jsz, ...), on"
+            " the loopback; a free port when not given, printed by `up`"
+        ),
+    )
     # Each process listens on a port of its own: reporting's views on ``reporting_port``,
     # every other process on the next ones, in the order of kommunplan.processes (budget
     # 8001, budget-relay 8002, goals 8003, goals-relay 8004, projects 8005, projects-relay

@@ -13,7 +13,8 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from kommunplan.nats_access import prepare
-from plumbing.embedded import EmbeddedNats, free_port
+from plumbing.embedded import free_port
+from plumbing.embedded_nats import EmbeddedNats
 from plumbing.nats_users import inbox_prefix
 
 
@@ -21,15 +22,16 @@ from plumbing.nats_users import inbox_prefix
 class LockedNats:
     url: str
     passwords: Mapping[str, str]
+    monitor_url: str | None = None
 
 
 @contextlib.contextmanager
 def locked_nats(root: Path, systems: Mapping[str, list[str]]) -> Iterator[LockedNats]:
     access = prepare(root, systems)
-    server = EmbeddedNats(root / "nats", free_port(), access.config_file)
+    server = EmbeddedNats(root / "nats", free_port(), access.config_file, free_port())
     url = server.start()
     try:
-        yield LockedNats(url, access.passwords)
+        yield LockedNats(url, access.passwords, server.monitor_url)
     finally:
         server.stop()
 

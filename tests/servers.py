@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from plumbing.embedded import EmbeddedNats, EmbeddedPostgres, free_port
+from plumbing.embedded import EmbeddedPostgres, free_port
+from plumbing.embedded_nats import EmbeddedNats
 
 
 @dataclass(frozen=True)

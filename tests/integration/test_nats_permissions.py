@@ -1,6 +1,8 @@
 """Each NATS user may do what plumbing.nats_users allows and nothing else, on a real server
 configured the way `kommunplan up` configures its own."""
 
+import json
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from nats.errors import Error as NatsError
 from contracts import subjects
 from contracts.budget.service import BUDGET
 from plumbing.nats_connection import ensure_streams
+from plumbing.nats_users import OPERATOR_USER
 from plumbing.rejections import ensure_rejection_consumers
 from plumbing.write_service import streams
 from tests.conftest import eventually
@@ -83,7 +86,7 @@ async def test_a_system_sends_on_its_own_inbound_subjects_and_not_on_anothers(
     assert await stored(declared, subjects.BUDGET_INBOUND_STREAM, forged) == 1
 
 
-@pytest.mark.parametrize("user", [A, B, "budget", "reporting"])
+@pytest.mark.parametrize("user", [A, B, "budget", "reporting", OPERATOR_USER])
 async def test_only_the_relay_publishes_events(declared: LockedNats, user: str) -> None:
     async with session(declared, user) as forger:
         await refused(forger, subjects.budget_event("FiguresSet"))
@@ -142,7 +145,7 @@ async def test_a_system_reads_its_own_rejections_and_no_one_elses(declared: Lock
     assert await _read_own_rejections(declared, B) == [b"refused for lonesystem"]
 
 
-@pytest.mark.parametrize("user", [A, B, "reporting"])
+@pytest.mark.parametrize("user", [A, B, "reporting", OPERATOR_USER])
 async def test_streams_are_not_purged_deleted_or_changed_but_by_the_services(
     declared: LockedNats, user: str
 ) -> None:
@@ -172,3 +175,57 @@ async def test_reporting_reads_the_streams_state_for_operators_and_takes_nothing
         inbound = subjects.BUDGET_INBOUND_STREAM
         await refused(reporting, f"{api}.CONSUMER.MSG.NEXT.{inbound}.budget-inbound")
         await refused(reporting, f"{api}.STREAM.MSG.DELETE.{inbound}")
+
+
+async def _api(user: Session, subject: str) -> dict[str, object]:
+    answer: dict[str, object] = json.loads((await user.nc.request(subject, b"{}", timeout=5)).data)
+    return answer
+
+
+async def test_operators_read_what_streams_and_consumers_hold_and_nothing_else(
+    declared: LockedNats,
+) -> None:
+    async with session(declared, OPERATOR_USER) as operator:
+        js = operator.js
+        assert (await js.account_info()).streams == 3
+        assert REJECTED in (await _api(operator, "$JS.API.STREAM.NAMES"))["streams"]  # type: ignore[operator]
+        assert REJECTED in [s.config.name for s in await js.streams_info()]
+        assert (await js.stream_info(REJECTED)).state.messages == 2
+        names = await _api(operator, f"$JS.API.CONSUMER.NAMES.{REJECTED}")
+        assert set(names["consumers"]) == {A, B}  # type: ignore[arg-type]
+        assert {c.name for c in await js.consumers_info(REJECTED)} == {A, B}
+        before = await js.consumer_info(REJECTED, A)
+        assert before.name == A and before.stream_name == REJECTED
+        assert operator.errors == []
+
+        # No message on any subject of the system's, and no stream or consumer made,
+        # changed, deleted or read from.
+        api = "$JS.API"
+        for subject in (
+            subjects.budget_event("FiguresSet"),
+            subjects.budget_inbound(A, "record-actuals"),
+            subjects.budget_rejected(A),
+            f"{api}.STREAM.CREATE.OPERATORS_OWN",
+            f"{api}.STREAM.MSG.GET.{REJECTED}",
+            f"{api}.CONSUMER.CREATE.{REJECTED}",
+            f"{api}.CONSUMER.CREATE.{REJECTED}.peek",
+            f"{api}.CONSUMER.DURABLE.CREATE.{REJECTED}.peek",
+            f"{api}.CONSUMER.DELETE.{REJECTED}.{A}",
+            f"{api}.CONSUMER.MSG.NEXT.{REJECTED}.{A}",
+            f"$JS.ACK.{REJECTED}.{A}.1.1.1.1.0",
+        ):
+            await refused(operator, subject)
+        await refused_subscription(operator, "budget.>")
+        after = await js.consumer_info(REJECTED, A)
+        assert (after.delivered, after.num_pending) == (before.delivered, before.num_pending)
+    for system in (A, B):
+        assert await stored(declared, REJECTED, subjects.budget_rejected(system)) == 1
+
+
+def test_the_monitoring_endpoint_answers_on_the_loopback_only(declared: LockedNats) -> None:
+    assert declared.monitor_url is not None
+    with urllib.request.urlopen(f"{declared.monitor_url}/varz", timeout=5) as answer:
+        assert json.loads(answer.read())["http_host"] == "127.0.0.1"
+    with urllib.request.urlopen(f"{declared.monitor_url}/jsz?streams=true", timeout=5) as answer:
+        (account,) = json.loads(answer.read())["account_details"]
+    assert REJECTED in {stream["name"] for stream in account["stream_detail"]}

@@ -19,7 +19,7 @@ import yaml
 
 from kommunplan.cli import SERVICES, build_parser
 from kommunplan.stack import DATABASES
-from plumbing.nats_users import SERVICE_USERS, deploy_users, password_variable
+from plumbing.nats_users import OPERATOR_USER, SERVICE_USERS, deploy_users, password_variable
 from plumbing.settings import ServiceSettings
 from plumbing.systems import read_register
 
@@ -428,7 +428,8 @@ def test_the_nats_nodes_ask_every_client_for_a_user_and_speak_tls() -> None:
     # The users are the code's, for the services and the example register's systems.
     named = re.findall(r'user: "([^"]+)"', conf_block(users, "authorization"))
     systems = read_register((folder / "systems.json").read_text(encoding="utf-8"))
-    assert set(SERVICE_USERS) <= set(named) and set(named) - set(SERVICE_USERS) == set(systems)
+    own = {*SERVICE_USERS, OPERATOR_USER}
+    assert own <= set(named) and set(named) - own == set(systems)
     assert users == deploy_users(systems)
     client_tls = conf_block(config, "tls")
     assert "cert_file" in client_tls and "key_file" in client_tls

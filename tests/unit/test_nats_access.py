@@ -12,6 +12,7 @@ from contracts.goals.service import GOALS
 from contracts.write_services import WRITE_SERVICES
 from kommunplan.nats_access import passed_on, prepare
 from plumbing.nats_users import (
+    OPERATOR_USER,
     SERVICE_USERS,
     all_permissions,
     deploy_users,
@@ -29,7 +30,7 @@ def _mode(path: Path) -> int:
 
 def test_each_user_gets_a_private_password_made_once(tmp_path: Path) -> None:
     first = prepare(tmp_path, SYSTEMS)
-    assert set(first.passwords) == {*SERVICE_USERS, *SYSTEMS}
+    assert set(first.passwords) == {*SERVICE_USERS, OPERATOR_USER, *SYSTEMS}
     assert len(set(first.passwords.values())) == len(first.passwords)
     for user in first.passwords:
         assert _mode(tmp_path / "nats-users" / user) == 0o600
@@ -52,7 +53,7 @@ def test_the_server_configuration_holds_hashes_not_passwords(tmp_path: Path) -> 
         assert bcrypt.checkpw(password.encode(), hashed.encode())
 
 
-@pytest.mark.parametrize("name", ["budget", "reporting", "löne", "a.b", "a*", ""])
+@pytest.mark.parametrize("name", ["budget", "reporting", "operator", "löne", "a.b", "a*", ""])
 def test_a_system_name_that_cannot_be_its_own_user_is_refused(name: str, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="systemnamnet"):
         all_permissions(register({name: ["*"]}))
@@ -74,7 +75,7 @@ def test_with_servers_of_ones_own_each_service_takes_its_own_variables() -> None
 
 def test_the_deploy_users_read_every_password_from_the_environment() -> None:
     text = deploy_users(SYSTEMS)
-    for user in (*SERVICE_USERS, *SYSTEMS):
+    for user in (*SERVICE_USERS, OPERATOR_USER, *SYSTEMS):
         variable = user.upper().replace("-", "_") + "_NATS_PASSWORD"
         assert f"password: ${variable}\n" in text
 
