@@ -32,8 +32,8 @@ from contracts.envelope import Event
 from contracts.service import WriteService
 from plumbing.errors import InfrastructureError
 from plumbing.event_codec import UnreadableEvent, read_event
-from plumbing.jetstream import next_delivery, replace_consumer, request_pull
 from plumbing.nats_users import follower_consumer
+from plumbing.pull_requests import next_delivery, replace_consumer, request_pull
 
 log = logging.getLogger(__name__)
 

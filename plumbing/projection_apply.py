@@ -13,8 +13,8 @@ from nats.aio.client import Client
 from plumbing import parking, stream_order
 from plumbing.database import Connection
 from plumbing.errors import is_infrastructure
-from plumbing.jetstream import read_range
 from plumbing.parking import Parked, ParkedKind
+from plumbing.pull_requests import read_range
 from plumbing.stream_order import Delivery, ReceivedEvent, StreamPositions
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,9 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import StreamConfig
 
-from plumbing.jetstream import DeliveriesLost, PullSettings, _create_consumer, _Puller
+from plumbing.jetstream import PullSettings, _create_consumer
 from plumbing.nats_connection import SteadyClient
+from plumbing.pull_requests import DeliveriesLost, Puller
 
 STREAM = "LOSSES"
 SUBJECT = "losses.>"
@@ -44,7 +45,7 @@ async def test_a_delivery_taken_elsewhere_ends_the_pull_before_later_ones_are_ha
     settings = PullSettings(stream=STREAM, durable="losses", subject=SUBJECT, start_sequence=1)
     await _create_consumer(js, settings)
     await _steal_one(nc, settings.consumer_name)
-    async with _Puller(nc, STREAM, settings.consumer_name) as puller:
+    async with Puller(nc, STREAM, settings.consumer_name) as puller:
         with pytest.raises(DeliveriesLost, match="delivery 2 came after 0"):
             await puller.fetch(5, 1.0)
 
@@ -56,7 +57,7 @@ async def test_deliveries_that_all_arrive_are_handed_over_in_order_with_what_wai
     await _stream_of(js, 10)
     settings = PullSettings(stream=STREAM, durable="losses", subject=SUBJECT, start_sequence=3)
     await _create_consumer(js, settings)
-    async with _Puller(nc, STREAM, settings.consumer_name) as puller:
+    async with Puller(nc, STREAM, settings.consumer_name) as puller:
         taken: list[bytes] = []
         while len(taken) < 8:
             taken += [m.data for m in await puller.fetch(3, 1.0)]

@@ -1,0 +1,206 @@
+"""Asking a JetStream consumer for messages: plain pull requests, the puller that hands over
+whatever has arrived in stream order and notices a delivery lost on the way, and reading a
+range of a stream. plumbing.jetstream's pull loop and plumbing.followed_events pull with these.
+"""
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
+
+from plumbing.errors import InfrastructureError
+
+
+async def replace_consumer(js: JetStreamContext, stream: str, config: ConsumerConfig) -> None:
+    """Make the consumer ``config`` describes on ``stream`` afresh: one of its name left
+    behind (by this process, or one that died) is deleted first. Raises NotFoundError when
+    there is no such stream (yet)."""
+    name = config.name or config.durable_name
+    if name is None:
+        raise ValueError("a consumer to replace needs a name")
+    with contextlib.suppress(NotFoundError):
+        await js.delete_consumer(stream, name)
+    await js.add_consumer(stream, config)
+
+
+async def request_pull(
+    nc: Client, stream: str, consumer: str, reply: str, request: dict[str, Any]
+) -> None:
+    """Ask ``consumer`` of ``stream`` for messages, delivered to ``reply``: a JetStream pull
+    request (``batch``, with ``expires`` or ``no_wait``). Its answer ends with a status
+    message (404: nothing now, 408: it expired) unless the batch filled first."""
+    await nc.publish(
+        f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}", json.dumps(request).encode(), reply=reply
+    )
+
+
+class PullError(InfrastructureError):
+    """JetStream ended a pull request with an error status (e.g. the consumer was deleted)."""
+
+
+class DeliveriesLost(PullError):
+    """A delivery of the consumer never reached this process (the connection dropped with
+    it on the way): what came after it must not be handled before it."""
+
+
+class Puller:
+    """Pulls batches from a durable consumer with plain NATS pull requests.
+
+    nats-py's ``fetch`` waits for every single message with a timeout of its own, which
+    here cost more than handling the message. This keeps one pull request open at a
+    time, hands over whatever has arrived as soon as anything has, and lets the rest of
+    the request's messages wait in the queue for the next call, in stream order.
+
+    A pull request that is never answered (the server hung, or the connection dropped
+    and came back without it) is given up on after its expiry and a second more, and
+    asked anew. Deliveries are numbered by the consumer, one by one, redeliveries
+    included; a number skipped means a delivery was lost on the way, and DeliveriesLost
+    ends the pull, so the caller starts again from its stored position.
+    """
+
+    def __init__(self, nc: Client, stream: str, durable: str) -> None:
+        self._nc = nc
+        self._stream = stream
+        self._durable = durable
+        self._inbox = nc.new_inbox()
+        self._queue: asyncio.Queue[Msg] = asyncio.Queue()
+        self._owed = 0  # messages the open pull request may still deliver
+        self._subscription: Subscription | None = None
+        self._delivered = 0  # the consumer's number of the last delivery taken
+        # What the server last said waits after the newest delivery; None: not known.
+        self.pending: int | None = None
+
+    async def __aenter__(self) -> "Puller":
+        self._subscription = await self._nc.subscribe(self._inbox, cb=self._arrived)
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        if self._subscription is not None:
+            with contextlib.suppress(Exception):  # the connection may be gone already
+                await self._subscription.unsubscribe()
+
+    async def _arrived(self, msg: Msg) -> None:
+        self._queue.put_nowait(msg)
+
+    async def fetch(
+        self, batch: int, wait: float, interrupts: Sequence[asyncio.Event] = ()
+    ) -> list[Msg]:
+        """What has arrived, at most ``batch``, waiting up to ``wait`` for the first;
+        nothing when one of ``interrupts`` is set first (e.g. stop, a lost lease)."""
+        if self._owed <= 0:
+            # Twice a batch: the next batch arrives while this one is being handled.
+            request = {"batch": 2 * batch, "expires": int(wait * 1_000_000_000)}
+            await request_pull(self._nc, self._stream, self._durable, self._inbox, request)
+            self._owed = 2 * batch
+        item = await self._next(wait + 1.0, interrupts)
+        if item is None:
+            return []
+        msgs: list[Msg] = []
+        while True:
+            status = item.headers.get("Status") if item.headers else None
+            if status is None:
+                self._take(item)
+                msgs.append(item)
+                self._owed -= 1  # a full batch ends the request without a status
+            elif status in ("404", "408"):  # no messages now / request expired
+                self._owed = 0
+                if status == "404":
+                    self.pending = 0
+            elif status != "100":  # 100 is a heartbeat
+                self._owed = 0
+                raise PullError(f"{status} {item.headers.get('Description', '')}")  # type: ignore[union-attr]
+            if len(msgs) >= batch or self._queue.empty():
+                return msgs
+            item = self._queue.get_nowait()
+
+    async def _next(self, seconds: float, interrupts: Sequence[asyncio.Event]) -> Msg | None:
+        if not self._queue.empty():
+            return self._queue.get_nowait()
+        getter = asyncio.ensure_future(self._queue.get())
+        waiters = [asyncio.ensure_future(e.wait()) for e in interrupts]
+        try:
+            await asyncio.wait(
+                [getter, *waiters], timeout=seconds, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+            if not getter.done():
+                getter.cancel()  # a get not yet resumed has taken nothing from the queue
+        if getter.done() and not getter.cancelled():
+            return getter.result()
+        if not any(e.is_set() for e in interrupts):
+            self._owed = 0  # the request expired without a word; ask anew
+        return None
+
+    def _take(self, msg: Msg) -> None:
+        metadata = msg.metadata
+        if next_delivery(msg, self._delivered) is None:
+            raise DeliveriesLost(
+                f"delivery {metadata.sequence.consumer} came after {self._delivered}"
+                f" (stream sequence {metadata.sequence.stream}); deliveries were lost"
+            )
+        self._delivered = metadata.sequence.consumer
+        self.pending = metadata.num_pending
+
+
+def next_delivery(msg: Msg, last: int) -> int | None:
+    """The consumer's number of ``msg`` when it is the delivery after ``last``, else None.
+
+    A consumer numbers every delivery, redeliveries too, one after another; a number skipped
+    means a delivery went elsewhere (another reader) or was lost with a dropped connection.
+    """
+    try:
+        delivered = int(msg.metadata.sequence.consumer)
+    except Exception:  # not a JetStream delivery at all
+        return None
+    return delivered if delivered == last + 1 else None
+
+
+# A range read gives up after this many pulls in a row that brought nothing and no word.
+_RANGE_SILENCE = 10
+
+
+async def read_range(
+    nc: Client, stream: str, consumer: str, first: int, last: int
+) -> list[tuple[int, bytes]]:
+    """The messages of ``stream`` from sequence ``first`` to ``last`` as (sequence, body),
+    through a consumer named ``consumer`` made for the read and removed after it."""
+    if last < first:
+        return []
+    js = nc.jetstream()
+    await replace_consumer(
+        js,
+        stream,
+        ConsumerConfig(
+            durable_name=consumer,
+            ack_policy=AckPolicy.NONE,
+            deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
+            opt_start_seq=first,
+            inactive_threshold=60.0,
+        ),
+    )
+    found: list[tuple[int, bytes]] = []
+    try:
+        async with Puller(nc, stream, consumer) as puller:
+            silent = 0
+            while not found or found[-1][0] < last:
+                msgs = await puller.fetch(500, 1.0)
+                found += [(m.metadata.sequence.stream, m.data) for m in msgs]
+                if not msgs and puller.pending == 0:
+                    break  # the stream ends before ``last``
+                silent = 0 if msgs else silent + 1
+                if silent >= _RANGE_SILENCE:
+                    raise PullError(f"{stream} gave nothing from {first} to {last}")
+    finally:
+        with contextlib.suppress(Exception):
+            await js.delete_consumer(stream, consumer)
+    return [(sequence, body) for sequence, body in found if sequence <= last]
