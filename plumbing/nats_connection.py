@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import nats.errors
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, StorageType, StreamConfig
-from nats.js.errors import NotFoundError
+from nats.js.errors import NotFoundError, ServiceUnavailableError
 from pydantic import SecretStr
 
 from plumbing.nats_users import inbox_prefix
@@ -83,23 +84,42 @@ async def connect(
     return nc, nc.jetstream(timeout=10)
 
 
+# In a cluster, making a replicated stream waits for its nodes to agree, and two processes
+# of a service declaring the same stream at once (the service and its relay start together)
+# may see a timeout or "unavailable" while the cluster settles: asked again, the stream is
+# found, made by whichever request got through.
+DECLARE_ATTEMPTS = 6
+
+
 async def ensure_streams(js: JetStreamContext, specs: Sequence[StreamSpec]) -> None:
     for spec in specs:
-        config = StreamConfig(
-            name=spec.name,
-            subjects=list(spec.subjects),
-            storage=StorageType.FILE,
-            max_age=spec.max_age_seconds,
-            duplicate_window=spec.duplicate_window_seconds,
-            num_replicas=spec.replicas,
-            max_bytes=spec.max_bytes if spec.max_bytes is not None else -1,
-            discard=DiscardPolicy.NEW if spec.max_bytes is not None else DiscardPolicy.OLD,
-        )
-        try:
-            await js.stream_info(spec.name)
-            await js.update_stream(config)
-        except NotFoundError:
-            await js.add_stream(config)
+        for attempt in range(1, DECLARE_ATTEMPTS + 1):
+            try:
+                await _ensure_stream(js, spec)
+                break
+            except (nats.errors.TimeoutError, ServiceUnavailableError) as error:
+                if attempt == DECLARE_ATTEMPTS:
+                    raise
+                log.warning("declaring stream %s: %r; asking again", spec.name, error)
+                await asyncio.sleep(1.0)
+
+
+async def _ensure_stream(js: JetStreamContext, spec: StreamSpec) -> None:
+    config = StreamConfig(
+        name=spec.name,
+        subjects=list(spec.subjects),
+        storage=StorageType.FILE,
+        max_age=spec.max_age_seconds,
+        duplicate_window=spec.duplicate_window_seconds,
+        num_replicas=spec.replicas,
+        max_bytes=spec.max_bytes if spec.max_bytes is not None else -1,
+        discard=DiscardPolicy.NEW if spec.max_bytes is not None else DiscardPolicy.OLD,
+    )
+    try:
+        await js.stream_info(spec.name)
+        await js.update_stream(config)
+    except NotFoundError:
+        await js.add_stream(config)
 
 
 async def wait_for_stream(js: JetStreamContext, name: str, stop: asyncio.Event) -> None:

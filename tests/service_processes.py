@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 
 from plumbing.embedded import free_port
 
@@ -16,10 +17,14 @@ Start = Callable[[str], "subprocess.Popen[bytes]"]
 
 @contextlib.contextmanager
 def service_processes(
-    nats_url: str, database_url: str, systems: Mapping[str, Sequence[str]]
+    nats_url: str,
+    database_url: str,
+    systems: Mapping[str, Sequence[str]],
+    logs: Path | None = None,
 ) -> Iterator[Start]:
     """A way to start a service's processes on NATS and the database given, with the
-    register ``systems``; every process started is killed when the block ends."""
+    register ``systems``; every process started is killed when the block ends. With
+    ``logs``, each process writes its output to ``<logs>/<process>-<n>.log`` there."""
     processes: list[subprocess.Popen[bytes]] = []
 
     def start(service: str) -> subprocess.Popen[bytes]:
@@ -34,12 +39,18 @@ def service_processes(
                 "KOMMUNPLAN_SYSTEMS": json.dumps(systems),
             }
         )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kommunplan", "serve", service],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        with contextlib.ExitStack() as files:
+            output = (
+                subprocess.DEVNULL
+                if logs is None
+                else files.enter_context((logs / f"{service}-{len(processes)}.log").open("wb"))
+            )
+            process = subprocess.Popen(
+                [sys.executable, "-m", "kommunplan", "serve", service],
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
         processes.append(process)
         return process
 
