@@ -18,7 +18,7 @@ READINESS_EVERY = 10.0
 # that we hear why it is not ready rather than only that it did not answer.
 PROBE_TIMEOUT = 10.0
 # How often exits are looked for: a restart waits at least a second anyway.
-TICK_SECONDS = 0.5
+TICK_SECONDS = 1.0
 # A process that has just been started is not expected to answer HTTP yet.
 STARTUP_GRACE = 30.0
 
