@@ -9,6 +9,7 @@ Codes live in memory for a minute and are used once; nothing here is for product
 """
 
 import base64
+import functools
 import hashlib
 import secrets
 import threading
@@ -168,37 +169,24 @@ def create_provider(issuer: str, data_dir: Path, redirect_uris: list[str]) -> Fa
 
 def _tokens(key: Any, issuer: str, grant: _Grant) -> dict[str, Any]:
     person, seconds = grant.person, 8 * 3600
-    claims = {"roles": list(person.roles), "units": list(person.units), "name": person.name}
-    # The access token is what the services check, as they check `kommunplan token`'s.
-    access = local_identity.sign(
+    signed = functools.partial(
+        local_identity.sign,
         key,
-        issuer=local_identity.ISSUER,
-        audience=local_identity.AUDIENCE,
         subject=person.subject,
         roles=list(person.roles),
         units=list(person.units),
         name=person.name,
         seconds=seconds,
     )
-    identity: dict[str, Any] = {"auth_time": int(time.time()), **claims}
-    if grant.nonce:
-        identity["nonce"] = grant.nonce
-    id_token = local_identity.sign(
-        key,
-        issuer=issuer,
-        audience=CLIENT_ID,
-        subject=person.subject,
-        roles=list(person.roles),
-        units=list(person.units),
-        name=person.name,
-        seconds=seconds,
-        **{k: v for k, v in identity.items() if k not in claims},
-    )
+    # The id_token tells this site who signed in; its nonce ties it to the sign-in asked for.
+    extra: dict[str, Any] = {"auth_time": int(time.time())}
+    extra |= {"nonce": grant.nonce} if grant.nonce else {}
     return {
-        "access_token": access,
+        # What the services check, as they check `kommunplan token`'s.
+        "access_token": signed(issuer=local_identity.ISSUER, audience=local_identity.AUDIENCE),
         "token_type": "Bearer",
         "expires_in": seconds,
-        "id_token": id_token,
+        "id_token": signed(issuer=issuer, audience=CLIENT_ID, **extra),
         "scope": "openid profile",
     }
 
