@@ -5,9 +5,14 @@ needs to derive subjects, streams, schemas, routes and the launcher's processes.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from contracts.envelope import Command, Event
+
+# The roles a person's identity may carry that let them send commands (reader and operator
+# send none); which role may send which command each service declares (WriteService.roles).
+CONTROLLER = "controller"
+PLANNER = "planner"
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,10 @@ class WriteService:
     events: dict[str, type[Event]]
     learns: tuple[Learns, ...] = ()
     sends: tuple[Sends, ...] = ()
+    # The roles that may send each command over HTTP, by command name; no role may send one
+    # not named. The service checks them (plumbing.permissions); the pages show a form only
+    # to those who may send its command.
+    roles: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def learns_from(self) -> tuple["WriteService", ...]:

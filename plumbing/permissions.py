@@ -8,9 +8,9 @@ from collections.abc import Collection, Mapping
 
 from contracts.envelope import Command
 from contracts.refusal import not_permitted
+from contracts.service import CONTROLLER, PLANNER, WriteService
 
-CONTROLLER = "controller"
-PLANNER = "planner"
+__all__ = ["CONTROLLER", "PLANNER", "RolesFor"]
 
 
 class RolesFor:
@@ -18,6 +18,11 @@ class RolesFor:
 
     def __init__(self, roles_for: Mapping[type[Command], frozenset[str]]) -> None:
         self.roles_for = dict(roles_for)
+
+    @classmethod
+    def declared(cls, service: WriteService) -> "RolesFor":
+        """The roles ``service``'s contract names for each of its commands."""
+        return cls({service.commands[name]: roles for name, roles in service.roles.items()})
 
     def __call__(self, roles: Collection[str], command: Command) -> None:
         allowed = self.roles_for.get(type(command), frozenset())

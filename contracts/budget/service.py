@@ -2,7 +2,7 @@
 
 from contracts.budget import commands, events
 from contracts.envelope import commands_by_name, events_by_type
-from contracts.service import WriteService
+from contracts.service import CONTROLLER, PLANNER, WriteService
 
 BUDGET_COMMANDS = commands_by_name(
     commands.RegisterUnit,
@@ -45,6 +45,25 @@ BUDGET_EVENTS = events_by_type(
     events.ReportReopened,
 )
 
+# A planner shapes the organisation tree; the figures and their texts, and the follow-up's
+# ready-marking, are a controller's too.
+_TREE = ("register-unit", "rename-unit", "move-unit", "close-unit", "appoint-manager")
+
+
+def _roles(command: str) -> frozenset[str]:
+    if command in _TREE:
+        return frozenset({PLANNER})
+    # Only the projects service sends it, over NATS, as a project office's budget changes:
+    # by hand it would move the office's revenue outside the 10 % rule, so no role may.
+    if command == commands.SetProjectShare.command_name:
+        return frozenset()
+    return frozenset({CONTROLLER, PLANNER})
+
+
 BUDGET = WriteService(
-    name="budget", title="budgettjänsten", commands=BUDGET_COMMANDS, events=BUDGET_EVENTS
+    name="budget",
+    title="budgettjänsten",
+    commands=BUDGET_COMMANDS,
+    events=BUDGET_EVENTS,
+    roles={name: _roles(name) for name in BUDGET_COMMANDS},
 )

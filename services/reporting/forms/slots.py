@@ -21,7 +21,7 @@ def may_use(
 ) -> bool:
     """Whether the form is shown to ``principal``: a role the service names for its
     command, and ``unit`` within their units (a unit includes its subtree)."""
-    if not set(spec.roles) & principal.roles:
+    if not spec.roles & principal.roles:
         return False
     if EVERY_UNIT in principal.units:
         return True

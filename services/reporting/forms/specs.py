@@ -1,18 +1,18 @@
 """The forms people write with in the browser, as data: which command of which service each
-sends, its fields in Swedish, and the roles it is shown to.
+sends, and its fields in Swedish.
 
 A form decides nothing: it sends its command to the owning service's HTTP endpoint with the
-person's own token, and the service accepts or refuses it as it would over the API. The
-roles here only decide whom the form is shown to (the same roles the service names for the
-command); the unit a form writes for must also be within the person's units.
+person's own token, and the service accepts or refuses it as it would over the API. It is
+shown to those whose roles the service's contract names for its command (WriteService.roles)
+and whose units include the unit it writes for.
 """
 
 from dataclasses import dataclass
 
+from contracts.write_services import WRITE_SERVICES
 from services.reporting.reports.goals.commitment import STATUS_WORDS
 from services.reporting.vocabulary import LIGHT_LABELS
 
-CONTROLLER_OR_PLANNER = ("controller", "planner")
 ACTIVITY_STATUSES = tuple((status, words.capitalize()) for status, words in STATUS_WORDS.items())
 LIGHTS = tuple((light.value, words.capitalize()) for light, words in LIGHT_LABELS.items())
 PERIOD_HINT = "år (2011), månad (2011-08) eller delår (2011-interim)"
@@ -37,8 +37,13 @@ class FormSpec:
     submit: str
     fixed: tuple[str, ...]  # the command's fields the page sets (hidden)
     fields: tuple[Field, ...]
-    roles: tuple[str, ...] = CONTROLLER_OR_PLANNER
     folded: bool = True  # shown as a heading that opens it; a form of one button is not
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """Who may send its command, as the owning service's contract says."""
+        owner = next(service for service in WRITE_SERVICES if service.name == self.service)
+        return owner.roles.get(self.command, frozenset())
 
     @property
     def names(self) -> frozenset[str]:
@@ -98,8 +103,6 @@ FORMS = {
                 *AMOUNTS,
                 Field("decision", "Beslut", required=True, hint="t.ex. KF 2010-11-15 § 13"),
             ),
-            # Recording what the council decided is the planners' part of the budget work.
-            roles=("planner",),
         ),
         FormSpec(
             "klarmarkera",
