@@ -95,7 +95,8 @@ def add_forms(
             spec, signed_in, fixed, typed, back,
             message_id=posted.get("message_id"), errors=errors, general=general,
         )  # fmt: skip
-        return FormPage(spec.title, "Tjänsten tog inte emot formuläret:", form, back)
+        about = ", ".join(value for value in fixed.values() if value)
+        return FormPage(spec.title, f"Tjänsten tog inte emot formuläret ({about}):", form, back)
 
     @router.post("/skriv/{form}")
     async def write(form: str, request: Request) -> Response:
