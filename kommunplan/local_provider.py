@@ -27,6 +27,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from markupsafe import escape
 
 from kommunplan import local_identity
+from plumbing.service import QuietServer
 
 CLIENT_ID = "kommunplan-webb"
 CODE_SECONDS = 60
@@ -216,7 +217,8 @@ def _sign_in_page(kept: dict[str, str]) -> str:
 
 def serve_in_thread(app: FastAPI, host: str, port: int) -> uvicorn.Server:
     """Serve ``app`` beside `up`'s supervision, in a thread that ends with the process."""
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    # QuietServer: uvicorn's own loop would wake `up` ten times a second for it.
+    server = QuietServer(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     threading.Thread(target=server.run, name="lokal-idp", daemon=True).start()
     deadline = time.monotonic() + 10
     while not server.started and time.monotonic() < deadline:

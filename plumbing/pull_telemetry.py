@@ -18,8 +18,9 @@ from plumbing.metrics import instruments
 
 log = logging.getLogger("kommunplan.consumer")
 
-# How often, at most, the consumer's own counts are asked of JetStream.
-CONSUMER_INFO_SECONDS = 5.0
+# How often, at most, the consumer's own counts are asked of JetStream: as often as
+# Prometheus commonly scrapes, not at each of an idle consumer's pulls.
+CONSUMER_INFO_SECONDS = 15.0
 
 
 class PullTelemetry:
