@@ -14,6 +14,7 @@ from services.reporting.reports.history.html import render_history_html
 from services.reporting.reports.shared.table_files import write_csv
 
 MESSAGE = UUID("00000000-0000-4000-8000-000000000001")
+TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 
 
 def measured(at: datetime, actor: str | None = "statistiksystem") -> MeasurementRecord:
@@ -31,6 +32,7 @@ def measured(at: datetime, actor: str | None = "statistiksystem") -> Measurement
         actor_name=None,
         source_system="statistiksystem" if actor else None,
         message_id=MESSAGE if actor else None,
+        trace_id=TRACE if actor else None,
     )
 
 
@@ -51,6 +53,7 @@ def reported(at: datetime) -> StatusReportRecord:
         actor_name="Anna Andersson",
         source_system="http",
         message_id=MESSAGE,
+        trace_id=None,
     )
 
 
@@ -86,6 +89,14 @@ def test_the_page_the_json_and_the_file_list_them() -> None:
     start = lines.index("Mätningar och lägesrapporter")
     assert lines[start + 1].startswith("När (svensk tid);Slag;Vad;Enhet;Period;Värde;Vem")
     assert lines[start + 2].startswith("2011-08-31 23:30;Lägesrapport;Kommunikationsplattform;KLF")
+
+
+def test_the_page_shows_the_trace_each_was_stored_in_where_it_has_one() -> None:
+    entries = follow_up_entries([measured(LATER)], [reported(SUMMER)])
+    view = build_history("KS", "Kommunstyrelsen", 2011, [], drafts=False, follow_ups=entries)
+    page = render_history_html(view)
+    assert page.count(f"spår {TRACE}") == 1 and page.count("spår ") == 1
+    assert all("trace_id" not in entry for entry in history_to_json(view)["follow_ups"])
 
 
 def test_without_any_the_page_says_so() -> None:

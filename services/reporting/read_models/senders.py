@@ -13,6 +13,7 @@ from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
 from plumbing.read_model_tables import Ord, Table
 from plumbing.read_models import ReadSession
+from plumbing.telemetry import trace_id_of
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class SenderRow:
     message_id: UUID  # the command's message id, which names the event's correlation
     recorded_at: datetime
     order: Ord  # the event's stream sequence, as the rows it wrote keep it
+    trace_id: str | None = None  # the trace it was stored in; last, where upgrades add it
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Sent:
     actor_name: str | None
     source_system: str | None
     message_id: UUID | None
+    trace_id: str | None
 
 
 def senders_table(name: str) -> Table[SenderRow]:
@@ -43,7 +46,12 @@ def senders_table(name: str) -> Table[SenderRow]:
     keeps no versions: a view as it stood at an earlier moment reads the rows of that moment
     and finds their senders here."""
     return Table(
-        name, SenderRow, key=("event_id",), versioned=False, indexes=((f"{name}_ord", "ord"),)
+        name,
+        SenderRow,
+        key=("event_id",),
+        versioned=False,
+        indexes=((f"{name}_ord", "ord"),),
+        upgrades=(f"ALTER TABLE {name} ADD COLUMN IF NOT EXISTS trace_id text;",),
     )
 
 
@@ -61,7 +69,7 @@ async def record_senders(
     await conn.execute(
         f"INSERT INTO {table.name} ({', '.join(c.name for c in table.columns)})"
         " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[],"
-        " $6::timestamptz[], $7::bigint[]) ON CONFLICT (event_id) DO NOTHING",
+        " $6::timestamptz[], $7::bigint[], $8::text[]) ON CONFLICT (event_id) DO NOTHING",
         [v.event_id for v in envelopes],
         [v.actor for v in envelopes],
         [v.actor_name for v in envelopes],
@@ -69,6 +77,7 @@ async def record_senders(
         [v.correlation_id for v in envelopes],
         [v.recorded_at for v in envelopes],
         [e.sequence for e in events],
+        [trace_id_of(v.traceparent) for v in envelopes],
     )
 
 

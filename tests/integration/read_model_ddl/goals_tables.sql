@@ -116,6 +116,7 @@ CREATE TABLE IF NOT EXISTS goal_senders (
     message_id uuid NOT NULL,
     recorded_at timestamptz NOT NULL,
     ord bigint NOT NULL,
+    trace_id text,
     PRIMARY KEY (event_id)
 );
 CREATE INDEX IF NOT EXISTS goal_senders_ord ON goal_senders (ord);

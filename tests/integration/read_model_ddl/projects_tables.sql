@@ -119,6 +119,7 @@ CREATE TABLE IF NOT EXISTS project_senders (
     message_id uuid NOT NULL,
     recorded_at timestamptz NOT NULL,
     ord bigint NOT NULL,
+    trace_id text,
     PRIMARY KEY (event_id)
 );
 CREATE INDEX IF NOT EXISTS project_senders_ord ON project_senders (ord);

@@ -21,7 +21,7 @@ _SQL = (
     + """
 SELECT h.measure_id, coalesce(c.text, i.name) AS what, g.unit_code, h.period, h.total,
        h.women, h.men, h.source, h.recorded_at,
-       s.actor, s.actor_name, s.source_system, s.message_id
+       s.actor, s.actor_name, s.source_system, s.message_id, s.trace_id
 FROM measurement_history h
 LEFT JOIN commitments c ON c.commitment_id = h.measure_id
 LEFT JOIN indicators i ON i.indicator_id = h.measure_id

@@ -21,7 +21,7 @@ _SQL = (
     + """
 SELECT r.project_code, p.name AS what, p.unit_code, r.period, r.schedule, r.cost, r.quality,
        r.text, r.reported_by, r.recorded_at, r.ord AS "order",
-       s.actor, s.actor_name, s.source_system, s.message_id
+       s.actor, s.actor_name, s.source_system, s.message_id, s.trace_id
 FROM project_status_reports r
 JOIN projects p ON p.project_code = r.project_code
 JOIN tree t ON t.code = p.unit_code

@@ -31,6 +31,7 @@ class FollowUpEntry:
     recorded_at: datetime
     who: str
     message_id: UUID | None
+    trace_id: str | None = None  # shown on the page for operators
 
     @property
     def when(self) -> str:
@@ -75,6 +76,7 @@ def follow_up_entries(
             m.recorded_at,
             _who(m.actor, m.actor_name, m.source_system),
             m.message_id,
+            m.trace_id,
         )
         for m in measurements
     ] + [
@@ -87,6 +89,7 @@ def follow_up_entries(
             r.recorded_at,
             f"{_who(r.actor, r.actor_name, r.source_system)}, rapporterad av {r.reported_by}",
             r.message_id,
+            r.trace_id,
         )
         for r in reports
     ]
@@ -94,8 +97,11 @@ def follow_up_entries(
 
 
 def follow_up_json(entry: FollowUpEntry) -> dict[str, Any]:
+    # The trace id is for operators on the page, as the budget's changes show theirs; the
+    # JSON keeps the fields it had.
+    fields = {k: v for k, v in dataclasses.asdict(entry).items() if k != "trace_id"}
     return {
-        **dataclasses.asdict(entry),
+        **fields,
         "recorded_at": entry.recorded_at.isoformat(),
         "when": entry.when,
         "message_id": None if entry.message_id is None else str(entry.message_id),
