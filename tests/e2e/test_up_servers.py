@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import psutil
@@ -20,6 +21,7 @@ from kommunplan.local_identity import issue_token
 from kommunplan.processes import SERVICES
 from kommunplan.stack import http_get_json
 from plumbing.embedded import free_port
+from plumbing.nats_users import OPERATOR_USER
 from tests.browser.running_stack import started_up
 from tests.e2e.test_up import _wait_for_line
 
@@ -55,6 +57,12 @@ def _environment(data_dir: Path) -> tuple[dict[str, str], dict[str, int]]:
 def _nats_server(up: subprocess.Popen[str]) -> int:
     (server,) = [c for c in psutil.Process(up.pid).children() if c.name() == "nats-server"]
     return int(server.pid)
+
+
+def _nats_monitoring(printed: list[str]) -> str:
+    """Where NATS's monitoring answers, from the address `up` printed (its /jsz)."""
+    (line,) = [line for line in printed if "NATS-övervakning:" in line]
+    return line.split("NATS-övervakning:", 1)[1].strip().split("/jsz", 1)[0]
 
 
 def _postmaster(data_dir: Path) -> int:
@@ -95,7 +103,11 @@ def test_up_starts_its_nats_and_postgres_again_after_kill_9_and_commands_reach_t
 ) -> None:
     env, ports = _environment(data_dir)
     with started_up(env) as up:
-        _wait_for_line(up, "Avsluta med Ctrl-C", 180)
+        printed = _wait_for_line(up, "Avsluta med Ctrl-C", 180)
+        monitor = _nats_monitoring(printed)
+        assert urlsplit(monitor).hostname == "127.0.0.1"
+        assert http_get_json(f"{monitor}/healthz") == {"status": "ok"}
+        assert (data_dir / "nats-users" / OPERATOR_USER).stat().st_mode & 0o777 == 0o600
 
         killed = _nats_server(up)
         os.kill(killed, signal.SIGKILL)
@@ -104,6 +116,7 @@ def test_up_starts_its_nats_and_postgres_again_after_kill_9_and_commands_reach_t
         _wait_for_line(up, "NATS är igång igen", 60)
         nats_back = time.monotonic() - at
         assert _nats_server(up) != killed
+        assert http_get_json(f"{monitor}/healthz") == {"status": "ok"}  # on the same port
         nats_seen = _send_actuals_and_see_them(data_dir, ports, "2011-09")
 
         killed = _postmaster(data_dir)
