@@ -8,9 +8,8 @@ the API checks it (sessions.py), so a page grants what the API grants.
 """
 
 import secrets
+import warnings
 
-from authlib.integrations.base_client import OAuthError
-from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import escape
@@ -19,6 +18,16 @@ from starlette.middleware.sessions import SessionMiddleware
 from plumbing.identity import NotAuthenticated
 from services.reporting.settings import ReportingSettings
 from services.reporting.signin.sessions import CALLBACK, Sessions, refused, session_until
+
+with warnings.catch_warnings():
+    # Authlib's httpx integration announces, on import, a move to a package it does not use
+    # yet: nothing to act on, and not worth a line in every log.
+    from authlib.deprecate import AuthlibDeprecationWarning
+
+    # After authlib.deprecate, which asks for every such warning always, on import.
+    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
+    from authlib.integrations.base_client import OAuthError
+    from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 
 FLOW_COOKIE = "kommunplan_inloggning"
 FLOW_SECONDS = 600
