@@ -136,3 +136,19 @@ def test_a_planner_writes_a_project_status_report_on_the_projects_page(
         )
         assert sent.status_code == 303 and sent.headers["location"] == project
         assert text in petra.get(f"{reporting_url}{project}").text
+
+
+def test_an_operator_signed_in_sees_the_operators_view_and_its_actions_need_the_token(
+    reporting_url: str,
+) -> None:
+    with contextlib.closing(signed_in(reporting_url, "olle.drift")) as olle:
+        page = olle.get(f"{reporting_url}/drift")
+        assert page.status_code == 200 and "Inloggad som Olle Olsson" in page.text
+        # A replay without the session's CSRF token is no one's: refused before it is looked up.
+        refused = olle.post(
+            f"{reporting_url}/drift/parkerade/budget/1/spela-om",
+            headers={"Origin": reporting_url},
+        )
+        assert refused.status_code == 401
+    with contextlib.closing(signed_in(reporting_url, "lisa.las")) as lisa:
+        assert lisa.get(f"{reporting_url}/drift").status_code == 403
