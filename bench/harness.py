@@ -42,14 +42,8 @@ from kommunplan.processes import SERVICES
 from kommunplan.stack import Stack, http_get_json
 from plumbing.embedded import free_port
 from plumbing.embedded_nats import EmbeddedNats
-from plumbing.nats_users import (
-    SERVICE_USERS,
-    Permissions,
-    all_permissions,
-    authorization,
-    inbox_prefix,
-    literal,
-)
+from plumbing.nats_config import authorization, literal
+from plumbing.nats_users import SERVICE_USERS, Permissions, all_permissions, inbox_prefix
 from plumbing.settings import StackSettings
 from plumbing.systems import RegisterEntry, register
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import bcrypt
 
-from plumbing.nats_users import SERVICE_USERS, all_permissions, authorization, literal
+from plumbing.nats_config import authorization, literal
+from plumbing.nats_users import SERVICE_USERS, all_permissions
 from plumbing.systems import RegisterEntry, register
 
 PASSWORD_FOLDER = "nats-users"

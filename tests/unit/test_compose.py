@@ -19,7 +19,8 @@ import yaml
 
 from kommunplan.cli import SERVICES, build_parser
 from kommunplan.stack import DATABASES
-from plumbing.nats_users import OPERATOR_USER, SERVICE_USERS, deploy_users, password_variable
+from plumbing.nats_config import deploy_users, password_variable
+from plumbing.nats_users import OPERATOR_USER, SERVICE_USERS
 from plumbing.settings import ServiceSettings
 from plumbing.systems import read_register
 

@@ -11,11 +11,11 @@ from contracts.budget.service import BUDGET
 from contracts.goals.service import GOALS
 from contracts.write_services import WRITE_SERVICES
 from kommunplan.nats_access import passed_on, prepare
+from plumbing.nats_config import deploy_users
 from plumbing.nats_users import (
     OPERATOR_USER,
     SERVICE_USERS,
     all_permissions,
-    deploy_users,
     follower_consumer,
     service_permissions,
 )
