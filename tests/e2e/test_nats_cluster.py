@@ -39,6 +39,8 @@ from tests.servers import Servers
 from tests.service_processes import service_processes
 
 N = 3000  # 15 values for each of the ledger's 200 (unit, month)
+# As docker-compose.yml names its cluster and nodes (tests/unit/test_compose.py checks).
+CLUSTER = "kommunplan"
 NODES = ("nats-1", "nats-2", "nats-3")
 REPLICAS = 3
 
@@ -52,7 +54,7 @@ def nats_cluster(root: Path) -> Iterator[dict[str, EmbeddedNats]]:
             root / name,
             free_port(),
             cluster=ClusterNode(
-                cluster="kommunplan",
+                cluster=CLUSTER,
                 server_name=name,
                 route_port=routes[name],
                 routes=[

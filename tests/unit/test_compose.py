@@ -19,10 +19,12 @@ import yaml
 
 from kommunplan.cli import SERVICES, build_parser
 from kommunplan.stack import DATABASES
+from plumbing.embedded_nats import ClusterNode
 from plumbing.nats_config import deploy_users, password_variable
 from plumbing.nats_users import OPERATOR_USER, SERVICE_USERS
 from plumbing.settings import ServiceSettings
 from plumbing.systems import read_register
+from tests.e2e import test_nats_cluster as cluster_test
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -303,6 +305,20 @@ def test_the_nats_nodes_form_a_jetstream_cluster_of_at_least_three() -> None:
     for name, flags in nodes.items():
         store = mounts(services()[name]).get(flags.get("store_dir", ""))
         assert store in declared, f"{name} keeps JetStream data outside a named volume"
+
+
+def test_the_cluster_test_runs_its_nodes_as_the_compose_file_does() -> None:
+    nodes = {name: nats_flags(spec) for name, spec in services_of_image("nats").items()}
+    assert set(nodes) == set(cluster_test.NODES)
+    for name, flags in nodes.items():
+        assert (flags["cluster_name"], flags["server_name"]) == (cluster_test.CLUSTER, name)
+        node = ClusterNode(cluster_test.CLUSTER, name, 6222, ["nats://127.0.0.1:6223"])
+        assert set(nats_flags({"command": ["nats-server", *node.flags()]})) <= set(flags)
+    for name, spec in application_services().items():
+        if build_parser().parse_args(command(spec)).service == "reporting":
+            continue  # declares no stream
+        replicas = environment(spec).get("KOMMUNPLAN_STREAM_REPLICAS")
+        assert replicas == str(cluster_test.REPLICAS), f"{name} keeps {replicas} copies"
 
 
 def test_each_application_service_knows_every_nats_node() -> None:
