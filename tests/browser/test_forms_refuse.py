@@ -31,12 +31,17 @@ def signed_in(reporting_url: str, person: str = "anna.klf") -> httpx.Client:
     return client
 
 
+def hidden_fields(client: httpx.Client, url: str, form: str) -> dict[str, str]:
+    """The hidden fields of the first ``form`` (its name in /skriv/) on the page at ``url``."""
+    page = client.get(url).text
+    fields = page.split(f'action="/skriv/{form}"')[1].split("</form>")[0]
+    found = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', fields)
+    return {name: html.unescape(value) for name, value in found}
+
+
 def month_form(client: httpx.Client, reporting_url: str) -> dict[str, str]:
     """The hidden fields of the month report's first comment form (KLF's)."""
-    page = client.get(f"{reporting_url}{MONTH}").text
-    form = page.split('action="/skriv/manadskommentar"')[1].split("</form>")[0]
-    found = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)
-    return {name: html.unescape(value) for name, value in found}
+    return hidden_fields(client, f"{reporting_url}{MONTH}", "manadskommentar")
 
 
 @pytest.fixture
@@ -118,24 +123,30 @@ def test_a_page_that_needs_a_signed_in_person_sends_a_browser_to_sign_in(
     assert httpx.get(f"{reporting_url}/api/drift", timeout=30).status_code == 401
 
 
+def _send(client: httpx.Client, reporting_url: str, path: str, form: str, **typed: str) -> str:
+    """Fill ``form`` on the page at ``path`` as the page has it, send it, and give the page
+    the browser is sent back to."""
+    hidden = hidden_fields(client, f"{reporting_url}{path}", form)
+    sent = client.post(
+        f"{reporting_url}/skriv/{form}",
+        data=hidden | typed,
+        headers={"Origin": reporting_url},
+    )
+    assert sent.status_code == 303, sent.text
+    return client.get(f"{reporting_url}{sent.headers['location']}").text
+
+
 def test_a_planner_writes_a_project_status_report_on_the_projects_page(
     reporting_url: str,
 ) -> None:
-    project = "/projekt/kommunikationsplattform"
+    text = f"Leveransen är försenad {uuid.uuid4().hex[:6]}"
+    typed = {"period": "2011-09", "schedule": "yellow", "cost": "green", "quality": "green"}
     with contextlib.closing(signed_in(reporting_url, "petra.plan")) as petra:
-        page = petra.get(f"{reporting_url}{project}").text
-        form = page.split('action="/skriv/lagesrapport"')[1].split("</form>")[0]
-        hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
-        text = f"Leveransen är försenad {uuid.uuid4().hex[:6]}"
-        typed = {"period": "2011-09", "schedule": "yellow", "cost": "green"}
-        typed |= {"quality": "green", "text": text, "reported_by": "Petra Persson"}
-        sent = petra.post(
-            f"{reporting_url}/skriv/lagesrapport",
-            data={k: html.unescape(v) for k, v in hidden.items()} | typed,
-            headers={"Origin": reporting_url},
-        )
-        assert sent.status_code == 303 and sent.headers["location"] == project
-        assert text in petra.get(f"{reporting_url}{project}").text
+        page = _send(
+            petra, reporting_url, "/projekt/kommunikationsplattform", "lagesrapport",
+            text=text, reported_by="Petra Persson", **typed,
+        )  # fmt: skip
+        assert text in page
 
 
 def test_an_operator_signed_in_sees_the_operators_view_and_its_actions_need_the_token(
@@ -152,3 +163,18 @@ def test_an_operator_signed_in_sees_the_operators_view_and_its_actions_need_the_
         assert refused.status_code == 401
     with contextlib.closing(signed_in(reporting_url, "lisa.las")) as lisa:
         assert lisa.get(f"{reporting_url}/drift").status_code == 403
+
+
+def test_a_controller_writes_the_interim_text_marks_it_ready_and_opens_it_again(
+    anna: httpx.Client, reporting_url: str
+) -> None:
+    interim = "/delarsrapport/KLF/2011"
+    text = f"Delåret följer planen {uuid.uuid4().hex[:6]}"
+    assert text in _send(anna, reporting_url, interim, "uppfoljningstext", text=text)
+    page = _send(anna, reporting_url, interim, "klarmarkera")
+    assert "Kommunledningsförvaltningen: klar (Anna Andersson" in page
+    page = _send(anna, reporting_url, interim, "oppna-igen")
+    assert "Kommunledningsförvaltningen: öppnad igen, inte klar (Anna Andersson" in page
+    history = anna.get(f"{reporting_url}/historik/KLF/2011").text
+    assert "Klarmarkerad: delårsrapporten 2011" in history
+    assert "Öppnad igen: delårsrapporten 2011" in history
