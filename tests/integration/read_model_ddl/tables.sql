@@ -170,3 +170,15 @@ ALTER TABLE project_shares ADD COLUMN IF NOT EXISTS known_from timestamptz NOT N
 ALTER TABLE month_comments ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
 ALTER TABLE budget_profiles ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
 ALTER TABLE table_notes ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+-- Which units have marked a report ready ("klarmarkerad"), by whom and when.
+CREATE TABLE IF NOT EXISTS ready_marks (
+    unit_code text NOT NULL,
+    report text NOT NULL,
+    period text NOT NULL,
+    state text NOT NULL,
+    actor text NOT NULL,
+    actor_name text,
+    marked_at timestamptz NOT NULL,
+    known_from timestamptz NOT NULL DEFAULT '-infinity',
+    PRIMARY KEY (unit_code, report, period)
+);
