@@ -72,7 +72,15 @@ def test_the_units_show_where_their_figures_do_not_add_up(
     frame = rows["enhet-KLF difference frame-check"]
     assert frame[0] == "-1"
     assert "+2 831 tkr" in frame[1] and "+2 832 tkr" in frame[1]
-    assert len(rows) == 5
+    # No other unit of the seed's is flagged. The project office's revenue follows the
+    # projects' budgets, which the operators' test on the same stack changes.
+    assert {row for row in rows if not row.startswith("enhet-PROJ ")} == {
+        f"enhet-NÄT {stated}",
+        f"enhet-KGM {stated}",
+        f"enhet-KLFL {stated}",
+        f"enhet-INFO {stated}",
+        "enhet-KLF difference frame-check",
+    }
 
 
 def test_the_table_of_contents_links_reach_the_sections(
