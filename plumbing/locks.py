@@ -130,7 +130,9 @@ async def sole_worker(
         try:
             yield lease
         finally:
-            conn.remove_termination_listener(closed)
+            # A connection that broke was already let go by the pool, listener and all.
+            with contextlib.suppress(asyncpg.InterfaceError):
+                conn.remove_termination_listener(closed)
             released.set()
             watch.cancel()
             try:
@@ -152,4 +154,6 @@ async def _unlock(conn: Connection, key: str) -> None:
             raise
         # Closing the connection is what surely ends a session lock; the pool replaces it.
         log.info("lock %s went with its connection: %r", key, error)
-        conn.terminate()
+        # One that broke was already let go by the pool: nothing is left to close.
+        with contextlib.suppress(asyncpg.InterfaceError):
+            conn.terminate()

@@ -8,6 +8,7 @@ listens anew, and looks for itself; nothing waits longer than that for a lost no
 """
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -31,7 +32,7 @@ class Wakeup:
 
     @property
     def listening(self) -> bool:
-        return self._conn is not None and not self._conn.is_closed()
+        return self._conn is not None and not _is_closed(self._conn)
 
     async def __aenter__(self) -> "Wakeup":
         await self._listen()
@@ -55,35 +56,34 @@ class Wakeup:
         except Exception as error:
             log.warning("cannot listen on %s yet: %r", self._channel, error)
             return
+        self._conn = conn
         try:
             conn.add_termination_listener(self._lost)
             await conn.add_listener(self._channel, self._heard)
         except Exception as error:
             log.warning("cannot listen on %s yet: %r", self._channel, error)
-            await self._release(conn)
+            await self._let_go()
             return
-        self._conn = conn
         # Whatever was committed before this listened was heard by no one.
         self._notified.set()
 
     async def _let_go(self) -> None:
         conn, self._conn = self._conn, None
-        if conn is not None:
+        if conn is None:
+            return
+        if not _is_closed(conn):
             conn.remove_termination_listener(self._lost)
-            if not conn.is_closed():
-                try:
-                    await asyncio.wait_for(conn.remove_listener(self._channel, self._heard), 2.0)
-                except Exception as error:
-                    log.info("could not stop listening on %s: %r", self._channel, error)
-            await self._release(conn)
-
-    async def _release(self, conn: Any) -> None:
-        # Releasing resets the connection (UNLISTEN *); a broken one is closed instead.
+            try:
+                await asyncio.wait_for(conn.remove_listener(self._channel, self._heard), 2.0)
+            except Exception as error:
+                log.info("could not stop listening on %s: %r", self._channel, error)
+        # Releasing resets the connection (UNLISTEN *); one that broke is closed instead.
         try:
             await asyncio.wait_for(self._pool.release(conn), timeout=2.0)
         except Exception as error:
             log.info("listening connection let go: %r", error)
-            conn.terminate()
+            with contextlib.suppress(asyncpg.InterfaceError):
+                conn.terminate()
 
     def clear(self) -> None:
         """Before looking for work: a notification from now on wakes the next ``wait``."""
@@ -102,3 +102,10 @@ class Wakeup:
         finally:
             for waiter in waiters:
                 waiter.cancel()
+
+
+def _is_closed(conn: Any) -> bool:
+    try:
+        return bool(conn.is_closed())
+    except asyncpg.InterfaceError:
+        return True  # the pool let go of it when it broke

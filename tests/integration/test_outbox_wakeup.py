@@ -73,7 +73,9 @@ async def test_each_event_appended_is_published_though_the_relay_never_polls(
 
 
 async def test_a_relay_whose_listening_connection_was_ended_listens_again_and_misses_nothing(
-    pool: asyncpg.Pool, nats_client: tuple[Client, JetStreamContext]
+    pool: asyncpg.Pool,
+    nats_client: tuple[Client, JetStreamContext],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     nc, js = nats_client
     await ensure_streams(js, [StreamSpec(STREAM, ["wakeup.>"])])
@@ -93,3 +95,5 @@ async def test_a_relay_whose_listening_connection_was_ended_listens_again_and_mi
 
         await append(pool, 3)  # heard on the new connection
         await eventually(lambda: published(js), lambda n: n == 3)
+    # The relay listened again by itself: it never failed and was started anew.
+    assert [r.getMessage() for r in caplog.records if r.name == "plumbing.service"] == []
