@@ -27,7 +27,16 @@ log = logging.getLogger(__name__)
 # PostgreSQL writes the EventMessage JSON (envelope + payload) itself: the payload is
 # already JSON there, and the relay's process is the busier one. The envelope's fields come
 # from the contract (plumbing.event_codec), so a field added there is published too.
+# The queued positions are taken first and each event is then found by its key: joined
+# as tables, the planner merges the outbox with the events from the first event ever
+# stored, a walk that grows with the store (50 ms at 33,000 events, every batch).
 _SELECT_BATCH = """
+WITH queued AS MATERIALIZED (
+    SELECT position FROM outbox
+    WHERE EXISTS ({fence})
+    ORDER BY position
+    LIMIT $1
+)
 SELECT o.position,
        e.event_id::text AS event_id,
        e.event_type,
@@ -36,10 +45,9 @@ SELECT o.position,
        json_build_object(
            'envelope', {envelope},
            'payload', e.payload)::text AS body
-FROM outbox o JOIN events e USING (position)
-WHERE EXISTS ({fence})
+FROM queued o
+CROSS JOIN LATERAL (SELECT * FROM events WHERE events.position = o.position) e
 ORDER BY o.position
-LIMIT $1
 """.format(envelope=envelope_json_sql("e"), fence=FENCE_SQL.format(name="$2", epoch="$3"))
 
 _DELETE_RELAYED = (
