@@ -71,11 +71,20 @@ async def _keep_versions_of(conn: Connection, schema: str, views: str, table: st
         await conn.execute(
             f'ALTER TABLE {schema}.{versions} ADD COLUMN IF NOT EXISTS "{name}" {kind}'
         )
+    # The moment is filled in only where the row does not name it: a writer of many events
+    # in one statement names it in every row, and then no trigger function runs at all.
     await conn.execute(
-        f"CREATE OR REPLACE TRIGGER known_from BEFORE INSERT OR UPDATE ON {schema}.{table}"
-        " FOR EACH ROW EXECUTE FUNCTION public.read_model_known_from();"
-        f" CREATE OR REPLACE TRIGGER keep_version AFTER UPDATE OR DELETE ON {schema}.{table}"
-        " FOR EACH ROW EXECUTE FUNCTION public.read_model_keep_version();"
+        f"CREATE OR REPLACE TRIGGER known_from BEFORE INSERT ON {schema}.{table} FOR EACH ROW"
+        " WHEN (NEW.known_from IS NULL OR NEW.known_from = '-infinity')"
+        " EXECUTE FUNCTION public.read_model_known_from();"
+        f" CREATE OR REPLACE TRIGGER known_from_kept BEFORE UPDATE ON {schema}.{table}"
+        " FOR EACH ROW WHEN (NEW.known_from IS NOT DISTINCT FROM OLD.known_from)"
+        " EXECUTE FUNCTION public.read_model_known_from();"
+    )
+    await _keep_version_function(conn, schema, table, [name for name, _ in columns])
+    await conn.execute(
+        f"CREATE OR REPLACE TRIGGER keep_version AFTER UPDATE OR DELETE ON {schema}.{table}"
+        f" FOR EACH ROW EXECUTE FUNCTION {schema}.{table}{_KEEP_VERSION}();"
     )
     # Of a row's many versions few were known at any one moment: the range index finds
     # those without reading the others.
@@ -89,6 +98,34 @@ async def _keep_versions_of(conn: Connection, schema: str, views: str, table: st
         f" CREATE VIEW {views}.{table} AS"
         f" SELECT {names} FROM {schema}.{table} WHERE known_from <= {per}"
         f" UNION ALL SELECT {names} FROM {schema}.{versions} WHERE {_KNOWN} @> {per}"
+    )
+
+
+_KEEP_VERSION = "_keep_version"
+
+
+async def _keep_version_function(
+    conn: Connection, schema: str, table: str, columns: list[str]
+) -> None:
+    """The function that keeps ``table``'s replaced rows in its versions table: written for
+    the table's columns, so its one statement is planned once per connection. (The shared
+    public.read_model_keep_version, which older generations' triggers still call, builds
+    its statement anew for every row through jsonb, and cost a fifth of the projection.)"""
+    names = ", ".join(f'"{name}"' for name in columns)
+    old = ", ".join(f'OLD."{name}"' for name in columns)
+    await conn.execute(
+        f"CREATE OR REPLACE FUNCTION {schema}.{table}{_KEEP_VERSION}() RETURNS trigger"
+        f" LANGUAGE plpgsql AS $$"
+        " DECLARE until timestamptz;"
+        " BEGIN"
+        "  IF TG_OP = 'UPDATE' THEN until := NEW.known_from;"
+        f"  ELSE until := current_setting('{RECORDED_AT_SETTING}')::timestamptz; END IF;"
+        # Never a range that ends before it begins (see 003_read_model_version_ranges.sql).
+        "  until := greatest(until, OLD.known_from);"
+        f"  INSERT INTO {schema}.{table}{_VERSIONS} ({names}, known_until)"
+        f"  VALUES ({old}, until);"
+        "  RETURN NULL;"
+        " END $$"
     )
 
 
