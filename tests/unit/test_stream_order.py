@@ -1,12 +1,13 @@
 """Per event stream, n+1 after n: a redelivery is skipped, a repeat with other content parked."""
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 from contracts.envelope import Envelope, EventMessage
 from plumbing.parking import Parked, ParkedKind
-from plumbing.stream_order import ReceivedEvent, StreamPositions, in_order
+from plumbing.stream_order import ReceivedEvent, StreamPositions, canonical_json, in_order
 
 WHEN = datetime(2011, 3, 1, tzinfo=UTC)
 
@@ -75,3 +76,19 @@ def test_a_version_applied_before_fingerprints_were_kept_is_taken_as_a_redeliver
     parked: list[Parked] = []
     assert in_order([event(1, "other", uuid4(), 2)], positions, parked) == []
     assert parked == []
+
+
+def test_the_digest_is_made_of_the_same_bytes_as_before() -> None:
+    """The digests kept for applied events were made of json.dumps' sorted, compact UTF-8;
+    an event delivered again must give the same bytes, or it would be parked as a repeat."""
+    values: list[Any] = [
+        ["ActualsRecorded", 1, {"z": "Förvaltning", "a": {"y": [1, None, True], "b": "\u2028"}}],
+        {"ctrl": '\x00\x1f\x7f\t\n"\\/', "emoji": "𝄞", "big": 10**30, "neg": -7},
+        {"float": 1e16, "small": 0.1, "list": [{"b": 1, "a": 2}]},
+        [],
+        {},
+        "",
+    ]
+    for value in values:
+        expected = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert canonical_json(value) == expected.encode()
