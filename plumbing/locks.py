@@ -24,10 +24,11 @@ from plumbing.errors import is_infrastructure
 
 log = logging.getLogger(__name__)
 
-# Used inside a worker's write: true only while ``$name`` is still held at ``$epoch``.
-# FOR SHARE makes a new holder's epoch raise wait until this write has committed, so the
-# new holder reads the position this write left.
-FENCE_SQL = "SELECT 1 FROM worker_leases WHERE name = {name} AND epoch = {epoch} FOR SHARE"
+# True only while ``$name`` is still held at ``$epoch``: for a worker's read.
+HELD_SQL = "SELECT 1 FROM worker_leases WHERE name = {name} AND epoch = {epoch}"
+# Used inside a worker's write: FOR SHARE makes a new holder's epoch raise wait until this
+# write has committed, so the new holder reads the position this write left.
+FENCE_SQL = HELD_SQL + " FOR SHARE"
 
 
 class LeaseLost(Exception):

@@ -12,7 +12,7 @@ from opentelemetry.trace import SpanKind
 
 from plumbing import logs, telemetry
 from plumbing.event_codec import envelope_json_sql
-from plumbing.locks import FENCE_SQL, Lease, sole_worker
+from plumbing.locks import FENCE_SQL, HELD_SQL, Lease, sole_worker
 from plumbing.metrics import instruments
 from plumbing.notifications import Wakeup
 from plumbing.publisher import Publisher
@@ -30,7 +30,9 @@ log = logging.getLogger(__name__)
 # The queued positions are taken first and each event is then found by its key (the
 # lateral LIMIT keeps the planner from joining the tables instead): joined as tables, the
 # outbox was merged or hashed with every event ever stored, a walk that grows with the
-# store (50 ms at 33,000 events, every batch).
+# store (50 ms at 33,000 events, every batch). Reading, the relay only asks whether it
+# still holds its lock, without locking the lease's row: a lock is a write, and would make
+# every look at the outbox a transaction of its own waiting for the disk.
 _SELECT_BATCH = """
 WITH queued AS MATERIALIZED (
     SELECT position FROM outbox
@@ -49,7 +51,7 @@ SELECT o.position,
 FROM queued o
 CROSS JOIN LATERAL (SELECT * FROM events WHERE events.position = o.position LIMIT 1) e
 ORDER BY o.position
-""".format(envelope=envelope_json_sql("e"), fence=FENCE_SQL.format(name="$2", epoch="$3"))
+""".format(envelope=envelope_json_sql("e"), fence=HELD_SQL.format(name="$2", epoch="$3"))
 
 _DELETE_RELAYED = (
     "DELETE FROM outbox WHERE position = ANY($1::bigint[]) AND EXISTS ({fence})".format(
