@@ -1,5 +1,5 @@
 """What the benchmarks share: a stack of their own, sending as the ledger, watching the
-read model, the processes' memory and CPU, and the raw JetStream baseline.
+read model, the processes' memory and CPU, and the raw JetStream baselines.
 
 ``running_stack`` starts the stack exactly as ``kommunplan up`` does (embedded NATS with the
 system's users and PostgreSQL, every service as its own process) in a temporary directory on

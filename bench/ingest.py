@@ -4,12 +4,27 @@ Starts a stack of its own, exactly as ``kommunplan up`` does (embedded NATS and 
 the budget and reporting services each as its own process), in a temporary directory on
 free ports, loads the demo organisation and then measures, on this machine:
 
-1. throughput: N ``RecordActuals`` commands sent the way the ledger system "ekonomisystem"
-   sends them, timed from the first publish until all N are visible in the read model;
-2. a baseline: the same payloads published to a plain JetStream stream and consumed back
-   with a pull consumer, with no service in between;
-3. latency: a steady rate of commands, each timed from publish to visible in the read model;
-4. peak resident memory of every process (and CPU seconds per phase, to see where time goes).
+1. a sequential baseline: the same payloads published to a plain file-storage JetStream
+   stream (with acks), then, once all are stored, pulled back with a pull consumer acking
+   each message, with no service in between (``raw_combined_per_second``);
+2. a pipelined ceiling: the same payloads published to such a stream while a consumer on a
+   connection of its own pulls them at once, keeping pull requests ahead on the server and
+   acking each batch's last message; timed from the first publish until the server has
+   confirmed the ack of the last message (``raw_pipelined_per_second``). Publisher and
+   consumer share this process's one thread, so its CPU per message bounds this figure
+   (``details.raw_pipelined.bench_cpu_us_per_message``);
+3. throughput: N ``RecordActuals`` commands sent the way the ledger system "ekonomisystem"
+   sends them, timed from the first publish until all N are visible in the read model,
+   as a ratio to the ceiling (``ratio``, the same as ``ratio_to_pipelined``; the target
+   judges it) and to the sequential baseline (``ratio_to_sequential``), with the CPU
+   microseconds per event each of the stack's processes used meanwhile
+   (``cpu_us_per_event``, their sum as ``total``; this process's own apart, as
+   ``bench_cpu_us_per_event``);
+4. latency: a steady rate of commands, each timed from publish to visible in the read model
+   (``latency_ms``, its p99 also as ``p99_ms``), and the cores PostgreSQL kept busy
+   meanwhile (``postgres_cores_at_rate``);
+5. peak resident memory of every process, and CPU seconds and cores busy per phase and
+   process, to see where time goes.
 
 One JSON object goes to stdout, progress to stderr. The exit code is 1 when a correctness
 check failed (events lost, rejected or duplicated); missed targets are only reported.
