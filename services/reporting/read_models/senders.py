@@ -5,8 +5,9 @@ keeps this in its own history rows). Written by the projection in the same trans
 the rows it explains; looked up by the event's id."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from plumbing.database import Connection
@@ -14,6 +15,7 @@ from plumbing.projection import ReceivedEvent
 from plumbing.read_model_tables import Ord, Table
 from plumbing.read_models import ReadSession
 from plumbing.telemetry import trace_id_of
+from services.reporting.read_models.budget.queries import SUBTREE_SQL
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,15 @@ class Sent:
     source_system: str | None
     message_id: UUID | None
     trace_id: str | None
+
+
+@dataclass(frozen=True)
+class SentInSubtree(Sent):
+    """A history row of a unit's subtree as the history page lists it: who sent it, what it
+    is about and whose it is (``sent_in_year_sql`` reads it)."""
+
+    what: str  # a commitment's text or an indicator's name; a project's name
+    unit_code: str  # the unit whose goal or project it is
 
 
 def senders_table(name: str) -> Table[SenderRow]:
@@ -89,3 +100,23 @@ async def senders_by_order(
         f"SELECT {table.select()} FROM {table.name} WHERE ord = ANY($1::bigint[])", list(orders)
     )
     return {row.order: row for row in table.rows(found)}
+
+
+def sent_in_year_sql(history: Table[Any], about: str, joins: str, senders: Table[SenderRow]) -> str:
+    """The rows of ``history`` (as ``h``) of a unit's subtree (``$1``) whose period is in the
+    year ``$2`` (as text), oldest first, as ``SentInSubtree`` rows: ``joins`` reaches the
+    subtree's ``tree t`` from ``h``, and ``about`` selects ``what`` and ``unit_code``. The
+    history page lists measurements and status reports this way beside the budget's
+    changes."""
+    sent = ", ".join(f"s.{field.name}" for field in fields(Sent))
+    return (
+        SUBTREE_SQL
+        + f"""
+SELECT {history.select(alias="h")}, {about}, {sent}
+FROM {history.name} h
+{joins}
+LEFT JOIN {senders.name} s ON s.event_id = h.event_id
+WHERE left(h.period, 4) = $2
+ORDER BY h.ord
+"""
+    )

@@ -5,33 +5,24 @@ from dataclasses import dataclass
 
 from plumbing.read_model_tables import rows_of
 from plumbing.read_models import ReadSession
-from services.reporting.read_models.budget.queries import SUBTREE_SQL
-from services.reporting.read_models.goals.tables import MeasurementRow
-from services.reporting.read_models.senders import Sent
+from services.reporting.read_models.goals.tables import MEASUREMENT_HISTORY, MeasurementRow
+from services.reporting.read_models.senders import GOAL_SENDERS, SentInSubtree, sent_in_year_sql
 
 
 @dataclass(frozen=True)
-class MeasurementRecord(Sent, MeasurementRow):
-    what: str  # the commitment's text or the indicator's name
-    unit_code: str  # the unit whose goal it is
+class MeasurementRecord(SentInSubtree, MeasurementRow):
+    """A measurement with what it measures, the unit whose goal it is and who sent it."""
 
 
-_SQL = (
-    SUBTREE_SQL
-    + """
-SELECT h.measure_id, coalesce(c.text, i.name) AS what, g.unit_code, h.period, h.total,
-       h.women, h.men, h.source, h.recorded_at,
-       s.actor, s.actor_name, s.source_system, s.message_id, s.trace_id
-FROM measurement_history h
-LEFT JOIN commitments c ON c.commitment_id = h.measure_id
+_SQL = sent_in_year_sql(
+    MEASUREMENT_HISTORY,
+    "coalesce(c.text, i.name) AS what, g.unit_code",
+    """LEFT JOIN commitments c ON c.commitment_id = h.measure_id
 LEFT JOIN indicators i ON i.indicator_id = h.measure_id
 LEFT JOIN commitments ic ON ic.commitment_id = i.commitment_id
 JOIN goals g ON g.goal_id = coalesce(c.goal_id, i.goal_id, ic.goal_id)
-JOIN tree t ON t.code = g.unit_code
-LEFT JOIN goal_senders s ON s.event_id = h.event_id
-WHERE left(h.period, 4) = $2
-ORDER BY h.ord
-"""
+JOIN tree t ON t.code = g.unit_code""",
+    GOAL_SENDERS,
 )
 
 

@@ -5,30 +5,20 @@ from dataclasses import dataclass
 
 from plumbing.read_model_tables import rows_of
 from plumbing.read_models import ReadSession
-from services.reporting.read_models.budget.queries import SUBTREE_SQL
-from services.reporting.read_models.projects.tables import StatusReportRow
-from services.reporting.read_models.senders import Sent
+from services.reporting.read_models.projects.tables import STATUS_REPORTS, StatusReportRow
+from services.reporting.read_models.senders import PROJECT_SENDERS, SentInSubtree, sent_in_year_sql
 
 
 @dataclass(frozen=True)
-class StatusReportRecord(Sent, StatusReportRow):
-    what: str  # the project's name
-    unit_code: str  # the unit the project belongs to
+class StatusReportRecord(SentInSubtree, StatusReportRow):
+    """A status report with its project's name, the project's unit and who sent it."""
 
 
-_SQL = (
-    SUBTREE_SQL
-    + """
-SELECT r.project_code, p.name AS what, p.unit_code, r.period, r.schedule, r.cost, r.quality,
-       r.text, r.reported_by, r.recorded_at, r.ord AS "order",
-       s.actor, s.actor_name, s.source_system, s.message_id, s.trace_id
-FROM project_status_reports r
-JOIN projects p ON p.project_code = r.project_code
-JOIN tree t ON t.code = p.unit_code
-LEFT JOIN project_senders s ON s.event_id = r.event_id
-WHERE left(r.period, 4) = $2
-ORDER BY r.ord
-"""
+_SQL = sent_in_year_sql(
+    STATUS_REPORTS,
+    "p.name AS what, p.unit_code",
+    "JOIN projects p ON p.project_code = h.project_code JOIN tree t ON t.code = p.unit_code",
+    PROJECT_SENDERS,
 )
 
 
