@@ -24,31 +24,21 @@ def drift_table(view: DriftView) -> table.Report:
         for s in view.services
     )
     systems = tuple(
-        (
-            table.Text(t.system),
-            table.Text(t.service),
-            table.Integer(t.received),
-            table.Integer(t.accepted),
-            table.Integer(t.refused),
-        )
-        for t in view.traffic
+        table.plain(t.system, t.service, t.received, t.accepted, t.refused) for t in view.traffic
     )
     consumers = tuple(
-        (
-            table.Text(s.name),
-            table.Integer(s.last_sequence),
-            table.Text(c.name),
-            table.Integer(c.acknowledged),
-            table.Integer(c.pending),
-            table.text(None if c.lag_seconds is None else f"{c.lag_seconds:.1f}"),
+        table.plain(
+            s.name,
+            s.last_sequence,
+            c.name,
+            c.acknowledged,
+            c.pending,
+            None if c.lag_seconds is None else f"{c.lag_seconds:.1f}",
         )
         for s in view.streams
         for c in s.consumers
     )
-    parked = tuple(
-        (table.Text(p.id), table.Text(p.row.kind.value), table.Text(p.row.reason))
-        for p in view.parked_events
-    )
+    parked = tuple(table.plain(p.id, p.row.kind.value, p.row.reason) for p in view.parked_events)
     return table.Report(
         title=view.title,
         unit="",
@@ -71,14 +61,8 @@ def drift_table(view: DriftView) -> table.Report:
 
 
 def _steps(message: MessageJourney) -> list[table.Row]:
-    rows: list[table.Row] = [
-        (
-            _moment(step.at),
-            table.Text(message.message_id),
-            table.Text(step.service),
-            table.Text(step.what),
-            table.Text(step.detail),
-        )
+    rows = [
+        (_moment(step.at), *table.plain(message.message_id, step.service, step.what, step.detail))
         for step in message.steps
     ]
     for caused in message.caused:

@@ -2,8 +2,9 @@
 message's journey (/drift/resa/{id}), and the actions on parked events and the read models
 (POST), each recorded with who took it."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -24,7 +25,7 @@ from services.reporting.reports.drift.export import (
 from services.reporting.reports.drift.journey import JourneyView, journey_view
 from services.reporting.reports.drift.json import drift_to_json, journey_to_json
 from services.reporting.reports.shared.pages import PAGES
-from services.reporting.reports.shared.routes import Asked, ReportRoutes, Shown, add_report
+from services.reporting.reports.shared.routes import Asked, Read, ReportRoutes, Shown, add_report
 
 TAG = "drift"
 # A message id is a UUID, a trace id 32 hexadecimal digits.
@@ -36,6 +37,11 @@ Wanted = Annotated[
 ]
 Projection = Annotated[str, Path(max_length=64, description="Projektionen, t.ex. reporting")]
 ParkedAt = Annotated[int, Path(ge=1, description="Händelsens nummer i strömmen")]
+# What an operator does with a parked event (Operator.replay, Operator.skip): who, the
+# projection and the event's number; what happened, in Swedish.
+ParkedAction = Callable[[Principal, str, int], Awaitable[str]]
+P = TypeVar("P")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,13 @@ class Now:
 @dataclass(frozen=True)
 class Message:
     id: Wanted
+
+
+def _operator_report(
+    path: str, read: Read[P, V], shown: Shown[V], asked: Callable[..., P]
+) -> ReportRoutes[P, V]:
+    """A page of the operators: for the operator role only, and always as things stand."""
+    return ReportRoutes(path, read, shown, asked, as_of=False, role=Role.OPERATOR)
 
 
 def _page(template: str) -> Any:
@@ -68,23 +81,11 @@ def operator_reports(operator: Operator) -> list[ReportRoutes[Any, Any]]:
         parked, _ = await parked_counts(models)
         return journey_view(wanted, found, operator.trace_url, parked)
 
+    drift_shown = Shown(_page("drift.html"), drift_to_json, drift_table, drift_file_name)
+    journey_shown = Shown(_page("journey.html"), journey_to_json, journey_table, journey_file_name)
     return [
-        ReportRoutes(
-            "/drift",
-            drift,
-            Shown(_page("drift.html"), drift_to_json, drift_table, drift_file_name),
-            Now,
-            as_of=False,
-            role=Role.OPERATOR,
-        ),
-        ReportRoutes(
-            "/drift/resa/{id}",
-            journey,
-            Shown(_page("journey.html"), journey_to_json, journey_table, journey_file_name),
-            Message,
-            as_of=False,
-            role=Role.OPERATOR,
-        ),
+        _operator_report("/drift", drift, drift_shown, Now),
+        _operator_report("/drift/resa/{id}", journey, journey_shown, Message),
     ]
 
 
@@ -119,19 +120,19 @@ def operator_routes(operator: Operator, models: ReadModels, access: Access) -> A
         return {"outcome": await operator.skip(principal, projection, sequence)}
 
     # The page's forms: the same actions, then back to the view.
-    @router.post("/drift/parkerade/{projection}/{sequence}/spela-om", include_in_schema=False)
-    async def replay_form(
-        principal: who, projection: Projection, sequence: ParkedAt
-    ) -> RedirectResponse:
-        await operator.replay(principal, projection, sequence)
-        return RedirectResponse("/drift", status_code=303)
+    def back_to_view(action: ParkedAction) -> Callable[..., Awaitable[RedirectResponse]]:
+        async def form(
+            principal: who, projection: Projection, sequence: ParkedAt
+        ) -> RedirectResponse:
+            await action(principal, projection, sequence)
+            return RedirectResponse("/drift", status_code=303)
 
-    @router.post("/drift/parkerade/{projection}/{sequence}/hoppa-over", include_in_schema=False)
-    async def skip_form(
-        principal: who, projection: Projection, sequence: ParkedAt
-    ) -> RedirectResponse:
-        await operator.skip(principal, projection, sequence)
-        return RedirectResponse("/drift", status_code=303)
+        return form
+
+    for path, action in (("spela-om", operator.replay), ("hoppa-over", operator.skip)):
+        router.post(
+            f"/drift/parkerade/{{projection}}/{{sequence}}/{path}", include_in_schema=False
+        )(back_to_view(action))
 
     @router.post("/api/drift/parkerade/sedda")
     async def seen(principal: who) -> dict[str, int]:

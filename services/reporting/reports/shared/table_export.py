@@ -128,6 +128,14 @@ def day(value: date | None) -> Day | None:
     return None if value is None else Day(value)
 
 
+def plain(*values: str | int | None) -> Row:
+    """A row of texts and whole numbers as they are: each a cell of its type, None empty (an
+    empty text stays a text cell, unlike ``text``)."""
+    return tuple(
+        None if v is None else Text(v) if isinstance(v, str) else Integer(v) for v in values
+    )
+
+
 def yes_no(value: bool) -> Text:
     return Text("ja" if value else "nej")
 
