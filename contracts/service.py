@@ -4,8 +4,9 @@ Everything a service publishes or takes in is named after it, so a declaration i
 needs to derive subjects, streams, schemas, routes and the launcher's processes.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import overload
 
 from contracts.envelope import Command, Event
 
@@ -13,6 +14,19 @@ from contracts.envelope import Command, Event
 # send none); which role may send which command each service declares (WriteService.roles).
 CONTROLLER = "controller"
 PLANNER = "planner"
+
+
+def catalogue_roles(
+    commands: Iterable[str], follow_up: Iterable[type[Command]]
+) -> dict[str, frozenset[str]]:
+    """The roles of a service whose catalogue planners keep: each of ``commands`` (by name)
+    a planner's, and those of ``follow_up`` a controller's too, who follows the catalogue
+    up (goals' measurements, projects' status reports)."""
+    followed_up = {command.command_name for command in follow_up}
+    return {
+        name: frozenset({CONTROLLER, PLANNER}) if name in followed_up else frozenset({PLANNER})
+        for name in commands
+    }
 
 
 @dataclass(frozen=True)
@@ -33,6 +47,26 @@ class Sends:
 
     target: "WriteService"
     commands: tuple[type[Command], ...]
+
+
+class _StreamName:
+    """A name a service's stream of one ``kind`` derives from the service's: the stream's
+    (``GOALS_EVENTS``) or, with ``subjects``, the subjects it takes (``goals.events.>``)."""
+
+    def __init__(self, kind: str, *, subjects: bool = False) -> None:
+        self.kind = kind
+        self.subjects = subjects
+
+    @overload
+    def __get__(self, service: None, owner: type) -> "_StreamName": ...
+    @overload
+    def __get__(self, service: "WriteService", owner: type) -> str: ...
+    def __get__(self, service: "WriteService | None", owner: type) -> "str | _StreamName":
+        if service is None:
+            return self
+        if self.subjects:
+            return f"{service.name}.{self.kind}.>"
+        return f"{service.name.upper()}_{self.kind.upper()}"
 
 
 @dataclass(frozen=True)
@@ -66,29 +100,13 @@ class WriteService:
             for sent in self.sends
         }
 
-    @property
-    def events_stream(self) -> str:
-        return f"{self.name.upper()}_EVENTS"
-
-    @property
-    def events_subjects(self) -> str:
-        return f"{self.name}.events.>"
-
-    @property
-    def inbound_stream(self) -> str:
-        return f"{self.name.upper()}_INBOUND"
-
-    @property
-    def inbound_subjects(self) -> str:
-        return f"{self.name}.inbound.>"
-
-    @property
-    def rejected_stream(self) -> str:
-        return f"{self.name.upper()}_REJECTED"
-
-    @property
-    def rejected_subjects(self) -> str:
-        return f"{self.name}.rejected.>"
+    # Its streams, and each stream's subjects: GOALS_EVENTS takes goals.events.>.
+    events_stream = _StreamName("events")
+    events_subjects = _StreamName("events", subjects=True)
+    inbound_stream = _StreamName("inbound")
+    inbound_subjects = _StreamName("inbound", subjects=True)
+    rejected_stream = _StreamName("rejected")
+    rejected_subjects = _StreamName("rejected", subjects=True)
 
     def event_subject(self, event_type: str) -> str:
         """Subject on which the service publishes a stored event."""

@@ -4,7 +4,7 @@ from contracts.budget.service import BUDGET
 from contracts.budget.tree import TREE_EVENTS
 from contracts.envelope import commands_by_name, events_by_type
 from contracts.goals import commands, events
-from contracts.service import CONTROLLER, PLANNER, Learns, WriteService
+from contracts.service import Learns, WriteService, catalogue_roles
 
 GOALS_COMMANDS = commands_by_name(
     commands.DefinePerspective,
@@ -29,18 +29,14 @@ GOALS_EVENTS = events_by_type(
     events.ActivityAssessed,
 )
 
-# Planners keep the catalogue; a controller may also follow it up.
-_FOLLOW_UP = (commands.RecordMeasurement.command_name, commands.AssessActivity.command_name)
-_ROLES = {
-    name: frozenset({CONTROLLER, PLANNER}) if name in _FOLLOW_UP else frozenset({PLANNER})
-    for name in GOALS_COMMANDS
-}
-
 GOALS = WriteService(
     name="goals",
     title="måltjänsten",
     commands=GOALS_COMMANDS,
     events=GOALS_EVENTS,
     learns=(Learns(BUDGET, TREE_EVENTS),),
-    roles=_ROLES,
+    # Planners keep the catalogue; a controller may also follow it up.
+    roles=catalogue_roles(
+        GOALS_COMMANDS, follow_up=(commands.RecordMeasurement, commands.AssessActivity)
+    ),
 )

@@ -8,7 +8,7 @@ from contracts.envelope import commands_by_name, events_by_type
 from contracts.goals.events import GoalAdopted, GoalRetired
 from contracts.goals.service import GOALS
 from contracts.projects import commands, events
-from contracts.service import CONTROLLER, PLANNER, Learns, Sends, WriteService
+from contracts.service import Learns, Sends, WriteService, catalogue_roles
 
 PROJECTS_COMMANDS = commands_by_name(
     commands.RegisterProject,
@@ -31,13 +31,6 @@ PROJECTS_EVENTS = events_by_type(
     events.GoalLinked,
 )
 
-# Planners keep the catalogue; a controller may also follow it up.
-_FOLLOW_UP = (commands.ReportProjectStatus.command_name, commands.ChangeProjectManager.command_name)
-_ROLES = {
-    name: frozenset({CONTROLLER, PLANNER}) if name in _FOLLOW_UP else frozenset({PLANNER})
-    for name in PROJECTS_COMMANDS
-}
-
 PROJECTS = WriteService(
     name="projects",
     title="projekttjänsten",
@@ -47,5 +40,8 @@ PROJECTS = WriteService(
     learns=(Learns(BUDGET, TREE_EVENTS), Learns(GOALS, (GoalAdopted, GoalRetired))),
     # The project office's share of each project budget it runs (services.projects.office_share).
     sends=(Sends(BUDGET, (SetProjectShare,)),),
-    roles=_ROLES,
+    # Planners keep the catalogue; a controller may also follow it up.
+    roles=catalogue_roles(
+        PROJECTS_COMMANDS, follow_up=(commands.ReportProjectStatus, commands.ChangeProjectManager)
+    ),
 )
