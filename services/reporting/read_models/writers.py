@@ -14,7 +14,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from contracts.envelope import Event
 from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
-from plumbing.read_model_tables import Table
+from plumbing.read_model_tables import Table, tables_ddl
 from plumbing.read_model_versions import applying_event_of
 from services.reporting.read_models.senders import SenderRow, record_senders
 
@@ -88,16 +88,26 @@ async def write_in_order(
 
 class WrittenProjection:
     """A projection whose events each go, in order, to the writer of their type; a
-    subclass names the projection, its tables' DDL and its writers by event type."""
+    subclass names the projection, its tables and where it keeps who sent each event it
+    writes (one more of its tables, created with them):
+
+    ``class GoalsProjection(WrittenProjection, name=..., tables=..., senders=...)``, with
+    its writers by event type."""
 
     name: str
     tables_sql: str
     writers: Mapping[str, Writer]
-    # Where it keeps who sent each event it writes, if it does (one of its tables).
-    senders: Table[SenderRow] | None = None
+    senders: Table[SenderRow]
+
+    def __init_subclass__(
+        cls, *, name: str, tables: Sequence[Table[Any]], senders: Table[SenderRow]
+    ) -> None:
+        super().__init_subclass__()
+        cls.name = name
+        cls.tables_sql = tables_ddl((*tables, senders))
+        cls.senders = senders
 
     async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
         await write_in_order(conn, self.writers, events)
-        if self.senders is not None:
-            written = [e for e in events if e.event_type in self.writers]
-            await record_senders(conn, self.senders, written)
+        written = [e for e in events if e.event_type in self.writers]
+        await record_senders(conn, self.senders, written)

@@ -18,7 +18,6 @@ from contracts.goals.events import (
     PerspectiveDefined,
 )
 from plumbing.projection import ReceivedEvent
-from plumbing.read_model_tables import tables_ddl
 from services.reporting.read_models import sources
 from services.reporting.read_models.goals.tables import (
     ACTIVITY_ASSESSMENTS,
@@ -159,23 +158,18 @@ _ASSESSMENT = Statement(
     ),
 )
 
-_WRITERS = by_event_type(
-    [
-        _PERSPECTIVE,
-        _GOAL_ADOPTED,
-        _GOAL_REWORDED,
-        _GOAL_RETIRED,
-        _COMMITMENT,
-        _INDICATOR,
-        _NOTE,
-        _MEASUREMENT,
-        _ASSESSMENT,
-    ]
-)
 
-
-class GoalsProjection(WrittenProjection):
-    name = sources.GOALS
-    tables_sql = tables_ddl((*TABLES, GOAL_SENDERS))
-    writers = _WRITERS
-    senders = GOAL_SENDERS
+class GoalsProjection(WrittenProjection, name=sources.GOALS, tables=TABLES, senders=GOAL_SENDERS):
+    writers = by_event_type(
+        [
+            _PERSPECTIVE,
+            _GOAL_ADOPTED,
+            _GOAL_REWORDED,
+            _GOAL_RETIRED,
+            _COMMITMENT,
+            _INDICATOR,
+            _NOTE,
+            _MEASUREMENT,
+            _ASSESSMENT,
+        ]
+    )

@@ -17,7 +17,6 @@ from contracts.projects.events import (
     StepPlanned,
 )
 from plumbing.projection import ReceivedEvent
-from plumbing.read_model_tables import tables_ddl
 from services.reporting.read_models import sources
 from services.reporting.read_models.projects.tables import (
     BUDGETS,
@@ -153,22 +152,19 @@ _GOAL_LINKED = Statement(
     lambda g, e: (g.project_code, g.goal_id, e.sequence),
 )
 
-_WRITERS = by_event_type(
-    [
-        _REGISTERED,
-        _STATUS_CHANGED,
-        _MANAGER_CHANGED,
-        _STEP_PLANNED,
-        _BUDGET_SET,
-        _FINANCING_RECORDED,
-        _STATUS_REPORTED,
-        _GOAL_LINKED,
-    ]
-)
 
-
-class ProjectsProjection(WrittenProjection):
-    name = sources.PROJECTS
-    tables_sql = tables_ddl((*TABLES, PROJECT_SENDERS))
-    writers = _WRITERS
-    senders = PROJECT_SENDERS
+class ProjectsProjection(
+    WrittenProjection, name=sources.PROJECTS, tables=TABLES, senders=PROJECT_SENDERS
+):
+    writers = by_event_type(
+        [
+            _REGISTERED,
+            _STATUS_CHANGED,
+            _MANAGER_CHANGED,
+            _STEP_PLANNED,
+            _BUDGET_SET,
+            _FINANCING_RECORDED,
+            _STATUS_REPORTED,
+            _GOAL_LINKED,
+        ]
+    )
