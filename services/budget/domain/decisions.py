@@ -69,18 +69,27 @@ def _for_a_year(event_type: type[Event]) -> Callable[[Organisation, YearCommand]
     return decision
 
 
-decide.add(commands.RecordActuals, _for_a_month(events.ActualsRecorded))
-decide.add(commands.MakeForecast, _for_a_month(events.ForecastMade))
-decide.add(commands.WriteMonthComment, _for_a_month(events.MonthCommentWritten))
-decide.add(commands.ChangeFrame, _for_a_year(events.FrameChanged))
-decide.add(commands.SetNetInvestment, _for_a_year(events.NetInvestmentSet))
-decide.add(commands.WriteNarrative, _for_a_year(events.NarrativeWritten))
-decide.add(commands.SetProjectShare, _for_a_year(events.ProjectShareSet))
-decide.add(commands.SetBudgetProfile, _for_a_year(events.BudgetProfileSet))
-decide.add(commands.WriteFollowUpText, _for_a_year(events.FollowUpTextWritten))
-decide.add(commands.AttachTableNote, _for_a_year(events.TableNoteAttached))
-decide.add(commands.MarkReady, _for_a_year(events.ReportMarkedReady))
-decide.add(commands.ReopenReport, _for_a_year(events.ReportReopened))
+# What a unit records for a month or for a year, and the event that records it.
+_MONTHLY: tuple[tuple[type[MonthCommand], type[Event]], ...] = (
+    (commands.RecordActuals, events.ActualsRecorded),
+    (commands.MakeForecast, events.ForecastMade),
+    (commands.WriteMonthComment, events.MonthCommentWritten),
+)
+_YEARLY: tuple[tuple[type[YearCommand], type[Event]], ...] = (
+    (commands.ChangeFrame, events.FrameChanged),
+    (commands.SetNetInvestment, events.NetInvestmentSet),
+    (commands.WriteNarrative, events.NarrativeWritten),
+    (commands.SetProjectShare, events.ProjectShareSet),
+    (commands.SetBudgetProfile, events.BudgetProfileSet),
+    (commands.WriteFollowUpText, events.FollowUpTextWritten),
+    (commands.AttachTableNote, events.TableNoteAttached),
+    (commands.MarkReady, events.ReportMarkedReady),
+    (commands.ReopenReport, events.ReportReopened),
+)
+for month_command, month_event in _MONTHLY:
+    decide.add(month_command, _for_a_month(month_event))
+for year_command, year_event in _YEARLY:
+    decide.add(year_command, _for_a_year(year_event))
 
 
 def stream_for(event: Event) -> str:
