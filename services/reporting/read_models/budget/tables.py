@@ -33,11 +33,9 @@ class UnitName:
 
 
 @dataclass(frozen=True)
-class UnitNode:
+class UnitNode(UnitName):
     """A unit as the project register places it in the tree."""
 
-    code: str
-    name: str
     parent_code: str | None
     order: int
 

@@ -19,7 +19,7 @@ from services.reporting.reports.goals.view import (
     build_goals_view,
     parse_display,
 )
-from services.reporting.reports.shared.routes import Asked, ReportRoutes, Shown, Year
+from services.reporting.reports.shared.routes import Asked, ReportRoutes, Shown, UnitYear
 
 Perspective = Annotated[
     str | None, Query(alias="perspektiv", description="Perspektivets id; med underområden")
@@ -36,9 +36,7 @@ Display = Annotated[
 
 
 @dataclass(frozen=True)
-class GoalsAsked:
-    unit_code: str
-    year: Year
+class GoalsAsked(UnitYear):
     perspective: Perspective = None
     attained: Attained = None
     display: Display = None

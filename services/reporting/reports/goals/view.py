@@ -19,6 +19,7 @@ from services.reporting.reports.goals.commitment import TargetView as TargetView
 from services.reporting.reports.goals.commitment import commitment_view
 from services.reporting.reports.shared.attainment import Attainment, Occasion
 from services.reporting.reports.shared.refusals import UnknownFilter
+from services.reporting.reports.shared.unit_year import UnitYearView
 
 # --- the goals view (/mal) ------------------------------------------------------------------
 
@@ -91,10 +92,7 @@ def summarise(commitments: Sequence[CommitmentView]) -> tuple[PerspectiveSummary
 
 
 @dataclass(frozen=True)
-class GoalsView:
-    year: int
-    unit_code: str
-    unit_name: str
+class GoalsView(UnitYearView):
     commitments: tuple[CommitmentView, ...]
     filters: Filters = field(default_factory=Filters)
     parked: int = 0
@@ -177,5 +175,5 @@ def build_goals_view(
             if filters.attainment is None or view.attainment.total is filters.attainment:
                 views.append(view)
     return GoalsView(
-        year, unit.code, unit.name, tuple(views), filters, data.parked, perspectives=perspectives
+        unit.code, unit.name, year, tuple(views), filters, data.parked, perspectives=perspectives
     )

@@ -121,9 +121,9 @@ def commitments_section(report: PeriodReport) -> Section:
     """The commitments counted, perspective by perspective, as the goals view's file lists
     them."""
     listed = GoalsView(
-        report.year,
         report.root.code,
         report.root.name,
+        report.year,
         tuple(c for p in report.goals.perspectives for c in p.commitments),
     )
     table = goals_table(listed).sections[0]

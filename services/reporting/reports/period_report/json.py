@@ -41,7 +41,7 @@ def _goals_json(report: PeriodReport) -> dict[str, Any]:
     perspectives = []
     for p in section.perspectives:
         # The commitments as the goals view (/api/mal) writes them.
-        listed = GoalsView(report.year, report.root.code, report.root.name, p.commitments)
+        listed = GoalsView(report.root.code, report.root.name, report.year, p.commitments)
         perspectives.append(
             {
                 "perspective_id": p.perspective_id,

@@ -12,14 +12,12 @@ from services.reporting.reports.plan.html import render_plan_html
 from services.reporting.reports.plan.json import plan_to_json
 from services.reporting.reports.plan.read import plan_input
 from services.reporting.reports.plan.view import PlanView
-from services.reporting.reports.shared.routes import Asked, ReportRoutes, Shown, Year
+from services.reporting.reports.shared.routes import Asked, ReportRoutes, Shown, UnitYear
 from services.reporting.reports.shared.versions import VersionParameter, chosen_version
 
 
 @dataclass(frozen=True)
-class PlanAsked:
-    unit_code: str
-    year: Year
+class PlanAsked(UnitYear):
     version: VersionParameter = None
 
 

@@ -81,7 +81,7 @@ def register_to_json(register: Register) -> dict[str, Any]:
 
 def _goal_json(goal: LinkedGoal) -> dict[str, Any]:
     # The commitments as the goals view (/api/mal) writes them.
-    view = GoalsView(goal.year or 0, "", goal.unit_name or "", goal.commitments)
+    view = GoalsView("", goal.unit_name or "", goal.year or 0, goal.commitments)
     return {
         "goal_id": goal.goal_id,
         "title": goal.title,
