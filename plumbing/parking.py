@@ -17,7 +17,7 @@ after a fix; a replay runs them through the same rules, in their stream order.
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -58,6 +58,10 @@ class Parked:
 class ParkedRow(Parked):
     parked_at: datetime | None = None
     seen_at: datetime | None = None
+
+
+# A listing's columns: a parked row's fields.
+_LISTED = ", ".join(field.name for field in fields(ParkedRow))
 
 
 # The kinds a stream waits behind, written into the SQL (not a parameter) so the planner
@@ -135,23 +139,9 @@ async def take(conn: Connection, only: Sequence[int] | None = None) -> list[tupl
 
 
 async def listing(conn: Connection) -> list[ParkedRow]:
-    rows = await conn.fetch(
-        "SELECT sequence, kind, reason, body, stream_id, version, event_type, parked_at, seen_at"
-        " FROM parked ORDER BY sequence"
-    )
+    rows = await conn.fetch(f"SELECT {_LISTED} FROM parked ORDER BY sequence")
     return [
-        ParkedRow(
-            sequence=r["sequence"],
-            kind=ParkedKind(r["kind"]),
-            reason=r["reason"],
-            body=bytes(r["body"]),
-            stream_id=r["stream_id"],
-            version=r["version"],
-            event_type=r["event_type"],
-            parked_at=r["parked_at"],
-            seen_at=r["seen_at"],
-        )
-        for r in rows
+        ParkedRow(**{**r, "kind": ParkedKind(r["kind"]), "body": bytes(r["body"])}) for r in rows
     ]
 
 
