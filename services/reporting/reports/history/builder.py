@@ -48,6 +48,18 @@ _SECTIONS = {
 
 
 READINESS_WORDS = {"ReportMarkedReady": "Klarmarkerad", "ReportReopened": "Öppnad igen"}
+
+# What a change of these types is called, from its item (a month, a note, a project) and
+# its year.
+_WHAT = {
+    "ActualsRecorded": "Utfall {item}",
+    "ForecastMade": "Prognos {item}",
+    "MonthCommentWritten": "Kommentar och åtgärder {item}",
+    "BudgetProfileSet": "Budgetprofil {year}",
+    "FrameChanged": "Ramförändring {year}",
+    "ProjectShareSet": "Projektandel {year}, projekt {item}",
+    "TableNoteAttached": "Not {item}",
+}
 _READY_REPORTS = {
     "month_report": "månadsuppföljningen",
     "interim_report": "delårsrapporten",
@@ -83,20 +95,9 @@ class HistoryEntry:
         item = self.item or ""
         if self.event_type == "FiguresSet":
             return f"{_FIGURE_KINDS.get(item, item)} {self.year}"
-        if self.event_type == "ActualsRecorded":
-            return f"Utfall {item}"
-        if self.event_type == "ForecastMade":
-            return f"Prognos {item}"
-        if self.event_type == "MonthCommentWritten":
-            return f"Kommentar och åtgärder {item}"
-        if self.event_type == "BudgetProfileSet":
-            return f"Budgetprofil {self.year}"
-        if self.event_type == "FrameChanged":
-            return f"Ramförändring {self.year}"
-        if self.event_type == "ProjectShareSet":
-            return f"Projektandel {self.year}, projekt {item}"
-        if self.event_type == "TableNoteAttached":
-            return f"Not {item}"
+        named = _WHAT.get(self.event_type)
+        if named is not None:
+            return named.format(item=item, year=self.year)
         if self.event_type in READINESS_WORDS:
             report, _, period = item.partition(":")
             return (

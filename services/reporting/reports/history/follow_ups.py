@@ -128,13 +128,15 @@ def follow_up_section(entries: Sequence[FollowUpEntry]) -> table.Section:
         tuple(
             (
                 table.Moment(e.recorded_at, swedish=True),
-                table.Text(e.kind),
-                table.Text(e.what),
-                table.Text(e.unit_code),
-                table.Text(e.period),
-                table.Text(e.value),
-                table.Text(e.who),
-                None if e.message_id is None else table.Text(str(e.message_id)),
+                *table.plain(
+                    e.kind,
+                    e.what,
+                    e.unit_code,
+                    e.period,
+                    e.value,
+                    e.who,
+                    None if e.message_id is None else str(e.message_id),
+                ),
             )
             for e in entries
         ),
