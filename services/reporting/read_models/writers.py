@@ -8,13 +8,14 @@ runner parks it (plumbing.projection).
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from itertools import groupby
 from typing import Any, Generic, Protocol, TypeVar
 
 from contracts.envelope import Event
 from plumbing.database import Connection
 from plumbing.projection import ReceivedEvent
-from plumbing.read_model_tables import Table, tables_ddl
+from plumbing.read_model_tables import KNOWN_FROM, Table, tables_ddl
 from plumbing.read_model_versions import applying_event_of
 from services.reporting.read_models.senders import SenderRow, record_senders
 
@@ -66,6 +67,43 @@ def insert_sql(table: Table[Any], *, kept: Sequence[str] = (), replaces: bool = 
         f" ON CONFLICT ({', '.join(table.key)}) "
         + (f"DO UPDATE SET {updates}" if updates else "DO NOTHING")
     )
+
+
+def inserted(
+    model: type[E], table: Table[Any], *, kept: Sequence[str] = (), replaces: bool = True
+) -> Statement[E]:
+    """The statement that inserts each ``model`` event as a row of ``table`` (``insert_sql``
+    with ``kept`` and ``replaces``; ``event_values``)."""
+    return Statement(model, insert_sql(table, kept=kept, replaces=replaces), event_values(table))
+
+
+def event_values(table: Table[Any]) -> Callable[[Event, ReceivedEvent], Row]:
+    """The values of ``table``'s columns as ``insert_sql`` lists them, each from the event's
+    field of the same name: an enum as its value, a sequence as a list of them. Three come
+    from where the event was stored rather than from what it says: ``order`` (its column
+    ``ord``), its stream sequence, and ``event_id`` and ``recorded_at``, its envelope's."""
+    names = [c.field or c.name for c in table.columns if c.name != KNOWN_FROM.name]
+
+    def values(event: Event, received: ReceivedEvent) -> Row:
+        return tuple(_column_value(name, event, received) for name in names)
+
+    return values
+
+
+def _column_value(name: str, event: Event, received: ReceivedEvent) -> Any:
+    if name in ("order", "ord"):
+        return received.sequence
+    if name in ("event_id", "recorded_at"):
+        return getattr(received.message.envelope, name)
+    return _stored(getattr(event, name))
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (tuple, list)):
+        return [_stored(item) for item in value]
+    return value
 
 
 def by_event_type(writers: Sequence[Writer]) -> dict[str, Writer]:

@@ -35,29 +35,14 @@ from services.reporting.read_models.writers import (
     Statement,
     WrittenProjection,
     by_event_type,
+    event_values,
     insert_sql,
+    inserted,
 )
 
-_PERSPECTIVE = Statement(
-    PerspectiveDefined,
-    insert_sql(PERSPECTIVES, kept=("order",)),
-    lambda p, e: (p.perspective_id, p.board_code, p.name, p.position, p.parent_id, e.sequence),
-)
+_PERSPECTIVE = inserted(PerspectiveDefined, PERSPECTIVES, kept=("order",))
 
-_GOAL_ADOPTED = Statement(
-    GoalAdopted,
-    insert_sql(GOALS, kept=("order",)),
-    lambda g, e: (
-        g.goal_id,
-        g.unit_code,
-        g.perspective_id,
-        g.title,
-        g.first_year,
-        g.last_year,
-        g.decision,
-        e.sequence,
-    ),
-)
+_GOAL_ADOPTED = inserted(GoalAdopted, GOALS, kept=("order",))
 
 _GOAL_REWORDED = Statement(
     GoalReworded,
@@ -103,27 +88,9 @@ _COMMITMENT = Statement(
     _commitment_args,
 )
 
-_INDICATOR = Statement(
-    IndicatorAdded,
-    insert_sql(INDICATORS, kept=("order",)),
-    lambda i, e: (
-        i.indicator_id,
-        i.commitment_id,
-        i.goal_id,
-        i.name,
-        None if i.cadence is None else i.cadence.value,
-        [follow_up.value for follow_up in i.follow_up],
-        None if i.unit is None else i.unit.value,
-        i.by_gender,
-        e.sequence,
-    ),
-)
+_INDICATOR = inserted(IndicatorAdded, INDICATORS, kept=("order",))
 
-_NOTE = Statement(
-    NoteAttached,
-    insert_sql(NOTES, kept=("order",)),
-    lambda n, e: (n.note_id, n.attached_to, n.kind.value, n.text, e.sequence),
-)
+_NOTE = inserted(NoteAttached, NOTES, kept=("order",))
 
 # The latest value per measure and period, and every value in the history.
 _MEASUREMENT = Statement(
@@ -133,30 +100,10 @@ _MEASUREMENT = Statement(
     + insert_sql(MEASUREMENTS).replace(
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", " VALUES ($2, $3, $4, $5, $6, $7, $8, $1)"
     ),
-    lambda m, e: (
-        e.message.envelope.event_id,
-        m.measure_id,
-        m.period,
-        m.total,
-        m.women,
-        m.men,
-        m.source,
-        e.message.envelope.recorded_at,
-        e.sequence,
-    ),
+    event_values(MEASUREMENT_HISTORY),
 )
 
-_ASSESSMENT = Statement(
-    ActivityAssessed,
-    insert_sql(ACTIVITY_ASSESSMENTS),
-    lambda a, e: (
-        a.commitment_id,
-        a.period,
-        a.status.value,
-        a.comment,
-        e.message.envelope.recorded_at,
-    ),
-)
+_ASSESSMENT = inserted(ActivityAssessed, ACTIVITY_ASSESSMENTS)
 
 
 class GoalsProjection(WrittenProjection, name=sources.GOALS, tables=TABLES, senders=GOAL_SENDERS):

@@ -35,6 +35,7 @@ from services.reporting.read_models.writers import (
     WrittenProjection,
     by_event_type,
     insert_sql,
+    inserted,
 )
 
 
@@ -88,69 +89,17 @@ _STATUS_CHANGED = Statement(
     ),
 )
 
-_MANAGER_CHANGED = Statement(
-    ProjectManagerChanged,
-    insert_sql(MANAGERS, replaces=False),
-    lambda m, e: (
-        e.message.envelope.event_id,
-        m.project_code,
-        m.project_manager,
-        m.effective_on,
-        m.acting,
-        m.reason,
-        e.sequence,
-    ),
-)
+_MANAGER_CHANGED = inserted(ProjectManagerChanged, MANAGERS, replaces=False)
 
-_STEP_PLANNED = Statement(
-    StepPlanned,
-    insert_sql(STEPS),
-    lambda s, _: (
-        s.project_code,
-        s.step,
-        s.name,
-        s.period,
-        s.planned_start,
-        s.planned_end,
-        s.cost_estimate,
-        s.description,
-    ),
-)
+_STEP_PLANNED = inserted(StepPlanned, STEPS)
 
-_BUDGET_SET = Statement(
-    ProjectBudgetSet,
-    insert_sql(BUDGETS),
-    lambda b, _: (b.project_code, b.year, b.amount, b.decision),
-)
+_BUDGET_SET = inserted(ProjectBudgetSet, BUDGETS)
 
-_FINANCING_RECORDED = Statement(
-    FinancingRecorded,
-    insert_sql(FINANCING, kept=("order",)),
-    lambda f, e: (f.project_code, f.source, f.year, f.amount, f.granted_on, f.note, e.sequence),
-)
+_FINANCING_RECORDED = inserted(FinancingRecorded, FINANCING, kept=("order",))
 
-_STATUS_REPORTED = Statement(
-    ProjectStatusReported,
-    insert_sql(STATUS_REPORTS, replaces=False),
-    lambda r, e: (
-        e.message.envelope.event_id,
-        r.project_code,
-        r.period,
-        r.schedule.value,
-        r.cost.value,
-        r.quality.value,
-        r.text,
-        r.reported_by,
-        e.message.envelope.recorded_at,
-        e.sequence,
-    ),
-)
+_STATUS_REPORTED = inserted(ProjectStatusReported, STATUS_REPORTS, replaces=False)
 
-_GOAL_LINKED = Statement(
-    GoalLinked,
-    insert_sql(GOAL_LINKS, replaces=False),
-    lambda g, e: (g.project_code, g.goal_id, e.sequence),
-)
+_GOAL_LINKED = inserted(GoalLinked, GOAL_LINKS, replaces=False)
 
 
 class ProjectsProjection(
