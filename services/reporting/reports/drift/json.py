@@ -1,5 +1,6 @@
 """The operators' view and a message's journey as JSON (/api/drift, /api/drift/resa/{id})."""
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -38,15 +39,7 @@ def drift_to_json(view: DriftView) -> dict[str, Any]:
                 "name": s.name,
                 "ready": s.ready,
                 "problem": s.problem,
-                "processes": [
-                    {
-                        "process": p.process,
-                        "ready": p.ready,
-                        "checks": p.checks,
-                        "problem": p.problem,
-                    }
-                    for p in s.processes
-                ],
+                "processes": [asdict(p) for p in s.processes],
                 "locks": [
                     {
                         "name": lock.name,
@@ -91,17 +84,7 @@ def drift_to_json(view: DriftView) -> dict[str, Any]:
                 "messages": s.messages,
                 "last_sequence": s.last_sequence,
                 "problem": s.problem,
-                "consumers": [
-                    {
-                        "name": c.name,
-                        "delivered": c.delivered,
-                        "acknowledged": c.acknowledged,
-                        "pending": c.pending,
-                        "unacknowledged": c.unacknowledged,
-                        "lag_seconds": c.lag_seconds,
-                    }
-                    for c in s.consumers
-                ],
+                "consumers": [asdict(c) for c in s.consumers],
             }
             for s in view.streams
         ],
@@ -130,17 +113,9 @@ def _message_json(message: MessageJourney) -> dict[str, Any]:
             {"at": _at(s.at), "service": s.service, "what": s.what, "detail": s.detail}
             for s in message.steps
         ],
-        "events": [
-            {
-                "event_id": e.event_id,
-                "event_type": e.event_type,
-                "stream_id": e.stream_id,
-                "version": e.version,
-                "sequence": e.sequence,
-            }
-            for e in message.events
-        ],
-        "views": [{"label": v.label, "href": v.href} for v in message.views],
+        # Each as it is: the event's place in its stream and in NATS, a page's label and link.
+        "events": [asdict(e) for e in message.events],
+        "views": [asdict(v) for v in message.views],
         "caused": [_message_json(m) for m in message.caused],
     }
 

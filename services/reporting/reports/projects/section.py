@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from contracts.projects.fields import ProjectStatus
@@ -68,22 +68,10 @@ def build_projects_section(
     return ProjectsSection(section_title(root_name, year), listed(ONGOING), listed(NEW))
 
 
-def _plan_project_json(project: PlanProject) -> dict[str, Any]:
-    return {
-        "project_code": project.project_code,
-        "name": project.name,
-        "status": project.status,
-        "status_label": project.status_label,
-        "purpose": project.purpose,
-        "goals_text": project.goals_text,
-        "directive": project.directive,
-        "decision": project.decision,
-    }
-
-
 def projects_section_to_json(section: ProjectsSection) -> dict[str, Any]:
     return {
         "title": section.title,
-        "ongoing": [_plan_project_json(p) for p in section.ongoing],
-        "new": [_plan_project_json(p) for p in section.new],
+        # Each project as it is listed.
+        "ongoing": [asdict(p) for p in section.ongoing],
+        "new": [asdict(p) for p in section.new],
     }
