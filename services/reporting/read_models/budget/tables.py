@@ -159,6 +159,19 @@ class ReadyRow:
 SUMMARY = Column("summary", "text")  # the row as the history shows it
 EXAMPLE_DATA = Column("example_data", "boolean")
 
+
+def _latest_per_unit(name: str, when: Column, *columns: Column) -> Table[Any]:
+    """A table of what a unit sent for a period or a year (``when``), the latest: keyed by
+    the unit and ``when``, with its summary for the history and whether it is example data.
+    No row type reads it whole."""
+    return Table(
+        name,
+        None,
+        key=("unit_code", when.name),
+        first=(Column("unit_code", "text"), when, *columns, SUMMARY, EXAMPLE_DATA),
+    )
+
+
 UNITS = Table("units", UnitRow, key=("code",))
 
 # A figure per status: the proposed, the adopted and the revised budget of a year are kept
@@ -193,31 +206,17 @@ CAUSED_BY: Table[Any] = Table(
     versioned=False,
 )
 # A unit's comment and measures for a month: the latest.
-MONTH_COMMENTS: Table[Any] = Table(
+MONTH_COMMENTS = _latest_per_unit(
     "month_comments",
-    None,
-    key=("unit_code", "period"),
-    first=(
-        Column("unit_code", "text"),
-        Column("period", "text"),
-        Column("comment", "text"),
-        Column("measures", "text", nullable=True),
-        SUMMARY,
-        EXAMPLE_DATA,
-    ),
+    Column("period", "text"),
+    Column("comment", "text"),
+    Column("measures", "text", nullable=True),
 )
 # A numeric column per month (unnest cannot carry an array per row): percent_01 … percent_12.
 PROFILE_COLUMNS = tuple(f"percent_{month:02d}" for month in range(1, 13))
 # How a unit's budget for a year is spread over its months, percent per month: the latest.
-BUDGET_PROFILES: Table[Any] = Table(
+BUDGET_PROFILES = _latest_per_unit(
     "budget_profiles",
-    None,
-    key=("unit_code", "year"),
-    first=(
-        Column("unit_code", "text"),
-        Column("year", "integer"),
-        *(Column(name, "numeric") for name in PROFILE_COLUMNS),
-        SUMMARY,
-        EXAMPLE_DATA,
-    ),
+    Column("year", "integer"),
+    *(Column(name, "numeric") for name in PROFILE_COLUMNS),
 )

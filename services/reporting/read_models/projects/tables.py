@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from plumbing.read_model_tables import EVENT_ID, Ord, Table
 from services.reporting.read_models.budget.tables import ShareRow, UnitNode
@@ -109,25 +109,27 @@ class GoalLinkRow:
     order: Ord
 
 
+R = TypeVar("R")
+
+
+def _per_event(name: str, row: type[R]) -> Table[R]:
+    """A table of a row per event, each found by its project."""
+    return Table(
+        name,
+        row,
+        key=("event_id",),
+        first=(EVENT_ID,),
+        indexes=((f"{name}_project", "project_code"),),
+    )
+
+
 PROJECTS = Table(
     "projects", ProjectRow, key=("project_code",), indexes=(("projects_unit", "unit_code"),)
 )
 # The lifecycle: every change of status, with its date and decision.
-STATUS_CHANGES = Table(
-    "project_status_changes",
-    StatusChangeRow,
-    key=("event_id",),
-    first=(EVENT_ID,),
-    indexes=(("project_status_changes_project", "project_code"),),
-)
+STATUS_CHANGES = _per_event("project_status_changes", StatusChangeRow)
 # Every change of manager, acting ones (substitutes) too.
-MANAGERS = Table(
-    "project_managers",
-    ManagerRow,
-    key=("event_id",),
-    first=(EVENT_ID,),
-    indexes=(("project_managers_project", "project_code"),),
-)
+MANAGERS = _per_event("project_managers", ManagerRow)
 # A step as last planned.
 STEPS = Table("project_steps", StepRow, key=("project_code", "step"))
 # The budget for a year as last set.
@@ -135,13 +137,7 @@ BUDGETS = Table("project_budgets", BudgetRow, key=("project_code", "year"))
 # External financing per source and year, as last recorded.
 FINANCING = Table("project_financing", FinancingRow, key=("project_code", "source", "year"))
 # Every status report; the latest per project is the one of the latest period.
-STATUS_REPORTS = Table(
-    "project_status_reports",
-    StatusReportRow,
-    key=("event_id",),
-    first=(EVENT_ID,),
-    indexes=(("project_status_reports_project", "project_code"),),
-)
+STATUS_REPORTS = _per_event("project_status_reports", StatusReportRow)
 GOAL_LINKS = Table("project_goal_links", GoalLinkRow, key=("project_code", "goal_id"))
 
 TABLES: tuple[Table[Any], ...] = (
