@@ -8,6 +8,7 @@ from datetime import datetime
 from services.reporting.operations.journey_read import SERVICES, Found, projection_of
 from services.reporting.operations.service_tables import Refusal, StoredEvent
 from services.reporting.reports.shared.refusals import NotFound
+from services.reporting.reports.shared.wayfinding import Link
 
 HTTP_SOURCE = "http"
 
@@ -18,14 +19,6 @@ class Step:
     service: str
     what: str  # Mottaget, Godtaget, Avvisat, Lagrat, Publicerat, Inläst, Parkerat, …
     detail: str
-
-
-@dataclass(frozen=True)
-class View:
-    """A page the message's figures show in."""
-
-    label: str
-    href: str
 
 
 @dataclass(frozen=True)
@@ -46,7 +39,7 @@ class MessageJourney:
     source_system: str
     actor: str | None
     steps: tuple[Step, ...]
-    views: tuple[View, ...]
+    views: tuple[Link, ...]  # the pages its figures show in
     caused: tuple["MessageJourney", ...]  # commands it led another service to take
     events: tuple[Decided, ...] = ()  # none: it was refused
 
@@ -68,7 +61,7 @@ class JourneyView:
         return None if self.trace_url is None else self.trace_url.replace("{trace_id}", trace_id)
 
 
-def views_of(event: StoredEvent) -> list[View]:
+def views_of(event: StoredEvent) -> list[Link]:
     """The pages where what ``event`` says is shown."""
     payload = event.payload
     unit, project = payload.get("unit_code"), payload.get("project_code")
@@ -76,16 +69,16 @@ def views_of(event: StoredEvent) -> list[View]:
     year = payload.get("year") or (period[:4] if period[:4].isdigit() else None)
     views = []
     if event.service == "budget" and unit and year:
-        views.append(View(f"Historiken för {unit} {year}", f"/historik/{unit}/{year}"))
-        views.append(View(f"Planen för {unit} {year}", f"/plan/{unit}/{year}"))
+        views.append(Link(f"Historiken för {unit} {year}", f"/historik/{unit}/{year}"))
+        views.append(Link(f"Planen för {unit} {year}", f"/plan/{unit}/{year}"))
         if len(period) == 7:
             views.append(
-                View(f"Månadsuppföljningen {unit} {period}", f"/uppfoljning/{unit}/{period}")
+                Link(f"Månadsuppföljningen {unit} {period}", f"/uppfoljning/{unit}/{period}")
             )
     if event.service == "goals" and unit and year:
-        views.append(View(f"Målen för {unit} {year}", f"/mal/{unit}/{year}"))
+        views.append(Link(f"Målen för {unit} {year}", f"/mal/{unit}/{year}"))
     if event.service == "projects" and project:
-        views.append(View(f"Projektet {project}", f"/projekt/{project}"))
+        views.append(Link(f"Projektet {project}", f"/projekt/{project}"))
     return views
 
 

@@ -113,9 +113,9 @@ def _message_json(message: MessageJourney) -> dict[str, Any]:
             {"at": _at(s.at), "service": s.service, "what": s.what, "detail": s.detail}
             for s in message.steps
         ],
-        # Each as it is: the event's place in its stream and in NATS, a page's label and link.
+        # Each event as it is: its place in its stream and in NATS.
         "events": [asdict(e) for e in message.events],
-        "views": [asdict(v) for v in message.views],
+        "views": [{"label": v.label, "href": v.href} for v in message.views],
         "caused": [_message_json(m) for m in message.caused],
     }
 

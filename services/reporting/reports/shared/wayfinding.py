@@ -29,6 +29,8 @@ class Subject:
 
 @dataclass(frozen=True)
 class Link:
+    """A link to a page: its label and address, and whether it is the page shown."""
+
     label: str
     href: str
     current: bool = False
