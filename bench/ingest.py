@@ -45,9 +45,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
-from uuid import uuid4
 
 import asyncpg
 import psutil  # type: ignore[import-untyped, unused-ignore]
@@ -76,6 +74,7 @@ from harness import (
     stream_state,
     wait_until_visible,
 )
+from ledger_actuals import PERIODS, Actuals, last_per_key, make_commands
 from nats.js import JetStreamContext
 from nats.js.api import (
     AckPolicy,
@@ -92,8 +91,6 @@ from plumbing.settings import ServiceSettings
 
 log = logging.getLogger("bench.ingest")
 
-ACTOR = "ekonomisystem-import"
-PERIODS = tuple(f"{year}-{month:02d}" for year in (2011, 2012) for month in range(1, 13))
 
 RAW_STREAM = "BENCH_RAW"
 RAW_SUBJECT = f"bench.raw.{SOURCE_SYSTEM}.{RecordActuals.command_name}"  # as long as the real one
@@ -110,61 +107,6 @@ TARGETS = {
     "cpu_us_per_event": 120,
     "postgres_cores_at_rate": 0.2,
 }
-
-
-# --- Commands --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Actuals:
-    """One RecordActuals command as the ledger sends it: its id, its key, its JSON."""
-
-    message_id: str
-    unit_code: str
-    period: str
-    revenue: Decimal
-    costs: Decimal
-    body: bytes
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.unit_code, self.period
-
-
-def _amount(rng: random.Random, max_kronor: int) -> Decimal:
-    return Decimal(rng.randrange(0, max_kronor * 100)).scaleb(-2)  # exact, to the öre
-
-
-def make_commands(count: int, units: Sequence[str], rng: random.Random) -> list[Actuals]:
-    """``count`` commands cycling through every (unit, month) key; the last per key wins."""
-    keys = [(unit, period) for period in PERIODS for unit in units]
-    commands = []
-    for i in range(count):
-        unit, period = keys[i % len(keys)]
-        revenue, costs = _amount(rng, 5_000_000), -_amount(rng, 8_000_000)
-        command = RecordActuals(
-            message_id=uuid4(),
-            actor=ACTOR,
-            unit_code=unit,
-            period=period,
-            revenue=str(revenue),  # type: ignore[arg-type]  # strings are how amounts travel
-            costs=str(costs),  # type: ignore[arg-type]
-        )
-        commands.append(
-            Actuals(
-                str(command.message_id),
-                unit,
-                period,
-                revenue,
-                costs,
-                command.model_dump_json().encode(),
-            )
-        )
-    return commands
-
-
-def last_per_key(commands: Sequence[Actuals]) -> dict[tuple[str, str], tuple[Decimal, Decimal]]:
-    return {c.key: (c.revenue, c.costs) for c in commands}
 
 
 @asynccontextmanager

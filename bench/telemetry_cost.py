@@ -19,6 +19,7 @@ from typing import Any
 
 import asyncpg
 from harness import ReadModel, RunningStack, connect_bench, load_budget_demo, running_stack
+from ledger_actuals import make_commands
 
 from plumbing.settings import ServiceSettings
 
@@ -79,7 +80,6 @@ async def _throughput(
 ) -> tuple[float, dict[str, float]]:
     """Events per second end to end, as the ingest benchmark's throughput phase measures,
     and the CPU seconds each process used meanwhile."""
-    from ingest import make_commands
 
     bench = bench_type(args, running)
     nc, js = await connect_bench(running, args.max_in_flight)
