@@ -205,6 +205,7 @@ async def pull_batches(
             elif puller.pending == 0:
                 observed.caught_up()
             if msgs:
+                observed.delivered()
                 handled = max(handled, msgs[-1].metadata.sequence.stream)
                 await _acknowledge(msgs[-1], settings.durable)
             status.progressed(puller.pending, moved=bool(msgs))

@@ -34,6 +34,9 @@ class PullTelemetry:
         }
         self._tracer = telemetry.tracer("plumbing.jetstream")
         self._asked = 0.0
+        # JetStream last said nothing waited or was unacknowledged, and nothing came since:
+        # an idle consumer's counts are not asked again until something does.
+        self._quiet = False
 
     def processing(self, msgs: Sequence[Msg]) -> list[Span]:
         """A process span per message, child of the context it was sent with (or the start of
@@ -119,6 +122,10 @@ class PullTelemetry:
             pending=pending,
         )
 
+    def delivered(self) -> None:
+        """Messages came (handled, or redelivered and passed over): JetStream's counts move."""
+        self._quiet = False
+
     def caught_up(self) -> None:
         """Nothing waits: the lag is none."""
         counters = instruments()
@@ -127,8 +134,8 @@ class PullTelemetry:
 
     async def ask_consumer(self, js: JetStreamContext, consumer: str) -> None:
         """The consumer's pending and unacknowledged messages, as JetStream counts them, every
-        few seconds; a failure to ask is left for the next time."""
-        if time.monotonic() - self._asked < CONSUMER_INFO_SECONDS:
+        few seconds while it works; a failure to ask is left for the next time."""
+        if self._quiet or time.monotonic() - self._asked < CONSUMER_INFO_SECONDS:
             return
         self._asked = time.monotonic()
         try:
@@ -136,6 +143,8 @@ class PullTelemetry:
         except Exception as error:
             log.debug("consumer info of %s: %r", consumer, error)
             return
+        pending, ack_pending = int(info.num_pending or 0), int(info.num_ack_pending or 0)
+        self._quiet = pending == 0 and ack_pending == 0
         counters = instruments()
-        counters.consumer_pending.set(int(info.num_pending or 0), self._attributes)
-        counters.consumer_ack_pending.set(int(info.num_ack_pending or 0), self._attributes)
+        counters.consumer_pending.set(pending, self._attributes)
+        counters.consumer_ack_pending.set(ack_pending, self._attributes)
