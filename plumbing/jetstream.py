@@ -58,9 +58,13 @@ class PullSettings:
     ack_wait_seconds: float = 30.0
     # How long a pull request waits on the server for messages. Messages are handed over as
     # they arrive, so this costs no latency; it is how often an idle consumer asks again
-    # and checks ``keep_going``, and how soon a request lost with a dropped connection is
-    # asked anew (this and a second more).
-    fetch_timeout_seconds: float = 5.0
+    # and checks ``keep_going``, and how soon a request is asked anew that the server never
+    # answered (this and a second more). One lost with a dropped connection is asked anew
+    # at the reconnect (plumbing.pull_requests.Puller). Long, because every idle consumer's
+    # request expiring and being asked again was much of an idle nats-server's work (it was
+    # 5 s); a rebuild's switch to the new generation, which ``keep_going`` notices, is made
+    # at once all the same when an event comes (the old generation refuses it).
+    fetch_timeout_seconds: float = 30.0
 
     @property
     def consumer_name(self) -> str:

@@ -20,21 +20,38 @@ log = logging.getLogger(__name__)
 
 
 # A server that stops answering (hung, paused, its machine frozen) is given up on after
-# about this many seconds without a pong, and the client connects again. nats-py's default
-# (two minutes, twice) left every consumer waiting four minutes on a server that had long
-# come back.
-PING_INTERVAL_SECONDS = 2
-MAX_OUTSTANDING_PINGS = 3
+# two pings without a pong, 10-15 s, and the client connects again. nats-py's default (two
+# minutes, twice) left every consumer waiting four minutes on a server that had long come
+# back. Every idle process pings, so more often (it was every 2 s) is what kept an idle
+# nats-server busy; a pull request lost with the connection is asked anew at the reconnect
+# (plumbing.pull_requests), not after a timeout, so a later notice costs no catching up.
+PING_INTERVAL_SECONDS = 5
+MAX_OUTSTANDING_PINGS = 2
 
 
 class SteadyClient(Client):
-    """nats-py's client, surviving a pong that comes after its waiter gave up.
+    """nats-py's client, surviving a pong that comes after its waiter gave up, and saying
+    when it has connected again.
 
     ``flush(timeout)`` cancels its pong future when the server is slow (a /ready check
     during a pause); the pong that arrives later was set on the cancelled future, which
     raised InvalidStateError in the read loop and ended it for good: the connection then
     looked open but nothing more was read, and messages delivered meanwhile were lost.
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._reconnected = asyncio.Event()
+
+    def reconnected(self) -> asyncio.Event:
+        """Set once the client has connected again after this was asked (what was asked of
+        the server before may be lost with the old connection)."""
+        return self._reconnected
+
+    async def note_reconnect(self) -> None:
+        """Wake whoever waits on ``reconnected``; given to nats-py as its reconnected_cb."""
+        self._reconnected.set()
+        self._reconnected = asyncio.Event()
 
     async def _process_pong(self) -> None:
         # Pongs answer pings in order: this one is for the oldest ping, given up on or not.
@@ -80,6 +97,7 @@ async def connect(
         max_outstanding_pings=MAX_OUTSTANDING_PINGS,
     )
     nc = SteadyClient()
+    options["reconnected_cb"] = nc.note_reconnect
     await nc.connect(servers=url.split(","), **options)
     return nc, nc.jetstream(timeout=10)
 

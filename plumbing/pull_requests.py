@@ -59,11 +59,12 @@ class Puller:
     time, hands over whatever has arrived as soon as anything has, and lets the rest of
     the request's messages wait in the queue for the next call, in stream order.
 
-    A pull request that is never answered (the server hung, or the connection dropped
-    and came back without it) is given up on after its expiry and a second more, and
-    asked anew. Deliveries are numbered by the consumer, one by one, redeliveries
-    included; a number skipped means a delivery was lost on the way, and DeliveriesLost
-    ends the pull, so the caller starts again from its stored position.
+    A pull request that may have been lost with the connection is asked anew as soon as
+    the client has connected again (a SteadyClient says when), and one that is never
+    answered (the server hung) after its expiry and a second more. Deliveries are
+    numbered by the consumer, one by one, redeliveries included; a number skipped means a
+    delivery was lost on the way, and DeliveriesLost ends the pull, so the caller starts
+    again from its stored position.
     """
 
     def __init__(self, nc: Client, stream: str, durable: str) -> None:
@@ -75,6 +76,8 @@ class Puller:
         self._owed = 0  # messages the open pull request may still deliver
         self._subscription: Subscription | None = None
         self._delivered = 0  # the consumer's number of the last delivery taken
+        # Set when the client connects again after the open pull request was made.
+        self._reconnected: asyncio.Event | None = None
         # What the server last said waits after the newest delivery; None: not known.
         self.pending: int | None = None
 
@@ -95,12 +98,16 @@ class Puller:
     ) -> list[Msg]:
         """What has arrived, at most ``batch``, waiting up to ``wait`` for the first;
         nothing when one of ``interrupts`` is set first (e.g. stop, a lost lease)."""
+        if self._reconnected is not None and self._reconnected.is_set():
+            self._owed = 0  # the open request may have gone with the old connection
         if self._owed <= 0:
+            self._reconnected = _reconnected(self._nc)
             # Twice a batch: the next batch arrives while this one is being handled.
             request = {"batch": 2 * batch, "expires": int(wait * 1_000_000_000)}
             await request_pull(self._nc, self._stream, self._durable, self._inbox, request)
             self._owed = 2 * batch
-        item = await self._next(wait + 1.0, interrupts)
+        reconnected = () if self._reconnected is None else (self._reconnected,)
+        item = await self._next(wait + 1.0, (*interrupts, *reconnected))
         if item is None:
             return []
         msgs: list[Msg] = []
@@ -150,6 +157,13 @@ class Puller:
             )
         self._delivered = metadata.sequence.consumer
         self.pending = metadata.num_pending
+
+
+def _reconnected(nc: Client) -> asyncio.Event | None:
+    """What is set when ``nc`` connects again from now on; None for a client that does not
+    say (nats-py's own: its lost request is then asked anew only after the expiry)."""
+    reconnected = getattr(nc, "reconnected", None)
+    return reconnected() if callable(reconnected) else None
 
 
 def next_delivery(msg: Msg, last: int) -> int | None:
