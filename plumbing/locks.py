@@ -85,7 +85,7 @@ async def _watch(conn: Connection, lease: Lease, interval: float, released: asyn
         if released.is_set():
             return
         try:
-            async with asyncio.timeout(max(interval, 2.0)):
+            async with asyncio.timeout(min(max(interval, 2.0), 5.0)):
                 await conn.fetchval("SELECT 1")
         except Exception as error:
             logs.lifecycle(
@@ -102,8 +102,10 @@ async def sole_worker(
     still_wanted: Callable[[], Awaitable[bool]] | None = None,
     poll_seconds: float = 1.0,
     # A closed connection is noticed at once (its termination listener); the ping is for a
-    # server that hangs with the connection open, and is slow so that idle workers are quiet.
-    watch_seconds: float = 5.0,
+    # server that hangs with the connection open, and is slow so that idle workers are quiet
+    # (it was 5 s). Noticing later changes no failover: a standby takes the lock when
+    # PostgreSQL lets it go, whatever the holder knows, and the epoch fences the old holder.
+    watch_seconds: float = 30.0,
 ) -> AsyncIterator[Lease | None]:
     """Yield a Lease once this process holds the lock named ``key``, None if it gave up.
 
