@@ -83,7 +83,7 @@ class OutboxRelay:
         nc: Client,
         subject_for: Callable[[str], str],
         batch_size: int = 500,
-        safety_poll_seconds: float = 5.0,
+        safety_poll_seconds: float = 30.0,  # WriteServiceSettings.outbox_safety_poll_seconds
     ) -> None:
         self._pool = pool
         self._publisher = Publisher(nc)

@@ -125,8 +125,11 @@ class WriteServiceSettings(ServiceSettings):
             " handled messages make room when it runs short"
         ),
     )
+    # 30 s (it was 5 s): a notification is lost only with the listening connection, and the
+    # relay looks at once when it listens again, so this covers only what nothing else
+    # does; looking more often kept each idle relay and its database busy.
     outbox_safety_poll_seconds: float = Field(
-        default=5.0,
+        default=30.0,
         gt=0,
         description=(
             "The outbox relay wakes when the append notifies it (LISTEN/NOTIFY); at the"
