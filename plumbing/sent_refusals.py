@@ -29,7 +29,11 @@ KEPT_REFUSALS = 100
 class SentRefusals:
     """The target's refusals of ``declaration``'s commands."""
 
-    def __init__(self, nc: Client, declaration: ProcessManager, fetch_timeout: float = 5.0) -> None:
+    # fetch_timeout: how long each pull waits on the server; refusals are handed over as they
+    # come, so a long wait costs nothing but keeps an idle process and nats-server quiet.
+    def __init__(
+        self, nc: Client, declaration: ProcessManager, fetch_timeout: float = 30.0
+    ) -> None:
         target, sender = declaration.target, declaration.sender.name
         self._nc = nc
         self._consumer = sender
