@@ -5,12 +5,15 @@ import contextlib
 import functools
 import logging
 import signal
+import time
 from collections.abc import Callable, Coroutine, Sequence
+from email.utils import formatdate
 from types import FrameType
 from typing import Any, Protocol
 
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.server import ServerState
 
 from plumbing import logs, telemetry
 from plumbing.readiness import WorkerStatus
@@ -28,6 +31,7 @@ class BackgroundWorker(Protocol):
 
     async def run(self, stop: asyncio.Event) -> None: ...
 
+
 MAX_RESTART_DELAY_SECONDS = 10.0
 
 
@@ -39,19 +43,67 @@ def start_process(name: str, settings: ServiceSettings) -> None:
     logs.lifecycle("start", port=settings.http_port)
 
 
+class _DatedWhenRead(ServerState):
+    """uvicorn's state shared by its connections, whose default headers carry the date of
+    the moment they are read, so that nothing need renew it while no request comes."""
+
+    def __init__(self) -> None:
+        self._dated = False
+        self._others: list[tuple[bytes, bytes]] = []
+        self._second = -1
+        self._date = b""
+        super().__init__()
+
+    @property
+    def default_headers(self) -> list[tuple[bytes, bytes]]:
+        if not self._dated:
+            return self._others
+        now = int(time.time())
+        if now != self._second:
+            self._second, self._date = now, formatdate(now, usegmt=True).encode()
+        return [(b"date", self._date), *self._others]
+
+    @default_headers.setter
+    def default_headers(self, headers: list[tuple[bytes, bytes]]) -> None:
+        # uvicorn's on_tick sets them with the date of then when its date header is on.
+        self._dated = any(name == b"date" for name, _ in headers)
+        self._others = [(name, value) for name, value in headers if name != b"date"]
+
+
 class QuietServer(uvicorn.Server):
-    """uvicorn's server, looking at its clock and its exit flag once a second, not ten
-    times: the date header needs no more, a stop waits a second at most, and ten wakeups a
-    second were half of what an idle process spent (bench/idle_cpu.py)."""
+    """uvicorn's server, sleeping until it is told to stop, where uvicorn's own looks at its
+    clock and its exit flag ten times a second: the date header is made when a response
+    is (``_DatedWhenRead``), and setting ``should_exit`` (a signal, a worker that crashed,
+    another thread) wakes it. Every wakeup of an idle process costs (bench/idle_cpu.py)."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        self._exit_flag = False
+        self._woken: tuple[asyncio.AbstractEventLoop, asyncio.Event] | None = None
+        super().__init__(config)
+        self.server_state = _DatedWhenRead()
+
+    @property
+    def should_exit(self) -> bool:
+        return self._exit_flag
+
+    @should_exit.setter
+    def should_exit(self, value: bool) -> None:
+        self._exit_flag = value
+        if value and self._woken is not None:
+            loop, event = self._woken
+            # Safe from a signal handler and from another thread alike.
+            with contextlib.suppress(RuntimeError):  # the loop has closed already
+                loop.call_soon_threadsafe(event.set)
 
     async def main_loop(self) -> None:
-        # uvicorn's on_tick renews the date header when the counter is a multiple of 10.
-        counter = 0
-        should_exit = await self.on_tick(counter)
-        while not should_exit:
-            counter = (counter + 10) % 864000
-            await asyncio.sleep(1.0)
-            should_exit = await self.on_tick(counter)
+        event = asyncio.Event()
+        self._woken = (asyncio.get_running_loop(), event)
+        # Once, for the default headers; the date in them is made when they are read.
+        if await self.on_tick(0):
+            return
+        while not await self.on_tick(1):  # 1: not a tick that renews the headers
+            await event.wait()
+            event.clear()
 
 
 async def _sleep_unless_stopped(stop: asyncio.Event, seconds: float) -> None:
@@ -86,9 +138,7 @@ def resilient(worker: BackgroundWorker) -> Worker:
     return run
 
 
-async def serve(
-    app: FastAPI, host: str, port: int, workers: Sequence[BackgroundWorker]
-) -> None:
+async def serve(app: FastAPI, host: str, port: int, workers: Sequence[BackgroundWorker]) -> None:
     """Serve ``app`` and run ``workers``, each ``resilient``; SIGINT/SIGTERM stop them all,
     then this returns.
 
@@ -98,8 +148,7 @@ async def serve(
     stop = asyncio.Event()
     server = _Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     tasks = [
-        asyncio.create_task(resilient(worker)(stop), name=worker.status.name)
-        for worker in workers
+        asyncio.create_task(resilient(worker)(stop), name=worker.status.name) for worker in workers
     ]
     http = asyncio.create_task(server.serve(), name="http")
     announce = asyncio.create_task(_announce_ready(server, port), name="announce")
