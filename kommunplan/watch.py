@@ -12,8 +12,11 @@ from kommunplan.supervision import SupervisedProcess
 log = logging.getLogger(__name__)
 
 # Each probe costs every service a request with a round trip to NATS and PostgreSQL;
-# asking seldom is what keeps an idle stack quiet (bench/idle_cpu.py).
-READINESS_EVERY = 10.0
+# asking a ready service seldom is what keeps an idle stack quiet (bench/idle_cpu.py). It
+# was every 10 s for every service; a service not ready, or started again, is asked more
+# often, so that it is said to be ready again as soon as it is.
+READINESS_EVERY = 30.0
+UNREADY_EVERY = 5.0
 # Longer than a service's own checks take to give up (2 s each, one after another), so
 # that we hear why it is not ready rather than only that it did not answer.
 PROBE_TIMEOUT = 10.0
@@ -36,21 +39,24 @@ def keep_running(
     # answer neither hides its reasons behind our timeout nor delays noticing an exit.
     pool = ThreadPoolExecutor(max_workers=max(1, len(services)))
     asking: dict[str, Future[Readiness]] = {}
-    next_probe = 0.0
+    next_probe = dict.fromkeys(services, 0.0)
     try:
         while not stopping():
             _restart_exited_servers(servers, stopping)
             now = time.monotonic()
-            _restart_exited(services, watches, now, stopping)
+            for name in _restart_exited(services, watches, now, stopping):
+                next_probe[name] = now + UNREADY_EVERY
             for name, answer in list(asking.items()):
                 if answer.done():
                     del asking[name]
-                    _report(services[name], watches[name], answer.result(), now)
-            if now >= next_probe:
-                next_probe = now + READINESS_EVERY
-                for name, service in services.items():
-                    if name not in asking and service.restart_at is None:
-                        asking[name] = pool.submit(probe, url(name), PROBE_TIMEOUT)
+                    readiness = answer.result()
+                    _report(services[name], watches[name], readiness, now)
+                    every = READINESS_EVERY if readiness.ready else UNREADY_EVERY
+                    next_probe[name] = now + every
+            for name, service in services.items():
+                due = now >= next_probe[name]
+                if due and name not in asking and service.restart_at is None:
+                    asking[name] = pool.submit(probe, url(name), PROBE_TIMEOUT)
             time.sleep(TICK_SECONDS)
     finally:
         # An answer still on its way is not worth delaying Ctrl-C for.
@@ -75,13 +81,17 @@ def _restart_exited(
     watches: dict[str, ReadinessWatch],
     now: float,
     stopping: Callable[[], bool],
-) -> None:
+) -> list[str]:
+    """Restart the services whose delay is over, and say which exited or were restarted."""
+    changed = []
     for name, service in services.items():
         if stopping():
-            return
+            break
         if (line := service.tick(now)) is not None:
             print(line, flush=True)
             watches[name].restarted()
+            changed.append(name)
+    return changed
 
 
 def _report(
