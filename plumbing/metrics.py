@@ -12,7 +12,7 @@ installed (a no-op one before that, as in unit tests), never at import.
 """
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,12 +117,15 @@ def make_instruments(meter: metrics.Meter) -> Instruments:
     )
 
 
-def add_metrics_route(app: FastAPI) -> None:
-    """GET /metrics: the process's metrics in Prometheus' text format."""
+def add_metrics_route(app: FastAPI, refresh: Sequence[Callable[[], Awaitable[None]]] = ()) -> None:
+    """GET /metrics: the process's metrics in Prometheus' text format, after each of
+    ``refresh`` has set the gauges it keeps (counted when asked, not on a timer)."""
     from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
     @app.get("/metrics", tags=["drift"], include_in_schema=False)
     async def prometheus_metrics() -> Response:
+        for gauges in refresh:
+            await gauges()
         return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -128,15 +128,16 @@ def add_health_routes(
     pool: asyncpg.Pool,
     workers: Sequence[WorkerStatus] = (),
     checks: dict[str, Check] | None = None,
+    metrics_refresh: Sequence[Callable[[], Awaitable[None]]] = (),
 ) -> None:
     """GET /health: 200 while the process lives. GET /ready: 200 or 503 with each check.
-    GET /metrics: the process's metrics (plumbing.metrics).
+    GET /metrics: the process's metrics (plumbing.metrics), ``metrics_refresh`` run first.
 
     Also answers a request that fails for NATS or PostgreSQL with 503 (plumbing.http_failures),
     and traces and logs every request (plumbing.http_telemetry).
     """
     answer_failures(app)
-    add_metrics_route(app)
+    add_metrics_route(app, metrics_refresh)
     app.add_middleware(TracedRequests)
     telemetry.instrument_app(app)
 

@@ -129,24 +129,32 @@ def add_operations_routes(process: ReportingProcess) -> None:
         process.pool,
         [runner.status for runner in process.runners],
         {"parkerade": functools.partial(_nothing_parked_unseen, process.read_models)},
+        metrics_refresh=[functools.partial(_parked_gauges, process.read_models)],
     )
 
 
-# As often as Prometheus commonly scrapes: more often only wakes an idle process for nothing.
-PARKED_METRIC_SECONDS = 15.0
+# Counted afresh whenever /metrics is read, so Prometheus sees them as they are; between
+# reads as often as an OTLP exporter sends by default (once a minute). It was every 15 s,
+# which woke an idle process and its database for nothing.
+PARKED_METRIC_SECONDS = 60.0
+
+
+async def _parked_gauges(models: ReadModels) -> None:
+    """kommunplan.parked.events per projection, all and not yet seen."""
+    gauge = instruments().parked
+    for projection in PROJECTIONS:
+        try:
+            parked, unseen = await models.read(ReadSession.parked_counts, (projection.name,))
+        except Exception:  # not ready yet, or the database away: counted next time
+            continue
+        gauge.set(parked, {"projection": projection.name, "seen": "all"})
+        gauge.set(unseen, {"projection": projection.name, "seen": "unseen"})
 
 
 async def _count_parked(models: ReadModels) -> None:
-    """kommunplan.parked.events per projection, all and not yet seen, every few seconds."""
-    gauge = instruments().parked
+    """The parked events' gauges, every PARKED_METRIC_SECONDS."""
     while True:
-        for projection in PROJECTIONS:
-            try:
-                parked, unseen = await models.read(ReadSession.parked_counts, (projection.name,))
-            except Exception:  # not ready yet, or the database away: counted next time
-                continue
-            gauge.set(parked, {"projection": projection.name, "seen": "all"})
-            gauge.set(unseen, {"projection": projection.name, "seen": "unseen"})
+        await _parked_gauges(models)
         await asyncio.sleep(PARKED_METRIC_SECONDS)
 
 
