@@ -12,6 +12,8 @@ import logging
 from collections import deque
 
 from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 from pydantic import ValidationError
 
@@ -63,15 +65,29 @@ class SentRefusals:
         self.status.working()
         try:
             while not stop.is_set():
-                try:
-                    msgs = await subscription.fetch(100, timeout=self._timeout)
-                except TimeoutError:
-                    continue
+                msgs = await self._fetch(subscription, stop)
                 for msg in msgs:
                     self.note(msg.data)
                     await msg.ack()
         finally:
             await subscription.unsubscribe()
+
+    async def _fetch(
+        self, subscription: JetStreamContext.PullSubscription, stop: asyncio.Event
+    ) -> list[Msg]:
+        """What the target refused, waiting up to the fetch timeout; nothing once stopped
+        (a pull given up on leaves its refusals unacknowledged, to be delivered again)."""
+        fetching = asyncio.ensure_future(subscription.fetch(100, timeout=self._timeout))
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({fetching, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            fetching.cancel()  # nothing, when it is done
+        await asyncio.wait({fetching})
+        if fetching.cancelled() or isinstance(fetching.exception(), TimeoutError):
+            return []
+        return fetching.result()
 
     def note(self, data: bytes) -> None:
         try:
