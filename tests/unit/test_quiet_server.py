@@ -1,0 +1,43 @@
+"""The HTTP server sleeps until told to stop: its responses still carry the date of when
+they were made, and setting should_exit from another thread ends it at once."""
+
+import asyncio
+import threading
+import time
+from email.utils import parsedate_to_datetime
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+
+from plumbing.embedded import free_port
+from plumbing.service import QuietServer
+
+
+def _app() -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/")
+    async def root() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+async def test_responses_are_dated_and_a_stop_from_another_thread_is_heard_at_once() -> None:
+    port = free_port()
+    server = QuietServer(uvicorn.Config(_app(), host="127.0.0.1", port=port, log_level="warning"))
+    serving = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        for _ in range(2):  # the second a while after the first: no clock renewed it meanwhile
+            response = await client.get("/")
+            dated = parsedate_to_datetime(response.headers["date"]).timestamp()
+            assert abs(dated - time.time()) <= 1.5
+            assert response.headers.get_list("date") == [response.headers["date"]]
+            await asyncio.sleep(1.2)
+    stopped_at = time.monotonic()
+    threading.Thread(target=setattr, args=(server, "should_exit", True)).start()
+    await asyncio.wait_for(serving, 5)
+    assert time.monotonic() - stopped_at < 1.0
