@@ -63,6 +63,9 @@ class SteadyClient(Client):
         self._pings_outstanding = 0
 
 
+CONNECT_TIMEOUT_SECONDS = 10.0
+
+
 @dataclass(frozen=True)
 class StreamSpec:
     name: str
@@ -91,6 +94,10 @@ async def connect(
         options["tls"] = ssl.create_default_context(cafile=ca_file)
     options.update(
         name=name,
+        # The server checks a password with bcrypt: on a host busy with other work a login
+        # has taken 2-8 s, and at nats-py's 2 s every client gave up and tried again,
+        # adding to the queue it waited in.
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.5,
         ping_interval=PING_INTERVAL_SECONDS,
