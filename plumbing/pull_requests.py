@@ -94,10 +94,15 @@ class Puller:
         self._queue.put_nowait(msg)
 
     async def fetch(
-        self, batch: int, wait: float, interrupts: Sequence[asyncio.Event] = ()
+        self,
+        batch: int,
+        wait: float,
+        interrupts: Sequence[asyncio.Event] = (),
+        linger: float = 0.0,
     ) -> list[Msg]:
-        """What has arrived, at most ``batch``, waiting up to ``wait`` for the first;
-        nothing when one of ``interrupts`` is set first (e.g. stop, a lost lease)."""
+        """What has arrived, at most ``batch``, waiting up to ``wait`` for the first and then
+        up to ``linger`` for the batch to fill; nothing when one of ``interrupts`` is set
+        first (e.g. stop, a lost lease)."""
         if self._reconnected is not None and self._reconnected.is_set():
             self._owed = 0  # the open request may have gone with the old connection
         if self._owed <= 0:
@@ -111,6 +116,7 @@ class Puller:
         if item is None:
             return []
         msgs: list[Msg] = []
+        until = asyncio.get_running_loop().time() + linger
         while True:
             status = item.headers.get("Status") if item.headers else None
             if status is None:
@@ -124,9 +130,28 @@ class Puller:
             elif status != "100":  # 100 is a heartbeat
                 self._owed = 0
                 raise PullError(f"{status} {item.headers.get('Description', '')}")  # type: ignore[union-attr]
-            if len(msgs) >= batch or self._queue.empty():
+            if len(msgs) >= batch:
                 return msgs
+            if self._queue.empty():
+                # Only while the open request may still bring more: after its end (404,
+                # 408, an error) nothing comes until it is asked anew.
+                waited = await self._more(until) if msgs and self._owed > 0 else None
+                if waited is None:
+                    return msgs
+                item = waited
+                continue
             item = self._queue.get_nowait()
+
+    async def _more(self, until: float) -> Msg | None:
+        """The next delivery if it arrives before the loop's time ``until``, else None; the
+        request stays open either way."""
+        left = until - asyncio.get_running_loop().time()
+        if left <= 0:
+            return None
+        try:
+            return await asyncio.wait_for(self._queue.get(), left)
+        except TimeoutError:
+            return None
 
     async def _next(self, seconds: float, interrupts: Sequence[asyncio.Event]) -> Msg | None:
         if not self._queue.empty():
