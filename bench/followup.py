@@ -100,6 +100,7 @@ from kommunplan.stack import goals_in_plan
 from plumbing.settings import ServiceSettings
 from services.reporting.bootstrap import build
 from services.reporting.read_models.sources import BUDGET
+from services.reporting.settings import ReportingSettings
 
 log = logging.getLogger("bench.followup")
 
@@ -479,12 +480,7 @@ class FollowUpBench:
         built_per.pop("_witness", None)
         self.note_load("after the requests")
 
-        rebuild = await self.rebuild(js, history)
-        raw = await self.raw_read(js)
-        self.note_load("after the rebuild and the raw read")
-        ratio = rebuild["events_per_second"] / raw["events_per_second"]
-
-        return {
+        found = {
             "shape": shape,
             "loading": loading,
             "views": now,
@@ -497,12 +493,11 @@ class FollowUpBench:
             # Each answer built from the read models, none given from those kept.
             "views_built": built,
             "views_per_built": built_per,
-            "rebuild": {
-                **rebuild,
-                "raw_read_events_per_second": raw["events_per_second"],
-                "ratio": round(ratio, 4),
-                "raw_read": raw,
-            },
+        }
+        if not self.args.views_only:
+            found["rebuild"] = await self.rebuild_against_raw_read(js, history)
+        return {
+            **found,
             "reporting_peak_rss_mb": {
                 "after_loading": memory_after_load,
                 "whole_run": self.reporting_rss_mb(),
@@ -517,6 +512,20 @@ class FollowUpBench:
                 "batch_size": self.args.batch_size or ServiceSettings().batch_size,
                 "max_in_flight": self.args.max_in_flight,
             },
+        }
+
+    async def rebuild_against_raw_read(
+        self, js: JetStreamContext, history: LedgerHistory
+    ) -> dict[str, Any]:
+        rebuild = await self.rebuild(js, history)
+        raw = await self.raw_read(js)
+        self.note_load("after the rebuild and the raw read")
+        ratio = rebuild["events_per_second"] / raw["events_per_second"]
+        return {
+            **rebuild,
+            "raw_read_events_per_second": raw["events_per_second"],
+            "ratio": round(ratio, 4),
+            "raw_read": raw,
         }
 
     # -- loading ---------------------------------------------------------------------------
@@ -660,9 +669,9 @@ class FollowUpBench:
 
     # -- rebuild and the raw read ----------------------------------------------------------
 
-    def reporting_settings(self) -> ServiceSettings:
+    def reporting_settings(self) -> ReportingSettings:
         password = self.running.users.passwords["reporting"]
-        return ServiceSettings(
+        return ReportingSettings(
             nats_url=self.running.nats_url,
             database_url=self.running.database_urls["reporting"],
             nats_user="reporting",
@@ -750,6 +759,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cost-centres", type=int, default=400)
     parser.add_argument("--first-year", type=int, default=2001)
     parser.add_argument("--last-year", type=int, default=2011)
+    parser.add_argument(
+        "--views-only",
+        action="store_true",
+        help="time the views and leave out the rebuild and the raw read (3.)",
+    )
     add_loading_arguments(parser, stall_seconds=120.0)
     # Many in flight: the loading is bound by the services, not by waiting for acks.
     parser.set_defaults(max_in_flight=4000)

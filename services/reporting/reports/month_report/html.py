@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from services.reporting.reports.month_report.builder import (
     EXAMPLE_NOTICE,
+    Figure,
     MonthReport,
 )
 from services.reporting.reports.month_report.to_date import PERCENT_NOTE
@@ -93,8 +94,29 @@ def deviation_chart(report: MonthReport) -> Chart | None:
 ECONOMY_WORDS = {"notice": EXAMPLE_NOTICE, "percent_note": PERCENT_NOTE, "percent": format_percent}
 
 
+_EXAMPLE = Markup(' <span class="example">Exempeldata</span>')
+_NO_MARK = Markup("")
+
+
+def example(flag: bool) -> Markup:
+    """The mark beside what rests on example data; nothing beside what does not."""
+    return _EXAMPLE if flag else _NO_MARK
+
+
+def cell(figure: Figure | None, part: str) -> Markup:
+    """One amount of a node's table in tkr ("revenue", "costs" or "net" of ``figure``),
+    marked where it is its children's sum; an empty cell where the column has no figure.
+    Written in Python rather than as a template macro: a report of hundreds of units has
+    thousands of cells."""
+    if figure is None:
+        return Markup('<td class="num"></td>\n')
+    rolled = " rolled-up" if figure.source == "rolled_up" else ""
+    amount = escape(format_tkr(getattr(figure.value, part)))
+    return Markup(f'<td class="num{rolled}">{amount}</td>\n')
+
+
 def render_month_report_html(report: MonthReport) -> str:
     charts = [chart for chart in (trend_chart(report), deviation_chart(report)) if chart]
     return PAGES.get_template("month_report.html").render(
-        view=report, charts=charts, **ECONOMY_WORDS
+        view=report, charts=charts, example=example, cell=cell, **ECONOMY_WORDS
     )

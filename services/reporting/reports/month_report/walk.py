@@ -59,8 +59,10 @@ class _Index:
             (a.unit_code, a.period): a for a in data.actuals if a.period in months
         }
         actuals: dict[str, list[MonthRow]] = {}
-        for (unit_code, _), row in sorted(latest_actuals.items()):
+        for (unit_code, _), row in latest_actuals.items():
             actuals.setdefault(unit_code, []).append(row)
+        for booked in actuals.values():
+            booked.sort(key=_period)
         forecasts: dict[str, MonthRow] = {}
         for forecast in data.forecasts:
             if forecast.period not in months:
@@ -79,6 +81,10 @@ class _Index:
             forecasts=forecasts,
             comments={c.unit_code: c for c in data.comments if c.period == this_month},
         )
+
+
+def _period(row: MonthRow) -> str:
+    return row.period
 
 
 class _Walk:
@@ -153,12 +159,12 @@ def build_month_report(
     data: MonthReportInput, unit_code: str, year: int, month: int
 ) -> MonthReport:
     """The month report for ``month`` of ``year`` of ``unit_code`` and everything under it."""
-    nodes = _nodes(data, unit_code, year, month)
-    return MonthReport(year, month, nodes, data.parked, _trend(data, nodes[0], year, month))
-
-
-def _nodes(data: MonthReportInput, unit_code: str, year: int, month: int) -> tuple[NodeReport, ...]:
     index = _Index.of(data, year, month)
+    nodes = _nodes(index, unit_code, year, month)
+    return MonthReport(year, month, nodes, data.parked, _trend(index, nodes[0], month))
+
+
+def _nodes(index: _Index, unit_code: str, year: int, month: int) -> tuple[NodeReport, ...]:
     unit = index.units.get(unit_code)
     if unit is None:
         raise UnknownUnit(unit_code)
@@ -230,10 +236,11 @@ def _net(figure: Figure | None) -> Decimal | None:
     return None if figure is None else figure.value.net
 
 
-def _trend(data: MonthReportInput, root: NodeReport, year: int, month: int) -> Trend:
+def _trend(index: _Index, root: NodeReport, month: int) -> Trend:
     """Each month's point is the root as that month's own report would show it (the tests
-    hold the two to each other), rolled up the tree in one walk."""
-    index = _Index.of(data, year, MONTHS)
+    hold the two to each other), rolled up the tree in one walk. The report's index serves:
+    a point up to the report's month rests on actuals up to that month alone, and a later
+    point has no actuals."""
     unit = index.units[root.code]
     walk = _YearWalk(index)
     whole = tree_walk.walk(unit, index.children, walk.node, lambda _unit, _node: False)[0]
