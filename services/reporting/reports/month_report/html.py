@@ -3,17 +3,17 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from services.reporting.reports.month_report.builder import (
     EXAMPLE_NOTICE,
-    Figure,
     MonthReport,
 )
+from services.reporting.reports.month_report.page_table import example, format_percent, node_table
 from services.reporting.reports.month_report.to_date import PERCENT_NOTE
 from services.reporting.reports.shared.bar_chart import bar_chart
 from services.reporting.reports.shared.charts import Axis, Bar, Series
-from services.reporting.reports.shared.formatting import format_number, format_tkr
+from services.reporting.reports.shared.formatting import format_tkr
 from services.reporting.reports.shared.line_chart import line_chart
 from services.reporting.reports.shared.pages import PAGES
 from services.reporting.vocabulary import MONTH_ABBREVIATIONS
@@ -27,11 +27,6 @@ DEVIATION_AXIS = Axis("tkr; vänster om noll (randigt) = sämre än budget", for
 class Chart:
     caption: str
     svg: Markup
-
-
-def format_percent(value: Decimal | None) -> str:
-    """A percent with one decimal as Swedish writes it: "-3,2 %"; empty for none."""
-    return "" if value is None else f"{format_number(value)} %"
 
 
 def trend_chart(report: MonthReport) -> Chart | None:
@@ -94,29 +89,8 @@ def deviation_chart(report: MonthReport) -> Chart | None:
 ECONOMY_WORDS = {"notice": EXAMPLE_NOTICE, "percent_note": PERCENT_NOTE, "percent": format_percent}
 
 
-_EXAMPLE = Markup(' <span class="example">Exempeldata</span>')
-_NO_MARK = Markup("")
-
-
-def example(flag: bool) -> Markup:
-    """The mark beside what rests on example data; nothing beside what does not."""
-    return _EXAMPLE if flag else _NO_MARK
-
-
-def cell(figure: Figure | None, part: str) -> Markup:
-    """One amount of a node's table in tkr ("revenue", "costs" or "net" of ``figure``),
-    marked where it is its children's sum; an empty cell where the column has no figure.
-    Written in Python rather than as a template macro: a report of hundreds of units has
-    thousands of cells."""
-    if figure is None:
-        return Markup('<td class="num"></td>\n')
-    rolled = " rolled-up" if figure.source == "rolled_up" else ""
-    amount = escape(format_tkr(getattr(figure.value, part)))
-    return Markup(f'<td class="num{rolled}">{amount}</td>\n')
-
-
 def render_month_report_html(report: MonthReport) -> str:
     charts = [chart for chart in (trend_chart(report), deviation_chart(report)) if chart]
     return PAGES.get_template("month_report.html").render(
-        view=report, charts=charts, example=example, cell=cell, **ECONOMY_WORDS
+        view=report, charts=charts, example=example, node_table=node_table, **ECONOMY_WORDS
     )
