@@ -48,10 +48,24 @@ def _group(size: Decimal) -> str:
     return f"{size:,f}".replace(",", " ")
 
 
+# Below this size an amount is printed by integer arithmetic, far from the sizes printed
+# "1.000E+97" and exactly as the Decimal steps below would print it.
+_INTEGER_PRINTED = Decimal("1E+50")
+
+
 def format_tkr(amount: Decimal) -> str:
     """Kronor as tkr: -109550000 → "-109 550", 1118000 → "1 118", 0 → "0"."""
     if not amount.is_finite():
         return str(amount)
+    if -_INTEGER_PRINTED < amount < _INTEGER_PRINTED:
+        # A report prints thousands of these: the exact ratio, rounded half away from zero.
+        numerator, denominator = amount.as_integer_ratio()
+        thousand = denominator * 1000
+        whole, rest = divmod(abs(numerator), thousand)
+        if 2 * rest >= thousand:
+            whole += 1
+        sign = "-" if numerator < 0 and whole else ""
+        return sign + f"{whole:,}".replace(",", " ")
     size = _whole_tkr(amount)
     sign = "-" if amount < 0 and size else ""
     return sign + _group(size)
