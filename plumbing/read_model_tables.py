@@ -14,7 +14,6 @@ before it. A column with a default is also added to a table that lacks it.
 """
 
 import dataclasses
-import functools
 import types
 import typing
 from collections.abc import Sequence
@@ -94,12 +93,18 @@ def _column(name: str, hint: Any) -> Column:
     return Column(sql.name or name, kind, nullable, sql.default, field=name)
 
 
-@functools.cache
 def row_columns(row: type[Any]) -> tuple[Column, ...]:
     """The columns ``row``'s fields declare, in their order; worked out once per row type,
     as a view's every query lists them."""
-    hints = typing.get_type_hints(row, include_extras=True)
-    return tuple(_column(f.name, hints[f.name]) for f in dataclasses.fields(row))
+    found = _ROW_COLUMNS.get(row)
+    if found is None:
+        hints = typing.get_type_hints(row, include_extras=True)
+        found = tuple(_column(f.name, hints[f.name]) for f in dataclasses.fields(row))
+        _ROW_COLUMNS[row] = found
+    return found
+
+
+_ROW_COLUMNS: dict[type[Any], tuple[Column, ...]] = {}
 
 
 @dataclass(frozen=True)
