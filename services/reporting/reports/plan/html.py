@@ -1,7 +1,13 @@
 """The plan view as a Swedish HTML page, for the browser and for print."""
 
 from services.reporting.reports.plan.contents import contents
-from services.reporting.reports.plan.page_cells import amount_cell, headings, refs, table_notes
+from services.reporting.reports.plan.page_cells import (
+    amount_cell,
+    figure_cells,
+    headings,
+    refs,
+    table_notes,
+)
 from services.reporting.reports.plan.view import PlanView
 from services.reporting.reports.shared.pages import PAGES
 
@@ -13,5 +19,6 @@ def render_plan_html(view: PlanView) -> str:
         refs=refs,
         headings=headings,
         amount_cell=amount_cell,
+        figure_cells=figure_cells,
         table_notes=table_notes,
     )

@@ -46,6 +46,22 @@ def amount_cell(
     return Markup(f'<td class="num{rolled}">{shown}</td>\n')
 
 
+def figure_cells(node: NodeView, line: str) -> Markup:
+    """A line of the node's figures ("revenue", "costs" or "net"), column by column."""
+    drafts = node.drafts_not_shown
+    return Markup(
+        "".join(
+            amount_cell(
+                cell,
+                None if cell is None else getattr(cell.value, line),
+                drafts[index] if drafts else False,
+                node.note_marks("figures", index, line),
+            )
+            for index, cell in enumerate(node.figures)
+        )
+    )
+
+
 def headings(
     columns: Sequence[Column],
     cells: Sequence[Cell[Any] | None],
