@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from plumbing.read_models import ReadModels, ReadSession
 from services.reporting.read_models.budget import queries as budget
+from services.reporting.read_models.budget.tables import ReadyRow
 from services.reporting.read_models.sources import BUDGET
 from services.reporting.reports.budget_versions.builder import PUBLIC_STATUSES
 from services.reporting.reports.month_report.builder import MonthReportInput, ProfileRow, period_of
@@ -21,11 +22,27 @@ async def month_report_input(
 ) -> MonthReportInput:
     """Every row the month report of ``month`` in ``year`` needs, for every unit; the
     budget is the latest recorded of ``statuses`` (budget queries' ``figures_sql``)."""
+    data, _ = await month_report_and_marks(models, year, month, per, statuses, in_order, False)
+    return data
+
+
+async def month_report_and_marks(
+    models: ReadModels,
+    year: int,
+    month: int,
+    per: datetime | None = None,
+    statuses: Sequence[str] = PUBLIC_STATUSES,
+    in_order: bool = False,
+    marks: bool = True,
+) -> tuple[MonthReportInput, list[ReadyRow]]:
+    """``month_report_input``, and with ``marks`` the units' markings of the month report
+    of the month ready (shared.readiness), read in the same snapshot."""
     first, last = period_of(year, 1), period_of(year, month)
 
-    async def read(session: ReadSession) -> MonthReportInput:
+    async def read(session: ReadSession) -> tuple[MonthReportInput, list[ReadyRow]]:
         profiles = await budget.budget_profiles(session, year)
         parked, _ = await session.parked_counts()
+        ready = await budget.ready_marks(session, "month_report", last) if marks else []
         return MonthReportInput(
             units=await budget.units(session),
             figures=await budget.figures(
@@ -40,6 +57,6 @@ async def month_report_input(
             forecasts=await budget.months(session, True, first, last),
             comments=await budget.month_comments(session, last),
             parked=parked,
-        )
+        ), ready
 
     return await models.read(read, (BUDGET,), per)

@@ -15,9 +15,9 @@ from services.reporting.reports.month_report.builder import MonthReport
 from services.reporting.reports.month_report.export import file_name, month_report_table
 from services.reporting.reports.month_report.html import render_month_report_html
 from services.reporting.reports.month_report.json import month_report_to_json
-from services.reporting.reports.month_report.read import month_report_input
+from services.reporting.reports.month_report.read import month_report_and_marks
 from services.reporting.reports.month_report.walk import build_month_report
-from services.reporting.reports.shared.readiness_read import with_readiness
+from services.reporting.reports.shared.readiness import readiness
 from services.reporting.reports.shared.routes import Asked, ReportRoutes, Shown
 from services.reporting.reports.shared.versions import VersionParameter, chosen_version
 
@@ -58,12 +58,12 @@ async def _read(models: ReadModels, asked: Asked[MonthAsked]) -> MonthReport:
     year, month = parse_period(wanted.period)
     # Actuals are followed up against a decided budget unless a proposal is asked for.
     chosen = chosen_version(wanted.version, asked.viewer, PUBLIC_STATUSES)
-    data = await month_report_input(models, year, month, moment, chosen.statuses, chosen.in_order)
-    found = build_month_report(data, wanted.unit_code, year, month)
-    found = await with_readiness(
-        models, found, "month_report", wanted.period, wanted.unit_code, moment
+    data, marks = await month_report_and_marks(
+        models, year, month, moment, chosen.statuses, chosen.in_order
     )
-    return dataclasses.replace(found, version=chosen.name)
+    found = build_month_report(data, wanted.unit_code, year, month)
+    ready = readiness("month_report", wanted.period, wanted.unit_code, data.units, marks)
+    return dataclasses.replace(found, readiness=ready, version=chosen.name)
 
 
 MONTH_REPORT = ReportRoutes(
