@@ -3,6 +3,7 @@ its tables as a file), its JSON under /api, ?per= where the report can be read a
 and the reader's identity. Refusals are raised as they are (refusals.py, NotReady,
 HTTPException) and answered in Swedish by the handlers error_pages registers once."""
 
+import asyncio
 import dataclasses
 import inspect
 from collections.abc import Awaitable, Callable
@@ -20,7 +21,7 @@ from plumbing.read_models import ReadModels
 from services.reporting.reports.shared.as_of_http import moment_parameter
 from services.reporting.reports.shared.downloads import RESPONSES, Format, check_format, download
 from services.reporting.reports.shared.table_export import Report
-from services.reporting.reports.shared.wayfinding_page import with_wayfinding
+from services.reporting.reports.shared.wayfinding_page import put_wayfinding, read_tree
 
 P = TypeVar("P")
 V = TypeVar("V")
@@ -123,19 +124,27 @@ def add_report(
         format: Format = "html",
     ) -> Response:
         check_format(format)
-        found = await view(asked, reader, per)
         shown = report.shown
         if format == "html":
+            # The shared header's tree is read beside the view, on a connection of its own.
+            tree = asyncio.ensure_future(read_tree(models, asked, per))
+            try:
+                found = await view(asked, reader, per)
+            except asyncio.CancelledError:
+                tree.cancel()
+                raise
+            except Exception:
+                await asyncio.gather(tree, return_exceptions=True)
+                raise
             query = dict(request.query_params)
-            page = await with_wayfinding(
-                models, report.path, asked, per, query, shown.page(found)
-            )
+            page = put_wayfinding(report.path, asked, query, shown.page(found), await tree)
             # Who reads it, and the forms they may use (forms.page), where the app has them.
             personal = getattr(request.app.state, "personal_page", None)
             if personal is None:
                 return HTMLResponse(page)
             page, headers = await personal(request, page)
             return HTMLResponse(page, headers=headers)
+        found = await view(asked, reader, per)
         return download(shown.table(found), format, shown.file_name(found))
 
     async def json(

@@ -25,6 +25,34 @@ async def _tree(
     return await models.read(read, (BUDGET,), per)
 
 
+Tree = tuple[list[UnitRow], int]
+
+
+async def read_tree(models: ReadModels, parameters: object, per: datetime | None) -> Tree | None:
+    """The tree the header of the page of a report asked ``parameters`` shows, and the month
+    its month report opens at; None before the budget's read models exist."""
+    try:
+        return await _tree(models, subject_of(parameters).year, per)
+    except NotReady:
+        return None
+
+
+def put_wayfinding(
+    path: str, parameters: object, query: Mapping[str, str], page: str, tree: Tree | None
+) -> str:
+    """``page`` of the report at ``path`` (its route) asked ``parameters``, with the header
+    of ``tree`` (``read_tree``) in its place; a page without the place, or without a tree,
+    as it is."""
+    if PLACE not in page or tree is None:
+        return page
+    units, latest_month = tree
+    subject = subject_of(parameters)
+    month = subject.month or latest_month
+    addresses = Addresses(path, {k: v for k, v in query.items() if k != "format"}, subject, month)
+    header = PAGES.get_template("wayfinding.html").render(way=wayfinding(units, addresses))
+    return page.replace(PLACE, header, 1)
+
+
 async def with_wayfinding(
     models: ReadModels,
     path: str,
@@ -38,12 +66,4 @@ async def with_wayfinding(
     it is."""
     if PLACE not in page:
         return page
-    subject = subject_of(parameters)
-    try:
-        units, latest_month = await _tree(models, subject.year, per)
-    except NotReady:
-        return page
-    month = subject.month or latest_month
-    addresses = Addresses(path, {k: v for k, v in query.items() if k != "format"}, subject, month)
-    header = PAGES.get_template("wayfinding.html").render(way=wayfinding(units, addresses))
-    return page.replace(PLACE, header, 1)
+    return put_wayfinding(path, parameters, query, page, await read_tree(models, parameters, per))
