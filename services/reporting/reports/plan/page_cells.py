@@ -35,6 +35,12 @@ def amount_cell(
 ) -> Markup:
     """One amount in tkr with its notes' marks, marked where it is its children's sum; where
     the column has no figure, empty, or saying that a draft is not shown (``withheld``)."""
+    return Markup(_amount_cell(cell, amount, withheld, marks))
+
+
+def _amount_cell(
+    cell: Cell[Any] | None, amount: Decimal | None, withheld: bool, marks: Iterable[int]
+) -> str:
     rolled = " rolled-up" if cell is not None and cell.source == "rolled_up" else ""
     if cell is not None:
         assert amount is not None
@@ -43,19 +49,20 @@ def amount_cell(
         shown = _WITHHELD_HINT
     else:
         shown = ""
-    return Markup(f'<td class="num{rolled}">{shown}</td>\n')
+    return f'<td class="num{rolled}">{shown}</td>\n'
 
 
 def figure_cells(node: NodeView, line: str) -> Markup:
     """A line of the node's figures ("revenue", "costs" or "net"), column by column."""
     drafts = node.drafts_not_shown
+    noted = bool(node.notes)
     return Markup(
         "".join(
-            amount_cell(
+            _amount_cell(
                 cell,
                 None if cell is None else getattr(cell.value, line),
                 drafts[index] if drafts else False,
-                node.note_marks("figures", index, line),
+                node.note_marks("figures", index, line) if noted else (),
             )
             for index, cell in enumerate(node.figures)
         )
@@ -74,7 +81,7 @@ def headings(
     parts = [f"<thead>\n  <tr>\n    <td>{corner}</td>\n"]
     for index, column in enumerate(columns):
         cell = cells[index]
-        marks = "" if node is None else _refs(node.note_marks(table, index))
+        marks = "" if node is None or not node.notes else _refs(node.note_marks(table, index))
         heading = f'    <th scope="col">{escape(column.label)}{marks}'
         if cell is not None and cell.source == "rolled_up":
             heading += _ROLLED_UP_HINT
