@@ -2,7 +2,6 @@
 
 import argparse
 import asyncio
-import gc
 import logging
 import sys
 from collections.abc import Coroutine
@@ -16,27 +15,8 @@ from plumbing.settings import StackSettings
 T = TypeVar("T")
 
 
-# Objects made per message before the young generation is collected (CPython: 700). Each
-# batch makes tens of thousands; at the default the collector ran some thirty times a second
-# under load and took a fifth of the services' CPU per event (bench/ingest.py).
-YOUNG_OBJECTS_PER_COLLECTION = 20_000
-
-
-def calm_collector() -> None:
-    """Collect cycles less often, and never look again at what exists before the loop runs.
-
-    What is imported and built before the loop (modules, the contracts' validators, settings)
-    lives as long as the process, yet every full collection walked it all again. Frozen, it
-    is left out; what the loop makes is freed by reference counting as it goes, and the
-    collector still finds its cycles, only in larger and so fewer rounds.
-    """
-    gc.freeze()
-    gc.set_threshold(YOUNG_OBJECTS_PER_COLLECTION, 50, 100)
-
-
 def run_loop(main: Coroutine[Any, Any, T]) -> T:
     """Run a service's event loop; uvloop where it exists, for its cheaper I/O per message."""
-    calm_collector()
     try:
         import uvloop
     except ImportError:

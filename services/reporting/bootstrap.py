@@ -3,7 +3,6 @@
 
 import asyncio
 import functools
-import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -164,11 +163,6 @@ async def run(settings: ReportingSettings) -> None:
     process = await build(settings)
     observe_pool(process.pool, "reporting")
     add_operations_routes(process)
-    # What start made (modules, the app, its templates) lasts as long as the process: frozen,
-    # it is left out of the collector's full passes, which a view built of thousands of
-    # objects sets off every few requests (20 ms each over the whole heap, 2-5 ms without).
-    gc.collect()
-    gc.freeze()
     parked = asyncio.create_task(_count_parked(process.read_models), name="parked metric")
     try:
         await serve(process.app, settings.http_host, settings.http_port, process.runners)
