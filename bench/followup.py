@@ -97,6 +97,7 @@ from kommunplan.demo import (
     load_projects_demo,
 )
 from kommunplan.stack import goals_in_plan
+from plumbing.service import calm_collector
 from plumbing.settings import ServiceSettings
 from services.reporting.bootstrap import build
 from services.reporting.read_models.sources import BUDGET
@@ -684,6 +685,8 @@ class FollowUpBench:
         (here in this process), timed from its start to the switch and the old one dropped."""
         messages, _ = await stream_state(js, subjects.BUDGET_EVENTS_STREAM)
         process = await build(self.reporting_settings())
+        # As the reporting process does before it serves (and so rebuilds).
+        calm_collector()
         try:
             log.info("rebuilding the budget read models from %d events", messages)
             cpu_before = self.running.monitor.cpu_seconds()
