@@ -81,8 +81,7 @@ def _kept(text: str | None, limit: int = MAX_CHARACTERS) -> str | None:
 
 def _problems(problems: Sequence[Problem]) -> str:
     kept = [
-        {"field": _kept(p.field, 200), "message": _kept(p.message)}
-        for p in problems[:MAX_PROBLEMS]
+        {"field": _kept(p.field, 200), "message": _kept(p.message)} for p in problems[:MAX_PROBLEMS]
     ]
     return json.dumps(kept, ensure_ascii=False)
 

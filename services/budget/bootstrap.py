@@ -12,9 +12,7 @@ from services.budget.entrypoints.http import create_app
 
 # The organisation tree is one stream; figures go on each unit's year (stream_for).
 DOMAIN = Domain(Organisation, OneStream(ORGANISATION_STREAM), decide, stream_for)
-PARTS = write_service.WriteServiceParts(
-    BUDGET, WriteServiceSettings, lambda _: DOMAIN, create_app
-)
+PARTS = write_service.WriteServiceParts(BUDGET, WriteServiceSettings, lambda _: DOMAIN, create_app)
 
 BudgetProcess = write_service.WriteProcess[Organisation]
 # The service (controllers' HTTP routes, the inbound consumer), and its outbox relay in a

@@ -80,4 +80,3 @@ def _operations(models: ReadModels, access: Access) -> APIRouter:
         return [parked_json(ParkedEvent(p, LABELS[p], row)) for p, row in rows]
 
     return router
-

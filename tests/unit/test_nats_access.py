@@ -85,9 +85,7 @@ def _api_rights_on(user: str, stream: str) -> set[str]:
     return {p for p in permissions.publish if p.startswith("$JS.") and f".{stream}" in p}
 
 
-def test_a_service_may_follow_the_events_of_those_it_learns_from_through_its_own_consumer() -> (
-    None
-):
+def test_a_service_may_follow_the_events_of_those_it_learns_from_through_its_own_consumer() -> None:
     for service in WRITE_SERVICES:
         consumer = follower_consumer(service.name)
         for owner in service.learns_from:

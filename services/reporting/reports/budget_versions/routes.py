@@ -1,7 +1,6 @@
 """The budget versions' routes: /plan/{unit}/{year}/versioner and its JSON; the proposal only
 to a reader who may see drafts."""
 
-
 from plumbing.http_identity import sees_drafts
 from plumbing.read_models import ReadModels
 from services.reporting.reports.budget_versions.builder import (
