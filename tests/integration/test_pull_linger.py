@@ -1,0 +1,55 @@
+"""A batch that is not full waits a moment for more once its first message is in, so that a
+trickle of messages is handled in fewer, larger batches; one that fills is handed over at once,
+and the messages stay in stream order either way."""
+
+import asyncio
+
+from nats.js import JetStreamContext
+from nats.js.api import StreamConfig
+
+from plumbing.jetstream import PullSettings, _create_consumer
+from plumbing.nats_connection import connect
+from plumbing.pull_requests import Puller
+from tests.servers import Servers
+
+STREAM = "TRICKLE"
+SUBJECT = "trickle.>"
+WAIT = 10.0
+
+
+async def _publish(js: JetStreamContext, first: int, count: int) -> None:
+    for n in range(first, first + count):
+        await js.publish(f"trickle.{n}", str(n).encode())
+
+
+async def test_a_batch_waits_for_the_rest_of_a_trickle_and_not_past_a_full_batch(
+    servers: Servers,
+) -> None:
+    nc, js = await connect(servers.nats_url, "lingering puller")
+    try:
+        await js.add_stream(StreamConfig(name=STREAM, subjects=[SUBJECT]))
+        settings = PullSettings(stream=STREAM, durable="linger", subject=SUBJECT, start_sequence=1)
+        await _create_consumer(js, settings)
+        async with Puller(nc, STREAM, settings.consumer_name) as puller:
+            # Without lingering, what has arrived is handed over: the first three.
+            await _publish(js, 1, 3)
+            await asyncio.sleep(0.3)
+            first = await puller.fetch(5, WAIT)
+            assert [m.data for m in first] == [b"1", b"2", b"3"]
+
+            # Lingering, the two that come a moment after the first three join their batch,
+            # which is then full and handed over without waiting out the linger.
+            await _publish(js, 4, 3)
+            await asyncio.sleep(0.3)
+            taking = asyncio.create_task(puller.fetch(5, WAIT, linger=WAIT))
+            await asyncio.sleep(0.3)
+            await _publish(js, 7, 3)
+            second = await asyncio.wait_for(taking, WAIT / 2)
+            assert [m.data for m in second] == [b"4", b"5", b"6", b"7", b"8"]
+
+            # The one left over is the start of the next batch.
+            third = await puller.fetch(5, WAIT)
+            assert [m.data for m in third] == [b"9"]
+    finally:
+        await js.delete_stream(STREAM)
+        await nc.close()
