@@ -4,11 +4,7 @@ client has connected again, not when its long expiry has passed."""
 import asyncio
 import time
 
-from nats.js.api import StreamConfig
-
-from plumbing.jetstream import PullSettings, _create_consumer
-from plumbing.nats_connection import connect
-from plumbing.pull_requests import Puller
+from tests.pulling import pulling
 from tests.servers import Servers
 
 STREAM = "RECONNECTS"
@@ -17,23 +13,15 @@ LONG_WAIT = 60.0
 
 
 async def test_a_pull_is_asked_anew_once_the_client_has_connected_again(servers: Servers) -> None:
-    nc, js = await connect(servers.nats_url, "reconnecting puller")
-    try:
-        await js.add_stream(StreamConfig(name=STREAM, subjects=[SUBJECT]))
-        settings = PullSettings(stream=STREAM, durable="again", subject=SUBJECT, start_sequence=1)
-        await _create_consumer(js, settings)
-        async with Puller(nc, STREAM, settings.consumer_name) as puller:
-            waiting = asyncio.create_task(puller.fetch(10, LONG_WAIT))
-            await asyncio.sleep(0.5)  # the request is on the server
-            started = time.monotonic()
-            reconnects = nc.stats["reconnects"]
-            nc._transport.close()  # type: ignore[union-attr]  # the connection drops
-            assert await asyncio.wait_for(waiting, 10) == []
-            assert nc.stats["reconnects"] == reconnects + 1
-            await js.publish("reconnects.one", b"1")
-            taken = await asyncio.wait_for(puller.fetch(10, LONG_WAIT), 10)
-            assert [m.data for m in taken] == [b"1"]
-            assert time.monotonic() - started < LONG_WAIT / 2
-    finally:
-        await js.delete_stream(STREAM)
-        await nc.close()
+    async with pulling(servers, STREAM, SUBJECT, "again") as (nc, js, puller):
+        waiting = asyncio.create_task(puller.fetch(10, LONG_WAIT))
+        await asyncio.sleep(0.5)  # the request is on the server
+        started = time.monotonic()
+        reconnects = nc.stats["reconnects"]
+        nc._transport.close()  # type: ignore[union-attr]  # the connection drops
+        assert await asyncio.wait_for(waiting, 10) == []
+        assert nc.stats["reconnects"] == reconnects + 1
+        await js.publish("reconnects.one", b"1")
+        taken = await asyncio.wait_for(puller.fetch(10, LONG_WAIT), 10)
+        assert [m.data for m in taken] == [b"1"]
+        assert time.monotonic() - started < LONG_WAIT / 2

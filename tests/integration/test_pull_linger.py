@@ -5,11 +5,8 @@ and the messages stay in stream order either way."""
 import asyncio
 
 from nats.js import JetStreamContext
-from nats.js.api import StreamConfig
 
-from plumbing.jetstream import PullSettings, _create_consumer
-from plumbing.nats_connection import connect
-from plumbing.pull_requests import Puller
+from tests.pulling import pulling
 from tests.servers import Servers
 
 STREAM = "TRICKLE"
@@ -25,31 +22,23 @@ async def _publish(js: JetStreamContext, first: int, count: int) -> None:
 async def test_a_batch_waits_for_the_rest_of_a_trickle_and_not_past_a_full_batch(
     servers: Servers,
 ) -> None:
-    nc, js = await connect(servers.nats_url, "lingering puller")
-    try:
-        await js.add_stream(StreamConfig(name=STREAM, subjects=[SUBJECT]))
-        settings = PullSettings(stream=STREAM, durable="linger", subject=SUBJECT, start_sequence=1)
-        await _create_consumer(js, settings)
-        async with Puller(nc, STREAM, settings.consumer_name) as puller:
-            # Without lingering, what has arrived is handed over: the first three.
-            await _publish(js, 1, 3)
-            await asyncio.sleep(0.3)
-            first = await puller.fetch(5, WAIT)
-            assert [m.data for m in first] == [b"1", b"2", b"3"]
+    async with pulling(servers, STREAM, SUBJECT, "linger") as (_, js, puller):
+        # Without lingering, what has arrived is handed over: the first three.
+        await _publish(js, 1, 3)
+        await asyncio.sleep(0.3)
+        first = await puller.fetch(5, WAIT)
+        assert [m.data for m in first] == [b"1", b"2", b"3"]
 
-            # Lingering, the two that come a moment after the first three join their batch,
-            # which is then full and handed over without waiting out the linger.
-            await _publish(js, 4, 3)
-            await asyncio.sleep(0.3)
-            taking = asyncio.create_task(puller.fetch(5, WAIT, linger=WAIT))
-            await asyncio.sleep(0.3)
-            await _publish(js, 7, 3)
-            second = await asyncio.wait_for(taking, WAIT / 2)
-            assert [m.data for m in second] == [b"4", b"5", b"6", b"7", b"8"]
+        # Lingering, the two that come a moment after the first three join their batch,
+        # which is then full and handed over without waiting out the linger.
+        await _publish(js, 4, 3)
+        await asyncio.sleep(0.3)
+        taking = asyncio.create_task(puller.fetch(5, WAIT, linger=WAIT))
+        await asyncio.sleep(0.3)
+        await _publish(js, 7, 3)
+        second = await asyncio.wait_for(taking, WAIT / 2)
+        assert [m.data for m in second] == [b"4", b"5", b"6", b"7", b"8"]
 
-            # The one left over is the start of the next batch.
-            third = await puller.fetch(5, WAIT)
-            assert [m.data for m in third] == [b"9"]
-    finally:
-        await js.delete_stream(STREAM)
-        await nc.close()
+        # The one left over is the start of the next batch.
+        third = await puller.fetch(5, WAIT)
+        assert [m.data for m in third] == [b"9"]

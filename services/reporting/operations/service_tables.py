@@ -19,6 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from plumbing.database import Connection
+from plumbing.outbox import BACKLOG_SQL
 
 RECENT_REFUSALS = 20
 
@@ -117,10 +118,7 @@ async def lock_holders(conn: Connection) -> list[LockHolder]:
 
 
 async def backlog(conn: Connection) -> Backlog:
-    row = await conn.fetchrow(
-        "SELECT count(*) AS waiting, min(e.recorded_at) AS oldest"
-        " FROM outbox o JOIN events e USING (position)"
-    )
+    row = await conn.fetchrow(BACKLOG_SQL)
     assert row is not None
     return Backlog(int(row["waiting"]), row["oldest"])
 

@@ -51,19 +51,3 @@ def put_wayfinding(
     addresses = Addresses(path, {k: v for k, v in query.items() if k != "format"}, subject, month)
     header = PAGES.get_template("wayfinding.html").render(way=wayfinding(units, addresses))
     return page.replace(PLACE, header, 1)
-
-
-async def with_wayfinding(
-    models: ReadModels,
-    path: str,
-    parameters: object,
-    per: datetime | None,
-    query: Mapping[str, str],
-    page: str,
-) -> str:
-    """``page`` of the report at ``path`` (its route) asked ``parameters``, with the header
-    in its place; a page without the place, or before the budget's read models exist, as
-    it is."""
-    if PLACE not in page:
-        return page
-    return put_wayfinding(path, parameters, query, page, await read_tree(models, parameters, per))
