@@ -97,3 +97,32 @@ async def test_a_relay_whose_listening_connection_was_ended_listens_again_and_mi
         await eventually(lambda: published(js), lambda n: n == 3)
     # The relay listened again by itself: it never failed and was started anew.
     assert [r.getMessage() for r in caplog.records if r.name == "plumbing.service"] == []
+
+
+async def _outbox_vacuums(pool: asyncpg.Pool) -> int:
+    count = await pool.fetchval(
+        "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'outbox'"
+    )
+    return int(count or 0)
+
+
+async def test_the_relay_vacuums_the_outbox_after_removing_many_rows(
+    pool: asyncpg.Pool, nats_client: tuple[Client, JetStreamContext]
+) -> None:
+    """Dead rows of relayed events must not pile up until autovacuum comes by: the relay
+    vacuums the outbox itself once it has removed ``vacuum_after_rows``."""
+    nc, js = nats_client
+    await ensure_streams(js, [StreamSpec(STREAM, ["wakeup.>"])])
+    before = await _outbox_vacuums(pool)
+    quick = OutboxRelay(pool, nc, lambda event_type: f"wakeup.{event_type}", vacuum_after_rows=5)
+    async with running(pool, [quick]):
+        await eventually(lambda: listeners(pool))
+        for version in range(1, 4):  # three rows removed: not yet
+            await append(pool, version)
+            await eventually(lambda: published(js), lambda n, v=version: n == v)
+        assert await _outbox_vacuums(pool) == before
+        for version in range(4, 7):  # six: vacuumed
+            await append(pool, version)
+        await eventually(lambda: published(js), lambda n: n == 6)
+        await eventually(lambda: _outbox_vacuums(pool), lambda n: n == before + 1)
+        assert await pool.fetchval("SELECT count(*) FROM outbox") == 0
