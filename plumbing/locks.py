@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import asyncpg
 
 from plumbing import logs
-from plumbing.database import Connection
+from plumbing.database import Connection, keeps_session_state
 from plumbing.errors import is_infrastructure
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,13 @@ async def fenced(conn: Connection, lease: Lease) -> None:
     """Raise LeaseLost unless ``lease`` still holds; call inside the write's transaction."""
     lease.check()
     held = await conn.fetchval(FENCE_SQL.format(name="$1", epoch="$2"), lease.name, lease.epoch)
-    if held is None:
+    refuse_unless_held(lease, held is not None)
+
+
+def refuse_unless_held(lease: Lease, held: bool) -> None:
+    """Raise LeaseLost unless the fence (FENCE_SQL, read in the write's transaction) found
+    ``lease`` still holding."""
+    if not held:
         if not lease.lost.is_set():
             logs.lifecycle("lock lost", logging.WARNING, lock=lease.name, epoch=lease.epoch)
         lease.lost.set()
@@ -113,6 +119,7 @@ async def sole_worker(
     If the process dies, PostgreSQL releases the lock and a standby takes over.
     """
     async with pool.acquire() as conn:
+        keeps_session_state(conn)
         while not await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", key):
             if stop.is_set() or (still_wanted is not None and not await still_wanted()):
                 yield None

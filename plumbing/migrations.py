@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
-from plumbing.database import Connection
+from plumbing.database import Connection, keeps_session_state
 
 # Any constant works; it only has to be the same for every process migrating a database.
 _MIGRATION_LOCK = 4_832_011
@@ -28,6 +28,7 @@ async def migrate(conn: Connection, packages: Sequence[str | Migrations]) -> lis
     the files applied now.
     """
     applied_now: list[str] = []
+    keeps_session_state(conn)
     await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
     try:
         await conn.execute(

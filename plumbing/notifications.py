@@ -14,6 +14,8 @@ from typing import Any
 
 import asyncpg
 
+from plumbing.database import keeps_session_state
+
 log = logging.getLogger(__name__)
 
 
@@ -59,6 +61,7 @@ class Wakeup:
         self._conn = conn
         try:
             conn.add_termination_listener(self._lost)
+            keeps_session_state(conn)
             await conn.add_listener(self._channel, self._heard)
         except Exception as error:
             log.warning("cannot listen on %s yet: %r", self._channel, error)
