@@ -31,7 +31,7 @@ from plumbing import parking, telemetry
 from plumbing.consumer import Consumer, consume_from_position
 from plumbing.database import Connection
 from plumbing.jetstream import StopConsuming
-from plumbing.locks import Lease, fenced
+from plumbing.locks import FENCE_SQL, Lease, refuse_unless_held
 from plumbing.nats_connection import wait_for_stream
 from plumbing.projection_apply import CarefulAgain, InOrder
 from plumbing.projection_generations import Generations
@@ -59,6 +59,24 @@ class Source:
     stream: str
     subject: str
 
+
+# How a batch's transaction begins, in one round trip where it was five (a fixed cost of
+# every batch, which at a trickle of events is most of what PostgreSQL does):
+# - the active generation, FOR SHARE: a rebuild's switch waits for this batch, and this
+#   batch sees a switch;
+# - the fence of the lease (plumbing.locks);
+# - the generation's schema first on the search path, for the projection's statements;
+# - no wait for the WAL to reach the disk: read models can be rebuilt from the stream, and
+#   the checkpoint commits with them, so a commit lost in a crash is replayed from the
+#   earlier checkpoint;
+# - the checkpoint, its row locked FOR UPDATE: operators' replays take turns with batches.
+_BATCH_START = """
+SELECT (SELECT generation FROM projection_active WHERE projection = $1 FOR SHARE) AS active,
+       EXISTS ({held}) AS held,
+       set_config('search_path', '{schema}, public', true) AS search_path,
+       set_config('synchronous_commit', 'off', true) AS synchronous_commit,
+       (SELECT sequence FROM {schema}.tracking WHERE stream = $4 FOR UPDATE) AS checkpoint
+"""
 
 # What a database needs before projections can run in it, in order.
 MIGRATIONS = ["plumbing.sql.leases", "plumbing.sql.projections"]
@@ -199,23 +217,20 @@ class ProjectionRunner:
         is applied on its own and those that fail are parked.
         """
         schema = schema_name(self._projection.name, generation)
+        lease.check()
         async with self._pool.acquire() as conn, conn.transaction():
-            # FOR SHARE: a rebuild's switch waits for this batch, and this batch sees a switch.
-            active = await conn.fetchval(
-                "SELECT generation FROM projection_active WHERE projection = $1 FOR SHARE",
+            start = await conn.fetchrow(
+                _BATCH_START.format(schema=schema, held=FENCE_SQL.format(name="$2", epoch="$3")),
                 self._projection.name,
+                lease.name,
+                lease.epoch,
+                self._source.stream,
             )
-            if must_be_active and active != generation:
+            assert start is not None
+            if must_be_active and start["active"] != generation:
                 raise StopConsuming
-            await fenced(conn, lease)
-            await conn.execute(f"SET LOCAL search_path TO {schema}, public")
-            # Read models can be rebuilt from the stream, and the checkpoint commits with
-            # them: a commit lost in a crash is replayed from the earlier checkpoint. So
-            # the batch need not wait for its WAL to reach the disk.
-            await conn.execute("SET LOCAL synchronous_commit TO off")
-            checkpoint = await conn.fetchval(
-                "SELECT sequence FROM tracking WHERE stream = $1 FOR UPDATE", self._source.stream
-            )
+            refuse_unless_held(lease, start["held"])
+            checkpoint = start["checkpoint"]
             fresh = [d for d in deliveries if checkpoint is None or d[0] > checkpoint]
             applied = await self._applier.apply(conn, fresh, careful, schema)
             await self._record_checkpoint(conn, deliveries[-1][0])
