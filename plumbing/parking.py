@@ -91,16 +91,11 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:MAX_REASON_CHARACTERS]
 
 
-async def blocked_streams(conn: Connection, stream_ids: Sequence[str]) -> set[str]:
-    """Those of ``stream_ids`` that wait behind a parked event."""
-    if not stream_ids:
-        return set()
-    rows = await conn.fetch(
-        "SELECT DISTINCT stream_id FROM parked"
-        f" WHERE kind IN ({_BLOCKING}) AND stream_id = ANY($1::text[])",
-        list(stream_ids),
-    )
-    return {r["stream_id"] for r in rows}
+# The streams among $1 (text[]) that wait behind a parked event.
+BLOCKED_STREAMS_SQL = (
+    f"SELECT DISTINCT stream_id FROM parked WHERE kind IN ({_BLOCKING})"
+    " AND stream_id = ANY($1::text[])"
+)
 
 
 async def park(conn: Connection, parked: Sequence[Parked]) -> None:

@@ -136,17 +136,23 @@ class StreamPositions:
     @classmethod
     async def load(cls, conn: Connection, received: Sequence[ReceivedEvent]) -> "StreamPositions":
         streams = sorted({e.message.envelope.stream_id for e in received})
-        rows = await conn.fetch(
-            "SELECT stream_id, version FROM stream_versions WHERE stream_id = ANY($1::text[])",
-            streams,
-        )
-        versions = {r["stream_id"]: r["version"] for r in rows}
+        rows = await conn.fetch(_POSITIONS_SQL, streams)
+        versions = {r["stream_id"]: r["version"] for r in rows if not r["blocked"]}
         repeats = [e.position for e in received if e.position[1] <= versions.get(e.position[0], 0)]
         return cls(
             versions=versions,
-            blocked=await parking.blocked_streams(conn, streams),
+            blocked={r["stream_id"] for r in rows if r["blocked"]},
             applied=await _fingerprints(conn, repeats),
         )
+
+
+# The last applied version of each stream among $1, and (blocked) those that wait behind a
+# parked event: one round trip of every batch.
+_POSITIONS_SQL = (
+    "SELECT stream_id, version, false AS blocked FROM stream_versions"
+    " WHERE stream_id = ANY($1::text[])"
+    f" UNION ALL SELECT stream_id, NULL, true FROM ({parking.BLOCKED_STREAMS_SQL}) b"
+)
 
 
 async def _fingerprints(
@@ -222,26 +228,31 @@ async def record_applied(conn: Connection, applied: Sequence[ReceivedEvent]) -> 
     latest: dict[str, ReceivedEvent] = {}
     for event in applied:
         latest[event.position[0]] = event
+    fingerprints = [e.fingerprint for e in applied]
     await conn.execute(
-        "INSERT INTO stream_versions (stream_id, version, sequence)"
-        " SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])"
-        " ON CONFLICT (stream_id) DO UPDATE"
-        " SET version = EXCLUDED.version, sequence = EXCLUDED.sequence",
+        _RECORD_APPLIED_SQL,
         list(latest),
         [e.position[1] for e in latest.values()],
         [e.sequence for e in latest.values()],
-    )
-    fingerprints = [e.fingerprint for e in applied]
-    await conn.execute(
-        "INSERT INTO applied_events (stream_id, version, event_id, digest, sequence)"
-        " SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::bytea[], $5::bigint[])"
-        " ON CONFLICT (stream_id, version) DO NOTHING",
         [e.position[0] for e in applied],
         [e.position[1] for e in applied],
         [f.event_id for f in fingerprints],
         [f.digest for f in fingerprints],
         [e.sequence for e in applied],
     )
+
+
+# Both in one statement: a round trip of every batch.
+_RECORD_APPLIED_SQL = """
+WITH latest AS (
+    INSERT INTO stream_versions (stream_id, version, sequence)
+    SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])
+    ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, sequence = EXCLUDED.sequence
+)
+INSERT INTO applied_events (stream_id, version, event_id, digest, sequence)
+SELECT * FROM unnest($4::text[], $5::int[], $6::uuid[], $7::bytea[], $8::bigint[])
+ON CONFLICT (stream_id, version) DO NOTHING
+"""
 
 
 @dataclass(frozen=True)
