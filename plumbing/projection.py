@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -78,6 +79,9 @@ SELECT (SELECT generation FROM projection_active WHERE projection = $1 FOR SHARE
        (SELECT sequence FROM {schema}.tracking WHERE stream = $4 FOR UPDATE) AS checkpoint
 """
 
+# How long a live batch stored is taken to say its generation is still the active one.
+ACTIVE_KNOWN_SECONDS = 1.0
+
 # What a database needs before projections can run in it, in order.
 MIGRATIONS = ["plumbing.sql.leases", "plumbing.sql.projections"]
 
@@ -102,6 +106,8 @@ class ProjectionRunner:
         self._ack_wait = ack_wait_seconds
         self._tracer = telemetry.tracer("plumbing.projection")
         self.status = WorkerStatus(status_name)
+        # The generation the last live batch was stored in, and when (time.monotonic()).
+        self._stored_live: tuple[int, float] | None = None
         self._applier = InOrder(nc, projection.apply, source.stream)
         self._generations = Generations(
             self._js, projection.name, projection.tables_sql, source.stream
@@ -184,6 +190,13 @@ class ProjectionRunner:
             await self._generations.activate(conn, new)
 
     async def _is_active(self, generation: int) -> bool:
+        # Asked before every fetch. A live batch stored a moment ago found its generation
+        # active in its own transaction, as the next batch will again (or stop), so the
+        # question costs a round trip only when the consumer has been quiet.
+        if self._stored_live is not None:
+            stored_in, at = self._stored_live
+            if stored_in == generation and time.monotonic() - at < ACTIVE_KNOWN_SECONDS:
+                return True
         async with self._pool.acquire() as conn:
             return await self._generations.is_active(conn, generation)
 
@@ -234,6 +247,8 @@ class ProjectionRunner:
             fresh = [d for d in deliveries if checkpoint is None or d[0] > checkpoint]
             applied = await self._applier.apply(conn, fresh, careful, schema)
             await self._record_checkpoint(conn, deliveries[-1][0])
+        if must_be_active:
+            self._stored_live = (generation, time.monotonic())
         return applied
 
     def _trace(self, events: list[ReceivedEvent], msgs: list[Msg]) -> None:
