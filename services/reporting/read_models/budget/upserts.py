@@ -76,12 +76,12 @@ class Upsert(Generic[F]):
     def _names(self, columns: Sequence[tuple[str, str]]) -> str:
         return ", ".join(name for name, _ in columns)
 
-    def _unnest(self, columns: Sequence[tuple[str, str]]) -> str:
-        arrays = ", ".join(f"${i}::{kind}[]" for i, (_, kind) in enumerate(columns, start=1))
+    def _unnest(self, columns: Sequence[tuple[str, str]], first: int = 1) -> str:
+        arrays = ", ".join(f"${i}::{kind}[]" for i, (_, kind) in enumerate(columns, start=first))
         return f"unnest({arrays})"
 
-    @functools.cached_property
-    def sql(self) -> str:
+    def _upsert(self, first: int) -> str:
+        """The upsert of a round of rows, its columns' arrays from parameter ``first`` on."""
         keys = self._names(self.columns[: self.key_length])
         updates = ", ".join(
             f"{name} = EXCLUDED.{name}" for name, _ in self.columns[self.key_length :]
@@ -89,8 +89,18 @@ class Upsert(Generic[F]):
         conflict = f"DO UPDATE SET {updates}" if self.replaces else "DO NOTHING"
         return (
             f"INSERT INTO {self.table} ({self._names(self.columns)})"
-            f" SELECT * FROM {self._unnest(self.columns)} ON CONFLICT ({keys}) {conflict}"
+            f" SELECT * FROM {self._unnest(self.columns, first)} ON CONFLICT ({keys}) {conflict}"
         )
+
+    @functools.cached_property
+    def sql(self) -> str:
+        return self._upsert(1)
+
+    @functools.cached_property
+    def _lookup_and_upsert_sql(self) -> str:
+        # One statement sees the table as it was before it began, so the lookup reads the
+        # values the upsert beside it replaces: one round trip where two were.
+        return f"WITH upserted AS ({self._upsert(self._followed + 1)}) {self._lookup_sql}"
 
     @functools.cached_property
     def _lookup_sql(self) -> str:
@@ -115,17 +125,26 @@ class Upsert(Generic[F]):
     def value(self, row: Row) -> Value:
         return Value._make([None if i is None else row[i] for i in self._slots])
 
-    async def current(self, conn: Connection, keys: Sequence[Row]) -> dict[Hashable, Value]:
-        """The values the read model holds for ``keys`` now, before the batch writes them."""
-        if not self.replaces or not keys:
-            return {}
-        found = await conn.fetch(self._lookup_sql, *map(list, zip(*keys, strict=True)))
-        return {
-            tuple(r)[: self._followed]: Value(
-                **dict(zip(self.shown, tuple(r)[self._followed :], strict=True))
+    async def _upsert_all(self, conn: Connection, rows: Sequence[Row]) -> dict[Hashable, Value]:
+        """Upsert ``rows``; return the values the read model held for their keys before."""
+        before: dict[Hashable, Value] = {}
+        for n, round_ in enumerate(_rounds(rows, self.key_length)):
+            columns = list(map(list, zip(*round_, strict=True)))
+            if n > 0 or not self.replaces:
+                await conn.execute(self.sql, *columns)
+                continue
+            # Every key of the batch is in its first round.
+            keys = list({row[: self._followed] for row in rows})
+            found = await conn.fetch(
+                self._lookup_and_upsert_sql, *map(list, zip(*keys, strict=True)), *columns
             )
-            for r in found
-        }
+            before = {
+                tuple(r)[: self._followed]: Value(
+                    **dict(zip(self.shown, tuple(r)[self._followed :], strict=True))
+                )
+                for r in found
+            }
+        return before
 
     async def write(self, conn: Connection, events: Sequence[ReceivedEvent]) -> list[Row]:
         """Upsert the events' rows; return their history rows.
@@ -135,9 +154,7 @@ class Upsert(Generic[F]):
         """
         read = [self.model.model_validate(e.payload) for e in events]
         rows = [_known_from(self.to_row(m, e), e) for m, e in zip(read, events, strict=True)]
-        before = await self.current(conn, list({row[: self._followed] for row in rows}))
-        for round_ in _rounds(rows, self.key_length):
-            await conn.execute(self.sql, *map(list, zip(*round_, strict=True)))
+        before = await self._upsert_all(conn, rows)
         changes = [
             (e, event, row[: self._followed], self.value(row))
             for e, event, row in zip(events, read, rows, strict=True)
