@@ -23,6 +23,7 @@ from plumbing.eventstore import StoredEvent
 COLUMNS = ("event_id", "event_type", "schema_version", "stream_id", "version", "recorded_at")
 # Every other field of the envelope: kept in the metadata, in the envelope's order.
 METADATA_FIELDS = tuple(name for name in Envelope.model_fields if name not in COLUMNS)
+_METADATA_NAMES = frozenset(METADATA_FIELDS)
 _REQUIRED_METADATA = frozenset(
     name for name in METADATA_FIELDS if Envelope.model_fields[name].is_required()
 )
@@ -47,8 +48,8 @@ def stored_metadata(
     the envelope reads a missing optional field as None). ``beside``: what the store keeps
     with the event but never publishes (the message id, a sender's own references).
     """
-    unknown = set(envelope) - set(METADATA_FIELDS)
-    missing = _REQUIRED_METADATA - set(envelope)
+    unknown = envelope.keys() - _METADATA_NAMES
+    missing = _REQUIRED_METADATA - envelope.keys()
     if unknown or missing:
         raise ValueError(f"not the envelope's metadata: {sorted(unknown)} {sorted(missing)}")
     kept = {name: _json(value) for name, value in envelope.items() if value is not None}

@@ -30,6 +30,7 @@ from nats.js.errors import NotFoundError
 
 from contracts.envelope import Event
 from contracts.service import WriteService
+from plumbing.delivery_sequence import stream_sequence
 from plumbing.errors import InfrastructureError
 from plumbing.event_codec import UnreadableEvent, read_event
 from plumbing.nats_users import follower_consumer
@@ -84,7 +85,7 @@ class FollowedEvents:
                 while self._made:
                     msgs, more = await self._fetch()
                     for msg in msgs:
-                        self._last_stream_sequence = msg.metadata.sequence.stream
+                        self._last_stream_sequence = stream_sequence(msg)
                         event = self._event(msg)
                         if event is not None:
                             yield event

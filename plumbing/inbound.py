@@ -23,6 +23,7 @@ from contracts.service import WriteService
 from plumbing import outcome_telemetry, telemetry
 from plumbing.command_handler import CommandHandler
 from plumbing.consumer import Consumer, consume_from_position
+from plumbing.delivery_sequence import stream_sequence
 from plumbing.eventstore import Position
 from plumbing.inbound_reading import (
     InboundReader,
@@ -125,7 +126,7 @@ class InboundConsumer:
             ]
             await self._reject([*unreadable, *refused])
 
-        last = msgs[-1].metadata.sequence.stream
+        last = stream_sequence(msgs[-1])
         await self._service.handle(
             [r for _, r in requests],
             position=Position(self._durable, last, lease.epoch),
@@ -173,7 +174,7 @@ class InboundConsumer:
         """None when ``system`` is within its share with ``msg``, else what it has sent."""
         if self._shares is None:
             return None
-        sequence = msg.metadata.sequence.stream
+        sequence = stream_sequence(msg)
         if sequence not in self._over_share:
             self._over_share[sequence] = self._shares.take(system, len(msg.data))
         return self._over_share[sequence]
@@ -195,7 +196,7 @@ class InboundConsumer:
             # Keyed by the inbound sequence: a batch handled again does not reject twice.
             # With the trace the refusal is kept in, so the sender can find it by its id.
             headers = {
-                "Nats-Msg-Id": f"rejected-{msg.metadata.sequence.stream}",
+                "Nats-Msg-Id": f"rejected-{stream_sequence(msg)}",
                 **telemetry.well_formed(trace_headers),
             }
             rejected_on = self._declaration.rejected_subject(source_system)

@@ -12,6 +12,7 @@ from contracts.rejection import Problem
 from contracts.scope import EVERY_UNIT, Scope
 from contracts.service import WriteService
 from contracts.write_services import WRITE_SERVICES
+from plumbing.delivery_sequence import stream_sequence
 from plumbing.requests import Request
 from plumbing.screening import screen
 from plumbing.settings import WriteServiceSettings
@@ -153,7 +154,7 @@ class InboundReader:
             command=command,
             source_system=source_system,
             trace_headers=dict(msg.headers or {}),
-            sequence=msg.metadata.sequence.stream,
+            sequence=stream_sequence(msg),
             scope=sender.scope,
             from_service=sender.service,
         )

@@ -27,6 +27,7 @@ from nats.js.api import (
 )
 from nats.js.errors import NotFoundError
 
+from plumbing.delivery_sequence import stream_sequence
 from plumbing.eventstore import FencedOut
 from plumbing.locks import Lease, LeaseLost
 from plumbing.pull_requests import Puller, PullError
@@ -206,7 +207,7 @@ async def pull_batches(
                 log.warning("fetch from %s failed: %r", settings.durable, error)
                 await asyncio.sleep(0.5)
                 continue
-            fresh = [m for m in msgs if m.metadata.sequence.stream > handled]
+            fresh = [m for m in msgs if stream_sequence(m) > handled]
             if fresh:
                 started, spans = time.perf_counter(), observed.processing(fresh)
                 with observed.receiving(len(fresh)):
@@ -218,6 +219,6 @@ async def pull_batches(
                 observed.caught_up()
             if msgs:
                 observed.delivered()
-                handled = max(handled, msgs[-1].metadata.sequence.stream)
+                handled = max(handled, stream_sequence(msgs[-1]))
                 await _acknowledge(msgs[-1], settings.durable)
             status.progressed(puller.pending, moved=bool(msgs))

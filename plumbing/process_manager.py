@@ -37,6 +37,7 @@ from contracts.envelope import Command, Envelope, Event
 from contracts.service import WriteService
 from plumbing import telemetry
 from plumbing.consumer import Consumer, consume_from_position
+from plumbing.delivery_sequence import stream_sequence
 from plumbing.event_codec import OtherEvent, UnreadableEvent, read_event
 from plumbing.locks import Lease, fenced
 from plumbing.migrations import Migrations, migrate
@@ -198,7 +199,7 @@ class ProcessManagerWorker:
             await fenced(conn, lease)
             if reacted.remembered:
                 await conn.execute(self._remember_sql, reacted.remembered)
-            last = msgs[-1].metadata.sequence.stream
+            last = stream_sequence(msgs[-1])
             await conn.execute(_STORE_POSITION_SQL, self._declaration.name, last)
         self._memory = memory
         for command, envelope in reacted.commands:
@@ -224,7 +225,7 @@ class ProcessManagerWorker:
                 "%s passes over %s #%d: %s",
                 self._declaration.name,
                 msg.subject,
-                msg.metadata.sequence.stream,
+                stream_sequence(msg),
                 error,
             )
             return None

@@ -31,6 +31,7 @@ from nats.aio.msg import Msg
 from plumbing import parking, telemetry
 from plumbing.consumer import Consumer, consume_from_position
 from plumbing.database import Connection
+from plumbing.delivery_sequence import stream_sequence
 from plumbing.jetstream import StopConsuming
 from plumbing.locks import FENCE_SQL, Lease, refuse_unless_held
 from plumbing.nats_connection import wait_for_stream
@@ -207,7 +208,7 @@ class ProjectionRunner:
     async def _apply_batch(
         self, msgs: list[Msg], lease: Lease, generation: int, *, must_be_active: bool
     ) -> None:
-        deliveries = [(m.metadata.sequence.stream, m.data) for m in msgs]
+        deliveries = [(stream_sequence(m), m.data) for m in msgs]
         try:
             applied = await self._store_batch(deliveries, lease, generation, must_be_active, False)
         except CarefulAgain:
@@ -318,6 +319,6 @@ class ProjectionRunner:
 
 
 def _with_messages(events: list[ReceivedEvent], msgs: list[Msg]) -> list[tuple[ReceivedEvent, Msg]]:
-    by_sequence = {m.metadata.sequence.stream: m for m in msgs}
+    by_sequence = {stream_sequence(m): m for m in msgs}
     # An event read again from the stream to fill a gap came in no message of the batch.
     return [(e, by_sequence[e.sequence]) for e in events if e.sequence in by_sequence]

@@ -16,6 +16,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
+from plumbing.delivery_sequence import sequences, stream_sequence
 from plumbing.errors import InfrastructureError
 
 
@@ -174,14 +175,14 @@ class Puller:
         return None
 
     def _take(self, msg: Msg) -> None:
-        metadata = msg.metadata
-        if next_delivery(msg, self._delivered) is None:
+        place = sequences(msg)
+        if place.consumer != self._delivered + 1:
             raise DeliveriesLost(
-                f"delivery {metadata.sequence.consumer} came after {self._delivered}"
-                f" (stream sequence {metadata.sequence.stream}); deliveries were lost"
+                f"delivery {place.consumer} came after {self._delivered}"
+                f" (stream sequence {place.stream}); deliveries were lost"
             )
-        self._delivered = metadata.sequence.consumer
-        self.pending = metadata.num_pending
+        self._delivered = place.consumer
+        self.pending = place.pending
 
 
 def _reconnected(nc: Client) -> asyncio.Event | None:
@@ -198,7 +199,7 @@ def next_delivery(msg: Msg, last: int) -> int | None:
     means a delivery went elsewhere (another reader) or was lost with a dropped connection.
     """
     try:
-        delivered = int(msg.metadata.sequence.consumer)
+        delivered = sequences(msg).consumer
     except Exception:  # not a JetStream delivery at all
         return None
     return delivered if delivered == last + 1 else None
@@ -233,7 +234,7 @@ async def read_range(
             silent = 0
             while not found or found[-1][0] < last:
                 msgs = await puller.fetch(500, 1.0)
-                found += [(m.metadata.sequence.stream, m.data) for m in msgs]
+                found += [(stream_sequence(m), m.data) for m in msgs]
                 if not msgs and puller.pending == 0:
                     break  # the stream ends before ``last``
                 silent = 0 if msgs else silent + 1

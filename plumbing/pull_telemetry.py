@@ -14,6 +14,7 @@ from opentelemetry import trace
 from opentelemetry.trace import Span, SpanKind
 
 from plumbing import logs, telemetry
+from plumbing.delivery_sequence import stream_sequence
 from plumbing.metrics import instruments
 
 log = logging.getLogger("kommunplan.consumer")
@@ -98,12 +99,12 @@ class PullTelemetry:
         counters = instruments()
         counters.consumed.add(len(msgs), self._attributes)
         counters.process_duration.record(seconds, self._attributes)
-        last = msgs[-1].metadata
         if pending is not None:
             counters.consumer_lag.set(pending, self._attributes)
             behind = 0.0
-            if pending > 0 and last.timestamp is not None:
-                behind = max((datetime.now(UTC) - last.timestamp).total_seconds(), 0.0)
+            stored = msgs[-1].metadata.timestamp if pending > 0 else None
+            if stored is not None:
+                behind = max((datetime.now(UTC) - stored).total_seconds(), 0.0)
             counters.consumer_lag_age.set(behind, self._attributes)
         logs.record(
             log,
@@ -116,8 +117,8 @@ class PullTelemetry:
             consumer=self._durable,
             stream=self._stream,
             messages=len(msgs),
-            first_sequence=msgs[0].metadata.sequence.stream,
-            last_sequence=last.sequence.stream,
+            first_sequence=stream_sequence(msgs[0]),
+            last_sequence=stream_sequence(msgs[-1]),
             duration_ms=round(seconds * 1000, 2),
             pending=pending,
         )

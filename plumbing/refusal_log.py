@@ -16,6 +16,7 @@ import asyncpg
 from nats.aio.msg import Msg
 
 from contracts.rejection import Problem
+from plumbing.delivery_sequence import stream_sequence
 from plumbing.errors import is_infrastructure
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class RefusalNote:
         """The note of refusing ``msg``, a message of the inbound stream."""
         headers = msg.headers or {}
         return cls(
-            msg.metadata.sequence.stream,
+            stream_sequence(msg),
             message_id,
             source_system,
             msg.subject,

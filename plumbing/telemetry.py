@@ -47,7 +47,13 @@ class KeepMarked(Sampler):
 
     def __init__(self, ratio: float) -> None:
         self._ratio = ratio
-        self._base = ParentBased(TraceIdRatioBased(ratio))
+        self._new_traces = TraceIdRatioBased(ratio)
+        self._base = ParentBased(self._new_traces)
+
+    def keeps_new(self, trace_id: int) -> bool:
+        """The decision for a trace that starts here with no parent and no mark: the ratio's
+        own test, without looking up a parent that is not there."""
+        return trace_id & TraceIdRatioBased.TRACE_ID_LIMIT < self._new_traces.bound
 
     def should_sample(
         self,
@@ -209,7 +215,12 @@ def unsampled_start(name: str) -> dict[str, str] | None:
     if not isinstance(provider, TracerProvider):
         return None
     trace_id = provider.id_generator.generate_trace_id()
-    if provider.sampler.should_sample(None, trace_id, name).decision != Decision.DROP:
+    sampler = provider.sampler
+    if isinstance(sampler, KeepMarked):
+        kept = sampler.keeps_new(trace_id)
+    else:
+        kept = sampler.should_sample(None, trace_id, name).decision != Decision.DROP
+    if kept:
         return None
     return {"traceparent": f"00-{trace_id:032x}-{provider.id_generator.generate_span_id():016x}-00"}
 

@@ -55,3 +55,11 @@ def test_only_a_context_of_an_unsampled_trace_needs_no_span_of_its_own() -> None
     assert telemetry.worth_a_span({"traceparent": SAMPLED})
     assert telemetry.worth_a_span({})
     assert telemetry.worth_a_span({"traceparent": "not a traceparent"})
+
+
+def test_the_shortcut_for_a_new_trace_decides_as_the_sampler_does() -> None:
+    sampler = KeepMarked(0.3)
+    trace_ids = [(n * 0x9E3779B97F4A7C15F39CC0605CEDC835) % 2**128 for n in range(1, 4001)]
+    decided = [sampler.should_sample(None, t, "process").decision.is_sampled() for t in trace_ids]
+    assert [sampler.keeps_new(t) for t in trace_ids] == decided
+    assert 0.2 < sum(decided) / len(decided) < 0.4
