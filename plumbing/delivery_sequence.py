@@ -13,6 +13,7 @@ from nats.aio.msg import Msg
 # with two more tokens after ACK (domain, account) and perhaps one at the end.
 _WITHOUT_DOMAIN = 9
 _WITH_DOMAIN = (11, 12)
+_KEPT = "_kommunplan_sequences"
 
 
 class Sequences(NamedTuple):
@@ -22,6 +23,15 @@ class Sequences(NamedTuple):
 
 
 def sequences(msg: Msg) -> Sequences:
+    # Kept on the message, as nats-py keeps its metadata: the pull loop, the reader and the
+    # handler each ask, several times a message.
+    known: Sequences | None = msg.__dict__.get(_KEPT)
+    if known is None:
+        known = msg.__dict__[_KEPT] = _read(msg)
+    return known
+
+
+def _read(msg: Msg) -> Sequences:
     tokens = (msg.reply or "").split(".")
     count = len(tokens)
     if tokens[:2] != ["$JS", "ACK"] or (count != _WITHOUT_DOMAIN and count not in _WITH_DOMAIN):

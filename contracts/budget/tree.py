@@ -30,6 +30,7 @@ TREE_EVENTS: tuple[type[Event], ...] = (
     ManagerAppointed,
 )
 """The events that shape the tree; all others leave it as it is."""
+_SHAPING = frozenset(TREE_EVENTS)
 
 
 def check_on_board(field: str, named: str, board: str, expected: str) -> None:
@@ -60,6 +61,10 @@ class OrganisationTree:
         return copy.deepcopy(self)
 
     def apply(self, event: Event) -> None:
+        if type(event) not in _SHAPING:
+            # Most events leave the tree as it is; each case below is an isinstance check
+            # through pydantic's metaclass, five of them for every actual recorded.
+            return
         match event:
             case UnitRegistered():
                 self.units[event.unit_code] = Unit(
