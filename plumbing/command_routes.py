@@ -7,6 +7,7 @@ units where, and its subject is the actor stored with the event, whatever the bo
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Body, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.models import Example
@@ -27,6 +28,7 @@ from plumbing.http_headers import add_security_headers
 from plumbing.http_identity import Access, answer_identity_refusals
 from plumbing.http_screening import refusal, screen_requests
 from plumbing.identity import Principal
+from plumbing.refusal_log import note_http_refusal
 from plumbing.requests import Accepted, Rejected
 from plumbing.requests import Request as CommandRequest
 from plumbing.validation import problems_from
@@ -65,6 +67,24 @@ def _description(command_type: type[Command]) -> str | None:
     return example.description if example is not None else command_type.__doc__
 
 
+def keep_refusals(app: FastAPI, pool: asyncpg.Pool) -> None:
+    """Note the commands ``app`` refuses in the service's database (``pool``), beside those
+    refused over NATS, for the operators' view and a message's journey."""
+    app.state.refusals_pool = pool
+
+
+async def _noted(
+    request: Request,
+    message_id: str | None,
+    problems: Any,
+    trace_headers: Mapping[str, str],
+) -> None:
+    pool = getattr(request.app.state, "refusals_pool", None)
+    if pool is not None:
+        route = f"{request.method} {request.url.path}"[:500]
+        await note_http_refusal(pool, route, message_id, problems, trace_headers.get("traceparent"))
+
+
 def _as_sent_by(body: Command, command_type: type[Command], principal: Principal) -> Command:
     return command_type.model_validate({**body.model_dump(), "actor": principal.subject})
 
@@ -98,6 +118,7 @@ def _route(
                 str(command.message_id),
                 refused.problems,
             )
+            await _noted(request, str(command.message_id), refused.problems, trace_headers)
             return refusal(refused.problems, 403)
         (outcome,) = await service.handle(
             [
@@ -111,6 +132,7 @@ def _route(
             ]
         )
         if isinstance(outcome, Rejected):
+            await _noted(request, str(command.message_id), outcome.problems, trace_headers)
             return refusal(outcome.problems, 403 if outcome.not_permitted else 422)
         assert isinstance(outcome, Accepted)
         return JSONResponse(
@@ -154,6 +176,7 @@ def create_app(
             telemetry.current_trace_headers(),
             problems=problems,
         )
+        await _noted(request, None, problems, telemetry.current_trace_headers())
         return refusal(problems)
 
     for name, command_type in declaration.commands.items():

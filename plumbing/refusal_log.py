@@ -1,10 +1,11 @@
-"""The service's own note of each command it refused over NATS, for the operators' view.
+"""The service's own note of each command it refused, for the operators' view.
 
-The refusal itself goes to the sending system on ``<service>.rejected.<system>``; this
-keeps, in the service's database, who sent what on which subject, why it was refused and
-in which trace, so an operator can count a system's refusals and follow a refused message
-(services.reporting.operations reads it). Keyed by the inbound stream sequence: a batch
-handled again after a crash notes its refusals once.
+A refusal over NATS goes to the sending system on ``<service>.rejected.<system>``, one over
+HTTP in the answer; this keeps, in the service's database, who sent what on which subject or
+route, why it was refused and in which trace, so an operator can count a sender's refusals
+and follow a refused message (services.reporting.operations reads it). A refusal over NATS is
+noted once per inbound stream sequence: a batch handled again after a crash notes its
+refusals once.
 """
 
 import json
@@ -34,11 +35,11 @@ _INSERT = (
 
 @dataclass(frozen=True)
 class RefusalNote:
-    sequence: int  # in the service's inbound stream
+    sequence: int | None  # in the service's inbound stream; None over HTTP
     message_id: str | None
     source_system: str
-    subject: str
-    rejection_subject: str
+    subject: str  # the NATS subject, or the HTTP method and path
+    rejection_subject: str | None  # None over HTTP: the refusal was the answer
     problems: Sequence[Problem]
     traceparent: str | None
 
@@ -110,3 +111,20 @@ async def note_refusals(pool: asyncpg.Pool, notes: Sequence[RefusalNote]) -> Non
         if is_infrastructure(error):
             raise
         log.error("refusals %s not noted: %r", [n.sequence for n in notes], error)
+
+
+async def note_http_refusal(
+    pool: asyncpg.Pool,
+    route: str,
+    message_id: str | None,
+    problems: Sequence[Problem],
+    traceparent: str | None,
+) -> None:
+    """Note a command refused over HTTP (``route``: its method and path, sent by "http").
+    The caller has its answer whatever happens here, so a database that fails is logged and
+    the answer still given."""
+    note = RefusalNote(None, message_id, "http", route, None, problems, traceparent)
+    try:
+        await note_refusals(pool, [note])
+    except Exception as error:
+        log.warning("a refusal over HTTP (%s, %s) not noted: %r", route, message_id, error)

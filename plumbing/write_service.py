@@ -18,6 +18,7 @@ from nats.js import JetStreamContext
 
 from contracts.service import WriteService
 from plumbing.command_handler import CommandHandler
+from plumbing.command_routes import keep_refusals
 from plumbing.database import create_pool
 from plumbing.decider import Decider, Domain, S
 from plumbing.eventstore import EventStore
@@ -158,6 +159,8 @@ async def build(parts: WriteServiceParts[S, Settings], settings: Settings) -> Wr
         ],
     )
     service = parts.handler(settings, PostgresEventStore(pool), nc)
+    app = parts.app(service, Access.from_settings(settings))
+    keep_refusals(app, pool)
     return WriteProcess(
         pool=pool,
         nc=nc,
@@ -181,7 +184,7 @@ async def build(parts: WriteServiceParts[S, Settings], settings: Settings) -> Wr
             SystemShares(settings.system_max_bytes_per_hour),
             settings.inbound_max_bytes,
         ),
-        app=parts.app(service, Access.from_settings(settings)),
+        app=app,
         workers=parts.workers(pool, nc, settings),
     )
 

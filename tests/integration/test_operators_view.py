@@ -182,6 +182,38 @@ async def test_a_refused_command_shows_its_reason_in_the_journey_and_the_view(st
     assert any("finns inte" in r["message"] for r in refusal["reasons"])
 
 
+async def test_a_command_refused_over_http_is_counted_and_followed_like_one_over_nats(
+    stack: Stack,
+) -> None:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=stack.budget.app),
+        base_url="http://budget",
+        headers=bearer("controller", subject="anna.controller"),
+    ) as http:
+        message_id = str(uuid.uuid4())
+        unknown = await http.post(
+            "/api/record-actuals", json=actuals(unit="NOPE", message_id=message_id)
+        )
+        malformed = await http.post("/api/record-actuals", json=actuals(period="mars"))
+        accepted = await http.post("/api/record-actuals", json=actuals(period="2011-06"))
+    assert (unknown.status_code, malformed.status_code, accepted.status_code) == (422, 422, 201)
+    journey = await stack.journey_until(message_id, "Avvisat")
+    (message,) = journey["messages"]
+    assert message["source_system"] == "http"
+    seen = steps(message)
+    assert seen["Mottaget"] == "över HTTP av budget, POST /api/record-actuals"
+    assert "NOPE" in seen["Avvisat"] and "HTTP-svaret" in seen["Avvisat"]
+    drift = await stack.json("/api/drift")
+    (by_http,) = [t for t in drift["systems"] if t["system"] == "http"]
+    assert (by_http["accepted"], by_http["refused"], by_http["received"]) == (1, 2, 3)
+    refused = {r["message_id"]: r for r in drift["refusals"] if r["system"] == "http"}
+    assert refused[message_id]["subject"] == "POST /api/record-actuals"
+    assert refused[message_id]["rejection_subject"] is None
+    assert any(r["field"] == "period" for r in refused[None]["reasons"])
+    page = await stack.call("GET", "/drift")
+    assert page.status_code == 200 and "svar i HTTP-svaret" in page.text
+
+
 async def test_the_view_shows_locks_outboxes_and_consumers_with_their_lag(stack: Stack) -> None:
     drift = await stack.json("/api/drift")
     services = {s["name"]: s for s in drift["services"]}

@@ -113,6 +113,8 @@ async def _events(sources: Sources, wanted: str, found: Found) -> None:
 async def _bookkeeping(sources: Sources, found: Found) -> None:
     """When and from where each message was received, and what still waits in an outbox."""
     for refusal in found.refusals:
+        if refusal.sequence is None:
+            continue  # refused over HTTP: never in the inbound stream
         inbound = SERVICES[refusal.service].inbound_stream
         msg = await message_at(sources.js, inbound, refusal.sequence)
         if msg is not None:

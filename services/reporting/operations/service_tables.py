@@ -46,11 +46,11 @@ class Backlog:
 @dataclass(frozen=True)
 class Refusal:
     service: str
-    sequence: int  # in the service's inbound stream
+    sequence: int | None  # in the service's inbound stream; None for a refusal over HTTP
     refused_at: datetime
     source_system: str
-    subject: str
-    rejection_subject: str
+    subject: str  # the NATS subject, or the HTTP method and path
+    rejection_subject: str | None  # None over HTTP: the refusal was the answer
     message_id: str | None
     trace_id: str | None
     problems: tuple[tuple[str, str], ...]  # (field, message)
@@ -153,7 +153,7 @@ def _refusal(service: str, row: Any) -> Refusal:
     problems = json.loads(row["problems"])
     return Refusal(
         service=service,
-        sequence=int(row["sequence"]),
+        sequence=None if row["sequence"] is None else int(row["sequence"]),
         refused_at=row["refused_at"],
         source_system=row["source_system"],
         subject=row["subject"],

@@ -177,9 +177,15 @@ def _messages(found: Found, wanted: Callable[[StoredEvent], bool]) -> list[Messa
 
 def _refused(found: Found, refusal: Refusal) -> MessageJourney:
     reasons = "; ".join(f"{field}: {text}" if field else text for field, text in refusal.problems)
-    msg = found.inbound.get((refusal.service, refusal.sequence))
-    stream = SERVICES[refusal.service].inbound_stream
-    received = f"på {refusal.subject} av {refusal.service} ({stream} nr {refusal.sequence})"
+    msg = None
+    if refusal.sequence is None:
+        received = f"över HTTP av {refusal.service}, {refusal.subject}"
+        answered = "avvisningen gavs i HTTP-svaret"
+    else:
+        msg = found.inbound.get((refusal.service, refusal.sequence))
+        stream = SERVICES[refusal.service].inbound_stream
+        received = f"på {refusal.subject} av {refusal.service} ({stream} nr {refusal.sequence})"
+        answered = f"avvisningen skickades på {refusal.rejection_subject}"
     steps = (
         Step(
             msg.time if msg and msg.time else refusal.refused_at,
@@ -191,7 +197,7 @@ def _refused(found: Found, refusal: Refusal) -> MessageJourney:
             refusal.refused_at,
             refusal.service,
             "Avvisat",
-            f"{reasons}; avvisningen skickades på {refusal.rejection_subject}",
+            f"{reasons}; {answered}",
         ),
     )
     return MessageJourney(
