@@ -4,7 +4,7 @@ Every write carries the caller's token: the role decides which commands it may s
 units where, and its subject is the actor stored with the event, whatever the body says.
 """
 
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from typing import Annotated, Any
 
 import asyncpg
@@ -16,6 +16,7 @@ from pydantic import Field, create_model
 
 from contracts.envelope import Command
 from contracts.refusal import NotPermitted
+from contracts.rejection import Problem
 from contracts.scope import Scope
 from contracts.service import WriteService
 from contracts.text import Name
@@ -28,7 +29,7 @@ from plumbing.http_headers import add_security_headers
 from plumbing.http_identity import Access, answer_identity_refusals
 from plumbing.http_screening import refusal, screen_requests
 from plumbing.identity import Principal
-from plumbing.refusal_log import note_http_refusal
+from plumbing.refusal_log import RefusalNote, note_answered
 from plumbing.requests import Accepted, Rejected
 from plumbing.requests import Request as CommandRequest
 from plumbing.validation import problems_from
@@ -76,13 +77,15 @@ def keep_refusals(app: FastAPI, pool: asyncpg.Pool) -> None:
 async def _noted(
     request: Request,
     message_id: str | None,
-    problems: Any,
+    problems: Sequence[Problem],
     trace_headers: Mapping[str, str],
 ) -> None:
     pool = getattr(request.app.state, "refusals_pool", None)
     if pool is not None:
-        route = f"{request.method} {request.url.path}"[:500]
-        await note_http_refusal(pool, route, message_id, problems, trace_headers.get("traceparent"))
+        route = f"{request.method} {request.url.path}"
+        traceparent = trace_headers.get("traceparent")
+        note = RefusalNote(None, message_id, HTTP_SOURCE, route, None, problems, traceparent)
+        await note_answered(pool, note)
 
 
 def _as_sent_by(body: Command, command_type: type[Command], principal: Principal) -> Command:

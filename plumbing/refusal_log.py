@@ -113,18 +113,10 @@ async def note_refusals(pool: asyncpg.Pool, notes: Sequence[RefusalNote]) -> Non
         log.error("refusals %s not noted: %r", [n.sequence for n in notes], error)
 
 
-async def note_http_refusal(
-    pool: asyncpg.Pool,
-    route: str,
-    message_id: str | None,
-    problems: Sequence[Problem],
-    traceparent: str | None,
-) -> None:
-    """Note a command refused over HTTP (``route``: its method and path, sent by "http").
-    The caller has its answer whatever happens here, so a database that fails is logged and
-    the answer still given."""
-    note = RefusalNote(None, message_id, "http", route, None, problems, traceparent)
+async def note_answered(pool: asyncpg.Pool, note: RefusalNote) -> None:
+    """Note a refusal the sender had as its answer (over HTTP): the answer is given whatever
+    happens here, so a database that fails is logged, not raised."""
     try:
         await note_refusals(pool, [note])
     except Exception as error:
-        log.warning("a refusal over HTTP (%s, %s) not noted: %r", route, message_id, error)
+        log.warning("a refusal (%s, %s) not noted: %r", note.subject, note.message_id, error)
