@@ -4,6 +4,7 @@ Every write carries the caller's token: the role decides which commands it may s
 units where, and its subject is the actor stored with the event, whatever the body says.
 """
 
+import uuid
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from typing import Annotated, Any
 
@@ -86,6 +87,16 @@ async def _noted(
         traceparent = trace_headers.get("traceparent")
         note = RefusalNote(None, message_id, HTTP_SOURCE, route, None, problems, traceparent)
         await note_answered(pool, note)
+
+
+def _message_id_in(body: Any) -> str | None:
+    """The message id a body that is no command still names well, so that its sender can
+    follow the refusal by it; None where it names none."""
+    named = body.get("message_id") if isinstance(body, dict) else None
+    try:
+        return str(uuid.UUID(named)) if isinstance(named, str) and len(named) <= 64 else None
+    except ValueError:
+        return None
 
 
 def _as_sent_by(body: Command, command_type: type[Command], principal: Principal) -> Command:
@@ -179,7 +190,8 @@ def create_app(
             telemetry.current_trace_headers(),
             problems=problems,
         )
-        await _noted(request, None, problems, telemetry.current_trace_headers())
+        message_id = _message_id_in(error.body)
+        await _noted(request, message_id, problems, telemetry.current_trace_headers())
         return refusal(problems)
 
     for name, command_type in declaration.commands.items():

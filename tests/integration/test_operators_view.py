@@ -194,7 +194,10 @@ async def test_a_command_refused_over_http_is_counted_and_followed_like_one_over
         unknown = await http.post(
             "/api/record-actuals", json=actuals(unit="NOPE", message_id=message_id)
         )
-        malformed = await http.post("/api/record-actuals", json=actuals(period="mars"))
+        malformed_id = str(uuid.uuid4())
+        malformed = await http.post(
+            "/api/record-actuals", json=actuals(period="mars", message_id=malformed_id)
+        )
         accepted = await http.post("/api/record-actuals", json=actuals(period="2011-06"))
     assert (unknown.status_code, malformed.status_code, accepted.status_code) == (422, 422, 201)
     journey = await stack.journey_until(message_id, "Avvisat")
@@ -209,7 +212,9 @@ async def test_a_command_refused_over_http_is_counted_and_followed_like_one_over
     refused = {r["message_id"]: r for r in drift["refusals"] if r["system"] == "http"}
     assert refused[message_id]["subject"] == "POST /api/record-actuals"
     assert refused[message_id]["rejection_subject"] is None
-    assert any(r["field"] == "period" for r in refused[None]["reasons"])
+    assert any(r["field"] == "period" for r in refused[malformed_id]["reasons"])
+    malformed_journey = await stack.journey_until(malformed_id, "Avvisat")
+    assert "period" in steps(malformed_journey["messages"][0])["Avvisat"]
     page = await stack.call("GET", "/drift")
     assert page.status_code == 200 and "svar i HTTP-svaret" in page.text
 
