@@ -4,7 +4,6 @@ Every write carries the caller's token: the role decides which commands it may s
 units where, and its subject is the actor stored with the event, whatever the body says.
 """
 
-import uuid
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from typing import Annotated, Any
 
@@ -31,6 +30,7 @@ from plumbing.http_identity import Access, answer_identity_refusals
 from plumbing.http_screening import refusal, screen_requests
 from plumbing.identity import Principal
 from plumbing.refusal_log import RefusalNote, note_answered
+from plumbing.rejections import message_id_in
 from plumbing.requests import Accepted, Rejected
 from plumbing.requests import Request as CommandRequest
 from plumbing.validation import problems_from
@@ -87,16 +87,6 @@ async def _noted(
         traceparent = trace_headers.get("traceparent")
         note = RefusalNote(None, message_id, HTTP_SOURCE, route, None, problems, traceparent)
         await note_answered(pool, note)
-
-
-def _message_id_in(body: Any) -> str | None:
-    """The message id a body that is no command still names well, so that its sender can
-    follow the refusal by it; None where it names none."""
-    named = body.get("message_id") if isinstance(body, dict) else None
-    try:
-        return str(uuid.UUID(named)) if isinstance(named, str) and len(named) <= 64 else None
-    except ValueError:
-        return None
 
 
 def _as_sent_by(body: Command, command_type: type[Command], principal: Principal) -> Command:
@@ -190,7 +180,7 @@ def create_app(
             telemetry.current_trace_headers(),
             problems=problems,
         )
-        message_id = _message_id_in(error.body)
+        message_id = message_id_in(error.body)
         await _noted(request, message_id, problems, telemetry.current_trace_headers())
         return refusal(problems)
 

@@ -176,7 +176,7 @@ class Puller:
 
     def _take(self, msg: Msg) -> None:
         place = sequences(msg)
-        if place.consumer != self._delivered + 1:
+        if next_delivery(msg, self._delivered) is None:
             raise DeliveriesLost(
                 f"delivery {place.consumer} came after {self._delivered}"
                 f" (stream sequence {place.stream}); deliveries were lost"

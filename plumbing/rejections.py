@@ -18,6 +18,7 @@ import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, ConsumerInfo, DeliverPolicy
@@ -90,9 +91,14 @@ def message_id_of(body: bytes) -> str | None:
     if not is_parseable(body):
         return None
     try:
-        value = json.loads(body).get("message_id")
-    except (ValueError, AttributeError):
+        return message_id_in(json.loads(body))
+    except ValueError:
         return None
+
+
+def message_id_in(body: Any) -> str | None:
+    """The ``message_id`` a parsed body names at its top, or None (none, or no object)."""
+    value = body.get("message_id") if isinstance(body, dict) else None
     return None if value is None else str(value)
 
 
