@@ -52,11 +52,13 @@ class RefusalNote:
         rejection_subject: str,
         problems: Sequence[Problem],
     ) -> "RefusalNote":
-        """The note of refusing ``msg``, a message of the inbound stream."""
+        """The note of refusing ``msg``, a message of the inbound stream. Where its body
+        names no message id (one that cannot be read names none), the sender's
+        ``Nats-Msg-Id`` is the id it knows the message by, and the note is kept under it."""
         headers = msg.headers or {}
         return cls(
             stream_sequence(msg),
-            message_id,
+            message_id or headers.get("Nats-Msg-Id"),
             source_system,
             msg.subject,
             rejection_subject,

@@ -182,6 +182,19 @@ async def test_a_refused_command_shows_its_reason_in_the_journey_and_the_view(st
     assert any("finns inte" in r["message"] for r in refusal["reasons"])
 
 
+async def test_a_message_that_cannot_be_read_is_followed_by_its_nats_msg_id(stack: Stack) -> None:
+    message_id = str(uuid.uuid4())
+    await stack.js.publish(
+        BUDGET.inbound_subject(LEDGER, "record-actuals"),
+        b"{nope",
+        headers={"Nats-Msg-Id": message_id},
+    )
+    journey = await stack.journey_until(message_id, "Avvisat")
+    (message,) = journey["messages"]
+    assert message["message_id"] == message_id and message["source_system"] == LEDGER
+    assert "budget.rejected.ekonomisystem" in steps(message)["Avvisat"]
+
+
 async def test_a_command_refused_over_http_is_counted_and_followed_like_one_over_nats(
     stack: Stack,
 ) -> None:
