@@ -38,12 +38,14 @@ async def consume_from_position(
     stop: asyncio.Event,
     status: WorkerStatus,
     keep_going: Callable[[], Awaitable[bool]] | None = None,
+    on_arrival: Callable[[Msg], None] | None = None,
 ) -> bool:
     """Consume ``consumer`` from just after ``position()`` until stopped or not wanted.
 
     ``handler`` stores each batch's effects together with the batch's last sequence, so
     that ``position()`` is the truth. Only one process consumes at a time (the others
     wait on a lock named after the durable consumer): two would interleave batches.
+    ``on_arrival`` is told of each message as it arrives (plumbing.read_ahead).
     Returns False when it stopped before it got to consume. Raises LeaseLost when the
     lock was lost, and infrastructure errors as they come: the caller starts again.
     """
@@ -63,5 +65,5 @@ async def consume_from_position(
         async def handle(msgs: list[Msg]) -> None:
             await handler(msgs, held)
 
-        await pull_batches(nc, pull, handle, stop, lease, status, keep_going)
+        await pull_batches(nc, pull, handle, stop, lease, status, keep_going, on_arrival)
         return True

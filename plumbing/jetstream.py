@@ -167,6 +167,7 @@ async def pull_batches(
     lease: Lease,
     status: WorkerStatus,
     keep_going: Callable[[], Awaitable[bool]] | None = None,
+    on_arrival: Callable[[Msg], None] | None = None,
 ) -> None:
     """Fetch batches from a durable pull consumer and hand each to ``handler``, in order.
 
@@ -182,12 +183,13 @@ async def pull_batches(
 
     Returns when stopped or no longer wanted; raises LeaseLost when the lock is gone and
     PullError when the consumer disappeared (the caller starts again from its store).
+    ``on_arrival`` is told of each message as it arrives (plumbing.read_ahead).
     """
     js = nc.jetstream()
     await _create_consumer(js, settings)
     handled = settings.start_sequence - 1
     observed = PullTelemetry(settings.stream, settings.durable)
-    async with Puller(nc, settings.stream, settings.consumer_name) as puller:
+    async with Puller(nc, settings.stream, settings.consumer_name, on_arrival) as puller:
         while not stop.is_set():
             lease.check()
             if keep_going is not None and not await keep_going():

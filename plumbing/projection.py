@@ -28,15 +28,17 @@ import asyncpg
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 
-from plumbing import parking, telemetry
+from plumbing import parking, stream_order, telemetry
 from plumbing.consumer import Consumer, consume_from_position
 from plumbing.database import Connection
 from plumbing.delivery_sequence import stream_sequence
 from plumbing.jetstream import StopConsuming
 from plumbing.locks import FENCE_SQL, Lease, refuse_unless_held
 from plumbing.nats_connection import wait_for_stream
+from plumbing.parking import Parked
 from plumbing.projection_apply import CarefulAgain, InOrder
 from plumbing.projection_generations import Generations
+from plumbing.read_ahead import ReadAhead
 from plumbing.read_models import active_generation, schema_name
 from plumbing.readiness import WorkerStatus
 from plumbing.stream_order import Delivery
@@ -110,6 +112,8 @@ class ProjectionRunner:
         # The generation the last live batch was stored in, and when (time.monotonic()).
         self._stored_live: tuple[int, float] | None = None
         self._applier = InOrder(nc, projection.apply, source.stream)
+        # The next batch is read while this one is written (plumbing.read_ahead).
+        self._read_ahead = ReadAhead(_read)
         self._generations = Generations(
             self._js, projection.name, projection.tables_sql, source.stream
         )
@@ -150,16 +154,20 @@ class ProjectionRunner:
         live: bool,
     ) -> None:
         """Project into ``generation`` from its checkpoint; ``live``: only while it is active."""
-        await consume_from_position(
-            self._pool,
-            self._nc,
-            self._consumer(generation),
-            functools.partial(self._checkpoint, generation),
-            functools.partial(self._apply_batch, generation=generation, must_be_active=live),
-            stop,
-            self.status,
-            keep_going=keep_going,
-        )
+        try:
+            await consume_from_position(
+                self._pool,
+                self._nc,
+                self._consumer(generation),
+                functools.partial(self._checkpoint, generation),
+                functools.partial(self._apply_batch, generation=generation, must_be_active=live),
+                stop,
+                self.status,
+                keep_going=keep_going,
+                on_arrival=self._read_ahead.arrived,
+            )
+        finally:
+            self._read_ahead.close()
 
     async def rebuild(self, stop: asyncio.Event) -> int:
         """Replay the whole stream into a new generation, switch the views to it, drop the old.
@@ -209,22 +217,29 @@ class ProjectionRunner:
         self, msgs: list[Msg], lease: Lease, generation: int, *, must_be_active: bool
     ) -> None:
         deliveries = [(stream_sequence(m), m.data) for m in msgs]
+        read = {stream_sequence(m): self._read_ahead.result(m) for m in msgs}
         try:
-            applied = await self._store_batch(deliveries, lease, generation, must_be_active, False)
+            applied = await self._store_batch(
+                deliveries, read, lease, generation, must_be_active, False
+            )
         except CarefulAgain:
-            applied = await self._store_batch(deliveries, lease, generation, must_be_active, True)
+            applied = await self._store_batch(
+                deliveries, read, lease, generation, must_be_active, True
+            )
         if telemetry.enabled():
             self._trace(applied, msgs)
 
     async def _store_batch(
         self,
         deliveries: list[Delivery],
+        read: dict[int, ReceivedEvent | Parked],
         lease: Lease,
         generation: int,
         must_be_active: bool,
         careful: bool,
     ) -> list[ReceivedEvent]:
-        """Apply the deliveries and store the checkpoint in one transaction.
+        """Apply the deliveries and store the checkpoint in one transaction; ``read``: what
+        some of them were read as already.
 
         Not ``careful``, the batch is applied as a whole, which is fast, and raises
         _CarefulAgain if that fails for a reason of the events; ``careful``, each event
@@ -246,7 +261,7 @@ class ProjectionRunner:
             refuse_unless_held(lease, start["held"])
             checkpoint = start["checkpoint"]
             fresh = [d for d in deliveries if checkpoint is None or d[0] > checkpoint]
-            applied = await self._applier.apply(conn, fresh, careful, schema)
+            applied = await self._applier.apply(conn, fresh, careful, schema, read)
             await self._record_checkpoint(conn, deliveries[-1][0])
         if must_be_active:
             self._stored_live = (generation, time.monotonic())
@@ -316,6 +331,10 @@ class ProjectionRunner:
             await conn.execute(
                 "UPDATE tracking SET sequence = sequence WHERE stream = $1", self._source.stream
             )
+
+
+def _read(msg: Msg) -> ReceivedEvent | Parked:
+    return stream_order.read_one(stream_sequence(msg), msg.data)
 
 
 def _with_messages(events: list[ReceivedEvent], msgs: list[Msg]) -> list[tuple[ReceivedEvent, Msg]]:

@@ -6,7 +6,7 @@ applied as a whole, and if that fails because of its events, one event at a time
 """
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from nats.aio.client import Client
 
@@ -35,14 +35,20 @@ class InOrder:
         self._stream = stream
 
     async def apply(
-        self, conn: Connection, deliveries: list[Delivery], careful: bool, durable: str
+        self,
+        conn: Connection,
+        deliveries: list[Delivery],
+        careful: bool,
+        durable: str,
+        known: Mapping[int, ReceivedEvent | Parked] | None = None,
     ) -> list[ReceivedEvent]:
         """Apply what may be applied, in stream order, park the rest; return the applied.
+        ``known``: what some deliveries were read as already (stream_order.read).
 
         A gap is first looked for in the NATS stream: the missing events are there unless
         the gap's own version is false, and they are applied before it.
         """
-        received, parked = stream_order.read(deliveries)
+        received, parked = stream_order.read(deliveries, known)
         positions = await StreamPositions.load(conn, received)
         in_order = stream_order.in_order(received, positions, parked)
         found = await self._missing_from_stream(conn, parked, durable)
@@ -54,7 +60,7 @@ class InOrder:
                 self._stream,
             )
             every = dict([*found, *deliveries])  # by sequence
-            received, parked = stream_order.read(sorted(every.items()))
+            received, parked = stream_order.read(sorted(every.items()), known)
             positions = await StreamPositions.load(conn, received)
             in_order = stream_order.in_order(received, positions, parked)
             # Those parked as gaps before (a replay) are applied now.

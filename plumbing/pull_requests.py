@@ -6,7 +6,7 @@ range of a stream. plumbing.jetstream's pull loop and plumbing.followed_events p
 import asyncio
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from nats.aio.client import Client
@@ -68,8 +68,17 @@ class Puller:
     again from its stored position.
     """
 
-    def __init__(self, nc: Client, stream: str, durable: str) -> None:
+    def __init__(
+        self,
+        nc: Client,
+        stream: str,
+        durable: str,
+        on_arrival: Callable[[Msg], None] | None = None,
+    ) -> None:
+        """``on_arrival`` is told of every message as it arrives, before it is handed over
+        (plumbing.read_ahead)."""
         self._nc = nc
+        self._on_arrival = on_arrival
         self._stream = stream
         self._durable = durable
         self._inbox = nc.new_inbox()
@@ -93,6 +102,8 @@ class Puller:
 
     async def _arrived(self, msg: Msg) -> None:
         self._queue.put_nowait(msg)
+        if self._on_arrival is not None:
+            self._on_arrival(msg)
 
     async def fetch(
         self,

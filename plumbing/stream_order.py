@@ -12,7 +12,7 @@ same transaction as the read models.
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -70,9 +70,11 @@ class ReceivedEvent:
     def payload(self) -> dict[str, Any]:
         return self.message.payload
 
-    @property
+    @cached_property
     def position(self) -> StreamVersion:
-        return self.message.envelope.stream_id, self.message.envelope.version
+        # Asked several times an event on every batch: kept once made.
+        envelope = self.message.envelope
+        return envelope.stream_id, envelope.version
 
     @cached_property
     def fingerprint(self) -> Fingerprint:
@@ -111,17 +113,33 @@ def _sorted(value: Any) -> Any:
     return value
 
 
-def read(deliveries: Sequence[Delivery]) -> tuple[list[ReceivedEvent], list[Parked]]:
-    """The deliveries as events; those that are not events at all, parked as unreadable."""
+def read_one(sequence: int, body: bytes) -> ReceivedEvent | Parked:
+    """A delivery as an event, or parked as unreadable when it is no event at all; its
+    fingerprint is worked out with it (every event's is needed)."""
+    try:
+        event = ReceivedEvent(read_message(body), sequence)
+    except UnreadableEvent as error:
+        # The reason an operator reads names what the contract's validation found.
+        reason = parking.describe(error.__cause__ or error)
+        return Parked(sequence, ParkedKind.UNREADABLE, reason, body)
+    event.fingerprint  # noqa: B018  # kept on the event
+    return event
+
+
+def read(
+    deliveries: Sequence[Delivery], known: Mapping[int, ReceivedEvent | Parked] | None = None
+) -> tuple[list[ReceivedEvent], list[Parked]]:
+    """The deliveries as events, those that are not events at all parked as unreadable;
+    ``known``: what ``read_one`` already made of some, by sequence."""
     received: list[ReceivedEvent] = []
     parked: list[Parked] = []
     for sequence, body in deliveries:
-        try:
-            received.append(ReceivedEvent(read_message(body), sequence))
-        except UnreadableEvent as error:
-            # The reason an operator reads names what the contract's validation found.
-            reason = parking.describe(error.__cause__ or error)
-            parked.append(Parked(sequence, ParkedKind.UNREADABLE, reason, body))
+        found = known.get(sequence) if known else None
+        read = read_one(sequence, body) if found is None else found
+        if isinstance(read, ReceivedEvent):
+            received.append(read)
+        else:
+            parked.append(read)
     return received, parked
 
 
