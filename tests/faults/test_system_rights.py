@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from nats.js import JetStreamContext
+from nats.js.api import ConsumerInfo
 from pydantic import SecretStr
 
 from contracts import subjects
@@ -268,6 +270,14 @@ async def _still_read(server: LockedNats) -> Check:
         return Check("the ledger still reads its rejections", held, f"read {read}, {ledger.errors}")
 
 
+async def _made(js: JetStreamContext, name: str) -> ConsumerInfo | None:
+    """The rejections consumer ``name`` once the service has made it; None until then."""
+    try:
+        return await js.consumer_info(REJECTED, name)
+    except Exception:  # not made yet: the service makes them in the background
+        return None
+
+
 async def _refused_by_the_server(ledger: Session, bend: Bend) -> Check:
     await ledger.nc.publish(bend.subject, bend.body, reply=ledger.nc.new_inbox())
 
@@ -287,7 +297,7 @@ async def test_a_bent_consumer_is_refused_by_nats_server_and_the_rejections_stil
             await ensure_streams(owner.js, streams(service))
     async with _budget_as_its_user(locked, budget_database):
         async with session(locked, "budget") as owner:
-            await eventually(lambda: owner.js.consumer_info(REJECTED, LEDGER))
+            await eventually(lambda: _made(owner.js, LEDGER))
         async with session(locked, LEDGER) as ledger:
             checks = [await _refused_by_the_server(ledger, bend)]
         async with session(locked, "budget") as owner:

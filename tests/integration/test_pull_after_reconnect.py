@@ -19,9 +19,9 @@ async def test_a_pull_is_asked_anew_once_the_client_has_connected_again(servers:
         started = time.monotonic()
         reconnects = nc.stats["reconnects"]
         nc._transport.close()  # type: ignore[union-attr]  # the connection drops
-        assert await asyncio.wait_for(waiting, 10) == []
+        assert await asyncio.wait_for(waiting, 20) == []
         assert nc.stats["reconnects"] == reconnects + 1
         await js.publish("reconnects.one", b"1")
-        taken = await asyncio.wait_for(puller.fetch(10, LONG_WAIT), 10)
+        taken = await asyncio.wait_for(puller.fetch(10, LONG_WAIT), 20)
         assert [m.data for m in taken] == [b"1"]
         assert time.monotonic() - started < LONG_WAIT / 2

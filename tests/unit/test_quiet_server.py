@@ -32,12 +32,14 @@ async def test_responses_are_dated_and_a_stop_from_another_thread_is_heard_at_on
         await asyncio.sleep(0.01)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
         for _ in range(2):  # the second a while after the first: no clock renewed it meanwhile
+            before = time.time()
             response = await client.get("/")
             dated = parsedate_to_datetime(response.headers["date"]).timestamp()
-            assert abs(dated - time.time()) <= 1.5
+            # Whole seconds: a date kept from before the request (not renewed) is earlier.
+            assert int(before) <= dated <= time.time()
             assert response.headers.get_list("date") == [response.headers["date"]]
             await asyncio.sleep(1.2)
     stopped_at = time.monotonic()
     threading.Thread(target=setattr, args=(server, "should_exit", True)).start()
     await asyncio.wait_for(serving, 5)
-    assert time.monotonic() - stopped_at < 1.0
+    assert time.monotonic() - stopped_at < 3.0  # heard, not found at a late wake-up

@@ -48,7 +48,7 @@ def test_a_hundred_thousand_levels_of_nesting_are_refused_quickly() -> None:
     body = b'{"a":' * 50_000 + b"[" * 50_000 + b"]" * 50_000 + b"}" * 50_000
     started = time.perf_counter()
     found = messages(body)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 2.0  # quadratic would take many seconds
     assert found == [f"meddelandet är nästlat i fler än {MAX_NESTING} nivåer"]
     assert not is_parseable(body)
 
