@@ -42,6 +42,15 @@ def after(browser: Chromium, action: str, timeout: float = 30.0) -> str:
     raise AssertionError(f"no new page after {action}")
 
 
+def shown(browser: Chromium, page: str, text: str, seconds: float = 30.0) -> str:
+    """``page``, reloaded until it shows ``text`` or ``seconds`` have passed: a form's answer
+    waits a few seconds for the view to take the write in, which a loaded machine may pass."""
+    deadline = time.monotonic() + seconds
+    while text not in page and time.monotonic() < deadline:
+        page = after(browser, "location.reload()")
+    return page
+
+
 def fill(form: str, **values: str) -> str:
     """JavaScript that sets ``values`` in ``form`` (an expression) and submits it as the
     person would, with its button."""
@@ -70,9 +79,7 @@ def test_a_controller_signs_in_writes_is_refused_and_signs_out(
     page = after(browser, fill(COMMENT_FORM, comment=comment, measures="Rekrytering pågår."))
     browser.screenshot(SCREENSHOTS / "inloggad-manadskommentar.png")
     assert browser.evaluate("location.pathname") == MONTH
-    deadline = time.monotonic() + 20
-    while comment not in page and time.monotonic() < deadline:
-        page = after(browser, "location.reload()")
+    page = shown(browser, page, comment)
     assert comment in page
     history = after(browser, f"location.href = '{reporting_url}/historik/KLF/2011'")
     assert "Kommentar och åtgärder 2011-08" in history
@@ -83,6 +90,7 @@ def test_a_controller_signs_in_writes_is_refused_and_signs_out(
     page = after(
         browser, "document.querySelector('form[action=\"/skriv/klarmarkera\"] button').click()"
     )
+    page = shown(browser, page, "Kommunledningsförvaltningen: klar (Anna Andersson")
     assert "Kommunledningsförvaltningen: klar (Anna Andersson" in page
     assert browser.evaluate("document.querySelector('form[action=\"/skriv/oppna-igen\"]') !== null")
     browser.load(f"{reporting_url}/uppfoljning/KS/2011-08")
@@ -98,6 +106,7 @@ def test_a_controller_signs_in_writes_is_refused_and_signs_out(
     page = after(browser, fill(measurement, period="2011-08", total="64,5", source=source))
     browser.screenshot(SCREENSHOTS / "inloggad-matvarde.png")
     assert browser.evaluate("location.pathname") == "/mal/KLF/2011"
+    page = shown(browser, page, source)
     assert source in page and "64,5" in page
 
     # Too long a comment: the service's reason in Swedish beside the field, the text kept.

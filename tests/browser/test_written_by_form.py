@@ -34,7 +34,7 @@ def test_a_planner_registers_a_revised_budget_on_the_versions_page(reporting_url
     decision = f"KS 2011-06-14 § {uuid.uuid4().int % 900 + 100}"
     with contextlib.closing(signed_in(reporting_url, "petra.plan")) as petra:
         page = _send(
-            petra, reporting_url, path, "budgetbeslut", status="revised",
+            petra, reporting_url, path, "budgetbeslut", "Reviderad", status="revised",
             revenue=adopted["revenue"], costs=adopted["costs"], decision=decision,
         )  # fmt: skip
         assert "Reviderad" in page
@@ -54,7 +54,7 @@ def test_a_controller_assesses_an_activity_on_the_goals_view(reporting_url: str)
     comment = f"Arbetet pågår enligt plan {uuid.uuid4().hex[:6]}"
     with contextlib.closing(signed_in(reporting_url, "anna.klf")) as anna:
         page = _send(
-            anna, reporting_url, "/mal/KLF/2011", "bedomning",
+            anna, reporting_url, "/mal/KLF/2011", "bedomning", comment,
             period="2011", status="under_way", comment=comment,
         )  # fmt: skip
         assert comment in page

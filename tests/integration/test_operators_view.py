@@ -232,8 +232,22 @@ async def test_a_command_refused_over_http_is_counted_and_followed_like_one_over
     assert page.status_code == 200 and "svar i HTTP-svaret" in page.text
 
 
+def _settled(drift: dict[str, Any]) -> bool:
+    """Budget's outbox empty and the projection's acknowledgement, sent after its batch
+    commits, caught up with the events stream."""
+    budget = next(s for s in drift["services"] if s["name"] == "budget")
+    events = next(s for s in drift["streams"] if s["name"] == BUDGET.events_stream)
+    projection = [c for c in events["consumers"] if c["name"].startswith("reporting_g")]
+    return (
+        budget["outbox"] is not None
+        and budget["outbox"]["waiting"] == 0
+        and bool(projection)
+        and projection[0]["acknowledged"] == events["last_sequence"]
+    )
+
+
 async def test_the_view_shows_locks_outboxes_and_consumers_with_their_lag(stack: Stack) -> None:
-    drift = await stack.json("/api/drift")
+    drift = await eventually(lambda: stack.json("/api/drift"), until=_settled)
     services = {s["name"]: s for s in drift["services"]}
     budget = services["budget"]
     assert budget["problem"] is None and budget["outbox"]["waiting"] == 0
