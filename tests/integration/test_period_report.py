@@ -97,7 +97,7 @@ def budget_commands() -> list[Command]:
         budget("IT", "1200000", "-12000001"),
         budget("STAB", "600000", "-3600000"),
         *(actuals("IT", month) for month in range(1, 13)),
-        actuals("STAB", 1, EXAMPLE),
+        *(actuals("STAB", month, EXAMPLE) for month in range(1, 13)),
         MakeForecast(
             actor=ACTOR,
             unit_code="IT",

@@ -1,5 +1,6 @@
 """The month report's calculation: periodisation, actuals to date, deviations, roll-up."""
 
+import dataclasses
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -268,9 +269,10 @@ def test_the_trend_is_each_months_report_for_the_unit_net() -> None:
         profiles=[ProfileRow("STAB", 2011, PROFILE)],
         actuals=[
             actual("IT", "2011-01", "100000", "-1000000"),
+            actual("STAB", "2011-01", "0", "0"),  # reported, with nothing booked
             actual("IT", "2011-02", "100000", "-1100000"),
             actual("STAB", "2011-02", "50000", "-280000"),
-            actual("IT", "2011-03", "120000", "-1050000"),
+            actual("IT", "2011-03", "120000", "-1050000"),  # Staben has not reported March
             actual("IT", "2011-04", "1", "-1"),  # after the month
         ],
         forecasts=[actual("IT", "2011-02", "1250000", "-12300000")],
@@ -282,24 +284,26 @@ def test_the_trend_is_each_months_report_for_the_unit_net() -> None:
         month = build_month_report(data, "KS", 2011, point.month)
         alone = month.root
         assert alone.budget_to_date is not None
-        # The report's budget to date runs to each unit's last reported month; the trend's is
-        # the calendar's, so the two agree where every unit has reported the month or none.
-        if all(node.reported_month in (None, point.month) for node in month.nodes):
+        # The report's budget to date runs to the months all units have reported; the
+        # trend's is the calendar's, so the two agree where that is the point's month.
+        if month.compared_month in (None, point.month):
             assert point.budget_to_date == alone.budget_to_date.value.net
-        if point.month <= 3:
+        if point.actuals_to_date is not None:
             assert alone.actuals is not None
             assert point.actuals_to_date == alone.actuals.value.net
     # IT in twelfths and Staben by its profile, to the öre: January 100 000,00 - 1 000 000,08
     # + 54 000 - 324 000; December the whole year.
     assert trend.months[0].budget_to_date == D("-1170000.08")
     assert trend.months[11].budget_to_date == D("1800000") + D("-15600001")
+    # March is missing for Staben, so KS's actuals to the end of March are not known.
     assert [p.actuals_to_date for p in trend.months[:3]] == [
         D("-900000"),
         D("-900000") + D("-1000000") + D("-230000"),
-        D("-2130000") + D("-930000"),
+        None,
     ]
+    assert report.compared_month == 2 and report.reported_month == 3
     assert report.root.actuals is not None
-    assert trend.months[2].actuals_to_date == report.root.actuals.value.net
+    assert trend.months[1].actuals_to_date == report.root.actuals.value.net
     assert all(p.actuals_to_date is None for p in trend.months[3:])
     assert trend.forecast == D("-11050000") and trend.forecast_period is None
     body = month_report_to_json(report)["trend"]
@@ -366,9 +370,11 @@ def test_a_month_not_reported_is_missing_and_budget_to_date_runs_to_the_last_rep
     assert it.budget_to_date.value == periodise(Amounts(D("1200000"), D("-12000001")), 2)
     assert stab.budget_to_date is not None
     assert stab.budget_to_date.value == Amounts(D("50000.00"), D("-300000.00"))
-    assert report.to_date_name == "februari"
+    # KS compares January, the one month both units have reported.
+    assert report.compared_month == 1 and report.to_date_name == "januari"
     notice = report.missing_notice
     assert notice is not None and "mars–maj 2011" in notice and "inte som noll" in notice
+    assert report.uneven_notice is not None and "februari saknas för Staben" in report.uneven_notice
     page = render_month_report_html(report)
     assert "Utfall t.o.m. februari" in page and "Utfall t.o.m. maj" not in page
     assert "mars–maj 2011" in page
@@ -378,8 +384,8 @@ def test_a_month_not_reported_is_missing_and_budget_to_date_runs_to_the_last_rep
 
 
 def test_nothing_is_missing_when_the_month_is_reported() -> None:
-    data = MonthReportInput(UNITS, [IT_BUDGET], actuals=[actual("IT", "2011-03", "1", "-1")])
-    report = build_month_report(data, "KS", 2011, 3)
+    booked = [actual("IT", f"2011-0{m}", "1", "-1") for m in (1, 2, 3)]
+    report = build_month_report(MonthReportInput(UNITS, [IT_BUDGET], actuals=booked), "KS", 2011, 3)
     assert report.missing_months == () and report.missing_notice is None
     assert report.notices == ()
 
@@ -405,3 +411,77 @@ def test_a_percent_of_a_small_budget_to_date_is_not_shown_and_the_page_says_why(
     page = render_month_report_html(report)
     assert "5 049" not in page and "ej meningsfull" in page
     assert "mindre än 100 tkr" in page
+
+
+def _uneven() -> MonthReportInput:
+    """IT has reported January–August and October, but not September; Staben January–August."""
+    months = [*range(1, 9), 10]
+    return MonthReportInput(
+        UNITS,
+        [IT_BUDGET, STAB_BUDGET],
+        actuals=[
+            *(actual("IT", f"2011-{m:02d}", "100000", "-1000000") for m in months),
+            *(actual("STAB", f"2011-{m:02d}", "50000", "-300000") for m in range(1, 9)),
+        ],
+    )
+
+
+def test_a_node_compares_only_the_months_all_its_units_have_reported() -> None:
+    report = build_month_report(_uneven(), "KS", 2011, 11)
+    ks = report.root
+    it = next(node for node in report.nodes if node.code == "IT")
+    assert (report.reported_month, report.compared_month) == (10, 8)
+    assert report.missing_months == (11,)
+    # January–August on both sides: IT's October waits until September is in for IT and
+    # September and October are in for Staben.
+    to_date = periodise(Amounts(D("1200000"), D("-12000001")), 8) + periodise(
+        Amounts(D("600000"), D("-3600000")), 8
+    )
+    assert ks.budget_to_date is not None and ks.budget_to_date.value == to_date
+    actuals = Amounts(D("800000") + D("400000"), D("-8000000") + D("-2400000"))
+    assert ks.actuals is not None and ks.actuals.value == actuals
+    assert ks.deviation is not None and ks.deviation.value == actuals - to_date
+    # IT's own row: a month missing inside its months is missing too.
+    assert (it.reported_month, it.compared_month) == (10, 8)
+    assert it.actuals is not None and it.actuals.value == Amounts(D("800000"), D("-8000000"))
+    notice = report.uneven_notice
+    assert notice is not None and notice in report.notices
+    assert "avser januari–augusti 2011" in notice
+    assert "september saknas för IT-kontor och Staben" in notice
+    assert "IT-kontor oktober" in notice
+    assert report.to_date_name == "augusti"
+    page = render_month_report_html(report)
+    assert "Utfall t.o.m. augusti" in page and "Utfall t.o.m. oktober" not in page
+    assert "september saknas för IT-kontor och Staben" in page
+    found = month_report_to_json(report)
+    assert (found["reported_month"], found["compared_month"]) == (10, 8)
+    assert [u["unit_code"] for u in found["uneven_units"]] == ["IT", "STAB"]
+    assert found["uneven_units"][0]["reported_months"][-2:] == ["2011-08", "2011-10"]
+    assert report.trend is not None
+    known = [p.month for p in report.trend.months if p.actuals_to_date is not None]
+    assert known == list(range(1, 9))
+
+
+def test_a_month_missing_for_one_unit_from_january_leaves_nothing_to_compare() -> None:
+    data = MonthReportInput(
+        UNITS,
+        [IT_BUDGET, STAB_BUDGET],
+        actuals=[
+            actual("IT", "2011-01", "100000", "-1000000"),
+            actual("STAB", "2011-02", "50000", "-300000"),
+        ],
+    )
+    report = build_month_report(data, "KS", 2011, 2)
+    assert report.compared_month == 0
+    assert report.root.actuals is None and report.root.deviation is None
+    notice = report.uneven_notice
+    assert notice is not None and "januari 2011 saknas för Staben" in notice
+    assert "visas inte" in notice
+
+
+def test_units_that_reported_the_same_months_say_nothing_of_it() -> None:
+    data = _uneven()
+    even = dataclasses.replace(data, actuals=[a for a in data.actuals if a.period <= "2011-08"])
+    report = build_month_report(even, "KS", 2011, 8)
+    assert report.compared_month == report.reported_month == 8
+    assert report.uneven_notice is None and report.uneven_units == ()

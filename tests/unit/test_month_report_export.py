@@ -60,7 +60,7 @@ def built() -> MonthReport:
             actual("IT", "2011-01", "100000", "-1000000"),
             actual("IT", "2011-02", "100000", "-1100000"),
             actual("IT", "2011-03", "120000", "-1050000"),
-            actual("STAB", "2011-01", "50000", "-280000", example=True),
+            *(actual("STAB", f"2011-0{m}", "50000", "-280000", example=True) for m in (1, 2, 3)),
         ],
         forecasts=[actual("IT", "2011-03", "1250000", "-12300000")],
         comments=[

@@ -247,11 +247,12 @@ def test_the_annual_report_is_the_whole_year_whatever_month_it_is_given() -> Non
     assert root.budget is not None and root.budget_to_date is not None
     assert root.reported_month == 12
     # IT has reported every month, Staben January alone: each unit's budget to date runs to
-    # its own last reported month.
+    # its own last reported month, and KS's to January, the one month both have reported.
     it = next(n for n in report.economy.nodes if n.code == "IT")
     assert it.budget is not None and it.budget_to_date is not None
     assert it.budget_to_date.value == it.budget.value
     assert root.budget_to_date.value != root.budget.value
+    assert root.compared_month == 1
     assert report.title == "Årsredovisning 2011 för Kommunstyrelsen"
 
 
@@ -494,8 +495,11 @@ def test_without_a_text_the_section_says_so() -> None:
 
 def test_the_page_has_every_section_in_swedish() -> None:
     page = render_period_report_html(interim())
+    # Staben has reported January alone, so KS's economy compares January (see
+    # test_month_report's months reported unevenly).
+    assert "de månader som alla har rapporterat" in page
     for heading in (
-        "Ekonomi t.o.m. augusti 2011",
+        "Ekonomi t.o.m. januari 2011",
         "Nettoinvesteringar 2011",
         "Måluppfyllelse per perspektiv",
         "Projekt</h2>",
@@ -577,13 +581,15 @@ def test_an_annual_report_of_a_year_not_closed_says_so_and_shows_no_full_year_ou
     assert economy.reported_month == 8 and economy.missing_months == (9, 10, 11, 12)
     root = economy.root
     assert root.budget is not None and root.budget_to_date is not None
-    # Budget and actuals for January–August, not the year's budget against eight months.
+    # Budget and actuals for the months every unit has reported (Staben: January), not the
+    # year's budget against eight months.
     assert root.budget_to_date.value != root.budget.value
+    assert economy.compared_month == 1
     notice = report.not_closed_notice
     assert notice is not None and "inte avslutat" in notice and "prognos" in notice
     assert notice in report.notices and economy.missing_notice in report.notices
     page = render_period_report_html(report)
-    assert "Utfall t.o.m. augusti" in page and "Utfall t.o.m. december" not in page
+    assert "Utfall t.o.m. januari" in page and "Utfall t.o.m. december" not in page
     assert "Året 2011 är inte avslutat" in page and "Prognos helår" in page
     found = period_report_to_json(report)
     assert found["closed"] is False and notice in found["notices"]

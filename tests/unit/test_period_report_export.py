@@ -32,7 +32,7 @@ def sections(report_table: tuple[Section, ...]) -> dict[str, Section]:
 def test_a_sheet_per_part_of_the_page_in_its_order() -> None:
     table = period_report_table(interim(month=6))
     assert [s.title for s in table.sections] == [
-        "Ekonomi t.o.m. juni 2011",
+        "Ekonomi t.o.m. januari 2011",  # the month Staben and IT have both reported
         "Nettoinvesteringar 2011",
         "Måluppfyllelse per perspektiv",
         "Åtaganden",
@@ -137,8 +137,10 @@ def test_each_report_has_the_texts_written_for_it() -> None:
 
 def test_notices_warn_of_example_data_and_say_why_a_section_is_empty() -> None:
     report = interim()
+    assert report.economy.uneven_notice is not None  # Staben has reported January alone
     assert period_report_table(report).notices == (
         EXAMPLE_NOTICE,
+        report.economy.uneven_notice,
         report.investments.note,
         "Delårsrapporten visar de 3 åtaganden som följs upp vid delåret (Delår); ytterligare 2"
         " av årets åtaganden följs upp först i årsredovisningen.",

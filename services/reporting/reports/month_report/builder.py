@@ -7,10 +7,13 @@ Pure: rows in, view out, no I/O. For a month M of year Y and every node of the s
 * budget to date: the year's budget times the share of months 1..M, twelfths by default or
   the unit's profile (percent per month); revenue and costs are each rounded once, to the
   öre, half away from zero, so month 12 gives the year's budget exactly; net is their sum;
-* actuals to date: the sum of the months 1..M (each month's latest booked outcome);
+* actuals to date: the sum of the months 1..the compared month (each month's latest booked
+  outcome);
 * the last reported month: the latest month up to M with actuals of the node's own or of a
-  node below it; a later month is missing, never zero. Budget to date runs to that month,
-  so actuals and budget cover the same months (to M where nothing is reported);
+  node below it; a later month is missing, never zero;
+* the compared month: the last month up to which every unit at or below the node that
+  reports has reported every month (reported_months). Actuals and budget to date both run
+  to it, so they cover the same months (budget to M where nothing is reported);
 * deviation: actuals to date minus budget to date, and in percent of the size of the budget
   to date (one decimal, half away from zero), so a negative percent is worse than budget for
   revenue and costs alike; no percent where the budget to date of the line is smaller than
@@ -40,6 +43,11 @@ from services.reporting.read_models.budget.tables import (
     MonthRow,
     ProjectShareRow,
     UnitRow,
+)
+from services.reporting.reports.month_report.reported_months import (
+    UnitMonths,
+    months_words,
+    uneven_notice,
 )
 from services.reporting.reports.month_report.to_date import PERCENT_NOTE, Percents
 from services.reporting.reports.plan.view import Source
@@ -81,13 +89,6 @@ class MonthReportInput:
 # --- calculation --------------------------------------------------------------------------
 
 
-def months_words(first: int, last: int) -> str:
-    """ "september–december", or "augusti" for one month."""
-    if first == last:
-        return MONTH_NAMES[first - 1]
-    return f"{MONTH_NAMES[first - 1]}–{MONTH_NAMES[last - 1]}"
-
-
 def period_of(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
@@ -112,9 +113,9 @@ class Comment:
 @dataclass(frozen=True)
 class NodeReport(WalkedNode):
     budget: Figure | None  # the year's
-    budget_to_date: Figure | None  # to the last reported month, or M without one
+    budget_to_date: Figure | None  # to the compared month, or M where nothing is reported
     profile: bool  # whether the node's own budget to date follows its profile
-    actuals: Figure | None  # to date
+    actuals: Figure | None  # to the compared month
     deviation: Figure | None  # actuals to date minus budget to date
     deviation_percent: Percents | None
     forecast: Figure | None  # full year
@@ -122,6 +123,7 @@ class NodeReport(WalkedNode):
     forecast_deviation: Figure | None  # forecast minus the year's budget
     comment: Comment | None
     reported_month: int | None = None  # the last month up to M with actuals at or below
+    compared_month: int | None = None  # actuals and budget to date run to it (reported_months)
 
     @property
     def percent_withheld(self) -> bool:
@@ -183,6 +185,7 @@ class MonthReport:
     per: datetime | None = None  # the moment the figures were read as of; None: now
     version: str | None = None  # the budget version compared with, as ?version= names it
     readiness: Readiness | None = None  # which units have marked the month ready
+    reporting: tuple[UnitMonths, ...] = ()  # the units in the report with actuals of their own
 
     @property
     def children(self) -> tuple[NodeReport, ...]:
@@ -215,14 +218,31 @@ class MonthReport:
         return self.root.reported_month
 
     @property
+    def compared_month(self) -> int | None:
+        """The last month all the units in the report that report have reported, January
+        on; None where none has reported."""
+        return self.root.compared_month
+
+    @property
     def to_date_name(self) -> str:
-        """The month "t.o.m." the actuals and budget to date run to: the last reported, or
+        """The month "t.o.m." the actuals and budget to date run to: the compared month, or
         the report's month where none is."""
-        return MONTH_NAMES[(self.reported_month or self.month) - 1]
+        return self.to_date_name_of(self.root)
 
     def to_date_name_of(self, node: NodeReport) -> str:
         """The month "t.o.m." a node's actuals and budget to date run to."""
-        return MONTH_NAMES[(node.reported_month or self.month) - 1]
+        return MONTH_NAMES[(node.compared_month or self.month) - 1]
+
+    @property
+    def uneven_units(self) -> tuple[UnitMonths, ...]:
+        """The units whose reported months are not all of January to the last reported."""
+        reported = self.reported_month
+        return tuple(unit for unit in self.reporting if unit.through != reported)
+
+    @property
+    def uneven_notice(self) -> str | None:
+        """What the report says when its units have not reported the same months."""
+        return uneven_notice(self.root.name, self.year, self.compared_month, self.reporting)
 
     @property
     def missing_months(self) -> tuple[int, ...]:
@@ -241,11 +261,15 @@ class MonthReport:
                 f"Utfall saknas för {months} {self.year}: ingen månad är rapporterad för"
                 f" {self.root.name}. Ej rapporterade månader räknas inte som noll."
             )
-        return (
+        found = (
             f"Utfall saknas för {months} {self.year}; senast rapporterade månad är"
             f" {MONTH_NAMES[self.reported_month - 1]}. Ej rapporterade månader räknas inte"
-            f" som noll: utfall, budget och avvikelse avser"
-            f" {months_words(1, self.reported_month)}."
+            " som noll"
+        )
+        if self.compared_month != self.reported_month:
+            return found + "."  # the notice of uneven months says which months are compared
+        return (
+            f"{found}: utfall, budget och avvikelse avser {months_words(1, self.reported_month)}."
         )
 
     @property
@@ -258,6 +282,8 @@ class MonthReport:
         found = [EXAMPLE_NOTICE] if self.example_data else []
         if self.missing_notice:
             found.append(self.missing_notice)
+        if self.uneven_notice:
+            found.append(self.uneven_notice)
         if self.percent_withheld:
             found.append(PERCENT_NOTE)
         return tuple(found)

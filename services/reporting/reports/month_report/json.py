@@ -53,6 +53,7 @@ def _node_json(node: NodeReport) -> dict[str, Any]:
             "net": _decimal_json(percent.net),
         },
         "reported_month": node.reported_month,
+        "compared_month": node.compared_month,
         "forecast": _figure_json(node.forecast),
         "forecast_period": node.forecast_period,
         "forecast_deviation": _figure_json(node.forecast_deviation),
@@ -94,7 +95,16 @@ def month_report_to_json(report: MonthReport) -> dict[str, Any]:
         "example_data": report.example_data,
         "notice": EXAMPLE_NOTICE if report.example_data else None,
         "reported_month": report.reported_month,
+        "compared_month": report.compared_month,
         "missing_months": [period_of(report.year, m) for m in report.missing_months],
+        "uneven_units": [
+            {
+                "unit_code": unit.code,
+                "name": unit.name,
+                "reported_months": [period_of(report.year, m) for m in sorted(unit.months)],
+            }
+            for unit in report.uneven_units
+        ],
         "notices": list(report.notices),
         "nodes": [_node_json(node) for node in report.nodes],
         "trend": None if report.trend is None else _trend_json(report, report.trend),

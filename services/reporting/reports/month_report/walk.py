@@ -26,6 +26,7 @@ from services.reporting.reports.month_report.builder import (
     _figure,
     period_of,
 )
+from services.reporting.reports.month_report.reported_months import UnitMonths
 from services.reporting.reports.month_report.to_date import MONTHS, Percents, periodise
 from services.reporting.reports.shared import tree_walk
 from services.reporting.reports.shared.amounts import Amounts, total_of
@@ -87,45 +88,142 @@ def _period(row: MonthRow) -> str:
     return row.period
 
 
+Monthly = tuple[Amounts | None, ...]  # to the end of each month, January to December
+_NOTHING: Monthly = (None,) * MONTHS
+
+
+def _rolled(own: Monthly | None, below: Sequence[Monthly]) -> Monthly:
+    """Month by month as the report's figures roll up: the unit's own where it has one,
+    else the sum of its children's, else nothing."""
+    if own is not None and None not in own:
+        return own
+    months: list[Amounts | None] = []
+    for m in range(MONTHS):
+        mine = None if own is None else own[m]
+        if mine is None:
+            mine = total_of([v for values in below if (v := values[m]) is not None])
+        months.append(mine)
+    return tuple(months)
+
+
+def _cumulative(booked: Sequence[MonthRow]) -> Monthly | None:
+    """Actuals to date at the end of each month; None before the first booked month, as the
+    report has no actuals of the unit's own then."""
+    if not booked:
+        return None
+    by_month = {int(row.period[5:]): Amounts(row.revenue, row.costs) for row in booked}
+    months: list[Amounts | None] = []
+    total: Amounts | None = None
+    for m in range(1, MONTHS + 1):
+        found = by_month.get(m)
+        if found is not None:
+            total = found if total is None else total + found
+        months.append(total)
+    return tuple(months)
+
+
+@dataclass(frozen=True)
+class _Year:
+    """A node's budget to date and actuals to date at the end of each month, as the report
+    rolls them up, and the months its units have reported."""
+
+    budget_to_date: Monthly
+    budget_example: bool
+    actuals_to_date: Monthly
+    actuals_example: bool
+    compared: int | None  # reported_months.compared_month of the units at or below
+    reported: int | None  # the last month with actuals at or below
+
+
+def _at(monthly: Monthly, month: int) -> Amounts | None:
+    return monthly[month - 1] if month > 0 else None
+
+
 class _Walk:
     def __init__(self, index: _Index, year: int, month: int) -> None:
         self.index = index
         self.year = year
         self.month = month
+        self.years: dict[str, _Year] = {}
+        self.reporting: list[UnitMonths] = []
 
     def left_out(self, unit: UnitRow, node: NodeReport) -> bool:
         closed = unit.closed_on is not None and unit.closed_on < date(self.year, 1, 1)
         return closed and all(f is None for f in node.figures)
 
+    def _year_of(self, unit: UnitRow, below: Sequence[_Year]) -> _Year:
+        index = self.index
+        own_budget = index.budgets.get(unit.code)
+        budget = None
+        budget_example = any(child.budget_example for child in below)
+        if own_budget is not None:
+            profile = index.profiles.get(unit.code)
+            percents = None if profile is None else profile.monthly_percent
+            budget = tuple(periodise(own_budget, m, percents) for m in range(1, MONTHS + 1))
+            budget_example = profile is not None and profile.example_data
+        booked = index.actuals.get(unit.code, [])
+        compared = [child.compared for child in below if child.compared is not None]
+        reported = [child.reported for child in below if child.reported is not None]
+        actuals_example = any(child.actuals_example for child in below)
+        if booked:
+            months = UnitMonths(unit.code, unit.name, frozenset(int(a.period[5:]) for a in booked))
+            self.reporting.append(months)
+            compared.append(months.through)
+            reported.append(months.last)
+            actuals_example = any(a.example_data for a in booked)
+        return _Year(
+            _rolled(budget, [child.budget_to_date for child in below]),
+            budget_example,
+            _rolled(_cumulative(booked), [child.actuals_to_date for child in below]),
+            actuals_example,
+            min(compared, default=None),
+            max(reported, default=None),
+        )
+
     def node(self, unit: UnitRow, depth: int, kept: list[NodeReport]) -> NodeReport:
         index = self.index
         code = unit.code
+        below_years = [self.years[child.code] for child in kept]
+        year = self.years[code] = self._year_of(unit, below_years)
 
         def below(attribute: str) -> list[Figure]:
             return [f for child in kept if (f := getattr(child, attribute)) is not None]
 
-        booked = index.actuals.get(code, [])
-        reported = max(
-            [int(a.period[5:]) for a in booked]
-            + [m for child in kept if (m := child.reported_month) is not None],
-            default=None,
-        )
+        def below_at(monthly: str, example: str, month: int) -> list[Figure]:
+            return [
+                Figure(value, "rolled_up", None, getattr(child, example))
+                for child in below_years
+                if (value := _at(getattr(child, monthly), month)) is not None
+            ]
+
+        # To the compared month: a month not reported is missing, not zero, for every unit.
+        to_month = self.month if year.compared is None else year.compared
         own_budget = index.budgets.get(code)
         budget = _figure(own_budget, False, below("budget"))
         profile = index.profiles.get(code)
-        own_to_date = None
-        if own_budget is not None:
-            percents = None if profile is None else profile.monthly_percent
-            # To the last reported month: a month not reported is missing, not zero.
-            own_to_date = periodise(own_budget, reported or self.month, percents)
         profiled = own_budget is not None and profile is not None
-        to_date = _figure(
-            own_to_date,
-            profiled and profile is not None and profile.example_data,
-            below("budget_to_date"),
+        to_date = None
+        if to_month > 0:
+            own_to_date = None
+            if own_budget is not None:
+                percents = None if profile is None else profile.monthly_percent
+                own_to_date = periodise(own_budget, to_month, percents)
+            to_date = _figure(
+                own_to_date,
+                profiled and profile is not None and profile.example_data,
+                below_at("budget_to_date", "budget_example", to_month),
+            )
+        booked = index.actuals.get(code, [])
+        own_actuals = total_of(
+            [Amounts(a.revenue, a.costs) for a in booked if int(a.period[5:]) <= to_month]
         )
-        own_actuals = total_of([Amounts(a.revenue, a.costs) for a in booked])
-        actuals = _figure(own_actuals, any(a.example_data for a in booked), below("actuals"))
+        actuals = None
+        if year.compared is not None:
+            actuals = _figure(
+                own_actuals,
+                any(a.example_data for a in booked),
+                below_at("actuals_to_date", "actuals_example", to_month),
+            )
         deviation = _derived(actuals, to_date)
         percent = None
         if deviation is not None and to_date is not None:
@@ -151,7 +249,8 @@ class _Walk:
             comment=None
             if written is None
             else Comment(written.comment, written.measures, written.example_data),
-            reported_month=reported,
+            reported_month=year.reported,
+            compared_month=year.compared,
         )
 
 
@@ -160,96 +259,37 @@ def build_month_report(
 ) -> MonthReport:
     """The month report for ``month`` of ``year`` of ``unit_code`` and everything under it."""
     index = _Index.of(data, year, month)
-    nodes = _nodes(index, unit_code, year, month)
-    return MonthReport(year, month, nodes, data.parked, _trend(index, nodes[0], month))
-
-
-def _nodes(index: _Index, unit_code: str, year: int, month: int) -> tuple[NodeReport, ...]:
     unit = index.units.get(unit_code)
     if unit is None:
         raise UnknownUnit(unit_code)
     walk = _Walk(index, year, month)
-    return tree_walk.walk(unit, index.children, walk.node, walk.left_out)
+    nodes = tree_walk.walk(unit, index.children, walk.node, walk.left_out)
+    reporting = tuple(walk.reporting)
+    trend = _trend(walk.years[unit_code], nodes[0], month, reporting)
+    return MonthReport(year, month, nodes, data.parked, trend, reporting=reporting)
 
 
-Monthly = tuple[Decimal | None, ...]  # net, January to December
+def _net(amounts: Amounts | None) -> Decimal | None:
+    return None if amounts is None else amounts.net
 
 
-@dataclass(frozen=True)
-class _Year:
-    """A unit's budget and actuals to date, net, at the end of each month of the year."""
-
-    budget_to_date: Monthly
-    actuals_to_date: Monthly
+def _known(month: int, reporting: Sequence[UnitMonths]) -> bool:
+    """Whether actuals to date at the end of ``month`` are known: every unit that has
+    reported by then has reported every month to it, as that month's report asks."""
+    return all(unit.through >= month for unit in reporting if min(unit.months) <= month)
 
 
-def _rolled(own: Monthly | None, below: Sequence[Monthly]) -> Monthly:
-    """Month by month as the report's figures roll up: the unit's own where it has one,
-    else the sum of its children's, else nothing."""
-    months: list[Decimal | None] = []
-    for m in range(MONTHS):
-        mine = None if own is None else own[m]
-        if mine is None:
-            found = [v for values in below if (v := values[m]) is not None]
-            mine = sum(found, Decimal(0)) if found else None
-        months.append(mine)
-    return tuple(months)
-
-
-def _cumulative(booked: Sequence[MonthRow]) -> Monthly | None:
-    """Actuals to date, net, at the end of each month; None before the first booked month,
-    as the report has no actuals of the unit's own then."""
-    if not booked:
-        return None
-    by_month = {int(row.period[5:]): row.revenue + row.costs for row in booked}
-    months: list[Decimal | None] = []
-    total: Decimal | None = None
-    for m in range(1, MONTHS + 1):
-        if m in by_month:
-            total = by_month[m] + (total or Decimal(0))
-        months.append(total)
-    return tuple(months)
-
-
-class _YearWalk:
-    def __init__(self, index: _Index) -> None:
-        self.index = index
-
-    def node(self, unit: UnitRow, depth: int, kept: list[_Year]) -> _Year:
-        index = self.index
-        own_budget = index.budgets.get(unit.code)
-        budget = None
-        if own_budget is not None:
-            profile = index.profiles.get(unit.code)
-            percents = None if profile is None else profile.monthly_percent
-            budget = tuple(periodise(own_budget, m, percents).net for m in range(1, MONTHS + 1))
-        return _Year(
-            _rolled(budget, [child.budget_to_date for child in kept]),
-            _rolled(
-                _cumulative(index.actuals.get(unit.code, [])),
-                [child.actuals_to_date for child in kept],
-            ),
-        )
-
-
-def _net(figure: Figure | None) -> Decimal | None:
-    return None if figure is None else figure.value.net
-
-
-def _trend(index: _Index, root: NodeReport, month: int) -> Trend:
-    """Each month's point is the root as that month's own report would show it (the tests
-    hold the two to each other), rolled up the tree in one walk. The report's index serves:
-    a point up to the report's month rests on actuals up to that month alone, and a later
-    point has no actuals."""
-    unit = index.units[root.code]
-    walk = _YearWalk(index)
-    whole = tree_walk.walk(unit, index.children, walk.node, lambda _unit, _node: False)[0]
+def _trend(year: _Year, root: NodeReport, month: int, reporting: Sequence[UnitMonths]) -> Trend:
+    """Each month's point is the root as that month's own report would show it where every
+    unit has reported the month (the tests hold the two to each other); a month some unit
+    has not reported has no actuals, and nor has a month after the report's."""
     points = tuple(
         MonthPoint(
             m,
-            whole.budget_to_date[m - 1],
-            whole.actuals_to_date[m - 1] if m <= month else None,
+            _net(year.budget_to_date[m - 1]),
+            _net(year.actuals_to_date[m - 1]) if m <= month and _known(m, reporting) else None,
         )
         for m in range(1, MONTHS + 1)
     )
-    return Trend(points, _net(root.forecast), root.forecast_period)
+    forecast = root.forecast
+    return Trend(points, None if forecast is None else forecast.value.net, root.forecast_period)

@@ -1,0 +1,116 @@
+"""Which months each unit has reported, and what a node can compare when its units have not
+all reported the same ones.
+
+A month a unit has not reported is missing for that unit, never zero, so a node's actuals are
+known only for the months every unit at or below it that reports has reported: from January
+to the first month one of them lacks (the node's compared month). Budget to date runs to the
+same month, so actuals and budget always cover the same months; actuals that some units have
+sent for later months wait until the others have sent theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from services.reporting.vocabulary import MONTH_NAMES
+
+# A notice names at most this many units, then says how many more there are.
+NAMED_UNITS = 6
+
+
+@dataclass(frozen=True)
+class UnitMonths:
+    """The months, up to the report's, with actuals of a unit's own."""
+
+    code: str
+    name: str
+    months: frozenset[int]
+
+    @property
+    def through(self) -> int:
+        """The last month m such that every month from January to m is reported; 0 when
+        January is not."""
+        month = 0
+        while month + 1 in self.months:
+            month += 1
+        return month
+
+    @property
+    def last(self) -> int:
+        return max(self.months)
+
+    def after(self, month: int) -> tuple[int, ...]:
+        """The months reported after ``month``."""
+        return tuple(sorted(m for m in self.months if m > month))
+
+
+def compared_month(units: Sequence[UnitMonths]) -> int | None:
+    """The months (January to the month returned) that all ``units`` have reported; None
+    where none of them has reported anything."""
+    return min((unit.through for unit in units), default=None)
+
+
+def months_words(first: int, last: int) -> str:
+    """ "september–december", or "augusti" for one month."""
+    if first == last:
+        return MONTH_NAMES[first - 1]
+    return f"{MONTH_NAMES[first - 1]}–{MONTH_NAMES[last - 1]}"
+
+
+def month_ranges(months: Sequence[int]) -> str:
+    """ "september–oktober", "augusti, oktober": the months as runs, in order."""
+    runs: list[tuple[int, int]] = []
+    for month in sorted(months):
+        if runs and runs[-1][1] == month - 1:
+            runs[-1] = (runs[-1][0], month)
+        else:
+            runs.append((month, month))
+    return ", ".join(
+        MONTH_NAMES[first - 1]
+        if first == last
+        else f"{MONTH_NAMES[first - 1]}–{MONTH_NAMES[last - 1]}"
+        for first, last in runs
+    )
+
+
+def _names(units: Sequence[UnitMonths]) -> str:
+    names = [unit.name for unit in units[:NAMED_UNITS]]
+    more = len(units) - len(names)
+    if more:
+        return f"{', '.join(names)} och {more} till"
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} och {names[-1]}"
+
+
+def uneven_notice(
+    root_name: str, year: int, compared: int | None, units: Sequence[UnitMonths]
+) -> str | None:
+    """What the report says when its units have not reported the same months; None when
+    every unit that reports has reported every month to the last one reported."""
+    if compared is None or all(unit.last == compared for unit in units):
+        return None
+    holding = _names([unit for unit in units if unit.through == compared])
+    first_missing = MONTH_NAMES[compared]
+    if compared == 0:
+        covered = (
+            f"Utfall, budget och avvikelse för {root_name} visas inte: {first_missing} {year}"
+            f" saknas för {holding}, så det finns ingen månad som alla enheter har rapporterat."
+        )
+    else:
+        covered = (
+            f"Enheterna under {root_name} har inte rapporterat samma månader. Utfall, budget"
+            f" och avvikelse avser {months_words(1, compared)} {year}, de månader som alla"
+            f" har rapporterat; {first_missing} saknas för {holding}."
+        )
+    waiting = [unit for unit in units if unit.last > compared]
+    listed = "; ".join(
+        f"{unit.name} {month_ranges(unit.after(compared))}" for unit in waiting[:NAMED_UNITS]
+    )
+    if len(waiting) > NAMED_UNITS:
+        listed += f" och {len(waiting) - NAMED_UNITS} enheter till"
+    return (
+        f"{covered} Utfall som redan har kommit för senare månader räknas in när alla enheter"
+        f" har rapporterat dem: {listed}."
+    )
