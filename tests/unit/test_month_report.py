@@ -485,3 +485,23 @@ def test_units_that_reported_the_same_months_say_nothing_of_it() -> None:
     report = build_month_report(even, "KS", 2011, 8)
     assert report.compared_month == report.reported_month == 8
     assert report.uneven_notice is None and report.uneven_units == ()
+
+
+def test_a_unit_where_the_ledger_books_that_has_sent_nothing_has_every_month_missing() -> None:
+    data = MonthReportInput(
+        UNITS,
+        [IT_BUDGET, STAB_BUDGET],
+        actuals=[actual("IT", f"2011-0{m}", "100000", "-1000000") for m in (1, 2, 3)],
+    )
+    report = build_month_report(data, "KS", 2011, 3)
+    # Staben has a budget and nothing under it: the ledger books there, and has sent nothing.
+    assert (report.reported_month, report.compared_month) == (3, 0)
+    assert report.root.actuals is None and report.root.deviation is None
+    notice = report.uneven_notice
+    assert notice is not None and "januari 2011 saknas för Staben" in notice
+    assert "IT-kontor januari–mars" in notice
+    found = month_report_to_json(report)
+    assert {"unit_code": "STAB", "name": "Staben", "reported_months": []} in found["uneven_units"]
+    # IT's own row is whole.
+    it = next(node for node in report.nodes if node.code == "IT")
+    assert it.compared_month == 3 and it.actuals is not None

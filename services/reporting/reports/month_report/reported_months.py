@@ -3,7 +3,9 @@ all reported the same ones.
 
 A month a unit has not reported is missing for that unit, never zero, so a node's actuals are
 known only for the months every unit at or below it that reports has reported: from January
-to the first month one of them lacks (the node's compared month). Budget to date runs to the
+to the first month one of them lacks (the node's compared month). A unit reports when it has
+actuals of its own, or when it is where the ledger books, the lowest level of the tree with a
+budget: such a unit that has sent nothing has every month missing. Budget to date runs to the
 same month, so actuals and budget always cover the same months; actuals that some units have
 sent for later months wait until the others have sent theirs.
 """
@@ -38,17 +40,12 @@ class UnitMonths:
 
     @property
     def last(self) -> int:
-        return max(self.months)
+        """The last month reported; 0 for a unit that has reported none."""
+        return max(self.months, default=0)
 
     def after(self, month: int) -> tuple[int, ...]:
         """The months reported after ``month``."""
         return tuple(sorted(m for m in self.months if m > month))
-
-
-def compared_month(units: Sequence[UnitMonths]) -> int | None:
-    """The months (January to the month returned) that all ``units`` have reported; None
-    where none of them has reported anything."""
-    return min((unit.through for unit in units), default=None)
 
 
 def months_words(first: int, last: int) -> str:

@@ -131,8 +131,14 @@ class _Year:
     budget_example: bool
     actuals_to_date: Monthly
     actuals_example: bool
-    compared: int | None  # reported_months.compared_month of the units at or below
+    through: int | None  # the last month all units at or below have reported (reported_months)
     reported: int | None  # the last month with actuals at or below
+
+    @property
+    def compared(self) -> int | None:
+        """The month actuals and budget to date run to; None where nothing is reported at or
+        below, so that nothing is compared and budget runs to the report's month."""
+        return None if self.reported is None else self.through
 
 
 def _at(monthly: Monthly, month: int) -> Amounts | None:
@@ -162,21 +168,27 @@ class _Walk:
             budget = tuple(periodise(own_budget, m, percents) for m in range(1, MONTHS + 1))
             budget_example = profile is not None and profile.example_data
         booked = index.actuals.get(unit.code, [])
-        compared = [child.compared for child in below if child.compared is not None]
+        through = [child.through for child in below if child.through is not None]
         reported = [child.reported for child in below if child.reported is not None]
         actuals_example = any(child.actuals_example for child in below)
-        if booked:
+        # The ledger books where the budget's lowest level is: such a unit with nothing
+        # reported has every month missing, not zero.
+        budget_leaf = budget is not None and all(
+            _NOTHING == child.budget_to_date for child in below
+        )
+        if booked or budget_leaf:
             months = UnitMonths(unit.code, unit.name, frozenset(int(a.period[5:]) for a in booked))
             self.reporting.append(months)
-            compared.append(months.through)
-            reported.append(months.last)
-            actuals_example = any(a.example_data for a in booked)
+            through.append(months.through)
+            if booked:
+                reported.append(months.last)
+                actuals_example = any(a.example_data for a in booked)
         return _Year(
             _rolled(budget, [child.budget_to_date for child in below]),
             budget_example,
             _rolled(_cumulative(booked), [child.actuals_to_date for child in below]),
             actuals_example,
-            min(compared, default=None),
+            min(through, default=None),
             max(reported, default=None),
         )
 
@@ -276,7 +288,7 @@ def _net(amounts: Amounts | None) -> Decimal | None:
 def _known(month: int, reporting: Sequence[UnitMonths]) -> bool:
     """Whether actuals to date at the end of ``month`` are known: every unit that has
     reported by then has reported every month to it, as that month's report asks."""
-    return all(unit.through >= month for unit in reporting if min(unit.months) <= month)
+    return all(unit.through >= month for unit in reporting if min(unit.months, default=0) <= month)
 
 
 def _trend(year: _Year, root: NodeReport, month: int, reporting: Sequence[UnitMonths]) -> Trend:
