@@ -419,8 +419,12 @@ def _print_urls(stack: Stack, nats_url: str) -> None:
 
 
 def metrics_urls(stack: Stack) -> str:
-    """Where each process serves its metrics, for Prometheus to scrape."""
-    return ", ".join(f"{stack.url(service)}/metrics ({service})" for service in SERVICES)
+    """Where each process serves its metrics, for Prometheus to scrape; reporting's ask for an
+    operator's token (services.reporting.bootstrap)."""
+    needs = {"reporting": ", med en drifttoken"}
+    return ", ".join(
+        f"{stack.url(service)}/metrics ({service}{needs.get(service, '')})" for service in SERVICES
+    )
 
 
 def _operator_lines(stack: Stack) -> str:

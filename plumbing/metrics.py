@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Response, params
 from opentelemetry import metrics
 from opentelemetry.metrics import CallbackOptions, Observation
 from opentelemetry.metrics import _Gauge as Gauge  # the API's synchronous gauge, not yet renamed
@@ -117,12 +117,17 @@ def make_instruments(meter: metrics.Meter) -> Instruments:
     )
 
 
-def add_metrics_route(app: FastAPI, refresh: Sequence[Callable[[], Awaitable[None]]] = ()) -> None:
+def add_metrics_route(
+    app: FastAPI,
+    refresh: Sequence[Callable[[], Awaitable[None]]] = (),
+    guard: Sequence[params.Depends] = (),
+) -> None:
     """GET /metrics: the process's metrics in Prometheus' text format, after each of
-    ``refresh`` has set the gauges it keeps (counted when asked, not on a timer)."""
+    ``refresh`` has set the gauges it keeps (counted when asked, not on a timer). ``guard``:
+    who may read them, where the port is one the public reaches."""
     from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
-    @app.get("/metrics", tags=["drift"], include_in_schema=False)
+    @app.get("/metrics", tags=["drift"], include_in_schema=False, dependencies=list(guard))
     async def prometheus_metrics() -> Response:
         for gauges in refresh:
             await gauges()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 import asyncpg
-from fastapi import FastAPI
+from fastapi import FastAPI, params
 from fastapi.responses import JSONResponse
 from nats.aio.client import Client
 
@@ -129,15 +129,17 @@ def add_health_routes(
     workers: Sequence[WorkerStatus] = (),
     checks: dict[str, Check] | None = None,
     metrics_refresh: Sequence[Callable[[], Awaitable[None]]] = (),
+    metrics_guard: Sequence[params.Depends] = (),
 ) -> None:
     """GET /health: 200 while the process lives. GET /ready: 200 or 503 with each check.
-    GET /metrics: the process's metrics (plumbing.metrics), ``metrics_refresh`` run first.
+    GET /metrics: the process's metrics (plumbing.metrics), ``metrics_refresh`` run first,
+    for whoever ``metrics_guard`` lets in.
 
     Also answers a request that fails for NATS or PostgreSQL with 503 (plumbing.http_failures),
     and traces and logs every request (plumbing.http_telemetry).
     """
     answer_failures(app)
-    add_metrics_route(app, metrics_refresh)
+    add_metrics_route(app, metrics_refresh, metrics_guard)
     app.add_middleware(TracedRequests)
     telemetry.instrument_app(app)
 

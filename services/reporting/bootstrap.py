@@ -7,12 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import asyncpg
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
 from plumbing.database import create_pool
+from plumbing.http_identity import Access
+from plumbing.identity import Role
 from plumbing.metrics import instruments, observe_pool
 from plumbing.migrations import migrate
 from plumbing.nats_connection import connect
@@ -41,6 +43,7 @@ class ReportingProcess:
     runners: list[ProjectionRunner]  # in the order of read_models.catalog.PROJECTIONS
     app: FastAPI
     sources: Sources
+    access: Access
 
     def runner(self, projection: str) -> ProjectionRunner:
         """The runner of ``projection`` (a name of read_models.sources)."""
@@ -108,7 +111,9 @@ async def build(settings: ReportingSettings) -> ReportingProcess:
         operator=operator,
     )
     add_people(app)
-    return ReportingProcess(pool=pool, nc=nc, js=js, runners=runners, app=app, sources=sources)
+    return ReportingProcess(
+        pool=pool, nc=nc, js=js, runners=runners, app=app, sources=sources, access=access
+    )
 
 
 async def _nothing_parked_unseen(models: ReadModels) -> str | None:
@@ -130,6 +135,9 @@ def add_operations_routes(process: ReportingProcess) -> None:
         [runner.status for runner in process.runners],
         {"parkerade": functools.partial(_nothing_parked_unseen, process.read_models)},
         metrics_refresh=[functools.partial(_parked_gauges, process.read_models)],
+        # Reporting's port is the one the public reaches (docker-compose.yml); its metrics
+        # name the systems that send and what they send, which is the operators' to see.
+        metrics_guard=[Depends(process.access.with_role(Role.OPERATOR))],
     )
 
 

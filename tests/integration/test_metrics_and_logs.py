@@ -1,5 +1,6 @@
 """Every process of a running stack serves its metrics at /metrics, and they move; refusals go
-back to their sender with their trace, and every process writes JSON lines an operator reads."""
+back to their sender with their trace, and every process writes JSON lines an operator reads.
+Reporting's port is the public one, so there the metrics are for operators alone."""
 
 import contextlib
 import json
@@ -24,6 +25,7 @@ from tests.conftest import eventually
 from tests.fixtures import SMALL_TREE
 from tests.servers import Servers
 from tests.system import KNOWN_SYSTEMS, LEDGER
+from tests.tokens import bearer, identity_environment
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
@@ -84,6 +86,7 @@ def running(servers: Servers, databases: dict[str, str], logs: Path) -> Iterator
                     "KOMMUNPLAN_HTTP_PORT": str(port),
                     "KOMMUNPLAN_SYSTEMS": json.dumps(KNOWN_SYSTEMS),
                     "KOMMUNPLAN_BATCH_SIZE": "100",
+                    **identity_environment(),
                 }
             )
             with (logs / f"{name}.log").open("wb") as output:
@@ -107,9 +110,10 @@ def running(servers: Servers, databases: dict[str, str], logs: Path) -> Iterator
                 process.kill()
 
 
-def get(url: str) -> tuple[int, dict[str, str], bytes]:
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as answer:
+        asked = urllib.request.Request(url, headers=headers or {})
+        with urllib.request.urlopen(asked, timeout=5) as answer:
             return answer.status, dict(answer.headers), answer.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
@@ -118,7 +122,7 @@ def get(url: str) -> tuple[int, dict[str, str], bytes]:
 
 
 def scraped(base: str) -> Samples:
-    status, _, body = get(f"{base}/metrics")
+    status, _, body = get(f"{base}/metrics", bearer("operator"))
     if status != 200:
         return {}
     return {
@@ -184,6 +188,11 @@ async def test_each_process_serves_its_metrics_and_they_move_with_what_is_accept
             until=lambda n: n >= 1,
             within=60,
         )
+        # Reporting's metrics answer an operator alone: its port is the one the public reaches.
+        metrics = f"{urls['reporting']}/metrics"
+        assert get(metrics)[0] == 401
+        assert get(metrics, bearer("controller"))[0] == 403
+        assert get(metrics, bearer("operator"))[0] == 200
         # A view read, so reporting has served a request; its answer names its trace.
         status, headers, _ = get(f"{urls['reporting']}/api/plan/KS/2011")
         assert status in (200, 404, 503)
