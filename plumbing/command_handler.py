@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from typing import Generic
 from uuid import UUID
 
-from opentelemetry.trace import Span
-
 from contracts.refusal import NotKnownYet, NotPermitted, Refused
 from contracts.rejection import Problem
 from plumbing import outcome_telemetry, telemetry
+from plumbing.batch_decisions import AcceptedRequest, BatchDecisions
 from plumbing.decider import Decider, S
 from plumbing.errors import is_infrastructure
 from plumbing.eventstore import (
@@ -203,19 +202,47 @@ class CommandHandler(Generic[S]):
             else {}
         )
         batch = self._known.copy()
-        state, versions = batch.state, batch.versions
-        outcomes: list[Outcome] = []
-        decided: list[tuple[Request, NewEvent]] = []
+        decisions = self._decide(requests, known, batch.state)
+        try:
+            if may_wait and any(
+                isinstance(o, Rejected) and o.not_known_yet for o in decisions.outcomes
+            ):
+                raise _OwnersMayCatchUp()
+            decided = await self._numbered(decisions, batch.versions)
+            outcomes = decisions.all_decided()
+            if not look_up_known and await self._refused_but_known(requests, outcomes):
+                raise DuplicateMessageError("a refused message was stored before")
+            # Before before_commit, which sends the refusals: each goes with its trace.
+            outcomes = outcome_telemetry.kept(requests, outcomes)
+            if before_commit is not None:
+                await before_commit(outcomes)
+            await self._store.append(
+                [e for _, e in decided],
+                [InboundMessage(r.command.message_id, r.sequence) for r, _ in decided],
+                position,
+            )
+        finally:
+            for span in decisions.spans:
+                span.end()
+        self._known = batch
+        return outcomes
+
+    def _decide(
+        self, requests: Sequence[Request], known: dict[UUID, int | None], state: S
+    ) -> BatchDecisions:
+        """Each request decided in turn against ``state``, which takes in what is accepted."""
+        decisions = BatchDecisions()
         seen: set[UUID] = set()
-        spans: list[Span] = []
         tracing = telemetry.enabled()
         for request in requests:
             message_id = request.command.message_id
             if message_id in known and _same_delivery(request, known[message_id]):
-                outcomes.append(AlreadyStored())
+                decisions.outcomes.append(AlreadyStored())
                 continue
             if message_id in known or message_id in seen:
-                outcomes.append(Rejected([Problem(field="message_id", message=DUPLICATE)]))
+                decisions.outcomes.append(
+                    Rejected([Problem(field="message_id", message=DUPLICATE)])
+                )
                 continue
             span = None
             if tracing and telemetry.worth_a_span(request.trace_headers):
@@ -223,11 +250,11 @@ class CommandHandler(Generic[S]):
                     f"{self._name} {request.command.command_name}",
                     context=telemetry.extract(request.trace_headers),
                 )
-                spans.append(span)
+                decisions.spans.append(span)
             try:
                 event = self._decider.decide(state, request.command, request.scope)
             except Refused as refusal:
-                outcomes.append(
+                decisions.outcomes.append(
                     Rejected(
                         refusal.problems,
                         isinstance(refusal, NotPermitted),
@@ -237,33 +264,29 @@ class CommandHandler(Generic[S]):
                 continue
             seen.add(message_id)
             stream_id = self._decider.stream_for(event)
-            if stream_id not in versions:
-                versions.update(await self._store.stream_versions([stream_id]))
-            versions[stream_id] = versions.get(stream_id, 0) + 1
-            new_event = to_store(request, event, stream_id, versions[stream_id], span)
-            decided.append((request, new_event))
-            outcomes.append(Accepted([new_event.event_id]))
-        if may_wait and any(isinstance(o, Rejected) and o.not_known_yet for o in outcomes):
-            for span in spans:
-                span.end()
-            raise _OwnersMayCatchUp()
-        if not look_up_known and await self._refused_but_known(requests, outcomes):
-            raise DuplicateMessageError("a refused message was stored before")
-        # Before before_commit, which sends the refusals: each goes with its trace.
-        outcomes = outcome_telemetry.kept(requests, outcomes)
-        try:
-            if before_commit is not None:
-                await before_commit(outcomes)
-            await self._store.append(
-                [e for _, e in decided],
-                [InboundMessage(r.command.message_id, r.sequence) for r, _ in decided],
-                position,
+            decisions.accepted.append(
+                AcceptedRequest(len(decisions.outcomes), request, event, stream_id, span)
             )
-        finally:
-            for span in spans:
-                span.end()
-        self._known = batch
-        return outcomes
+            decisions.outcomes.append(None)
+        return decisions
+
+    async def _numbered(
+        self, decisions: BatchDecisions, versions: dict[str, int]
+    ) -> list[tuple[Request, NewEvent]]:
+        """The accepted events as the store keeps them, each with the next version of its
+        stream; their outcomes filled in."""
+        # The versions of the streams the batch is the first to touch, in one round trip: a
+        # ledger's month comes as one batch over hundreds of units' streams.
+        unseen = {a.stream_id for a in decisions.accepted if a.stream_id not in versions}
+        if unseen:
+            versions.update(await self._store.stream_versions(sorted(unseen)))
+        decided: list[tuple[Request, NewEvent]] = []
+        for a in decisions.accepted:
+            versions[a.stream_id] = versions.get(a.stream_id, 0) + 1
+            new_event = to_store(a.request, a.event, a.stream_id, versions[a.stream_id], a.span)
+            decided.append((a.request, new_event))
+            decisions.outcomes[a.index] = Accepted([new_event.event_id])
+        return decided
 
 
 def _same_delivery(request: Request, stored_sequence: int | None) -> bool:

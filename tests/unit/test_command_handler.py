@@ -156,3 +156,53 @@ async def test_a_conflict_with_another_writer_is_decided_again_against_what_it_s
         ("organisation", 2, "KLF"),
         ("organisation", 3, "IT"),
     ]
+
+
+class CountedLookUps(InMemoryEventStore):
+    """A store that counts its round trips for stream versions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.looked_up: list[list[str]] = []
+
+    async def stream_versions(self, stream_ids: Sequence[str]) -> dict[str, int]:
+        self.looked_up.append(list(stream_ids))
+        return await super().stream_versions(stream_ids)
+
+
+def figures(code: str, year: int) -> SetFigures:
+    return SetFigures.model_validate(
+        {
+            "actor": "anna",
+            "unit_code": code,
+            "year": year,
+            "kind": "budget",
+            "status": "adopted",
+            "revenue": "0",
+            "costs": "-100",
+        }
+    )
+
+
+async def test_the_streams_a_batch_is_first_to_touch_are_looked_up_in_one_round_trip() -> None:
+    store = CountedLookUps()
+    handling = handler(store)
+    await handling.handle([Request(c, "http") for c in (BOARD, unit("IT"), unit("HR"))])
+    store.looked_up.clear()
+    batch = [figures(code, year) for code in ("IT", "HR") for year in (2011, 2012)]
+    outcomes = await handling.handle([Request(c, "http") for c in [*batch, figures("IT", 2011)]])
+    assert [type(o) for o in outcomes] == [Accepted] * 5
+    # Four streams new to the batch, one look-up; the fifth command's stream is one of them.
+    assert store.looked_up == [["unit-HR-2011", "unit-HR-2012", "unit-IT-2011", "unit-IT-2012"]]
+    numbered = [(e.stream_id, e.version) for e in store.events[3:]]
+    assert numbered == [
+        ("unit-IT-2011", 1),
+        ("unit-IT-2012", 1),
+        ("unit-HR-2011", 1),
+        ("unit-HR-2012", 1),
+        ("unit-IT-2011", 2),
+    ]
+    # The next batch knows them all: no round trip.
+    await handling.handle([Request(figures("HR", 2012), "http")])
+    assert store.looked_up == [["unit-HR-2011", "unit-HR-2012", "unit-IT-2011", "unit-IT-2012"]]
+    assert (store.events[-1].stream_id, store.events[-1].version) == ("unit-HR-2012", 2)
