@@ -121,6 +121,9 @@ class Table(Generic[R]):
     # Statements that bring a generation made before a change of this table in line.
     upgrades: tuple[str, ...] = ()
     versioned: bool = True  # keeps known_from, so every version of its rows
+    # Fields of ``row`` the table gained after known_from, in the order gained: they stand
+    # after it, where ALTER TABLE puts them in a generation made before.
+    added: tuple[str, ...] = ()
 
     @property
     def row_columns(self) -> tuple[Column, ...]:
@@ -128,9 +131,12 @@ class Table(Generic[R]):
 
     @property
     def columns(self) -> tuple[Column, ...]:
-        """Every column, known_from last."""
-        written = (*self.first, *self.row_columns, *self.last)
-        return (*written, KNOWN_FROM) if self.versioned else written
+        """Every column, known_from last but for the ones added after it."""
+        row = self.row_columns
+        late = tuple(c for name in self.added for c in row if c.field == name)
+        early = tuple(c for c in row if c.field not in self.added)
+        written = (*self.first, *early, *self.last)
+        return (*written, KNOWN_FROM, *late) if self.versioned else (*written, *late)
 
     def column(self, field: str) -> Column:
         return next(c for c in self.columns if field in (c.field, c.name))
@@ -149,7 +155,7 @@ class Table(Generic[R]):
         statements.extend(
             f"ALTER TABLE {self.name} ADD COLUMN IF NOT EXISTS {c.ddl()};"
             for c in self.columns
-            if c.default is not None
+            if c.default is not None or c.field in self.added
         )
         statements.extend(self.upgrades)
         statements.extend(

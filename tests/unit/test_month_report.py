@@ -3,6 +3,7 @@
 import dataclasses
 import re
 import xml.etree.ElementTree as ET
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -505,3 +506,46 @@ def test_a_unit_where_the_ledger_books_that_has_sent_nothing_has_every_month_mis
     # IT's own row is whole.
     it = next(node for node in report.nodes if node.code == "IT")
     assert it.compared_month == 3 and it.actuals is not None
+
+
+def _with_staben(
+    opened_on: date | None = None, closed_on: date | None = None
+) -> tuple[UnitRow, ...]:
+    ks, it, stab = UNITS
+    return (ks, it, dataclasses.replace(stab, opened_on=opened_on, closed_on=closed_on))
+
+
+def _reported(unit: str, months: range) -> list[MonthRow]:
+    return [actual(unit, f"2011-{m:02d}", "10000", "-100000") for m in months]
+
+
+def test_a_unit_is_to_report_only_the_months_it_exists_in() -> None:
+    it_all_year = _reported("IT", range(1, 9))
+    # Staben registered from July: January–June are not its to report.
+    opened = MonthReportInput(
+        _with_staben(opened_on=date(2011, 7, 1)),
+        [IT_BUDGET, STAB_BUDGET],
+        actuals=[*it_all_year, *_reported("STAB", range(7, 9))],
+    )
+    report = build_month_report(opened, "KS", 2011, 8)
+    assert report.compared_month == 8 and report.uneven_notice is None
+    # Closed from 1 June: June on are not its to report, and it holds nothing back.
+    closed = MonthReportInput(
+        _with_staben(closed_on=date(2011, 6, 1)),
+        [IT_BUDGET, STAB_BUDGET],
+        actuals=[*it_all_year, *_reported("STAB", range(1, 6))],
+    )
+    report = build_month_report(closed, "KS", 2011, 8)
+    assert report.compared_month == 8 and report.uneven_units == ()
+    # Closed on 15 June, June is still its to report.
+    mid_june = dataclasses.replace(closed, units=_with_staben(closed_on=date(2011, 6, 15)))
+    report = build_month_report(mid_june, "KS", 2011, 8)
+    assert report.compared_month == 5
+    assert report.uneven_notice is not None and "juni saknas för Staben" in report.uneven_notice
+    # Registered from July and nothing sent yet: not missing in June's report, missing in July's.
+    silent = dataclasses.replace(opened, actuals=it_all_year)
+    assert build_month_report(silent, "KS", 2011, 6).compared_month == 6
+    assert build_month_report(silent, "KS", 2011, 7).compared_month == 6
+    # Without a date of registration a unit is to report every month of the year.
+    unknown = dataclasses.replace(opened, units=UNITS)
+    assert build_month_report(unknown, "KS", 2011, 8).compared_month == 0

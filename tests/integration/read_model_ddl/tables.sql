@@ -170,6 +170,8 @@ ALTER TABLE project_shares ADD COLUMN IF NOT EXISTS known_from timestamptz NOT N
 ALTER TABLE month_comments ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
 ALTER TABLE budget_profiles ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
 ALTER TABLE table_notes ADD COLUMN IF NOT EXISTS known_from timestamptz NOT NULL DEFAULT '-infinity';
+-- From when a unit's registration is in force: a unit is to report the months it exists in.
+ALTER TABLE units ADD COLUMN IF NOT EXISTS opened_on date;
 -- Which units have marked a report ready ("klarmarkerad"), by whom and when.
 CREATE TABLE IF NOT EXISTS ready_marks (
     unit_code text NOT NULL,

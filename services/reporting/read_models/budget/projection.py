@@ -250,14 +250,14 @@ def _unit_update(columns: str) -> str:
 
 
 _REGISTERED_COLUMNS = tables.UNITS.names(
-    ["code", "name", "kind", "parent_code", "manager_title", "manager_name", "order"]
+    ["code", "name", "kind", "parent_code", "manager_title", "manager_name", "order", "opened_on"]
 )
 
 _TREE = (
     Statement(
         UnitRegistered,
         f"INSERT INTO {tables.UNITS.name} ({_REGISTERED_COLUMNS})"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         lambda u, e: (
             u.unit_code,
             u.name,
@@ -266,6 +266,7 @@ _TREE = (
             u.manager_title,
             u.manager_name,
             e.sequence,
+            u.effective_on,
         ),
     ),
     Statement(UnitRenamed, _unit_update("name"), lambda u, _: (u.unit_code, u.name)),

@@ -22,6 +22,7 @@ class UnitRow:
     manager_name: str | None
     closed_on: date | None
     order: Ord  # registration order, for stable sorting
+    opened_on: date | None = None  # from when the registration was in force; last, as added
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,12 @@ def _latest_per_unit(name: str, when: Column, *columns: Column) -> Table[Any]:
     )
 
 
-UNITS = Table("units", UnitRow, key=("code",))
+UNITS = Table(
+    "units",
+    UnitRow,
+    key=("code",),
+    added=("opened_on",),
+)
 
 # A figure per status: the proposed, the adopted and the revised budget of a year are kept
 # side by side. A generation made when a later status replaced an earlier one loses that

@@ -236,13 +236,15 @@ class MonthReport:
     @property
     def uneven_units(self) -> tuple[UnitMonths, ...]:
         """The units whose reported months are not all of January to the last reported."""
-        reported = self.reported_month
-        return tuple(unit for unit in self.reporting if unit.through != reported)
+        reported = self.reported_month or 0
+        return tuple(unit for unit in self.reporting if unit.through < reported)
 
     @property
     def uneven_notice(self) -> str | None:
         """What the report says when its units have not reported the same months."""
-        return uneven_notice(self.root.name, self.year, self.compared_month, self.reporting)
+        return uneven_notice(
+            self.root.name, self.year, self.compared_month, self.reported_month, self.reporting
+        )
 
     @property
     def missing_months(self) -> tuple[int, ...]:

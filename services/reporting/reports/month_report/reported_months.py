@@ -23,20 +23,31 @@ NAMED_UNITS = 6
 
 @dataclass(frozen=True)
 class UnitMonths:
-    """The months, up to the report's, with actuals of a unit's own."""
+    """The months, up to the report's, with actuals of a unit's own, and those it is to
+    report: the months of the year it exists in (registered, not yet closed)."""
 
     code: str
     name: str
     months: frozenset[int]
+    first: int = 1  # the first month it is to report
+    last_expected: int = 12  # the last month it is to report
+    until: int = 12  # the report's month
 
     @property
     def through(self) -> int:
-        """The last month m such that every month from January to m is reported; 0 when
-        January is not."""
+        """The last month m, up to the report's, such that every month from January to m
+        that the unit is to report is reported; 0 when January is to be and is not."""
         month = 0
-        while month + 1 in self.months:
+        while month < self.until and (
+            month + 1 in self.months or not self.first <= month + 1 <= self.last_expected
+        ):
             month += 1
         return month
+
+    @property
+    def expects_any(self) -> bool:
+        """Whether the unit is to report any month up to the report's."""
+        return self.first <= min(self.last_expected, self.until)
 
     @property
     def last(self) -> int:
@@ -82,11 +93,15 @@ def _names(units: Sequence[UnitMonths]) -> str:
 
 
 def uneven_notice(
-    root_name: str, year: int, compared: int | None, units: Sequence[UnitMonths]
+    root_name: str,
+    year: int,
+    compared: int | None,
+    reported: int | None,
+    units: Sequence[UnitMonths],
 ) -> str | None:
     """What the report says when its units have not reported the same months; None when
     every unit that reports has reported every month to the last one reported."""
-    if compared is None or all(unit.last == compared for unit in units):
+    if compared is None or reported is None or compared >= reported:
         return None
     holding = _names([unit for unit in units if unit.through == compared])
     first_missing = MONTH_NAMES[compared]

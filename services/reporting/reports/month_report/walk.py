@@ -173,11 +173,9 @@ class _Walk:
         actuals_example = any(child.actuals_example for child in below)
         # The ledger books where the budget's lowest level is: such a unit with nothing
         # reported has every month missing, not zero.
-        budget_leaf = budget is not None and all(
-            _NOTHING == child.budget_to_date for child in below
-        )
-        if booked or budget_leaf:
-            months = UnitMonths(unit.code, unit.name, frozenset(int(a.period[5:]) for a in booked))
+        lowest = all(child.budget_to_date == _NOTHING for child in below)
+        months = self._months(unit, booked)
+        if booked or (budget is not None and lowest and months.expects_any):
             self.reporting.append(months)
             through.append(months.through)
             if booked:
@@ -191,6 +189,19 @@ class _Walk:
             min(through, default=None),
             max(reported, default=None),
         )
+
+    def _months(self, unit: UnitRow, booked: Sequence[MonthRow]) -> UnitMonths:
+        """What the unit has reported, and which months of the year it exists in: from the
+        month its registration is in force to the month before its closing (the month of it,
+        where it closes after the first)."""
+        first, last = 1, MONTHS
+        opened, closed = unit.opened_on, unit.closed_on
+        if opened is not None and opened.year >= self.year:
+            first = opened.month if opened.year == self.year else MONTHS + 1
+        if closed is not None and closed.year <= self.year:
+            last = (closed.month - (closed.day == 1)) if closed.year == self.year else 0
+        reported = frozenset(int(a.period[5:]) for a in booked)
+        return UnitMonths(unit.code, unit.name, reported, first, last, self.month)
 
     def node(self, unit: UnitRow, depth: int, kept: list[NodeReport]) -> NodeReport:
         index = self.index
