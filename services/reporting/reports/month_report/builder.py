@@ -46,7 +46,7 @@ from services.reporting.read_models.budget.tables import (
 )
 from services.reporting.reports.month_report.reported_months import (
     UnitMonths,
-    months_words,
+    missing_notice,
     uneven_notice,
 )
 from services.reporting.reports.month_report.to_date import PERCENT_NOTE, Percents
@@ -254,24 +254,8 @@ class MonthReport:
     @property
     def missing_notice(self) -> str | None:
         """What the report says of months not reported; None when none is missing."""
-        missing = self.missing_months
-        if not missing:
-            return None
-        months = months_words(missing[0], missing[-1])
-        if self.reported_month is None:
-            return (
-                f"Utfall saknas för {months} {self.year}: ingen månad är rapporterad för"
-                f" {self.root.name}. Ej rapporterade månader räknas inte som noll."
-            )
-        found = (
-            f"Utfall saknas för {months} {self.year}; senast rapporterade månad är"
-            f" {MONTH_NAMES[self.reported_month - 1]}. Ej rapporterade månader räknas inte"
-            " som noll"
-        )
-        if self.compared_month != self.reported_month:
-            return found + "."  # the notice of uneven months says which months are compared
-        return (
-            f"{found}: utfall, budget och avvikelse avser {months_words(1, self.reported_month)}."
+        return missing_notice(
+            self.root.name, self.year, self.month, self.reported_month, self.compared_month
         )
 
     @property

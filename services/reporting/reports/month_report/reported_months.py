@@ -92,6 +92,28 @@ def _names(units: Sequence[UnitMonths]) -> str:
     return f"{', '.join(names[:-1])} och {names[-1]}"
 
 
+def missing_notice(
+    root_name: str, year: int, month: int, reported: int | None, compared: int | None
+) -> str | None:
+    """What a report of ``month`` says of the months after the last one any unit under
+    ``root_name`` has reported; None when none is missing."""
+    if (reported or 0) >= month:
+        return None
+    months = months_words((reported or 0) + 1, month)
+    if reported is None:
+        return (
+            f"Utfall saknas för {months} {year}: ingen månad är rapporterad för"
+            f" {root_name}. Ej rapporterade månader räknas inte som noll."
+        )
+    found = (
+        f"Utfall saknas för {months} {year}; senast rapporterade månad är"
+        f" {MONTH_NAMES[reported - 1]}. Ej rapporterade månader räknas inte som noll"
+    )
+    if compared != reported:
+        return found + "."  # the notice of uneven months says which months are compared
+    return f"{found}: utfall, budget och avvikelse avser {months_words(1, reported)}."
+
+
 def uneven_notice(
     root_name: str,
     year: int,

@@ -26,6 +26,13 @@ from services.reporting.reports.month_report.builder import (
     _figure,
     period_of,
 )
+from services.reporting.reports.month_report.by_month import (
+    NOTHING,
+    Monthly,
+    at,
+    cumulative,
+    rolled,
+)
 from services.reporting.reports.month_report.reported_months import UnitMonths
 from services.reporting.reports.month_report.to_date import MONTHS, Percents, periodise
 from services.reporting.reports.shared import tree_walk
@@ -88,40 +95,6 @@ def _period(row: MonthRow) -> str:
     return row.period
 
 
-Monthly = tuple[Amounts | None, ...]  # to the end of each month, January to December
-_NOTHING: Monthly = (None,) * MONTHS
-
-
-def _rolled(own: Monthly | None, below: Sequence[Monthly]) -> Monthly:
-    """Month by month as the report's figures roll up: the unit's own where it has one,
-    else the sum of its children's, else nothing."""
-    if own is not None and None not in own:
-        return own
-    months: list[Amounts | None] = []
-    for m in range(MONTHS):
-        mine = None if own is None else own[m]
-        if mine is None:
-            mine = total_of([v for values in below if (v := values[m]) is not None])
-        months.append(mine)
-    return tuple(months)
-
-
-def _cumulative(booked: Sequence[MonthRow]) -> Monthly | None:
-    """Actuals to date at the end of each month; None before the first booked month, as the
-    report has no actuals of the unit's own then."""
-    if not booked:
-        return None
-    by_month = {int(row.period[5:]): Amounts(row.revenue, row.costs) for row in booked}
-    months: list[Amounts | None] = []
-    total: Amounts | None = None
-    for m in range(1, MONTHS + 1):
-        found = by_month.get(m)
-        if found is not None:
-            total = found if total is None else total + found
-        months.append(total)
-    return tuple(months)
-
-
 @dataclass(frozen=True)
 class _Year:
     """A node's budget to date and actuals to date at the end of each month, as the report
@@ -139,10 +112,6 @@ class _Year:
         """The month actuals and budget to date run to; None where nothing is reported at or
         below, so that nothing is compared and budget runs to the report's month."""
         return None if self.reported is None else self.through
-
-
-def _at(monthly: Monthly, month: int) -> Amounts | None:
-    return monthly[month - 1] if month > 0 else None
 
 
 class _Walk:
@@ -173,7 +142,7 @@ class _Walk:
         actuals_example = any(child.actuals_example for child in below)
         # The ledger books where the budget's lowest level is: such a unit with nothing
         # reported has every month missing, not zero.
-        lowest = all(child.budget_to_date == _NOTHING for child in below)
+        lowest = all(child.budget_to_date == NOTHING for child in below)
         months = self._months(unit, booked)
         if booked or (budget is not None and lowest and months.expects_any):
             self.reporting.append(months)
@@ -182,9 +151,9 @@ class _Walk:
                 reported.append(months.last)
                 actuals_example = any(a.example_data for a in booked)
         return _Year(
-            _rolled(budget, [child.budget_to_date for child in below]),
+            rolled(budget, [child.budget_to_date for child in below]),
             budget_example,
-            _rolled(_cumulative(booked), [child.actuals_to_date for child in below]),
+            rolled(cumulative(booked), [child.actuals_to_date for child in below]),
             actuals_example,
             min(through, default=None),
             max(reported, default=None),
@@ -216,7 +185,7 @@ class _Walk:
             return [
                 Figure(value, "rolled_up", None, getattr(child, example))
                 for child in below_years
-                if (value := _at(getattr(child, monthly), month)) is not None
+                if (value := at(getattr(child, monthly), month)) is not None
             ]
 
         # To the compared month: a month not reported is missing, not zero, for every unit.
