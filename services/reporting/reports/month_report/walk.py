@@ -196,10 +196,8 @@ class _Walk:
         profiled = own_budget is not None and profile is not None
         to_date = None
         if to_month > 0:
-            own_to_date = None
-            if own_budget is not None:
-                percents = None if profile is None else profile.monthly_percent
-                own_to_date = periodise(own_budget, to_month, percents)
+            # A unit's own budget is its year's series as it is (by_month.rolled).
+            own_to_date = None if own_budget is None else at(year.budget_to_date, to_month)
             to_date = _figure(
                 own_to_date,
                 profiled and profile is not None and profile.example_data,
