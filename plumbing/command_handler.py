@@ -32,7 +32,7 @@ from plumbing.requests import (
     Rejected,
     Request,
 )
-from plumbing.stored_event import to_store
+from plumbing.stored_event import new_event_ids, to_store
 
 log = logging.getLogger(__name__)
 
@@ -281,9 +281,11 @@ class CommandHandler(Generic[S]):
         if unseen:
             versions.update(await self._store.stream_versions(sorted(unseen)))
         decided: list[tuple[Request, NewEvent]] = []
-        for a in decisions.accepted:
+        ids = new_event_ids(len(decisions.accepted))
+        for a, event_id in zip(decisions.accepted, ids, strict=True):
             versions[a.stream_id] = versions.get(a.stream_id, 0) + 1
-            new_event = to_store(a.request, a.event, a.stream_id, versions[a.stream_id], a.span)
+            version = versions[a.stream_id]
+            new_event = to_store(a.request, a.event, a.stream_id, version, a.span, event_id)
             decided.append((a.request, new_event))
             decisions.outcomes[a.index] = Accepted([new_event.event_id])
         return decided

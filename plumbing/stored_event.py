@@ -1,7 +1,8 @@
 """A decided event as the store keeps it: with who sent it, when, which ids are the
 service's and which the sender's own, and in which trace."""
 
-from uuid import uuid4
+import os
+from uuid import UUID
 
 from opentelemetry import trace
 from opentelemetry.trace import Span
@@ -13,8 +14,20 @@ from plumbing.eventstore import NewEvent
 from plumbing.requests import Request
 
 
+def new_event_ids(count: int) -> list[UUID]:
+    """``count`` random (version 4) UUIDs, as uuid4 makes them, from one read of the system's
+    randomness: uuid4 reads it once per id, a system call per stored event."""
+    randomness = os.urandom(16 * count)
+    return [UUID(bytes=randomness[i : i + 16], version=4) for i in range(0, 16 * count, 16)]
+
+
 def to_store(
-    request: Request, event: Event, stream_id: str, version: int, span: Span | None
+    request: Request,
+    event: Event,
+    stream_id: str,
+    version: int,
+    span: Span | None,
+    event_id: UUID,
 ) -> NewEvent:
     """The event as the store keeps it, with who sent it, when, and in which trace.
 
@@ -26,10 +39,11 @@ def to_store(
     the event in that service that led to it (shared DESIGN.md, the process manager).
     """
     command = request.command
-    message_id = command.message_id
+    # Ids as the store writes them, as text: the message id is written three times.
+    message_id = str(command.message_id)
     if request.from_service:
-        cause = command.causation_id or message_id
-        correlation = command.correlation_id or message_id
+        cause = _text(command.causation_id) or message_id
+        correlation = _text(command.correlation_id) or message_id
         references = {}
     else:
         cause = correlation = message_id
@@ -46,12 +60,12 @@ def to_store(
         "causation_id": cause,
         **trace_metadata(request, span),
     }
-    beside = {"message_id": str(message_id)} | {
+    beside = {"message_id": message_id} | {
         key: str(value) for key, value in references.items() if value is not None
     }
     metadata = stored_metadata(envelope, beside)
     return NewEvent(
-        event_id=uuid4(),
+        event_id=event_id,
         stream_id=stream_id,
         version=version,
         event_type=event.event_type,
@@ -59,6 +73,10 @@ def to_store(
         payload=event.model_dump(mode="json"),
         metadata=metadata,
     )
+
+
+def _text(value: UUID | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def trace_metadata(request: Request, span: Span | None) -> dict[str, str]:

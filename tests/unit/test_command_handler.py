@@ -206,3 +206,15 @@ async def test_the_streams_a_batch_is_first_to_touch_are_looked_up_in_one_round_
     await handling.handle([Request(figures("HR", 2012), "http")])
     assert store.looked_up == [["unit-HR-2011", "unit-HR-2012", "unit-IT-2011", "unit-IT-2012"]]
     assert (store.events[-1].stream_id, store.events[-1].version) == ("unit-HR-2012", 2)
+
+
+async def test_each_event_of_a_batch_gets_an_id_of_its_own_made_as_uuid4_makes_them() -> None:
+    store = InMemoryEventStore()
+    outcomes = await handler(store).handle(
+        [Request(BOARD, "ekonomisystem")]
+        + [Request(unit(f"E{n}"), "ekonomisystem") for n in range(50)]
+    )
+    ids = [event_id for o in outcomes if isinstance(o, Accepted) for event_id in o.event_ids]
+    assert len(ids) == len(set(ids)) == 51
+    assert [e.event_id for e in store.events] == ids
+    assert {(i.version, i.variant) for i in ids} == {(4, uuid.RFC_4122)}
