@@ -11,6 +11,7 @@ from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.trace import SpanKind
 
 from plumbing import logs, telemetry
+from plumbing.event_codec import envelope_json_sql
 from plumbing.locks import HELD_SQL, Lease, sole_worker
 from plumbing.metrics import instruments
 from plumbing.notifications import Wakeup
@@ -23,17 +24,34 @@ log = logging.getLogger(__name__)
 # keeps each stream's events in version order on NATS (a stream's version n+1 is only
 # written after version n has committed, so it always has the higher position).
 
-# The append wrote each entry with everything publishing needs (its message included), so
-# the relay reads the outbox alone, in position order. Reading, it only asks whether it
+# PostgreSQL writes the EventMessage JSON (envelope + payload) itself: the payload is
+# already JSON there, and the relay's process is the busier one. The envelope's fields come
+# from the contract (plumbing.event_codec), so a field added there is published too.
+# The queued positions are taken first and each event is then found by its key (the
+# lateral LIMIT keeps the planner from joining the tables instead): joined as tables, the
+# outbox was merged or hashed with every event ever stored, a walk that grows with the
+# store (50 ms at 33,000 events, every batch). Reading, the relay only asks whether it
 # still holds its lock, without locking the lease's row: a lock is a write, and would make
 # every look at the outbox a transaction of its own waiting for the disk.
 _SELECT_BATCH = """
-SELECT position, event_id::text AS event_id, event_type, traceparent, tracestate, body
-FROM outbox
-WHERE EXISTS ({fence})
-ORDER BY position
-LIMIT $1
-""".format(fence=HELD_SQL.format(name="$2", epoch="$3"))
+WITH queued AS MATERIALIZED (
+    SELECT position FROM outbox
+    WHERE EXISTS ({fence})
+    ORDER BY position
+    LIMIT $1
+)
+SELECT o.position,
+       e.event_id::text AS event_id,
+       e.event_type,
+       e.metadata->>'traceparent' AS traceparent,
+       e.metadata->>'tracestate' AS tracestate,
+       json_build_object(
+           'envelope', {envelope},
+           'payload', e.payload)::text AS body
+FROM queued o
+CROSS JOIN LATERAL (SELECT * FROM events WHERE events.position = o.position LIMIT 1) e
+ORDER BY o.position
+""".format(envelope=envelope_json_sql("e"), fence=HELD_SQL.format(name="$2", epoch="$3"))
 
 # Removing what JetStream acknowledged needs no lock on the lease (only its holder reads
 # rows) nor a wait for the disk: a removal lost in a crash publishes those events again,

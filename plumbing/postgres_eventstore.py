@@ -7,18 +7,13 @@ from uuid import UUID
 import asyncpg
 
 from plumbing.database import dumps
-from plumbing.event_codec import published_parts
 from plumbing.eventstore import Batch, DuplicateMessageError, EventStore, StoredEvent
 from plumbing.locks import FENCE_SQL
 
 # One statement, so one round trip, writes everything a batch stores: the message ids, the
 # events, their outbox entries and the consumer's position. Each part runs even though
-# only the events are returned. An outbox entry holds the message the relay publishes,
-# written here from the JSON this process already has (plumbing.event_codec) with the
-# recorded time the events were given: read back and rebuilt from the stored jsonb, the
-# relay's query cost PostgreSQL 8 to 10 µs an event, reading it 0.5. A consumer's batch is
-# stored only while its lock's epoch holds (the fence); otherwise nothing is, and
-# ``allowed`` says so.
+# only the events are returned. A consumer's batch is stored only while its lock's epoch
+# holds (the fence); otherwise nothing is, and ``allowed`` says so.
 _APPEND = f"""
 WITH fence AS (
     {FENCE_SQL.format(name="$10::text", epoch="$12::bigint")}
@@ -39,15 +34,10 @@ stored AS (
          AS e(event_id, stream_id, version, event_type, schema_version, payload, metadata, ord)
     WHERE (SELECT ok FROM allowed)
     ORDER BY e.ord
-    RETURNING position, recorded_at, event_id
+    RETURNING position, recorded_at
 ),
 queued AS (
-    INSERT INTO outbox (position, event_id, event_type, traceparent, tracestate, body)
-    SELECT s.position, s.event_id, p.event_type, p.traceparent, p.tracestate,
-           p.head || to_json(s.recorded_at)::text || p.tail
-    FROM stored s
-    JOIN unnest($1::uuid[], $4::text[], $13::text[], $14::text[], $15::text[], $16::text[])
-         AS p(event_id, event_type, traceparent, tracestate, head, tail) USING (event_id)
+    INSERT INTO outbox (position) SELECT position FROM stored
 ),
 consumed AS (
     INSERT INTO consumer_positions (consumer, sequence)
@@ -73,8 +63,6 @@ class PostgresEventStore(EventStore):
 
     async def _write(self, batch: Batch) -> list[StoredEvent]:
         events, messages, position = batch.events, batch.messages, batch.position
-        payloads = [dumps(e.payload) for e in events]
-        published = [published_parts(e, p) for e, p in zip(events, payloads, strict=True)]
         try:
             rows = await self._pool.fetch(
                 _APPEND,
@@ -83,17 +71,13 @@ class PostgresEventStore(EventStore):
                 [e.version for e in events],
                 [e.event_type for e in events],
                 [e.schema_version for e in events],
-                payloads,
+                [dumps(e.payload) for e in events],
                 [dumps(e.metadata) for e in events],
                 [m.message_id for m in messages],
                 [m.sequence for m in messages],
                 position.consumer if position else None,
                 position.sequence if position else None,
                 position.epoch if position else None,
-                [e.metadata.get("traceparent") for e in events],
-                [e.metadata.get("tracestate") for e in events],
-                [head for head, _ in published],
-                [tail for _, tail in published],
             )
         except asyncpg.UniqueViolationError as error:
             if error.constraint_name == "inbound_messages_pkey":

@@ -2,18 +2,14 @@
 implementation, the PostgreSQL store on a real server and the store in memory."""
 
 import asyncio
-import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import asyncpg
 import pytest
 
-from contracts.envelope import EventMessage
 from plumbing.database import create_pool
-from plumbing.event_codec import message_of, stored_metadata
 from plumbing.eventstore import (
     ConcurrencyError,
     DuplicateMessageError,
@@ -178,105 +174,6 @@ class TestPostgresEventStore(EventStoreContract):
         finally:
             await conn.close()
         assert sorted(positions) == [e.position for e in stored]
-
-
-def _described(stream: str, version: int) -> NewEvent:
-    """An event with the metadata a command handler gives it (plumbing.stored_event)."""
-    message_id = uuid.uuid4()
-    metadata = stored_metadata(
-        {
-            "occurred_at": datetime(2011, 8, 31, 23, 59, 59, 123456, tzinfo=UTC),
-            "source_system": "ekonomisystem",
-            "actor": "ekonomisystem",
-            "actor_name": 'Ekonomisystemet \u00e5"\\',
-            "correlation_id": message_id,
-            "causation_id": message_id,
-            "traceparent": f"00-{uuid.uuid4().hex}-{uuid.uuid4().hex[:16]}-01",
-        },
-        {"message_id": str(message_id)},
-    )
-    payload = {"unit_code": "KLF", "period": "2011-08", "amount": "-1234.50", "note": None}
-    return NewEvent(uuid.uuid4(), stream, version, "ActualsRecorded", 1, payload, metadata)
-
-
-async def _outbox(database_url: str) -> list[asyncpg.Record]:
-    conn = await asyncpg.connect(database_url)
-    try:
-        return list(await conn.fetch("SELECT * FROM outbox ORDER BY position"))
-    finally:
-        await conn.close()
-
-
-class TestPostgresOutboxMessages:
-    """What the relay publishes is written with the event, and says what the store says."""
-
-    @pytest.fixture
-    async def store(self, budget_database: str) -> AsyncIterator[PostgresEventStore]:
-        pool = await create_pool(budget_database)
-        async with pool.acquire() as conn:
-            await migrate(conn, MIGRATIONS)
-        yield PostgresEventStore(pool)
-        await pool.close()
-
-    async def test_each_entry_holds_the_stored_event_as_its_message(
-        self, store: PostgresEventStore, budget_database: str
-    ) -> None:
-        await store.append([_described("m", 1), _described("m", 2)])
-        stored = await store.read_stream("m")
-        entries = await _outbox(budget_database)
-        assert [e["position"] for e in entries] == [s.position for s in stored]
-        for entry, event in zip(entries, stored, strict=True):
-            published = EventMessage.model_validate_json(entry["body"])
-            assert published == message_of(event)
-            # recorded_at to the microsecond, as the events table has it
-            assert published.envelope.recorded_at == event.recorded_at
-            assert entry["event_id"] == event.event_id
-            assert entry["event_type"] == "ActualsRecorded"
-            assert entry["traceparent"] == event.metadata["traceparent"]
-            assert entry["tracestate"] is None
-            # what the store keeps beside the event is not published
-            assert "message_id" not in json.loads(entry["body"])["envelope"]
-
-    async def test_entries_waiting_at_the_upgrade_get_their_message_from_the_store(
-        self, store: PostgresEventStore, budget_database: str
-    ) -> None:
-        await store.append([_described("u", 1)])
-        written = await _outbox(budget_database)
-        conn = await asyncpg.connect(budget_database)
-        try:
-            # The outbox as the version before kept it: positions only.
-            await conn.execute(
-                "ALTER TABLE outbox DROP COLUMN event_id, DROP COLUMN event_type,"
-                " DROP COLUMN traceparent, DROP COLUMN tracestate, DROP COLUMN body;"
-                " DELETE FROM schema_migrations WHERE name LIKE '%/007_outbox_messages.sql'"
-            )
-            assert await migrate(conn, MIGRATIONS) == [
-                "plumbing.sql.eventstore/007_outbox_messages.sql"
-            ]
-        finally:
-            await conn.close()
-        upgraded = await _outbox(budget_database)
-        assert len(upgraded) == len(written) == 1
-        for key in ("position", "event_id", "event_type", "traceparent", "tracestate"):
-            assert upgraded[0][key] == written[0][key]
-        assert EventMessage.model_validate_json(
-            upgraded[0]["body"]
-        ) == EventMessage.model_validate_json(written[0]["body"])
-
-    async def test_an_entry_without_its_message_is_refused(
-        self, store: PostgresEventStore, budget_database: str
-    ) -> None:
-        """A process of the older version, queueing positions only, is refused, not
-        left with events nothing publishes."""
-        await store.append([_described("r", 1)])
-        conn = await asyncpg.connect(budget_database)
-        try:
-            position = await conn.fetchval("SELECT max(position) FROM events")
-            await conn.execute("DELETE FROM outbox")
-            with pytest.raises(asyncpg.NotNullViolationError):
-                await conn.execute("INSERT INTO outbox (position) VALUES ($1)", position)
-        finally:
-            await conn.close()
 
 
 class TestInMemoryEventStore(EventStoreContract):
