@@ -1,5 +1,6 @@
 """The envelope every event travels in, and the base classes for events and commands."""
 
+import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, TypeVar
@@ -135,5 +136,12 @@ def event_from(command: Command, event_type: type[E]) -> E:
     validated with them.
     """
     return event_type.model_construct(
-        **{name: getattr(command, name) for name in event_type.model_fields}
+        **{name: getattr(command, name) for name in _field_names(event_type)}
     )
+
+
+@functools.cache
+def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    # Asked for every event decided; pydantic answers model_fields through a descriptor
+    # that warns when an instance asks, a cost of its own each time.
+    return tuple(model.model_fields)
