@@ -39,11 +39,12 @@ def to_store(
     the event in that service that led to it (shared DESIGN.md, the process manager).
     """
     command = request.command
-    # Ids as the store writes them, as text: the message id is written three times.
+    # As text once, as the store writes it: the message id is written three times
+    # (stored_metadata turns any other id into text).
     message_id = str(command.message_id)
     if request.from_service:
-        cause = _text(command.causation_id) or message_id
-        correlation = _text(command.correlation_id) or message_id
+        cause = command.causation_id or message_id
+        correlation = command.correlation_id or message_id
         references = {}
     else:
         cause = correlation = message_id
@@ -73,10 +74,6 @@ def to_store(
         payload=event.model_dump(mode="json"),
         metadata=metadata,
     )
-
-
-def _text(value: UUID | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def trace_metadata(request: Request, span: Span | None) -> dict[str, str]:
