@@ -42,6 +42,10 @@ AMOUNT_TEXT_PATTERN = (
 AMOUNT_PATTERN = rf"^-?(0|[1-9][0-9]{{0,{MAX_WHOLE_DIGITS - 1}}})(\.[0-9]{{1,{MAX_DECIMALS}}})?$"
 """Every amount as written out: plain notation, no grouping, a point before the öre."""
 
+# An amount as ``write_amount`` writes it, which is how every service sends amounts on: read
+# straight into a Decimal, since this grammar alone keeps it within every bound checked below.
+_WRITTEN = re.compile(AMOUNT_PATTERN)
+
 _AMOUNT_WRITTEN_LENGTH = len("-") + MAX_WHOLE_DIGITS + len(".") + MAX_DECIMALS
 
 _DESCRIPTION = (
@@ -55,6 +59,8 @@ _FLOAT = 'beloppet är ett flyttal; ange det som sträng eller heltal i kronor, 
 
 
 def parse_amount(value: Any) -> Decimal:
+    if type(value) is str and _WRITTEN.fullmatch(value):
+        return Decimal(value)
     if isinstance(value, bool) or isinstance(value, float):
         raise ValueError(_FLOAT)
     if isinstance(value, int):

@@ -20,7 +20,14 @@ from contracts.budget.fields import PERIOD_PATTERN, UNIT_CODE_PATTERN, check_per
 from contracts.budget.service import BUDGET_COMMANDS
 from contracts.envelope import Command
 from contracts.jsonschema import all_schemas
-from contracts.money import AMOUNT_LIMIT, AMOUNT_TEXT_PATTERN, MAX_AMOUNT_TEXT, parse_amount
+from contracts.money import (
+    AMOUNT_LIMIT,
+    AMOUNT_PATTERN,
+    AMOUNT_TEXT_PATTERN,
+    MAX_AMOUNT_TEXT,
+    parse_amount,
+    write_amount,
+)
 from contracts.text import (
     MULTI_LINE_PATTERN,
     SINGLE_LINE_PATTERN,
@@ -280,6 +287,15 @@ def _accepts(check: Any, value: Any) -> bool:
 def test_the_published_amount_pattern_accepts_exactly_what_the_model_accepts(text: str) -> None:
     published = len(text) <= MAX_AMOUNT_TEXT and re.fullmatch(AMOUNT_TEXT_PATTERN, text)
     assert bool(published) == _accepts(parse_amount, text)
+
+
+@FAST
+@given(st.from_regex(AMOUNT_PATTERN.strip("^$"), fullmatch=True))
+def test_an_amount_as_written_out_is_read_as_the_same_amount_either_way(text: str) -> None:
+    # A leading space is allowed (it groups nothing) and has the text read the long way.
+    read = parse_amount(text)
+    assert read.as_tuple() == parse_amount(f" {text}").as_tuple()
+    assert write_amount(read) == text
 
 
 @FAST
