@@ -1,5 +1,6 @@
 """Field types and field groups shared by the budget commands and events."""
 
+import functools
 import re
 from datetime import date
 from decimal import Decimal
@@ -43,6 +44,9 @@ def check_year_in_range(year: int) -> None:
         raise ValueError(f"året {year} ligger utanför {FIRST_YEAR}–{LAST_YEAR}")
 
 
+# Every event and command of a month names one, and the valid ones are few (a year's
+# months in the Year range): each is checked once. A refusal raises, and so is never kept.
+@functools.cache
 def check_period(value: str) -> str:
     match = _PERIOD.fullmatch(value)
     if match is None:
