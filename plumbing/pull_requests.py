@@ -56,9 +56,10 @@ class Puller:
     """Pulls batches from a durable consumer with plain NATS pull requests.
 
     nats-py's ``fetch`` waits for every single message with a timeout of its own, which
-    here cost more than handling the message. This keeps one pull request open at a
-    time, hands over whatever has arrived as soon as anything has, and lets the rest of
-    the request's messages wait in the queue for the next call, in stream order.
+    here cost more than handling the message. This keeps two batches asked for (a second
+    request is made while the first still has a batch to deliver; the server answers them
+    in turn), hands over whatever has arrived as soon as anything has, and lets the rest
+    wait in the queue for the next call, in stream order.
 
     A pull request that may have been lost with the connection is asked anew as soon as
     the client has connected again (a SteadyClient says when), and one that is never
@@ -83,7 +84,7 @@ class Puller:
         self._durable = durable
         self._inbox = nc.new_inbox()
         self._queue: asyncio.Queue[Msg] = asyncio.Queue()
-        self._owed = 0  # messages the open pull request may still deliver
+        self._owed = 0  # messages the open pull requests may still deliver
         self._subscription: Subscription | None = None
         self._delivered = 0  # the consumer's number of the last delivery taken
         # Set when the client connects again after the open pull request was made.
@@ -116,13 +117,18 @@ class Puller:
         up to ``linger`` for the batch to fill; nothing when one of ``interrupts`` is set
         first (e.g. stop, a lost lease)."""
         if self._reconnected is not None and self._reconnected.is_set():
-            self._owed = 0  # the open request may have gone with the old connection
-        if self._owed <= 0:
-            self._reconnected = _reconnected(self._nc)
-            # Twice a batch: the next batch arrives while this one is being handled.
-            request = {"batch": 2 * batch, "expires": int(wait * 1_000_000_000)}
+            self._owed = 0  # the open requests may have gone with the old connection
+        if self._owed <= batch:
+            if self._owed <= 0:  # every request made before has ended
+                self._reconnected = _reconnected(self._nc)
+            # Topped up to two batches, so the next batch arrives while this one is handled.
+            # One request of two batches, asked anew only when it had ended, left every
+            # other batch of a backlog handled with nothing on its way, and the next waiting
+            # on the server: in a rebuild a third of the events went unread until handled.
+            more = 2 * batch - self._owed
+            request = {"batch": more, "expires": int(wait * 1_000_000_000)}
             await request_pull(self._nc, self._stream, self._durable, self._inbox, request)
-            self._owed = 2 * batch
+            self._owed += more
         reconnected = () if self._reconnected is None else (self._reconnected,)
         item = await self._next(wait + 1.0, (*interrupts, *reconnected))
         if item is None:
