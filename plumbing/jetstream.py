@@ -150,6 +150,23 @@ async def _handle_until_done(
         delay = min(delay * 2, 5.0)
 
 
+def _fresh(msgs: list[Msg], handled: int) -> list[Msg]:
+    """The messages after the stream sequence ``handled``, each once, in stream order.
+
+    A delivery whose ack wait ran out (its batch retried while PostgreSQL was away, say)
+    is delivered again, and with the next batch already asked for, the second delivery can
+    come in the same fetch as the first: a command handled twice in one batch would be
+    stored once and refused once as a duplicate of itself.
+    """
+    fresh = []
+    for msg in msgs:
+        sequence = stream_sequence(msg)
+        if sequence > handled:
+            fresh.append(msg)
+            handled = sequence
+    return fresh
+
+
 async def _acknowledge(msg: Msg, durable: str) -> None:
     # The position stored with the batch is the truth; a lost acknowledgement only means
     # a redelivery, which is recognised by its sequence and acknowledged then.
@@ -209,7 +226,7 @@ async def pull_batches(
                 log.warning("fetch from %s failed: %r", settings.durable, error)
                 await asyncio.sleep(0.5)
                 continue
-            fresh = [m for m in msgs if stream_sequence(m) > handled]
+            fresh = _fresh(msgs, handled)
             if fresh:
                 started, spans = time.perf_counter(), observed.processing(fresh)
                 with observed.receiving(len(fresh)):
@@ -221,6 +238,8 @@ async def pull_batches(
                 observed.caught_up()
             if msgs:
                 observed.delivered()
-                handled = max(handled, stream_sequence(msgs[-1]))
-                await _acknowledge(msgs[-1], settings.durable)
+                # The newest, which need not come last: AckAll takes every one before it.
+                newest = max(msgs, key=stream_sequence)
+                handled = max(handled, stream_sequence(newest))
+                await _acknowledge(newest, settings.durable)
             status.progressed(puller.pending, moved=bool(msgs))
