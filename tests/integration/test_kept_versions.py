@@ -102,14 +102,20 @@ async def test_removed_rows_are_kept_until_the_moment_their_event_was_recorded(
     ]
 
 
-async def test_a_table_without_a_key_still_keeps_what_is_changed(
+async def test_a_table_without_a_key_is_only_added_to_and_a_change_is_refused(
     conn: asyncpg.Connection,
 ) -> None:
     await conn.execute("INSERT INTO kept.notes VALUES ('KLF', 'först', $1)", T0)
-    await conn.execute(
-        "UPDATE kept.notes SET body = 'sedan', known_from = $1", T0 + timedelta(days=1)
-    )
-    assert await versions(conn, "notes") == [("KLF", "först", T0, T0 + timedelta(days=1))]
+    with pytest.raises(asyncpg.RaiseError, match=r"kept\.notes has no key"):
+        await conn.execute("UPDATE kept.notes SET body = 'sedan'")
+    assert await conn.fetchval("SELECT body FROM kept.notes") == "först"
+    removed_at = T0 + timedelta(days=1)
+    async with conn.transaction():
+        await conn.execute(
+            "SELECT set_config($1, $2, true)", RECORDED_AT_SETTING, removed_at.isoformat()
+        )
+        await conn.execute("DELETE FROM kept.notes")
+    assert await versions(conn, "notes") == [("KLF", "först", T0, removed_at)]
 
 
 async def test_a_generation_made_with_the_per_row_trigger_keeps_each_version_once(
