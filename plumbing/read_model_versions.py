@@ -2,7 +2,8 @@
 
 A read-model table with a ``known_from`` column keeps each row as it was before an event
 replaced it in ``<table>_versions``, with ``known_until``: when the replacing event was
-recorded (triggers of plumbing/sql/projections/002_read_model_versions.sql). Beside each
+recorded (a trigger per statement, made here for each table; the moment a row was known
+from is filled in by plumbing/sql/projections/002_read_model_versions.sql). Beside each
 generation's schema, ``<schema>_per`` holds a view per such table, with the table's name
 and columns, showing the rows known at the moment in ``kommunplan.per``. A reader that puts
 those schemas first on its search path (``read_as_of``) runs its queries unchanged and gets
