@@ -126,15 +126,21 @@ async def _keep_versions_of_statements(
         replaced = f"   RAISE EXCEPTION '{schema}.{table} has no key: its rows are only added';"
     else:
         pairs = " AND ".join(f'o."{name}" = n."{name}"' for name in key)
+        # A replaced row without its pair would lose a version: never silently. (A removed
+        # row needs no pair, so only here is anything counted.)
         replaced = (
             f"   INSERT INTO {schema}.{table}{_VERSIONS} ({names}, known_until)"
             # Never a range that ends before it begins (003_read_model_version_ranges.sql).
             f"   SELECT {old}, greatest(n.known_from, o.known_from)"
             f"   FROM replaced o JOIN replacing n ON {pairs};"
+            "   GET DIAGNOSTICS kept = ROW_COUNT;"
+            "   IF kept <> (SELECT count(*) FROM replaced) THEN"
+            f"    RAISE EXCEPTION '{schema}.{table}: % rows replaced, % versions kept',"
+            "     (SELECT count(*) FROM replaced), kept;"
+            "   END IF;"
         )
     # The join of two transition tables is planned without statistics; a nested loop over a
     # batch of hundreds of rows costs more than the per-row trigger did, so it is hashed.
-    # A replaced row without its pair would lose a version: never silently.
     await conn.execute(
         f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql"
         " SET enable_nestloop = off SET enable_mergejoin = off AS $$"
@@ -146,11 +152,6 @@ async def _keep_versions_of_statements(
         f"   INSERT INTO {schema}.{table}{_VERSIONS} ({names}, known_until)"
         f"   SELECT {old}, greatest(current_setting('{RECORDED_AT_SETTING}')::timestamptz,"
         "    o.known_from) FROM replaced o;"
-        "  END IF;"
-        "  GET DIAGNOSTICS kept = ROW_COUNT;"
-        "  IF kept <> (SELECT count(*) FROM replaced) THEN"
-        f"   RAISE EXCEPTION '{schema}.{table}: % rows replaced, % versions kept',"
-        "    (SELECT count(*) FROM replaced), kept;"
         "  END IF;"
         "  RETURN NULL;"
         " END $$"
