@@ -48,7 +48,22 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
         if check():
             return
         time.sleep(0.2)
-    raise RuntimeError(f"timed out after {timeout:.0f}s waiting for {what}")
+    raise RuntimeError(f"väntade {timeout:.0f} s på {what}")
+
+
+LOG_LINES_SHOWN = 5
+
+
+def last_lines(path: Path, count: int = LOG_LINES_SHOWN) -> list[str]:
+    """The end of a process's log, for saying where a process that never answered stopped."""
+    try:
+        with path.open("rb") as log:
+            log.seek(0, os.SEEK_END)
+            log.seek(max(0, log.tell() - 16_384))
+            tail = log.read().decode(errors="replace")
+    except OSError:
+        return []
+    return [line[:400] for line in tail.splitlines()[-count:]]
 
 
 @dataclass
@@ -203,11 +218,20 @@ class Stack:
             supervised.start(time.monotonic())
             self.services[service] = supervised
         for service in SERVICES:
-            wait_until(
-                functools.partial(self.answers, service), wait_seconds, f"{service} to answer"
-            )
+            self.wait_for_answer(service, wait_seconds)
         stack_state.record(self.data_dir, self.urls())
         return nats_url, database_urls
+
+    def wait_for_answer(self, service: str, seconds: float) -> None:
+        try:
+            wait_until(functools.partial(self.answers, service), seconds, f"att {service} svarar")
+        except RuntimeError as error:
+            # Its last lines say which step of its start it is still in (plumbing.startup).
+            lines = last_lines(self.log_path(service))
+            shown = "".join(f"\n  {line}" for line in lines) or " (tom)"
+            raise RuntimeError(
+                f"{error}; sista raderna i {self.log_path(service)}:{shown}"
+            ) from None
 
     def reader_token(self) -> str:
         """For `up`'s own look at the views, which may be closed to anonymous readers."""
@@ -311,12 +335,12 @@ def _start_with_demo(stack: Stack) -> str:
     budget = functools.partial(load_demo, nats_url, stack.system_password(DEMO_SYSTEM), planner)
     unit_count = demo_unit_count()
     _load_once(stack, "units", "Demodata", budget, unit_count, listed=lambda: _units_listed(stack))
-    wait_until(lambda: _plan_complete(stack, unit_count), 120, "the plan to be projected")
+    wait_until(lambda: _plan_complete(stack, unit_count), 120, "att planen projiceras")
     # The goals name budget's units, so they are sent once the units are known.
     goals = functools.partial(load_goals_demo, nats_url, stack.system_password)
     goal_count = goals_demo_count()
     _load_once(stack, "goals", "Måldata", goals, goal_count)
-    wait_until(lambda: goals_in_plan(stack) >= goal_count, 120, "the goals to be projected")
+    wait_until(lambda: goals_in_plan(stack) >= goal_count, 120, "att målen projiceras")
     # The projects name budget's units and goals' result goals, so they come last.
     projects = functools.partial(load_projects_demo, nats_url, stack.system_password)
     _load_once(stack, "projects", "Projektdata", projects, projects_demo_count())
@@ -352,7 +376,7 @@ def _load_once(
     else:
         sent = asyncio.run(load())
         print(f"{name}: {sent} kommandon skickade över NATS{note}.", flush=True)
-    wait_until(lambda: count() >= expected, 120, f"the {service} to be stored")
+    wait_until(lambda: count() >= expected, 120, f"att {name} lagras")
 
 
 def _example_actuals_listed(stack: Stack, last: RecordActuals) -> int:

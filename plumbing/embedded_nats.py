@@ -2,7 +2,6 @@
 a node of a JetStream cluster on the loopback."""
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -10,23 +9,40 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+# Untyped; see plumbing.embedded.
+import psutil  # type: ignore[import-untyped, unused-ignore]
+
 
 def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
     """Until nats-server listens; it does once JetStream has recovered its streams, which
-    takes longer the more they hold."""
+    takes longer the more they hold.
+
+    Asked of the process, not of the port: another program already listening on the port
+    would answer a connection while our server exits, unable to bind, and every service
+    would then wait for a NATS that is not there.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"nats-server exited with code {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
+            raise RuntimeError(
+                f"nats-server exited with code {process.returncode} (port {port} taken?)"
+            )
+        if listens(process.pid, port):
+            return
+        time.sleep(0.05)
     # Not left running: whoever starts it again would find the port or the data taken.
     process.kill()
     process.wait()
     raise RuntimeError(f"nats-server did not listen on port {port} within {timeout}s")
+
+
+def listens(pid: int, port: int) -> bool:
+    """Whether process ``pid`` listens on TCP ``port``."""
+    try:
+        sockets = psutil.Process(pid).net_connections(kind="tcp")
+    except psutil.Error:
+        return False
+    return any(s.status == psutil.CONN_LISTEN and s.laddr.port == port for s in sockets)
 
 
 def nats_server_binary() -> str:

@@ -65,5 +65,6 @@ _lifecycle = logging.getLogger("kommunplan.lifecycle")
 
 
 def lifecycle(change: str, level: int = logging.INFO, **fields: Any) -> None:
-    """A change in the process's life: start, ready, lock taken, lock lost, stop."""
+    """A change in the process's life: start, its start's steps (database ready, nats connected,
+    streams declared), ready, lock taken, lock lost, stop."""
     record(_lifecycle, "lifecycle", change, level, change=change, **fields)

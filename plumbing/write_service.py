@@ -17,9 +17,9 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from contracts.service import WriteService
+from plumbing import logs
 from plumbing.command_handler import CommandHandler
 from plumbing.command_routes import keep_refusals
-from plumbing.database import create_pool
 from plumbing.decider import Decider, Domain, S
 from plumbing.eventstore import EventStore
 from plumbing.followed_events import FollowedEvents
@@ -27,8 +27,7 @@ from plumbing.http_identity import Access
 from plumbing.inbound import InboundConsumer
 from plumbing.inbound_reading import known_systems
 from plumbing.metrics import observe_pool
-from plumbing.migrations import migrate
-from plumbing.nats_connection import StreamSpec, connect, ensure_streams
+from plumbing.nats_connection import StreamSpec, ensure_streams
 from plumbing.outbox import OutboxRelay
 from plumbing.postgres_eventstore import MIGRATIONS, PostgresEventStore
 from plumbing.process_manager import ProcessManager, ProcessManagerWorker, Rule
@@ -36,6 +35,7 @@ from plumbing.readiness import add_health_routes
 from plumbing.sent_refusals import SentRefusals
 from plumbing.service import BackgroundWorker, serve, start_process
 from plumbing.settings import WriteServiceSettings
+from plumbing.startup import open_database, open_nats
 from plumbing.system_shares import SystemShares
 
 DAY = 24 * 3600.0
@@ -140,17 +140,9 @@ class WriteProcess(Generic[S]):
 
 async def build(parts: WriteServiceParts[S, Settings], settings: Settings) -> WriteProcess[S]:
     declaration = parts.declaration
-    pool = await create_pool(settings.database_url, max_size=6)
+    pool = await open_database(settings, MIGRATIONS)
     observe_pool(pool, declaration.name)
-    async with pool.acquire() as conn:
-        await migrate(conn, MIGRATIONS)
-    nc, js = await connect(
-        settings.nats_url,
-        declaration.name,
-        settings.nats_user,
-        settings.nats_password,
-        settings.nats_ca_file,
-    )
+    nc, js = await open_nats(settings, declaration.name)
     await ensure_streams(
         js,
         [
@@ -158,6 +150,7 @@ async def build(parts: WriteServiceParts[S, Settings], settings: Settings) -> Wr
             for s in streams(declaration, settings.inbound_max_bytes)
         ],
     )
+    logs.lifecycle("streams declared")
     service = parts.handler(settings, PostgresEventStore(pool), nc)
     app = parts.app(service, Access.from_settings(settings))
     keep_refusals(app, pool)

@@ -12,16 +12,14 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
-from plumbing.database import create_pool
 from plumbing.http_identity import Access
 from plumbing.identity import Role
 from plumbing.metrics import instruments, observe_pool
-from plumbing.migrations import migrate
-from plumbing.nats_connection import connect
 from plumbing.projection import MIGRATIONS, ProjectionRunner
 from plumbing.read_models import ReadModels, ReadSession
 from plumbing.readiness import add_health_routes
 from plumbing.service import serve, start_process
+from plumbing.startup import open_database, open_nats
 from services.reporting.http import create_app
 from services.reporting.operations import actions
 from services.reporting.operations.operator import Operator
@@ -76,16 +74,8 @@ def _runners(pool: asyncpg.Pool, nc: Client, settings: ReportingSettings) -> lis
 
 
 async def build(settings: ReportingSettings) -> ReportingProcess:
-    pool = await create_pool(settings.database_url, max_size=6)
-    async with pool.acquire() as conn:
-        await migrate(conn, [*MIGRATIONS, actions.MIGRATIONS])
-    nc, js = await connect(
-        settings.nats_url,
-        "reporting",
-        settings.nats_user,
-        settings.nats_password,
-        settings.nats_ca_file,
-    )
+    pool = await open_database(settings, [*MIGRATIONS, actions.MIGRATIONS])
+    nc, js = await open_nats(settings, "reporting")
     runners = _runners(pool, nc, settings)
     models = ReadModels(pool)
     sources = Sources(pool, js, settings.service_databases, settings.service_urls)
