@@ -25,7 +25,8 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float =
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(
-                f"nats-server exited with code {process.returncode} (port {port} taken?)"
+                f"nats-server avslutades med kod {process.returncode} innan den lyssnade på"
+                f" port {port} (upptagen av ett annat program?)"
             )
         if listens(process.pid, port):
             return
@@ -33,7 +34,7 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float =
     # Not left running: whoever starts it again would find the port or the data taken.
     process.kill()
     process.wait()
-    raise RuntimeError(f"nats-server did not listen on port {port} within {timeout}s")
+    raise RuntimeError(f"nats-server lyssnade inte på port {port} inom {timeout:.0f} s")
 
 
 def listens(pid: int, port: int) -> bool:

@@ -16,7 +16,10 @@ def test_a_port_another_program_listens_on_is_refused_at_once(tmp_path: Path) ->
         other.listen()
         port = other.getsockname()[1]
         nats = EmbeddedNats(tmp_path / "nats", port)
-        with pytest.raises(RuntimeError, match=rf"nats-server exited with code 1 \(port {port}"):
+        with pytest.raises(
+            RuntimeError,
+            match=rf"nats-server avslutades med kod 1 innan den lyssnade på port {port} ",
+        ):
             nats.start()
 
 
