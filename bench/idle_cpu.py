@@ -50,7 +50,7 @@ def _free_range(count: int) -> int:
 def _label(process: psutil.Process) -> str:
     """The process's name as an operator knows it: the service, or the server."""
     try:
-        command = process.cmdline()
+        command: list[str] = process.cmdline()
     except psutil.Error:
         return "?"
     if "serve" in command:
