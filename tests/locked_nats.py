@@ -13,9 +13,9 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from kommunplan.nats_access import prepare
-from plumbing.embedded import free_port
 from plumbing.embedded_nats import EmbeddedNats
 from plumbing.nats_users import inbox_prefix
+from tests.ports import free_port
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from plumbing.embedded import EmbeddedPostgres, free_port
+from plumbing.embedded import EmbeddedPostgres
 from plumbing.embedded_nats import EmbeddedNats
+from tests.ports import free_port
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from plumbing.embedded import free_port
+from tests.ports import free_port
 
 Start = Callable[[str], "subprocess.Popen[bytes]"]
 """Starts the named process (``budget``, ``budget-relay``, ``projects`` ...)."""

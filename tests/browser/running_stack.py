@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kommunplan.processes import SERVICES
-from plumbing.embedded import free_port
+from tests.ports import free_port
 
 # `up` prints this once the demo is loaded and every view has it.
 READY_LINE = "Avsluta med Ctrl-C"

@@ -6,8 +6,8 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from plumbing.embedded import free_port
 from tests.browser.devtools import Chromium
+from tests.ports import free_port
 
 
 def _page(closed_port: int) -> bytes:

@@ -20,7 +20,6 @@ from nats.js.api import StreamConfig, StreamInfo
 
 from contracts import subjects
 from contracts.budget.commands import RecordActuals
-from plumbing.embedded import free_port
 from plumbing.embedded_nats import ClusterNode, EmbeddedNats
 from tests.conftest import eventually
 from tests.faults.ledger import (
@@ -35,6 +34,7 @@ from tests.faults.ledger import (
     stream_of,
 )
 from tests.faults.properties import query
+from tests.ports import free_port
 from tests.servers import Servers
 from tests.service_processes import service_processes
 

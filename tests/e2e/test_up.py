@@ -15,8 +15,8 @@ from nats.js import JetStreamContext
 from kommunplan.demo import example_data_count, goals_demo_count
 from kommunplan.processes import DATABASES, SERVICES
 from kommunplan.stack import http_get_json
-from plumbing.embedded import free_port
 from tests.browser.running_stack import started_up
+from tests.ports import free_port
 from tests.servers import Servers
 
 
@@ -46,7 +46,9 @@ async def _drop_databases(server_url: str, names: set[str]) -> None:
 
 def _environment(servers: Servers, data_dir: Path) -> tuple[dict[str, str], int]:
     """What `up` is started with, and the port the plan is served on."""
-    ports = {process: free_port() for process in SERVICES}
+    # The sign-in provider's too: otherwise it takes reporting's port + 10, which this
+    # worker's next ports may reach (tests.ports hands them out one after another).
+    ports = {process: free_port() for process in [*SERVICES, "identity"]}
     env = dict(os.environ)
     env.update(
         {

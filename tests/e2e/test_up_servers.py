@@ -20,10 +20,10 @@ import pytest
 from kommunplan.local_identity import issue_token
 from kommunplan.processes import SERVICES
 from kommunplan.stack import http_get_json
-from plumbing.embedded import free_port
 from plumbing.nats_users import OPERATOR_USER
 from tests.browser.running_stack import started_up
 from tests.e2e.test_up import _wait_for_line
+from tests.ports import free_port
 
 
 @pytest.fixture
@@ -38,7 +38,9 @@ def data_dir() -> Iterator[Path]:
 
 def _environment(data_dir: Path) -> tuple[dict[str, str], dict[str, int]]:
     """What `up` is started with to run servers of its own, and each process's port."""
-    ports = {process: free_port() for process in SERVICES}
+    # The sign-in provider's too: otherwise it takes reporting's port + 10, which this
+    # worker's next ports may reach (tests.ports hands them out one after another).
+    ports = {process: free_port() for process in [*SERVICES, "identity"]}
     env = {
         name: value
         for name, value in os.environ.items()

@@ -22,8 +22,8 @@ import httpx
 import psutil
 
 from plumbing.database import ensure_database
-from plumbing.embedded import free_port
 from plumbing.embedded_nats import EmbeddedNats
+from tests.ports import free_port
 from tests.tokens import identity_environment
 
 # Every process gets the register of sending systems; the hostile inputs use the second

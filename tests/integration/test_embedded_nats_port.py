@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from plumbing.embedded import free_port
 from plumbing.embedded_nats import EmbeddedNats, listens
+from tests.ports import free_port
 
 
 def test_a_port_another_program_listens_on_is_refused_at_once(tmp_path: Path) -> None:

@@ -20,9 +20,9 @@ from contracts import subjects
 from contracts.budget.commands import RecordActuals
 from contracts.budget.service import BUDGET
 from kommunplan.demo import publish_commands
-from plumbing.embedded import free_port
 from tests.conftest import eventually
 from tests.fixtures import SMALL_TREE
+from tests.ports import free_port
 from tests.servers import Servers
 from tests.system import KNOWN_SYSTEMS, LEDGER
 from tests.tokens import bearer, identity_environment

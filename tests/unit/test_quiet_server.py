@@ -10,8 +10,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from plumbing.embedded import free_port
 from plumbing.service import QuietServer
+from tests.ports import free_port
 
 
 def _app() -> FastAPI:
