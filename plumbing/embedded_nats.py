@@ -13,7 +13,9 @@ from pathlib import Path
 import psutil  # type: ignore[import-untyped, unused-ignore]
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+def _wait_until_listening(
+    port: int, process: subprocess.Popen[bytes], timeout: float = 60.0
+) -> None:
     """Until nats-server listens; it does once JetStream has recovered its streams, which
     takes longer the more they hold.
 
@@ -151,7 +153,7 @@ class EmbeddedNats:
                 # does not stop it before the clients that are still using it.
                 start_new_session=True,
             )
-        _wait_for_port(self._port, self._process)
+        _wait_until_listening(self._port, self._process)
         return self._process
 
     def stop(self) -> None:

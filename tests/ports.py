@@ -52,9 +52,9 @@ _NEXT = _ports(_BAND) if _BAND is not None else None
 
 def free_port() -> int:
     """A port on the loopback nothing is bound to now, from this worker's band."""
-    if _BAND is None or _NEXT is None:
+    if _NEXT is None:
         return embedded.free_port()
-    for _ in range(len(_BAND)):
+    for _ in range(BAND_WIDTH):
         port = next(_NEXT)
         with socket.socket() as probe:
             try:
@@ -62,4 +62,4 @@ def free_port() -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError(f"no free port left in {_BAND.start}-{_BAND.stop - 1}")
+    raise RuntimeError(f"no free port left in this worker's band ({_BAND})")
